@@ -1,0 +1,27 @@
+import { RedisKeyStateStore } from '@tollgate/keypool';
+import { BullmqEventSink, createGatewayApp } from '@tollgate/gateway';
+import { createLogger, loadConfigOrExit, runUntilSignalled } from '@tollgate/platform';
+
+/** The gateway alone, for split deployments: key state in Redis, interception events to the BullMQ queue. */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger({ level: config.logging.level, name: 'gateway' });
+  if (!config.redisUrl) {
+    logger.fatal('the standalone gateway needs REDIS_URL (key state and the recording queue); use `npm start` for the embedded all-in-one');
+    process.exit(1);
+  }
+  const keyStateStore = new RedisKeyStateStore({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, logger });
+  const eventSink = new BullmqEventSink({
+    redisUrl: config.redisUrl,
+    queueName: config.recording.queueName,
+    prefix: config.recording.queuePrefix,
+    attempts: config.recording.attempts,
+    backoffMs: config.recording.backoffMs,
+  });
+  const gateway = await createGatewayApp({ config, logger, eventSink, keyStateStore });
+  const address = await gateway.listen();
+  logger.info({ address, providers: config.providers.map((provider) => provider.name) }, 'gateway listening');
+  runUntilSignalled(logger, () => gateway.close());
+}
+
+void main();

@@ -1,0 +1,156 @@
+import { Redis } from 'ioredis';
+import { RedisKeyStateStore } from '@tollgate/keypool';
+import { createTestRedisPrefix, startMockUpstream, startTcpProxy, type MockUpstream } from '@tollgate/testing';
+import { ADMIN_TOKEN, ALICE_TOKEN, KEYS, startHarness } from './support/gateway-harness';
+import { startGatewayProcess, writeConfigFile, type GatewayProcess } from './support/gateway-process';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
+async function keyStates(url: string): Promise<string[]> {
+  const response = await fetch(`${url}/admin/v1/providers/openai/keys`, { headers: admin });
+  return ((await response.json()) as { keys: Array<{ state: string }> }).keys.map((key) => key.state);
+}
+
+async function chat(url: string): Promise<number> {
+  const response = await fetch(`${url}/openai/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ALICE_TOKEN}` },
+    body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** Polls until `expected` holds on `url`; returns how long that took. */
+async function propagation(url: string, expected: string[], timeoutMs = 2_000): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const states = await keyStates(url);
+    if (JSON.stringify(states) === JSON.stringify(expected)) return performance.now() - started;
+    if (performance.now() - started > timeoutMs) throw new Error(`states ${JSON.stringify(states)} never became ${JSON.stringify(expected)}`);
+  }
+}
+
+describe('key state shared by two gateway processes through Redis', () => {
+  let mock: MockUpstream;
+  let redisPrefix: ReturnType<typeof createTestRedisPrefix>;
+  let replicaA: GatewayProcess;
+  let replicaB: GatewayProcess;
+
+  beforeAll(async () => {
+    mock = await startMockUpstream();
+    redisPrefix = createTestRedisPrefix();
+    const configPath = writeConfigFile({
+      providers: [{ name: 'openai', type: 'openai', baseUrl: mock.openaiBaseUrl, keys: KEYS }],
+      auth: { tokens: [{ token: ALICE_TOKEN, user: 'alice' }], adminTokens: [ADMIN_TOKEN] },
+      keyPool: { redisKeyPrefix: `${redisPrefix.prefix}kp:` },
+      recording: { queuePrefix: `${redisPrefix.prefix}bull` },
+      logging: { level: 'warn' },
+    });
+    [replicaA, replicaB] = await Promise.all([
+      startGatewayProcess('gateway', configPath, { REDIS_URL }),
+      startGatewayProcess('gateway', configPath, { REDIS_URL }),
+    ]);
+  });
+  afterAll(async () => {
+    await Promise.all([replicaA?.stop(), replicaB?.stop()]);
+    await mock.close();
+    await redisPrefix.cleanup();
+  });
+
+  it('a 429 seen by A makes B skip that key; a disabled key and a re-enable propagate', async () => {
+    mock.script('k0-long-key', { status: 429, headers: { 'retry-after': '60' } });
+    expect(await chat(replicaA.url)).toBe(200);
+    const cooling = await propagation(replicaB.url, ['cooling', 'valid', 'valid']);
+
+    mock.reset();
+    expect(await chat(replicaB.url)).toBe(200);
+    expect(mock.keysSeen()).toEqual(['k1-long-key']);
+
+    mock.script('k1-long-key', { status: 401 });
+    expect(await chat(replicaA.url)).toBe(200);
+    const disabled = await propagation(replicaB.url, ['cooling', 'disabled', 'valid']);
+
+    const enable = await fetch(`${replicaA.url}/admin/v1/providers/openai/keys/1/enable`, { method: 'POST', headers: admin });
+    expect(enable.status).toBe(200);
+    const enabled = await propagation(replicaB.url, ['cooling', 'valid', 'valid']);
+
+    const worst = Math.max(cooling, disabled, enabled);
+    process.stdout.write(
+      `key-state propagation A→B (ms, includes one admin poll round trip): cooling ${cooling.toFixed(1)}, disabled ${disabled.toFixed(1)}, re-enabled ${enabled.toFixed(1)}\n`,
+    );
+    expect(worst).toBeLessThan(1_000);
+  });
+
+  it('keeps no key value in Redis and none in the logs', async () => {
+    const redis = new Redis(REDIS_URL);
+    try {
+      let cursor = '0';
+      const dump: string[] = [];
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix.prefix}*`, 'COUNT', 500);
+        cursor = next;
+        for (const key of keys) {
+          const type = await redis.type(key);
+          dump.push(key);
+          if (type === 'string') dump.push((await redis.get(key)) ?? '');
+          if (type === 'hash') dump.push(JSON.stringify(await redis.hgetall(key)));
+          if (type === 'list') dump.push(JSON.stringify(await redis.lrange(key, 0, -1)));
+          if (type === 'zset') dump.push(JSON.stringify(await redis.zrange(key, 0, -1)));
+          if (type === 'set') dump.push(JSON.stringify(await redis.smembers(key)));
+        }
+      } while (cursor !== '0');
+      expect(dump.length).toBeGreaterThan(0);
+      for (const key of KEYS) expect(dump.join('\n')).not.toContain(key);
+      expect(dump.join('\n')).not.toContain(ALICE_TOKEN);
+    } finally {
+      redis.disconnect();
+    }
+    for (const key of KEYS) {
+      expect(replicaA.output()).not.toContain(key);
+      expect(replicaB.output()).not.toContain(key);
+    }
+  });
+});
+
+describe('Redis lost and back while serving', () => {
+  it('serves from the local view while Redis is down, then converges', async () => {
+    const redisUrl = new URL(REDIS_URL);
+    const proxy = await startTcpProxy(redisUrl.hostname, Number(redisUrl.port || 6379));
+    const redisPrefix = createTestRedisPrefix();
+    const storeFor = () => new RedisKeyStateStore({ redis: proxy.rewrite(REDIS_URL), keyPrefix: redisPrefix.prefix });
+    const mock = await startMockUpstream();
+    const a = await startHarness({ mock, keyStateStore: storeFor() });
+    const b = await startHarness({ mock, keyStateStore: storeFor() });
+    try {
+      expect(await chat(a.url)).toBe(200);
+      proxy.cut();
+      await waitFor(async () => ((await (await fetch(`${a.url}/readyz`)).json()) as { checks: { keyState: string } }).checks.keyState === 'degraded');
+
+      mock.script('k0-long-key', { status: 429, headers: { 'retry-after': '120' } });
+      expect(await chat(a.url)).toBe(200);
+      expect(await chat(a.url)).toBe(200);
+      expect(mock.keysSeen()).toEqual(['k0-long-key', 'k0-long-key', 'k1-long-key', 'k1-long-key']);
+      expect(await keyStates(b.url)).toEqual(['valid', 'valid', 'valid']);
+
+      proxy.resume();
+      await propagation(b.url, ['cooling', 'valid', 'valid'], 10_000);
+      expect(await keyStates(a.url)).toEqual(['cooling', 'valid', 'valid']);
+    } finally {
+      await a.close();
+      await b.close();
+      await mock.close();
+      await proxy.close();
+      await redisPrefix.cleanup();
+    }
+  });
+});
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,102 @@
+import { Writable } from 'node:stream';
+import { MemoryKeyStateStore, type Clock, type KeyStateStore } from '@tollgate/keypool';
+import { createGatewayApp, type GatewayApp } from '@tollgate/gateway';
+import { createLogger, loadConfig, type TollgateConfig } from '@tollgate/platform';
+import { startMockUpstream, type MockUpstream } from '@tollgate/testing';
+import { CapturedEventsSink } from './captured-events.sink';
+
+export const ALICE_TOKEN = 'tg_alice_test_token';
+export const BOB_TOKEN = 'tg_bob_test_token';
+export const ADMIN_TOKEN = 'tg_admin_test_token';
+export const KEYS = ['k0-long-key', 'k1-long-key', 'k2-long-key'];
+
+export interface HarnessOptions {
+  keys?: string[];
+  /** Extra fields for each provider entry (strategy, authFailure, cooldowns…). */
+  provider?: Record<string, unknown>;
+  server?: Record<string, unknown>;
+  recording?: Record<string, unknown>;
+  keyStateStore?: KeyStateStore;
+  clock?: Clock;
+  mock?: MockUpstream;
+}
+
+export interface Harness {
+  gateway: GatewayApp;
+  mock: MockUpstream;
+  sink: CapturedEventsSink;
+  config: TollgateConfig;
+  url: string;
+  openaiBaseUrl: string;
+  anthropicBaseUrl: string;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+/** A gateway on a random loopback port, wired to a fresh mock upstream, with providers `openai` and `anthropic`. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const mock = options.mock ?? (await startMockUpstream());
+  const keys = options.keys ?? KEYS;
+  const config = loadConfig({
+    env: {},
+    document: {
+      server: { port: 0, ...options.server },
+      providers: [
+        { name: 'openai', type: 'openai', baseUrl: mock.openaiBaseUrl, keys, ...options.provider },
+        { name: 'anthropic', type: 'anthropic', baseUrl: mock.anthropicBaseUrl, keys, ...options.provider },
+      ],
+      auth: {
+        tokens: [
+          { token: ALICE_TOKEN, user: 'alice' },
+          { token: BOB_TOKEN, user: 'bob' },
+        ],
+        adminTokens: [ADMIN_TOKEN],
+      },
+      recording: options.recording ?? {},
+      logging: { level: 'debug' },
+    },
+  });
+  const logs: string[] = [];
+  const logger = createLogger({
+    level: 'debug',
+    destination: new Writable({
+      write(chunk, _encoding, done) {
+        logs.push(chunk.toString());
+        done();
+      },
+    }),
+  });
+  const sink = new CapturedEventsSink();
+  const gateway = await createGatewayApp({
+    config,
+    logger,
+    eventSink: sink,
+    keyStateStore: options.keyStateStore ?? new MemoryKeyStateStore(),
+    clock: options.clock,
+  });
+  const url = await gateway.listen(0, '127.0.0.1');
+  return {
+    gateway,
+    mock,
+    sink,
+    config,
+    url,
+    openaiBaseUrl: `${url}/openai/v1`,
+    anthropicBaseUrl: `${url}/anthropic`,
+    logs,
+    async close() {
+      await gateway.close();
+      if (!options.mock) await mock.close();
+    },
+  };
+}
+
+/** A provider error body, OpenAI (`error.code`, `error.param`) or Anthropic (`type: "error"`). */
+export interface ErrorJson {
+  type?: string;
+  error: { type: string; message: string; code?: string; param?: unknown };
+}
+
+export async function errorJson(response: Response): Promise<ErrorJson> {
+  return (await response.json()) as ErrorJson;
+}

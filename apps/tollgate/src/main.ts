@@ -1,0 +1,45 @@
+import { MemoryKeyStateStore, RedisKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
+import { createGatewayApp } from '@tollgate/gateway';
+import { EmbeddedEventSink, InterceptionEventWriter, createDataSource, runMigrations } from '@tollgate/persistence';
+import { createLogger, loadConfigOrExit, runUntilSignalled } from '@tollgate/platform';
+
+/**
+ * The all-in-one process: the gateway plus an in-process recorder writing straight to Postgres. With no REDIS_URL
+ * and no DATABASE_URL (the embedded default) key state lives in memory and the database is an embedded PGlite
+ * under `dataDir`, so nothing but Node is needed.
+ */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger({ level: config.logging.level, name: 'tollgate' });
+  const dataSource = await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  await runMigrations(dataSource);
+  const eventSink = new EmbeddedEventSink({
+    writer: new InterceptionEventWriter(dataSource),
+    logger,
+    attempts: config.recording.attempts,
+    backoffMs: config.recording.backoffMs,
+    batchSize: config.recording.worker.batchSize,
+    batchMaxWaitMs: config.recording.worker.batchMaxWaitMs,
+  });
+  const keyStateStore: KeyStateStore = config.redisUrl
+    ? new RedisKeyStateStore({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, logger })
+    : new MemoryKeyStateStore();
+
+  const gateway = await createGatewayApp({ config, logger, eventSink, keyStateStore });
+  const address = await gateway.listen();
+  logger.info(
+    {
+      address,
+      providers: config.providers.map((provider) => provider.name),
+      keyState: config.redisUrl ? 'redis' : 'memory',
+      database: config.databaseUrl ? 'postgres' : `embedded PGlite in ${config.dataDir}`,
+    },
+    'tollgate listening',
+  );
+  runUntilSignalled(logger, async () => {
+    await gateway.close();
+    await dataSource.destroy();
+  });
+}
+
+void main();

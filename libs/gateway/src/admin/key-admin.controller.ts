@@ -1,0 +1,29 @@
+import { Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseIntPipe, Post, UseGuards } from '@nestjs/common';
+import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { ProviderRegistry, type ProviderRuntime } from '../keys/provider-runtime';
+
+/** Operator view of the key pools: hints and states only, never a key. */
+@Controller('admin/v1/providers')
+@UseGuards(AdminTokenGuard)
+export class KeyAdminController {
+  constructor(@Inject(ProviderRegistry) private readonly providers: ProviderRegistry) {}
+
+  @Get(':name/keys')
+  listKeys(@Param('name') name: string) {
+    return { provider: name, keys: this.provider(name).pool.list() };
+  }
+
+  @Post(':name/keys/:position/enable')
+  @HttpCode(200)
+  async enableKey(@Param('name') name: string, @Param('position', ParseIntPipe) position: number) {
+    const pool = this.provider(name).pool;
+    if (!(await pool.enable(position))) throw new NotFoundException({ error: { type: 'not_found', message: `no key at position ${position}` } });
+    return { provider: name, key: pool.list().find((key) => key.position === position) };
+  }
+
+  private provider(name: string): ProviderRuntime {
+    const provider = this.providers.get(name);
+    if (!provider) throw new NotFoundException({ error: { type: 'not_found', message: `no provider named "${name}"` } });
+    return provider;
+  }
+}

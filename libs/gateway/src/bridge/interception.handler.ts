@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import type { Logger, TollgateConfig } from '@tollgate/platform';
+import {
+  applyCredential,
+  inspectRequest,
+  observeBlocking,
+  withIncludeUsage,
+  type BridgedApi,
+  type StreamObservation,
+} from '@tollgate/providers';
+import type { InterceptionEnded, InterceptionEventSink, InterceptionStarted } from '@tollgate/recording';
+import type { GatewayPrincipal } from '../auth/gateway-token.registry';
+import { GatewayError } from '../errors/gateway-error';
+import { writeGatewayError } from '../errors/error-response';
+import { ClientConnection } from '../http/client-connection';
+import { relayedResponseHeaders } from '../http/relayed-headers';
+import type { ProviderRuntime } from '../keys/provider-runtime';
+import type { GatewayMetrics } from '../metrics/gateway.metrics';
+import type { UpstreamClient } from '../upstream/upstream.client';
+import { clientNameFromUserAgent } from './client-name';
+import { exhaustionError, transportError, upstreamErrorSummary } from './failure-mapping';
+import { relayStream } from './stream-relay';
+import { sendWithFailover, type AttemptSummary, type CredentialPlan } from './upstream-attempts';
+import type { EndedEventPublisher } from './ended-event.publisher';
+
+export interface BridgedRequest {
+  provider: ProviderRuntime;
+  api: BridgedApi;
+  upstreamUrl: URL;
+  principal: GatewayPrincipal;
+  plan: CredentialPlan;
+  /** Client headers to forward (gateway token and, for centralized requests, client credentials removed). */
+  forwardHeaders: Record<string, string>;
+  userAgent: string;
+  body: Buffer;
+  out: ServerResponse;
+}
+
+type Outcome = Pick<InterceptionEnded, 'error' | 'tokenUsages' | 'toolUsages'> & { responseId?: string };
+
+/**
+ * One bridged request = one interception: validate, record `started`, call upstream (with failover for
+ * centralized keys), relay the answer blocking or streaming, record `ended` without delaying the client.
+ */
+export class InterceptionHandler {
+  constructor(
+    private readonly config: TollgateConfig,
+    private readonly client: UpstreamClient,
+    private readonly sink: InterceptionEventSink,
+    private readonly endedPublisher: EndedEventPublisher,
+    private readonly metrics: GatewayMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  async handle(request: BridgedRequest): Promise<void> {
+    const { provider, api, out } = request;
+    const providerType = provider.config.type;
+    const inspection = inspectRequest(api, request.body);
+    if (!inspection.ok) {
+      writeGatewayError(out, providerType, new GatewayError('bad_request', inspection.reason));
+      return;
+    }
+
+    const interceptionId = randomUUID();
+    const idHeader = { 'x-tollgate-interception-id': interceptionId };
+    const started: InterceptionStarted = {
+      name: 'interception.started',
+      schemaVersion: 1,
+      interceptionId,
+      occurredAt: new Date().toISOString(),
+      initiatorId: request.principal.userId,
+      providerType,
+      providerName: provider.config.name,
+      model: inspection.model,
+      streaming: inspection.stream,
+      client: clientNameFromUserAgent(request.userAgent),
+      userAgent: request.userAgent,
+      credentialKind: request.plan.kind,
+      credentialHint: request.plan.kind === 'byok' ? request.plan.hint : '',
+      metadata: { api },
+    };
+    if (!(await this.publishStarted(started))) {
+      writeGatewayError(out, providerType, new GatewayError('recording_unavailable', 'the gateway cannot record this request right now; try again shortly'), idHeader);
+      return;
+    }
+
+    const summary: AttemptSummary = { hint: '', handedOut: 0 };
+    const connection = new ClientConnection(out);
+    const body = api === 'openai-chat' && inspection.stream ? withIncludeUsage(request.body, inspection.body) : request.body;
+    let outcome: Outcome = { tokenUsages: [], toolUsages: [] };
+    try {
+      outcome = await this.exchange(request, inspection.stream, body, connection, summary, idHeader);
+    } catch (error) {
+      this.logger.error({ err: error, interceptionId }, 'interception failed unexpectedly');
+      if (!out.headersSent) writeGatewayError(out, providerType, new GatewayError('internal', 'internal gateway error'), idHeader);
+      else if (!out.writableEnded) out.end();
+      outcome = { ...outcome, error: { type: 'internal', message: (error as Error).message } };
+    } finally {
+      if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
+    }
+
+    const endedAt = new Date().toISOString();
+    this.endedPublisher.publish({
+      name: 'interception.ended',
+      schemaVersion: 1,
+      interceptionId,
+      occurredAt: endedAt,
+      endedAt,
+      credentialHint: summary.hint,
+      error: outcome.error,
+      tokenUsages: outcome.tokenUsages,
+      toolUsages: outcome.toolUsages,
+      prompt:
+        inspection.lastUserPrompt === undefined
+          ? undefined
+          : { providerResponseId: outcome.responseId ?? '', text: inspection.lastUserPrompt },
+    });
+  }
+
+  private async publishStarted(event: InterceptionStarted): Promise<boolean> {
+    try {
+      await this.sink.publish(event);
+      return true;
+    } catch (error) {
+      this.metrics.recordingPublishFailed(event.name);
+      if (this.config.recording.failurePolicy === 'open') {
+        this.logger.warn({ err: error, interceptionId: event.interceptionId }, 'recording unavailable; serving anyway (failurePolicy: open)');
+        return true;
+      }
+      this.logger.error({ err: error, interceptionId: event.interceptionId }, 'recording unavailable; refusing the request');
+      return false;
+    }
+  }
+
+  private async exchange(
+    request: BridgedRequest,
+    streaming: boolean,
+    body: Buffer,
+    connection: ClientConnection,
+    summary: AttemptSummary,
+    idHeader: Record<string, string>,
+  ): Promise<Outcome> {
+    const { provider, api, out } = request;
+    const providerType = provider.config.type;
+    const result = await sendWithFailover(
+      this.client,
+      provider,
+      request.plan,
+      { url: request.upstreamUrl, method: 'POST', headers: request.forwardHeaders, body, signal: connection.upstreamAbort.signal },
+      (headers, credential, header) => applyCredential(providerType, headers, credential, header),
+      summary,
+    );
+
+    if (result.kind === 'aborted') return withError('client_disconnected', 'the client closed the connection');
+    if (result.kind === 'exhausted') {
+      const error = exhaustionError(provider, result.walker);
+      writeGatewayError(out, providerType, error, idHeader);
+      return withError(error.kind, error.message);
+    }
+    if (result.kind === 'transport') {
+      const error = transportError(result.failure);
+      writeGatewayError(out, providerType, error, idHeader);
+      return withError(error.kind, error.message);
+    }
+
+    const upstream = result.response;
+    const headers = { ...relayedResponseHeaders(upstream.headers), ...idHeader };
+    if (streaming && upstream.statusCode < 300) {
+      const relay = await relayStream(api, upstream, out, headers, connection, this.config.server.anthropicPingIntervalMs);
+      const outcome = outcomeFromObservation(relay.observation);
+      if (relay.clientDisconnected) return { ...outcome, error: { type: 'client_disconnected', message: 'the client closed the connection' } };
+      if (relay.failure) return { ...outcome, error: relay.failure };
+      if (relay.observation.error) return { ...outcome, error: relay.observation.error };
+      return outcome;
+    }
+
+    let responseBody: Buffer;
+    try {
+      responseBody = Buffer.from(await upstream.body.arrayBuffer());
+    } catch (error) {
+      if (connection.isDisconnected) return withError('client_disconnected', 'the client closed the connection');
+      const gatewayError = transportError('connection', error as Error);
+      writeGatewayError(out, providerType, gatewayError, idHeader);
+      return withError(gatewayError.kind, gatewayError.message);
+    }
+    out.writeHead(upstream.statusCode, { ...headers, 'content-length': responseBody.length });
+    out.end(responseBody);
+
+    if (upstream.statusCode >= 400) return withError('upstream_error', upstreamErrorSummary(upstream.statusCode, responseBody));
+    const parsed = parseJson(responseBody);
+    return parsed === undefined ? { tokenUsages: [], toolUsages: [] } : outcomeFromObservation(observeBlocking(api, parsed));
+  }
+}
+
+function withError(type: string, message: string): Outcome {
+  return { tokenUsages: [], toolUsages: [], error: { type, message } };
+}
+
+function outcomeFromObservation(observation: StreamObservation): Outcome {
+  return {
+    responseId: observation.responseId,
+    tokenUsages: observation.tokenUsages,
+    toolUsages: observation.toolCalls.map((call) => ({
+      providerResponseId: call.providerResponseId,
+      tool: call.name,
+      toolCallId: call.toolCallId,
+      input: call.arguments,
+      injected: false,
+    })),
+  };
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,49 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { GatewayModule } from './gateway.module';
+import { GatewayRuntime, type GatewayDependencies } from './gateway-runtime';
+import { registerProxyRoutes } from './http/proxy.router';
+import { NestPinoLogger } from './nest-logger';
+
+export interface GatewayApp {
+  app: NestFastifyApplication;
+  runtime: GatewayRuntime;
+  /** Resolves with the bound address, e.g. `http://127.0.0.1:8080`. */
+  listen(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createGatewayApp(deps: GatewayDependencies): Promise<GatewayApp> {
+  const runtime = new GatewayRuntime(deps);
+  const adapter = new FastifyAdapter({ bodyLimit: deps.config.server.maxBodyBytes, logger: false, return503OnClosing: true });
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(runtime), adapter, {
+    logger: new NestPinoLogger(deps.logger),
+    abortOnError: false,
+  });
+  registerProxyRoutes(app.getHttpAdapter().getInstance(), {
+    providers: runtime.providers,
+    tokens: runtime.tokens,
+    interceptions: runtime.interceptions,
+    passthrough: runtime.passthrough,
+    maxBodyBytes: deps.config.server.maxBodyBytes,
+  });
+  await app.init();
+
+  return {
+    app,
+    runtime,
+    async listen(port = deps.config.server.port, host = deps.config.server.host) {
+      await app.listen(port, host);
+      runtime.lifecycle.markReady();
+      const address = app.getHttpServer().address();
+      const bound = typeof address === 'object' && address ? address.port : port;
+      return `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
+    },
+    async close() {
+      runtime.lifecycle.startDraining();
+      await app.close();
+      await runtime.close();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
+import { hint } from '@tollgate/keypool';
+import { extractCredentials, headersToForward, matchRoute, upstreamUrl } from '@tollgate/providers';
+import type { GatewayTokenRegistry } from '../auth/gateway-token.registry';
+import type { InterceptionHandler } from '../bridge/interception.handler';
+import type { CredentialPlan } from '../bridge/upstream-attempts';
+import { GatewayError } from '../errors/gateway-error';
+import { writeGatewayError } from '../errors/error-response';
+import type { ProviderRegistry, ProviderRuntime } from '../keys/provider-runtime';
+import type { PassthroughHandler } from '../passthrough/passthrough.handler';
+
+export interface ProxyRouterDeps {
+  providers: ProviderRegistry;
+  tokens: GatewayTokenRegistry;
+  interceptions: InterceptionHandler;
+  passthrough: PassthroughHandler;
+  maxBodyBytes: number;
+}
+
+/**
+ * Registers the provider surface on Fastify directly (not through Nest controllers): one catch-all route that
+ * dispatches by the first path segment, with raw-buffer body parsing so bodies are forwarded byte for byte.
+ */
+export function registerProxyRoutes(fastify: FastifyInstance, deps: ProxyRouterDeps): void {
+  fastify.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.maxBodyBytes }, (_request, body, done) => done(null, body));
+    scope.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+      const providerType = providerFor(deps.providers, request.url)?.config.type ?? 'openai';
+      const gatewayError =
+        error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? new GatewayError('payload_too_large', `request body exceeds ${deps.maxBodyBytes} bytes`)
+          : error.statusCode && error.statusCode < 500
+            ? new GatewayError('bad_request', error.message)
+            : new GatewayError('internal', 'internal gateway error');
+      reply.hijack();
+      writeGatewayError(reply.raw, providerType, gatewayError);
+    });
+    scope.all('/*', (request, reply) => dispatch(deps, request, reply));
+  });
+}
+
+function providerFor(providers: ProviderRegistry, url: string): ProviderRuntime | undefined {
+  const end = url.indexOf('/', 1);
+  const name = url.slice(1, end === -1 ? undefined : end).split('?')[0];
+  return providers.get(name);
+}
+
+async function dispatch(deps: ProxyRouterDeps, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  reply.hijack();
+  const out = reply.raw;
+  const url = request.raw.url ?? '/';
+  const queryStart = url.indexOf('?');
+  const path = queryStart === -1 ? url : url.slice(0, queryStart);
+  const search = queryStart === -1 ? '' : url.slice(queryStart);
+  const provider = providerFor(deps.providers, path);
+  const notSupported = new GatewayError('not_found', `route not supported: ${request.method} ${path}`);
+  if (!provider) {
+    writeGatewayError(out, 'openai', notSupported);
+    return;
+  }
+  const providerType = provider.config.type;
+  const prefix = providerType === 'openai' ? `/${provider.config.name}/v1` : `/${provider.config.name}`;
+  const route = path.startsWith(prefix) ? matchRoute(providerType, request.method, path.slice(prefix.length)) : undefined;
+  if (!route) {
+    writeGatewayError(out, providerType, notSupported);
+    return;
+  }
+
+  const credentials = extractCredentials(providerType, request.headers);
+  const principal = credentials.gatewayToken ? deps.tokens.resolve(credentials.gatewayToken) : undefined;
+  if (!principal) {
+    const message = credentials.gatewayToken ? 'invalid or revoked gateway token' : 'a gateway token (tg_…) is required';
+    writeGatewayError(out, providerType, new GatewayError('unauthorized', message));
+    return;
+  }
+
+  const plan: CredentialPlan = credentials.byokCredential
+    ? { kind: 'byok', credential: credentials.byokCredential, header: credentials.byokHeader ?? 'authorization', hint: hint(credentials.byokCredential) }
+    : { kind: 'centralized' };
+  const target = new URL(upstreamUrl(provider.baseUrl, route.upstreamPath, search));
+  const forwardHeaders = headersToForward(providerType, request.headers, route.kind === 'bridged');
+  const body = Buffer.isBuffer(request.body) ? request.body : undefined;
+
+  if (route.kind === 'bridged') {
+    await deps.interceptions.handle({
+      provider,
+      api: route.api,
+      upstreamUrl: target,
+      principal,
+      plan,
+      forwardHeaders,
+      userAgent: headerValue(request.headers, 'user-agent'),
+      body: body ?? Buffer.alloc(0),
+      out,
+    });
+    return;
+  }
+  await deps.passthrough.handle({ provider, method: request.method, upstreamUrl: target, plan, forwardHeaders, body, out });
+}
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : (value ?? '');
+}

@@ -1,0 +1,75 @@
+import type { ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { Logger } from '@tollgate/platform';
+import { applyCredential } from '@tollgate/providers';
+import { exhaustionError, transportError } from '../bridge/failure-mapping';
+import { sendWithFailover, type AttemptSummary, type CredentialPlan } from '../bridge/upstream-attempts';
+import { writeGatewayError } from '../errors/error-response';
+import { ClientConnection } from '../http/client-connection';
+import { relayedResponseHeaders } from '../http/relayed-headers';
+import type { ProviderRuntime } from '../keys/provider-runtime';
+import type { GatewayMetrics } from '../metrics/gateway.metrics';
+import type { UpstreamClient } from '../upstream/upstream.client';
+
+export interface PassthroughRequest {
+  provider: ProviderRuntime;
+  method: string;
+  upstreamUrl: URL;
+  plan: CredentialPlan;
+  forwardHeaders: Record<string, string>;
+  /** Read once; replayed byte-identically on every attempt. */
+  body?: Buffer;
+  out: ServerResponse;
+}
+
+/** Allow-listed reverse proxy: same key pool and failover as bridged routes, no interception record. */
+export class PassthroughHandler {
+  constructor(
+    private readonly client: UpstreamClient,
+    private readonly metrics: GatewayMetrics,
+    private readonly logger: Logger,
+  ) {}
+
+  async handle(request: PassthroughRequest): Promise<void> {
+    const { provider, out } = request;
+    const providerType = provider.config.type;
+    const connection = new ClientConnection(out);
+    const summary: AttemptSummary = { hint: '', handedOut: 0 };
+    const result = await sendWithFailover(
+      this.client,
+      provider,
+      request.plan,
+      {
+        url: request.upstreamUrl,
+        method: request.method,
+        headers: request.forwardHeaders,
+        body: request.body,
+        signal: connection.upstreamAbort.signal,
+      },
+      (headers, credential, header) => applyCredential(providerType, headers, credential, header),
+      summary,
+    );
+    if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
+
+    switch (result.kind) {
+      case 'aborted':
+        return;
+      case 'exhausted':
+        writeGatewayError(out, providerType, exhaustionError(provider, result.walker));
+        return;
+      case 'transport':
+        writeGatewayError(out, providerType, transportError(result.failure, result.error));
+        return;
+      case 'response': {
+        const upstream = result.response;
+        out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers));
+        try {
+          await pipeline(upstream.body, out);
+        } catch (error) {
+          if (!connection.isDisconnected) this.logger.warn({ err: error, provider: provider.config.name }, 'passthrough response broke mid-body');
+          out.destroy();
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,66 @@
+import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
+
+export interface UpstreamTimeouts {
+  connectTimeoutMs: number;
+  firstByteTimeoutMs: number;
+  idleTimeoutMs: number;
+}
+
+export interface UpstreamRequest {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+  signal: AbortSignal;
+}
+
+export type UpstreamResponse = Dispatcher.ResponseData;
+
+export type TransportFailure = 'timeout' | 'connection';
+
+/** Classifies an error thrown by an upstream call; undefined when it was our own abort. */
+export function classifyTransportError(error: unknown): TransportFailure | undefined {
+  if (error instanceof undiciErrors.RequestAbortedError || (error as Error)?.name === 'AbortError') return undefined;
+  if (
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.ConnectTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError
+  ) {
+    return 'timeout';
+  }
+  return 'connection';
+}
+
+/**
+ * One shared undici agent (a keep-alive pool per origin) for every upstream call. Timeouts: connect, time to
+ * response headers, and the idle gap between body chunks.
+ */
+export class UpstreamClient {
+  private readonly agent: Agent;
+
+  constructor(timeouts: UpstreamTimeouts) {
+    this.agent = new Agent({
+      connect: { timeout: timeouts.connectTimeoutMs },
+      headersTimeout: timeouts.firstByteTimeoutMs,
+      bodyTimeout: timeouts.idleTimeoutMs,
+      keepAliveTimeout: 30_000,
+      connections: 512,
+      pipelining: 1,
+    });
+  }
+
+  send(request: UpstreamRequest): Promise<UpstreamResponse> {
+    return this.agent.request({
+      origin: request.url.origin,
+      path: `${request.url.pathname}${request.url.search}`,
+      method: request.method as Dispatcher.HttpMethod,
+      headers: request.headers,
+      body: request.body,
+      signal: request.signal,
+    });
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}

@@ -1,0 +1,83 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+/** A PGlite database served over the Postgres wire protocol on loopback, so the pg driver can talk to it. */
+export interface EmbeddedPostgres {
+  host: string;
+  port: number;
+  /** PGlite has one backend: the server takes one client connection at a time. */
+  maxConnections: 1;
+  stop(): Promise<void>;
+}
+
+type WorkerMessage = { type: 'listening'; address: string } | { type: 'stopped' } | { type: 'error'; message: string };
+
+// PGlite runs Postgres compiled to WebAssembly synchronously on the thread that calls it. It gets a worker thread of
+// its own so that queries never block the gateway's event loop (streaming responses). The worker is plain
+// JavaScript evaluated from this string and loads PGlite by the paths resolved here, so it runs the same from the
+// esbuild bundle, from ts sources and under jest.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { PGlite } = require(workerData.pglitePath);
+const { PGLiteSocketServer } = require(workerData.socketPath);
+(async () => {
+  const db = await PGlite.create(workerData.directory);
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
+  await server.start();
+  parentPort.on('message', async (message) => {
+    if (message !== 'stop') return;
+    try { await server.stop(); } finally { await db.close(); }
+    parentPort.postMessage({ type: 'stopped' });
+  });
+  parentPort.postMessage({ type: 'listening', address: server.getServerConn() });
+})().catch((error) => parentPort.postMessage({ type: 'error', message: String(error && error.stack || error) }));
+`;
+
+/** Opens (creating on first use) the persistent PGlite database in `${dataDir}/pglite` and serves it. */
+export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+  const directory = join(dataDir, 'pglite');
+  mkdirSync(directory, { recursive: true });
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: {
+      directory,
+      pglitePath: require.resolve('@electric-sql/pglite'),
+      socketPath: require.resolve('@electric-sql/pglite-socket'),
+    },
+  });
+
+  let address: string;
+  try {
+    address = await new Promise<string>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`embedded database worker exited with code ${code} while starting`)));
+      worker.once('message', (message: WorkerMessage) => {
+        if (message.type === 'listening') resolve(message.address);
+        else reject(new Error(`embedded database failed to start: ${message.type === 'error' ? message.message : message.type}`));
+      });
+    });
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+  worker.removeAllListeners();
+
+  const separator = address.lastIndexOf(':');
+  let stopping: Promise<void> | undefined;
+  return {
+    host: address.slice(0, separator),
+    port: Number(address.slice(separator + 1)),
+    maxConnections: 1,
+    stop() {
+      stopping ??= new Promise<void>((resolve) => {
+        // Closing PGlite flushes its files; if the worker is already gone there is nothing left to close.
+        worker.once('message', () => void worker.terminate().then(() => resolve()));
+        worker.once('exit', () => resolve());
+        worker.once('error', () => void worker.terminate().then(() => resolve()));
+        worker.postMessage('stop');
+      });
+      return stopping;
+    },
+  };
+}

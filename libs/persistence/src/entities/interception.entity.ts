@@ -1,0 +1,54 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+// Column types are spelled out: decorator metadata is off, so TypeORM cannot infer them. The schema itself is owned
+// by the migrations; these entities must describe it exactly (a test compares the two).
+@Entity({ name: 'interceptions' })
+@Index('idx_interceptions_initiator_started', ['initiatorId', 'startedAt'])
+@Index('idx_interceptions_provider_model_started', ['provider', 'model', 'startedAt'])
+export class InterceptionEntity {
+  @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_interceptions' })
+  id!: string;
+
+  @Column({ name: 'initiator_id', type: 'text' })
+  initiatorId!: string;
+
+  /** The provider type: `openai` or `anthropic`. */
+  @Column({ type: 'text' })
+  provider!: string;
+
+  @Column({ name: 'provider_name', type: 'text' })
+  providerName!: string;
+
+  @Column({ type: 'text' })
+  model!: string;
+
+  @Column({ type: 'boolean' })
+  streaming!: boolean;
+
+  @Column({ type: 'text' })
+  client!: string;
+
+  @Column({ name: 'user_agent', type: 'text' })
+  userAgent!: string;
+
+  @Column({ name: 'credential_kind', type: 'text' })
+  credentialKind!: 'centralized' | 'byok';
+
+  @Column({ name: 'credential_hint', type: 'varchar', length: 32, default: '' })
+  credentialHint!: string;
+
+  @Column({ name: 'started_at', type: 'timestamptz' })
+  startedAt!: Date;
+
+  @Column({ name: 'ended_at', type: 'timestamptz', nullable: true })
+  endedAt!: Date | null;
+
+  @Column({ name: 'error_type', type: 'text', nullable: true })
+  errorType!: string | null;
+
+  @Column({ name: 'error_message', type: 'text', nullable: true })
+  errorMessage!: string | null;
+
+  @Column({ type: 'jsonb' })
+  metadata!: Record<string, unknown>;
+}

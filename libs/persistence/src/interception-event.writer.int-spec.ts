@@ -1,0 +1,399 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '@tollgate/platform';
+import type { InterceptionEvent, InterceptionStarted } from '@tollgate/recording';
+import { buildEndedEvent, buildStartedEvent, createTestDatabase } from '@tollgate/testing';
+import { createDataSource, type TollgateDataSource } from './data-source.factory';
+import { flushInterceptionEvents, ParentMissingError } from './interception-batch.flush';
+import { InterceptionEventWriter } from './interception-event.writer';
+import { runMigrations } from './migration.runner';
+
+const logger = createLogger({ level: 'silent', destination: { write: () => undefined } });
+
+interface Backend {
+  name: string;
+  open(): Promise<{ dataSource: TollgateDataSource; dispose(): Promise<void> }>;
+}
+
+const backends: Backend[] = [
+  {
+    name: 'Postgres',
+    async open() {
+      const database = await createTestDatabase();
+      const dataSource = await createDataSource({ databaseUrl: database.url, dataDir: '/nonexistent', logger });
+      return {
+        dataSource,
+        async dispose() {
+          await dataSource.destroy();
+          await database.drop();
+        },
+      };
+    },
+  },
+  {
+    name: 'embedded PGlite',
+    async open() {
+      const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-pglite-'));
+      const dataSource = await createDataSource({ dataDir, logger });
+      return {
+        dataSource,
+        async dispose() {
+          await dataSource.destroy();
+          rmSync(dataDir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+];
+
+describe.each(backends)('recording persistence on $name', (backend) => {
+  let dataSource: TollgateDataSource;
+  let dispose: () => Promise<void>;
+  let writer: InterceptionEventWriter;
+
+  beforeAll(async () => {
+    ({ dataSource, dispose } = await backend.open());
+    expect(await runMigrations(dataSource)).toEqual(['CreateRecordingTables1767225600000']);
+    writer = new InterceptionEventWriter(dataSource);
+  }, 60_000);
+
+  afterAll(async () => {
+    await dispose?.();
+  });
+
+  describe('schema', () => {
+    it('has exactly the spec columns', async () => {
+      const columns: { table_name: string; column_name: string; data_type: string; is_nullable: string; max: number | null }[] =
+        await dataSource.query(
+          `SELECT table_name, column_name, data_type, is_nullable, character_maximum_length AS max
+             FROM information_schema.columns
+            WHERE table_schema = 'public' AND table_name IN ('interceptions', 'token_usages', 'user_prompts', 'tool_usages')
+            ORDER BY table_name, ordinal_position`,
+        );
+      const describe = (table: string) =>
+        columns
+          .filter((column) => column.table_name === table)
+          .map((c) => `${c.column_name} ${c.data_type}${c.max ? `(${c.max})` : ''}${c.is_nullable === 'YES' ? ' null' : ''}`);
+      expect(describe('interceptions')).toEqual([
+        'id uuid',
+        'initiator_id text',
+        'provider text',
+        'provider_name text',
+        'model text',
+        'streaming boolean',
+        'client text',
+        'user_agent text',
+        'credential_kind text',
+        'credential_hint character varying(32)',
+        'started_at timestamp with time zone',
+        'ended_at timestamp with time zone null',
+        'error_type text null',
+        'error_message text null',
+        'metadata jsonb',
+      ]);
+      expect(describe('token_usages')).toEqual([
+        'id uuid',
+        'interception_id uuid',
+        'provider_response_id text',
+        'input_tokens bigint',
+        'output_tokens bigint',
+        'cache_read_input_tokens bigint',
+        'cache_write_input_tokens bigint',
+        'extra jsonb',
+        'created_at timestamp with time zone',
+      ]);
+      expect(describe('user_prompts')).toEqual([
+        'id uuid',
+        'interception_id uuid',
+        'provider_response_id text',
+        'prompt text',
+        'created_at timestamp with time zone',
+      ]);
+      expect(describe('tool_usages')).toEqual([
+        'id uuid',
+        'interception_id uuid',
+        'provider_response_id text',
+        'tool text',
+        'tool_call_id text',
+        'input text',
+        'injected boolean',
+        'invocation_error text null',
+        'created_at timestamp with time zone',
+      ]);
+    });
+
+    it('has the indexes operators query by', async () => {
+      const indexes: { indexdef: string }[] = await dataSource.query(
+        `SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'idx_%' ORDER BY indexname`,
+      );
+      expect(indexes.map((index) => index.indexdef.replace(/ USING btree/, '').replace(/public\./g, ''))).toEqual([
+        'CREATE INDEX idx_interceptions_initiator_started ON interceptions (initiator_id, started_at)',
+        'CREATE INDEX idx_interceptions_provider_model_started ON interceptions (provider, model, started_at)',
+        'CREATE INDEX idx_token_usages_interception ON token_usages (interception_id)',
+        'CREATE INDEX idx_tool_usages_interception ON tool_usages (interception_id)',
+        'CREATE INDEX idx_user_prompts_interception ON user_prompts (interception_id)',
+      ]);
+    });
+
+    it('matches the entities (no pending schema change) and migrating again does nothing', async () => {
+      const pending = await dataSource.driver.createSchemaBuilder().log();
+      expect(pending.upQueries.map((query) => query.query)).toEqual([]);
+      expect(await runMigrations(dataSource)).toEqual([]);
+    });
+  });
+
+  describe('applyBatch', () => {
+    it('records a centralized interception and sets its hint at the end', async () => {
+      const started = buildStartedEvent({ credentialKind: 'centralized', credentialHint: '' });
+      const ended = buildEndedEvent(started, { credentialHint: 'sk-…k2k2', error: { type: 'rate_limited', message: 'all keys cooling down' } });
+
+      expect(await writer.applyBatch([started])).toEqual({ outcomes: ['recorded'] });
+      expect((await interceptionRow(started.interceptionId)).credential_hint).toBe('');
+      expect(await writer.applyBatch([ended])).toEqual({ outcomes: ['recorded'] });
+
+      expect(await interceptionRow(started.interceptionId)).toEqual({
+        id: started.interceptionId,
+        initiator_id: started.initiatorId,
+        provider: 'openai',
+        provider_name: started.providerName,
+        model: started.model,
+        streaming: false,
+        client: started.client,
+        user_agent: started.userAgent,
+        credential_kind: 'centralized',
+        credential_hint: 'sk-…k2k2',
+        started_at: started.occurredAt,
+        ended_at: ended.endedAt,
+        error_type: 'rate_limited',
+        error_message: 'all keys cooling down',
+        metadata: started.metadata,
+      });
+    });
+
+    it('keeps a BYOK hint from the start even when the ended event carries another one', async () => {
+      const started = buildStartedEvent({ credentialKind: 'byok', credentialHint: 'sk-…user' });
+      const ended = buildEndedEvent(started, { credentialHint: 'sk-…pool' });
+      await writer.applyBatch([started]);
+      await writer.applyBatch([ended]);
+      const row = await interceptionRow(started.interceptionId);
+      expect(row.credential_hint).toBe('sk-…user');
+      expect(row.ended_at).toBe(ended.endedAt);
+    });
+
+    it('writes token usages, the prompt and tool usages exactly', async () => {
+      const started = buildStartedEvent({ providerType: 'anthropic', streaming: true });
+      const ended = buildEndedEvent(started, {
+        tokenUsages: [
+          { providerResponseId: 'msg_1', inputTokens: 10, outputTokens: 5, cacheReadInputTokens: 3, cacheWriteInputTokens: 7, extra: {} },
+          {
+            providerResponseId: 'msg_2',
+            inputTokens: 9_007_199_254, // beyond int4
+            outputTokens: 0,
+            cacheReadInputTokens: 0,
+            cacheWriteInputTokens: 0,
+            extra: { web_search_requests: 2, reasoning_tokens: 40 },
+          },
+        ],
+        prompt: { providerResponseId: 'msg_2', text: 'Summarise this file' },
+        toolUsages: [
+          { providerResponseId: 'msg_1', tool: 'read_file', toolCallId: 'toolu_1', input: '{"path":"a.ts"}', injected: false },
+          { providerResponseId: 'msg_2', tool: 'search', toolCallId: 'toolu_2', input: '{}', injected: true, invocationError: 'timeout' },
+        ],
+      });
+      await writer.applyBatch([started, ended]);
+
+      expect(await childRows(started.interceptionId)).toEqual({
+        tokenUsages: [
+          { provider_response_id: 'msg_1', input_tokens: '10', output_tokens: '5', cache_read_input_tokens: '3', cache_write_input_tokens: '7', extra: {}, created_at: ended.endedAt },
+          {
+            provider_response_id: 'msg_2',
+            input_tokens: '9007199254',
+            output_tokens: '0',
+            cache_read_input_tokens: '0',
+            cache_write_input_tokens: '0',
+            extra: { web_search_requests: 2, reasoning_tokens: 40 },
+            created_at: ended.endedAt,
+          },
+        ],
+        prompts: [{ provider_response_id: 'msg_2', prompt: 'Summarise this file', created_at: ended.endedAt }],
+        toolUsages: [
+          { provider_response_id: 'msg_1', tool: 'read_file', tool_call_id: 'toolu_1', input: '{"path":"a.ts"}', injected: false, invocation_error: null, created_at: ended.endedAt },
+          { provider_response_id: 'msg_2', tool: 'search', tool_call_id: 'toolu_2', input: '{}', injected: true, invocation_error: 'timeout', created_at: ended.endedAt },
+        ],
+      });
+    });
+
+    it('writes no prompt row when there is no prompt, and no child rows for an empty ended event', async () => {
+      const started = buildStartedEvent();
+      await writer.applyBatch([started, buildEndedEvent(started, { prompt: undefined, tokenUsages: [], toolUsages: [] })]);
+      expect(await childRows(started.interceptionId)).toEqual({ tokenUsages: [], prompts: [], toolUsages: [] });
+      expect((await interceptionRow(started.interceptionId)).ended_at).not.toBeNull();
+    });
+
+    it('changes nothing when events are replayed, alone or within one batch', async () => {
+      const started = buildStartedEvent({ credentialKind: 'centralized' });
+      const ended = buildEndedEvent(started);
+      await writer.applyBatch([started, ended]);
+      const before = await fullSnapshot(started.interceptionId);
+
+      const replayedEnded = { ...ended, endedAt: new Date(Date.now() + 60_000).toISOString(), credentialHint: 'sk-…late', error: { type: 'x', message: 'y' } };
+      expect(await writer.applyBatch([started])).toEqual({ outcomes: ['duplicate'] });
+      expect(await writer.applyBatch([ended])).toEqual({ outcomes: ['duplicate'] });
+      expect(await writer.applyBatch([replayedEnded, started, ended, started])).toEqual({
+        outcomes: ['duplicate', 'duplicate', 'duplicate', 'duplicate'],
+      });
+      expect(await fullSnapshot(started.interceptionId)).toEqual(before);
+    });
+
+    it('deduplicates an event delivered twice in the same batch', async () => {
+      const started = buildStartedEvent();
+      const ended = buildEndedEvent(started);
+      expect(await writer.applyBatch([started, started, ended, ended])).toEqual({
+        outcomes: ['recorded', 'duplicate', 'recorded', 'duplicate'],
+      });
+      const children = await childRows(started.interceptionId);
+      expect([children.tokenUsages.length, children.prompts.length, children.toolUsages.length]).toEqual([1, 1, 1]);
+    });
+
+    it('reports an ended event without its started row as parent-missing, then applies it after the started', async () => {
+      const started = buildStartedEvent({ credentialKind: 'centralized' });
+      const ended = buildEndedEvent(started, { credentialHint: 'sk-…late' });
+
+      expect(await writer.applyBatch([ended])).toEqual({ outcomes: ['parent-missing'] });
+      expect(await countRows(started.interceptionId)).toEqual({ interceptions: 0, token_usages: 0, user_prompts: 0, tool_usages: 0 });
+
+      expect(await writer.applyBatch([started])).toEqual({ outcomes: ['recorded'] });
+      expect(await writer.applyBatch([ended])).toEqual({ outcomes: ['recorded'] });
+
+      // Same final rows as the in-order case.
+      const inOrder = buildStartedEvent({ credentialKind: 'centralized' });
+      await writer.applyBatch([inOrder]);
+      await writer.applyBatch([{ ...ended, interceptionId: inOrder.interceptionId }]);
+      const outOfOrderRows = await fullSnapshot(started.interceptionId);
+      const inOrderRows = await fullSnapshot(inOrder.interceptionId);
+      expect(withoutIds(outOfOrderRows, started)).toEqual(withoutIds(inOrderRows, inOrder));
+      expect(outOfOrderRows.interception.credential_hint).toBe('sk-…late');
+    });
+
+    it('applies a batch mixing many interceptions, in any order, in one go', async () => {
+      const complete = Array.from({ length: 30 }, (_, i) => buildStartedEvent({ initiatorId: `batch-user-${i}` }));
+      const onlyStarted = Array.from({ length: 10 }, () => buildStartedEvent());
+      const orphans = Array.from({ length: 5 }, () => buildStartedEvent());
+      const batch: InterceptionEvent[] = [
+        // ended before started in the same batch: started rows are inserted first
+        ...complete.map((started) => buildEndedEvent(started)),
+        ...complete,
+        ...onlyStarted,
+        ...orphans.map((started) => buildEndedEvent(started)),
+      ];
+      const { outcomes } = await writer.applyBatch(batch);
+
+      expect(outcomes.filter((outcome) => outcome === 'recorded')).toHaveLength(30 + 30 + 10);
+      expect(outcomes.slice(-5)).toEqual(Array(5).fill('parent-missing'));
+      const ids = complete.map((started) => started.interceptionId);
+      const [{ ended, usages, prompts, tools }] = await dataSource.query(
+        `SELECT (SELECT count(*) FROM interceptions WHERE id = ANY($1::uuid[]) AND ended_at IS NOT NULL)::int AS ended,
+                (SELECT count(*) FROM token_usages WHERE interception_id = ANY($1::uuid[]))::int AS usages,
+                (SELECT count(*) FROM user_prompts WHERE interception_id = ANY($1::uuid[]))::int AS prompts,
+                (SELECT count(*) FROM tool_usages WHERE interception_id = ANY($1::uuid[]))::int AS tools`,
+        [ids],
+      );
+      expect({ ended, usages, prompts, tools }).toEqual({ ended: 30, usages: 30, prompts: 30, tools: 30 });
+      const [{ open }] = await dataSource.query(`SELECT count(*)::int AS open FROM interceptions WHERE id = ANY($1::uuid[]) AND ended_at IS NULL`, [
+        onlyStarted.map((started) => started.interceptionId),
+      ]);
+      expect(open).toBe(10);
+      expect((await countRows(orphans[0].interceptionId)).interceptions).toBe(0);
+    });
+
+    it('records text containing NUL characters (which Postgres rejects) with a replacement character', async () => {
+      const started = buildStartedEvent({ metadata: { note: 'a\u0000b' } });
+      const ended = buildEndedEvent(started, { prompt: { providerResponseId: 'r', text: 'before\u0000after' } });
+      expect(await writer.applyBatch([started, ended])).toEqual({ outcomes: ['recorded', 'recorded'] });
+      expect((await childRows(started.interceptionId)).prompts[0].prompt).toBe('before\uFFFDafter');
+      expect((await interceptionRow(started.interceptionId)).metadata).toEqual({ note: 'a\uFFFDb' });
+    });
+
+    it('writes nothing of a batch the database rejects', async () => {
+      const started = buildStartedEvent();
+      // Bypasses the contract on purpose: varchar(32) overflow makes Postgres reject the statement.
+      const poison = buildEndedEvent(started, { credentialHint: 'x'.repeat(40) });
+      await expect(writer.applyBatch([started, poison])).rejects.toThrow();
+      expect((await countRows(started.interceptionId)).interceptions).toBe(0);
+    });
+  });
+
+  describe('flushInterceptionEvents', () => {
+    it('isolates an event the database rejects so the rest of its batch is recorded', async () => {
+      const good = buildStartedEvent();
+      const goodEnded = buildEndedEvent(good);
+      const other = buildStartedEvent();
+      const poison = buildEndedEvent(other, { credentialHint: 'x'.repeat(40) });
+      const orphan = buildEndedEvent(buildStartedEvent());
+
+      const results = await flushInterceptionEvents(writer, [good, other, poison, goodEnded, orphan]);
+
+      expect(results.map((result) => (result.ok ? result.value : result.error.name))).toEqual([
+        'recorded',
+        'recorded',
+        'QueryFailedError',
+        'recorded',
+        'ParentMissingError',
+      ]);
+      expect((results[4] as { error: Error }).error).toBeInstanceOf(ParentMissingError);
+      expect((await interceptionRow(good.interceptionId)).ended_at).toBe(goodEnded.endedAt);
+      expect((await interceptionRow(other.interceptionId)).ended_at).toBeNull();
+    });
+  });
+
+  async function interceptionRow(id: string): Promise<Record<string, unknown>> {
+    const rows: Record<string, unknown>[] = await dataSource.query('SELECT * FROM interceptions WHERE id = $1', [id]);
+    expect(rows).toHaveLength(1);
+    return isoDates(rows[0]);
+  }
+
+  async function childRows(id: string) {
+    const select = async (table: string, order: string) =>
+      ((await dataSource.query(`SELECT * FROM ${table} WHERE interception_id = $1 ORDER BY ${order}`, [id])) as Record<string, unknown>[]).map(
+        ({ id: _id, interception_id: _interceptionId, ...row }) => isoDates(row),
+      );
+    return {
+      tokenUsages: await select('token_usages', 'provider_response_id'),
+      prompts: await select('user_prompts', 'provider_response_id'),
+      toolUsages: await select('tool_usages', 'tool_call_id'),
+    };
+  }
+
+  async function fullSnapshot(id: string) {
+    const interception = await interceptionRow(id);
+    const children = await dataSource.query(
+      `SELECT 'token' AS kind, id FROM token_usages WHERE interception_id = $1
+       UNION ALL SELECT 'prompt', id FROM user_prompts WHERE interception_id = $1
+       UNION ALL SELECT 'tool', id FROM tool_usages WHERE interception_id = $1 ORDER BY 1, 2`,
+      [id],
+    );
+    return { interception, childIds: children, children: await childRows(id) };
+  }
+
+  function withoutIds(snapshot: Awaited<ReturnType<typeof fullSnapshot>>, started: InterceptionStarted) {
+    const { id: _id, started_at: _startedAt, ...interception } = snapshot.interception;
+    expect(snapshot.interception.started_at).toBe(started.occurredAt);
+    return { interception, children: snapshot.children, childCount: snapshot.childIds.length };
+  }
+
+  async function countRows(id: string) {
+    const [counts] = await dataSource.query(
+      `SELECT (SELECT count(*) FROM interceptions WHERE id = $1)::int AS interceptions,
+              (SELECT count(*) FROM token_usages WHERE interception_id = $1)::int AS token_usages,
+              (SELECT count(*) FROM user_prompts WHERE interception_id = $1)::int AS user_prompts,
+              (SELECT count(*) FROM tool_usages WHERE interception_id = $1)::int AS tool_usages`,
+      [id],
+    );
+    return counts as Record<string, number>;
+  }
+});
+
+function isoDates(row: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : value]));
+}

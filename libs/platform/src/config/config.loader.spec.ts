@@ -1,0 +1,106 @@
+import { ConfigError, loadConfig } from './config.loader';
+
+function problemsOf(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  const minimal = {
+    providers: [
+      { name: 'openai', type: 'openai', baseUrl: 'https://api.openai.com/v1/', keys: ['${OPENAI_KEY_1}', '${OPENAI_KEY_2:-}'] },
+      { name: 'anthropic', type: 'anthropic', keys: ['${ANTHROPIC_KEY_1}'], defaultCooldown: '30s', maxCooldown: '2h' },
+    ],
+    auth: { tokens: [{ token: '${ALICE_TOKEN}', user: 'alice' }], adminTokens: ['${ADMIN_TOKEN:-}'] },
+  };
+  const env = { OPENAI_KEY_1: 'sk-one', ANTHROPIC_KEY_1: 'sk-ant-one', ALICE_TOKEN: 'tg_alice_token' };
+
+  it('interpolates the environment, drops empty keys and applies defaults', () => {
+    const config = loadConfig({ document: minimal, env });
+    expect(config.providers[0].keys).toEqual(['sk-one']);
+    expect(config.providers[1]).toMatchObject({ keys: ['sk-ant-one'], defaultCooldownMs: 30_000, maxCooldownMs: 7_200_000 });
+    expect(config.providers[0]).toMatchObject({ strategy: 'ordered', authFailure: 'disable', authCooldownMs: 60_000 });
+    expect(config.auth.tokens).toEqual([{ token: 'tg_alice_token', user: 'alice' }]);
+    expect(config.auth.adminTokens).toEqual([]);
+    expect(config.server).toMatchObject({ port: 8080, maxBodyBytes: 32 * 1024 * 1024 });
+    expect(config.redisUrl).toBeUndefined();
+    expect(config.databaseUrl).toBeUndefined();
+  });
+
+  it('lets PORT, REDIS_URL and DATABASE_URL override the file', () => {
+    const config = loadConfig({
+      document: { ...minimal, server: { port: 1 } },
+      env: { ...env, PORT: '9999', REDIS_URL: 'redis://r:6379', DATABASE_URL: 'postgres://d/db' },
+    });
+    expect(config.server.port).toBe(9999);
+    expect(config.redisUrl).toBe('redis://r:6379');
+    expect(config.databaseUrl).toBe('postgres://d/db');
+  });
+
+  it('names each bad field by its path', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        document: {
+          providers: [
+            { name: 'ok', type: 'openai' },
+            { name: 'Bad Name', type: 'openai', baseUrl: 'not a url', keys: [] },
+            { name: 'ok', type: 'gemini', defaultCooldown: 'soon' },
+          ],
+          surprise: true,
+        },
+        env: {},
+      }),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'providers[1].name: must match ^[a-z0-9]+(-[a-z0-9]+)*$',
+        'providers[1].baseUrl: must be an http(s) URL',
+        expect.stringMatching(/^providers\[2\]\.type: /),
+        'providers[2].defaultCooldown: must be a duration such as 500ms, 30s, 5m or 1h',
+        '(root): unknown field(s) surprise',
+      ]),
+    );
+  });
+
+  it('reports a missing variable by name and never prints a secret value', () => {
+    const secret = 'sk-proj-super-secret-value';
+    const problems = problemsOf(() =>
+      loadConfig({
+        document: { providers: [{ name: 'o', type: 'openai', keys: [secret], baseUrl: secret }], auth: { tokens: [{ token: secret, user: 'a' }] } },
+        env: {},
+      }),
+    );
+    expect(problems.join('\n')).not.toContain(secret);
+    expect(problems).toEqual(expect.arrayContaining(['auth.tokens[0].token: must start with tg_']));
+
+    const missing = problemsOf(() => loadConfig({ document: minimal, env: { OPENAI_KEY_1: 'x' } }));
+    expect(missing).toEqual(['providers[1].keys[0]: environment variable ANTHROPIC_KEY_1 is not set']);
+  });
+
+  it('rejects duplicate provider names and tokens', () => {
+    const problems = problemsOf(() =>
+      loadConfig({
+        document: {
+          providers: [
+            { name: 'a', type: 'openai' },
+            { name: 'a', type: 'anthropic' },
+          ],
+          auth: { tokens: [{ token: 'tg_same_token', user: 'x' }, { token: 'tg_same_token', user: 'y' }] },
+        },
+        env: {},
+      }),
+    );
+    expect(problems).toEqual(['providers[1].name: duplicate provider name "a"', 'auth.tokens[1].token: duplicate token']);
+  });
+
+  it('fails clearly when an explicitly named file does not exist', () => {
+    expect(problemsOf(() => loadConfig({ path: '/nonexistent/tollgate.yaml', env: {} }))).toEqual([
+      'config file not found: /nonexistent/tollgate.yaml',
+    ]);
+  });
+});

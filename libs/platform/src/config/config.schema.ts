@@ -1,0 +1,138 @@
+import { z } from 'zod';
+import { parseDurationMs } from './duration';
+
+const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = parseDurationMs(value);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'must be a duration such as 500ms, 30s, 5m or 1h' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const byteSize = z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {
+  if (typeof value === 'number') return value;
+  const match = /^\s*(\d+)\s*(b|kib|mib|gib|kb|mb|gb)?\s*$/i.exec(value);
+  if (!match) {
+    ctx.addIssue({ code: 'custom', message: 'must be a size such as 32MiB, 512KiB or a number of bytes' });
+    return z.NEVER;
+  }
+  const unit = (match[2] ?? 'b').toLowerCase();
+  const factor: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
+  return Number(match[1]) * factor[unit];
+});
+
+const httpUrl = z
+  .string()
+  .refine((value) => /^https?:\/\/[^\s]+$/i.test(value) && URL.canParse(value), { message: 'must be an http(s) URL' });
+
+const providerSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'must match ^[a-z0-9]+(-[a-z0-9]+)*$' }),
+    type: z.enum(['openai', 'anthropic']),
+    baseUrl: httpUrl.optional(),
+    // Entries that interpolate to an empty string (an unset optional variable) are dropped: a provider may have
+    // no pooled keys at all and serve only bring-your-own-key requests.
+    keys: z
+      .array(z.string())
+      .default([])
+      .transform((keys) => keys.map((key) => key.trim()).filter((key) => key.length > 0)),
+    strategy: z.enum(['ordered', 'round-robin']).default('ordered'),
+    authFailure: z.enum(['disable', 'cooldown']).default('disable'),
+    authCooldown: duration.default(60_000),
+    defaultCooldown: duration.default(60_000),
+    maxCooldown: duration.default(3_600_000),
+  })
+  .strict();
+
+const tokenSchema = z
+  .object({
+    token: z.string().startsWith('tg_', { message: 'must start with tg_' }).min(8, { message: 'is too short' }),
+    user: z.string().min(1, { message: 'must not be empty' }),
+  })
+  .strict();
+
+export const configFileSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.coerce.number().int().min(0).max(65535).default(8080),
+        maxBodyBytes: byteSize.default(32 * 1024 * 1024),
+        upstream: z
+          .object({
+            connectTimeout: duration.default(10_000),
+            firstByteTimeout: duration.default(600_000),
+            idleTimeout: duration.default(300_000),
+          })
+          .strict()
+          .prefault({}),
+        anthropicPingInterval: duration.default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    providers: z.array(providerSchema).default([]),
+    auth: z
+      .object({
+        tokens: z.array(tokenSchema).default([]),
+        adminTokens: z
+          .array(z.string())
+          .default([])
+          .transform((tokens) => tokens.filter((token) => token.length > 0)),
+      })
+      .strict()
+      .prefault({}),
+    keyPool: z
+      .object({
+        // Key for the HMAC that names a key in Redis. Set the same value on every replica.
+        fingerprintSecret: z.string().min(1).default('tollgate-key-fingerprint'),
+        redisKeyPrefix: z.string().default('tollgate:'),
+      })
+      .strict()
+      .prefault({}),
+    recording: z
+      .object({
+        failurePolicy: z.enum(['closed', 'open']).default('closed'),
+        queueName: z.string().min(1).default('tollgate-interceptions'),
+        queuePrefix: z.string().min(1).default('tollgate'),
+        attempts: z.number().int().min(1).default(12),
+        backoff: duration.default(1_000),
+        endedTimeout: duration.default(5_000),
+        runMigrationsAtStart: z.boolean().default(true),
+        worker: z
+          .object({
+            batchSize: z.number().int().min(1).max(1000).default(100),
+            batchMaxWait: duration.default(20),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    logging: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .prefault({}),
+    dataDir: z.string().min(1).default('./data'),
+    redisUrl: z.string().optional(),
+    databaseUrl: z.string().optional(),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.providers.forEach((provider, index) => {
+      if (seen.has(provider.name)) {
+        ctx.addIssue({ code: 'custom', path: ['providers', index, 'name'], message: `duplicate provider name "${provider.name}"` });
+      }
+      seen.add(provider.name);
+    });
+    const tokens = new Set<string>();
+    config.auth.tokens.forEach((entry, index) => {
+      if (tokens.has(entry.token)) {
+        ctx.addIssue({ code: 'custom', path: ['auth', 'tokens', index, 'token'], message: 'duplicate token' });
+      }
+      tokens.add(entry.token);
+    });
+  });
+
+export type ConfigFile = z.output<typeof configFileSchema>;

@@ -1,0 +1,3 @@
+export * from './config.loader';
+export * from './duration';
+export * from './tollgate-config';

@@ -1,0 +1,50 @@
+export type ProviderType = 'openai' | 'anthropic';
+
+export interface ProviderConfig {
+  name: string;
+  type: ProviderType;
+  /** Absent: the provider type's public API. */
+  baseUrl?: string;
+  keys: string[];
+  strategy: 'ordered' | 'round-robin';
+  authFailure: 'disable' | 'cooldown';
+  authCooldownMs: number;
+  defaultCooldownMs: number;
+  maxCooldownMs: number;
+}
+
+export interface GatewayTokenConfig {
+  token: string;
+  user: string;
+}
+
+/** The validated configuration. Durations are milliseconds; nothing else in the codebase reads the environment. */
+export interface TollgateConfig {
+  configPath: string;
+  server: {
+    host: string;
+    port: number;
+    maxBodyBytes: number;
+    upstream: { connectTimeoutMs: number; firstByteTimeoutMs: number; idleTimeoutMs: number };
+    anthropicPingIntervalMs: number;
+  };
+  providers: ProviderConfig[];
+  auth: { tokens: GatewayTokenConfig[]; adminTokens: string[] };
+  keyPool: { fingerprintSecret: string; redisKeyPrefix: string };
+  recording: {
+    failurePolicy: 'closed' | 'open';
+    queueName: string;
+    queuePrefix: string;
+    attempts: number;
+    backoffMs: number;
+    endedTimeoutMs: number;
+    runMigrationsAtStart: boolean;
+    worker: { batchSize: number; batchMaxWaitMs: number };
+  };
+  logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+  dataDir: string;
+  /** Unset: embedded mode (key state in memory, recording in process). */
+  redisUrl?: string;
+  /** Unset: embedded PGlite under dataDir. */
+  databaseUrl?: string;
+}

@@ -1,0 +1,74 @@
+import type { ProviderType } from '../provider-type';
+import { firstHeaderValue, type RequestHeaders } from './request-headers';
+
+export const GATEWAY_TOKEN_PREFIX = 'tg_';
+export const GATEWAY_TOKEN_HEADER = 'x-tollgate-token';
+
+/** Headers a provider credential can travel in. */
+export type CredentialHeader = 'authorization' | 'x-api-key';
+export type GatewayTokenHeader = typeof GATEWAY_TOKEN_HEADER | CredentialHeader;
+
+export interface ExtractedCredentials {
+  gatewayToken?: string;
+  /** The header that carried the gateway token; it must not go upstream. */
+  gatewayTokenHeader?: GatewayTokenHeader;
+  /** A provider credential the client sent (bring your own key), without any `Bearer ` scheme. */
+  byokCredential?: string;
+  byokHeader?: CredentialHeader;
+}
+
+/**
+ * Finds the gateway token (`X-Tollgate-Token`, then `Authorization: Bearer tg_…`, then `X-Api-Key: tg_…`) and the
+ * provider credential left once it is removed: OpenAI `Authorization: Bearer`; Anthropic `X-Api-Key`, else
+ * `Authorization: Bearer`. A `tg_…` value is never taken for a provider credential.
+ */
+export function extractCredentials(type: ProviderType, headers: RequestHeaders): ExtractedCredentials {
+  const explicitToken = firstHeaderValue(headers, GATEWAY_TOKEN_HEADER)?.trim();
+  const bearer = bearerCredential(firstHeaderValue(headers, 'authorization'));
+  const apiKey = firstHeaderValue(headers, 'x-api-key')?.trim();
+
+  const found = new Map<CredentialHeader, string>();
+  if (bearer) found.set('authorization', bearer);
+  if (apiKey) found.set('x-api-key', apiKey);
+
+  const result: ExtractedCredentials = {};
+  if (explicitToken) {
+    result.gatewayToken = explicitToken;
+    result.gatewayTokenHeader = GATEWAY_TOKEN_HEADER;
+  } else {
+    for (const header of ['authorization', 'x-api-key'] as const) {
+      const value = found.get(header);
+      if (value !== undefined && isGatewayToken(value)) {
+        result.gatewayToken = value;
+        result.gatewayTokenHeader = header;
+        break;
+      }
+    }
+  }
+
+  for (const header of BYOK_HEADER_PREFERENCE[type]) {
+    const value = found.get(header);
+    if (value !== undefined && header !== result.gatewayTokenHeader && !isGatewayToken(value)) {
+      result.byokCredential = value;
+      result.byokHeader = header;
+      break;
+    }
+  }
+  return result;
+}
+
+const BYOK_HEADER_PREFERENCE: Record<ProviderType, readonly CredentialHeader[]> = {
+  openai: ['authorization'],
+  anthropic: ['x-api-key', 'authorization'],
+};
+
+function isGatewayToken(value: string): boolean {
+  return value.startsWith(GATEWAY_TOKEN_PREFIX);
+}
+
+/** The credential of an `Authorization: Bearer …` header (scheme case-insensitive), else `undefined`. */
+function bearerCredential(authorization: string | undefined): string | undefined {
+  if (authorization === undefined) return undefined;
+  const match = /^\s*bearer\s+(\S.*?)\s*$/i.exec(authorization);
+  return match?.[1];
+}

@@ -1,0 +1,65 @@
+import { headersToForward } from './forward-headers';
+
+const common = {
+  host: 'gateway.local:8080',
+  connection: 'keep-alive, x-hop',
+  'keep-alive': 'timeout=5',
+  'x-hop': 'only for this hop',
+  'content-length': '123',
+  'transfer-encoding': 'chunked',
+  'proxy-authorization': 'Basic abc',
+  te: 'trailers',
+  upgrade: 'h2c',
+  expect: '100-continue',
+  'accept-encoding': 'gzip, br',
+  'content-type': 'application/json',
+  'user-agent': 'OpenAI/JS 7.1.0',
+  'openai-beta': 'assistants=v2',
+  'anthropic-version': '2023-06-01',
+  'x-stainless-retry-count': '0',
+};
+
+describe('headersToForward', () => {
+  it('centralized openai: drops hop-by-hop, host, length, token and every client auth header', () => {
+    const forwarded = headersToForward('openai', { ...common, authorization: 'Bearer tg_alice', 'x-api-key': 'whatever' });
+    expect(forwarded).toEqual({
+      'accept-encoding': 'gzip, br',
+      'content-type': 'application/json',
+      'user-agent': 'OpenAI/JS 7.1.0',
+      'openai-beta': 'assistants=v2',
+      'anthropic-version': '2023-06-01',
+      'x-stainless-retry-count': '0',
+    });
+  });
+
+  it('bridged routes also drop accept-encoding so the answer can be read', () => {
+    const forwarded = headersToForward('anthropic', { ...common, 'x-api-key': 'tg_alice' }, true);
+    expect(forwarded).not.toHaveProperty('accept-encoding');
+    expect(forwarded).not.toHaveProperty('x-api-key');
+    expect(forwarded['anthropic-version']).toBe('2023-06-01');
+  });
+
+  it('BYOK openai: the client key goes as is, the token header is removed', () => {
+    const forwarded = headersToForward('openai', { 'x-tollgate-token': 'tg_alice', authorization: 'Bearer sk-user', 'x-api-key': 'other' });
+    expect(forwarded).toEqual({ authorization: 'Bearer sk-user' });
+  });
+
+  it('BYOK anthropic: only the winning credential header is kept', () => {
+    const forwarded = headersToForward('anthropic', {
+      'x-tollgate-token': 'tg_alice',
+      'x-api-key': 'sk-ant-user',
+      authorization: 'Bearer sk-ant-oat01-other',
+    });
+    expect(forwarded).toEqual({ 'x-api-key': 'sk-ant-user' });
+  });
+
+  it('BYOK anthropic with the token in authorization keeps x-api-key only', () => {
+    const forwarded = headersToForward('anthropic', { authorization: 'Bearer tg_alice', 'x-api-key': 'sk-ant-user' });
+    expect(forwarded).toEqual({ 'x-api-key': 'sk-ant-user' });
+  });
+
+  it('joins repeated values and skips HTTP/2 pseudo-headers', () => {
+    const forwarded = headersToForward('openai', { 'x-custom': ['a', 'b'], ':authority': 'gw', ':path': '/x' });
+    expect(forwarded).toEqual({ 'x-custom': 'a, b' });
+  });
+});

@@ -1,0 +1,59 @@
+import type { ProviderType } from '../provider-type';
+import { extractCredentials, GATEWAY_TOKEN_HEADER, type CredentialHeader } from './credentials.extractor';
+import type { RequestHeaders } from './request-headers';
+
+/** Connection-level headers (RFC 9110 §7.6.1) that must not be forwarded by a proxy. */
+export const HOP_BY_HOP_HEADERS: readonly string[] = [
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+];
+
+/**
+ * Never forwarded: hop-by-hop headers, `host` and `content-length` (the upstream client sets them for the body it
+ * sends), `expect` (the gateway has already read the body) and the gateway token header.
+ */
+export const ALWAYS_STRIPPED_REQUEST_HEADERS: readonly string[] = [
+  ...HOP_BY_HOP_HEADERS,
+  'host',
+  'content-length',
+  'expect',
+  GATEWAY_TOKEN_HEADER,
+];
+
+/** Client auth headers: dropped unless one carries the client's own provider key (BYOK), which goes as is. */
+export const CLIENT_CREDENTIAL_HEADERS: readonly CredentialHeader[] = ['authorization', 'x-api-key'];
+
+const ALWAYS_STRIPPED = new Set(ALWAYS_STRIPPED_REQUEST_HEADERS);
+
+/**
+ * The client's request headers to send upstream. `bridged` routes also drop `accept-encoding`, so the upstream
+ * answers uncompressed and the gateway can read usage from the body it relays.
+ */
+export function headersToForward(type: ProviderType, headers: RequestHeaders, bridged = false): Record<string, string> {
+  const keptCredential = extractCredentials(type, headers).byokHeader;
+  const listedInConnection = connectionTokens(headers.connection);
+  const forwarded: Record<string, string> = {};
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || name.charCodeAt(0) === 0x3a /* HTTP/2 pseudo-header */) continue;
+    if (ALWAYS_STRIPPED.has(name) || listedInConnection?.has(name)) continue;
+    if ((name === 'authorization' || name === 'x-api-key') && name !== keptCredential) continue;
+    if (bridged && name === 'accept-encoding') continue;
+    forwarded[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return forwarded;
+}
+
+/** Header names listed in `Connection: …`, which are hop-by-hop for this request. */
+function connectionTokens(connection: string | string[] | undefined): Set<string> | undefined {
+  if (connection === undefined) return undefined;
+  const tokens = (Array.isArray(connection) ? connection.join(',') : connection).split(',');
+  return new Set(tokens.map((token) => token.trim().toLowerCase()).filter(Boolean));
+}

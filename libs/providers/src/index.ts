@@ -1,0 +1,39 @@
+export { PROVIDER_TYPES, providerTypeOfApi, type BridgedApi, type ProviderType } from './provider-type';
+
+export { matchRoute, type RouteMatch } from './routes/route.table';
+export { DEFAULT_BASE_URLS, defaultBaseUrl, upstreamUrl } from './routes/upstream-url';
+
+export {
+  extractCredentials,
+  GATEWAY_TOKEN_HEADER,
+  GATEWAY_TOKEN_PREFIX,
+  type CredentialHeader,
+  type ExtractedCredentials,
+  type GatewayTokenHeader,
+} from './credentials/credentials.extractor';
+export {
+  ALWAYS_STRIPPED_REQUEST_HEADERS,
+  CLIENT_CREDENTIAL_HEADERS,
+  HOP_BY_HOP_HEADERS,
+  headersToForward,
+} from './credentials/forward-headers';
+export { applyCredential } from './credentials/upstream-credential';
+export type { RequestHeaders } from './credentials/request-headers';
+
+export { errorBody, type ProviderErrorDetails } from './errors/error-body';
+export { errorShapeFor, type ErrorShape, type GatewayErrorKind } from './errors/error-shape.table';
+export { sseErrorEvent, type StreamErrorDetails } from './errors/sse-error.event';
+
+export { SseParser, type SseEvent } from './sse/sse.parser';
+
+export { inspectRequest, type RequestInspection } from './requests/request.inspector';
+export { withIncludeUsage } from './requests/include-usage.rewriter';
+
+export { createStreamObserver, observeBlocking } from './observation/response.observer';
+export type {
+  ResponseObservation,
+  StreamObservation,
+  StreamObserver,
+  TokenUsage,
+  ToolCall,
+} from './observation/observation.types';

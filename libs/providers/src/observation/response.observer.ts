@@ -1,0 +1,29 @@
+import type { BridgedApi } from '../provider-type';
+import { AnthropicStreamObserver, observeMessage } from './anthropic-messages.observer';
+import type { ResponseObservation, StreamObserver } from './observation.types';
+import { ChatStreamObserver, observeChatCompletion } from './openai-chat.observer';
+import { ResponsesStreamObserver, observeResponse } from './openai-responses.observer';
+
+/** Usage, tool calls and errors of a blocking (non-streaming) answer, given its parsed JSON body. */
+export function observeBlocking(api: BridgedApi, body: unknown): ResponseObservation {
+  switch (api) {
+    case 'openai-chat':
+      return observeChatCompletion(body);
+    case 'openai-responses':
+      return observeResponse(body);
+    case 'anthropic-messages':
+      return observeMessage(body);
+  }
+}
+
+/** A fresh observer for one streaming answer; feed it the events of an `SseParser`. */
+export function createStreamObserver(api: BridgedApi): StreamObserver {
+  switch (api) {
+    case 'openai-chat':
+      return new ChatStreamObserver();
+    case 'openai-responses':
+      return new ResponsesStreamObserver();
+    case 'anthropic-messages':
+      return new AnthropicStreamObserver();
+  }
+}

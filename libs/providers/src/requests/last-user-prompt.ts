@@ -1,0 +1,35 @@
+import type { BridgedApi } from '../provider-type';
+import { isJsonObject, type JsonObject } from '../json-value';
+
+/**
+ * The text of the latest user turn that has text: chat and Anthropic `messages` with `role: "user"` (string
+ * content or the text parts/blocks joined with `\n`; Anthropic `tool_result` blocks are not the user's words),
+ * Responses `input` as a string or its latest user message item. A user turn holding only tool results (an
+ * Anthropic agentic continuation) is skipped, so every API reports the human's last prompt.
+ */
+export function lastUserPrompt(api: BridgedApi, body: JsonObject): string | undefined {
+  if (api === 'openai-responses' && typeof body.input === 'string') return body.input;
+  const turns = api === 'openai-responses' ? body.input : body.messages;
+  if (!Array.isArray(turns)) return undefined;
+  for (let i = turns.length - 1; i >= 0; i--) {
+    const turn: unknown = turns[i];
+    if (!isJsonObject(turn) || turn.role !== 'user') continue;
+    const text = textOf(turn.content);
+    if (text !== undefined) return text;
+  }
+  return undefined;
+}
+
+const TEXT_PART_TYPES = new Set(['text', 'input_text']);
+
+function textOf(content: unknown): string | undefined {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return undefined;
+  let text: string | undefined;
+  for (const part of content) {
+    if (isJsonObject(part) && typeof part.text === 'string' && TEXT_PART_TYPES.has(part.type as string)) {
+      text = text === undefined ? part.text : `${text}\n${part.text}`;
+    }
+  }
+  return text;
+}

@@ -1,0 +1,17 @@
+import { isJsonObject, type JsonObject } from '../json-value';
+
+/**
+ * Names of the tools a request offers: chat `function.name` (or `custom.name`), Responses/Anthropic `name`; a
+ * built-in tool without a name (Responses `{"type":"web_search"}`) is listed by its type.
+ */
+export function toolNames(body: JsonObject): string[] {
+  if (!Array.isArray(body.tools)) return [];
+  const names: string[] = [];
+  for (const tool of body.tools) {
+    if (!isJsonObject(tool)) continue;
+    const nested = isJsonObject(tool.function) ? tool.function : isJsonObject(tool.custom) ? tool.custom : undefined;
+    const name = nested ? nested.name : (tool.name ?? tool.type);
+    if (typeof name === 'string') names.push(name);
+  }
+  return names;
+}

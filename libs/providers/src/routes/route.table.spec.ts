@@ -1,0 +1,82 @@
+import { matchRoute, type RouteMatch } from './route.table';
+import type { ProviderType } from '../provider-type';
+
+describe('matchRoute', () => {
+  const supported: Array<[ProviderType, string, string, RouteMatch]> = [
+    ['openai', 'POST', '/chat/completions', { kind: 'bridged', api: 'openai-chat', upstreamPath: '/chat/completions' }],
+    ['openai', 'POST', '/responses', { kind: 'bridged', api: 'openai-responses', upstreamPath: '/responses' }],
+    ['openai', 'GET', '/models', { kind: 'passthrough', upstreamPath: '/models' }],
+    ['openai', 'GET', '/models/gpt-4o-mini', { kind: 'passthrough', upstreamPath: '/models/gpt-4o-mini' }],
+    ['openai', 'GET', '/models/ft:gpt-4o:acme::abc123', { kind: 'passthrough', upstreamPath: '/models/ft:gpt-4o:acme::abc123' }],
+    ['openai', 'POST', '/conversations', { kind: 'passthrough', upstreamPath: '/conversations' }],
+    ['openai', 'GET', '/conversations', { kind: 'passthrough', upstreamPath: '/conversations' }],
+    ['openai', 'GET', '/conversations/conv_123', { kind: 'passthrough', upstreamPath: '/conversations/conv_123' }],
+    ['openai', 'POST', '/conversations/conv_123', { kind: 'passthrough', upstreamPath: '/conversations/conv_123' }],
+    ['openai', 'DELETE', '/conversations/conv_123', { kind: 'passthrough', upstreamPath: '/conversations/conv_123' }],
+    ['openai', 'POST', '/conversations/conv_123/items', { kind: 'passthrough', upstreamPath: '/conversations/conv_123/items' }],
+    ['openai', 'GET', '/conversations/conv_123/items/msg_1', { kind: 'passthrough', upstreamPath: '/conversations/conv_123/items/msg_1' }],
+    ['openai', 'DELETE', '/conversations/conv_123/items/msg_1', { kind: 'passthrough', upstreamPath: '/conversations/conv_123/items/msg_1' }],
+    ['openai', 'GET', '/responses/resp_123', { kind: 'passthrough', upstreamPath: '/responses/resp_123' }],
+    ['openai', 'GET', '/responses/resp_123/input_items', { kind: 'passthrough', upstreamPath: '/responses/resp_123/input_items' }],
+    ['openai', 'DELETE', '/responses/resp_123', { kind: 'passthrough', upstreamPath: '/responses/resp_123' }],
+    ['openai', 'POST', '/responses/resp_123/cancel', { kind: 'passthrough', upstreamPath: '/responses/resp_123/cancel' }],
+    ['openai', 'post', '/chat/completions', { kind: 'bridged', api: 'openai-chat', upstreamPath: '/chat/completions' }],
+    ['anthropic', 'POST', '/v1/messages', { kind: 'bridged', api: 'anthropic-messages', upstreamPath: '/v1/messages' }],
+    ['anthropic', 'GET', '/v1/models', { kind: 'passthrough', upstreamPath: '/v1/models' }],
+    ['anthropic', 'GET', '/v1/models/claude-sonnet-4-5', { kind: 'passthrough', upstreamPath: '/v1/models/claude-sonnet-4-5' }],
+    ['anthropic', 'POST', '/v1/messages/count_tokens', { kind: 'passthrough', upstreamPath: '/v1/messages/count_tokens' }],
+  ];
+
+  it.each(supported)('%s %s %s is supported', (type, method, path, expected) => {
+    expect(matchRoute(type, method, path)).toEqual(expected);
+  });
+
+  const unsupported: Array<[ProviderType, string, string]> = [
+    // wrong method on a known path
+    ['openai', 'GET', '/chat/completions'],
+    ['openai', 'PUT', '/responses'],
+    ['openai', 'POST', '/models'],
+    ['openai', 'DELETE', '/models/gpt-4o'],
+    ['openai', 'POST', '/responses/resp_123'],
+    ['openai', 'PUT', '/responses/resp_123'],
+    ['openai', 'POST', '/responses/resp_123/input_items'],
+    ['openai', 'DELETE', '/responses/resp_123/input_items'],
+    ['openai', 'GET', '/v1/messages'],
+    ['anthropic', 'GET', '/v1/messages'],
+    ['anthropic', 'GET', '/v1/messages/count_tokens'],
+    ['anthropic', 'DELETE', '/v1/models/claude'],
+    // not on the allow list
+    ['openai', 'POST', '/embeddings'],
+    ['openai', 'POST', '/completions'],
+    ['openai', 'POST', '/files'],
+    ['openai', 'POST', '/chat/completions/extra'],
+    ['openai', 'GET', '/models/a/b'],
+    ['anthropic', 'POST', '/v1/complete'],
+    ['anthropic', 'POST', '/v1/messages/batches'],
+    ['anthropic', 'POST', '/messages'],
+    ['anthropic', 'GET', '/models'],
+    // the other provider's paths
+    ['anthropic', 'POST', '/chat/completions'],
+    ['openai', 'POST', '/v1/messages'],
+    // malformed paths
+    ['openai', 'POST', ''],
+    ['openai', 'POST', '/'],
+    ['openai', 'POST', 'chat/completions'],
+    ['openai', 'POST', '/chat/completions/'],
+    ['openai', 'POST', '//chat/completions'],
+    ['openai', 'GET', '/models/'],
+    ['openai', 'GET', '/responses/'],
+    ['openai', 'GET', '/conversations/'],
+    // dot segments must not escape the base URL through a wildcard
+    ['openai', 'GET', '/conversations/../../admin'],
+    ['openai', 'GET', '/conversations/%2e%2E/secret'],
+    ['openai', 'GET', '/responses/./input_items'],
+    ['openai', 'GET', '/responses/..'],
+    ['openai', 'GET', '/conversations/a\\..\\b'],
+    ['anthropic', 'GET', '/v1/models/..'],
+  ];
+
+  it.each(unsupported)('%s %s %j is not supported', (type, method, path) => {
+    expect(matchRoute(type, method, path)).toBeUndefined();
+  });
+});

@@ -1,0 +1,90 @@
+import type { BridgedApi, ProviderType } from '../provider-type';
+
+export type RouteMatch =
+  | { kind: 'bridged'; api: BridgedApi; upstreamPath: string }
+  | { kind: 'passthrough'; upstreamPath: string };
+
+interface RouteRule {
+  /** Upper-case HTTP method, or `*` for any. */
+  method: string;
+  /** `/`-separated; `:id` matches one segment, a trailing `**` matches one or more segments. */
+  pattern: string;
+  api?: BridgedApi;
+}
+
+// Paths are relative to the provider prefix: `/{name}/v1` for openai, `/{name}` for anthropic.
+const RULES: Record<ProviderType, readonly RouteRule[]> = {
+  openai: [
+    { method: 'POST', pattern: '/chat/completions', api: 'openai-chat' },
+    { method: 'POST', pattern: '/responses', api: 'openai-responses' },
+    { method: 'GET', pattern: '/models' },
+    { method: 'GET', pattern: '/models/:id' },
+    { method: '*', pattern: '/conversations' },
+    { method: '*', pattern: '/conversations/**' },
+    { method: 'GET', pattern: '/responses/:id' },
+    { method: 'GET', pattern: '/responses/:id/**' },
+    { method: 'DELETE', pattern: '/responses/:id' },
+    { method: 'POST', pattern: '/responses/:id/cancel' },
+  ],
+  anthropic: [
+    { method: 'POST', pattern: '/v1/messages', api: 'anthropic-messages' },
+    { method: 'GET', pattern: '/v1/models' },
+    { method: 'GET', pattern: '/v1/models/:id' },
+    { method: 'POST', pattern: '/v1/messages/count_tokens' },
+  ],
+};
+
+interface CompiledRule {
+  method: string;
+  segments: readonly string[];
+  api?: BridgedApi;
+}
+
+const COMPILED: Record<ProviderType, readonly CompiledRule[]> = {
+  openai: RULES.openai.map(compile),
+  anthropic: RULES.anthropic.map(compile),
+};
+
+function compile(rule: RouteRule): CompiledRule {
+  return { method: rule.method, segments: rule.pattern.split('/').slice(1), api: rule.api };
+}
+
+/**
+ * Which allow-listed route `METHOD pathAfterPrefix` is, or `undefined` (→ 404). The upstream path is the path
+ * after the prefix, unchanged; paths that could climb out of the base URL (`.`/`..` segments) never match.
+ */
+export function matchRoute(type: ProviderType, method: string, pathAfterPrefix: string): RouteMatch | undefined {
+  const segments = safeSegments(pathAfterPrefix);
+  if (!segments) return undefined;
+  const upperMethod = method.toUpperCase();
+  for (const rule of COMPILED[type]) {
+    if ((rule.method === '*' || rule.method === upperMethod) && segmentsMatch(rule.segments, segments)) {
+      return rule.api
+        ? { kind: 'bridged', api: rule.api, upstreamPath: pathAfterPrefix }
+        : { kind: 'passthrough', upstreamPath: pathAfterPrefix };
+    }
+  }
+  return undefined;
+}
+
+function segmentsMatch(pattern: readonly string[], segments: readonly string[]): boolean {
+  const rest = pattern[pattern.length - 1] === '**';
+  const fixed = rest ? pattern.length - 1 : pattern.length;
+  if (rest ? segments.length <= fixed : segments.length !== fixed) return false;
+  for (let i = 0; i < fixed; i++) {
+    if (pattern[i] !== ':id' && pattern[i] !== segments[i]) return false;
+  }
+  return true;
+}
+
+/** The path's segments, or `undefined` for a path that is empty, has empty segments, dot segments or backslashes. */
+function safeSegments(path: string): string[] | undefined {
+  if (path.length < 2 || path.charCodeAt(0) !== 0x2f || path.includes('\\')) return undefined;
+  const segments = path.slice(1).split('/');
+  for (const segment of segments) {
+    if (segment === '') return undefined;
+    const decodedDots = segment.replace(/%2e/gi, '.');
+    if (decodedDots === '.' || decodedDots === '..') return undefined;
+  }
+  return segments;
+}

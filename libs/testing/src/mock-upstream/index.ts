@@ -1,0 +1,21 @@
+export { startMockUpstream } from './mock-upstream.server';
+export type {
+  MockProvider,
+  MockStep,
+  MockToolCall,
+  MockUpstream,
+  MockUpstreamOptions,
+  ReceivedRequest,
+} from './mock-upstream.types';
+export {
+  MOCK_ANTHROPIC_COUNT_TOKENS,
+  MOCK_ANTHROPIC_MODELS,
+  MOCK_ANTHROPIC_STREAM_START_OUTPUT_TOKENS,
+  MOCK_ANTHROPIC_USAGE,
+  MOCK_CHAT_USAGE,
+  MOCK_DEFAULT_CHUNKS,
+  MOCK_OPENAI_MODELS,
+  MOCK_RESPONSES_USAGE,
+  mockText,
+  mockTextChunks,
+} from './mock-defaults';

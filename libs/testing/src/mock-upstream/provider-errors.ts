@@ -1,0 +1,53 @@
+import type { MockProvider } from './mock-upstream.types';
+
+interface ErrorKind {
+  type: string;
+  code: string | null;
+  message: string;
+}
+
+const OPENAI_ERRORS: Record<number, ErrorKind> = {
+  400: { type: 'invalid_request_error', code: null, message: 'Invalid request.' },
+  401: { type: 'invalid_request_error', code: 'invalid_api_key', message: 'Incorrect API key provided.' },
+  403: { type: 'invalid_request_error', code: 'permission_denied', message: 'You are not allowed to use this model.' },
+  404: { type: 'invalid_request_error', code: 'not_found', message: 'The requested resource does not exist.' },
+  429: { type: 'requests', code: 'rate_limit_exceeded', message: 'Rate limit reached for requests. Please try again later.' },
+  500: { type: 'server_error', code: null, message: 'The server had an error while processing your request.' },
+  503: { type: 'server_error', code: null, message: 'The server is overloaded or not ready yet.' },
+};
+
+const ANTHROPIC_ERRORS: Record<number, { type: string; message: string }> = {
+  400: { type: 'invalid_request_error', message: 'Invalid request.' },
+  401: { type: 'authentication_error', message: 'invalid x-api-key' },
+  402: { type: 'billing_error', message: 'Your credit balance is too low.' },
+  403: { type: 'permission_error', message: 'Your API key does not have permission to use the specified resource.' },
+  404: { type: 'not_found_error', message: 'The requested resource could not be found.' },
+  413: { type: 'request_too_large', message: 'Request exceeds the maximum allowed number of bytes.' },
+  429: { type: 'rate_limit_error', message: 'Number of requests has exceeded your rate limit.' },
+  500: { type: 'api_error', message: 'Internal server error' },
+  504: { type: 'timeout_error', message: 'Request timed out' },
+  529: { type: 'overloaded_error', message: 'Overloaded' },
+};
+
+/** `{ error: { message, type, param, code } }` as the OpenAI API answers it. */
+export function openaiErrorBody(status: number, message?: string): unknown {
+  const kind = OPENAI_ERRORS[status] ?? (status >= 500 ? OPENAI_ERRORS[500] : OPENAI_ERRORS[400]);
+  return { error: { message: message ?? kind.message, type: kind.type, param: null, code: kind.code } };
+}
+
+/** `{ type: 'error', error: { type, message }, request_id }` as the Anthropic API answers it. */
+export function anthropicErrorBody(status: number, requestId: string, message?: string): unknown {
+  const kind = ANTHROPIC_ERRORS[status] ?? (status >= 500 ? ANTHROPIC_ERRORS[500] : ANTHROPIC_ERRORS[400]);
+  return { type: 'error', error: { type: kind.type, message: message ?? kind.message }, request_id: requestId };
+}
+
+export function providerErrorBody(
+  provider: MockProvider | undefined,
+  status: number,
+  requestId: string,
+  message?: string,
+): unknown {
+  return provider === 'anthropic'
+    ? anthropicErrorBody(status, requestId, message)
+    : openaiErrorBody(status, message);
+}

@@ -1,0 +1,15 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { MockProvider } from './mock-upstream.types';
+
+/** OpenAI: the bearer token. Anthropic: `x-api-key`, falling back to the bearer token. */
+export function requestCredential(headers: IncomingHttpHeaders, provider: MockProvider | undefined): string | undefined {
+  const apiKey = headers['x-api-key'];
+  if (provider === 'anthropic' && typeof apiKey === 'string' && apiKey !== '') return apiKey;
+  return bearerToken(headers.authorization);
+}
+
+function bearerToken(authorization: string | undefined): string | undefined {
+  if (authorization === undefined) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  return match?.[1];
+}

@@ -1,0 +1,5 @@
+export * from './test-services.env';
+export * from './test-database';
+export * from './test-redis-prefix';
+export * from './tcp-proxy';
+export * from './interception-events';

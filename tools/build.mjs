@@ -1,0 +1,37 @@
+// Bundles each entry point (our code only; node_modules stay external) into dist/<name>/main.js with esbuild.
+// Usage: node tools/build.mjs [name ...]   (no name: every entry)
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+const entries = {
+  gateway: 'apps/gateway/src/main.ts',
+  recorder: 'apps/recorder/src/main.ts',
+  tollgate: 'apps/tollgate/src/main.ts',
+  demo: 'tools/demo/main.ts',
+  'mock-upstream': 'tools/mock-upstream/main.ts',
+};
+
+const requested = process.argv.slice(2);
+const unknown = requested.filter((name) => !(name in entries));
+if (unknown.length > 0) {
+  console.error(`unknown build entry: ${unknown.join(', ')} (known: ${Object.keys(entries).join(', ')})`);
+  process.exit(2);
+}
+const { compilerOptions } = JSON.parse(readFileSync(new URL('../tsconfig.base.json', import.meta.url), 'utf8'));
+const aliases = Object.fromEntries(Object.entries(compilerOptions.paths).map(([alias, [target]]) => [alias, `./${target}`]));
+
+for (const name of requested.length > 0 ? requested : Object.keys(entries)) {
+  await build({
+    entryPoints: [entries[name]],
+    outfile: `dist/${name}/main.js`,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    sourcemap: true,
+    packages: 'external',
+    alias: aliases,
+    tsconfig: 'tsconfig.base.json',
+    logLevel: 'warning',
+  });
+}

@@ -1,6 +1,31 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+const TEST_FILES = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'apps/*/test/**/*.ts'];
+
+/** Who may import whom. Tests (and only tests) may also import the testing lib. */
+function boundaries({ tests }) {
+  const testing = tests ? ['type:testing'] : [];
+  return [
+    'error',
+    {
+      enforceBuildableLibDependency: false,
+      allow: [],
+      depConstraints: [
+        { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:contract', ...testing],
+          bannedExternalImports: ['@nestjs/*', 'typeorm', 'bullmq', 'ioredis'] },
+        { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:platform', ...testing] },
+        { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contract', ...testing] },
+        { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:contract', 'type:platform', 'type:domain', ...testing] },
+        { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:platform', ...testing] },
+        { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:platform', 'type:data', 'type:testing'] },
+        { sourceTag: 'scope:gateway', notDependOnLibsWithTags: ['type:data'] },
+        { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:domain', 'type:contract', 'type:platform', 'type:data', ...testing] },
+      ],
+    },
+  ];
+}
+
 export default [
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', '**/coverage/**', 'data/**'] },
   ...tseslint.configs.recommended,
@@ -9,32 +34,17 @@ export default [
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:contract'],
-              bannedExternalImports: ['@nestjs/*', 'typeorm', 'bullmq', 'ioredis'] },
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:platform'] },
-            { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contract'] },
-            { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:contract', 'type:platform', 'type:domain'] },
-            { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:platform', 'type:data'] },
-            { sourceTag: 'scope:gateway', notDependOnLibsWithTags: ['type:data'] },
-            { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:platform'] },
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['*'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': boundaries({ tests: false }),
     },
   },
+  { files: TEST_FILES, rules: { '@nx/enforce-module-boundaries': boundaries({ tests: true }) } },
   {
     // Only the config module reads the environment.
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
-    ignores: ['libs/platform/src/config/**', 'libs/testing/**', '**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'apps/*/test/**'],
+    ignores: ['libs/platform/src/config/**', 'libs/testing/**', ...TEST_FILES],
     rules: {
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through @tollgate/platform config.' }],
     },
   },
+  { files: ['**/*.js', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 ];

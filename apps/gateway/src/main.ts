@@ -1,3 +1,4 @@
+import './instrument';
 import { RedisKeyStateStore } from '@tollgate/keypool';
 import { BullmqEventSink, createGatewayApp } from '@tollgate/gateway';
 import { createLogger, loadConfigOrExit, runUntilSignalled } from '@tollgate/platform';

@@ -1,3 +1,4 @@
+import './instrument';
 import { MemoryKeyStateStore, RedisKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp } from '@tollgate/gateway';
 import { EmbeddedEventSink, InterceptionEventWriter, createDataSource, runMigrations } from '@tollgate/persistence';

@@ -2,6 +2,7 @@ import { systemClock, type Clock, type KeyStateStore } from '@tollgate/keypool';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import type { InterceptionEventSink } from '@tollgate/recording';
 import { GatewayTokenRegistry } from './auth/gateway-token.registry';
+import { CircuitBreakers } from './circuit/circuit-breakers';
 import { EndedEventPublisher } from './bridge/ended-event.publisher';
 import { InterceptionHandler } from './bridge/interception.handler';
 import { GatewayLifecycle } from './health/gateway-lifecycle';
@@ -27,6 +28,7 @@ export class GatewayRuntime {
   readonly lifecycle = new GatewayLifecycle();
   readonly metrics: GatewayMetrics;
   readonly providers: ProviderRegistry;
+  readonly breakers: CircuitBreakers;
   readonly tokens: GatewayTokenRegistry;
   readonly upstream: UpstreamClient;
   readonly endedEvents: EndedEventPublisher;
@@ -38,12 +40,25 @@ export class GatewayRuntime {
     this.logger = deps.logger;
     this.keyStateStore = deps.keyStateStore;
     this.eventSink = deps.eventSink;
-    this.metrics = new GatewayMetrics(() => this.providers.all().map((provider) => provider.pool));
-    this.providers = new ProviderRegistry(deps.config, deps.keyStateStore, deps.clock ?? systemClock, this.metrics.keyPoolObserver);
+    const clock = deps.clock ?? systemClock;
+    this.metrics = new GatewayMetrics(
+      () => this.providers.all().map((provider) => provider.pool),
+      () => this.breakers,
+    );
+    this.providers = new ProviderRegistry(deps.config, deps.keyStateStore, clock, this.metrics.keyPoolObserver);
+    this.breakers = new CircuitBreakers(deps.config.circuitBreaker, clock, this.metrics.breakerObserver);
     this.tokens = new GatewayTokenRegistry(deps.config.auth.tokens);
     this.upstream = new UpstreamClient(deps.config.server.upstream);
     this.endedEvents = new EndedEventPublisher(deps.eventSink, deps.config.recording.endedTimeoutMs, this.metrics, deps.logger);
-    this.interceptions = new InterceptionHandler(deps.config, this.upstream, deps.eventSink, this.endedEvents, this.metrics, deps.logger);
+    this.interceptions = new InterceptionHandler(
+      deps.config,
+      this.upstream,
+      deps.eventSink,
+      this.endedEvents,
+      this.breakers,
+      this.metrics,
+      deps.logger,
+    );
     this.passthrough = new PassthroughHandler(this.upstream, this.metrics, deps.logger);
   }
 

@@ -41,9 +41,30 @@ export async function createGatewayApp(deps: GatewayDependencies): Promise<Gatew
       return `http://${host.includes(':') ? `[${host}]` : host}:${bound}`;
     },
     async close() {
-      runtime.lifecycle.startDraining();
-      await app.close();
-      await runtime.close();
+      await drainAndClose(app, runtime);
     },
   };
+}
+
+/**
+ * Graceful shutdown: /readyz turns 503 at once; after the grace the listener closes (new connections refused,
+ * requests on open keep-alive connections get 503); in-flight requests and streams run until they finish or the
+ * drain timeout cuts them; then pending `interception.ended` events are flushed and queue/Redis connections close.
+ */
+async function drainAndClose(app: NestFastifyApplication, runtime: GatewayRuntime): Promise<void> {
+  const { graceMs, drainTimeoutMs } = runtime.config.server.shutdown;
+  runtime.lifecycle.startDraining();
+  runtime.logger.info({ graceMs, drainTimeoutMs }, 'draining: readiness is now 503');
+  await new Promise((resolve) => setTimeout(resolve, graceMs));
+  const server = app.getHttpServer();
+  const deadline = setTimeout(() => {
+    runtime.logger.warn('drain timeout reached: closing the remaining connections');
+    server.closeAllConnections();
+  }, drainTimeoutMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(deadline);
+  }
+  await runtime.close();
 }

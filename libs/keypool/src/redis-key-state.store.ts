@@ -186,6 +186,8 @@ export class RedisKeyStateStore implements KeyStateStore {
     if (write.enable) {
       const message: ChangeMessage = { fingerprint, state: 'valid' };
       await this.commands.eval(ENABLE_KEY_SCRIPT, 1, this.key(fingerprint), this.channel, JSON.stringify(message));
+      // Done: if the mark below fails, the retry must not delete what other replicas wrote since.
+      write.enable = false;
     }
     const mark = write.mark;
     if (!mark) return;

@@ -57,8 +57,9 @@ export class InterceptionEventWriter {
   private async insertStarted(queryRunner: QueryRunner, events: readonly InterceptionEvent[], outcomes: EventOutcome[]): Promise<void> {
     const started = indexed(events, (event): event is InterceptionStarted => event.name === 'interception.started');
     if (started.length === 0) return;
-    const firstById = new Map<string, InterceptionStarted>();
-    for (const { event } of started) if (!firstById.has(event.interceptionId)) firstById.set(event.interceptionId, event);
+    // The same event may be in the batch twice (delivered twice): insert it once.
+    const firstById = new Map<string, { event: InterceptionStarted; index: number }>();
+    for (const entry of started) if (!firstById.has(entry.event.interceptionId)) firstById.set(entry.event.interceptionId, entry);
 
     const inserted = await bulkInsert<{ id: string }>(queryRunner, {
       table: 'interceptions',
@@ -66,7 +67,7 @@ export class InterceptionEventWriter {
         'id', 'initiator_id', 'provider', 'provider_name', 'model', 'streaming', 'client', 'user_agent',
         'credential_kind', 'credential_hint', 'started_at', 'metadata',
       ],
-      rows: [...firstById.values()].map((event) => [
+      rows: [...firstById.values()].map(({ event }) => [
         event.interceptionId,
         toPostgresText(event.initiatorId),
         event.providerType,
@@ -86,7 +87,7 @@ export class InterceptionEventWriter {
     const newIds = new Set(inserted.map((row) => row.id));
     for (const { event, index } of started) {
       // Only the first copy of an id in this batch can be the one that inserted it.
-      const isFirstCopy = firstById.get(event.interceptionId) === event;
+      const isFirstCopy = firstById.get(event.interceptionId)?.index === index;
       outcomes[index] = isFirstCopy && newIds.has(event.interceptionId) ? 'recorded' : 'duplicate';
     }
   }

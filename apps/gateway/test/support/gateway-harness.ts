@@ -40,7 +40,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = loadConfig({
     env: {},
     document: {
-      server: { port: 0, ...options.server },
+      server: { port: 0, shutdown: { grace: 0, drainTimeout: '5s' }, ...options.server },
       providers: [
         { name: 'openai', type: 'openai', baseUrl: mock.openaiBaseUrl, keys, ...options.provider },
         { name: 'anthropic', type: 'anthropic', baseUrl: mock.anthropicBaseUrl, keys, ...options.provider },

@@ -10,7 +10,7 @@ const RETRY_DELAYS_MS = [200, 1_000, 5_000];
  * pending event at shutdown.
  */
 export class EndedEventPublisher {
-  private readonly pending = new Set<Promise<void>>();
+  private readonly pending = new Set<Promise<boolean>>();
 
   constructor(
     private readonly sink: InterceptionEventSink,
@@ -19,9 +19,11 @@ export class EndedEventPublisher {
     private readonly logger: Logger,
   ) {}
 
-  publish(event: InterceptionEnded): void {
+  /** Starts the delivery and returns at once; the promise says whether the event was handed over in the end. */
+  publish(event: InterceptionEnded): Promise<boolean> {
     const delivery = this.deliver(event).finally(() => this.pending.delete(delivery));
     this.pending.add(delivery);
+    return delivery;
   }
 
   get pendingCount(): number {
@@ -32,16 +34,16 @@ export class EndedEventPublisher {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
   }
 
-  private async deliver(event: InterceptionEnded): Promise<void> {
+  private async deliver(event: InterceptionEnded): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       try {
         await withTimeout(this.sink.publish(event), this.timeoutMs);
-        return;
+        return true;
       } catch (error) {
         this.metrics.recordingPublishFailed(event.name);
         if (attempt >= RETRY_DELAYS_MS.length) {
           this.logger.error({ err: error, interceptionId: event.interceptionId }, 'could not record interception.ended; giving up');
-          return;
+          return false;
         }
         this.logger.warn({ err: error, interceptionId: event.interceptionId, attempt: attempt + 1 }, 'recording interception.ended failed; retrying');
         await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));

@@ -11,6 +11,7 @@ import {
 } from '@tollgate/providers';
 import type { InterceptionEnded, InterceptionEventSink, InterceptionStarted } from '@tollgate/recording';
 import type { GatewayPrincipal } from '../auth/gateway-token.registry';
+import { isBreakerFailure, type CircuitBreakers } from '../circuit/circuit-breakers';
 import { GatewayError } from '../errors/gateway-error';
 import { writeGatewayError } from '../errors/error-response';
 import { ClientConnection } from '../http/client-connection';
@@ -23,6 +24,8 @@ import { exhaustionError, transportError, upstreamErrorSummary } from './failure
 import { relayStream } from './stream-relay';
 import { sendWithFailover, type AttemptSummary, type CredentialPlan } from './upstream-attempts';
 import type { EndedEventPublisher } from './ended-event.publisher';
+import { SpanKind, failSpan, inSpan, startSpan, traceCarrier } from '../telemetry/gateway-tracer';
+import type { Span } from '@opentelemetry/api';
 
 export interface BridgedRequest {
   provider: ProviderRuntime;
@@ -37,7 +40,15 @@ export interface BridgedRequest {
   out: ServerResponse;
 }
 
-type Outcome = Pick<InterceptionEnded, 'error' | 'tokenUsages' | 'toolUsages'> & { responseId?: string };
+type Outcome = Pick<InterceptionEnded, 'error' | 'tokenUsages' | 'toolUsages'> & { responseId?: string; responseModel?: string };
+
+type Inspection = Extract<ReturnType<typeof inspectRequest>, { ok: true }>;
+
+const OPERATION_NAME: Record<BridgedApi, string> = {
+  'openai-chat': 'chat',
+  'openai-responses': 'chat',
+  'anthropic-messages': 'chat',
+};
 
 /**
  * One bridged request = one interception: validate, record `started`, call upstream (with failover for
@@ -49,6 +60,7 @@ export class InterceptionHandler {
     private readonly client: UpstreamClient,
     private readonly sink: InterceptionEventSink,
     private readonly endedPublisher: EndedEventPublisher,
+    private readonly breakers: CircuitBreakers,
     private readonly metrics: GatewayMetrics,
     private readonly logger: Logger,
   ) {}
@@ -61,8 +73,29 @@ export class InterceptionHandler {
       writeGatewayError(out, providerType, new GatewayError('bad_request', inspection.reason));
       return;
     }
-
     const interceptionId = randomUUID();
+    const span = startSpan('tollgate.interception', SpanKind.INTERNAL, {
+      'tollgate.interception.id': interceptionId,
+      'tollgate.provider.name': provider.config.name,
+      'tollgate.route': api,
+      'tollgate.credential.kind': request.plan.kind,
+      'tollgate.user.id': request.principal.userId,
+      'tollgate.stream': inspection.stream,
+      'gen_ai.operation.name': OPERATION_NAME[api],
+      'gen_ai.provider.name': providerType,
+      'gen_ai.request.model': inspection.model,
+    });
+    await inSpan(span, () => this.intercept(request, inspection, interceptionId, span));
+  }
+
+  private async intercept(
+    request: BridgedRequest,
+    inspection: Inspection,
+    interceptionId: string,
+    span: Span,
+  ): Promise<void> {
+    const { provider, api, out } = request;
+    const providerType = provider.config.type;
     const idHeader = { 'x-tollgate-interception-id': interceptionId };
     const started: InterceptionStarted = {
       name: 'interception.started',
@@ -82,30 +115,36 @@ export class InterceptionHandler {
     };
     if (!(await this.publishStarted(started))) {
       writeGatewayError(out, providerType, new GatewayError('recording_unavailable', 'the gateway cannot record this request right now; try again shortly'), idHeader);
+      failSpan(span, 'recording_unavailable');
+      span.end();
       return;
     }
 
     const summary: AttemptSummary = { hint: '', handedOut: 0 };
-    const connection = new ClientConnection(out);
-    const body = api === 'openai-chat' && inspection.stream ? withIncludeUsage(request.body, inspection.body) : request.body;
-    let outcome: Outcome = { tokenUsages: [], toolUsages: [] };
-    try {
-      outcome = await this.exchange(request, inspection.stream, body, connection, summary, idHeader);
-    } catch (error) {
-      this.logger.error({ err: error, interceptionId }, 'interception failed unexpectedly');
-      if (!out.headersSent) writeGatewayError(out, providerType, new GatewayError('internal', 'internal gateway error'), idHeader);
-      else if (!out.writableEnded) out.end();
-      outcome = { ...outcome, error: { type: 'internal', message: (error as Error).message } };
-    } finally {
+    const breakerKey = { provider: provider.config.name, route: api, model: inspection.model };
+    const admission = this.config.circuitBreaker.enabled ? this.breakers.admit(breakerKey) : { admitted: true as const, trial: false };
+    let outcome: Outcome;
+    if (!admission.admitted) {
+      const error = new GatewayError('circuit_open', 'circuit breaker is open', admission.retryAfterSeconds);
+      writeGatewayError(out, providerType, error, idHeader);
+      outcome = withError(error.kind, error.message);
+    } else {
+      outcome = await this.exchangeGuarded(request, inspection, summary, idHeader, interceptionId);
+      if (this.config.circuitBreaker.enabled) {
+        this.breakers.report(breakerKey, out.headersSent && isBreakerFailure(providerType, out.statusCode), admission.trial);
+      }
       if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
     }
 
+    this.finishSpan(span, outcome);
     const endedAt = new Date().toISOString();
-    this.endedPublisher.publish({
+    const producer = startSpan('tollgate.record.interception.ended', SpanKind.PRODUCER, { 'tollgate.interception.id': interceptionId });
+    const delivery = this.endedPublisher.publish({
       name: 'interception.ended',
       schemaVersion: 1,
       interceptionId,
       occurredAt: endedAt,
+      trace: traceCarrier(producer),
       endedAt,
       credentialHint: summary.hint,
       error: outcome.error,
@@ -116,13 +155,53 @@ export class InterceptionHandler {
           ? undefined
           : { providerResponseId: outcome.responseId ?? '', text: inspection.lastUserPrompt },
     });
+    void delivery.then((delivered) => {
+      if (!delivered) failSpan(producer, 'recording_unavailable');
+      producer.end();
+    });
+    span.end();
+  }
+
+  /** The exchange, with any unexpected error answered as a provider-shaped 500 (or the stream ended). */
+  private async exchangeGuarded(
+    request: BridgedRequest,
+    inspection: Inspection,
+    summary: AttemptSummary,
+    idHeader: Record<string, string>,
+    interceptionId: string,
+  ): Promise<Outcome> {
+    const { out, api } = request;
+    const body = api === 'openai-chat' && inspection.stream ? withIncludeUsage(request.body, inspection.body) : request.body;
+    try {
+      return await this.exchange(request, inspection.stream, body, new ClientConnection(out), summary, idHeader);
+    } catch (error) {
+      this.logger.error({ err: error, interceptionId }, 'interception failed unexpectedly');
+      if (!out.headersSent) writeGatewayError(out, request.provider.config.type, new GatewayError('internal', 'internal gateway error'), idHeader);
+      else if (!out.writableEnded) out.end();
+      return withError('internal', (error as Error).message);
+    }
+  }
+
+  private finishSpan(span: Span, outcome: Outcome): void {
+    if (outcome.responseModel) span.setAttribute('gen_ai.response.model', outcome.responseModel);
+    let input = 0;
+    let output = 0;
+    for (const usage of outcome.tokenUsages) {
+      input += usage.inputTokens + usage.cacheReadInputTokens + usage.cacheWriteInputTokens;
+      output += usage.outputTokens;
+    }
+    if (outcome.tokenUsages.length > 0) span.setAttributes({ 'gen_ai.usage.input_tokens': input, 'gen_ai.usage.output_tokens': output });
+    if (outcome.error) failSpan(span, outcome.error.type);
   }
 
   private async publishStarted(event: InterceptionStarted): Promise<boolean> {
+    const producer = startSpan('tollgate.record.interception.started', SpanKind.PRODUCER, { 'tollgate.interception.id': event.interceptionId });
+    event.trace = traceCarrier(producer);
     try {
-      await this.sink.publish(event);
+      await inSpan(producer, () => this.sink.publish(event));
       return true;
     } catch (error) {
+      failSpan(producer, 'recording_unavailable');
       this.metrics.recordingPublishFailed(event.name);
       if (this.config.recording.failurePolicy === 'open') {
         this.logger.warn({ err: error, interceptionId: event.interceptionId }, 'recording unavailable; serving anyway (failurePolicy: open)');
@@ -130,6 +209,8 @@ export class InterceptionHandler {
       }
       this.logger.error({ err: error, interceptionId: event.interceptionId }, 'recording unavailable; refusing the request');
       return false;
+    } finally {
+      producer.end();
     }
   }
 
@@ -200,6 +281,7 @@ function withError(type: string, message: string): Outcome {
 function outcomeFromObservation(observation: StreamObservation): Outcome {
   return {
     responseId: observation.responseId,
+    responseModel: observation.model,
     tokenUsages: observation.tokenUsages,
     toolUsages: observation.toolCalls.map((call) => ({
       providerResponseId: call.providerResponseId,

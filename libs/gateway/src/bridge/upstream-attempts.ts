@@ -1,5 +1,6 @@
 import type { KeyWalker } from '@tollgate/keypool';
 import type { CredentialHeader } from '@tollgate/providers';
+import { SpanKind, inSpan, startSpan } from '../telemetry/gateway-tracer';
 import { classifyTransportError, type TransportFailure, type UpstreamClient, type UpstreamResponse } from '../upstream/upstream.client';
 import type { ProviderRuntime } from '../keys/provider-runtime';
 
@@ -46,19 +47,56 @@ export async function sendWithFailover(
   if (plan.kind === 'byok') {
     summary.hint = plan.hint;
     summary.handedOut = 1;
-    return sendOnce(client, { ...request, headers: applyCredential(request.headers, plan.credential, plan.header) });
+    const headers = applyCredential(request.headers, plan.credential, plan.header);
+    return (await tracedAttempt(client, { ...request, headers }, 1, plan.hint)).result;
   }
   const walker = provider.pool.startWalk();
-  for (let key = walker.next(); key !== undefined; key = walker.next()) {
+  for (let key = selectKey(walker); key !== undefined; key = selectKey(walker)) {
     summary.hint = walker.lastHint;
     summary.handedOut = walker.handedOut;
-    const result = await sendOnce(client, { ...request, headers: applyCredential(request.headers, key.key) });
-    if (result.kind !== 'response') return result;
-    if (walker.report(result.response.statusCode, result.response.headers) === 'final') return result;
+    const headers = applyCredential(request.headers, key.key);
+    const { result, failover } = await tracedAttempt(client, { ...request, headers }, walker.handedOut, key.hint, walker);
+    if (!failover || result.kind !== 'response') return result;
     // The failed answer is not relayed; release the connection for reuse and try the next key.
     await result.response.body.dump().catch(() => undefined);
   }
   return { kind: 'exhausted', walker };
+}
+
+function selectKey(walker: KeyWalker): ReturnType<KeyWalker['next']> {
+  const span = startSpan('tollgate.keypool.select', SpanKind.INTERNAL, {});
+  const key = walker.next();
+  span.setAttributes(
+    key
+      ? { 'tollgate.key.position': key.position, 'tollgate.key.hint': key.hint, 'tollgate.keypool.outcome': 'selected' }
+      : { 'tollgate.keypool.outcome': 'exhausted' },
+  );
+  span.end();
+  return key;
+}
+
+/** One upstream attempt in a `tollgate.upstream` client span; a centralized answer is classified by the walker. */
+async function tracedAttempt(
+  client: UpstreamClient,
+  request: AttemptRequest,
+  attempt: number,
+  hint: string,
+  walker?: KeyWalker,
+): Promise<{ result: AttemptResult; failover: boolean }> {
+  const span = startSpan('tollgate.upstream', SpanKind.CLIENT, { 'tollgate.attempt': attempt, 'tollgate.key.hint': hint });
+  try {
+    const result = await inSpan(span, () => sendOnce(client, request));
+    if (result.kind !== 'response') {
+      span.setAttribute('error.type', result.kind === 'transport' ? result.failure : result.kind);
+      return { result, failover: false };
+    }
+    span.setAttribute('http.response.status_code', result.response.statusCode);
+    const failover = walker?.report(result.response.statusCode, result.response.headers) === 'failover';
+    if (walker?.lastTransition) span.setAttribute('tollgate.key.transition', `${walker.lastTransition.state}:${walker.lastTransition.reason}`);
+    return { result, failover };
+  } finally {
+    span.end();
+  }
 }
 
 async function sendOnce(client: UpstreamClient, request: AttemptRequest): Promise<AttemptResult> {

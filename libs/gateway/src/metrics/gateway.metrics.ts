@@ -1,4 +1,5 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BreakerKey, CircuitBreakerObserver, CircuitBreakers } from '../circuit/circuit-breakers';
 import { registerKeyPoolMetrics, type KeyPool, type KeyPoolObserver } from '@tollgate/keypool';
 
 /** The gateway's Prometheus metrics, on a registry of its own (two gateways in one process don't collide). */
@@ -9,8 +10,14 @@ export class GatewayMetrics {
   private readonly requests: Counter<'provider' | 'route' | 'status'>;
   private readonly recordingFailures: Counter<'event'>;
   private readonly redisConnectivity: Counter<'state'>;
+  private readonly breakerTrips: Counter<'provider' | 'route' | 'model'>;
+  private readonly breakerRejections: Counter<'provider' | 'route' | 'model'>;
+  readonly breakerObserver: CircuitBreakerObserver = {
+    tripped: (key: BreakerKey) => this.breakerTrips.inc({ ...key }),
+    rejected: (key: BreakerKey) => this.breakerRejections.inc({ ...key }),
+  };
 
-  constructor(pools: () => KeyPool[]) {
+  constructor(pools: () => KeyPool[], breakers: () => CircuitBreakers) {
     collectDefaultMetrics({ register: this.registry, prefix: 'tollgate_process_' });
     const keyPool = registerKeyPoolMetrics(this.registry, pools);
     this.keyPoolObserver = keyPool.observer;
@@ -26,6 +33,30 @@ export class GatewayMetrics {
       help: 'Interception events the gateway could not hand to the recording queue',
       labelNames: ['event'],
       registers: [this.registry],
+    });
+    this.breakerTrips = new Counter({
+      name: 'tollgate_circuit_breaker_trips_total',
+      help: 'Times a circuit breaker opened',
+      labelNames: ['provider', 'route', 'model'],
+      registers: [this.registry],
+    });
+    this.breakerRejections = new Counter({
+      name: 'tollgate_circuit_breaker_rejections_total',
+      help: 'Requests refused by an open circuit breaker, without an upstream call',
+      labelNames: ['provider', 'route', 'model'],
+      registers: [this.registry],
+    });
+    new Gauge({
+      name: 'tollgate_circuit_breaker_state',
+      help: 'Circuit breakers that are not closed (1 per breaker and state); closed breakers are not listed',
+      labelNames: ['provider', 'route', 'model', 'state'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const { provider, route, model, state } of breakers().states()) {
+          if (state !== 'closed') this.set({ provider, route, model, state }, 1);
+        }
+      },
     });
     this.redisConnectivity = new Counter({
       name: 'tollgate_key_state_store_connectivity_changes_total',

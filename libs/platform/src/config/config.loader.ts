@@ -84,6 +84,7 @@ function toTollgateConfig(file: ConfigFile, configPath: string): TollgateConfig 
         idleTimeoutMs: file.server.upstream.idleTimeout,
       },
       anthropicPingIntervalMs: file.server.anthropicPingInterval,
+      shutdown: { graceMs: file.server.shutdown.grace, drainTimeoutMs: file.server.shutdown.drainTimeout },
     },
     providers: file.providers.map((provider) => ({
       name: provider.name,
@@ -97,6 +98,13 @@ function toTollgateConfig(file: ConfigFile, configPath: string): TollgateConfig 
       maxCooldownMs: provider.maxCooldown,
     })),
     auth: file.auth,
+    circuitBreaker: {
+      enabled: file.circuitBreaker.enabled,
+      failureThreshold: file.circuitBreaker.failureThreshold,
+      windowMs: file.circuitBreaker.window,
+      openMs: file.circuitBreaker.openFor,
+      halfOpenTrials: file.circuitBreaker.halfOpenTrials,
+    },
     keyPool: file.keyPool,
     recording: {
       failurePolicy: file.recording.failurePolicy,

@@ -68,6 +68,15 @@ export const configFileSchema = z
           .strict()
           .prefault({}),
         anthropicPingInterval: duration.default(10_000),
+        shutdown: z
+          .object({
+            // After SIGTERM /readyz answers 503 at once; the listener stays open this long so load balancers notice.
+            grace: duration.default(5_000),
+            // In-flight requests and streams may run this long after the grace before connections are cut.
+            drainTimeout: duration.default(40_000),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -79,6 +88,16 @@ export const configFileSchema = z
           .array(z.string())
           .default([])
           .transform((tokens) => tokens.filter((token) => token.length > 0)),
+      })
+      .strict()
+      .prefault({}),
+    circuitBreaker: z
+      .object({
+        enabled: z.boolean().default(true),
+        failureThreshold: z.number().int().min(1).default(5),
+        window: duration.default(10_000),
+        openFor: duration.default(30_000),
+        halfOpenTrials: z.number().int().min(1).default(3),
       })
       .strict()
       .prefault({}),

@@ -1,3 +1,4 @@
 export * from './config.loader';
 export * from './duration';
 export * from './tollgate-config';
+export * from './telemetry-env';

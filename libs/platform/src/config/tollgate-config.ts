@@ -27,9 +27,11 @@ export interface TollgateConfig {
     maxBodyBytes: number;
     upstream: { connectTimeoutMs: number; firstByteTimeoutMs: number; idleTimeoutMs: number };
     anthropicPingIntervalMs: number;
+    shutdown: { graceMs: number; drainTimeoutMs: number };
   };
   providers: ProviderConfig[];
   auth: { tokens: GatewayTokenConfig[]; adminTokens: string[] };
+  circuitBreaker: { enabled: boolean; failureThreshold: number; windowMs: number; openMs: number; halfOpenTrials: number };
   keyPool: { fingerprintSecret: string; redisKeyPrefix: string };
   recording: {
     failurePolicy: 'closed' | 'open';

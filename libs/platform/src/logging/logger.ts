@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import pino, { type Logger } from 'pino';
 import { redactSecrets } from './redact';
 
@@ -8,8 +9,12 @@ export interface LoggerOptions {
   name?: string;
   /** Where to write; stdout by default. Tests pass a stream to inspect what was logged. */
   destination?: pino.DestinationStream;
-  /** Extra fields merged into every line (the telemetry bootstrap adds trace_id/span_id this way). */
-  mixin?: () => Record<string, unknown>;
+}
+
+/** `trace_id`/`span_id` of the active span, so a log line can be found from its trace and back. */
+function traceContext(): Record<string, string> {
+  const context = trace.getActiveSpan()?.spanContext();
+  return context ? { trace_id: context.traceId, span_id: context.spanId } : {};
 }
 
 /** JSON logs with every credential field redacted, whatever the caller passes. */
@@ -20,7 +25,7 @@ export function createLogger(options: LoggerOptions): Logger {
       name: options.name,
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
-      mixin: options.mixin,
+      mixin: traceContext,
       formatters: {
         level: (label) => ({ level: label }),
         log: (object) => redactSecrets(object) as Record<string, unknown>,

@@ -105,12 +105,11 @@ export class ChatStreamObserver implements StreamObserver {
 
 /**
  * Most chunks carry only text. A JSON string cannot contain an unescaped `"`, so these keys appear in the data only
- * as real keys: chunks without them can be skipped without parsing. False positives just get parsed.
+ * as real keys: chunks without them can be skipped without parsing. False positives (`"usage": null` with a space)
+ * just get parsed. One regex pass is cheaper than several `includes` scans.
  */
+const OBSERVED_KEYS = /"(?:tool_calls|error)"|"usage":(?!null)/;
+
 function mayCarrySomethingObserved(data: string): boolean {
-  return (
-    data.includes('"tool_calls"') ||
-    data.includes('"error"') ||
-    (data.includes('"usage"') && !data.includes('"usage":null'))
-  );
+  return OBSERVED_KEYS.test(data);
 }

@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { writeConfigFile } from './support/gateway-process';
+
+const WORKSPACE = resolve(__dirname, '../../..');
+const SECRET_KEY = 'sk-proj-this-secret-must-never-be-printed';
+
+function runGateway(entry: 'gateway' | 'tollgate', configPath: string, env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [join(WORKSPACE, 'dist', entry, 'main.js')], {
+    cwd: WORKSPACE,
+    env: { PATH: process.env.PATH ?? '', TOLLGATE_CONFIG: configPath, REDIS_URL: 'redis://127.0.0.1:1', ...env },
+    encoding: 'utf8',
+    timeout: 15_000,
+  });
+}
+
+describe('invalid configuration stops the process', () => {
+  it.each(['gateway', 'tollgate'] as const)('%s exits non-zero naming each bad field, printing no secret', (entry) => {
+    const configPath = writeConfigFile({
+      providers: [
+        { name: 'openai', type: 'openai', baseUrl: 'not-a-url', keys: [SECRET_KEY] },
+        { name: 'Bad_Name', type: 'anthropic', keys: ['${MISSING_VARIABLE:-}'] },
+      ],
+      auth: { tokens: [{ token: SECRET_KEY, user: 'alice' }] },
+    });
+    const result = runGateway(entry, configPath, { THE_SECRET: SECRET_KEY });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('providers[0].baseUrl: must be an http(s) URL');
+    expect(result.stderr).toContain('providers[1].name: must match ^[a-z0-9]+(-[a-z0-9]+)*$');
+    expect(result.stderr).toContain('auth.tokens[0].token: must start with tg_');
+    expect(result.stdout + result.stderr).not.toContain(SECRET_KEY);
+  });
+
+  it('names an unset environment variable', () => {
+    const configPath = writeConfigFile({ providers: [{ name: 'openai', type: 'openai', keys: ['${TOLLGATE_TEST_UNSET_KEY}'] }] });
+    const result = runGateway('gateway', configPath);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('providers[0].keys[0]: environment variable TOLLGATE_TEST_UNSET_KEY is not set');
+  });
+
+  it('reports a missing config file', () => {
+    const result = runGateway('gateway', '/nonexistent/tollgate.yaml');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('config file not found: /nonexistent/tollgate.yaml');
+  });
+});

@@ -1,0 +1,62 @@
+import type { Clock } from '@tollgate/keypool';
+import type { ProviderType } from '@tollgate/providers';
+import { CircuitBreaker, type Admission, type BreakerOptions, type BreakerState } from './circuit-breaker';
+
+export interface BreakerKey {
+  provider: string;
+  route: string;
+  model: string;
+}
+
+export interface CircuitBreakerObserver {
+  tripped(key: BreakerKey): void;
+  rejected(key: BreakerKey): void;
+}
+
+/** Answers the client saw that count against a breaker: 503, 504 and, for Anthropic, 529 (overloaded). 429 never. */
+export function isBreakerFailure(providerType: ProviderType, status: number): boolean {
+  return status === 503 || status === 504 || (providerType === 'anthropic' && status === 529);
+}
+
+/**
+ * The breakers of one gateway process, one per (provider, route, model), created on the first failure and dropped
+ * once they are closed and clean again, so arbitrary model names cannot grow the map.
+ */
+export class CircuitBreakers {
+  private readonly breakers = new Map<string, { key: BreakerKey; breaker: CircuitBreaker }>();
+
+  constructor(
+    private readonly options: BreakerOptions,
+    private readonly clock: Clock,
+    private readonly observer: CircuitBreakerObserver,
+  ) {}
+
+  admit(key: BreakerKey): Admission {
+    const entry = this.breakers.get(id(key));
+    if (!entry) return { admitted: true, trial: false };
+    const admission = entry.breaker.admit();
+    if (!admission.admitted) this.observer.rejected(key);
+    return admission;
+  }
+
+  report(key: BreakerKey, failed: boolean, trial: boolean): void {
+    const name = id(key);
+    let entry = this.breakers.get(name);
+    if (!entry) {
+      if (!failed) return;
+      entry = { key, breaker: new CircuitBreaker(this.options, this.clock) };
+      this.breakers.set(name, entry);
+    }
+    if (entry.breaker.report(failed, trial)) this.observer.tripped(key);
+    if (entry.breaker.isIdle) this.breakers.delete(name);
+  }
+
+  /** Breakers that are not closed, for the state gauge. */
+  states(): Array<BreakerKey & { state: BreakerState }> {
+    return [...this.breakers.values()].map(({ key, breaker }) => ({ ...key, state: breaker.currentState() }));
+  }
+}
+
+function id(key: BreakerKey): string {
+  return `${key.provider}\u0000${key.route}\u0000${key.model}`;
+}

@@ -46,7 +46,8 @@ describe('key state shared by two gateway processes through Redis', () => {
       auth: { tokens: [{ token: ALICE_TOKEN, user: 'alice' }], adminTokens: [ADMIN_TOKEN] },
       keyPool: { redisKeyPrefix: `${redisPrefix.prefix}kp:` },
       recording: { queuePrefix: `${redisPrefix.prefix}bull` },
-      logging: { level: 'warn' },
+      server: { shutdown: { grace: 0, drainTimeout: '5s' } },
+      logging: { level: 'info' },
     });
     [replicaA, replicaB] = await Promise.all([
       startGatewayProcess('gateway', configPath, { REDIS_URL }),

@@ -1,2 +1,3 @@
 export * from './gateway.app';
 export * from './gateway-runtime';
+export * from './recording';

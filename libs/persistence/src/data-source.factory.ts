@@ -72,7 +72,9 @@ export async function createDataSource(options: CreateDataSourceOptions): Promis
     return dataSource;
   }
 
-  const embedded = await startEmbeddedPostgres(options.dataDir);
+  const embedded = await startEmbeddedPostgres(options.dataDir, (error) =>
+    options.logger.error({ err: error }, 'embedded database (PGlite) failed'),
+  );
   options.logger.info({ dataDir: options.dataDir }, 'embedded database (PGlite) started');
   const dataSource = new TollgateDataSource(
     {

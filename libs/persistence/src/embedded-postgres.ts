@@ -35,7 +35,7 @@ const { PGLiteSocketServer } = require(workerData.socketPath);
 `;
 
 /** Opens (creating on first use) the persistent PGlite database in `${dataDir}/pglite` and serves it. */
-export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(dataDir: string, onCrash: (error: Error) => void): Promise<EmbeddedPostgres> {
   const directory = join(dataDir, 'pglite');
   mkdirSync(directory, { recursive: true });
   const worker = new Worker(WORKER_SOURCE, {
@@ -49,22 +49,20 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
 
   let address: string;
   try {
-    address = await new Promise<string>((resolve, reject) => {
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`embedded database worker exited with code ${code} while starting`)));
-      worker.once('message', (message: WorkerMessage) => {
-        if (message.type === 'listening') resolve(message.address);
-        else reject(new Error(`embedded database failed to start: ${message.type === 'error' ? message.message : message.type}`));
-      });
-    });
+    address = await waitUntilListening(worker);
   } catch (error) {
     await worker.terminate();
     throw error;
   }
-  worker.removeAllListeners();
+
+  // After start, a failure of the worker (PGlite aborting) is reported; queries then fail with connection errors.
+  let stopping: Promise<void> | undefined;
+  worker.on('error', (error) => onCrash(error));
+  worker.on('exit', (code) => {
+    if (!stopping) onCrash(new Error(`embedded database worker exited unexpectedly with code ${code}`));
+  });
 
   const separator = address.lastIndexOf(':');
-  let stopping: Promise<void> | undefined;
   return {
     host: address.slice(0, separator),
     port: Number(address.slice(separator + 1)),
@@ -74,10 +72,36 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
         // Closing PGlite flushes its files; if the worker is already gone there is nothing left to close.
         worker.once('message', () => void worker.terminate().then(() => resolve()));
         worker.once('exit', () => resolve());
-        worker.once('error', () => void worker.terminate().then(() => resolve()));
         worker.postMessage('stop');
       });
       return stopping;
     },
   };
+}
+
+function waitUntilListening(worker: Worker): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const onMessage = (message: WorkerMessage) => {
+      settle();
+      if (message.type === 'listening') resolve(message.address);
+      else reject(new Error(`embedded database failed to start: ${message.type === 'error' ? message.message : message.type}`));
+    };
+    const onError = (error: Error) => {
+      settle();
+      reject(error);
+    };
+    const onExit = (code: number) => {
+      settle();
+      reject(new Error(`embedded database worker exited with code ${code} while starting`));
+    };
+    // Only our own listeners are removed: the Worker keeps internal ones that deliver messages.
+    const settle = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+  });
 }

@@ -38,6 +38,7 @@ export class EndedEventPublisher {
     for (let attempt = 0; ; attempt++) {
       try {
         await withTimeout(this.sink.publish(event), this.timeoutMs);
+        this.metrics.recordingPublished(event.name);
         return true;
       } catch (error) {
         this.metrics.recordingPublishFailed(event.name);

@@ -199,6 +199,7 @@ export class InterceptionHandler {
     event.trace = traceCarrier(producer);
     try {
       await inSpan(producer, () => this.sink.publish(event));
+      this.metrics.recordingPublished(event.name);
       return true;
     } catch (error) {
       failSpan(producer, 'recording_unavailable');

@@ -9,6 +9,7 @@ export class GatewayMetrics {
   private readonly failoverAttempts: (provider: string, handedOut: number) => void;
   private readonly requests: Counter<'provider' | 'route' | 'status'>;
   private readonly recordingFailures: Counter<'event'>;
+  private readonly recordingEnqueued: Counter<'event'>;
   private readonly redisConnectivity: Counter<'state'>;
   private readonly breakerTrips: Counter<'provider' | 'route' | 'model'>;
   private readonly breakerRejections: Counter<'provider' | 'route' | 'model'>;
@@ -26,6 +27,12 @@ export class GatewayMetrics {
       name: 'tollgate_requests_total',
       help: 'Provider requests answered by the gateway',
       labelNames: ['provider', 'route', 'status'],
+      registers: [this.registry],
+    });
+    this.recordingEnqueued = new Counter({
+      name: 'tollgate_recording_events_enqueued_total',
+      help: 'Interception events handed to the recording queue (or the in-process recorder)',
+      labelNames: ['event'],
       registers: [this.registry],
     });
     this.recordingFailures = new Counter({
@@ -72,6 +79,10 @@ export class GatewayMetrics {
 
   requestAnswered(provider: string, route: string, status: number): void {
     this.requests.inc({ provider, route, status: String(status) });
+  }
+
+  recordingPublished(event: string): void {
+    this.recordingEnqueued.inc({ event });
   }
 
   recordingPublishFailed(event: string): void {

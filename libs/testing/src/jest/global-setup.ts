@@ -1,14 +1,19 @@
 // Integration-test services. DATABASE_URL / REDIS_URL win when set. Otherwise, if a Docker engine is reachable,
 // Postgres and Redis are started with testcontainers; if not, the local defaults (127.0.0.1) are used. The URLs are
 // exported as env vars, which the jest workers inherit.
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '../services/test-services.env';
+
+const BUILT_FOR_TESTS = ['gateway', 'tollgate'];
 
 declare global {
   var __TOLLGATE_TEST_CONTAINERS__: StartedTestContainer[] | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
+  buildEntryPoints();
   const needDatabase = !process.env.DATABASE_URL;
   const needRedis = !process.env.REDIS_URL;
   if (!needDatabase && !needRedis) return;
@@ -33,6 +38,12 @@ export default async function globalSetup(): Promise<void> {
 
   process.env.DATABASE_URL ||= DEFAULT_DATABASE_URL;
   process.env.REDIS_URL ||= DEFAULT_REDIS_URL;
+}
+
+/** Process-level tests spawn the bundled entry points; build them once, before any worker starts. */
+function buildEntryPoints(): void {
+  const workspace = resolve(__dirname, '../../../..');
+  execFileSync(process.execPath, [join(workspace, 'tools/build.mjs'), ...BUILT_FOR_TESTS], { cwd: workspace, stdio: 'inherit' });
 }
 
 async function dockerIsReachable(): Promise<boolean> {

@@ -1,0 +1,248 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createDataSource } from '@tollgate/persistence';
+import type { InterceptionStarted } from '@tollgate/recording';
+import { buildEndedEvent, buildStartedEvent, startTcpProxy, testRedisUrl } from '@tollgate/testing';
+import { build } from 'esbuild';
+import { Registry } from 'prom-client';
+import { exactlyOnce, QUEUE_NAME, RecorderTestHarness, testLogger, waitFor } from '../test/recorder-test.harness';
+
+const ROOT = resolve(__dirname, '../../..');
+
+describe('recorder under faults', () => {
+  const harness = new RecorderTestHarness();
+  let scratch: string;
+
+  beforeAll(async () => {
+    scratch = mkdtempSync(join(tmpdir(), 'tollgate-recorder-faults-'));
+    await harness.setUpDatabase();
+  }, 30_000);
+  afterAll(async () => {
+    await harness.tearDownDatabase();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+  beforeEach(() => harness.setUpQueue());
+  afterEach(() => harness.tearDownQueue());
+
+  it('loses and duplicates nothing when Postgres is cut off while events flow, once it is back', async () => {
+    const server = new URL(harness.database.url);
+    const proxy = await startTcpProxy(server.hostname, Number(server.port || 5432));
+    harness.onTearDown(() => proxy.close());
+    const dataSource = await createDataSource({
+      databaseUrl: proxy.rewrite(harness.database.url),
+      dataDir: '/nonexistent',
+      logger: testLogger,
+      poolSize: 4,
+      connectTimeoutMs: 500,
+      queryTimeoutMs: 2_000,
+    });
+    harness.onTearDown(() => dataSource.destroy());
+    const registry = new Registry();
+    await harness.startWorker({ dataSource, registry, batchSize: 10 });
+    const sink = harness.sink({ attempts: 40, backoffMs: 25 });
+
+    const interceptions: InterceptionStarted[] = [];
+    const publishOne = async () => {
+      const started = buildStartedEvent();
+      interceptions.push(started);
+      await sink.publish(started);
+      await sink.publish(buildEndedEvent(started));
+    };
+    for (let i = 0; i < 10; i += 1) await publishOne();
+    await waitFor(() => harness.counts(interceptions), (counts) => counts.ended > 0, 'some rows before the cut');
+
+    proxy.cut();
+    const cutUntil = Date.now() + 1_200;
+    while (Date.now() < cutUntil) {
+      await publishOne();
+      await new Promise((resolve) => setTimeout(resolve, 40));
+    }
+    const failedWhileCut = (await registry.getSingleMetric('tollgate_recording_events_failed_total')?.get())?.values ?? [];
+    proxy.resume();
+    for (let i = 0; i < 10; i += 1) await publishOne();
+
+    expect(await harness.waitUntilRecorded(interceptions, 30_000)).toEqual(exactlyOnce(interceptions.length));
+    expect(failedWhileCut.reduce((sum, value) => sum + value.value, 0)).toBeGreaterThan(0);
+    expect(await harness.queue.getFailedCount()).toBe(0);
+  }, 45_000);
+
+  it('recovers when the network to Postgres stalls (queries time out) and comes back', async () => {
+    const server = new URL(harness.database.url);
+    const proxy = await startTcpProxy(server.hostname, Number(server.port || 5432));
+    harness.onTearDown(() => proxy.close());
+    const dataSource = await createDataSource({
+      databaseUrl: proxy.rewrite(harness.database.url),
+      dataDir: '/nonexistent',
+      logger: testLogger,
+      poolSize: 4,
+      connectTimeoutMs: 500,
+      queryTimeoutMs: 500,
+    });
+    harness.onTearDown(() => dataSource.destroy());
+    await harness.startWorker({ dataSource, batchSize: 10 });
+    const sink = harness.sink({ attempts: 40, backoffMs: 25 });
+    const interceptions = Array.from({ length: 10 }, () => buildStartedEvent());
+
+    proxy.pause();
+    for (const started of interceptions) {
+      await sink.publish(started);
+      await sink.publish(buildEndedEvent(started));
+    }
+    await waitFor(() => harness.queue.getJobCountByTypes('delayed'), (delayed) => delayed > 0, 'jobs retrying after query timeouts');
+    proxy.resume();
+
+    expect(await harness.waitUntilRecorded(interceptions, 30_000)).toEqual(exactlyOnce(10));
+    expect(await harness.queue.getFailedCount()).toBe(0);
+  }, 45_000);
+
+  it('loses and duplicates nothing when a worker process is SIGKILLed with a batch in hand and another takes over', async () => {
+    const script = join(scratch, 'recorder-worker.js');
+    await bundle(join(ROOT, 'apps/recorder/test/recorder-worker.process.ts'), script);
+    const env = {
+      DATABASE_URL: harness.database.url,
+      REDIS_URL: testRedisUrl(),
+      QUEUE_NAME,
+      QUEUE_PREFIX: harness.redis.prefix,
+      BATCH_SIZE: '100',
+    };
+
+    // The first worker holds its jobs in a batch that only flushes after 3 s…
+    const first = await startProcess(script, { ...env, BATCH_MAX_WAIT_MS: '3000' });
+    harness.onTearDown(async () => stopProcess(first));
+    const sink = harness.sink();
+    const interceptions = Array.from({ length: 15 }, () => buildStartedEvent());
+    for (const started of interceptions) {
+      await sink.publish(started);
+      await sink.publish(buildEndedEvent(started));
+    }
+    await waitFor(() => harness.queue.getActiveCount(), (active) => active === 30, 'all 30 jobs in the first worker');
+
+    // …and dies before writing it.
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    expect(await harness.counts(interceptions)).toEqual(exactlyOnce(0));
+    expect(await harness.queue.getActiveCount()).toBe(30); // still locked by the dead worker
+
+    const second = await startProcess(script, { ...env, BATCH_MAX_WAIT_MS: '10' });
+    harness.onTearDown(async () => stopProcess(second));
+    expect(await harness.waitUntilRecorded(interceptions, 20_000)).toEqual(exactlyOnce(15));
+    await waitFor(() => harness.queue.getJobCounts('completed', 'failed'), (c) => c.completed === 30, '30 completed jobs');
+    expect(await harness.queue.getFailedCount()).toBe(0);
+  }, 45_000);
+
+  it('runs as the built recorder binary: serves /healthz and /metrics, records, and exits cleanly on SIGTERM', async () => {
+    await runBuild();
+    const configPath = join(scratch, 'recorder.yaml');
+    writeFileSync(
+      configPath,
+      [
+        'server: { host: 127.0.0.1, port: 0 }',
+        `recording: { queueName: ${QUEUE_NAME}, queuePrefix: ${harness.redis.prefix}, runMigrationsAtStart: true, worker: { batchSize: 20, batchMaxWait: 10ms } }`,
+        'logging: { level: info }',
+        `dataDir: ${join(scratch, 'data')}`,
+      ].join('\n'),
+    );
+    const recorder = spawn(process.execPath, [join(ROOT, 'dist/recorder/main.js')], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, TOLLGATE_CONFIG: configPath, DATABASE_URL: harness.database.url, REDIS_URL: testRedisUrl() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    harness.onTearDown(async () => stopProcess(recorder));
+    const logs = collectLines(recorder);
+    const serving = await waitFor(
+      async () => logs.lines.map((line) => safeJson(line)).find((entry) => entry?.msg === 'recorder serving /healthz and /metrics'),
+      (entry) => entry !== undefined,
+      'the recorder to start',
+    );
+    const base = `http://127.0.0.1:${serving?.port}`;
+    expect(await (await fetch(`${base}/healthz`)).text()).toBe('ok\n');
+
+    const sink = harness.sink();
+    const interceptions = Array.from({ length: 5 }, () => buildStartedEvent());
+    for (const started of interceptions) {
+      await sink.publish(started);
+      await sink.publish(buildEndedEvent(started));
+    }
+    expect(await harness.waitUntilRecorded(interceptions)).toEqual(exactlyOnce(5));
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^tollgate_recording_events_processed_total\{event="interception.started"\} 5$/m);
+    expect(metrics).toMatch(/^tollgate_recording_queue_depth 0$/m);
+    expect(metrics).toMatch(/^tollgate_recording_lag_seconds_count 10$/m);
+
+    recorder.kill('SIGTERM');
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => recorder.once('exit', (c, s) => resolve([c, s])));
+    expect(code === 0 || signal === 'SIGTERM').toBe(true);
+    expect(logs.lines.some((line) => safeJson(line)?.msg === 'recorder worker stopped')).toBe(true);
+    expect(logs.stderr.join('')).toBe('');
+  }, 45_000);
+});
+
+async function bundle(entry: string, outfile: string): Promise<void> {
+  const { compilerOptions } = JSON.parse(readFileSync(join(ROOT, 'tsconfig.base.json'), 'utf8')) as {
+    compilerOptions: { paths: Record<string, string[]> };
+  };
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    packages: 'external',
+    alias: Object.fromEntries(Object.entries(compilerOptions.paths).map(([alias, [target]]) => [alias, join(ROOT, target)])),
+    tsconfig: join(ROOT, 'tsconfig.base.json'),
+    logLevel: 'error',
+  });
+}
+
+async function runBuild(): Promise<void> {
+  const child = spawn(process.execPath, [join(ROOT, 'tools/build.mjs'), 'recorder'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const stderr = collectLines(child);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`build failed: ${stderr.stderr.join('')}`);
+}
+
+async function startProcess(script: string, env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [script], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, NODE_PATH: join(ROOT, 'node_modules'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = collectLines(child);
+  await waitFor(
+    async () => ({ ready: output.lines.includes('ready'), exited: child.exitCode !== null }),
+    (state) => state.ready || state.exited,
+    'the worker process to start',
+  );
+  if (child.exitCode !== null) throw new Error(`worker process exited: ${output.stderr.join('')}`);
+  return child;
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+function collectLines(child: ChildProcess): { lines: string[]; stderr: string[] } {
+  const collected = { lines: [] as string[], stderr: [] as string[] };
+  let partial = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const text = partial + chunk.toString('utf8');
+    const lines = text.split('\n');
+    partial = lines.pop() ?? '';
+    collected.lines.push(...lines);
+  });
+  child.stderr?.on('data', (chunk: Buffer) => collected.stderr.push(chunk.toString('utf8')));
+  return collected;
+}
+
+function safeJson(line: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,1 @@
+export { BullmqEventSink, type BullmqEventSinkOptions } from './bullmq-event.sink';

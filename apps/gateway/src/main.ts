@@ -1,6 +1,6 @@
 import './instrument';
 import { RedisKeyStateStore } from '@tollgate/keypool';
-import { BullmqEventSink, createGatewayApp } from '@tollgate/gateway';
+import { BullmqEventSink, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
 import { createLogger, loadConfigOrExit, runUntilSignalled } from '@tollgate/platform';
 
 /** The gateway alone, for split deployments: key state in Redis, interception events to the BullMQ queue. */
@@ -22,7 +22,11 @@ async function main(): Promise<void> {
   const gateway = await createGatewayApp({ config, logger, eventSink, keyStateStore });
   const address = await gateway.listen();
   logger.info({ address, providers: config.providers.map((provider) => provider.name) }, 'gateway listening');
-  runUntilSignalled(logger, () => gateway.close());
+  const stopReloading = enableLiveReload(gateway.runtime, logger);
+  runUntilSignalled(logger, async () => {
+    stopReloading();
+    await gateway.close();
+  });
 }
 
 void main();

@@ -1,6 +1,6 @@
 import './instrument';
 import { MemoryKeyStateStore, RedisKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
-import { createGatewayApp } from '@tollgate/gateway';
+import { createGatewayApp, enableLiveReload } from '@tollgate/gateway';
 import { EmbeddedEventSink, InterceptionEventWriter, createDataSource, runMigrations } from '@tollgate/persistence';
 import { createLogger, loadConfigOrExit, runUntilSignalled } from '@tollgate/platform';
 
@@ -37,7 +37,9 @@ async function main(): Promise<void> {
     },
     'tollgate listening',
   );
+  const stopReloading = enableLiveReload(gateway.runtime, logger);
   runUntilSignalled(logger, async () => {
+    stopReloading();
     await gateway.close();
     await dataSource.destroy();
   });

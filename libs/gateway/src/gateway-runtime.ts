@@ -1,6 +1,7 @@
 import { systemClock, type Clock, type KeyStateStore } from '@tollgate/keypool';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import type { InterceptionEventSink } from '@tollgate/recording';
+
 import { GatewayTokenRegistry } from './auth/gateway-token.registry';
 import { CircuitBreakers } from './circuit/circuit-breakers';
 import { EndedEventPublisher } from './bridge/ended-event.publisher';
@@ -11,6 +12,9 @@ import { GatewayMetrics } from './metrics/gateway.metrics';
 import { PassthroughHandler } from './passthrough/passthrough.handler';
 import { UpstreamClient } from './upstream/upstream.client';
 
+/** Settings a running gateway cannot swap; a reload that changes them logs that a restart is needed. */
+const RESTART_ONLY_FIELDS = ['server', 'keyPool', 'recording', 'circuitBreaker', 'redisUrl', 'databaseUrl', 'dataDir', 'logging'] as const;
+
 export interface GatewayDependencies {
   config: TollgateConfig;
   logger: Logger;
@@ -19,35 +23,40 @@ export interface GatewayDependencies {
   clock?: Clock;
 }
 
+/** What a configuration reload replaces; in-flight requests keep the objects they started with. */
+interface ReloadableState {
+  config: TollgateConfig;
+  providers: ProviderRegistry;
+  tokens: GatewayTokenRegistry;
+}
+
 /** Everything a gateway process holds, wired by hand once (these objects sit on the hot path, not behind DI). */
 export class GatewayRuntime {
-  readonly config: TollgateConfig;
   readonly logger: Logger;
   readonly keyStateStore: KeyStateStore;
   readonly eventSink: InterceptionEventSink;
   readonly lifecycle = new GatewayLifecycle();
   readonly metrics: GatewayMetrics;
-  readonly providers: ProviderRegistry;
   readonly breakers: CircuitBreakers;
-  readonly tokens: GatewayTokenRegistry;
   readonly upstream: UpstreamClient;
+  private readonly clock: Clock;
+  private live: ReloadableState;
   readonly endedEvents: EndedEventPublisher;
   readonly interceptions: InterceptionHandler;
   readonly passthrough: PassthroughHandler;
 
   constructor(deps: GatewayDependencies) {
-    this.config = deps.config;
     this.logger = deps.logger;
     this.keyStateStore = deps.keyStateStore;
     this.eventSink = deps.eventSink;
     const clock = deps.clock ?? systemClock;
+    this.clock = clock;
     this.metrics = new GatewayMetrics(
       () => this.providers.all().map((provider) => provider.pool),
       () => this.breakers,
     );
-    this.providers = new ProviderRegistry(deps.config, deps.keyStateStore, clock, this.metrics.keyPoolObserver);
+    this.live = this.buildReloadable(deps.config);
     this.breakers = new CircuitBreakers(deps.config.circuitBreaker, clock, this.metrics.breakerObserver);
-    this.tokens = new GatewayTokenRegistry(deps.config.auth.tokens);
     this.upstream = new UpstreamClient(deps.config.server.upstream);
     this.endedEvents = new EndedEventPublisher(deps.eventSink, deps.config.recording.endedTimeoutMs, this.metrics, deps.logger);
     this.interceptions = new InterceptionHandler(
@@ -60,6 +69,38 @@ export class GatewayRuntime {
       deps.logger,
     );
     this.passthrough = new PassthroughHandler(this.upstream, this.metrics, deps.logger);
+  }
+
+  get config(): TollgateConfig {
+    return this.live.config;
+  }
+
+  get providers(): ProviderRegistry {
+    return this.live.providers;
+  }
+
+  get tokens(): GatewayTokenRegistry {
+    return this.live.tokens;
+  }
+
+  /**
+   * Applies a new configuration's providers, keys, gateway tokens and admin tokens. Key states carry over (they are
+   * keyed by key fingerprint); requests in flight finish with what they started with. Returns the fields that
+   * changed but only take effect after a restart.
+   */
+  applyConfig(next: TollgateConfig): string[] {
+    const current = this.live.config;
+    const restartOnly = RESTART_ONLY_FIELDS.filter((field) => JSON.stringify(current[field]) !== JSON.stringify(next[field]));
+    this.live = this.buildReloadable({ ...current, providers: next.providers, auth: next.auth });
+    return restartOnly;
+  }
+
+  private buildReloadable(config: TollgateConfig): ReloadableState {
+    return {
+      config,
+      providers: new ProviderRegistry(config, this.keyStateStore, this.clock, this.metrics.keyPoolObserver),
+      tokens: new GatewayTokenRegistry(config.auth.tokens),
+    };
   }
 
   /** Stops taking work, lets in-flight requests finish, flushes pending events, closes connections. */

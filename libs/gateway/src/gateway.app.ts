@@ -21,13 +21,7 @@ export async function createGatewayApp(deps: GatewayDependencies): Promise<Gatew
     logger: new NestPinoLogger(deps.logger),
     abortOnError: false,
   });
-  registerProxyRoutes(app.getHttpAdapter().getInstance(), {
-    providers: runtime.providers,
-    tokens: runtime.tokens,
-    interceptions: runtime.interceptions,
-    passthrough: runtime.passthrough,
-    maxBodyBytes: deps.config.server.maxBodyBytes,
-  });
+  registerProxyRoutes(app.getHttpAdapter().getInstance(), runtime);
   await app.init();
 
   return {

@@ -1,3 +1,4 @@
 export * from './gateway.app';
 export * from './gateway-runtime';
 export * from './recording';
+export * from './config';

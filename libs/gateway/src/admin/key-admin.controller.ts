@@ -1,12 +1,13 @@
 import { Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseIntPipe, Post, UseGuards } from '@nestjs/common';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
-import { ProviderRegistry, type ProviderRuntime } from '../keys/provider-runtime';
+import { GatewayRuntime } from '../gateway-runtime';
+import type { ProviderRuntime } from '../keys/provider-runtime';
 
 /** Operator view of the key pools: hints and states only, never a key. */
 @Controller('admin/v1/providers')
 @UseGuards(AdminTokenGuard)
 export class KeyAdminController {
-  constructor(@Inject(ProviderRegistry) private readonly providers: ProviderRegistry) {}
+  constructor(@Inject(GatewayRuntime) private readonly runtime: GatewayRuntime) {}
 
   @Get(':name/keys')
   listKeys(@Param('name') name: string) {
@@ -22,7 +23,7 @@ export class KeyAdminController {
   }
 
   private provider(name: string): ProviderRuntime {
-    const provider = this.providers.get(name);
+    const provider = this.runtime.providers.get(name);
     if (!provider) throw new NotFoundException({ error: { type: 'not_found', message: `no provider named "${name}"` } });
     return provider;
   }

@@ -1,17 +1,12 @@
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
-import type { TollgateConfig } from '@tollgate/platform';
+import { GatewayRuntime } from '../gateway-runtime';
 import { hashToken } from './gateway-token.registry';
-import { InjectConfig } from '../tokens';
 
 /** Admin routes accept a configured admin token as `Authorization: Bearer …` or `X-Tollgate-Token`. */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
-  private readonly adminTokenHashes: Buffer[];
-
-  constructor(@InjectConfig() config: TollgateConfig) {
-    this.adminTokenHashes = config.auth.adminTokens.map((token) => Buffer.from(hashToken(token), 'hex'));
-  }
+  constructor(@Inject(GatewayRuntime) private readonly runtime: GatewayRuntime) {}
 
   canActivate(context: ExecutionContext): boolean {
     const headers = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers;
@@ -21,7 +16,8 @@ export class AdminTokenGuard implements CanActivate {
   }
 
   private isAdminToken(presented: string): boolean {
+    // Read per call: admin tokens follow configuration reloads.
     const candidate = Buffer.from(hashToken(presented), 'hex');
-    return this.adminTokenHashes.some((expected) => timingSafeEqual(expected, candidate));
+    return this.runtime.config.auth.adminTokens.some((token) => timingSafeEqual(Buffer.from(hashToken(token), 'hex'), candidate));
   }
 }

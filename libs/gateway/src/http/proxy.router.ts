@@ -2,42 +2,33 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import { hint } from '@tollgate/keypool';
 import { extractCredentials, headersToForward, matchRoute, upstreamUrl } from '@tollgate/providers';
-import type { GatewayTokenRegistry } from '../auth/gateway-token.registry';
-import type { InterceptionHandler } from '../bridge/interception.handler';
 import type { CredentialPlan } from '../bridge/upstream-attempts';
 import { GatewayError } from '../errors/gateway-error';
 import { writeGatewayError } from '../errors/error-response';
+import type { GatewayRuntime } from '../gateway-runtime';
 import type { ProviderRegistry, ProviderRuntime } from '../keys/provider-runtime';
-import type { PassthroughHandler } from '../passthrough/passthrough.handler';
-
-export interface ProxyRouterDeps {
-  providers: ProviderRegistry;
-  tokens: GatewayTokenRegistry;
-  interceptions: InterceptionHandler;
-  passthrough: PassthroughHandler;
-  maxBodyBytes: number;
-}
 
 /**
  * Registers the provider surface on Fastify directly (not through Nest controllers): one catch-all route that
  * dispatches by the first path segment, with raw-buffer body parsing so bodies are forwarded byte for byte.
  */
-export function registerProxyRoutes(fastify: FastifyInstance, deps: ProxyRouterDeps): void {
+export function registerProxyRoutes(fastify: FastifyInstance, runtime: GatewayRuntime): void {
+  const maxBodyBytes = runtime.config.server.maxBodyBytes;
   fastify.register(async (scope) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.maxBodyBytes }, (_request, body, done) => done(null, body));
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: maxBodyBytes }, (_request, body, done) => done(null, body));
     scope.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-      const providerType = providerFor(deps.providers, request.url)?.config.type ?? 'openai';
+      const providerType = providerFor(runtime.providers, request.url)?.config.type ?? 'openai';
       const gatewayError =
         error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-          ? new GatewayError('payload_too_large', `request body exceeds ${deps.maxBodyBytes} bytes`)
+          ? new GatewayError('payload_too_large', `request body exceeds ${maxBodyBytes} bytes`)
           : error.statusCode && error.statusCode < 500
             ? new GatewayError('bad_request', error.message)
             : new GatewayError('internal', 'internal gateway error');
       reply.hijack();
       writeGatewayError(reply.raw, providerType, gatewayError);
     });
-    scope.all('/*', (request, reply) => dispatch(deps, request, reply));
+    scope.all('/*', (request, reply) => dispatch(runtime, request, reply));
   });
 }
 
@@ -47,14 +38,14 @@ function providerFor(providers: ProviderRegistry, url: string): ProviderRuntime 
   return providers.get(name);
 }
 
-async function dispatch(deps: ProxyRouterDeps, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+async function dispatch(runtime: GatewayRuntime, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   reply.hijack();
   const out = reply.raw;
   const url = request.raw.url ?? '/';
   const queryStart = url.indexOf('?');
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
   const search = queryStart === -1 ? '' : url.slice(queryStart);
-  const provider = providerFor(deps.providers, path);
+  const provider = providerFor(runtime.providers, path);
   const notSupported = new GatewayError('not_found', `route not supported: ${request.method} ${path}`);
   if (!provider) {
     writeGatewayError(out, 'openai', notSupported);
@@ -69,7 +60,7 @@ async function dispatch(deps: ProxyRouterDeps, request: FastifyRequest, reply: F
   }
 
   const credentials = extractCredentials(providerType, request.headers);
-  const principal = credentials.gatewayToken ? deps.tokens.resolve(credentials.gatewayToken) : undefined;
+  const principal = credentials.gatewayToken ? runtime.tokens.resolve(credentials.gatewayToken) : undefined;
   if (!principal) {
     const message = credentials.gatewayToken ? 'invalid or revoked gateway token' : 'a gateway token (tg_…) is required';
     writeGatewayError(out, providerType, new GatewayError('unauthorized', message));
@@ -84,7 +75,7 @@ async function dispatch(deps: ProxyRouterDeps, request: FastifyRequest, reply: F
   const body = Buffer.isBuffer(request.body) ? request.body : undefined;
 
   if (route.kind === 'bridged') {
-    await deps.interceptions.handle({
+    await runtime.interceptions.handle({
       provider,
       api: route.api,
       upstreamUrl: target,
@@ -97,7 +88,7 @@ async function dispatch(deps: ProxyRouterDeps, request: FastifyRequest, reply: F
     });
     return;
   }
-  await deps.passthrough.handle({ provider, method: request.method, upstreamUrl: target, plan, forwardHeaders, body, out });
+  await runtime.passthrough.handle({ provider, method: request.method, upstreamUrl: target, plan, forwardHeaders, body, out });
 }
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string {

@@ -11,6 +11,7 @@ export class GatewayMetrics {
   private readonly recordingFailures: Counter<'event'>;
   private readonly recordingEnqueued: Counter<'event'>;
   private readonly redisConnectivity: Counter<'state'>;
+  private readonly configReloads: Counter<'outcome'>;
   private readonly breakerTrips: Counter<'provider' | 'route' | 'model'>;
   private readonly breakerRejections: Counter<'provider' | 'route' | 'model'>;
   readonly breakerObserver: CircuitBreakerObserver = {
@@ -65,6 +66,12 @@ export class GatewayMetrics {
         }
       },
     });
+    this.configReloads = new Counter({
+      name: 'tollgate_config_reloads_total',
+      help: 'Configuration reloads, applied or rejected',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+    });
     this.redisConnectivity = new Counter({
       name: 'tollgate_key_state_store_connectivity_changes_total',
       help: 'Times the shared key-state store (Redis) was lost or regained',
@@ -87,6 +94,10 @@ export class GatewayMetrics {
 
   recordingPublishFailed(event: string): void {
     this.recordingFailures.inc({ event });
+  }
+
+  configReloaded(outcome: 'applied' | 'rejected'): void {
+    this.configReloads.inc({ outcome });
   }
 
   keyStateStoreConnectivity(connected: boolean): void {

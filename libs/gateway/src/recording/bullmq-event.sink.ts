@@ -14,6 +14,11 @@ export interface BullmqEventSinkOptions {
   backoffMs: number;
   /** Where `tollgate_recording_events_enqueued_total` is registered; a private registry if omitted. */
   registry?: Registry;
+  /**
+   * A publish not accepted within this long fails (default 5 s), e.g. while Redis is still unreachable at start.
+   * The job may still be added afterwards; a retried publish of the same event is then a no-op.
+   */
+  publishTimeoutMs?: number;
 }
 
 // A completed job is kept this long so that a publish retried after it completed is still recognised as a
@@ -33,8 +38,10 @@ export class BullmqEventSink implements InterceptionEventSink {
   private closed = false;
 
   constructor(private readonly options: BullmqEventSinkOptions) {
-    // Fail fast instead of queueing commands while Redis is unreachable: the caller decides (503 or fail open).
-    // disconnectTimeout: when close() has to force the connection shut, do not linger on a dead socket.
+    // Commands fail at once while Redis is disconnected instead of queueing: the caller decides (503 or fail open).
+    // The client keeps reconnecting in the background. disconnectTimeout: when close() has to force the connection
+    // shut, do not linger on a dead socket. (No ioredis commandTimeout and no skipWaitingForReady: either makes a
+    // failure of BullMQ's start-up INFO permanent, so the queue would never recover; publish has its own timeout.)
     this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, disconnectTimeout: 100 });
     this.connection.on('error', () => undefined); // reported through the failing publish calls
     this.queue = new Queue(options.queueName, { connection: this.connection, prefix: options.prefix });
@@ -45,13 +52,14 @@ export class BullmqEventSink implements InterceptionEventSink {
   async publish(event: InterceptionEvent): Promise<void> {
     if (this.closed) throw new Error('the recording sink is closed');
     const valid = parseInterceptionEvent(event);
-    await this.queue.add(valid.name, valid, {
+    const adding = this.queue.add(valid.name, valid, {
       jobId: interceptionJobId(valid),
       attempts: this.options.attempts,
       backoff: { type: 'exponential', delay: this.options.backoffMs },
       removeOnComplete: KEEP_COMPLETED,
       removeOnFail: false,
     });
+    await withTimeout(adding, this.options.publishTimeoutMs ?? 5_000, `recording queue did not accept ${valid.name} in time`);
     this.enqueued.inc({ event: valid.name });
   }
 
@@ -68,4 +76,17 @@ function enqueuedCounter(registry: Registry): Counter<'event'> {
   const existing = registry.getSingleMetric(name);
   if (existing) return existing as Counter<'event'>;
   return new Counter({ name, help: 'Interception events accepted by the recording queue.', labelNames: ['event'], registers: [registry] });
+}
+
+async function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+    work.catch(() => undefined); // a late failure after the timeout is already reported
+  }
 }

@@ -55,10 +55,13 @@ async function drainAndClose(app: NestFastifyApplication, runtime: GatewayRuntim
     runtime.logger.warn('drain timeout reached: closing the remaining connections');
     server.closeAllConnections();
   }, drainTimeoutMs);
+  // A keep-alive connection whose last response finishes during the drain would otherwise hold the close open.
+  const idleSweep = setInterval(() => server.closeIdleConnections(), 200);
   try {
     await app.close();
   } finally {
     clearTimeout(deadline);
+    clearInterval(idleSweep);
   }
   await runtime.close();
 }

@@ -1,0 +1,68 @@
+import { Client } from 'pg';
+import { createTestDatabase, startMockUpstream, type MockUpstream, type TestDatabase } from '@tollgate/testing';
+import { ALICE_TOKEN } from './support/gateway-harness';
+import { startGatewayProcess, writeConfigFile, type GatewayProcess } from './support/gateway-process';
+
+describe('SIGTERM drains the all-in-one gateway', () => {
+  let mock: MockUpstream;
+  let database: TestDatabase;
+  let gateway: GatewayProcess;
+
+  beforeAll(async () => {
+    mock = await startMockUpstream();
+    database = await createTestDatabase();
+    const configPath = writeConfigFile({
+      providers: [{ name: 'openai', type: 'openai', baseUrl: mock.openaiBaseUrl, keys: ['k0-long-key'] }],
+      auth: { tokens: [{ token: ALICE_TOKEN, user: 'alice' }] },
+      server: { shutdown: { grace: '1s', drainTimeout: '20s' } },
+    });
+    gateway = await startGatewayProcess('tollgate', configPath, { DATABASE_URL: database.url });
+  });
+  afterAll(async () => {
+    await gateway?.stop('SIGKILL');
+    await mock.close();
+    await database.drop();
+  });
+
+  it('finishes every stream in flight, turns unready at once, refuses new connections after the grace, records every interception', async () => {
+    mock.script('*', ...Array.from({ length: 3 }, () => ({ chunks: 12, chunkDelayMs: 150 })));
+    const streams = Array.from({ length: 3 }, () =>
+      fetch(`${gateway.url}/openai/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ALICE_TOKEN}` },
+        body: JSON.stringify({ model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'drain me' }] }),
+      }).then(async (response) => ({ id: response.headers.get('x-tollgate-interception-id')!, text: await response.text() })),
+    );
+    await mock.waitForRequest(2);
+
+    const exited = gateway.stop('SIGTERM');
+    const readiness = await fetch(`${gateway.url}/readyz`);
+    expect(readiness.status).toBe(503);
+    expect(await readiness.json()).toMatchObject({ status: 'draining' });
+
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await expect(fetch(`${gateway.url}/healthz`)).rejects.toThrow();
+
+    const results = await Promise.all(streams);
+    for (const { text } of results) expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    expect(await exited).toBe(0);
+
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const rows = await client.query<{ id: string; ended_at: Date | null; error_type: string | null }>(
+        'SELECT id, ended_at, error_type FROM interceptions WHERE id = ANY($1::uuid[])',
+        [results.map((result) => result.id)],
+      );
+      expect(rows.rows).toHaveLength(3);
+      for (const row of rows.rows) {
+        expect(row.ended_at).not.toBeNull();
+        expect(row.error_type).toBeNull();
+      }
+      const usages = await client.query('SELECT count(*)::int AS n FROM token_usages WHERE interception_id = ANY($1::uuid[])', [results.map((r) => r.id)]);
+      expect(usages.rows[0].n).toBe(3);
+    } finally {
+      await client.end();
+    }
+  });
+});

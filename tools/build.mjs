@@ -9,6 +9,7 @@ const entries = {
   tollgate: 'apps/tollgate/src/main.ts',
   demo: 'tools/demo/main.ts',
   'mock-upstream': 'tools/mock-upstream/main.ts',
+  bench: 'tools/bench/main.ts',
 };
 
 const requested = process.argv.slice(2);

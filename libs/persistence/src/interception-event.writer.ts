@@ -67,7 +67,7 @@ export class InterceptionEventWriter {
         'id', 'initiator_id', 'provider', 'provider_name', 'model', 'streaming', 'client', 'user_agent',
         'credential_kind', 'credential_hint', 'started_at', 'metadata',
       ],
-      rows: [...firstById.values()].map(({ event }) => [
+      rows: [...firstById.values()].sort(byInterceptionId).map(({ event }) => [
         event.interceptionId,
         toPostgresText(event.initiatorId),
         event.providerType,
@@ -93,7 +93,8 @@ export class InterceptionEventWriter {
   }
 
   private async applyEnded(queryRunner: QueryRunner, events: readonly InterceptionEvent[], outcomes: EventOutcome[]): Promise<void> {
-    const ended = indexed(events, (event): event is InterceptionEnded => event.name === 'interception.ended');
+    // Rows are locked in id order, as in every other batch, so concurrent workers cannot deadlock on each other.
+    const ended = indexed(events, (event): event is InterceptionEnded => event.name === 'interception.ended').sort(byInterceptionId);
     if (ended.length === 0) return;
 
     const applied: InterceptionEnded[] = [];
@@ -199,6 +200,11 @@ function indexed<T, S extends T>(items: readonly T[], predicate: (item: T) => it
     if (predicate(item)) selected.push({ event: item, index });
   });
   return selected;
+}
+
+function byInterceptionId(a: { event: InterceptionEvent; index: number }, b: { event: InterceptionEvent; index: number }): number {
+  if (a.event.interceptionId === b.event.interceptionId) return a.index - b.index;
+  return a.event.interceptionId < b.event.interceptionId ? -1 : 1;
 }
 
 async function rollbackQuietly(queryRunner: QueryRunner): Promise<void> {

@@ -1,2 +1,3 @@
 export * from './mock-upstream';
 export * from './services';
+export * from './otlp';

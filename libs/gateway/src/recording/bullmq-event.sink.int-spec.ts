@@ -85,6 +85,39 @@ describe('BullmqEventSink against Redis', () => {
     }
   });
 
+  it('times out while Redis is unreachable at start, and works once Redis is back', async () => {
+    const redis = new URL(testRedisUrl());
+    const proxy = await startTcpProxy(redis.hostname, Number(redis.port || 6379));
+    proxy.cut();
+    const late = new BullmqEventSink({
+      redisUrl: proxy.rewrite(testRedisUrl()),
+      queueName,
+      prefix: redisPrefix.prefix,
+      attempts: 1,
+      backoffMs: 1,
+      publishTimeoutMs: 300,
+    });
+    try {
+      await expect(late.publish(buildStartedEvent())).rejects.toThrow('recording queue did not accept interception.started in time');
+      proxy.resume();
+      const event = buildStartedEvent();
+      const deadline = Date.now() + 10_000;
+      let published = false;
+      while (!published && Date.now() < deadline) {
+        published = await late.publish(event).then(
+          () => true,
+          () => false,
+        );
+        if (!published) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(published).toBe(true);
+      expect(await queue.getJob(interceptionJobId(event))).toBeDefined();
+    } finally {
+      await late.close().catch(() => undefined);
+      await proxy.close();
+    }
+  });
+
   it('refuses to publish after close', async () => {
     await sink.close();
     await expect(sink.publish(buildStartedEvent())).rejects.toThrow('the recording sink is closed');

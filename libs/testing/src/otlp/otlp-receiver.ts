@@ -1,0 +1,123 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type AttributeValue = string | number | boolean | undefined;
+
+export interface ReceivedSpan {
+  service: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  /** OTLP span kind: 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
+  kind: number;
+  attributes: Record<string, AttributeValue>;
+  statusCode: number;
+  /** Every string found in the span's attributes and events, for leak scans. */
+  strings: string[];
+}
+
+export interface OtlpReceiver {
+  /** Base URL for OTEL_EXPORTER_OTLP_ENDPOINT (the exporter appends /v1/traces). */
+  readonly url: string;
+  readonly spans: readonly ReceivedSpan[];
+  /** Resolves once a span matching `predicate` has arrived. */
+  waitFor(predicate: (span: ReceivedSpan) => boolean, timeoutMs?: number): Promise<ReceivedSpan>;
+  close(): Promise<void>;
+}
+
+interface OtlpAnyValue {
+  stringValue?: string;
+  intValue?: string | number;
+  boolValue?: boolean;
+  doubleValue?: number;
+  arrayValue?: { values?: OtlpAnyValue[] };
+}
+interface OtlpKeyValue {
+  key: string;
+  value: OtlpAnyValue;
+}
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes?: OtlpKeyValue[];
+  events?: Array<{ name: string; attributes?: OtlpKeyValue[] }>;
+  status?: { code?: number };
+}
+interface OtlpExport {
+  resourceSpans?: Array<{ resource?: { attributes?: OtlpKeyValue[] }; scopeSpans?: Array<{ spans?: OtlpSpan[] }> }>;
+}
+
+/** A minimal OTLP/HTTP (JSON) trace receiver on loopback, so tests can assert on what processes export. */
+export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+  const spans: ReceivedSpan[] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      if (request.url?.startsWith('/v1/traces')) {
+        spans.push(...decode(JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpExport));
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    spans,
+    async waitFor(predicate, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = spans.find(predicate);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error(`no matching span within ${timeoutMs} ms (received ${spans.map((span) => span.name).join(', ')})`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+function decode(payload: OtlpExport): ReceivedSpan[] {
+  const decoded: ReceivedSpan[] = [];
+  for (const resourceSpans of payload.resourceSpans ?? []) {
+    const resource = attributesOf(resourceSpans.resource?.attributes);
+    for (const scope of resourceSpans.scopeSpans ?? []) {
+      for (const span of scope.spans ?? []) {
+        const attributes = attributesOf(span.attributes);
+        const eventAttributes = (span.events ?? []).flatMap((event) => [event.name, ...Object.values(attributesOf(event.attributes))]);
+        decoded.push({
+          service: String(resource['service.name'] ?? ''),
+          traceId: span.traceId,
+          spanId: span.spanId,
+          parentSpanId: span.parentSpanId || undefined,
+          name: span.name,
+          kind: span.kind,
+          attributes,
+          statusCode: span.status?.code ?? 0,
+          strings: [...Object.values(attributes), ...eventAttributes].filter((value): value is string => typeof value === 'string'),
+        });
+      }
+    }
+  }
+  return decoded;
+}
+
+function attributesOf(list: OtlpKeyValue[] | undefined): Record<string, AttributeValue> {
+  const attributes: Record<string, AttributeValue> = {};
+  for (const { key, value } of list ?? []) attributes[key] = scalar(value);
+  return attributes;
+}
+
+function scalar(value: OtlpAnyValue): AttributeValue {
+  if (value.stringValue !== undefined) return value.stringValue;
+  if (value.intValue !== undefined) return Number(value.intValue);
+  if (value.boolValue !== undefined) return value.boolValue;
+  if (value.doubleValue !== undefined) return value.doubleValue;
+  if (value.arrayValue) return JSON.stringify((value.arrayValue.values ?? []).map(scalar));
+  return undefined;
+}

@@ -36,7 +36,26 @@ async function runRecorder(config: TollgateConfig, logger: Logger): Promise<void
     logger: new NestPinoLogger(logger),
     abortOnError: false,
   });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // Our own signal handling rather than Nest's shutdown hooks: after the graceful close, the async log stream is
+  // flushed before exiting, so the shutdown log lines are not lost.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'recorder shutting down');
+    app
+      .close()
+      .then(
+        () => 0,
+        (error: unknown) => {
+          logger.error({ err: error }, 'recorder did not shut down cleanly');
+          return 1;
+        },
+      )
+      .then((exitCode) => logger.flush(() => process.exit(exitCode)));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
 }
 
 async function withQueue(config: TollgateConfig, action: (queue: Queue) => Promise<number>): Promise<number> {

@@ -38,8 +38,7 @@ export class RecorderRunner implements OnApplicationBootstrap, BeforeApplication
   }
 
   /** First phase of shutdown: stop taking jobs and finish the ones in hand (the database is still open). */
-  async beforeApplicationShutdown(signal?: string): Promise<void> {
-    this.logger.info({ signal }, 'recorder shutting down');
+  async beforeApplicationShutdown(): Promise<void> {
     await this.worker?.close();
     await this.metricsServer?.close();
   }

@@ -72,7 +72,14 @@ describe('BullmqEventSink against Redis', () => {
   it('fails fast when Redis is unreachable instead of hanging', async () => {
     const redis = new URL(testRedisUrl());
     const proxy = await startTcpProxy(redis.hostname, Number(redis.port || 6379));
-    const cutOff = new BullmqEventSink({ redisUrl: proxy.rewrite(testRedisUrl()), queueName, prefix: redisPrefix.prefix, attempts: 1, backoffMs: 1 });
+    const cutOff = new BullmqEventSink({
+      redisUrl: proxy.rewrite(testRedisUrl()),
+      queueName,
+      prefix: redisPrefix.prefix,
+      attempts: 1,
+      backoffMs: 1,
+      publishTimeoutMs: 1_000,
+    });
     try {
       await cutOff.publish(buildStartedEvent());
       proxy.cut();

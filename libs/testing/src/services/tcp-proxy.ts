@@ -13,7 +13,11 @@ export interface TcpProxy {
   rewrite(url: string): string;
   /** Stalls the network: connections stay open (new ones are accepted) but no byte is forwarded until `resume`. */
   pause(): void;
-  /** Drops every connection (reset) and refuses new ones until `resume`: the service looks down. */
+  /**
+   * Drops every connection and refuses new ones (accepted, then closed at once) until `resume`: the service looks
+   * down. Sockets are destroyed rather than reset: resetting one with a pending shutdown can make Node's event loop
+   * spin (seen with ioredis quitting through the proxy).
+   */
   cut(): void;
   /** Back to normal forwarding; stalled connections carry on. */
   resume(): void;
@@ -43,14 +47,14 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   };
   const drop = (link: Link) => {
     links.delete(link);
-    if (!link.client.destroyed) link.client.resetAndDestroy();
+    if (!link.client.destroyed) link.client.destroy();
     if (!link.upstream.destroyed) link.upstream.destroy();
   };
 
   const server = createServer((client) => {
     if (mode === 'cut') {
       client.on('error', () => undefined);
-      client.resetAndDestroy();
+      client.destroy();
       return;
     }
     const upstream = connect(targetPort, targetHost);

@@ -1,0 +1,37 @@
+import { parseBenchOptions } from './bench-options';
+
+describe('parseBenchOptions', () => {
+  it('runs everything by default', () => {
+    expect(parseBenchOptions([])).toEqual({
+      command: 'run',
+      smoke: false,
+      scenarios: ['latency', 'saturation', 'streaming', 'streams', 'recorder'],
+      configurations: ['embedded', 'redis', 'tracing'],
+      outDir: 'bench-results',
+      profile: false,
+    });
+  });
+
+  it('takes subsets in the canonical order', () => {
+    const options = parseBenchOptions(['--smoke', '--scenarios', 'streams,latency', '--configs', 'tracing,redis', '--profile']);
+    expect(options).toMatchObject({ smoke: true, scenarios: ['latency', 'streams'], configurations: ['redis', 'tracing'], profile: true });
+  });
+
+  it('rejects unknown names and flags', () => {
+    expect(() => parseBenchOptions(['--scenarios', 'latency,speed'])).toThrow('--scenarios: expected some of');
+    expect(() => parseBenchOptions(['--configs', ''])).toThrow('--configs');
+    expect(() => parseBenchOptions(['--fast'])).toThrow();
+    expect(() => parseBenchOptions(['benchmark'])).toThrow('unknown command "benchmark"');
+  });
+
+  it('parses the helper commands', () => {
+    expect(parseBenchOptions(['otlp-sink'])).toEqual({ command: 'otlp-sink' });
+    expect(parseBenchOptions(['profile-summary', 'x.cpuprofile', '--top', '10', '--from-ms', '2500'])).toEqual({
+      command: 'profile-summary',
+      file: 'x.cpuprofile',
+      top: 10,
+      fromMs: 2500,
+    });
+    expect(() => parseBenchOptions(['profile-summary'])).toThrow('exactly one');
+  });
+});

@@ -1,0 +1,76 @@
+import { parseArgs } from 'node:util';
+
+export const SCENARIOS = ['latency', 'saturation', 'streaming', 'streams', 'recorder'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+/** The configurations users run: all-in-one embedded, gateway + recorder over Redis/Postgres, the same traced. */
+export const CONFIGURATIONS = ['embedded', 'redis', 'tracing'] as const;
+export type ConfigurationName = (typeof CONFIGURATIONS)[number];
+
+export type BenchOptions =
+  | { command: 'run'; smoke: boolean; scenarios: ScenarioName[]; configurations: ConfigurationName[]; outDir: string; profile: boolean }
+  | { command: 'otlp-sink' }
+  | { command: 'profile-summary'; file: string; top: number; fromMs?: number }
+  | { command: 'help' };
+
+export const USAGE = `usage: node dist/bench/main.js [options]          (npm run bench -- [options])
+  --smoke                 every scenario for a second or two, no thresholds (CI)
+  --scenarios a,b         subset of ${SCENARIOS.join(',')} (default: all)
+  --configs a,b           subset of ${CONFIGURATIONS.join(',')} (default: all)
+  --profile               run every gateway under --cpu-prof and summarise its saturation window
+  --out DIR               where the JSON result goes (default: bench-results)
+other commands:
+  profile-summary FILE.cpuprofile [--top 30] [--from-ms 0]   top self-time functions of a CPU profile
+  otlp-sink               (internal) the discarding OTLP receiver the tracing configuration exports to`;
+
+export function parseBenchOptions(argv: string[]): BenchOptions {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      smoke: { type: 'boolean', default: false },
+      scenarios: { type: 'string' },
+      configs: { type: 'string' },
+      profile: { type: 'boolean', default: false },
+      out: { type: 'string', default: 'bench-results' },
+      top: { type: 'string', default: '30' },
+      'from-ms': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return { command: 'help' };
+  const [command, ...rest] = positionals;
+  if (command === 'otlp-sink') return { command: 'otlp-sink' };
+  if (command === 'profile-summary') {
+    if (rest.length !== 1) throw new Error('profile-summary needs exactly one .cpuprofile file');
+    return {
+      command: 'profile-summary',
+      file: rest[0],
+      top: positiveInteger('--top', values.top),
+      fromMs: values['from-ms'] === undefined ? undefined : positiveInteger('--from-ms', values['from-ms']),
+    };
+  }
+  if (command !== undefined) throw new Error(`unknown command "${command}"`);
+  return {
+    command: 'run',
+    smoke: values.smoke,
+    scenarios: listOf('--scenarios', values.scenarios, SCENARIOS),
+    configurations: listOf('--configs', values.configs, CONFIGURATIONS),
+    outDir: values.out,
+    profile: values.profile,
+  };
+}
+
+function listOf<T extends string>(flag: string, text: string | undefined, known: readonly T[]): T[] {
+  if (text === undefined) return [...known];
+  const names = text.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !known.includes(name as T));
+  if (unknown.length > 0 || names.length === 0) throw new Error(`${flag}: expected some of ${known.join(', ')}, got "${text}"`);
+  return known.filter((name) => names.includes(name));
+}
+
+function positiveInteger(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${flag} must be a non-negative integer, got "${text}"`);
+  return value;
+}

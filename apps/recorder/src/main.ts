@@ -2,13 +2,13 @@
 //   node dist/recorder/main.js                       run the worker (SIGTERM/SIGINT: finish jobs in hand, then exit)
 //   node dist/recorder/main.js migrate               apply database migrations and exit
 //   node dist/recorder/main.js failed list|retry …   inspect / retry the failed set (see FAILED_JOBS_USAGE)
+import './instrument';
 import { NestFactory } from '@nestjs/core';
-import { createLogger, loadConfigOrExit, type Logger, type TollgateConfig } from '@tollgate/platform';
+import { NestPinoLogger, createLogger, loadConfigOrExit, runUntilSignalled, type Logger, type TollgateConfig } from '@tollgate/platform';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { FAILED_JOBS_USAGE, runFailedJobsCommand } from './failed-jobs.command';
 import { runMigrateCommand } from './migrate.command';
-import { NestPinoLogger } from './nest-pino.logger';
 import { RecorderModule } from './recorder.module';
 
 const USAGE = `usage: recorder [run | migrate | failed …]\n${FAILED_JOBS_USAGE}`;
@@ -36,26 +36,9 @@ async function runRecorder(config: TollgateConfig, logger: Logger): Promise<void
     logger: new NestPinoLogger(logger),
     abortOnError: false,
   });
-  // Our own signal handling rather than Nest's shutdown hooks: after the graceful close, the async log stream is
-  // flushed before exiting, so the shutdown log lines are not lost.
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'recorder shutting down');
-    app
-      .close()
-      .then(
-        () => 0,
-        (error: unknown) => {
-          logger.error({ err: error }, 'recorder did not shut down cleanly');
-          return 1;
-        },
-      )
-      .then((exitCode) => logger.flush(() => process.exit(exitCode)));
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  // Our own signal handling rather than Nest's shutdown hooks: after the graceful close, spans and the async log
+  // stream are flushed before exiting, so the shutdown lines are not lost.
+  runUntilSignalled(logger, () => app.close());
 }
 
 async function withQueue(config: TollgateConfig, action: (queue: Queue) => Promise<number>): Promise<number> {

@@ -9,6 +9,7 @@ import {
 } from '@tollgate/recording';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { RecorderMetrics } from './recorder.metrics';
+import { inConsumerSpan } from './recorder.tracing';
 
 export interface RecordingProcessorDependencies {
   /** Applies one event as part of a batch; resolves once its rows are committed. */
@@ -46,7 +47,7 @@ export function createRecordingProcessor(dependencies: RecordingProcessorDepende
     }
 
     try {
-      const outcome = await catalogue.handle(event);
+      const outcome = await inConsumerSpan(event, job, () => catalogue.handle(event));
       metrics.processed.inc({ event: event.name });
       if (outcome === 'recorded') metrics.lagSeconds.observe(Math.max(0, now() - Date.parse(event.occurredAt)) / 1000);
       return outcome;

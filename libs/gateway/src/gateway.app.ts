@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { GatewayModule } from './gateway.module';
 import { GatewayRuntime, type GatewayDependencies } from './gateway-runtime';
 import { registerProxyRoutes } from './http/proxy.router';
-import { NestPinoLogger } from './nest-logger';
+import { NestPinoLogger } from '@tollgate/platform';
 
 export interface GatewayApp {
   app: NestFastifyApplication;

@@ -24,7 +24,9 @@ export function writeConfigFile(document: Record<string, unknown>): string {
  * Runs a built entry point (`dist/<entry>/main.js`, built by the integration global setup) as a real process and
  * resolves once it logs the address it listens on.
  */
-export function startGatewayProcess(entry: 'gateway' | 'tollgate', configPath: string, env: Record<string, string> = {}): Promise<GatewayProcess> {
+export function startGatewayProcess(entry: 'gateway' | 'tollgate' | 'recorder', configPath: string, env: Record<string, string> = {}): Promise<GatewayProcess> {
+  // The recorder has no provider surface: it is up once its worker runs.
+  const ready = entry === 'recorder' ? /recorder worker started/ : /"address":"(http:\/\/[^"]+)"/;
   const child = spawn(process.execPath, [join(WORKSPACE, 'dist', entry, 'main.js')], {
     cwd: WORKSPACE,
     env: { PATH: process.env.PATH ?? '', TOLLGATE_CONFIG: configPath, PORT: '0', ...env },
@@ -33,14 +35,14 @@ export function startGatewayProcess(entry: 'gateway' | 'tollgate', configPath: s
   let output = '';
   const exited = new Promise<number | null>((resolveExit) => child.once('exit', (code) => resolveExit(code)));
   return new Promise((resolveStart, rejectStart) => {
-    const timer = setTimeout(() => rejectStart(new Error(`gateway did not start within 15 s:\n${output}`)), 15_000);
+    const timer = setTimeout(() => rejectStart(new Error(`${entry} did not start within 15 s:\n${output}`)), 15_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /"address":"(http:\/\/[^"]+)"/.exec(output);
+      const match = ready.exec(output);
       if (match) {
         clearTimeout(timer);
         resolveStart({
-          url: match[1],
+          url: match[1] ?? '',
           child,
           output: () => output,
           async stop(signal = 'SIGTERM') {
@@ -54,7 +56,7 @@ export function startGatewayProcess(entry: 'gateway' | 'tollgate', configPath: s
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     void exited.then((code) => {
       clearTimeout(timer);
-      rejectStart(new Error(`gateway exited with ${code} before listening:\n${output}`));
+      rejectStart(new Error(`${entry} exited with ${code} before it was ready:\n${output}`));
     });
   });
 }

@@ -1,5 +1,5 @@
 import type { LoggerService } from '@nestjs/common';
-import type { Logger } from '@tollgate/platform';
+import type { Logger } from './logger';
 
 /** Routes Nest's own log lines into the process's pino logger. */
 export class NestPinoLogger implements LoggerService {

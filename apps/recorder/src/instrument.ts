@@ -1,0 +1,4 @@
+// Imported first by main.ts: the OpenTelemetry SDK must patch ioredis and pg before they load.
+import { startTelemetry } from '@tollgate/platform';
+
+startTelemetry('tollgate-recorder');

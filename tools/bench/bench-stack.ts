@@ -1,0 +1,222 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, createTestRedisPrefix, type TestDatabase, type TestRedisPrefix } from '@tollgate/testing';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import type { ConfigurationName } from './bench-options';
+import { gatewayTargets, UPSTREAM_FLAVOURS, type TargetSet, type UpstreamFlavour } from './bench-targets';
+import { launchNodeProcess, type LaunchedProcess } from './child-process.launcher';
+import type { Component } from './cpu-breakdown.sampler';
+import { inProcessRecordingProbe, queueRecordingProbe, type RecordingProbe } from './recording-progress.probe';
+import { readProcessSample } from './process-usage.reader';
+
+export interface StackServices {
+  workspace: string;
+  redisUrl: string;
+  databaseServerUrl: string;
+  mockUrls: Record<UpstreamFlavour, string>;
+  /** Start the gateway under `--cpu-prof`, writing into this directory. */
+  cpuProfileDir?: string;
+}
+
+/** One running configuration: its processes, where to send load, how to read its recording progress. */
+export interface BenchStack {
+  name: ConfigurationName;
+  description: string;
+  gateway: LaunchedProcess;
+  targets: TargetSet;
+  recording: RecordingProbe;
+  /** RSS of the gateway right after it started listening (no request served yet). */
+  idleRssBytes: number;
+  /** The processes to account CPU to (Postgres backends are looked up when asked). */
+  components(): Promise<Component[]>;
+  /** Wall-clock time (performance.now) the gateway was spawned at, to place windows in its CPU profile. */
+  spawnedAt: number;
+  /** Rows in the recording tables (queue configurations; the embedded PGlite is locked by its process). */
+  countRows(): Promise<{ interceptions: number; ended: number } | undefined>;
+  /** Stops every process and removes the database, Redis keys and data directory; returns the CPU profile, if any. */
+  stop(): Promise<{ cpuProfile?: string }>;
+}
+
+export const DESCRIPTIONS: Record<ConfigurationName, string> = {
+  embedded: 'all-in-one (dist/tollgate): memory key state, in-process recorder into embedded PGlite',
+  redis: 'gateway (dist/gateway: Redis key state, BullMQ producer) + recorder (dist/recorder: BullMQ → Postgres)',
+  tracing: 'as redis, both processes exporting traces (OTLP/HTTP protobuf) to a local discarding receiver',
+};
+
+const GATEWAY_READY = /"address":"(http:\/\/[^"]+)"/;
+const RECORDER_READY = /"port":(\d+)[^\n]*"msg":"recorder serving/;
+
+export async function startStack(name: ConfigurationName, services: StackServices): Promise<BenchStack> {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const launched: LaunchedProcess[] = [];
+  try {
+    return await assemble(name, services, cleanups, launched);
+  } catch (error) {
+    for (const child of launched.reverse()) await child.stop(3_000);
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    throw error;
+  }
+}
+
+async function assemble(
+  name: ConfigurationName,
+  services: StackServices,
+  cleanups: Array<() => Promise<void> | void>,
+  launched: LaunchedProcess[],
+): Promise<BenchStack> {
+  const { workspace } = services;
+  const token = `tg_bench_${randomBytes(12).toString('hex')}`;
+  const configDir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
+  cleanups.push(() => rmSync(configDir, { recursive: true, force: true }));
+  const usesQueue = name !== 'embedded';
+
+  let redisPrefix: TestRedisPrefix | undefined;
+  let database: TestDatabase | undefined;
+  if (usesQueue) {
+    redisPrefix = createTestRedisPrefix(services.redisUrl);
+    cleanups.push(() => redisPrefix!.cleanup());
+    database = await createTestDatabase(services.databaseServerUrl);
+    cleanups.push(() => database!.drop());
+  }
+  const configPath = join(configDir, 'tollgate.json');
+  writeFileSync(configPath, JSON.stringify(gatewayConfig(services.mockUrls, token, join(configDir, 'data'), redisPrefix?.prefix)));
+
+  let otlp: LaunchedProcess | undefined;
+  const telemetryEnv: Record<string, string> = {};
+  if (name === 'tracing') {
+    otlp = await launchNodeProcess({
+      name: 'otlp-sink',
+      script: join(workspace, 'dist/bench/main.js'),
+      args: ['otlp-sink'],
+      cwd: workspace,
+      env: {},
+      readyWhen: /listening on (http:\/\/\S+)/,
+      readyTimeoutMs: 10_000,
+    });
+    launched.push(otlp);
+    telemetryEnv.OTEL_EXPORTER_OTLP_ENDPOINT = otlp.ready;
+  }
+
+  let recorder: LaunchedProcess | undefined;
+  if (usesQueue) {
+    recorder = await launchNodeProcess({
+      name: 'recorder',
+      script: join(workspace, 'dist/recorder/main.js'),
+      nodeArgs: ['--enable-source-maps'],
+      cwd: workspace,
+      env: { TOLLGATE_CONFIG: configPath, PORT: '0', REDIS_URL: services.redisUrl, DATABASE_URL: database!.url, ...telemetryEnv },
+      readyWhen: RECORDER_READY,
+      readyTimeoutMs: 30_000,
+    });
+    launched.push(recorder);
+  }
+
+  const spawnedAt = performance.now();
+  const profileArgs = services.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${services.cpuProfileDir}`, `--cpu-prof-name=${name}-gateway.cpuprofile`] : [];
+  const gateway = await launchNodeProcess({
+    name: usesQueue ? 'gateway' : 'tollgate',
+    script: join(workspace, usesQueue ? 'dist/gateway/main.js' : 'dist/tollgate/main.js'),
+    nodeArgs: ['--enable-source-maps', ...profileArgs],
+    cwd: workspace,
+    env: { TOLLGATE_CONFIG: configPath, PORT: '0', ...(usesQueue ? { REDIS_URL: services.redisUrl } : {}), ...telemetryEnv },
+    readyWhen: GATEWAY_READY,
+    readyTimeoutMs: 60_000,
+  });
+  launched.push(gateway);
+  const idleRssBytes = readProcessSample(gateway.pid)?.rssBytes ?? Number.NaN;
+
+  const recorderUrl = recorder ? `http://127.0.0.1:${recorder.ready}` : undefined;
+  const redisPid = usesQueue ? await localRedisPid(services.redisUrl) : undefined;
+  return {
+    name,
+    description: DESCRIPTIONS[name],
+    gateway,
+    targets: gatewayTargets(gateway.ready, token),
+    recording: recorderUrl ? queueRecordingProbe(gateway.ready, recorderUrl) : inProcessRecordingProbe(gateway.ready),
+    idleRssBytes,
+    spawnedAt,
+    async components() {
+      const components: Component[] = [{ name: gateway.name, pids: [gateway.pid] }];
+      if (recorder) components.push({ name: 'recorder', pids: [recorder.pid] });
+      if (redisPid) components.push({ name: 'redis-server', pids: [redisPid] });
+      if (database) components.push({ name: 'postgres', pids: await postgresBackendPids(services.databaseServerUrl, database.name) });
+      if (otlp) components.push({ name: 'otlp-sink', pids: [otlp.pid] });
+      return components;
+    },
+    async countRows() {
+      return database ? countRecordedRows(database.url) : undefined;
+    },
+    async stop() {
+      for (const child of [gateway, recorder, otlp]) if (child) await child.stop(15_000);
+      const cpuProfile = services.cpuProfileDir ? findProfile(services.cpuProfileDir, `${name}-gateway.cpuprofile`) : undefined;
+      for (const cleanup of cleanups.reverse()) await cleanup();
+      return { cpuProfile };
+    },
+  };
+}
+
+function gatewayConfig(mockUrls: Record<UpstreamFlavour, string>, token: string, dataDir: string, redisPrefix: string | undefined): unknown {
+  return {
+    // No readiness grace at shutdown: nothing balances load to this gateway.
+    server: { host: '127.0.0.1', port: 0, shutdown: { grace: 0, drainTimeout: '5s' } },
+    providers: UPSTREAM_FLAVOURS.map((flavour) => ({
+      name: flavour,
+      type: 'openai',
+      baseUrl: `${mockUrls[flavour]}/openai/v1/`,
+      keys: [`sk-bench-${flavour}-key-0-0000000000`, `sk-bench-${flavour}-key-1-0000000000`],
+    })),
+    auth: { tokens: [{ token, user: 'bench' }] },
+    ...(redisPrefix ? { keyPool: { redisKeyPrefix: `${redisPrefix}:keys:` }, recording: { queuePrefix: redisPrefix } } : {}),
+    dataDir,
+    logging: { level: 'info' },
+  };
+}
+
+/** The Redis server's pid when it runs on this machine (its CPU is then part of the breakdown). */
+async function localRedisPid(redisUrl: string): Promise<number | undefined> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const match = /process_id:(\d+)/.exec(await redis.info('server'));
+    const pid = match ? Number(match[1]) : undefined;
+    return pid !== undefined && readProcessSample(pid) ? pid : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Postgres backend processes serving the bench database (the recorder's pool), when Postgres is local. */
+async function postgresBackendPids(serverUrl: string, database: string): Promise<number[]> {
+  const client = new Client({ connectionString: serverUrl });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+    return rows.map((row) => row.pid).filter((pid) => readProcessSample(pid) !== undefined);
+  } catch {
+    return [];
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function countRecordedRows(databaseUrl: string): Promise<{ interceptions: number; ended: number }> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ interceptions: string; ended: string }>(
+      'SELECT count(*) AS interceptions, count(ended_at) AS ended FROM interceptions',
+    );
+    return { interceptions: Number(rows[0].interceptions), ended: Number(rows[0].ended) };
+  } finally {
+    await client.end();
+  }
+}
+
+function findProfile(directory: string, name: string): string | undefined {
+  return readdirSync(directory).includes(name) ? join(directory, name) : undefined;
+}

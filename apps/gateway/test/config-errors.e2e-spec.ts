@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { writeConfigFile } from './support/gateway-process';
+import { writeConfigFile } from '@tollgate/testing';
 
 const WORKSPACE = resolve(__dirname, '../../..');
 const SECRET_KEY = 'sk-proj-this-secret-must-never-be-printed';

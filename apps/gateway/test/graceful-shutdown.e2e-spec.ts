@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { createTestDatabase, startMockUpstream, type MockUpstream, type TestDatabase } from '@tollgate/testing';
 import { ALICE_TOKEN } from './support/gateway-harness';
-import { startGatewayProcess, writeConfigFile, type GatewayProcess } from './support/gateway-process';
+import { startGatewayProcess, writeConfigFile, type GatewayProcess } from '@tollgate/testing';
 
 describe('SIGTERM drains the all-in-one gateway', () => {
   let mock: MockUpstream;

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { RedisKeyStateStore } from '@tollgate/keypool';
 import { createTestRedisPrefix, startMockUpstream, startTcpProxy, type MockUpstream } from '@tollgate/testing';
 import { ADMIN_TOKEN, ALICE_TOKEN, KEYS, startHarness } from './support/gateway-harness';
-import { startGatewayProcess, writeConfigFile, type GatewayProcess } from './support/gateway-process';
+import { startGatewayProcess, writeConfigFile, type GatewayProcess } from '@tollgate/testing';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };

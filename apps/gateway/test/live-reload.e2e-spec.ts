@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { createTestRedisPrefix, startMockUpstream, type MockUpstream } from '@tollgate/testing';
 import { ALICE_TOKEN, BOB_TOKEN } from './support/gateway-harness';
-import { startGatewayProcess, writeConfigFile, type GatewayProcess } from './support/gateway-process';
+import { startGatewayProcess, writeConfigFile, type GatewayProcess } from '@tollgate/testing';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 

@@ -1,6 +1,6 @@
 import { createTestDatabase, createTestRedisPrefix, startMockUpstream, startOtlpReceiver, type MockUpstream, type OtlpReceiver, type ReceivedSpan, type TestDatabase } from '@tollgate/testing';
 import { ALICE_TOKEN } from './support/gateway-harness';
-import { startGatewayProcess, writeConfigFile, type GatewayProcess } from './support/gateway-process';
+import { startGatewayProcess, writeConfigFile, type GatewayProcess } from '@tollgate/testing';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const KEYS = ['k0-long-key', 'k1-long-key'];

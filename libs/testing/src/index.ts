@@ -1,3 +1,4 @@
 export * from './mock-upstream';
 export * from './services';
 export * from './otlp';
+export * from './processes';

@@ -46,16 +46,17 @@ async function dispatch(runtime: GatewayRuntime, request: FastifyRequest, reply:
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
   const search = queryStart === -1 ? '' : url.slice(queryStart);
   const provider = providerFor(runtime.providers, path);
-  const notSupported = new GatewayError('not_found', `route not supported: ${request.method} ${path}`);
+  // Built only when needed: an Error captures a stack trace, which is not free on every request.
+  const notSupported = () => new GatewayError('not_found', `route not supported: ${request.method} ${path}`);
   if (!provider) {
-    writeGatewayError(out, 'openai', notSupported);
+    writeGatewayError(out, 'openai', notSupported());
     return;
   }
   const providerType = provider.config.type;
   const prefix = providerType === 'openai' ? `/${provider.config.name}/v1` : `/${provider.config.name}`;
   const route = path.startsWith(prefix) ? matchRoute(providerType, request.method, path.slice(prefix.length)) : undefined;
   if (!route) {
-    writeGatewayError(out, providerType, notSupported);
+    writeGatewayError(out, providerType, notSupported());
     return;
   }
 

@@ -8,11 +8,13 @@ describe('redactSecrets', () => {
       headers: { authorization: 'Bearer sk-1', 'x-api-key': 'sk-ant-2', 'x-tollgate-token': 'tg_3', accept: 'json' },
       provider: { apiKey: 'sk-4', keys: ['sk-5'], keyHint: 'sk...5', credentialHint: 'k0...ey' },
       nested: [{ token: 'tg_6' }],
+      other: { api_key: 'sk-7', gatewayToken: 'tg_8', fingerprintSecret: 's', Authorization: 'Bearer x', keyState: 'memory', keyPool: 'x', tokenCount: 3 },
     });
     expect(redacted).toEqual({
       headers: { authorization: REDACTED, 'x-api-key': REDACTED, 'x-tollgate-token': REDACTED, accept: 'json' },
       provider: { apiKey: REDACTED, keys: REDACTED, keyHint: 'sk...5', credentialHint: 'k0...ey' },
       nested: [{ token: REDACTED }],
+      other: { api_key: REDACTED, gatewayToken: REDACTED, fingerprintSecret: REDACTED, Authorization: REDACTED, keyState: 'memory', keyPool: 'x', tokenCount: 3 },
     });
   });
 

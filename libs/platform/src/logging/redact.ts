@@ -1,9 +1,11 @@
-const SECRET_FIELD = /key|token|secret|password|authorization|cookie|credential/i;
-const ALLOWED_FIELD = /hint$|^keyPosition$|^position$|^credentialKind$|^kind$/i;
+// A field is secret when its name *ends* in a credential word: `key`, `apiKey`, `x-api-key`, `api_key`, `keys`,
+// `token`, `gatewayToken`, `x-tollgate-token`, `secret`, `authorization`, … — but not `keyState` or `keyHint`.
+const SECRET_WORD = /(^|[-_])(api-?key|key|keys|token|tokens|secret|secrets|password|authorization|cookie|credential|credentials)$/i;
+const CAMEL_CASE_SECRET = /[a-z0-9](Key|Keys|Token|Tokens|Secret|Password|Credential|Credentials)$/;
 export const REDACTED = '[redacted]';
 
 function isSecretField(name: string): boolean {
-  return SECRET_FIELD.test(name) && !ALLOWED_FIELD.test(name);
+  return SECRET_WORD.test(name) || CAMEL_CASE_SECRET.test(name);
 }
 
 /**

@@ -1,0 +1,195 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { testDatabaseServerUrl, testRedisUrl } from '@tollgate/testing';
+import type { BenchOptions, ConfigurationName } from './bench-options';
+import { FULL_PLAN, SMOKE_PLAN, type BenchPlan } from './bench-plan';
+import { startStack } from './bench-stack';
+import { directTargets } from './bench-targets';
+import { killAllLaunched } from './child-process.launcher';
+import { summarizeCpuProfile, type CpuProfile } from './cpu-profile.summary';
+import { describeCommit, describeMachine, type CommitInfo, type MachineInfo } from './machine-info';
+import { startMockFleet, type MockFleet } from './mock-fleet';
+import { renderResultsTable, renderTargetChecks } from './results-table.renderer';
+import { runScenarios } from './scenario.runner';
+import type { TargetResults } from './scenario.results';
+import { evaluateTargets, type TargetCheck } from './targets.evaluator';
+
+type RunOptions = Extract<BenchOptions, { command: 'run' }>;
+
+export interface BenchResults {
+  schemaVersion: 1;
+  mode: 'full' | 'smoke';
+  startedAt: string;
+  durationSeconds: number;
+  machine: MachineInfo;
+  commit: CommitInfo;
+  topology: string[];
+  plan: BenchPlan;
+  direct: TargetResults;
+  configurations: TargetResults[];
+  /** Full runs only: the issue's targets against this run. */
+  targets: TargetCheck[] | null;
+}
+
+const REQUIRED_BUNDLES = ['dist/gateway/main.js', 'dist/tollgate/main.js', 'dist/recorder/main.js', 'dist/mock-upstream/main.js', 'dist/bench/main.js'];
+
+/** Runs the benchmark; resolves with the exit code (1 when a scenario crashed, never for a missed target). */
+export async function runBench(options: RunOptions, workspace: string): Promise<number> {
+  const plan = options.smoke ? SMOKE_PLAN : FULL_PLAN;
+  const startedAt = new Date();
+  const started = performance.now();
+  const log = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+  const deadline = setTimeout(() => {
+    console.error(`bench: deadline of ${plan.deadlineMs / 1000} s exceeded; killing every child process`);
+    killAllLaunched();
+    process.exit(1);
+  }, plan.deadlineMs);
+  const missing = REQUIRED_BUNDLES.filter((bundle) => !existsSync(join(workspace, bundle)));
+  if (missing.length > 0) throw new Error(`missing bundles (run node tools/build.mjs first): ${missing.join(', ')}`);
+
+  const machine = await describeMachine();
+  const commit = describeCommit(workspace);
+  log(`${options.smoke ? 'smoke' : 'full'} run on ${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, commit ${commit.sha.slice(0, 12)}${commit.dirty ? ' (dirty)' : ''}`);
+  log(`background load before start: ${machine.backgroundBusyCores} busy cores, load average ${machine.loadAverage1m}`);
+  const profileDir = options.profile ? mkdtempSync(join(tmpdir(), 'tollgate-bench-profiles-')) : undefined;
+
+  const mocks = await startMockFleet(workspace, plan);
+  let direct: TargetResults;
+  const configurations: TargetResults[] = [];
+  try {
+    log('direct calls to the mock upstreams');
+    direct = await runScenarios(
+      {
+        name: 'direct',
+        description: 'the client calls the mock upstream itself: the lower bound',
+        targets: directTargets(mocks.urls),
+        streamServerPid: mocks.processes.slow.pid,
+        components: async () => [{ name: 'mock-upstream', pids: [mocks.processes.fast.pid] }],
+        assertAlive: () => assertMocksAlive(mocks),
+      },
+      options,
+      plan,
+      log,
+    );
+    for (const name of options.configurations) {
+      configurations.push(await runConfiguration(name, { options, plan, workspace, mocks, profileDir, log }));
+    }
+  } finally {
+    await mocks.stop();
+    clearTimeout(deadline);
+  }
+
+  const results: BenchResults = {
+    schemaVersion: 1,
+    mode: options.smoke ? 'smoke' : 'full',
+    startedAt: startedAt.toISOString(),
+    durationSeconds: Math.round((performance.now() - started) / 100) / 10,
+    machine,
+    commit,
+    topology: topology(machine),
+    plan,
+    direct,
+    configurations,
+    targets: options.smoke ? null : evaluateTargets(direct, configurations),
+  };
+  const written = writeResults(results, resolve(workspace, options.outDir), startedAt);
+  console.log(`\n${renderResultsTable(direct, configurations)}\n`);
+  if (results.targets) console.log(`${renderTargetChecks(results.targets)}\n`);
+  for (const config of configurations) {
+    if (config.profile) console.log(`CPU profile of ${config.name}: ${config.profile.file}`);
+  }
+  log(`results: ${written.join(', ')}`);
+  const failures = [direct, ...configurations].flatMap((target) => target.errors.map((error) => `${target.name}: ${error}`));
+  for (const failure of failures) console.error(`FAILED ${failure}`);
+  return failures.length > 0 ? 1 : 0;
+}
+
+interface ConfigurationContext {
+  options: RunOptions;
+  plan: BenchPlan;
+  workspace: string;
+  mocks: MockFleet;
+  profileDir?: string;
+  log: (line: string) => void;
+}
+
+async function runConfiguration(name: ConfigurationName, context: ConfigurationContext): Promise<TargetResults> {
+  const { options, plan, workspace, mocks, profileDir, log } = context;
+  log(`starting configuration "${name}"`);
+  let stack;
+  try {
+    stack = await startStack(name, {
+      workspace,
+      redisUrl: testRedisUrl(),
+      databaseServerUrl: testDatabaseServerUrl(),
+      mockUrls: mocks.urls,
+      cpuProfileDir: profileDir,
+    });
+  } catch (error) {
+    log(`configuration "${name}" did not start: ${(error as Error).message}`);
+    return { name, description: '', errors: [`start: ${(error as Error).message}`] };
+  }
+  let saturationWindow: { fromMs: number; toMs: number } | undefined;
+  let results: TargetResults;
+  try {
+    results = await runScenarios(
+      {
+        name,
+        description: stack.description,
+        targets: stack.targets,
+        streamServerPid: stack.gateway.pid,
+        components: async () => [...(await stack.components()), { name: 'mock-upstream', pids: [mocks.processes.fast.pid] }],
+        recording: stack.recording,
+        countRows: () => stack.countRows(),
+        assertAlive: () => {
+          if (stack.gateway.exited) throw new Error(`the gateway exited; its output:\n${stack.gateway.output().slice(-2_000)}`);
+          assertMocksAlive(mocks);
+        },
+        onSaturationWindow: (startedAt, endedAt) => {
+          saturationWindow = { fromMs: startedAt - stack.spawnedAt, toMs: endedAt - stack.spawnedAt };
+        },
+      },
+      options,
+      plan,
+      log,
+    );
+    results.idleRssBytes = stack.idleRssBytes;
+  } finally {
+    log(`stopping configuration "${name}"`);
+    const { cpuProfile } = await stack.stop();
+    if (cpuProfile) {
+      const profile = JSON.parse(readFileSync(cpuProfile, 'utf8')) as CpuProfile;
+      const summary = summarizeCpuProfile(profile, { top: 40, ...saturationWindow });
+      results!.profile = { ...summary, file: cpuProfile };
+    }
+  }
+  return results;
+}
+
+function assertMocksAlive(mocks: MockFleet): void {
+  for (const mock of Object.values(mocks.processes)) {
+    if (mock.exited) throw new Error(`${mock.name} exited; its output:\n${mock.output().slice(-2_000)}`);
+  }
+}
+
+function topology(machine: MachineInfo): string[] {
+  return [
+    `one machine, ${machine.cpus} CPUs, loopback only; nothing is pinned, every process competes for the same cores`,
+    'load generator: this process (autocannon for saturation, undici for the paced, streaming and concurrent-stream clients)',
+    'mock upstreams: three processes of dist/mock-upstream (fast; paced 200-chunk streams; slow long streams), recording off',
+    'gateway: one process per configuration, started as in production (node --enable-source-maps dist/…/main.js)',
+    'redis and tracing configurations: recorder process, the local Redis and Postgres servers, and (tracing) a discarding OTLP receiver process',
+  ];
+}
+
+function writeResults(results: BenchResults, outDir: string, startedAt: Date): string[] {
+  mkdirSync(outDir, { recursive: true });
+  const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
+  const text = `${JSON.stringify(results, null, 2)}\n`;
+  const files = [join(outDir, `${stamp}${results.mode === 'smoke' ? '-smoke' : ''}.json`)];
+  // A full run also becomes latest.json, the result the documentation quotes (the only one under version control).
+  if (results.mode === 'full') files.push(join(outDir, 'latest.json'));
+  for (const file of files) writeFileSync(file, text);
+  return files;
+}

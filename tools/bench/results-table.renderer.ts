@@ -1,0 +1,64 @@
+import type { TargetCheck } from './targets.evaluator';
+import type { TargetResults } from './scenario.results';
+
+type Cell = (result: TargetResults, direct: TargetResults) => string;
+
+const ms = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? '–' : `${value.toFixed(value < 10 ? 2 : 1)} ms`);
+const added = (value: number | undefined, baseline: number | undefined, isDirect: boolean) => {
+  if (value === undefined || !Number.isFinite(value)) return '–';
+  if (isDirect || baseline === undefined) return ms(value);
+  const delta = value - baseline;
+  return `${ms(value)} (${delta >= 0 ? '+' : '−'}${Math.abs(delta).toFixed(2)})`;
+};
+const count = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? '–' : Math.round(value).toLocaleString('en-US'));
+const mib = (bytes: number | undefined) => (bytes === undefined || !Number.isFinite(bytes) ? '–' : `${(bytes / 1024 / 1024).toFixed(1)} MiB`);
+const kib = (bytes: number | undefined) => (bytes === undefined || !Number.isFinite(bytes) ? '–' : `${(bytes / 1024).toFixed(1)} KiB`);
+const percent = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? '–' : `${Math.round(value)}%`);
+
+/** Rows of the comparison table: label, and how to print a target's value (gateway values show what they add). */
+const ROWS: Array<[string, Cell]> = [
+  ['latency @ fixed rate, p50 (added)', (r, d) => added(r.latency?.latency.p50, d.latency?.latency.p50, r === d)],
+  ['latency @ fixed rate, p99 (added)', (r, d) => added(r.latency?.latency.p99, d.latency?.latency.p99, r === d)],
+  ['saturation, req/s', (r) => count(r.saturation?.requestsPerSecond)],
+  ['saturation, p50 / p99', (r) => (r.saturation ? `${ms(r.saturation.latency.p50)} / ${ms(r.saturation.latency.p99)}` : '–')],
+  ['saturation, non-2xx + errors', (r) => (r.saturation ? count(r.saturation.non2xx + r.saturation.errors) : '–')],
+  ['saturation, CPU by process (% of one core)', (r) => (r.saturation ? cpuBreakdown(r) : '–')],
+  ['recorder, interceptions/s committed', (r) => count(r.recording?.interceptionsPerSecond)],
+  ['recorder, events produced → committed /s', (r) => (r.recording ? `${count(r.recording.producedPerSecond)} → ${count(r.recording.committedPerSecond)}` : '–')],
+  ['recorder, backlog at load end (s behind)', (r) => (r.recording ? `${count(r.recording.backlogAtLoadEnd)} (${r.recording.backlogSecondsAtLoadEnd} s)` : '–')],
+  ['recorder, drained after load', (r) => (r.recording ? (r.recording.drainedAfterMs === null ? 'not within limit' : `${(r.recording.drainedAfterMs / 1000).toFixed(1)} s`) : '–')],
+  ['recorder, event → commit lag p50 / p99', (r) => (r.recording?.lagSecondsP50 !== undefined ? `≤ ${r.recording.lagSecondsP50} s / ≤ ${r.recording.lagSecondsP99} s` : '–')],
+  ['stream first byte p50 (added)', (r, d) => added(r.streaming?.firstByte.p50, d.streaming?.firstByte.p50, r === d)],
+  ['stream first byte p99 (added)', (r, d) => added(r.streaming?.firstByte.p99, d.streaming?.firstByte.p99, r === d)],
+  ['inter-chunk gap p50 (added)', (r, d) => added(r.streaming?.chunkGap.p50, d.streaming?.chunkGap.p50, r === d)],
+  ['inter-chunk gap p99 (added)', (r, d) => added(r.streaming?.chunkGap.p99, d.streaming?.chunkGap.p99, r === d)],
+  ['body reads per stream', (r) => (r.streaming ? String(r.streaming.readsPerStream) : '–')],
+  ['concurrent streams open at once', (r) => (r.streams ? `${count(r.streams.maxOpen)} of ${count(r.streams.requested)}` : '–')],
+  ['server RSS idle (after start)', (r) => mib(r.idleRssBytes)],
+  ['server RSS holding the streams', (r) => mib(r.streams?.server.rssOpenBytes)],
+  ['server RSS per open stream', (r) => kib(r.streams?.server.rssPerStreamBytes)],
+  ['server CPU holding the streams', (r) => percent(r.streams?.server.cpuPercent)],
+];
+
+export function renderResultsTable(direct: TargetResults, configurations: readonly TargetResults[]): string {
+  const columns = [direct, ...configurations];
+  const header = `| metric | ${columns.map((column) => (column.name === 'direct' ? 'direct (mock)' : column.name)).join(' | ')} |`;
+  const rule = `|---|${columns.map(() => '---').join('|')}|`;
+  const rows = ROWS.map(([label, cell]) => `| ${label} | ${columns.map((column) => cell(column, direct)).join(' | ')} |`);
+  return [header, rule, ...rows].join('\n');
+}
+
+export function renderTargetChecks(checks: readonly TargetCheck[]): string {
+  const rows = checks.map((check) => {
+    const verdict = check.met === null ? 'not measured' : check.met ? 'met' : '**missed**';
+    return `| ${check.configuration} | ${check.target} | ${check.measured ?? '–'} ${check.measured === null ? '' : check.unit} | ${verdict} |`;
+  });
+  return ['| configuration | target | measured | |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+function cpuBreakdown(result: TargetResults): string {
+  const cpu = result.saturation!.cpu;
+  const parts = cpu.components.map((component) => `${component.name} ${Math.round(component.cpuPercent)}`);
+  parts.push(`load gen ${Math.round(cpu.loadGeneratorCpuPercent)}`, `other ${Math.round(cpu.unaccountedCpuPercent)}`);
+  return parts.join(', ');
+}

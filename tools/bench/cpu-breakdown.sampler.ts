@@ -11,8 +11,10 @@ export interface ComponentUsage {
   name: string;
   /** CPU over the window in % of one core (200% = both cores of a 2-core box). */
   cpuPercent: number;
-  /** Largest RSS at the end of the window, summed over the component's processes. */
+  /** RSS at the end of the window, summed over the component's processes. */
   rssBytes: number;
+  /** CPU time per request served in the window: comparable between runs even when other work competes for the cores. */
+  cpuMicrosPerRequest?: number;
 }
 
 export interface CpuBreakdown {
@@ -36,7 +38,8 @@ export class CpuBreakdownSampler {
     this.startCpu = new Map(components.flatMap((component) => component.pids).map((pid) => [pid, readProcessSample(pid)?.cpuSeconds ?? Number.NaN]));
   }
 
-  stop(): CpuBreakdown {
+  /** Ends the window; `requests` served in it gives each component's CPU time per request. */
+  stop(requests?: number): CpuBreakdown {
     const seconds = (performance.now() - this.startedAt) / 1000;
     const percent = (cpuSeconds: number) => Math.round((cpuSeconds / seconds) * 1000) / 10;
     const components = this.components.map((component): ComponentUsage => {
@@ -48,7 +51,9 @@ export class CpuBreakdownSampler {
         if (now && before !== undefined && Number.isFinite(before)) cpu += now.cpuSeconds - before;
         rss += now?.rssBytes ?? 0;
       }
-      return { name: component.name, cpuPercent: percent(cpu), rssBytes: rss };
+      const usage: ComponentUsage = { name: component.name, cpuPercent: percent(cpu), rssBytes: rss };
+      if (requests) usage.cpuMicrosPerRequest = Math.round((cpu / requests) * 1e6);
+      return usage;
     });
     const self = process.cpuUsage(this.startSelf);
     const loadGeneratorCpuPercent = percent((self.user + self.system) / 1e6);

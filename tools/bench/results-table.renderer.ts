@@ -23,6 +23,7 @@ const ROWS: Array<[string, Cell]> = [
   ['saturation, p50 / p99', (r) => (r.saturation ? `${ms(r.saturation.latency.p50)} / ${ms(r.saturation.latency.p99)}` : '–')],
   ['saturation, non-2xx + errors', (r) => (r.saturation ? count(r.saturation.non2xx + r.saturation.errors) : '–')],
   ['saturation, CPU by process (% of one core)', (r) => (r.saturation ? cpuBreakdown(r) : '–')],
+  ['saturation, CPU µs per request by process', (r) => (r.saturation ? cpuPerRequest(r) : '–')],
   ['recorder, interceptions/s committed', (r) => count(r.recording?.interceptionsPerSecond)],
   ['recorder, events produced → committed /s', (r) => (r.recording ? `${count(r.recording.producedPerSecond)} → ${count(r.recording.committedPerSecond)}` : '–')],
   ['recorder, backlog at load end (s behind)', (r) => (r.recording ? `${count(r.recording.backlogAtLoadEnd)} (${r.recording.backlogSecondsAtLoadEnd} s)` : '–')],
@@ -61,4 +62,8 @@ function cpuBreakdown(result: TargetResults): string {
   const parts = cpu.components.map((component) => `${component.name} ${Math.round(component.cpuPercent)}`);
   parts.push(`load gen ${Math.round(cpu.loadGeneratorCpuPercent)}`, `other ${Math.round(cpu.unaccountedCpuPercent)}`);
   return parts.join(', ');
+}
+
+function cpuPerRequest(result: TargetResults): string {
+  return result.saturation!.cpu.components.map((component) => `${component.name} ${component.cpuMicrosPerRequest ?? '–'}`).join(', ');
 }

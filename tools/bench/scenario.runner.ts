@@ -65,7 +65,7 @@ export async function runScenarios(subject: ScenarioSubject, options: RunOptions
         const startedAt = performance.now();
         const saturation = await runSaturation(fast, CHAT_BODY, plan.saturation);
         subject.onSaturationWindow?.(startedAt, performance.now());
-        return { ...saturation, cpu: cpu.stop() };
+        return { ...saturation, cpu: cpu.stop(saturation.ok) };
       };
       if (selected('recorder') && subject.recording) {
         const tracked = await trackRecordingDuring(subject.recording, plan.recorder, load);

@@ -128,6 +128,7 @@ describe('Redis lost and back while serving', () => {
       expect(await chat(a.url)).toBe(200);
       proxy.cut();
       await waitFor(async () => ((await (await fetch(`${a.url}/readyz`)).json()) as { checks: { keyState: string } }).checks.keyState === 'degraded');
+      expect(await (await fetch(`${a.url}/metrics`)).text()).toContain('tollgate_key_state_store_connected 0');
 
       mock.script('k0-long-key', { status: 429, headers: { 'retry-after': '120' } });
       expect(await chat(a.url)).toBe(200);
@@ -138,6 +139,7 @@ describe('Redis lost and back while serving', () => {
       proxy.resume();
       await propagation(b.url, ['cooling', 'valid', 'valid'], 10_000);
       expect(await keyStates(a.url)).toEqual(['cooling', 'valid', 'valid']);
+      expect(await (await fetch(`${a.url}/metrics`)).text()).toContain('tollgate_key_state_store_connected 1');
     } finally {
       await a.close();
       await b.close();

@@ -54,6 +54,7 @@ export class GatewayRuntime {
     this.metrics = new GatewayMetrics(
       () => this.providers.all().map((provider) => provider.pool),
       () => this.breakers,
+      () => this.keyStateStore,
     );
     this.live = this.buildReloadable(deps.config);
     this.breakers = new CircuitBreakers(deps.config.circuitBreaker, clock, this.metrics.breakerObserver);

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BreakerKey, CircuitBreakerObserver, CircuitBreakers } from '../circuit/circuit-breakers';
-import { registerKeyPoolMetrics, type KeyPool, type KeyPoolObserver } from '@tollgate/keypool';
+import { registerKeyPoolMetrics, type KeyPool, type KeyPoolObserver, type KeyStateStore } from '@tollgate/keypool';
 
 /** The gateway's Prometheus metrics, on a registry of its own (two gateways in one process don't collide). */
 export class GatewayMetrics {
@@ -10,7 +10,6 @@ export class GatewayMetrics {
   private readonly requests: Counter<'provider' | 'route' | 'status'>;
   private readonly recordingFailures: Counter<'event'>;
   private readonly recordingEnqueued: Counter<'event'>;
-  private readonly redisConnectivity: Counter<'state'>;
   private readonly configReloads: Counter<'outcome'>;
   private readonly breakerTrips: Counter<'provider' | 'route' | 'model'>;
   private readonly breakerRejections: Counter<'provider' | 'route' | 'model'>;
@@ -19,7 +18,7 @@ export class GatewayMetrics {
     rejected: (key: BreakerKey) => this.breakerRejections.inc({ ...key }),
   };
 
-  constructor(pools: () => KeyPool[], breakers: () => CircuitBreakers) {
+  constructor(pools: () => KeyPool[], breakers: () => CircuitBreakers, keyStateStore: () => KeyStateStore) {
     collectDefaultMetrics({ register: this.registry, prefix: 'tollgate_process_' });
     const keyPool = registerKeyPoolMetrics(this.registry, pools);
     this.keyPoolObserver = keyPool.observer;
@@ -72,11 +71,14 @@ export class GatewayMetrics {
       labelNames: ['outcome'],
       registers: [this.registry],
     });
-    this.redisConnectivity = new Counter({
-      name: 'tollgate_key_state_store_connectivity_changes_total',
-      help: 'Times the shared key-state store (Redis) was lost or regained',
-      labelNames: ['state'],
+    new Gauge({
+      name: 'tollgate_key_state_store_connected',
+      help: '1 while the shared key-state store (Redis) is reachable, 0 while serving from the local view; absent in memory mode',
       registers: [this.registry],
+      collect() {
+        const health = keyStateStore().health();
+        if (health.shared) this.set(health.connected ? 1 : 0);
+      },
     });
   }
 
@@ -100,7 +102,4 @@ export class GatewayMetrics {
     this.configReloads.inc({ outcome });
   }
 
-  keyStateStoreConnectivity(connected: boolean): void {
-    this.redisConnectivity.inc({ state: connected ? 'connected' : 'disconnected' });
-  }
 }

@@ -42,7 +42,7 @@ export class BullmqEventSink implements InterceptionEventSink {
     // The client keeps reconnecting in the background. disconnectTimeout: when close() has to force the connection
     // shut, do not linger on a dead socket. (No ioredis commandTimeout and no skipWaitingForReady: either makes a
     // failure of BullMQ's start-up INFO permanent, so the queue would never recover; publish has its own timeout.)
-    this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, disconnectTimeout: 100 });
+    this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, disconnectTimeout: 100, enableAutoPipelining: true });
     this.connection.on('error', () => undefined); // reported through the failing publish calls
     this.queue = new Queue(options.queueName, { connection: this.connection, prefix: options.prefix });
     this.queue.on('error', () => undefined);

@@ -57,6 +57,7 @@ describe('gateway HTTP rules', () => {
       expect(await ready.json()).toMatchObject({ status: 'ready', checks: { keyState: 'memory' } });
       const metrics = await (await fetch(`${harness.url}/metrics`)).text();
       expect(metrics).toContain('tollgate_key_pool_keys{provider="openai",state="valid"} 3');
+      expect(metrics).toMatch(/tollgate_requests_total\{provider="openai",route="passthrough",status="200"\} [1-9]/);
     });
   });
 

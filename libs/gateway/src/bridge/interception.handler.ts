@@ -44,12 +44,6 @@ type Outcome = Pick<InterceptionEnded, 'error' | 'tokenUsages' | 'toolUsages'> &
 
 type Inspection = Extract<ReturnType<typeof inspectRequest>, { ok: true }>;
 
-const OPERATION_NAME: Record<BridgedApi, string> = {
-  'openai-chat': 'chat',
-  'openai-responses': 'chat',
-  'anthropic-messages': 'chat',
-};
-
 /**
  * One bridged request = one interception: validate, record `started`, call upstream (with failover for
  * centralized keys), relay the answer blocking or streaming, record `ended` without delaying the client.
@@ -81,7 +75,8 @@ export class InterceptionHandler {
       'tollgate.credential.kind': request.plan.kind,
       'tollgate.user.id': request.principal.userId,
       'tollgate.stream': inspection.stream,
-      'gen_ai.operation.name': OPERATION_NAME[api],
+      // All three bridged APIs are chat operations in the GenAI semantic conventions.
+      'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': providerType,
       'gen_ai.request.model': inspection.model,
     });

@@ -87,9 +87,10 @@ async function dispatch(runtime: GatewayRuntime, request: FastifyRequest, reply:
       body: body ?? Buffer.alloc(0),
       out,
     });
-    return;
+  } else {
+    await runtime.passthrough.handle({ provider, method: request.method, upstreamUrl: target, plan, forwardHeaders, body, out });
   }
-  await runtime.passthrough.handle({ provider, method: request.method, upstreamUrl: target, plan, forwardHeaders, body, out });
+  runtime.metrics.requestAnswered(provider.config.name, route.kind === 'bridged' ? route.api : 'passthrough', out.statusCode);
 }
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string {

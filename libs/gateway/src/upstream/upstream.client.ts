@@ -44,7 +44,9 @@ export class UpstreamClient {
       headersTimeout: timeouts.firstByteTimeoutMs,
       bodyTimeout: timeouts.idleTimeoutMs,
       keepAliveTimeout: 30_000,
-      connections: 512,
+      // No cap on connections per origin: every in-flight stream holds its own HTTP/1.1 connection, and a capped
+      // pool would queue request 513 behind streams that may last minutes (its client would wait for headers).
+      connections: null,
       pipelining: 1,
     });
   }

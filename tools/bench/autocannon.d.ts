@@ -13,6 +13,8 @@ declare module 'autocannon' {
     duration?: number;
     /** Seconds before a request counts as timed out. */
     timeout?: number;
+    /** Milliseconds between samples (and duration checks). */
+    sampleInt?: number;
   }
 
   interface AutocannonResult {

@@ -7,14 +7,15 @@ describe('parseBenchOptions', () => {
       smoke: false,
       scenarios: ['latency', 'saturation', 'streaming', 'streams', 'recorder'],
       configurations: ['embedded', 'redis', 'tracing'],
+      floor: true,
       outDir: 'bench-results',
       profile: false,
     });
   });
 
   it('takes subsets in the canonical order', () => {
-    const options = parseBenchOptions(['--smoke', '--scenarios', 'streams,latency', '--configs', 'tracing,redis', '--profile']);
-    expect(options).toMatchObject({ smoke: true, scenarios: ['latency', 'streams'], configurations: ['redis', 'tracing'], profile: true });
+    const options = parseBenchOptions(['--smoke', '--scenarios', 'streams,latency', '--configs', 'tracing,redis', '--profile', '--no-floor']);
+    expect(options).toMatchObject({ smoke: true, scenarios: ['latency', 'streams'], configurations: ['redis', 'tracing'], profile: true, floor: false });
   });
 
   it('rejects unknown names and flags', () => {
@@ -33,5 +34,10 @@ describe('parseBenchOptions', () => {
       fromMs: 2500,
     });
     expect(() => parseBenchOptions(['profile-summary'])).toThrow('exactly one');
+    expect(parseBenchOptions(['bare-proxy', 'fast=http://127.0.0.1:9100', 'slow=http://127.0.0.1:9102'])).toEqual({
+      command: 'bare-proxy',
+      upstreams: { fast: 'http://127.0.0.1:9100', slow: 'http://127.0.0.1:9102' },
+    });
+    expect(() => parseBenchOptions(['bare-proxy', 'fast'])).toThrow('expected NAME=URL');
   });
 });

@@ -8,8 +8,18 @@ export const CONFIGURATIONS = ['embedded', 'redis', 'tracing'] as const;
 export type ConfigurationName = (typeof CONFIGURATIONS)[number];
 
 export type BenchOptions =
-  | { command: 'run'; smoke: boolean; scenarios: ScenarioName[]; configurations: ConfigurationName[]; outDir: string; profile: boolean }
+  | {
+      command: 'run';
+      smoke: boolean;
+      scenarios: ScenarioName[];
+      configurations: ConfigurationName[];
+      /** Also measure the bare Node.js proxy (the floor for any Node gateway on this machine). */
+      floor: boolean;
+      outDir: string;
+      profile: boolean;
+    }
   | { command: 'otlp-sink' }
+  | { command: 'bare-proxy'; upstreams: Record<string, string> }
   | { command: 'profile-summary'; file: string; top: number; fromMs?: number }
   | { command: 'help' };
 
@@ -17,18 +27,22 @@ export const USAGE = `usage: node dist/bench/main.js [options]          (npm run
   --smoke                 every scenario for a second or two, no thresholds (CI)
   --scenarios a,b         subset of ${SCENARIOS.join(',')} (default: all)
   --configs a,b           subset of ${CONFIGURATIONS.join(',')} (default: all)
-  --profile               run every gateway under --cpu-prof and summarise its saturation window
+  --no-floor              skip the bare Node.js proxy reference (the floor for any Node gateway here)
+  --profile               run gateways and recorders under --cpu-prof and summarise their saturation window
   --out DIR               where the JSON result goes (default: bench-results)
 other commands:
   profile-summary FILE.cpuprofile [--top 30] [--from-ms 0]   top self-time functions of a CPU profile
-  otlp-sink               (internal) the discarding OTLP receiver the tracing configuration exports to`;
+  otlp-sink               (internal) the discarding OTLP receiver the tracing configuration exports to
+  bare-proxy NAME=URL …   (internal) the bare Node.js proxy, /NAME/… forwarded to URL`;
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
+    allowNegative: true,
     options: {
       smoke: { type: 'boolean', default: false },
+      floor: { type: 'boolean', default: true },
       scenarios: { type: 'string' },
       configs: { type: 'string' },
       profile: { type: 'boolean', default: false },
@@ -41,6 +55,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
   if (values.help) return { command: 'help' };
   const [command, ...rest] = positionals;
   if (command === 'otlp-sink') return { command: 'otlp-sink' };
+  if (command === 'bare-proxy') return { command: 'bare-proxy', upstreams: namedUrls(rest) };
   if (command === 'profile-summary') {
     if (rest.length !== 1) throw new Error('profile-summary needs exactly one .cpuprofile file');
     return {
@@ -56,6 +71,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     smoke: values.smoke,
     scenarios: listOf('--scenarios', values.scenarios, SCENARIOS),
     configurations: listOf('--configs', values.configs, CONFIGURATIONS),
+    floor: values.floor,
     outDir: values.out,
     profile: values.profile,
   };
@@ -73,4 +89,14 @@ function positiveInteger(flag: string, text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${flag} must be a non-negative integer, got "${text}"`);
   return value;
+}
+
+function namedUrls(pairs: string[]): Record<string, string> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 1 || !URL.canParse(pair.slice(at + 1))) throw new Error(`bare-proxy: expected NAME=URL, got "${pair}"`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
 }

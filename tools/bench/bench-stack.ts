@@ -32,12 +32,12 @@ export interface BenchStack {
   idleRssBytes: number;
   /** The processes to account CPU to (Postgres backends are looked up when asked). */
   components(): Promise<Component[]>;
-  /** Wall-clock time (performance.now) the gateway was spawned at, to place windows in its CPU profile. */
-  spawnedAt: number;
+  /** When (performance.now) the gateway and the recorder were spawned, to place windows in their CPU profiles. */
+  spawnedAt: Record<'gateway' | 'recorder', number>;
   /** Rows in the recording tables (queue configurations; the embedded PGlite is locked by its process). */
   countRows(): Promise<{ interceptions: number; ended: number } | undefined>;
-  /** Stops every process and removes the database, Redis keys and data directory; returns the CPU profile, if any. */
-  stop(): Promise<{ cpuProfile?: string }>;
+  /** Stops every process and removes the database, Redis keys and data directory; returns the CPU profiles written. */
+  stop(): Promise<{ cpuProfiles: Array<{ process: string; file: string }> }>;
 }
 
 export const DESCRIPTIONS: Record<ConfigurationName, string> = {
@@ -100,12 +100,15 @@ async function assemble(
     telemetryEnv.OTEL_EXPORTER_OTLP_ENDPOINT = otlp.ready;
   }
 
+  const profileArgs = (role: string) =>
+    services.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${services.cpuProfileDir}`, `--cpu-prof-name=${name}-${role}.cpuprofile`] : [];
   let recorder: LaunchedProcess | undefined;
+  const recorderSpawnedAt = performance.now();
   if (usesQueue) {
     recorder = await launchNodeProcess({
       name: 'recorder',
       script: join(workspace, 'dist/recorder/main.js'),
-      nodeArgs: ['--enable-source-maps'],
+      nodeArgs: ['--enable-source-maps', ...profileArgs('recorder')],
       cwd: workspace,
       env: { TOLLGATE_CONFIG: configPath, PORT: '0', REDIS_URL: services.redisUrl, DATABASE_URL: database!.url, ...telemetryEnv },
       readyWhen: RECORDER_READY,
@@ -115,11 +118,10 @@ async function assemble(
   }
 
   const spawnedAt = performance.now();
-  const profileArgs = services.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${services.cpuProfileDir}`, `--cpu-prof-name=${name}-gateway.cpuprofile`] : [];
   const gateway = await launchNodeProcess({
     name: usesQueue ? 'gateway' : 'tollgate',
     script: join(workspace, usesQueue ? 'dist/gateway/main.js' : 'dist/tollgate/main.js'),
-    nodeArgs: ['--enable-source-maps', ...profileArgs],
+    nodeArgs: ['--enable-source-maps', ...profileArgs('gateway')],
     cwd: workspace,
     env: { TOLLGATE_CONFIG: configPath, PORT: '0', ...(usesQueue ? { REDIS_URL: services.redisUrl } : {}), ...telemetryEnv },
     readyWhen: GATEWAY_READY,
@@ -137,7 +139,7 @@ async function assemble(
     targets: gatewayTargets(gateway.ready, token),
     recording: recorderUrl ? queueRecordingProbe(gateway.ready, recorderUrl) : inProcessRecordingProbe(gateway.ready),
     idleRssBytes,
-    spawnedAt,
+    spawnedAt: { gateway: spawnedAt, recorder: recorderSpawnedAt },
     async components() {
       const components: Component[] = [{ name: gateway.name, pids: [gateway.pid] }];
       if (recorder) components.push({ name: 'recorder', pids: [recorder.pid] });
@@ -151,9 +153,12 @@ async function assemble(
     },
     async stop() {
       for (const child of [gateway, recorder, otlp]) if (child) await child.stop(15_000);
-      const cpuProfile = services.cpuProfileDir ? findProfile(services.cpuProfileDir, `${name}-gateway.cpuprofile`) : undefined;
+      const cpuProfiles = ['gateway', 'recorder'].flatMap((role) => {
+        const file = services.cpuProfileDir ? findProfile(services.cpuProfileDir, `${name}-${role}.cpuprofile`) : undefined;
+        return file ? [{ process: role, file }] : [];
+      });
       for (const cleanup of cleanups.reverse()) await cleanup();
-      return { cpuProfile };
+      return { cpuProfiles };
     },
   };
 }

@@ -2,14 +2,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { testDatabaseServerUrl, testRedisUrl } from '@tollgate/testing';
-import type { BenchOptions, ConfigurationName } from './bench-options';
+import { CONFIGURATIONS, SCENARIOS, type BenchOptions, type ConfigurationName } from './bench-options';
 import { FULL_PLAN, SMOKE_PLAN, type BenchPlan } from './bench-plan';
 import { startStack } from './bench-stack';
-import { directTargets } from './bench-targets';
-import { killAllLaunched } from './child-process.launcher';
-import { summarizeCpuProfile, type CpuProfile } from './cpu-profile.summary';
+import { directTargets, gatewayTargets } from './bench-targets';
+import { killAllLaunched, launchNodeProcess } from './child-process.launcher';
+import { formatCpuProfileSummary, summarizeCpuProfile, type CpuProfile } from './cpu-profile.summary';
 import { describeCommit, describeMachine, type CommitInfo, type MachineInfo } from './machine-info';
 import { startMockFleet, type MockFleet } from './mock-fleet';
+import { readProcessSample } from './process-usage.reader';
 import { renderResultsTable, renderTargetChecks } from './results-table.renderer';
 import { runScenarios } from './scenario.runner';
 import type { TargetResults } from './scenario.results';
@@ -27,6 +28,8 @@ export interface BenchResults {
   topology: string[];
   plan: BenchPlan;
   direct: TargetResults;
+  /** The bare Node.js proxy: what any Node gateway could at best reach on this machine. */
+  floor?: TargetResults;
   configurations: TargetResults[];
   /** Full runs only: the issue's targets against this run. */
   targets: TargetCheck[] | null;
@@ -57,6 +60,7 @@ export async function runBench(options: RunOptions, workspace: string): Promise<
   const mocks = await startMockFleet(workspace, plan);
   let direct: TargetResults;
   const configurations: TargetResults[] = [];
+  let floor: TargetResults | undefined;
   try {
     log('direct calls to the mock upstreams');
     direct = await runScenarios(
@@ -72,6 +76,7 @@ export async function runBench(options: RunOptions, workspace: string): Promise<
       plan,
       log,
     );
+    if (options.floor) floor = await runFloor({ options, plan, workspace, mocks, log });
     for (const name of options.configurations) {
       configurations.push(await runConfiguration(name, { options, plan, workspace, mocks, profileDir, log }));
     }
@@ -90,17 +95,22 @@ export async function runBench(options: RunOptions, workspace: string): Promise<
     topology: topology(machine),
     plan,
     direct,
+    floor,
     configurations,
     targets: options.smoke ? null : evaluateTargets(direct, configurations),
   };
-  const written = writeResults(results, resolve(workspace, options.outDir), startedAt);
-  console.log(`\n${renderResultsTable(direct, configurations)}\n`);
+  const complete = !options.smoke && options.floor && options.scenarios.length === SCENARIOS.length && options.configurations.length === CONFIGURATIONS.length;
+  const written = writeResults(results, resolve(workspace, options.outDir), startedAt, complete);
+  console.log(`\n${renderResultsTable(direct, floor ? [floor, ...configurations] : configurations)}\n`);
   if (results.targets) console.log(`${renderTargetChecks(results.targets)}\n`);
   for (const config of configurations) {
-    if (config.profile) console.log(`CPU profile of ${config.name}: ${config.profile.file}`);
+    for (const profile of config.profiles ?? []) {
+      console.log(`CPU profile of the ${config.name} ${profile.process}, saturation window (${profile.file}):`);
+      console.log(`${formatCpuProfileSummary({ ...profile, topFunctions: profile.topFunctions.slice(0, 25) })}\n`);
+    }
   }
   log(`results: ${written.join(', ')}`);
-  const failures = [direct, ...configurations].flatMap((target) => target.errors.map((error) => `${target.name}: ${error}`));
+  const failures = [direct, ...(floor ? [floor] : []), ...configurations].flatMap((target) => target.errors.map((error) => `${target.name}: ${error}`));
   for (const failure of failures) console.error(`FAILED ${failure}`);
   return failures.length > 0 ? 1 : 0;
 }
@@ -130,7 +140,7 @@ async function runConfiguration(name: ConfigurationName, context: ConfigurationC
     log(`configuration "${name}" did not start: ${(error as Error).message}`);
     return { name, description: '', errors: [`start: ${(error as Error).message}`] };
   }
-  let saturationWindow: { fromMs: number; toMs: number } | undefined;
+  let saturationWindow: { startedAt: number; endedAt: number } | undefined;
   let results: TargetResults;
   try {
     results = await runScenarios(
@@ -147,7 +157,7 @@ async function runConfiguration(name: ConfigurationName, context: ConfigurationC
           assertMocksAlive(mocks);
         },
         onSaturationWindow: (startedAt, endedAt) => {
-          saturationWindow = { fromMs: startedAt - stack.spawnedAt, toMs: endedAt - stack.spawnedAt };
+          saturationWindow = { startedAt, endedAt };
         },
       },
       options,
@@ -157,14 +167,58 @@ async function runConfiguration(name: ConfigurationName, context: ConfigurationC
     results.idleRssBytes = stack.idleRssBytes;
   } finally {
     log(`stopping configuration "${name}"`);
-    const { cpuProfile } = await stack.stop();
-    if (cpuProfile) {
-      const profile = JSON.parse(readFileSync(cpuProfile, 'utf8')) as CpuProfile;
-      const summary = summarizeCpuProfile(profile, { top: 40, ...saturationWindow });
-      results!.profile = { ...summary, file: cpuProfile };
+    const { cpuProfiles } = await stack.stop();
+    if (cpuProfiles.length > 0) {
+      results!.profiles = cpuProfiles.map(({ process, file }) => {
+        const spawnedAt = stack.spawnedAt[process as keyof typeof stack.spawnedAt];
+        const window = saturationWindow && { fromMs: saturationWindow.startedAt - spawnedAt, toMs: saturationWindow.endedAt - spawnedAt };
+        const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+        return { ...summarizeCpuProfile(profile, { top: 40, ...window }), process, file };
+      });
     }
   }
   return results;
+}
+
+/** The bare Node.js proxy in its own process, measured like a configuration (no recorder). */
+async function runFloor(context: ConfigurationContext): Promise<TargetResults> {
+  const { options, plan, workspace, mocks, log } = context;
+  log('bare Node.js proxy (the floor)');
+  const proxy = await launchNodeProcess({
+    name: 'node-proxy',
+    script: join(workspace, 'dist/bench/main.js'),
+    args: ['bare-proxy', ...Object.entries(mocks.urls).map(([flavour, url]) => `${flavour}=${url}`)],
+    cwd: workspace,
+    env: {},
+    readyWhen: /listening on (http:\/\/\S+)/,
+    readyTimeoutMs: 10_000,
+  });
+  try {
+    const idleRssBytes = readProcessSample(proxy.pid)?.rssBytes;
+    const results = await runScenarios(
+      {
+        name: 'node-proxy',
+        description: 'a bare Node.js proxy (node:http server + undici, no auth, key pool, recording or tracing): the floor',
+        targets: gatewayTargets(proxy.ready, 'tg_unused_by_the_bare_proxy'),
+        streamServerPid: proxy.pid,
+        components: async () => [
+          { name: 'node-proxy', pids: [proxy.pid] },
+          { name: 'mock-upstream', pids: [mocks.processes.fast.pid] },
+        ],
+        assertAlive: () => {
+          if (proxy.exited) throw new Error(`the bare proxy exited; its output:\n${proxy.output().slice(-2_000)}`);
+          assertMocksAlive(mocks);
+        },
+      },
+      { ...options, scenarios: options.scenarios.filter((scenario) => scenario !== 'recorder') },
+      plan,
+      log,
+    );
+    results.idleRssBytes = idleRssBytes;
+    return results;
+  } finally {
+    await proxy.stop(3_000);
+  }
 }
 
 function assertMocksAlive(mocks: MockFleet): void {
@@ -178,18 +232,20 @@ function topology(machine: MachineInfo): string[] {
     `one machine, ${machine.cpus} CPUs, loopback only; nothing is pinned, every process competes for the same cores`,
     'load generator: this process (autocannon for saturation, undici for the paced, streaming and concurrent-stream clients)',
     'mock upstreams: three processes of dist/mock-upstream (fast; paced 200-chunk streams; slow long streams), recording off',
+    'bare Node.js proxy (the floor): one process of dist/bench (node:http + undici, nothing else)',
     'gateway: one process per configuration, started as in production (node --enable-source-maps dist/…/main.js)',
     'redis and tracing configurations: recorder process, the local Redis and Postgres servers, and (tracing) a discarding OTLP receiver process',
   ];
 }
 
-function writeResults(results: BenchResults, outDir: string, startedAt: Date): string[] {
+function writeResults(results: BenchResults, outDir: string, startedAt: Date, complete: boolean): string[] {
   mkdirSync(outDir, { recursive: true });
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
   const text = `${JSON.stringify(results, null, 2)}\n`;
-  const files = [join(outDir, `${stamp}${results.mode === 'smoke' ? '-smoke' : ''}.json`)];
-  // A full run also becomes latest.json, the result the documentation quotes (the only one under version control).
-  if (results.mode === 'full') files.push(join(outDir, 'latest.json'));
+  const files = [join(outDir, `${stamp}${complete ? '' : results.mode === 'smoke' ? '-smoke' : '-partial'}.json`)];
+  // A complete full run also becomes latest.json, the result the documentation quotes (the only one under version
+  // control); smoke runs and runs of a subset never replace it.
+  if (complete) files.push(join(outDir, 'latest.json'));
   for (const file of files) writeFileSync(file, text);
   return files;
 }

@@ -6,8 +6,10 @@ import { readProcessSample, type ProcessSample } from './process-usage.reader';
 
 export interface ConcurrentStreamsSettings {
   count: number;
-  /** How long one stream lasts at the upstream (chunks × delay). */
-  streamMs: number;
+  chunks: number;
+  chunkDelayMs: number;
+  rampBatch: number;
+  rampPauseMs: number;
   /** Give up waiting for every stream to be open after this long; the hold window then starts anyway. */
   openWithinMs: number;
 }
@@ -31,13 +33,13 @@ export interface ConcurrentStreamsResult {
     rssPerStreamBytes: number;
     /** CPU of the serving process while holding the streams, in % of one core. */
     cpuPercent: number;
+    /** That CPU time per chunk relayed (each open stream gets one chunk every `chunkDelayMs`). */
+    cpuMicrosPerChunk: number;
     holdWindowMs: number;
   };
 }
 
-const RAMP_BATCH = 50;
-const RAMP_PAUSE_MS = 20;
-const SAMPLE_EVERY_MS = 200;
+const SAMPLE_EVERY_MS = 100;
 
 interface TimedSample {
   at: number;
@@ -68,7 +70,8 @@ export async function runConcurrentStreams(
   let allOpenAt: number | undefined;
   let firstEndAt: number | undefined;
   const startedAt = performance.now();
-  const timeoutMs = settings.streamMs + settings.openWithinMs + 10_000;
+  const streamMs = settings.chunks * settings.chunkDelayMs;
+  const timeoutMs = streamMs + settings.openWithinMs + 10_000;
 
   const stream = async (): Promise<void> => {
     const sentAt = performance.now();
@@ -104,22 +107,22 @@ export async function runConcurrentStreams(
   };
 
   const streams: Array<Promise<void>> = [];
-  for (let launched = 0; launched < settings.count; launched += RAMP_BATCH) {
-    for (let i = launched; i < Math.min(settings.count, launched + RAMP_BATCH); i++) streams.push(stream());
-    await sleep(RAMP_PAUSE_MS);
+  for (let launched = 0; launched < settings.count; launched += settings.rampBatch) {
+    for (let i = launched; i < Math.min(settings.count, launched + settings.rampBatch); i++) streams.push(stream());
+    await sleep(settings.rampPauseMs);
   }
 
   // Wait for all streams to be open (or the limit), then sample until the first one ends.
   const openDeadline = startedAt + settings.openWithinMs;
   while (allOpenAt === undefined && firstEndAt === undefined && performance.now() < openDeadline) await sleep(SAMPLE_EVERY_MS / 4);
   const holdStart = timedSample(serverPid);
-  const samples: TimedSample[] = [];
-  while (firstEndAt === undefined && performance.now() - holdStart.at < settings.streamMs) {
+  const samples: TimedSample[] = [holdStart];
+  while (firstEndAt === undefined && performance.now() - holdStart.at < streamMs) {
     await sleep(SAMPLE_EVERY_MS);
     const sample = timedSample(serverPid);
     if (firstEndAt === undefined) samples.push(sample);
   }
-  const holdEnd = samples.at(-1) ?? holdStart;
+  const holdEnd = samples.at(-1)!;
   await Promise.race([Promise.allSettled(streams), sleep(timeoutMs)]);
   await pool.destroy();
 
@@ -141,6 +144,7 @@ export async function runConcurrentStreams(
       rssPeakBytes: rssValues.at(-1) ?? Number.NaN,
       rssPerStreamBytes: maxOpen > 0 ? Math.round((rssOpen - rssBefore) / maxOpen) : Number.NaN,
       cpuPercent: holdMs > 0 ? Math.round((cpuSeconds / (holdMs / 1000)) * 1000) / 10 : Number.NaN,
+      cpuMicrosPerChunk: holdMs > 0 && maxOpen > 0 ? Math.round((cpuSeconds * 1e6) / ((maxOpen * holdMs) / settings.chunkDelayMs)) : Number.NaN,
       holdWindowMs: Math.round(holdMs),
     },
   };

@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseBenchOptions, USAGE } from './bench-options';
-import { runBench } from './bench.run';
 import { killAllLaunched } from './child-process.launcher';
 import { formatCpuProfileSummary, summarizeCpuProfile, type CpuProfile } from './cpu-profile.summary';
+import { runBareProxy } from './bare-proxy.server';
 import { runOtlpSink } from './otlp-sink.server';
 
 /** dist/bench/main.js (or tools/bench/main.ts) → the workspace root. */
@@ -21,6 +21,9 @@ async function main(argv: string[]): Promise<number | undefined> {
     case 'otlp-sink':
       await runOtlpSink();
       return undefined; // serves until SIGTERM
+    case 'bare-proxy':
+      await runBareProxy(options.upstreams);
+      return undefined;
     case 'profile-summary': {
       const profile = JSON.parse(readFileSync(options.file, 'utf8')) as CpuProfile;
       console.log(formatCpuProfileSummary(summarizeCpuProfile(profile, { top: options.top, fromMs: options.fromMs })));
@@ -31,7 +34,8 @@ async function main(argv: string[]): Promise<number | undefined> {
         killAllLaunched();
         process.exit(130);
       });
-      return runBench(options, WORKSPACE);
+      // Loaded only here: the helper processes (bare proxy, OTLP sink) stay lean without the harness's dependencies.
+      return (await import('./bench.run')).runBench(options, WORKSPACE);
   }
 }
 

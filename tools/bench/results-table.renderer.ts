@@ -38,7 +38,8 @@ const ROWS: Array<[string, Cell]> = [
   ['server RSS idle (after start)', (r) => mib(r.idleRssBytes)],
   ['server RSS holding the streams', (r) => mib(r.streams?.server.rssOpenBytes)],
   ['server RSS per open stream', (r) => kib(r.streams?.server.rssPerStreamBytes)],
-  ['server CPU holding the streams', (r) => percent(r.streams?.server.cpuPercent)],
+  ['server CPU holding the streams (µs per chunk)', (r) => (r.streams ? `${percent(r.streams.server.cpuPercent)} (${r.streams.server.cpuMicrosPerChunk})` : '–')],
+  ['streams: first byte p50 / p99 during the burst', (r) => (r.streams ? `${ms(r.streams.firstByte.p50)} / ${ms(r.streams.firstByte.p99)}` : '–')],
 ];
 
 export function renderResultsTable(direct: TargetResults, configurations: readonly TargetResults[]): string {

@@ -35,6 +35,8 @@ export function runSaturation(target: HttpTarget, body: string, settings: Satura
         pipelining: 1,
         duration: settings.durationMs / 1000,
         timeout: 10,
+        // autocannon checks its duration on this tick; the default (1 s) would stretch sub-second runs.
+        sampleInt: 100,
       },
       (error, result) => {
         if (error) {

@@ -9,17 +9,18 @@ import type { StreamTimingResult } from './stream-timing.runner';
 
 /** Everything measured against one target: the mocks directly, or one gateway configuration. */
 export interface TargetResults {
-  name: 'direct' | ConfigurationName;
+  /** `direct`: the client calls the mocks; `node-proxy`: the bare Node.js proxy floor; else a configuration. */
+  name: 'direct' | 'node-proxy' | ConfigurationName;
   description: string;
-  /** Gateway RSS right after start, before any request (configurations only). */
+  /** Proxy RSS right after start, before any request (not for direct calls). */
   idleRssBytes?: number;
   latency?: PacedLoadResult;
   saturation?: SaturationResult & { cpu: CpuBreakdown };
   recording?: RecordingResult & { rows?: { interceptions: number; ended: number } };
   streaming?: StreamTimingResult;
   streams?: ConcurrentStreamsResult;
-  /** Top self-time functions of the gateway during the saturation window (`--profile`). */
-  profile?: CpuProfileSummary & { file: string };
+  /** Top self-time functions of the gateway (and recorder) during the saturation window (`--profile`). */
+  profiles?: Array<CpuProfileSummary & { process: string; file: string }>;
   /** Scenarios that could not run or crashed, with why. */
   errors: string[];
 }

@@ -46,6 +46,18 @@ export async function runScenarios(subject: ScenarioSubject, options: RunOptions
   };
   const { fast, paced, slow } = subject.targets;
 
+  // Streams first: the RSS the concurrent streams add is then measured from a gateway that has served little else.
+  if (selected('streams') || selected('streaming')) {
+    await step('stream warm-up', async () => {
+      await runStreamTiming(paced, STREAM_BODY, plan.streamWarmup);
+    });
+  }
+  if (selected('streams')) {
+    await step('streams', async () => {
+      results.streams = await runConcurrentStreams(slow, STREAM_BODY, subject.streamServerPid, plan.streams);
+      requireSuccess('streams', results.streams.completed);
+    });
+  }
   if (selected('latency') || selected('saturation') || selected('recorder')) {
     await step('warm-up', async () => {
       await runSaturation(fast, CHAT_BODY, plan.warmup);
@@ -81,16 +93,6 @@ export async function runScenarios(subject: ScenarioSubject, options: RunOptions
     await step('streaming', async () => {
       results.streaming = await runStreamTiming(paced, STREAM_BODY, plan.streaming);
       requireSuccess('streaming', results.streaming.streams);
-    });
-  }
-  if (selected('streams')) {
-    await step('streams', async () => {
-      results.streams = await runConcurrentStreams(slow, STREAM_BODY, subject.streamServerPid, {
-        count: plan.streams.count,
-        streamMs: plan.streams.chunks * plan.streams.chunkDelayMs,
-        openWithinMs: plan.streams.openWithinMs,
-      });
-      requireSuccess('streams', results.streams.completed);
     });
   }
   return results;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryKeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp } from '@tollgate/gateway';
-import { EmbeddedEventSink, InterceptionEventWriter, createDataSource, runMigrations } from '@tollgate/persistence';
+import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, createDataSource, runMigrations } from '@tollgate/persistence';
 import { createLogger, loadConfig, runUntilSignalled } from '@tollgate/platform';
 import { startMockUpstream } from '@tollgate/testing';
 
@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   const config = loadConfig({
     env: {},
     document: {
-      server: { port: Number(process.argv[2] ?? 8080), host: '127.0.0.1' },
+      // No load balancer to tell about a shutdown: Ctrl+C stops at once (after requests in flight).
+      server: { port: Number(process.argv[2] ?? 8080), host: '127.0.0.1', shutdown: { grace: 0 } },
       providers: [
         { name: 'openai', type: 'openai', baseUrl: mock.openaiBaseUrl, keys: ['demo-openai-key-0', 'demo-openai-key-1'] },
         { name: 'anthropic', type: 'anthropic', baseUrl: mock.anthropicBaseUrl, keys: ['demo-anthropic-key-0', 'demo-anthropic-key-1'] },
@@ -39,8 +40,8 @@ async function main(): Promise<void> {
     attempts: config.recording.attempts,
     backoffMs: config.recording.backoffMs,
     batchSize: config.recording.worker.batchSize,
-    batchMaxWaitMs: config.recording.worker.batchMaxWaitMs,
   }),
+    recordingProbe: new DatabaseTransportProbe(dataSource),
     keyStateStore: new MemoryKeyStateStore(),
   });
   const url = await gateway.listen();

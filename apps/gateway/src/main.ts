@@ -1,6 +1,6 @@
 import './instrument';
 import { RedisKeyStateStore } from '@tollgate/keypool';
-import { BullmqEventSink, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
+import { BullmqEventSink, RedisTransportProbe, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
 import { createLogger, loadConfigOrExit, runUntilSignalled } from '@tollgate/platform';
 
 /** The gateway alone, for split deployments: key state in Redis, interception events to the BullMQ queue. */
@@ -19,7 +19,8 @@ async function main(): Promise<void> {
     attempts: config.recording.attempts,
     backoffMs: config.recording.backoffMs,
   });
-  const gateway = await createGatewayApp({ config, logger, eventSink, keyStateStore });
+  const recordingProbe = new RedisTransportProbe({ redisUrl: config.redisUrl });
+  const gateway = await createGatewayApp({ config, logger, eventSink, recordingProbe, keyStateStore });
   const address = await gateway.listen();
   logger.info({ address, providers: config.providers.map((provider) => provider.name) }, 'gateway listening');
   const stopReloading = enableLiveReload(gateway.runtime, logger);

@@ -31,11 +31,15 @@ describe('invalid configuration stops the process', () => {
     expect(result.stdout + result.stderr).not.toContain(SECRET_KEY);
   });
 
-  it('names an unset environment variable', () => {
-    const configPath = writeConfigFile({ providers: [{ name: 'openai', type: 'openai', keys: ['${TOLLGATE_TEST_UNSET_KEY}'] }] });
+  it('names every unset environment variable', () => {
+    const configPath = writeConfigFile({
+      providers: [{ name: 'openai', type: 'openai', keys: ['${TOLLGATE_TEST_UNSET_KEY}'] }],
+      auth: { tokens: [{ token: '${TOLLGATE_TEST_UNSET_TOKEN}', user: 'alice' }] },
+    });
     const result = runGateway('gateway', configPath);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('providers[0].keys[0]: environment variable TOLLGATE_TEST_UNSET_KEY is not set');
+    expect(result.stderr).toContain('auth.tokens[0].token: environment variable TOLLGATE_TEST_UNSET_TOKEN is not set');
   });
 
   it('reports a missing config file', () => {

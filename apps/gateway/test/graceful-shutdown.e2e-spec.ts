@@ -1,7 +1,23 @@
+import { Queue } from 'bullmq';
 import { Client } from 'pg';
-import { createTestDatabase, startMockUpstream, type MockUpstream, type TestDatabase } from '@tollgate/testing';
+import {
+  createTestDatabase,
+  createTestRedisPrefix,
+  startMockUpstream,
+  testRedisUrl,
+  type MockUpstream,
+  type TestDatabase,
+  type TestRedisPrefix,
+} from '@tollgate/testing';
 import { ALICE_TOKEN } from './support/gateway-harness';
 import { startGatewayProcess, writeConfigFile, type GatewayProcess } from '@tollgate/testing';
+
+const streamingChat = (gatewayUrl: string) =>
+  fetch(`${gatewayUrl}/openai/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ALICE_TOKEN}` },
+    body: JSON.stringify({ model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'drain me' }] }),
+  }).then(async (response) => ({ id: response.headers.get('x-tollgate-interception-id')!, text: await response.text() }));
 
 describe('SIGTERM drains the all-in-one gateway', () => {
   let mock: MockUpstream;
@@ -26,13 +42,7 @@ describe('SIGTERM drains the all-in-one gateway', () => {
 
   it('finishes every stream in flight, turns unready at once, refuses new connections after the grace, records every interception', async () => {
     mock.script('*', ...Array.from({ length: 3 }, () => ({ chunks: 12, chunkDelayMs: 150 })));
-    const streams = Array.from({ length: 3 }, () =>
-      fetch(`${gateway.url}/openai/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${ALICE_TOKEN}` },
-        body: JSON.stringify({ model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'drain me' }] }),
-      }).then(async (response) => ({ id: response.headers.get('x-tollgate-interception-id')!, text: await response.text() })),
-    );
+    const streams = Array.from({ length: 3 }, () => streamingChat(gateway.url));
     await mock.waitForRequest(2);
 
     const exited = gateway.stop('SIGTERM');
@@ -64,5 +74,57 @@ describe('SIGTERM drains the all-in-one gateway', () => {
     } finally {
       await client.end();
     }
+  });
+});
+
+describe('SIGTERM drains the standalone gateway (Redis, BullMQ recording)', () => {
+  const QUEUE_NAME = 'tollgate-interceptions';
+  let mock: MockUpstream;
+  let redis: TestRedisPrefix;
+  let gateway: GatewayProcess;
+  let queue: Queue;
+
+  beforeAll(async () => {
+    mock = await startMockUpstream();
+    redis = createTestRedisPrefix();
+    const configPath = writeConfigFile({
+      providers: [{ name: 'openai', type: 'openai', baseUrl: mock.openaiBaseUrl, keys: ['k0-long-key'] }],
+      auth: { tokens: [{ token: ALICE_TOKEN, user: 'alice' }] },
+      server: { shutdown: { grace: '500ms', drainTimeout: '20s' } },
+      keyPool: { redisKeyPrefix: `${redis.prefix}:keys:` },
+      recording: { queueName: QUEUE_NAME, queuePrefix: redis.prefix },
+    });
+    gateway = await startGatewayProcess('gateway', configPath, { REDIS_URL: testRedisUrl() });
+    queue = new Queue(QUEUE_NAME, { connection: { url: testRedisUrl() }, prefix: redis.prefix });
+  });
+  afterAll(async () => {
+    await gateway?.stop('SIGKILL');
+    await queue?.close();
+    await mock.close();
+    await redis.cleanup();
+  });
+
+  it('finishes the stream in flight, queues its interception.ended before exiting, and exits 0', async () => {
+    mock.script('*', { chunks: 12, chunkDelayMs: 150 });
+    let streamDone = false;
+    const stream = streamingChat(gateway.url).finally(() => (streamDone = true));
+    await mock.waitForRequest(0);
+
+    const exited = gateway.stop('SIGTERM');
+    expect(streamDone).toBe(false);
+    const { id, text } = await stream;
+    expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    expect(await exited).toBe(0);
+
+    // Nothing consumes the queue here: both jobs wait for a recorder, under the documented job ids.
+    const started = await queue.getJob(`${id}_interception.started`);
+    const ended = await queue.getJob(`${id}_interception.ended`);
+    expect(started?.data).toMatchObject({ name: 'interception.started', interceptionId: id, streaming: true });
+    expect(ended?.name).toBe('interception.ended');
+    expect(ended?.data).toMatchObject({ interceptionId: id, credentialHint: 'k0...ey' });
+    expect(ended?.data.error).toBeUndefined();
+    expect(ended?.data.tokenUsages).toHaveLength(1);
+    expect(await ended?.getState()).toBe('waiting');
+    expect(gateway.output()).toMatch(/"msg":"shut down cleanly"/);
   });
 });

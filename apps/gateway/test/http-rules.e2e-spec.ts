@@ -302,5 +302,26 @@ describe('gateway HTTP rules', () => {
       expect((await errorJson(response)).type).toBe('error');
       expect(harness.mock.received).toHaveLength(0);
     });
+
+    it('serves the request when interception.started cannot be queued (failurePolicy open), logs and counts it', async () => {
+      const open = await startHarness({ mock: harness.mock, recording: { failurePolicy: 'open' } });
+      try {
+        open.sink.failNextPublishes = 1;
+        const response = await fetch(`${open.url}/openai/v1/chat/completions`, { method: 'POST', body: chatBody(), headers: { 'content-type': 'application/json', ...asAlice } });
+        expect(response.status).toBe(200);
+        expect(((await response.json()) as { object: string }).object).toBe('chat.completion');
+        expect(harness.mock.received).toHaveLength(1);
+        const interceptionId = response.headers.get('x-tollgate-interception-id')!;
+        expect(open.sink.started(interceptionId)).toBeUndefined();
+        expect((await open.sink.waitForEnded(interceptionId)).error).toBeUndefined();
+
+        const metrics = await (await fetch(`${open.url}/metrics`)).text();
+        expect(metrics).toMatch(/^tollgate_recording_publish_failures_total\{event="interception.started"\} 1$/m);
+        const warning = open.logs.map((line) => JSON.parse(line)).find((entry) => entry.interceptionId === interceptionId && entry.level === 'warn');
+        expect(warning?.msg).toBe('recording unavailable; serving anyway (failurePolicy: open)');
+      } finally {
+        await open.close();
+      }
+    });
   });
 });

@@ -115,7 +115,11 @@ describe.each(CASES)('key pool failover: $label', (apiCase) => {
     const { response, text } = await send();
     expect(response.status).toBe(502);
     expect(response.headers.get('retry-after')).toBeNull();
-    expect(errorShape(text)).toMatchObject({ type: 'api_error', message: 'all configured keys failed authentication' });
+    const expected =
+      apiCase.provider === 'openai'
+        ? { type: 'api_error', code: 'server_error', message: 'all configured keys failed authentication' }
+        : { type: 'api_error', message: 'all configured keys failed authentication' };
+    expect(errorShape(text)).toEqual(expected);
     expect(mock.keysSeen()).toEqual(['k0-long-key', 'k1-long-key', 'k2-long-key']);
     // Every key is now disabled: the next request goes nowhere upstream.
     mock.reset();
@@ -127,9 +131,20 @@ describe.each(CASES)('key pool failover: $label', (apiCase) => {
     mock.script('k0-long-key', { status: 401 });
     mock.script('k1-long-key', { status: 429, headers: { 'retry-after': '5' } });
     mock.script('k2-long-key', { status: 403 });
-    const { response } = await send();
+    const { response, text } = await send();
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('5');
+    expect(response.headers.get('content-type')).toContain('application/json');
+    const message = 'all configured keys are rate-limited (retry after 5s)';
+    expect(errorShape(text)).toEqual(
+      apiCase.provider === 'openai' ? { type: 'rate_limit_error', code: 'rate_limit_exceeded', message } : { type: 'rate_limit_error', message },
+    );
+    expect(mock.keysSeen()).toEqual(['k0-long-key', 'k1-long-key', 'k2-long-key']);
+    expect((await keyStates()).map(({ state, reason }) => [state, reason])).toEqual([
+      ['disabled', 'unauthorized'],
+      ['cooling', 'rate_limited'],
+      ['disabled', 'forbidden'],
+    ]);
   });
 
   it('500 does not fail over', async () => {
@@ -172,14 +187,43 @@ describe.each(CASES)('key pool failover: $label', (apiCase) => {
 
   it('retry-after-ms wins over Retry-After', async () => {
     mock.script('k0-long-key', { status: 429, headers: { 'retry-after-ms': '1500', 'retry-after': '100' } });
-    await send();
+    expectSuccess(await send());
+    expect(mock.keysSeen()).toEqual(['k0-long-key', 'k1-long-key']);
     expect((await keyStates())[0].until).toBe(new Date(T0 + 1500).toISOString());
   });
 
   it('parses an HTTP-date Retry-After', async () => {
     mock.script('k0-long-key', { status: 429, headers: { 'retry-after': new Date(T0 + 120_000).toUTCString() } });
-    await send();
+    expectSuccess(await send());
+    expect(mock.keysSeen()).toEqual(['k0-long-key', 'k1-long-key']);
     expect((await keyStates())[0].until).toBe(new Date(T0 + 120_000).toISOString());
+  });
+});
+
+describe.each(CASES.filter((apiCase) => apiCase.stream))('key pool, once the stream has started: $label', (apiCase) => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+  afterAll(() => harness.close());
+  beforeEach(() => harness.mock.reset());
+
+  it.each([
+    ['an error event', { errorAfterChunks: 2 }],
+    ['a dropped connection', { dropAfterChunks: 2 }],
+  ])('%s mid-stream is relayed as an SSE error, and no other key is tried', async (_label, step) => {
+    harness.mock.script('k0-long-key', step);
+    const response = await fetch(`${harness.url}${apiCase.path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...apiCase.headers },
+      body: apiCase.body(true),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    expect(await response.text()).toMatch(/event: error|data: \{"error"|"type":"error"/);
+    expect(harness.mock.keysSeen()).toEqual(['k0-long-key']);
+    const keys = await fetch(`${harness.url}/admin/v1/providers/${apiCase.provider}/keys`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(((await keys.json()) as { keys: Array<{ state: string }> }).keys.map((key) => key.state)).toEqual(['valid', 'valid', 'valid']);
   });
 });
 

@@ -4,8 +4,15 @@ import { startGatewayProcess, writeConfigFile, type GatewayProcess } from '@toll
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const KEYS = ['k0-long-key', 'k1-long-key'];
+// A provider of its own for the all-keys-rate-limited case, so its cooling keys do not affect the other tests.
+const LIMITED_KEYS = ['k2-limited-key', 'k3-limited-key'];
+const BYOK_KEY = 'sk-byok-users-own-provider-key-0123456789';
 const PROMPT = 'the secret prompt text that must not be traced';
+const ANSWER = 'the secret answer text that must not be traced either';
 const SPAN_KIND = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
+const STATUS_ERROR = 2;
+// MOCK_CHAT_USAGE: 12 prompt tokens (2 of them cached) and 7 completion tokens.
+const USAGE = { 'gen_ai.usage.input_tokens': 12, 'gen_ai.usage.output_tokens': 7 };
 
 describe('one trace from the gateway through the queue into the recorder', () => {
   let receiver: OtlpReceiver;
@@ -19,7 +26,10 @@ describe('one trace from the gateway through the queue into the recorder', () =>
     [receiver, mock, database] = await Promise.all([startOtlpReceiver(), startMockUpstream(), createTestDatabase()]);
     redisPrefix = createTestRedisPrefix();
     const configPath = writeConfigFile({
-      providers: [{ name: 'openai', type: 'openai', baseUrl: mock.openaiBaseUrl, keys: KEYS }],
+      providers: [
+        { name: 'openai', type: 'openai', baseUrl: mock.openaiBaseUrl, keys: KEYS },
+        { name: 'limited', type: 'openai', baseUrl: mock.openaiBaseUrl, keys: LIMITED_KEYS },
+      ],
       auth: { tokens: [{ token: ALICE_TOKEN, user: 'alice' }] },
       keyPool: { redisKeyPrefix: `${redisPrefix.prefix}kp:` },
       recording: { queuePrefix: `${redisPrefix.prefix}bull` },
@@ -38,15 +48,18 @@ describe('one trace from the gateway through the queue into the recorder', () =>
     await database.drop();
   });
 
-  const chat = (headers: Record<string, string> = {}) =>
-    fetch(`${gateway.url}/openai/v1/chat/completions`, {
+  const chat = (headers: Record<string, string> = {}, options: { provider?: string; stream?: boolean } = {}) =>
+    fetch(`${gateway.url}/${options.provider ?? 'openai'}/v1/chat/completions`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${ALICE_TOKEN}`, ...headers },
-      body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: PROMPT }] }),
+      body: JSON.stringify({ model: 'gpt-test', stream: options.stream ?? false, messages: [{ role: 'user', content: PROMPT }] }),
     }).then(async (response) => {
       await response.text();
       return response.headers.get('x-tollgate-interception-id')!;
     });
+  const interceptionSpan = (interceptionId: string) =>
+    receiver.waitFor((span) => span.name === 'tollgate.interception' && span.attributes['tollgate.interception.id'] === interceptionId);
+  const spansIn = (traceId: string, name: string) => receiver.spans.filter((span) => span.traceId === traceId && span.name === name);
 
   it('links server, interception, both upstream attempts, the producer, the consumer and its SQL', async () => {
     mock.script('k0-long-key', { status: 429, headers: { 'retry-after': '30' } });
@@ -69,7 +82,22 @@ describe('one trace from the gateway through the queue into the recorder', () =>
       'tollgate.user.id': 'alice',
       'gen_ai.request.model': 'gpt-test',
       'gen_ai.provider.name': 'openai',
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.response.model': 'gpt-test',
+      'tollgate.stream': false,
+      ...USAGE,
     });
+    expect(interception.statusCode).not.toBe(STATUS_ERROR);
+
+    const selections = inTrace((span) => span.name === 'tollgate.keypool.select');
+    expect(selections.map((span) => [span.attributes['tollgate.key.position'], span.attributes['tollgate.key.hint'], span.attributes['tollgate.keypool.outcome']])).toEqual([
+      [0, 'k0...ey', 'selected'],
+      [1, 'k1...ey', 'selected'],
+    ]);
+    for (const selection of selections) {
+      expect(selection.kind).toBe(SPAN_KIND.internal);
+      expect(selection.parentSpanId).toBe(interception.spanId);
+    }
 
     const attempts = inTrace((span) => span.name === 'tollgate.upstream').sort((a, b) => Number(a.attributes['tollgate.attempt']) - Number(b.attributes['tollgate.attempt']));
     expect(attempts.map((span) => [span.attributes['tollgate.attempt'], span.attributes['tollgate.key.hint'], span.attributes['http.response.status_code'], span.kind])).toEqual([
@@ -102,10 +130,60 @@ describe('one trace from the gateway through the queue into the recorder', () =>
     expect(mock.received.at(-1)?.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-`));
   });
 
-  it('exports no key, gateway token or prompt text in any attribute or event', async () => {
-    await receiver.waitFor((span) => span.name === 'tollgate.recorder.interception.ended');
-    expect(receiver.spans.length).toBeGreaterThan(10);
-    const everything = receiver.spans.flatMap((span) => [span.name, ...span.strings]).join('\n');
-    for (const secret of [...KEYS, ALICE_TOKEN, PROMPT]) expect(everything).not.toContain(secret);
+  it('marks a streamed interception and records the usage of its last chunk', async () => {
+    const interceptionId = await chat({}, { stream: true });
+    const interception = await interceptionSpan(interceptionId);
+    expect(interception.attributes).toMatchObject({ 'tollgate.stream': true, 'gen_ai.response.model': 'gpt-test', ...USAGE });
+    expect(interception.statusCode).not.toBe(STATUS_ERROR);
+  });
+
+  it('sets ERROR status with the error type on an interception whose keys are all rate-limited', async () => {
+    for (const key of LIMITED_KEYS) mock.script(key, { status: 429, headers: { 'retry-after': '30' } });
+    const interceptionId = await chat({}, { provider: 'limited' });
+    const interception = await interceptionSpan(interceptionId);
+    expect(interception.statusCode).toBe(STATUS_ERROR);
+    expect(interception.statusMessage).toBe('rate_limited');
+    expect(interception.attributes).toMatchObject({ 'error.type': 'rate_limited', 'tollgate.provider.name': 'limited', 'tollgate.stream': false });
+    expect(interception.attributes).not.toHaveProperty('gen_ai.usage.input_tokens');
+
+    const selections = spansIn(interception.traceId, 'tollgate.keypool.select').map((span) => span.attributes);
+    expect(selections).toEqual([
+      expect.objectContaining({ 'tollgate.key.position': 0, 'tollgate.key.hint': 'k2...ey', 'tollgate.keypool.outcome': 'selected' }),
+      expect.objectContaining({ 'tollgate.key.position': 1, 'tollgate.key.hint': 'k3...ey', 'tollgate.keypool.outcome': 'selected' }),
+      expect.objectContaining({ 'tollgate.keypool.outcome': 'exhausted' }),
+    ]);
+    expect(selections[2]).not.toHaveProperty('tollgate.key.hint');
+    const attempts = spansIn(interception.traceId, 'tollgate.upstream').map((span) => span.attributes['http.response.status_code']);
+    expect(attempts).toEqual([429, 429]);
+  });
+
+  it('exports no key, gateway token, prompt or answer text anywhere in a span, its status, events or resource', async () => {
+    mock.script('*', { text: ANSWER }, { text: ANSWER }, { text: ANSWER });
+    const interceptionIds = [
+      await chat(),
+      await chat({}, { stream: true }),
+      // BYOK: the user's own provider key travels to the upstream, never onto a span.
+      await chat({ authorization: `Bearer ${BYOK_KEY}`, 'x-tollgate-token': ALICE_TOKEN }),
+      // Rate-limited (its keys cool from the test before): an error interception with no upstream call.
+      await chat({}, { provider: 'limited' }),
+    ];
+    expect(mock.received.some((request) => request.credential === BYOK_KEY)).toBe(true);
+    expect((await interceptionSpan(interceptionIds[2])).attributes['tollgate.credential.kind']).toBe('byok');
+    const traceIds = new Set<string>();
+    for (const interceptionId of interceptionIds) {
+      const { traceId } = await interceptionSpan(interceptionId);
+      traceIds.add(traceId);
+      await receiver.waitFor((span) => span.name === 'tollgate.recorder.interception.ended' && span.traceId === traceId);
+      await receiver.waitFor((span) => span.name === 'tollgate.record.interception.ended' && span.traceId === traceId);
+    }
+
+    // These requests' traces: both services, upstream calls, SQL, and an error status with its message.
+    const scanned = receiver.spans.filter((span) => traceIds.has(span.traceId));
+    expect(new Set(scanned.map((span) => span.service))).toEqual(new Set(['tollgate-gateway', 'tollgate-recorder']));
+    expect(scanned.some((span) => span.statusMessage === 'rate_limited')).toBe(true);
+    expect(scanned.length).toBeGreaterThan(20);
+    const everything = receiver.spans.flatMap((span) => span.strings).join('\n');
+    expect(everything).toContain('service.name'); // resource attributes are part of the scan
+    for (const secret of [...KEYS, ...LIMITED_KEYS, BYOK_KEY, ALICE_TOKEN, PROMPT, ANSWER]) expect(everything).not.toContain(secret);
   });
 });

@@ -1,7 +1,8 @@
+import { createDataSource } from '@tollgate/persistence';
 import type { InterceptionStarted } from '@tollgate/recording';
-import { buildEndedEvent, buildStartedEvent } from '@tollgate/testing';
+import { buildEndedEvent, buildStartedEvent, startTcpProxy } from '@tollgate/testing';
 import { Registry } from 'prom-client';
-import { exactlyOnce, RecorderTestHarness, waitFor } from '../test/recorder-test.harness';
+import { exactlyOnce, RecorderTestHarness, testLogger, waitFor } from '../test/recorder-test.harness';
 import { runFailedJobsCommand } from './failed-jobs.command';
 import { listFailedJobs } from './failed-jobs';
 
@@ -131,6 +132,44 @@ describe('recorder worker (BullMQ on Redis → Postgres)', () => {
     expect(await runFailedJobsCommand(harness.queue, ['retry', '--all'], output, errors)).toBe(0);
     expect(out.at(-1)).toBe('retried 2 job(s)\n');
     expect(await runFailedJobsCommand(harness.queue, ['frobnicate'], output, errors)).toBe(2);
+  });
+
+  it('moves jobs that run out of attempts (database unreachable) to the failed set; the CLI retries them once it is back', async () => {
+    const server = new URL(harness.database.url);
+    const proxy = await startTcpProxy(server.hostname, Number(server.port || 5432));
+    harness.onTearDown(() => proxy.close());
+    const dataSource = await createDataSource({
+      databaseUrl: proxy.rewrite(harness.database.url),
+      dataDir: '/nonexistent',
+      logger: testLogger,
+      poolSize: 2,
+      connectTimeoutMs: 500,
+      queryTimeoutMs: 2_000,
+    });
+    harness.onTearDown(() => dataSource.destroy());
+    proxy.cut();
+    await harness.startWorker({ dataSource });
+    const sink = harness.sink({ attempts: 3, backoffMs: 20 });
+    const started = buildStartedEvent();
+    await sink.publish(started);
+    await sink.publish(buildEndedEvent(started));
+
+    await waitFor(() => harness.queue.getFailedCount(), (count) => count === 2, 'both jobs in the failed set');
+    const { jobs } = await listFailedJobs(harness.queue);
+    expect(jobs.map((job) => [job.id, job.interceptionId, job.attemptsMade]).sort()).toEqual([
+      [`${started.interceptionId}_interception.ended`, started.interceptionId, 3],
+      [`${started.interceptionId}_interception.started`, started.interceptionId, 3],
+    ]);
+    expect(await harness.counts([started])).toEqual(exactlyOnce(0));
+
+    proxy.resume();
+    const out: string[] = [];
+    const output = { write: (text: string) => out.push(text) };
+    expect(await runFailedJobsCommand(harness.queue, ['retry', '--all'], output, output)).toBe(0);
+    expect(out).toEqual(['retried 2 job(s)\n']);
+
+    expect(await harness.waitUntilRecorded([started])).toEqual(exactlyOnce(1));
+    await waitFor(() => harness.queue.getJobCounts('completed', 'failed'), (c) => c.completed === 2 && c.failed === 0, 'both jobs completed');
   });
 
   it('finishes the jobs in hand when closed, without waiting for the batch timer', async () => {

@@ -1,7 +1,7 @@
 import './instrument';
 import { MemoryKeyStateStore, RedisKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp, enableLiveReload } from '@tollgate/gateway';
-import { EmbeddedEventSink, InterceptionEventWriter, createDataSource, runMigrations } from '@tollgate/persistence';
+import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, createDataSource, runMigrations } from '@tollgate/persistence';
 import { createLogger, loadConfigOrExit, runUntilSignalled } from '@tollgate/platform';
 
 /**
@@ -20,13 +20,13 @@ async function main(): Promise<void> {
     attempts: config.recording.attempts,
     backoffMs: config.recording.backoffMs,
     batchSize: config.recording.worker.batchSize,
-    batchMaxWaitMs: config.recording.worker.batchMaxWaitMs,
   });
   const keyStateStore: KeyStateStore = config.redisUrl
     ? new RedisKeyStateStore({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, logger })
     : new MemoryKeyStateStore();
 
-  const gateway = await createGatewayApp({ config, logger, eventSink, keyStateStore });
+  const recordingProbe = new DatabaseTransportProbe(dataSource);
+  const gateway = await createGatewayApp({ config, logger, eventSink, recordingProbe, keyStateStore });
   const address = await gateway.listen();
   logger.info(
     {

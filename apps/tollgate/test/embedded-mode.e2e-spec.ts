@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createDataSource } from '@tollgate/persistence';
 import { createLogger } from '@tollgate/platform';
-import { startMockUpstream, type MockUpstream } from '@tollgate/testing';
+import { startMockUpstream, startOtlpReceiver, type MockUpstream } from '@tollgate/testing';
 import { startGatewayProcess, writeConfigFile } from '@tollgate/testing';
 
 const TOKEN = 'tg_embedded_mode_token';
@@ -52,6 +52,36 @@ describe('embedded default: no Redis, no Postgres', () => {
       expect(prompts.map((row) => row.prompt)).toEqual(['run 1', 'run 2']);
     } finally {
       await dataSource.destroy();
+    }
+  });
+
+  it('traces as the service `tollgate` when OTEL_SERVICE_NAME is not set', async () => {
+    const receiver = await startOtlpReceiver();
+    const configPath = writeConfigFile({
+      providers: [{ name: 'openai', type: 'openai', baseUrl: mock.openaiBaseUrl, keys: ['k0-long-key'] }],
+      auth: { tokens: [{ token: TOKEN, user: 'dana' }] },
+      server: { shutdown: { grace: 0 } },
+      dataDir: mkdtempSync(join(tmpdir(), 'tollgate-embedded-')),
+    });
+    const tollgate = await startGatewayProcess('tollgate', configPath, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_BSP_SCHEDULE_DELAY: '100',
+    });
+    try {
+      const response = await fetch(`${tollgate.url}/openai/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'trace me' }] }),
+      });
+      await response.text();
+      const interceptionId = response.headers.get('x-tollgate-interception-id');
+      const span = await receiver.waitFor((candidate) => candidate.name === 'tollgate.interception' && candidate.attributes['tollgate.interception.id'] === interceptionId);
+      expect(span.service).toBe('tollgate');
+      expect(span.resource['service.name']).toBe('tollgate');
+    } finally {
+      await tollgate.stop('SIGTERM');
+      await receiver.close();
     }
   });
 });

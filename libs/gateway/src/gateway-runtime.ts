@@ -1,12 +1,13 @@
 import { systemClock, type Clock, type KeyStateStore } from '@tollgate/keypool';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
-import type { InterceptionEventSink } from '@tollgate/recording';
+import type { InterceptionEventSink, RecordingTransportProbe } from '@tollgate/recording';
 
 import { GatewayTokenRegistry } from './auth/gateway-token.registry';
 import { CircuitBreakers } from './circuit/circuit-breakers';
 import { EndedEventPublisher } from './bridge/ended-event.publisher';
 import { InterceptionHandler } from './bridge/interception.handler';
 import { GatewayLifecycle } from './health/gateway-lifecycle';
+import { Readiness } from './health/readiness';
 import { ProviderRegistry } from './keys/provider-runtime';
 import { GatewayMetrics } from './metrics/gateway.metrics';
 import { PassthroughHandler } from './passthrough/passthrough.handler';
@@ -19,6 +20,8 @@ export interface GatewayDependencies {
   config: TollgateConfig;
   logger: Logger;
   eventSink: InterceptionEventSink;
+  /** Reachability of the sink's transport (queue Redis, database), reported by /readyz; closed with the gateway. */
+  recordingProbe?: RecordingTransportProbe;
   keyStateStore: KeyStateStore;
   clock?: Clock;
 }
@@ -36,6 +39,8 @@ export class GatewayRuntime {
   readonly keyStateStore: KeyStateStore;
   readonly eventSink: InterceptionEventSink;
   readonly lifecycle = new GatewayLifecycle();
+  readonly readiness: Readiness;
+  private readonly recordingProbe?: RecordingTransportProbe;
   readonly metrics: GatewayMetrics;
   readonly breakers: CircuitBreakers;
   readonly upstream: UpstreamClient;
@@ -49,6 +54,8 @@ export class GatewayRuntime {
     this.logger = deps.logger;
     this.keyStateStore = deps.keyStateStore;
     this.eventSink = deps.eventSink;
+    this.recordingProbe = deps.recordingProbe;
+    this.readiness = new Readiness(this.lifecycle, deps.keyStateStore, deps.recordingProbe, deps.config.recording.failurePolicy === 'closed');
     const clock = deps.clock ?? systemClock;
     this.clock = clock;
     this.metrics = new GatewayMetrics(
@@ -59,7 +66,7 @@ export class GatewayRuntime {
     this.live = this.buildReloadable(deps.config);
     this.breakers = new CircuitBreakers(deps.config.circuitBreaker, clock, this.metrics.breakerObserver);
     this.upstream = new UpstreamClient(deps.config.server.upstream);
-    this.endedEvents = new EndedEventPublisher(deps.eventSink, deps.config.recording.endedTimeoutMs, this.metrics, deps.logger);
+    this.endedEvents = new EndedEventPublisher(deps.eventSink, { timeoutMs: deps.config.recording.endedTimeoutMs }, this.metrics, deps.logger);
     this.interceptions = new InterceptionHandler(
       deps.config,
       this.upstream,
@@ -104,10 +111,14 @@ export class GatewayRuntime {
     };
   }
 
-  /** Stops taking work, lets in-flight requests finish, flushes pending events, closes connections. */
-  async close(): Promise<void> {
-    await this.endedEvents.drain();
+  /**
+   * After the HTTP side has stopped: gives pending `interception.ended` events up to `eventsDrainMs` to be handed
+   * over (what is still undelivered then is logged by interception id), then closes connections.
+   */
+  async close(eventsDrainMs: number = this.config.server.shutdown.drainTimeoutMs): Promise<void> {
+    await this.endedEvents.drain(eventsDrainMs);
     await this.eventSink.close();
+    await this.recordingProbe?.close?.();
     await this.keyStateStore.close();
     await this.upstream.close();
   }

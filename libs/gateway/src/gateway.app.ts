@@ -43,13 +43,15 @@ export async function createGatewayApp(deps: GatewayDependencies): Promise<Gatew
 /**
  * Graceful shutdown: /readyz turns 503 at once; after the grace the listener closes (new connections refused,
  * requests on open keep-alive connections get 503); in-flight requests and streams run until they finish or the
- * drain timeout cuts them; then pending `interception.ended` events are flushed and queue/Redis connections close.
+ * drain timeout cuts them; then pending `interception.ended` events get what is left of the drain timeout (at least
+ * one try's timeout) to be handed over, and queue/Redis connections close.
  */
 async function drainAndClose(app: NestFastifyApplication, runtime: GatewayRuntime): Promise<void> {
   const { graceMs, drainTimeoutMs } = runtime.config.server.shutdown;
   runtime.lifecycle.startDraining();
   runtime.logger.info({ graceMs, drainTimeoutMs }, 'draining: readiness is now 503');
   await new Promise((resolve) => setTimeout(resolve, graceMs));
+  const drainEndsAt = Date.now() + drainTimeoutMs;
   const server = app.getHttpServer();
   const deadline = setTimeout(() => {
     runtime.logger.warn('drain timeout reached: closing the remaining connections');
@@ -63,5 +65,5 @@ async function drainAndClose(app: NestFastifyApplication, runtime: GatewayRuntim
     clearTimeout(deadline);
     clearInterval(idleSweep);
   }
-  await runtime.close();
+  await runtime.close(Math.max(drainEndsAt - Date.now(), runtime.config.recording.endedTimeoutMs));
 }

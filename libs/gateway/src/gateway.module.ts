@@ -3,6 +3,7 @@ import { KeyAdminController } from './admin/key-admin.controller';
 import { AdminTokenGuard } from './auth/admin-token.guard';
 import { GatewayLifecycle } from './health/gateway-lifecycle';
 import { HealthController } from './health/health.controller';
+import { Readiness } from './health/readiness';
 import { GatewayMetrics } from './metrics/gateway.metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { GatewayRuntime } from './gateway-runtime';
@@ -18,6 +19,7 @@ export class GatewayModule {
       providers: [
         { provide: KEY_STATE_STORE, useValue: runtime.keyStateStore },
         { provide: GatewayLifecycle, useValue: runtime.lifecycle },
+        { provide: Readiness, useValue: runtime.readiness },
         { provide: GatewayMetrics, useValue: runtime.metrics },
         { provide: GatewayRuntime, useValue: runtime },
         AdminTokenGuard,

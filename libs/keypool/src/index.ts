@@ -4,7 +4,7 @@ export { hint } from './hint';
 export type { KeyMark, KeyReason, KeyState, KeyStateStore, KeyStatus } from './key-state';
 export { KeyPool, type KeyListing, type KeyPoolArgs, type KeyPoolObserver, type KeyPoolOptions } from './key-pool';
 export { registerKeyPoolMetrics, type KeyPoolMetrics } from './key-pool.metrics';
-export type { Exhaustion, KeyWalker } from './key-walker';
+export type { Exhaustion, HandedOutKey, KeySource, KeyWalker } from './key-source';
 export { MemoryKeyStateStore } from './memory-key-state.store';
 export { RedisKeyStateStore, type KeyStateLogger, type RedisKeyStateStoreOptions } from './redis-key-state.store';
 export { cooldownFromHeaders, type CooldownOptions, type HeaderBag } from './retry-after.parser';

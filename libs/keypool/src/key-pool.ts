@@ -2,7 +2,8 @@ import type { Clock } from './clock';
 import { fingerprintKey } from './fingerprint';
 import { hint } from './hint';
 import type { KeyMark, KeyReason, KeyState, KeyStateStore, KeyStatus } from './key-state';
-import { KeyWalker, PoolWalker } from './key-walker';
+import type { KeySource, KeyWalker } from './key-source';
+import { PoolWalker } from './key-walker';
 
 export interface KeyPoolOptions {
   strategy: 'ordered' | 'round-robin';
@@ -48,7 +49,7 @@ export interface KeyListing {
 }
 
 /** A provider's keys in configuration order, their states in the shared store, and walkers over them. */
-export class KeyPool {
+export class KeyPool implements KeySource {
   readonly provider: string;
   readonly options: KeyPoolOptions;
   readonly clock: Clock;

@@ -1,25 +1,7 @@
 import type { KeyPool, PoolKey } from './key-pool';
 import type { KeyReason, KeyState } from './key-state';
+import type { Exhaustion, HandedOutKey, KeyWalker } from './key-source';
 import { cooldownFromHeaders, type HeaderBag } from './retry-after.parser';
-
-export type Exhaustion =
-  | { outcome: 'rate_limited'; retryAfterSeconds: number; message: string }
-  | { outcome: 'auth_failed'; message: string };
-
-/** Hands out the keys of one upstream call: forward only, never the same key twice, only keys valid right now. */
-export interface KeyWalker {
-  next(): { key: string; position: number; hint: string } | undefined;
-  /** Classifies the answer to the key last handed out; `failover` means: try `next()`. */
-  report(status: number, headers: HeaderBag): 'failover' | 'final';
-  /** The state the last reported answer put the key in (for tracing); undefined after a `final` answer. */
-  readonly lastTransition?: { reason: KeyReason; state: KeyState };
-  /** Why no key is left; call when `next()` returned undefined. `retryAfterSeconds` 0: omit the header. */
-  exhausted(): Exhaustion;
-  /** Hint of the last key handed out ('' if none). */
-  readonly lastHint: string;
-  /** Keys handed out so far. */
-  readonly handedOut: number;
-}
 
 export class PoolWalker implements KeyWalker {
   lastTransition?: { reason: KeyReason; state: KeyState };
@@ -35,7 +17,7 @@ export class PoolWalker implements KeyWalker {
     private readonly start: number,
   ) {}
 
-  next(): { key: string; position: number; hint: string } | undefined {
+  next(): HandedOutKey | undefined {
     this.current = undefined;
     while (this.looked < this.keys.length) {
       const candidate = this.keys[(this.start + this.looked) % this.keys.length];

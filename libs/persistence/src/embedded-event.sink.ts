@@ -14,6 +14,10 @@ export interface EmbeddedEventSinkOptions {
   backoffMs: number;
   maxBackoffMs?: number;
   batchSize?: number;
+  /**
+   * Longest wait to fill a batch. Default 0 (group commit): the sink sits on the request path (`started` is awaited
+   * before the upstream call), so an idle gateway must not pay a batch timer on every request.
+   */
   batchMaxWaitMs?: number;
   /** Waits `ms`, or less if `signal` aborts. Tests inject an instant one. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -36,7 +40,7 @@ export class EmbeddedEventSink implements InterceptionEventSink {
     if (options.attempts < 1) throw new Error('attempts must be at least 1');
     this.batcher = new EventBatcher({
       maxBatchSize: options.batchSize ?? 100,
-      maxWaitMs: options.batchMaxWaitMs ?? 10,
+      maxWaitMs: options.batchMaxWaitMs ?? 0,
       flush: (events) => flushInterceptionEvents(options.writer, events),
     });
     this.sleep = options.sleep ?? sleepUnlessAborted;

@@ -44,10 +44,10 @@ describe('EventBatcher', () => {
   let batches: number[][];
   let pendingFlushes: Deferred<BatchItemResult<string>[]>[];
 
-  function createBatcher(maxBatchSize: number) {
+  function createBatcher(maxBatchSize: number, maxWaitMs = 25) {
     return new EventBatcher<number, string>({
       maxBatchSize,
-      maxWaitMs: 25,
+      maxWaitMs,
       timers,
       flush: (items) => {
         batches.push(items);
@@ -153,6 +153,31 @@ describe('EventBatcher', () => {
     await expect(result).resolves.toBe('done-7');
     expect(batcher.size).toBe(0);
     expect(timers.scheduled.size).toBe(0);
+  });
+
+  it('with no wait, flushes at once when idle and batches what arrives during a flush (group commit)', async () => {
+    const batcher = createBatcher(3, 0);
+    const first = batcher.submit(1);
+    await settled();
+    expect(batches).toEqual([[1]]);
+    expect(timers.scheduled.size).toBe(0);
+
+    const later = [2, 3, 4, 5].map((item) => batcher.submit(item));
+    await settled();
+    expect(batches).toEqual([[1]]);
+    pendingFlushes[0].resolve(ok([1]));
+    await settled();
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    pendingFlushes[1].resolve(ok([2, 3, 4]));
+    await settled();
+    expect(batches).toEqual([[1], [2, 3, 4], [5]]);
+    pendingFlushes[2].resolve(ok([5]));
+    await expect(Promise.all([first, ...later])).resolves.toEqual(['done-1', 'done-2', 'done-3', 'done-4', 'done-5']);
+    expect(timers.scheduled.size).toBe(0);
+  });
+
+  it('refuses a negative wait', () => {
+    expect(() => createBatcher(1, -1)).toThrow('maxWaitMs must be zero or positive');
   });
 
   it('refuses a batch size below one', () => {

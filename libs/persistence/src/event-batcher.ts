@@ -9,7 +9,11 @@ export interface BatchTimers {
 export interface EventBatcherOptions<Item, Result> {
   /** Flush as soon as this many items wait. */
   maxBatchSize: number;
-  /** Flush a partial batch this long after its first item arrived. */
+  /**
+   * Flush a partial batch this long after its first item arrived. 0 means group commit: an item arriving while no
+   * flush runs is flushed at once, and items arriving during a flush form the next batch (low latency when idle,
+   * large batches under load).
+   */
   maxWaitMs: number;
   /** Handles one batch; returns one result per item, in order. Throwing fails every item of the batch. */
   flush(items: Item[]): Promise<BatchItemResult<Result>[]>;
@@ -42,13 +46,14 @@ export class EventBatcher<Item, Result> {
 
   constructor(private readonly options: EventBatcherOptions<Item, Result>) {
     if (!Number.isInteger(options.maxBatchSize) || options.maxBatchSize < 1) throw new Error('maxBatchSize must be a positive integer');
+    if (!(options.maxWaitMs >= 0)) throw new Error('maxWaitMs must be zero or positive');
     this.timers = options.timers ?? realTimers;
   }
 
   submit(item: Item): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      if (this.pending.length >= this.options.maxBatchSize) {
+      if (this.pending.length >= this.options.maxBatchSize || this.options.maxWaitMs === 0) {
         this.markDue();
       } else if (this.timer === undefined && !this.due) {
         this.timer = this.timers.set(() => {
@@ -87,7 +92,7 @@ export class EventBatcher<Item, Result> {
       while (this.due && this.pending.length > 0) {
         const batch = this.pending.splice(0, this.options.maxBatchSize);
         // What is left over is due at once if it already fills a batch; otherwise it waits for its own timer.
-        this.due = this.pending.length >= this.options.maxBatchSize;
+        this.due = this.pending.length >= this.options.maxBatchSize || (this.options.maxWaitMs === 0 && this.pending.length > 0);
         if (!this.due && this.pending.length > 0 && this.timer === undefined) {
           this.timer = this.timers.set(() => {
             this.timer = undefined;

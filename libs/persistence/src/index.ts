@@ -6,3 +6,6 @@ export { InterceptionEventWriter, type BatchResult, type EventOutcome } from './
 export { EventBatcher, type BatchItemResult, type BatchTimers, type EventBatcherOptions } from './event-batcher';
 export { flushInterceptionEvents, ParentMissingError, type SettledOutcome } from './interception-batch.flush';
 export { EmbeddedEventSink, type EmbeddedEventSinkOptions } from './embedded-event.sink';
+export { DatabaseTransportProbe } from './database-transport.probe';
+export { PostgresIdentityStore, type PostgresIdentityStoreOptions } from './identity/postgres-identity.store';
+export { InvalidPageCursorError } from './identity/page-cursor';

@@ -54,7 +54,7 @@ describe.each(backends)('recording persistence on $name', (backend) => {
 
   beforeAll(async () => {
     ({ dataSource, dispose } = await backend.open());
-    expect(await runMigrations(dataSource)).toEqual(['CreateRecordingTables1767225600000']);
+    expect(await runMigrations(dataSource)).toEqual(['CreateRecordingTables1767225600000', 'CreateIdentityTables1767312000000']);
     writer = new InterceptionEventWriter(dataSource);
   }, 60_000);
 
@@ -91,6 +91,7 @@ describe.each(backends)('recording persistence on $name', (backend) => {
         'error_type text null',
         'error_message text null',
         'metadata jsonb',
+        'credential_source text',
       ]);
       expect(describe('token_usages')).toEqual([
         'id uuid',
@@ -128,6 +129,7 @@ describe.each(backends)('recording persistence on $name', (backend) => {
         `SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND indexname LIKE 'idx_%' ORDER BY indexname`,
       );
       expect(indexes.map((index) => index.indexdef.replace(/ USING btree/, '').replace(/public\./g, ''))).toEqual([
+        'CREATE INDEX idx_gateway_tokens_user_created ON gateway_tokens (user_id, created_at)',
         'CREATE INDEX idx_interceptions_initiator_started ON interceptions (initiator_id, started_at)',
         'CREATE INDEX idx_interceptions_provider_model_started ON interceptions (provider, model, started_at)',
         'CREATE INDEX idx_token_usages_interception ON token_usages (interception_id)',
@@ -162,6 +164,7 @@ describe.each(backends)('recording persistence on $name', (backend) => {
         client: started.client,
         user_agent: started.userAgent,
         credential_kind: 'centralized',
+        credential_source: 'pool',
         credential_hint: 'sk-…k2k2',
         started_at: started.occurredAt,
         ended_at: ended.endedAt,
@@ -179,6 +182,22 @@ describe.each(backends)('recording persistence on $name', (backend) => {
       const row = await interceptionRow(started.interceptionId);
       expect(row.credential_hint).toBe('sk-…user');
       expect(row.ended_at).toBe(ended.endedAt);
+    });
+
+    it('records where the credential came from, deriving it for events that do not say', async () => {
+      const stored = buildStartedEvent({ credentialKind: 'byok', credentialSource: 'stored', credentialHint: 'sk-…stor' });
+      const request = buildStartedEvent({ credentialKind: 'byok', credentialSource: 'request', credentialHint: 'sk-…reqs' });
+      const legacyByok = buildStartedEvent({ credentialKind: 'byok', credentialHint: 'sk-…old1' });
+      const legacyPool = buildStartedEvent({ credentialKind: 'centralized' });
+      await writer.applyBatch([stored, request, legacyByok, legacyPool]);
+      await writer.applyBatch([buildEndedEvent(stored, { credentialHint: 'sk-…pool' })]);
+
+      const source = async (started: InterceptionStarted) => (await interceptionRow(started.interceptionId)).credential_source;
+      expect(await source(stored)).toBe('stored');
+      expect((await interceptionRow(stored.interceptionId)).credential_hint).toBe('sk-…stor');
+      expect(await source(request)).toBe('request');
+      expect(await source(legacyByok)).toBe('request');
+      expect(await source(legacyPool)).toBe('pool');
     });
 
     it('writes token usages, the prompt and tool usages exactly', async () => {

@@ -18,12 +18,40 @@ export interface BatchResult {
   outcomes: EventOutcome[];
 }
 
-/** The SQL rule of the spec for the end of an interception (centralized credentials learn their hint at the end). */
-const END_INTERCEPTION_SQL = `UPDATE interceptions
-   SET ended_at = $2,
-       credential_hint = CASE WHEN credential_kind = 'centralized' THEN $3 ELSE credential_hint END,
-       error_type = $4, error_message = $5
- WHERE id = $1 AND ended_at IS NULL`;
+/**
+ * The end of a batch of interceptions, in one statement (atomic on its own, one round trip): the spec's SQL rule for
+ * the end (centralized credentials learn their hint at the end; a BYOK hint stays as it started), then the child rows
+ * of exactly the interceptions this statement ended, so a replayed event adds nothing. Values arrive as parallel
+ * arrays. Rows are locked in id order first, as in every batch, so concurrent workers cannot deadlock.
+ */
+const END_INTERCEPTIONS_SQL = `WITH e AS (
+  SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[]) AS e(id, ended_at, hint, error_type, error_message)
+), locked AS MATERIALIZED (
+  SELECT id FROM interceptions WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
+), ended AS (
+  UPDATE interceptions AS i
+     SET ended_at = e.ended_at,
+         credential_hint = CASE WHEN i.credential_kind = 'centralized' THEN e.hint ELSE i.credential_hint END,
+         error_type = e.error_type, error_message = e.error_message
+    FROM e JOIN locked USING (id)
+   WHERE i.id = e.id AND i.ended_at IS NULL
+  RETURNING i.id
+), token_rows AS (
+  INSERT INTO token_usages (id, interception_id, provider_response_id, input_tokens, output_tokens, cache_read_input_tokens, cache_write_input_tokens, extra, created_at)
+  SELECT t.* FROM unnest($6::uuid[], $7::uuid[], $8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::jsonb[], $14::timestamptz[])
+    AS t(id, interception_id, provider_response_id, input_tokens, output_tokens, cache_read_input_tokens, cache_write_input_tokens, extra, created_at)
+   WHERE t.interception_id IN (SELECT id FROM ended)
+), prompt_rows AS (
+  INSERT INTO user_prompts (id, interception_id, provider_response_id, prompt, created_at)
+  SELECT p.* FROM unnest($15::uuid[], $16::uuid[], $17::text[], $18::text[], $19::timestamptz[]) AS p(id, interception_id, provider_response_id, prompt, created_at)
+   WHERE p.interception_id IN (SELECT id FROM ended)
+), tool_rows AS (
+  INSERT INTO tool_usages (id, interception_id, provider_response_id, tool, tool_call_id, input, injected, invocation_error, created_at)
+  SELECT u.* FROM unnest($20::uuid[], $21::uuid[], $22::text[], $23::text[], $24::text[], $25::text[], $26::bool[], $27::text[], $28::timestamptz[])
+    AS u(id, interception_id, provider_response_id, tool, tool_call_id, input, injected, invocation_error, created_at)
+   WHERE u.interception_id IN (SELECT id FROM ended)
+)
+SELECT id FROM ended`;
 
 /** Turns interception events into rows. Every method is idempotent: replaying events changes nothing. */
 export class InterceptionEventWriter {
@@ -35,15 +63,18 @@ export class InterceptionEventWriter {
    */
   async applyBatch(events: readonly InterceptionEvent[]): Promise<BatchResult> {
     if (events.length === 0) return { outcomes: [] };
+    const outcomes = new Array<EventOutcome>(events.length);
+    const hasStarted = events.some((event) => event.name === 'interception.started');
+    const hasEnded = events.some((event) => event.name === 'interception.ended');
     const queryRunner = this.dataSource.createQueryRunner();
     try {
       await queryRunner.connect();
-      await queryRunner.startTransaction();
+      // Each part is one statement, atomic on its own; only a batch with both needs a transaction around them.
+      if (hasStarted && hasEnded) await queryRunner.startTransaction();
       try {
-        const outcomes = new Array<EventOutcome>(events.length);
         await this.insertStarted(queryRunner, events, outcomes);
         await this.applyEnded(queryRunner, events, outcomes);
-        await queryRunner.commitTransaction();
+        if (queryRunner.isTransactionActive) await queryRunner.commitTransaction();
         return { outcomes };
       } catch (error) {
         await rollbackQuietly(queryRunner);
@@ -65,7 +96,7 @@ export class InterceptionEventWriter {
       table: 'interceptions',
       columns: [
         'id', 'initiator_id', 'provider', 'provider_name', 'model', 'streaming', 'client', 'user_agent',
-        'credential_kind', 'credential_hint', 'started_at', 'metadata',
+        'credential_kind', 'credential_source', 'credential_hint', 'started_at', 'metadata',
       ],
       rows: [...firstById.values()].sort(byInterceptionId).map(({ event }) => [
         event.interceptionId,
@@ -77,6 +108,7 @@ export class InterceptionEventWriter {
         toPostgresText(event.client),
         toPostgresText(event.userAgent),
         event.credentialKind,
+        credentialSource(event),
         toPostgresText(event.credentialHint),
         event.occurredAt,
         toPostgresJson(event.metadata),
@@ -93,35 +125,22 @@ export class InterceptionEventWriter {
   }
 
   private async applyEnded(queryRunner: QueryRunner, events: readonly InterceptionEvent[], outcomes: EventOutcome[]): Promise<void> {
-    // Rows are locked in id order, as in every other batch, so concurrent workers cannot deadlock on each other.
-    const ended = indexed(events, (event): event is InterceptionEnded => event.name === 'interception.ended').sort(byInterceptionId);
+    const ended = indexed(events, (event): event is InterceptionEnded => event.name === 'interception.ended');
     if (ended.length === 0) return;
+    // The same event may be in the batch twice (delivered twice): apply the first copy; the others are replays.
+    const firstById = new Map<string, { event: InterceptionEnded; index: number }>();
+    for (const entry of ended) if (!firstById.has(entry.event.interceptionId)) firstById.set(entry.event.interceptionId, entry);
+    const unique = [...firstById.values()].map(({ event }) => event);
 
-    const applied: InterceptionEnded[] = [];
+    const result = (await queryRunner.query(END_INTERCEPTIONS_SQL, endParameters(unique), true)) as { records?: { id: string }[] };
+    const endedNow = new Set((result.records ?? []).map((row) => row.id));
+
     const notApplied: { event: InterceptionEnded; index: number }[] = [];
     for (const entry of ended) {
-      const { event } = entry;
-      const result = await queryRunner.query(
-        END_INTERCEPTION_SQL,
-        [
-          event.interceptionId,
-          event.endedAt,
-          toPostgresText(event.credentialHint),
-          toPostgresNullableText(event.error?.type),
-          toPostgresNullableText(event.error?.message),
-        ],
-        true,
-      );
-      if ((result.affected ?? 0) > 0) {
-        applied.push(event);
-        outcomes[entry.index] = 'recorded';
-      } else {
-        notApplied.push(entry);
-      }
+      const id = entry.event.interceptionId;
+      if (endedNow.has(id) && firstById.get(id)?.index === entry.index) outcomes[entry.index] = 'recorded';
+      else notApplied.push(entry);
     }
-
-    await this.insertChildren(queryRunner, applied);
-
     if (notApplied.length === 0) return;
     // Not updated: either already ended (a replay) or not started yet (its parent will come).
     const existing = await queryRunner.query('SELECT id FROM interceptions WHERE id = ANY($1::uuid[])', [
@@ -132,66 +151,51 @@ export class InterceptionEventWriter {
       outcomes[index] = existingIds.has(event.interceptionId) ? 'duplicate' : 'parent-missing';
     }
   }
+}
 
-  private async insertChildren(queryRunner: QueryRunner, ended: readonly InterceptionEnded[]): Promise<void> {
-    const tokenUsages = ended.flatMap((event) =>
-      event.tokenUsages.map((usage) => [
-        randomUUID(),
-        event.interceptionId,
-        toPostgresText(usage.providerResponseId),
-        usage.inputTokens,
-        usage.outputTokens,
-        usage.cacheReadInputTokens,
-        usage.cacheWriteInputTokens,
-        toPostgresJson(usage.extra),
-        event.endedAt,
-      ]),
-    );
-    if (tokenUsages.length > 0) {
-      await bulkInsert(queryRunner, {
-        table: 'token_usages',
-        columns: [
-          'id', 'interception_id', 'provider_response_id', 'input_tokens', 'output_tokens', 'cache_read_input_tokens',
-          'cache_write_input_tokens', 'extra', 'created_at',
-        ],
-        rows: tokenUsages,
-      });
-    }
+/** The 28 array parameters of END_INTERCEPTIONS_SQL: the interceptions, then their token, prompt and tool rows. */
+function endParameters(ended: readonly InterceptionEnded[]): unknown[][] {
+  const tokens = ended.flatMap((event) => event.tokenUsages.map((usage) => ({ event, usage })));
+  const prompts = ended.flatMap((event) => (event.prompt ? [{ event, prompt: event.prompt }] : []));
+  const tools = ended.flatMap((event) => event.toolUsages.map((tool) => ({ event, tool })));
+  return [
+    ended.map((event) => event.interceptionId),
+    ended.map((event) => event.endedAt),
+    ended.map((event) => toPostgresText(event.credentialHint)),
+    ended.map((event) => toPostgresNullableText(event.error?.type)),
+    ended.map((event) => toPostgresNullableText(event.error?.message)),
 
-    const prompts = ended.flatMap((event) =>
-      event.prompt
-        ? [[randomUUID(), event.interceptionId, toPostgresText(event.prompt.providerResponseId), toPostgresText(event.prompt.text), event.endedAt]]
-        : [],
-    );
-    if (prompts.length > 0) {
-      await bulkInsert(queryRunner, {
-        table: 'user_prompts',
-        columns: ['id', 'interception_id', 'provider_response_id', 'prompt', 'created_at'],
-        rows: prompts,
-      });
-    }
+    tokens.map(() => randomUUID()),
+    tokens.map(({ event }) => event.interceptionId),
+    tokens.map(({ usage }) => toPostgresText(usage.providerResponseId)),
+    tokens.map(({ usage }) => usage.inputTokens),
+    tokens.map(({ usage }) => usage.outputTokens),
+    tokens.map(({ usage }) => usage.cacheReadInputTokens),
+    tokens.map(({ usage }) => usage.cacheWriteInputTokens),
+    tokens.map(({ usage }) => toPostgresJson(usage.extra)),
+    tokens.map(({ event }) => event.endedAt),
 
-    const toolUsages = ended.flatMap((event) =>
-      event.toolUsages.map((tool) => [
-        randomUUID(),
-        event.interceptionId,
-        toPostgresText(tool.providerResponseId),
-        toPostgresText(tool.tool),
-        toPostgresText(tool.toolCallId),
-        toPostgresText(tool.input),
-        tool.injected,
-        toPostgresNullableText(tool.invocationError),
-        event.endedAt,
-      ]),
-    );
-    if (toolUsages.length > 0) {
-      await bulkInsert(queryRunner, {
-        table: 'tool_usages',
-        columns: ['id', 'interception_id', 'provider_response_id', 'tool', 'tool_call_id', 'input', 'injected', 'invocation_error', 'created_at'],
-        rows: toolUsages,
-      });
-    }
-  }
+    prompts.map(() => randomUUID()),
+    prompts.map(({ event }) => event.interceptionId),
+    prompts.map(({ prompt }) => toPostgresText(prompt.providerResponseId)),
+    prompts.map(({ prompt }) => toPostgresText(prompt.text)),
+    prompts.map(({ event }) => event.endedAt),
+
+    tools.map(() => randomUUID()),
+    tools.map(({ event }) => event.interceptionId),
+    tools.map(({ tool }) => toPostgresText(tool.providerResponseId)),
+    tools.map(({ tool }) => toPostgresText(tool.tool)),
+    tools.map(({ tool }) => toPostgresText(tool.toolCallId)),
+    tools.map(({ tool }) => toPostgresText(tool.input)),
+    tools.map(({ tool }) => tool.injected),
+    tools.map(({ tool }) => toPostgresNullableText(tool.invocationError)),
+    tools.map(({ event }) => event.endedAt),
+  ];
+}
+
+/** Events from producers older than `credentialSource` had only request keys for BYOK. */
+function credentialSource(event: InterceptionStarted): NonNullable<InterceptionStarted['credentialSource']> {
+  return event.credentialSource ?? (event.credentialKind === 'byok' ? 'request' : 'pool');
 }
 
 function indexed<T, S extends T>(items: readonly T[], predicate: (item: T) => item is S): { event: S; index: number }[] {

@@ -4,3 +4,4 @@ export * from './interception-event.parser';
 export * from './interception-job-id';
 export * from './interception-event.sink';
 export * from './interception-job.catalogue';
+export * from './recording-transport.probe';

@@ -17,6 +17,16 @@ describe('parseInterceptionEvent', () => {
     expect(parseInterceptionEvent(JSON.parse(JSON.stringify(ended)))).toEqual(ended);
   });
 
+  it('carries the credential source of a started event, which older producers leave out', () => {
+    const stored = buildStartedEvent({ credentialKind: 'byok', credentialHint: 'sk-…9f3a', credentialSource: 'stored' });
+    expect(parseInterceptionEvent(JSON.parse(JSON.stringify(stored)))).toEqual(stored);
+
+    const legacy = parseInterceptionEvent(JSON.parse(JSON.stringify(buildStartedEvent())));
+    expect(legacy).not.toHaveProperty('credentialSource');
+
+    expect(() => parseInterceptionEvent({ ...buildStartedEvent(), credentialSource: 'env' })).toThrow(/credentialSource/);
+  });
+
   it('accepts an ended event without optional parts', () => {
     const ended = buildEndedEvent(buildStartedEvent(), { tokenUsages: [], toolUsages: [], prompt: undefined, trace: undefined });
     const parsed = parseInterceptionEvent(JSON.parse(JSON.stringify(ended)));

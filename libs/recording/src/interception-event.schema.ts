@@ -23,6 +23,9 @@ export const interceptionStartedV1Schema = z.object({
   client: z.string(),
   userAgent: z.string(),
   credentialKind: z.enum(['centralized', 'byok']),
+  // Where the credential came from (`request`/`stored` are `byok`, `pool` is `centralized`). Optional since it was
+  // added within v1: a recorder reading an event without it derives it from `credentialKind`.
+  credentialSource: z.enum(['request', 'stored', 'pool']).optional(),
   // The column is varchar(32): a hint is a short mask such as `sk-…abcd`, never a key.
   credentialHint: z.string().max(32),
   metadata: z.record(z.string(), z.unknown()),

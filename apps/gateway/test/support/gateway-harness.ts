@@ -14,6 +14,8 @@ export interface HarnessOptions {
   keys?: string[];
   /** Extra fields for each provider entry (strategy, authFailure, cooldowns…). */
   provider?: Record<string, unknown>;
+  /** Replaces the default providers `openai` and `anthropic` (then `keys` and `provider` do not apply). */
+  providers?: Array<Record<string, unknown>>;
   server?: Record<string, unknown>;
   recording?: Record<string, unknown>;
   keyStateStore?: KeyStateStore;
@@ -41,7 +43,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     env: {},
     document: {
       server: { port: 0, shutdown: { grace: 0, drainTimeout: '5s' }, ...options.server },
-      providers: [
+      providers: options.providers ?? [
         { name: 'openai', type: 'openai', baseUrl: mock.openaiBaseUrl, keys, ...options.provider },
         { name: 'anthropic', type: 'anthropic', baseUrl: mock.anthropicBaseUrl, keys, ...options.provider },
       ],

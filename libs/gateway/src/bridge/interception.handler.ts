@@ -62,12 +62,12 @@ export class InterceptionHandler {
   async handle(request: BridgedRequest): Promise<void> {
     const { provider, api, out } = request;
     const providerType = provider.config.type;
+    const interceptionId = randomUUID();
     const inspection = inspectRequest(api, request.body);
     if (!inspection.ok) {
-      writeGatewayError(out, providerType, new GatewayError('bad_request', inspection.reason));
+      writeGatewayError(out, providerType, new GatewayError('bad_request', inspection.reason), { 'x-tollgate-interception-id': interceptionId });
       return;
     }
-    const interceptionId = randomUUID();
     const span = startSpan('tollgate.interception', SpanKind.INTERNAL, {
       'tollgate.interception.id': interceptionId,
       'tollgate.provider.name': provider.config.name,
@@ -222,7 +222,7 @@ export class InterceptionHandler {
     const providerType = provider.config.type;
     const result = await sendWithFailover(
       this.client,
-      provider,
+      provider.keys,
       request.plan,
       { url: request.upstreamUrl, method: 'POST', headers: request.forwardHeaders, body, signal: connection.upstreamAbort.signal },
       (headers, credential, header) => applyCredential(providerType, headers, credential, header),

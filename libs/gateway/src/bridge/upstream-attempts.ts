@@ -1,8 +1,7 @@
-import type { KeyWalker } from '@tollgate/keypool';
+import type { HandedOutKey, KeySource, KeyWalker } from '@tollgate/keypool';
 import type { CredentialHeader } from '@tollgate/providers';
 import { SpanKind, inSpan, startSpan } from '../telemetry/gateway-tracer';
 import { classifyTransportError, type TransportFailure, type UpstreamClient, type UpstreamResponse } from '../upstream/upstream.client';
-import type { ProviderRuntime } from '../keys/provider-runtime';
 
 /** Where the upstream credential comes from for one request. */
 export type CredentialPlan =
@@ -34,11 +33,11 @@ export interface AttemptSummary {
 
 /**
  * Sends one upstream call. BYOK: a single attempt with the client's credential. Centralized: a fresh walker over
- * the provider's pool; 429/401/403 fail over to the next valid key, anything else is the answer.
+ * the provider's keys; 429/401/403 fail over to the next valid key, anything else is the answer.
  */
 export async function sendWithFailover(
   client: UpstreamClient,
-  provider: ProviderRuntime,
+  keys: KeySource,
   plan: CredentialPlan,
   request: AttemptRequest,
   applyCredential: ApplyCredential,
@@ -50,7 +49,7 @@ export async function sendWithFailover(
     const headers = applyCredential(request.headers, plan.credential, plan.header);
     return (await tracedAttempt(client, { ...request, headers }, 1, plan.hint)).result;
   }
-  const walker = provider.pool.startWalk();
+  const walker = keys.startWalk();
   for (let key = selectKey(walker); key !== undefined; key = selectKey(walker)) {
     summary.hint = walker.lastHint;
     summary.handedOut = walker.handedOut;
@@ -63,7 +62,7 @@ export async function sendWithFailover(
   return { kind: 'exhausted', walker };
 }
 
-function selectKey(walker: KeyWalker): ReturnType<KeyWalker['next']> {
+function selectKey(walker: KeyWalker): HandedOutKey | undefined {
   const span = startSpan('tollgate.keypool.select', SpanKind.INTERNAL, {});
   const key = walker.next();
   span.setAttributes(

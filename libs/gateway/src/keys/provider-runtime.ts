@@ -1,4 +1,4 @@
-import { KeyPool, type Clock, type KeyPoolObserver, type KeyStateStore } from '@tollgate/keypool';
+import { KeyPool, type Clock, type KeyPoolObserver, type KeySource, type KeyStateStore } from '@tollgate/keypool';
 import type { ProviderConfig, TollgateConfig } from '@tollgate/platform';
 import { defaultBaseUrl } from '@tollgate/providers';
 
@@ -6,6 +6,9 @@ import { defaultBaseUrl } from '@tollgate/providers';
 export interface ProviderRuntime {
   config: ProviderConfig;
   baseUrl: string;
+  /** Where centralized requests get their keys; the request path sees the pool only through this port. */
+  keys: KeySource;
+  /** The same pool's operator view: the admin API and the key-state gauges. */
   pool: KeyPool;
 }
 
@@ -29,7 +32,8 @@ export class ProviderRegistry {
         fingerprintSecret: config.keyPool.fingerprintSecret,
         observer,
       });
-      this.byName.set(provider.name, { config: provider, baseUrl: provider.baseUrl ?? defaultBaseUrl(provider.type), pool });
+      const baseUrl = provider.baseUrl ?? defaultBaseUrl(provider.type);
+      this.byName.set(provider.name, { config: provider, baseUrl, keys: pool, pool });
     }
   }
 

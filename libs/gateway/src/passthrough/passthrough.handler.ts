@@ -37,7 +37,7 @@ export class PassthroughHandler {
     const summary: AttemptSummary = { hint: '', handedOut: 0 };
     const result = await sendWithFailover(
       this.client,
-      provider,
+      provider.keys,
       request.plan,
       {
         url: request.upstreamUrl,

@@ -12,6 +12,8 @@ export interface UpstreamRequest {
   headers: Record<string, string>;
   body?: Buffer;
   signal: AbortSignal;
+  /** A user endpoint's dispatcher, pinned to the address the SSRF guard checked; default: the shared agent. */
+  dispatcher?: Dispatcher;
 }
 
 export type UpstreamResponse = Dispatcher.ResponseData;
@@ -52,7 +54,7 @@ export class UpstreamClient {
   }
 
   send(request: UpstreamRequest): Promise<UpstreamResponse> {
-    return this.agent.request({
+    return (request.dispatcher ?? this.agent).request({
       origin: request.url.origin,
       path: `${request.url.pathname}${request.url.search}`,
       method: request.method as Dispatcher.HttpMethod,

@@ -34,6 +34,10 @@ export class InterceptionEntity {
   @Column({ name: 'credential_kind', type: 'text' })
   credentialKind!: 'centralized' | 'byok';
 
+  /** Where the credential came from: `request` and `stored` are BYOK, `pool` is centralized. */
+  @Column({ name: 'credential_source', type: 'text', default: 'pool' })
+  credentialSource!: 'request' | 'stored' | 'pool';
+
   @Column({ name: 'credential_hint', type: 'varchar', length: 32, default: '' })
   credentialHint!: string;
 

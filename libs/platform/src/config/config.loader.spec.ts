@@ -67,7 +67,7 @@ describe('loadConfig', () => {
     );
   });
 
-  it('reports a missing variable by name and never prints a secret value', () => {
+  it('reports every missing variable by name and path, with the other problems, and never prints a secret value', () => {
     const secret = 'sk-proj-super-secret-value';
     const problems = problemsOf(() =>
       loadConfig({
@@ -79,7 +79,32 @@ describe('loadConfig', () => {
     expect(problems).toEqual(expect.arrayContaining(['auth.tokens[0].token: must start with tg_']));
 
     const missing = problemsOf(() => loadConfig({ document: minimal, env: { OPENAI_KEY_1: 'x' } }));
-    expect(missing).toEqual(['providers[1].keys[0]: environment variable ANTHROPIC_KEY_1 is not set']);
+    expect(missing).toEqual([
+      'providers[1].keys[0]: environment variable ANTHROPIC_KEY_1 is not set',
+      'auth.tokens[0].token: environment variable ALICE_TOKEN is not set',
+    ]);
+
+    const secretsInEnv = { OPENAI_KEY_1: secret, THE_BASE_URL: secret };
+    const mixed = problemsOf(() =>
+      loadConfig({
+        document: {
+          providers: [
+            { name: 'openai', type: 'openai', baseUrl: '${THE_BASE_URL}', keys: ['${OPENAI_KEY_1}', '${OPENAI_KEY_2}'] },
+            { name: 'anthropic', type: 'anthropic', baseUrl: '${ANTHROPIC_BASE_URL}', keys: ['${ANTHROPIC_KEY_1}'] },
+          ],
+          auth: { adminTokens: ['${ADMIN_TOKEN}'] },
+        },
+        env: secretsInEnv,
+      }),
+    );
+    expect(mixed).toEqual([
+      'providers[0].keys[1]: environment variable OPENAI_KEY_2 is not set',
+      'providers[1].baseUrl: environment variable ANTHROPIC_BASE_URL is not set',
+      'providers[1].keys[0]: environment variable ANTHROPIC_KEY_1 is not set',
+      'auth.adminTokens[0]: environment variable ADMIN_TOKEN is not set',
+      'providers[0].baseUrl: must be an http(s) URL',
+    ]);
+    expect(mixed.join('\n')).not.toContain(secret);
   });
 
   it('rejects duplicate provider names and tokens', () => {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { configFileSchema, type ConfigFile } from './config.schema';
-import { interpolateEnv, InterpolationError } from './interpolate';
+import { interpolateEnv, type MissingVariable } from './interpolate';
 import type { TollgateConfig } from './tollgate-config';
 
 export class ConfigError extends Error {
@@ -28,17 +28,19 @@ export function loadConfig(options: LoadConfigOptions = {}): TollgateConfig {
   const configPath = resolve(options.path ?? env.TOLLGATE_CONFIG ?? 'tollgate.yaml');
   const document = options.document ?? readDocument(configPath, options.path !== undefined || env.TOLLGATE_CONFIG !== undefined);
 
-  let interpolated: unknown;
-  try {
-    interpolated = interpolateEnv(document ?? {}, env);
-  } catch (error) {
-    if (error instanceof InterpolationError) throw new ConfigError([error.message]);
-    throw error;
-  }
-  const withOverrides = applyEnvOverrides(interpolated, env);
-  const parsed = configFileSchema.safeParse(withOverrides);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map(describeIssue));
-  return toTollgateConfig(parsed.data, configPath);
+  const { value: interpolated, missing } = interpolateEnv(document ?? {}, env);
+  const parsed = configFileSchema.safeParse(applyEnvOverrides(interpolated, env));
+  // A field whose variable is missing is reported once, as missing, not again for the empty string it became.
+  const schemaProblems = parsed.success
+    ? []
+    : parsed.error.issues.filter((issue) => !missing.some((variable) => covers(variable, issuePath(issue)))).map(describeIssue);
+  const problems = [...missing.map(({ path, name }) => `${path}: environment variable ${name} is not set`), ...schemaProblems];
+  if (!parsed.success || missing.length > 0) throw new ConfigError(problems);
+  return toTollgateConfig(parsed.data, configPath, env.TOLLGATE_ENCRYPTION_KEYS?.trim());
+}
+
+function covers(variable: MissingVariable, path: string): boolean {
+  return path === variable.path || path.startsWith(`${variable.path}.`) || path.startsWith(`${variable.path}[`);
 }
 
 function readDocument(path: string, explicitlyNamed: boolean): unknown {
@@ -61,17 +63,21 @@ function applyEnvOverrides(document: unknown, env: Env): unknown {
   return root;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function issuePath(issue: z.core.$ZodIssue): string {
   const path = issue.path.reduce<string>(
     (text, segment) => (typeof segment === 'number' ? `${text}[${segment}]` : text ? `${text}.${String(segment)}` : String(segment)),
     '',
   );
-  // Zod's own messages never include the offending value, so a secret that failed validation is not echoed.
-  const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
-  return `${path || '(root)'}: ${message}`;
+  return path || '(root)';
 }
 
-function toTollgateConfig(file: ConfigFile, configPath: string): TollgateConfig {
+function describeIssue(issue: z.core.$ZodIssue): string {
+  // Zod's own messages never include the offending value, so a secret that failed validation is not echoed.
+  const message = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
+  return `${issuePath(issue)}: ${message}`;
+}
+
+function toTollgateConfig(file: ConfigFile, configPath: string, encryptionKeys: string | undefined): TollgateConfig {
   return {
     configPath,
     server: {
@@ -96,6 +102,7 @@ function toTollgateConfig(file: ConfigFile, configPath: string): TollgateConfig 
       authCooldownMs: provider.authCooldown,
       defaultCooldownMs: provider.defaultCooldown,
       maxCooldownMs: provider.maxCooldown,
+      userEndpoints: provider.userEndpoints,
     })),
     auth: file.auth,
     circuitBreaker: {
@@ -116,6 +123,15 @@ function toTollgateConfig(file: ConfigFile, configPath: string): TollgateConfig 
       runMigrationsAtStart: file.recording.runMigrationsAtStart,
       worker: { batchSize: file.recording.worker.batchSize, batchMaxWaitMs: file.recording.worker.batchMaxWait },
     },
+    byok: {
+      mode: file.byok.mode,
+      allowHttpHosts: file.byok.allowHttpHosts,
+      allowedPorts: file.byok.allowedPorts,
+      denyCidrs: file.byok.denyCidrs,
+      verifyTimeoutMs: file.byok.verifyTimeout,
+      encryptionKeys: encryptionKeys || undefined,
+    },
+    identity: { pollIntervalMs: file.identity.pollInterval },
     logging: file.logging,
     dataDir: file.dataDir,
     redisUrl: file.redisUrl || undefined,

@@ -42,6 +42,8 @@ const providerSchema = z
     authCooldown: duration.default(60_000),
     defaultCooldown: duration.default(60_000),
     maxCooldown: duration.default(3_600_000),
+    // Users may store their own OpenAI-compatible endpoint (baseUrl) for this provider; openai type only.
+    userEndpoints: z.boolean().default(false),
   })
   .strict();
 
@@ -51,6 +53,9 @@ const tokenSchema = z
     user: z.string().min(1, { message: 'must not be empty' }),
   })
   .strict();
+
+/** First path segments the gateway serves itself; a provider cannot be named after one. */
+const RESERVED_PREFIXES = new Set(['v1', 'admin', 'healthz', 'readyz', 'metrics', 'console', 'openapi.json']);
 
 export const configFileSchema = z
   .object({
@@ -128,6 +133,26 @@ export const configFileSchema = z
       })
       .strict()
       .prefault({}),
+    byok: z
+      .object({
+        mode: z.enum(['disabled', 'prefer', 'require']).default('prefer'),
+        // Plain http is refused for user endpoints except to these host names.
+        allowHttpHosts: z.array(z.string().min(1)).default([]),
+        // Ports user endpoints may use besides 443.
+        allowedPorts: z.array(z.number().int().min(1).max(65535)).default([]),
+        // Address ranges user endpoints may never reach, on top of the built-in private and reserved ranges.
+        denyCidrs: z.array(z.string().min(1)).default([]),
+        verifyTimeout: duration.default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    identity: z
+      .object({
+        // How often each replica follows changes to users, tokens and stored keys made elsewhere.
+        pollInterval: duration.default(2_000),
+      })
+      .strict()
+      .prefault({}),
     logging: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()
@@ -140,6 +165,12 @@ export const configFileSchema = z
   .superRefine((config, ctx) => {
     const seen = new Set<string>();
     config.providers.forEach((provider, index) => {
+      if (RESERVED_PREFIXES.has(provider.name)) {
+        ctx.addIssue({ code: 'custom', path: ['providers', index, 'name'], message: `"${provider.name}" is reserved for the gateway's own routes` });
+      }
+      if (provider.userEndpoints && provider.type !== 'openai') {
+        ctx.addIssue({ code: 'custom', path: ['providers', index, 'userEndpoints'], message: 'user endpoints are OpenAI-compatible: only for type openai' });
+      }
       if (seen.has(provider.name)) {
         ctx.addIssue({ code: 'custom', path: ['providers', index, 'name'], message: `duplicate provider name "${provider.name}"` });
       }

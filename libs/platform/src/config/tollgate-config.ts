@@ -11,6 +11,7 @@ export interface ProviderConfig {
   authCooldownMs: number;
   defaultCooldownMs: number;
   maxCooldownMs: number;
+  userEndpoints: boolean;
 }
 
 export interface GatewayTokenConfig {
@@ -43,6 +44,16 @@ export interface TollgateConfig {
     runMigrationsAtStart: boolean;
     worker: { batchSize: number; batchMaxWaitMs: number };
   };
+  byok: {
+    mode: 'disabled' | 'prefer' | 'require';
+    allowHttpHosts: string[];
+    allowedPorts: number[];
+    denyCidrs: string[];
+    verifyTimeoutMs: number;
+    /** From TOLLGATE_ENCRYPTION_KEYS (`id:base64key,…`); unset: stored keys are off. Parsed by the gateway. */
+    encryptionKeys?: string;
+  };
+  identity: { pollIntervalMs: number };
   logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   dataDir: string;
   /** Unset: embedded mode (key state in memory, recording in process). */

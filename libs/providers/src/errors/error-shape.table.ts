@@ -12,6 +12,9 @@ export type GatewayErrorKind =
   | 'circuit_open'
   | 'rate_limited'
   | 'all_keys_failed'
+  | 'byok_disabled'
+  | 'byok_required'
+  | 'invalid_endpoint'
   | 'internal';
 
 export interface ErrorShape {
@@ -33,6 +36,9 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     circuit_open: { status: 503, type: 'server_error', code: 'service_unavailable' },
     rate_limited: { status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded' },
     all_keys_failed: { status: 502, type: 'api_error', code: 'server_error' },
+    byok_disabled: { status: 403, type: 'permission_error', code: 'byok_disabled' },
+    byok_required: { status: 403, type: 'permission_error', code: 'byok_required' },
+    invalid_endpoint: { status: 502, type: 'api_error', code: 'invalid_endpoint' },
     internal: { status: 500, type: 'server_error', code: 'internal_error' },
   },
   anthropic: {
@@ -46,6 +52,9 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     circuit_open: { status: 503, type: 'overloaded_error' },
     rate_limited: { status: 429, type: 'rate_limit_error' },
     all_keys_failed: { status: 502, type: 'api_error' },
+    byok_disabled: { status: 403, type: 'permission_error' },
+    byok_required: { status: 403, type: 'permission_error' },
+    invalid_endpoint: { status: 502, type: 'api_error' },
     internal: { status: 500, type: 'api_error' },
   },
 };

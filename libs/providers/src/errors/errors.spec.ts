@@ -32,6 +32,9 @@ describe('errorShapeFor', () => {
     ['circuit_open', 503, 'server_error', 'service_unavailable', 'overloaded_error'],
     ['rate_limited', 429, 'rate_limit_error', 'rate_limit_exceeded', 'rate_limit_error'],
     ['all_keys_failed', 502, 'api_error', 'server_error', 'api_error'],
+    ['byok_disabled', 403, 'permission_error', 'byok_disabled', 'permission_error'],
+    ['byok_required', 403, 'permission_error', 'byok_required', 'permission_error'],
+    ['invalid_endpoint', 502, 'api_error', 'invalid_endpoint', 'api_error'],
     ['internal', 500, 'server_error', 'internal_error', 'api_error'],
   ];
 

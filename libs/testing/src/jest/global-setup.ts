@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { StartedTestContainer } from 'testcontainers';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '../services/test-services.env';
 
-const BUILT_FOR_TESTS = ['gateway', 'tollgate', 'recorder'];
+const BUILT_FOR_TESTS = ['gateway', 'tollgate', 'recorder', 'demo'];
 
 declare global {
   var __TOLLGATE_TEST_CONTAINERS__: StartedTestContainer[] | undefined;

@@ -1,5 +1,6 @@
 export { startMockUpstream } from './mock-upstream.server';
 export type {
+  MockAnswer,
   MockProvider,
   MockStep,
   MockToolCall,

@@ -7,7 +7,7 @@ import { matchRoute, type Route } from './mock-upstream.router';
 import { providerErrorBody } from './provider-errors';
 import { RequestJournal } from './request-journal';
 import { requestCredential } from './request-credential';
-import { jsonPlan, type ResponsePlan } from './response-plan';
+import { describePlan, jsonPlan, type ResponsePlan } from './response-plan';
 import { writePlan } from './response-writer';
 import { ScriptQueue } from './script-queue';
 
@@ -54,6 +54,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
 
     const requestId = mockId('req_');
     const { plan, status, step } = choosePlan(route, method, path, credential, body, requestId);
+    if (exchange.entry) exchange.entry.answer = describePlan(plan, status);
     await writePlan(res, plan, {
       status,
       headers: { ...requestIdHeaders(route.provider, requestId), ...step.headers },

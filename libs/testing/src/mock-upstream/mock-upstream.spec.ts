@@ -578,6 +578,21 @@ describe('mock upstream', () => {
       expect((await arrival).path).toBe('/openai/v1/chat/completions');
     });
 
+    it('records the answer it planned: the JSON body, or the data of each SSE event', async () => {
+      const blocking = await post('/openai/v1/chat/completions', { model: 'm' });
+      expect(mock.received[0].answer).toEqual({ status: 200, body: await blocking.json() });
+
+      const streamed = await (await post('/openai/v1/chat/completions', { model: 'm', stream: true })).text();
+      const sentData = parseSse(streamed)
+        .filter((frame) => frame.data !== '[DONE]')
+        .map((frame) => JSON.parse(frame.data));
+      expect(mock.received[1].answer).toEqual({ status: 200, events: sentData });
+
+      mock.script('sk-fetch', { status: 429 });
+      const limited = await post('/openai/v1/responses', { model: 'm' });
+      expect(mock.received[2].answer).toEqual({ status: 429, body: await limited.json() });
+    });
+
     it('records nothing with record: false', async () => {
       const quiet = await startMockUpstream({ record: false, defaultChunks: 2 });
       try {

@@ -58,6 +58,20 @@ export interface ReceivedRequest {
   rawBody: Buffer;
   /** The client closed the connection before the response was complete. */
   aborted: boolean;
+  /** What the mock chose to answer (set as the request arrives). */
+  answer?: MockAnswer;
+}
+
+/**
+ * An answer as planned, for tests to compare with what a client got through the gateway. A scripted interruption
+ * (`errorAfterChunks`, `dropAfterChunks`, `stallAfterChunks`) cuts the sent stream or body short of this.
+ */
+export interface MockAnswer {
+  status: number;
+  /** Blocking answers: the JSON body (a string when sent as text). */
+  body?: unknown;
+  /** Streamed answers: the parsed `data` of each SSE event in order, without the closing `[DONE]`. */
+  events?: unknown[];
 }
 
 export interface MockUpstreamOptions {

@@ -1,3 +1,5 @@
+import type { MockAnswer } from './mock-upstream.types';
+
 /** What a responder wants sent; the response writer applies the step's timing and interruptions to it. */
 export interface JsonPlan {
   kind: 'json';
@@ -31,4 +33,16 @@ export function sseEvent(event: string, data: unknown): string {
 
 export function sseData(data: unknown): string {
   return `data: ${JSON.stringify(data)}\n\n`;
+}
+
+/** The plan as a test reads it (`ReceivedRequest.answer`). */
+export function describePlan(plan: ResponsePlan, status: number): MockAnswer {
+  if (plan.kind === 'json') return { status, body: plan.body };
+  const events: unknown[] = [];
+  for (const frame of [...plan.head, ...plan.deltas, ...plan.tail]) {
+    for (const line of frame.split('\n')) {
+      if (line.startsWith('data: ') && line !== 'data: [DONE]') events.push(JSON.parse(line.slice('data: '.length)));
+    }
+  }
+  return { status, events };
 }

@@ -3,8 +3,15 @@ import type { AddressInfo } from 'node:net';
 
 export type AttributeValue = string | number | boolean | undefined;
 
+export interface ReceivedEvent {
+  name: string;
+  attributes: Record<string, AttributeValue>;
+}
+
 export interface ReceivedSpan {
   service: string;
+  /** Attributes of the exporting process (service.name, host, process, …). */
+  resource: Record<string, AttributeValue>;
   traceId: string;
   spanId: string;
   parentSpanId?: string;
@@ -12,8 +19,14 @@ export interface ReceivedSpan {
   /** OTLP span kind: 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
   kind: number;
   attributes: Record<string, AttributeValue>;
+  /** OTLP status code: 0 unset, 1 ok, 2 error. */
   statusCode: number;
-  /** Every string found in the span's attributes and events, for leak scans. */
+  statusMessage?: string;
+  events: ReceivedEvent[];
+  /**
+   * Every string the span carries, for leak scans: its name, status message, the keys and values of its
+   * attributes, events, links and resource, with array and key-value-list values taken apart.
+   */
   strings: string[];
 }
 
@@ -31,7 +44,9 @@ interface OtlpAnyValue {
   intValue?: string | number;
   boolValue?: boolean;
   doubleValue?: number;
+  bytesValue?: string;
   arrayValue?: { values?: OtlpAnyValue[] };
+  kvlistValue?: { values?: OtlpKeyValue[] };
 }
 interface OtlpKeyValue {
   key: string;
@@ -45,7 +60,8 @@ interface OtlpSpan {
   kind: number;
   attributes?: OtlpKeyValue[];
   events?: Array<{ name: string; attributes?: OtlpKeyValue[] }>;
-  status?: { code?: number };
+  links?: Array<{ traceId?: string; spanId?: string; attributes?: OtlpKeyValue[] }>;
+  status?: { code?: number; message?: string };
 }
 interface OtlpExport {
   resourceSpans?: Array<{ resource?: { attributes?: OtlpKeyValue[] }; scopeSpans?: Array<{ spans?: OtlpSpan[] }> }>;
@@ -86,20 +102,30 @@ function decode(payload: OtlpExport): ReceivedSpan[] {
   const decoded: ReceivedSpan[] = [];
   for (const resourceSpans of payload.resourceSpans ?? []) {
     const resource = attributesOf(resourceSpans.resource?.attributes);
+    const resourceStrings = stringsOfList(resourceSpans.resource?.attributes);
     for (const scope of resourceSpans.scopeSpans ?? []) {
       for (const span of scope.spans ?? []) {
-        const attributes = attributesOf(span.attributes);
-        const eventAttributes = (span.events ?? []).flatMap((event) => [event.name, ...Object.values(attributesOf(event.attributes))]);
+        const events = (span.events ?? []).map((event) => ({ name: event.name, attributes: attributesOf(event.attributes) }));
         decoded.push({
           service: String(resource['service.name'] ?? ''),
+          resource,
           traceId: span.traceId,
           spanId: span.spanId,
           parentSpanId: span.parentSpanId || undefined,
           name: span.name,
           kind: span.kind,
-          attributes,
+          attributes: attributesOf(span.attributes),
           statusCode: span.status?.code ?? 0,
-          strings: [...Object.values(attributes), ...eventAttributes].filter((value): value is string => typeof value === 'string'),
+          statusMessage: span.status?.message || undefined,
+          events,
+          strings: [
+            span.name,
+            ...(span.status?.message ? [span.status.message] : []),
+            ...stringsOfList(span.attributes),
+            ...(span.events ?? []).flatMap((event) => [event.name, ...stringsOfList(event.attributes)]),
+            ...(span.links ?? []).flatMap((link) => stringsOfList(link.attributes)),
+            ...resourceStrings,
+          ],
         });
       }
     }
@@ -118,6 +144,20 @@ function scalar(value: OtlpAnyValue): AttributeValue {
   if (value.intValue !== undefined) return Number(value.intValue);
   if (value.boolValue !== undefined) return value.boolValue;
   if (value.doubleValue !== undefined) return value.doubleValue;
+  if (value.bytesValue !== undefined) return Buffer.from(value.bytesValue, 'base64').toString('utf8');
   if (value.arrayValue) return JSON.stringify((value.arrayValue.values ?? []).map(scalar));
+  if (value.kvlistValue) return JSON.stringify(attributesOf(value.kvlistValue.values));
   return undefined;
+}
+
+function stringsOfList(list: OtlpKeyValue[] | undefined): string[] {
+  return (list ?? []).flatMap(({ key, value }) => [key, ...stringsOf(value)]);
+}
+
+function stringsOf(value: OtlpAnyValue): string[] {
+  if (value.stringValue !== undefined) return [value.stringValue];
+  if (value.bytesValue !== undefined) return [Buffer.from(value.bytesValue, 'base64').toString('utf8')];
+  if (value.arrayValue) return (value.arrayValue.values ?? []).flatMap(stringsOf);
+  if (value.kvlistValue) return stringsOfList(value.kvlistValue.values);
+  return [];
 }

@@ -1,0 +1,131 @@
+import { IdentityDirectory } from './identity.directory';
+import type { DirectoryChange, GatewayTokenRecord, IdentityStore, StoredProviderKeyRecord, UserEntry, UserRecord } from './identity.store';
+
+/** Just the reads the directory makes, over plain arrays; the real store is tested against Postgres and PGlite. */
+class ChangeLogStore {
+  users: UserRecord[] = [];
+  tokens: GatewayTokenRecord[] = [];
+  keys: StoredProviderKeyRecord[] = [];
+  changes: DirectoryChange[] = [];
+  unreachable = false;
+  keyUses: { userId: string; providerName: string }[] = [];
+
+  change(userId: string): void {
+    this.changes.push({ id: String(this.changes.length + 1), userId });
+  }
+
+  asStore(): IdentityStore {
+    const reachable = () => {
+      if (this.unreachable) throw new Error('connect ECONNREFUSED');
+    };
+    return {
+      loadSnapshot: async () => {
+        reachable();
+        return { users: [...this.users], tokens: this.tokens.filter((token) => !token.revokedAt), keys: [...this.keys], version: String(this.changes.length) };
+      },
+      changesSince: async (version: string) => {
+        reachable();
+        return this.changes.filter((change) => Number(change.id) > Number(version));
+      },
+      loadUserEntry: async (userId: string): Promise<UserEntry> => {
+        reachable();
+        return {
+          user: this.users.find((user) => user.id === userId),
+          activeTokens: this.tokens.filter((token) => token.userId === userId && !token.revokedAt),
+          keys: this.keys.filter((key) => key.userId === userId),
+        };
+      },
+      markKeysUsed: async (uses) => {
+        reachable();
+        this.keyUses.push(...uses.map(({ userId, providerName }) => ({ userId, providerName })));
+      },
+    } as Partial<IdentityStore> as IdentityStore;
+  }
+}
+
+const now = new Date('2026-12-01T00:00:00Z');
+const user = (id: string, byokMode: UserRecord['byokMode'] = null): UserRecord => ({ id, displayName: id, byokMode, createdAt: now, updatedAt: now });
+const token = (id: string, userId: string, tokenHash: string): GatewayTokenRecord => ({ id, userId, tokenHash, hint: 'tg_...', name: '', createdAt: now, revokedAt: null });
+const key = (userId: string, providerName: string): StoredProviderKeyRecord => ({
+  userId, providerName, ciphertext: Buffer.from('sealed'), iv: Buffer.alloc(12), authTag: Buffer.alloc(16), kekId: 'k1', hint: 'sk-...ab',
+  fingerprint: 'f', baseUrl: null, createdAt: now, updatedAt: now, lastUsedAt: null,
+});
+
+describe('IdentityDirectory', () => {
+  const logger = { warn: jest.fn() };
+  let backing: ChangeLogStore;
+  let directory: IdentityDirectory;
+
+  beforeEach(async () => {
+    logger.warn.mockClear();
+    backing = new ChangeLogStore();
+    backing.users.push(user('alice', 'require'), user('bob'));
+    backing.tokens.push(token('t1', 'alice', 'hash-a'), token('t2', 'bob', 'hash-b'));
+    backing.keys.push(key('alice', 'openai'));
+    backing.change('alice');
+    directory = new IdentityDirectory(backing.asStore(), { pollIntervalMs: 60_000, logger });
+    await directory.start();
+  });
+
+  afterEach(() => directory.stop());
+
+  it('answers from the snapshot it loaded at start', () => {
+    expect(directory.tokenOwner('hash-a')).toEqual({ userId: 'alice', tokenId: 't1' });
+    expect(directory.tokenOwner('nope')).toBeUndefined();
+    expect(directory.userMode('alice')).toBe('require');
+    expect(directory.userMode('bob')).toBeNull();
+    expect(directory.userMode('carol')).toBeNull();
+    expect(directory.storedKey('alice', 'openai')?.hint).toBe('sk-...ab');
+    expect(directory.storedKey('alice', 'anthropic')).toBeUndefined();
+  });
+
+  it('follows changes made elsewhere: a revoked token, a new key, a mode change, a removed key', async () => {
+    backing.tokens[1].revokedAt = now;
+    backing.change('bob');
+    backing.keys.push(key('bob', 'anthropic'));
+    backing.change('bob');
+    backing.users[0] = user('alice', 'disabled');
+    backing.keys = backing.keys.filter((entry) => entry.userId !== 'alice');
+    backing.change('alice');
+
+    await directory.poll();
+    expect(directory.tokenOwner('hash-b')).toBeUndefined();
+    expect(directory.storedKey('bob', 'anthropic')).toBeDefined();
+    expect(directory.userMode('alice')).toBe('disabled');
+    expect(directory.storedKey('alice', 'openai')).toBeUndefined();
+    expect(directory.tokenOwner('hash-a')).toEqual({ userId: 'alice', tokenId: 't1' });
+  });
+
+  it('does not reread changes it has already applied', async () => {
+    await directory.poll();
+    backing.tokens.push(token('t3', 'alice', 'hash-c'));
+    // No change recorded for it: the directory has no reason to look.
+    await directory.poll();
+    expect(directory.tokenOwner('hash-c')).toBeUndefined();
+    await directory.refreshUser('alice');
+    expect(directory.tokenOwner('hash-c')).toEqual({ userId: 'alice', tokenId: 't3' });
+  });
+
+  it('keeps serving its last view while the database is unreachable, and catches up after', async () => {
+    backing.unreachable = true;
+    backing.tokens[0].revokedAt = now;
+    backing.change('alice');
+    await directory.poll();
+    expect(directory.lastError?.message).toBe('connect ECONNREFUSED');
+    expect(directory.tokenOwner('hash-a')).toBeDefined();
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+
+    backing.unreachable = false;
+    await directory.poll();
+    expect(directory.lastError).toBeUndefined();
+    expect(directory.tokenOwner('hash-a')).toBeUndefined();
+  });
+
+  it('writes key uses with the next poll, once per key', async () => {
+    directory.noteKeyUsed('alice', 'openai');
+    directory.noteKeyUsed('alice', 'openai');
+    expect(backing.keyUses).toEqual([]);
+    await directory.poll();
+    expect(backing.keyUses).toEqual([{ userId: 'alice', providerName: 'openai' }]);
+  });
+});

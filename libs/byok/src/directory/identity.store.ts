@@ -1,0 +1,133 @@
+/** How a user may pay for model usage (see docs/byok.md). `null` on a user means "the deployment default". */
+export type ByokMode = 'disabled' | 'prefer' | 'require';
+
+export const BYOK_MODES = ['disabled', 'prefer', 'require'] as const satisfies readonly ByokMode[];
+
+export interface UserRecord {
+  /** The initiator id recorded on interceptions (`alice`); also what config-file tokens name as `user`. */
+  id: string;
+  displayName: string;
+  byokMode: ByokMode | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface GatewayTokenRecord {
+  /** Opaque id (uuid) used to list and revoke; never the token. */
+  id: string;
+  userId: string;
+  /** SHA-256 hex of the token: the only form the token is stored in. */
+  tokenHash: string;
+  /** Mask of the token (`tg_a...9f3c`), for listings. */
+  hint: string;
+  name: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+/** A user's saved provider key: sealed with AES-256-GCM, bound to (user, provider); never stored in clear. */
+export interface StoredProviderKeyRecord {
+  userId: string;
+  providerName: string;
+  ciphertext: Buffer;
+  iv: Buffer;
+  authTag: Buffer;
+  kekId: string;
+  hint: string;
+  /** Keyed hash of the key, to recognise the same key without decrypting. */
+  fingerprint: string;
+  /** A user-supplied OpenAI-compatible endpoint (providers with `userEndpoints: true`), else null. */
+  baseUrl: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  lastUsedAt: Date | null;
+}
+
+export interface Page<Item> {
+  items: Item[];
+  /** Pass as `after` to get the next page; absent on the last page. */
+  next?: string;
+}
+
+export interface PageRequest {
+  limit: number;
+  after?: string;
+}
+
+/** Someone changed a user, one of their tokens or one of their keys: replicas reload that user. */
+export interface DirectoryChange {
+  /** Monotonic (a bigserial as a decimal string). */
+  id: string;
+  userId: string;
+}
+
+export interface DirectorySnapshot {
+  users: UserRecord[];
+  /** Tokens that are not revoked. */
+  tokens: GatewayTokenRecord[];
+  keys: StoredProviderKeyRecord[];
+  /** The id of the newest change included; poll `changesSince` from here. '0' when there is none. */
+  version: string;
+}
+
+/** Everything a user's directory entry holds, read together after a change. */
+export interface UserEntry {
+  user: UserRecord | undefined;
+  activeTokens: GatewayTokenRecord[];
+  keys: StoredProviderKeyRecord[];
+}
+
+export class UserAlreadyExistsError extends Error {
+  override readonly name = 'UserAlreadyExistsError';
+  constructor(readonly userId: string) {
+    super(`user ${userId} already exists`);
+  }
+}
+
+export class UnknownUserError extends Error {
+  override readonly name = 'UnknownUserError';
+  constructor(readonly userId: string) {
+    super(`no user ${userId}`);
+  }
+}
+
+/**
+ * The identity directory's persistence port: users, gateway tokens (as hashes) and sealed provider keys. Every
+ * write records a `DirectoryChange` in the same transaction, so replicas can follow changes with `changesSince`.
+ */
+export interface IdentityStore {
+  loadSnapshot(): Promise<DirectorySnapshot>;
+  changesSince(version: string, limit: number): Promise<DirectoryChange[]>;
+  loadUserEntry(userId: string): Promise<UserEntry>;
+
+  createUser(user: { id: string; displayName: string; byokMode: ByokMode | null }): Promise<UserRecord>;
+  /** Creates the user with the defaults if missing (a config-file token's user saving a key); returns it. */
+  ensureUser(userId: string): Promise<UserRecord>;
+  findUser(userId: string): Promise<UserRecord | undefined>;
+  listUsers(page: PageRequest): Promise<Page<UserRecord>>;
+  updateUser(userId: string, changes: { byokMode?: ByokMode | null; displayName?: string }): Promise<UserRecord | undefined>;
+
+  createToken(token: { userId: string; tokenHash: string; hint: string; name: string }): Promise<GatewayTokenRecord>;
+  listTokens(userId: string, page: PageRequest): Promise<Page<GatewayTokenRecord>>;
+  /** Sets `revokedAt` (idempotent); undefined if there is no such token. */
+  revokeToken(tokenId: string): Promise<GatewayTokenRecord | undefined>;
+
+  /** Inserts or replaces the user's key for that provider. The user must exist. */
+  putKey(key: Omit<StoredProviderKeyRecord, 'createdAt' | 'updatedAt' | 'lastUsedAt'>): Promise<StoredProviderKeyRecord>;
+  deleteKey(userId: string, providerName: string): Promise<boolean>;
+  listKeys(userId: string): Promise<StoredProviderKeyRecord[]>;
+  /** Sets `last_used_at` for keys used recently (batched by the caller; not a directory change). */
+  markKeysUsed(uses: { userId: string; providerName: string; at: Date }[]): Promise<void>;
+
+  /** Key rotation: keys in (userId, providerName) order after the cursor. */
+  keysAfter(cursor: { userId: string; providerName: string } | undefined, limit: number): Promise<StoredProviderKeyRecord[]>;
+  /**
+   * Replaces a key's sealed value if it is still sealed as `expected` (same kek id and iv): a compare-and-set, so a
+   * concurrent `putKey` is not overwritten. Records a change. Returns whether it replaced it.
+   */
+  resealKey(
+    key: { userId: string; providerName: string },
+    expected: { kekId: string; iv: Buffer },
+    sealed: { ciphertext: Buffer; iv: Buffer; authTag: Buffer; kekId: string },
+  ): Promise<boolean>;
+}

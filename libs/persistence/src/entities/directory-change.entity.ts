@@ -1,0 +1,15 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/** One row per write to the identity directory; replicas poll for ids above the last one they applied. */
+@Entity({ name: 'directory_changes' })
+export class DirectoryChangeEntity {
+  // bigint comes back from pg as a string.
+  @PrimaryGeneratedColumn('increment', { type: 'bigint', primaryKeyConstraintName: 'pk_directory_changes' })
+  id!: string;
+
+  @Column({ name: 'user_id', type: 'text' })
+  userId!: string;
+
+  @Column({ name: 'changed_at', type: 'timestamptz', default: () => 'now()' })
+  changedAt!: Date;
+}

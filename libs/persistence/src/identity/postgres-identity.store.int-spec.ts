@@ -1,0 +1,687 @@
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UnknownUserError, UserAlreadyExistsError, type ByokMode, type StoredProviderKeyRecord } from '@tollgate/byok';
+import { createLogger } from '@tollgate/platform';
+import { createTestDatabase } from '@tollgate/testing';
+import { createDataSource, type TollgateDataSource } from '../data-source.factory';
+import { runMigrations } from '../migration.runner';
+import { RECORDING_MIGRATIONS } from '../migrations';
+import { InvalidPageCursorError } from './page-cursor';
+import { DIRECTORY_CHANGE_LOCK_KEY, PostgresIdentityStore } from './postgres-identity.store';
+
+const logger = createLogger({ level: 'silent', destination: { write: () => undefined } });
+
+interface Backend {
+  name: string;
+  /** More than one connection (the embedded database has one). */
+  concurrent: boolean;
+  open(): Promise<{ dataSource: TollgateDataSource; dispose(): Promise<void> }>;
+}
+
+const backends: Backend[] = [
+  {
+    name: 'Postgres',
+    concurrent: true,
+    async open() {
+      const database = await createTestDatabase();
+      const dataSource = await createDataSource({ databaseUrl: database.url, dataDir: '/nonexistent', logger });
+      return {
+        dataSource,
+        async dispose() {
+          await dataSource.destroy();
+          await database.drop();
+        },
+      };
+    },
+  },
+  {
+    name: 'embedded PGlite',
+    concurrent: false,
+    async open() {
+      const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-pglite-'));
+      const dataSource = await createDataSource({ dataDir, logger });
+      return {
+        dataSource,
+        async dispose() {
+          await dataSource.destroy();
+          rmSync(dataDir, { recursive: true, force: true });
+        },
+      };
+    },
+  },
+];
+
+const T0 = new Date('2026-01-05T09:00:00.000Z');
+
+describe.each(backends)('PostgresIdentityStore on $name', (backend) => {
+  let dataSource: TollgateDataSource;
+  let dispose: () => Promise<void>;
+  let store: PostgresIdentityStore;
+  let now: Date;
+  const advance = (ms = 1_000): Date => (now = new Date(now.getTime() + ms));
+
+  beforeAll(async () => {
+    ({ dataSource, dispose } = await backend.open());
+    await runMigrations(dataSource);
+    store = new PostgresIdentityStore(dataSource, { now: () => now });
+  }, 60_000);
+
+  afterAll(async () => {
+    await dispose?.();
+  });
+
+  beforeEach(async () => {
+    now = T0;
+    await dataSource.query('TRUNCATE users, gateway_tokens, user_provider_keys, directory_changes RESTART IDENTITY');
+  });
+
+  describe('schema', () => {
+    it('has the identity tables of the spec', async () => {
+      const columns: { table_name: string; column_name: string; data_type: string; is_nullable: string; max: number | null; default: string | null }[] =
+        await dataSource.query(
+          `SELECT table_name, column_name, data_type, is_nullable, character_maximum_length AS max, column_default AS default
+             FROM information_schema.columns
+            WHERE table_schema = 'public' AND table_name IN ('users', 'gateway_tokens', 'user_provider_keys', 'directory_changes')
+            ORDER BY table_name, ordinal_position`,
+        );
+      const describe = (table: string) =>
+        columns
+          .filter((column) => column.table_name === table)
+          .map(
+            (c) =>
+              `${c.column_name} ${c.data_type}${c.max ? `(${c.max})` : ''}${c.is_nullable === 'YES' ? ' null' : ''}` +
+              (c.default ? ` default ${c.default}` : ''),
+          );
+      expect(describe('users')).toEqual([
+        'id text',
+        "display_name text default ''::text",
+        'byok_mode text null',
+        'created_at timestamp with time zone',
+        'updated_at timestamp with time zone',
+      ]);
+      expect(describe('gateway_tokens')).toEqual([
+        'id uuid',
+        'user_id text',
+        'token_hash character(64)',
+        'hint character varying(32)',
+        "name text default ''::text",
+        'created_at timestamp with time zone',
+        'revoked_at timestamp with time zone null',
+      ]);
+      expect(describe('user_provider_keys')).toEqual([
+        'user_id text',
+        'provider_name text',
+        'ciphertext bytea',
+        'iv bytea',
+        'auth_tag bytea',
+        'kek_id text',
+        'hint character varying(32)',
+        'fingerprint text',
+        'base_url text null',
+        'created_at timestamp with time zone',
+        'updated_at timestamp with time zone',
+        'last_used_at timestamp with time zone null',
+      ]);
+      expect(describe('directory_changes')).toEqual([
+        "id bigint default nextval('directory_changes_id_seq'::regclass)",
+        'user_id text',
+        'changed_at timestamp with time zone default now()',
+      ]);
+      expect(await describeColumn('interceptions', 'credential_source')).toEqual({ data_type: 'text', is_nullable: 'NO', column_default: "'pool'::text" });
+    });
+
+    it('has the keys, the cascade to a user, the unique token hash and the mode check', async () => {
+      const constraints: { table: string; name: string; definition: string }[] = await dataSource.query(
+        `SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS definition
+           FROM pg_constraint
+          WHERE connamespace = 'public'::regnamespace
+            AND contype <> 'n' -- newer servers list NOT NULL as constraints too
+            AND conrelid::regclass::text IN ('users', 'gateway_tokens', 'user_provider_keys', 'directory_changes')
+          ORDER BY 1, 2`,
+      );
+      expect(constraints.map((c) => `${c.table}.${c.name}: ${c.definition}`)).toEqual([
+        'directory_changes.pk_directory_changes: PRIMARY KEY (id)',
+        'gateway_tokens.fk_gateway_tokens_user: FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE',
+        'gateway_tokens.pk_gateway_tokens: PRIMARY KEY (id)',
+        'gateway_tokens.uq_gateway_tokens_token_hash: UNIQUE (token_hash)',
+        'user_provider_keys.fk_user_provider_keys_user: FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE',
+        'user_provider_keys.pk_user_provider_keys: PRIMARY KEY (user_id, provider_name)',
+        "users.chk_users_byok_mode: CHECK ((byok_mode = ANY (ARRAY['disabled'::text, 'prefer'::text, 'require'::text])))",
+        'users.pk_users: PRIMARY KEY (id)',
+      ]);
+    });
+
+    it('backfills the credential source of recorded interceptions, and migrates down', async () => {
+      // Both migrations replayed in a throwaway schema inside a transaction that is rolled back.
+      const [recordingTables, identityTables] = RECORDING_MIGRATIONS.map((Migration) => new Migration());
+      const runner = dataSource.createQueryRunner();
+      try {
+        await runner.startTransaction();
+        await runner.query('CREATE SCHEMA identity_migration_check');
+        await runner.query('SET LOCAL search_path TO identity_migration_check');
+        await recordingTables.up(runner);
+        await runner.query(
+          `INSERT INTO interceptions (id, initiator_id, provider, provider_name, model, streaming, client, user_agent, credential_kind, started_at, metadata)
+           VALUES ('00000000-0000-4000-8000-000000000001', 'alice', 'openai', 'openai', 'm', false, 'curl', 'curl', 'byok', now(), '{}'),
+                  ('00000000-0000-4000-8000-000000000002', 'bob', 'openai', 'openai', 'm', false, 'curl', 'curl', 'centralized', now(), '{}')`,
+        );
+        await identityTables.up(runner);
+        expect(await runner.query('SELECT credential_kind, credential_source FROM interceptions ORDER BY id')).toEqual([
+          { credential_kind: 'byok', credential_source: 'request' },
+          { credential_kind: 'centralized', credential_source: 'pool' },
+        ]);
+
+        await identityTables.down(runner);
+        const left: { table_name: string }[] = await runner.query(
+          `SELECT table_name FROM information_schema.tables WHERE table_schema = 'identity_migration_check' ORDER BY 1`,
+        );
+        expect(left.map((row) => row.table_name)).toEqual(['interceptions', 'token_usages', 'tool_usages', 'user_prompts']);
+        expect(await runner.query(`SELECT 1 FROM information_schema.columns WHERE table_schema = 'identity_migration_check' AND column_name = 'credential_source'`)).toEqual([]);
+      } finally {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+        await runner.release();
+      }
+    });
+  });
+
+  describe('users', () => {
+    it('creates, finds and updates a user; every write is a change', async () => {
+      const created = await store.createUser({ id: 'alice', displayName: 'Alice', byokMode: 'prefer' });
+      expect(created).toEqual({ id: 'alice', displayName: 'Alice', byokMode: 'prefer', createdAt: T0, updatedAt: T0 });
+      expect(await store.findUser('alice')).toEqual(created);
+      expect(await store.findUser('nobody')).toBeUndefined();
+
+      const t1 = advance();
+      expect(await store.updateUser('alice', { byokMode: 'require' })).toEqual({ ...created, byokMode: 'require', updatedAt: t1 });
+      const t2 = advance();
+      expect(await store.updateUser('alice', { displayName: 'Alice L.', byokMode: null })).toEqual({
+        ...created,
+        displayName: 'Alice L.',
+        byokMode: null,
+        updatedAt: t2,
+      });
+      advance();
+      expect(await store.updateUser('alice', { displayName: 'Alice' })).toMatchObject({ displayName: 'Alice', byokMode: null });
+
+      expect(await changes()).toEqual([
+        ['1', 'alice'],
+        ['2', 'alice'],
+        ['3', 'alice'],
+        ['4', 'alice'],
+      ]);
+    });
+
+    it('changes nothing (and records no change) for an unknown user or an empty update', async () => {
+      await store.createUser({ id: 'alice', displayName: '', byokMode: null });
+      expect(await store.updateUser('nobody', { byokMode: 'disabled' })).toBeUndefined();
+      expect(await store.updateUser('alice', {})).toMatchObject({ id: 'alice', updatedAt: T0 });
+      expect(await store.findUser('nobody')).toBeUndefined();
+      expect(await changes()).toEqual([['1', 'alice']]);
+    });
+
+    it('refuses a duplicate user id and keeps the first one', async () => {
+      await store.createUser({ id: 'alice', displayName: 'First', byokMode: null });
+      await expect(store.createUser({ id: 'alice', displayName: 'Second', byokMode: 'require' })).rejects.toThrow(UserAlreadyExistsError);
+      await expect(store.createUser({ id: 'alice', displayName: 'Second', byokMode: 'require' })).rejects.toMatchObject({ userId: 'alice' });
+      expect(await store.findUser('alice')).toMatchObject({ displayName: 'First', byokMode: null });
+      expect(await changes()).toHaveLength(1);
+    });
+
+    it('rejects a mode outside the check constraint', async () => {
+      await expect(store.createUser({ id: 'alice', displayName: '', byokMode: 'sometimes' as ByokMode })).rejects.toThrow(/chk_users_byok_mode/);
+      expect(await changes()).toEqual([]);
+    });
+
+    it('ensureUser creates a missing user with the defaults once, then returns it unchanged', async () => {
+      const first = await store.ensureUser('carol');
+      expect(first).toEqual({ id: 'carol', displayName: '', byokMode: null, createdAt: T0, updatedAt: T0 });
+      advance();
+      expect(await store.ensureUser('carol')).toEqual(first);
+      await store.createUser({ id: 'dave', displayName: 'Dave', byokMode: 'disabled' });
+      expect(await store.ensureUser('dave')).toMatchObject({ displayName: 'Dave', byokMode: 'disabled' });
+      expect(await changes()).toEqual([
+        ['1', 'carol'],
+        ['2', 'dave'],
+      ]);
+    });
+
+    it('lists users by id across pages; the last page has no next cursor', async () => {
+      for (const id of ['u05', 'u02', 'u04', 'u01', 'u03']) await store.createUser({ id, displayName: id, byokMode: null });
+
+      const first = await store.listUsers({ limit: 2 });
+      expect(first.items.map((user) => user.id)).toEqual(['u01', 'u02']);
+      expect(first.next).toEqual(expect.any(String));
+      const second = await store.listUsers({ limit: 2, after: first.next });
+      expect(second.items.map((user) => user.id)).toEqual(['u03', 'u04']);
+      const third = await store.listUsers({ limit: 2, after: second.next });
+      expect(third.items.map((user) => user.id)).toEqual(['u05']);
+      expect(third).not.toHaveProperty('next');
+
+      const exact = await store.listUsers({ limit: 5 });
+      expect(exact.items).toHaveLength(5);
+      expect(exact).not.toHaveProperty('next');
+      // A cursor does not depend on the page size it came from.
+      const afterFour = (await store.listUsers({ limit: 4 })).next;
+      expect((await store.listUsers({ limit: 2, after: afterFour })).items.map((user) => user.id)).toEqual(['u05']);
+    });
+
+    it('clamps the page size to 1..200 and rejects a cursor it did not issue', async () => {
+      await dataSource.query(
+        `INSERT INTO users (id, created_at, updated_at) SELECT 'bulk-' || lpad(n::text, 3, '0'), now(), now() FROM generate_series(1, 201) AS n`,
+      );
+      const big = await store.listUsers({ limit: 10_000 });
+      expect(big.items).toHaveLength(200);
+      expect((await store.listUsers({ limit: 10_000, after: big.next })).items.map((user) => user.id)).toEqual(['bulk-201']);
+      expect((await store.listUsers({ limit: 0 })).items.map((user) => user.id)).toEqual(['bulk-001']);
+      expect((await store.listUsers({ limit: -5 })).items).toHaveLength(1);
+
+      for (const after of ['not-a-cursor', Buffer.from('{"id":1}').toString('base64url'), Buffer.from('{"at":"x","id":"y"}').toString('base64url')]) {
+        await expect(store.listUsers({ limit: 2, after })).rejects.toThrow(InvalidPageCursorError);
+      }
+    });
+  });
+
+  describe('gateway tokens', () => {
+    beforeEach(async () => {
+      await store.createUser({ id: 'alice', displayName: 'Alice', byokMode: null });
+      await store.createUser({ id: 'bob', displayName: 'Bob', byokMode: null });
+    });
+
+    it('creates a token as its hash and hint, and lists it', async () => {
+      const token = await store.createToken({ userId: 'alice', tokenHash: hash('a'), hint: 'tg_a...0001', name: 'laptop' });
+      expect(token).toEqual({
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        userId: 'alice',
+        tokenHash: hash('a'),
+        hint: 'tg_a...0001',
+        name: 'laptop',
+        createdAt: T0,
+        revokedAt: null,
+      });
+      expect(await store.listTokens('alice', { limit: 10 })).toEqual({ items: [token] });
+      expect(await store.listTokens('bob', { limit: 10 })).toEqual({ items: [] });
+      expect((await changes()).slice(-1)).toEqual([['3', 'alice']]);
+    });
+
+    it('refuses a token for an unknown user, a hash that is not SHA-256 hex, and a hash already stored', async () => {
+      await expect(store.createToken({ userId: 'nobody', tokenHash: hash('n'), hint: 'h', name: '' })).rejects.toThrow(UnknownUserError);
+      await expect(store.createToken({ userId: 'alice', tokenHash: 'tg_plain_token', hint: 'h', name: '' })).rejects.toThrow(RangeError);
+      await expect(store.createToken({ userId: 'alice', tokenHash: hash('x').toUpperCase(), hint: 'h', name: '' })).rejects.toThrow(RangeError);
+
+      await store.createToken({ userId: 'alice', tokenHash: hash('same'), hint: 'h1', name: '' });
+      await expect(store.createToken({ userId: 'bob', tokenHash: hash('same'), hint: 'h2', name: '' })).rejects.toThrow(/uq_gateway_tokens_token_hash/);
+      expect(await store.listTokens('bob', { limit: 10 })).toEqual({ items: [] });
+      expect(await changes()).toHaveLength(3);
+    });
+
+    it('pages through tokens by (created_at, id), including ties and sub-millisecond times', async () => {
+      const tied = [];
+      for (let i = 0; i < 3; i++) tied.push(await store.createToken({ userId: 'alice', tokenHash: hash(`tied-${i}`), hint: `t${i}`, name: '' }));
+      advance();
+      const later = await store.createToken({ userId: 'alice', tokenHash: hash('later'), hint: 'later', name: '' });
+      await store.createToken({ userId: 'bob', tokenHash: hash('bob'), hint: 'bob', name: '' });
+      // Written by something other than the store: microseconds a JS Date cannot hold.
+      await dataSource.query(
+        `INSERT INTO gateway_tokens (id, user_id, token_hash, hint, name, created_at)
+         VALUES ('00000000-0000-4000-8000-00000000000b', 'alice', $1, 'micro-b', '', '2026-01-05T09:00:05.000002Z'),
+                ('00000000-0000-4000-8000-00000000000a', 'alice', $2, 'micro-a', '', '2026-01-05T09:00:05.000001Z')`,
+        [hash('micro-b'), hash('micro-a')],
+      );
+      const expected = [...tied.sort((a, b) => (a.id < b.id ? -1 : 1)).map((token) => token.hint), later.hint, 'micro-a', 'micro-b'];
+
+      for (const limit of [1, 2, 4]) {
+        const seen: string[] = [];
+        let after: string | undefined;
+        let pages = 0;
+        do {
+          const page = await store.listTokens('alice', { limit, after });
+          seen.push(...page.items.map((token) => token.hint));
+          after = page.next;
+          pages++;
+        } while (after !== undefined);
+        expect(seen).toEqual(expected);
+        expect(pages).toBe(Math.ceil(expected.length / limit));
+      }
+      await expect(store.listTokens('alice', { limit: 2, after: Buffer.from(JSON.stringify({ at: T0.toISOString(), id: 'x' })).toString('base64url') })).rejects.toThrow(
+        InvalidPageCursorError,
+      );
+    });
+
+    it('revokes once (idempotently), keeps revoked tokens in listings and out of the snapshot', async () => {
+      const kept = await store.createToken({ userId: 'alice', tokenHash: hash('kept'), hint: 'kept', name: '' });
+      advance();
+      const revokedToken = await store.createToken({ userId: 'alice', tokenHash: hash('gone'), hint: 'gone', name: '' });
+      const revokedAt = advance();
+
+      expect(await store.revokeToken(revokedToken.id)).toEqual({ ...revokedToken, revokedAt });
+      advance();
+      expect(await store.revokeToken(revokedToken.id)).toEqual({ ...revokedToken, revokedAt });
+      expect(await store.revokeToken('00000000-0000-4000-8000-000000000000')).toBeUndefined();
+      expect(await store.revokeToken('not-a-uuid')).toBeUndefined();
+
+      expect((await store.listTokens('alice', { limit: 10 })).items).toEqual([kept, { ...revokedToken, revokedAt }]);
+      expect((await store.loadSnapshot()).tokens).toEqual([kept]);
+      expect((await store.loadUserEntry('alice')).activeTokens).toEqual([kept]);
+      // Two users, two tokens, one revocation.
+      expect((await changes()).map(([, userId]) => userId)).toEqual(['alice', 'bob', 'alice', 'alice', 'alice']);
+    });
+
+    it('deletes a user’s tokens and keys with the user', async () => {
+      await store.createToken({ userId: 'alice', tokenHash: hash('a'), hint: 'a', name: '' });
+      await store.putKey(sealedKey('alice', 'openai'));
+      await store.createToken({ userId: 'bob', tokenHash: hash('b'), hint: 'b', name: '' });
+      await dataSource.query(`DELETE FROM users WHERE id = 'alice'`);
+      expect(await store.loadUserEntry('alice')).toEqual({ user: undefined, activeTokens: [], keys: [] });
+      expect((await store.loadSnapshot()).tokens.map((token) => token.userId)).toEqual(['bob']);
+    });
+  });
+
+  describe('stored provider keys', () => {
+    beforeEach(async () => {
+      await store.createUser({ id: 'alice', displayName: 'Alice', byokMode: null });
+    });
+
+    it('inserts, then replaces keeping createdAt and moving updatedAt; bytes round-trip as Buffers', async () => {
+      const first = sealedKey('alice', 'openai', { baseUrl: 'https://api.example.com/v1' });
+      const inserted = await store.putKey(first);
+      expect(inserted).toEqual({ ...first, createdAt: T0, updatedAt: T0, lastUsedAt: null });
+      expect(Buffer.isBuffer(inserted.ciphertext) && Buffer.isBuffer(inserted.iv) && Buffer.isBuffer(inserted.authTag)).toBe(true);
+
+      const t1 = advance();
+      const second = sealedKey('alice', 'openai', { kekId: 'kek-2' });
+      const replaced = await store.putKey(second);
+      expect(replaced).toEqual({ ...second, createdAt: T0, updatedAt: t1, lastUsedAt: null });
+      expect(await store.listKeys('alice')).toEqual([replaced]);
+      expect((await changes()).map(([, userId]) => userId)).toEqual(['alice', 'alice', 'alice']);
+    });
+
+    it('keeps the last use when the same key is saved again, and clears it for a different key', async () => {
+      const key = sealedKey('alice', 'openai', { fingerprint: 'fp-same' });
+      await store.putKey(key);
+      const usedAt = new Date('2026-01-05T10:00:00.000Z');
+      await store.markKeysUsed([{ userId: 'alice', providerName: 'openai', at: usedAt }]);
+
+      expect((await store.putKey(sealedKey('alice', 'openai', { fingerprint: 'fp-same' }))).lastUsedAt).toEqual(usedAt);
+      expect((await store.putKey(sealedKey('alice', 'openai', { fingerprint: 'fp-new' }))).lastUsedAt).toBeNull();
+    });
+
+    it('lists a user’s keys by provider and deletes one', async () => {
+      await store.putKey(sealedKey('alice', 'openai'));
+      await store.putKey(sealedKey('alice', 'anthropic'));
+      expect((await store.listKeys('alice')).map((key) => key.providerName)).toEqual(['anthropic', 'openai']);
+      expect(await store.listKeys('nobody')).toEqual([]);
+
+      expect(await store.deleteKey('alice', 'openai')).toBe(true);
+      expect(await store.deleteKey('alice', 'openai')).toBe(false);
+      expect((await store.listKeys('alice')).map((key) => key.providerName)).toEqual(['anthropic']);
+      // user, two puts, one delete: the second delete changed nothing
+      expect(await changes()).toHaveLength(4);
+    });
+
+    it('refuses a key for an unknown user and writes nothing', async () => {
+      await expect(store.putKey(sealedKey('nobody', 'openai'))).rejects.toThrow(UnknownUserError);
+      expect(await dataSource.query(`SELECT * FROM user_provider_keys WHERE user_id = 'nobody'`)).toEqual([]);
+      expect(await changes()).toHaveLength(1);
+    });
+
+    it('stores exactly the sealed bytes it is given, and no plaintext anywhere', async () => {
+      const plaintext = 'sk-proj-PLAINTEXT-never-stored-0123456789';
+      const sealed = sealForTest(plaintext, 'alice', 'openai');
+      await store.putKey({ userId: 'alice', providerName: 'openai', ...sealed, kekId: 'kek-1', hint: 'sk-...6789', fingerprint: 'fp-1', baseUrl: null });
+
+      const [row] = await dataSource.query(`SELECT * FROM user_provider_keys WHERE user_id = 'alice'`);
+      expect(row).toEqual({
+        user_id: 'alice',
+        provider_name: 'openai',
+        ciphertext: sealed.ciphertext,
+        iv: sealed.iv,
+        auth_tag: sealed.authTag,
+        kek_id: 'kek-1',
+        hint: 'sk-...6789',
+        fingerprint: 'fp-1',
+        base_url: null,
+        created_at: T0,
+        updated_at: T0,
+        last_used_at: null,
+      });
+      expect(sealed.ciphertext.includes(Buffer.from(plaintext))).toBe(false);
+
+      // Every row of every table, as text (bytea as hex): neither the key nor its bytes appear.
+      const tables: { table_name: string }[] = await dataSource.query(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
+      );
+      for (const { table_name } of tables) {
+        const dump: { row: string }[] = await dataSource.query(`SELECT t::text AS row FROM "${table_name}" AS t`);
+        for (const { row: text } of dump) {
+          expect(text).not.toContain(plaintext);
+          expect(text).not.toContain(Buffer.from(plaintext).toString('hex'));
+        }
+      }
+    });
+
+    it('marks keys used in one batch: the latest use wins, never moves back, unknown keys are ignored, no change recorded', async () => {
+      await store.putKey(sealedKey('alice', 'openai'));
+      await store.putKey(sealedKey('alice', 'anthropic'));
+      const before = await changes();
+      const at = (minute: number) => new Date(Date.UTC(2026, 0, 5, 10, minute));
+
+      await store.markKeysUsed([]);
+      await store.markKeysUsed([
+        { userId: 'alice', providerName: 'openai', at: at(5) },
+        { userId: 'alice', providerName: 'openai', at: at(7) },
+        { userId: 'alice', providerName: 'openai', at: at(6) },
+        { userId: 'alice', providerName: 'anthropic', at: at(1) },
+        { userId: 'alice', providerName: 'missing', at: at(9) },
+        { userId: 'nobody', providerName: 'openai', at: at(9) },
+      ]);
+      await store.markKeysUsed([
+        { userId: 'alice', providerName: 'openai', at: at(2) },
+        { userId: 'alice', providerName: 'anthropic', at: at(3) },
+      ]);
+
+      const lastUse = Object.fromEntries((await store.listKeys('alice')).map((key) => [key.providerName, key.lastUsedAt]));
+      expect(lastUse).toEqual({ anthropic: at(3), openai: at(7) });
+      expect((await store.listKeys('alice')).every((key) => key.updatedAt.getTime() === T0.getTime())).toBe(true);
+      expect(await changes()).toEqual(before);
+    });
+
+    it('walks every key in (user, provider) order for rotation', async () => {
+      for (const userId of ['u3', 'u1', 'u2']) await store.ensureUser(userId);
+      for (const [userId, providerName] of [
+        ['u2', 'openai'],
+        ['u1', 'openai'],
+        ['u3', 'anthropic'],
+        ['u1', 'anthropic'],
+        ['u2', 'anthropic'],
+      ]) {
+        await store.putKey(sealedKey(userId, providerName));
+      }
+      const walked: string[] = [];
+      let batch = await store.keysAfter(undefined, 2);
+      while (batch.length > 0) {
+        walked.push(...batch.map((key) => `${key.userId}/${key.providerName}`));
+        const last = batch[batch.length - 1];
+        batch = await store.keysAfter({ userId: last.userId, providerName: last.providerName }, 2);
+      }
+      expect(walked).toEqual(['u1/anthropic', 'u1/openai', 'u2/anthropic', 'u2/openai', 'u3/anthropic']);
+      expect(await store.keysAfter({ userId: 'u3', providerName: 'anthropic' }, 10)).toEqual([]);
+      expect(await store.keysAfter(undefined, 0)).toHaveLength(1);
+    });
+
+    it('reseals a key only if it is still sealed as expected (compare-and-set)', async () => {
+      const original = await store.putKey(sealedKey('alice', 'openai', { kekId: 'kek-old' }));
+      const resealed = { ciphertext: randomBytes(40), iv: randomBytes(12), authTag: randomBytes(16), kekId: 'kek-new' };
+      advance();
+
+      expect(await store.resealKey(original, { kekId: 'kek-new', iv: original.iv }, resealed)).toBe(false);
+      expect(await store.resealKey(original, { kekId: 'kek-old', iv: randomBytes(12) }, resealed)).toBe(false);
+      const changesBefore = (await changes()).length;
+      expect(await store.resealKey(original, { kekId: 'kek-old', iv: original.iv }, resealed)).toBe(true);
+      expect(await changes()).toHaveLength(changesBefore + 1);
+      expect(await store.listKeys('alice')).toEqual([{ ...original, ...resealed }]);
+      expect(await store.resealKey({ userId: 'alice', providerName: 'missing' }, { kekId: 'kek-old', iv: original.iv }, resealed)).toBe(false);
+    });
+
+    it('does not overwrite a key the user replaced while rotation was reading it', async () => {
+      await store.putKey(sealedKey('alice', 'openai', { kekId: 'kek-old' }));
+      const [read] = await store.keysAfter(undefined, 10);
+      // The user saves a new key between rotation's read and its write.
+      const fresh = await store.putKey(sealedKey('alice', 'openai', { kekId: 'kek-new', hint: 'sk-...new1' }));
+
+      const resealed = { ciphertext: randomBytes(40), iv: randomBytes(12), authTag: randomBytes(16), kekId: 'kek-new' };
+      expect(await store.resealKey(read, { kekId: read.kekId, iv: read.iv }, resealed)).toBe(false);
+      expect(await store.listKeys('alice')).toEqual([fresh]);
+    });
+  });
+
+  describe('changes and snapshots', () => {
+    it('appends one change per write, in order, and pages them with changesSince', async () => {
+      await store.createUser({ id: 'alice', displayName: '', byokMode: null });
+      await store.ensureUser('bob');
+      const token = await store.createToken({ userId: 'bob', tokenHash: hash('b'), hint: 'b', name: '' });
+      await store.putKey(sealedKey('alice', 'openai'));
+      await store.revokeToken(token.id);
+      await store.updateUser('bob', { byokMode: 'require' });
+      await store.deleteKey('alice', 'openai');
+
+      const all = await store.changesSince('0', 100);
+      expect(all).toEqual([
+        { id: '1', userId: 'alice' },
+        { id: '2', userId: 'bob' },
+        { id: '3', userId: 'bob' },
+        { id: '4', userId: 'alice' },
+        { id: '5', userId: 'bob' },
+        { id: '6', userId: 'bob' },
+        { id: '7', userId: 'alice' },
+      ]);
+      expect(await store.changesSince('2', 3)).toEqual(all.slice(2, 5));
+      expect(await store.changesSince('7', 100)).toEqual([]);
+      await expect(store.changesSince('1; DROP TABLE users', 10)).rejects.toThrow(RangeError);
+    });
+
+    it('numbers changes without gaps under concurrent writers', async () => {
+      const ids = Array.from({ length: 20 }, (_, i) => `c${String(i).padStart(2, '0')}`);
+      await Promise.all(ids.map((id) => store.createUser({ id, displayName: '', byokMode: null })));
+      const seen = await store.changesSince('0', 200);
+      expect(seen.map((change) => change.userId).sort()).toEqual(ids);
+      expect(seen.map((change) => Number(change.id))).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    });
+
+    (backend.concurrent ? it : it.skip)('never lets a later change become visible before an earlier uncommitted one', async () => {
+      // Another writer is between its change row and its commit.
+      const inFlight = dataSource.createQueryRunner();
+      try {
+        await inFlight.startTransaction();
+        await inFlight.query('SELECT pg_advisory_xact_lock($1::bigint)', [DIRECTORY_CHANGE_LOCK_KEY]);
+        await inFlight.query(`INSERT INTO directory_changes (user_id) VALUES ('in-flight')`);
+
+        const write = store.createUser({ id: 'late', displayName: '', byokMode: null });
+        let settled = false;
+        void write.then(
+          () => (settled = true),
+          () => (settled = true),
+        );
+        // Either it queues behind the in-flight writer (correct) or it has committed already (the bug).
+        await waitUntil(async () => {
+          const [{ waiting }] = await dataSource.query(`SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
+          return waiting > 0 || settled;
+        });
+        // A follower polling now must not see the late write's change (it would then skip change 1 forever).
+        expect(await store.changesSince('0', 10)).toEqual([]);
+
+        await inFlight.commitTransaction();
+        await write;
+        expect(await store.changesSince('0', 10)).toEqual([
+          { id: '1', userId: 'in-flight' },
+          { id: '2', userId: 'late' },
+        ]);
+      } finally {
+        if (inFlight.isTransactionActive) await inFlight.rollbackTransaction();
+        await inFlight.release();
+      }
+    });
+
+    it('loads a snapshot whose version is the last change it contains', async () => {
+      expect(await store.loadSnapshot()).toEqual({ users: [], tokens: [], keys: [], version: '0' });
+
+      const bob = await store.createUser({ id: 'bob', displayName: 'Bob', byokMode: 'disabled' });
+      const alice = await store.createUser({ id: 'alice', displayName: 'Alice', byokMode: null });
+      const token = await store.createToken({ userId: 'alice', tokenHash: hash('a'), hint: 'a', name: 'cli' });
+      const key = await store.putKey(sealedKey('alice', 'anthropic'));
+
+      const snapshot = await store.loadSnapshot();
+      expect(snapshot).toEqual({ users: [alice, bob], tokens: [token], keys: [key], version: '4' });
+      const [last] = (await store.changesSince('0', 200)).slice(-1);
+      expect(snapshot.version).toBe(last.id);
+
+      await store.updateUser('bob', { byokMode: 'prefer' });
+      expect(await store.changesSince(snapshot.version, 10)).toEqual([{ id: '5', userId: 'bob' }]);
+      expect((await store.loadSnapshot()).version).toBe('5');
+    });
+
+    it('loads one user’s entry', async () => {
+      const alice = await store.createUser({ id: 'alice', displayName: 'Alice', byokMode: 'require' });
+      const token = await store.createToken({ userId: 'alice', tokenHash: hash('a'), hint: 'a', name: '' });
+      const key = await store.putKey(sealedKey('alice', 'openai'));
+      await store.createUser({ id: 'bob', displayName: 'Bob', byokMode: null });
+      await store.createToken({ userId: 'bob', tokenHash: hash('b'), hint: 'b', name: '' });
+
+      expect(await store.loadUserEntry('alice')).toEqual({ user: alice, activeTokens: [token], keys: [key] });
+      expect(await store.loadUserEntry('nobody')).toEqual({ user: undefined, activeTokens: [], keys: [] });
+    });
+  });
+
+  async function changes(): Promise<[string, string][]> {
+    return (await store.changesSince('0', 200)).map((change) => [change.id, change.userId]);
+  }
+
+  async function describeColumn(table: string, column: string) {
+    const [row] = await dataSource.query(
+      `SELECT data_type, is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 AND column_name = $2`,
+      [table, column],
+    );
+    return row;
+  }
+});
+
+async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+  }
+}
+
+/** A distinct, well-formed SHA-256 hex per label (the value itself does not matter here). */
+function hash(label: string): string {
+  return Buffer.from(label.padEnd(32, '.').slice(0, 32)).toString('hex');
+}
+
+function sealedKey(
+  userId: string,
+  providerName: string,
+  overrides: Partial<Omit<StoredProviderKeyRecord, 'createdAt' | 'updatedAt' | 'lastUsedAt'>> = {},
+): Omit<StoredProviderKeyRecord, 'createdAt' | 'updatedAt' | 'lastUsedAt'> {
+  return {
+    userId,
+    providerName,
+    ciphertext: randomBytes(48),
+    iv: randomBytes(12),
+    authTag: randomBytes(16),
+    kekId: 'kek-1',
+    hint: 'sk-...abcd',
+    fingerprint: `fp-${randomBytes(4).toString('hex')}`,
+    baseUrl: null,
+    ...overrides,
+  };
+}
+
+/** What the byok lib does before calling the store: AES-256-GCM bound to (user, provider). */
+function sealForTest(plaintext: string, userId: string, providerName: string) {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', randomBytes(32), iv);
+  cipher.setAAD(Buffer.from(`${userId}\u0000${providerName}`));
+  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return { ciphertext, iv, authTag: cipher.getAuthTag() };
+}

@@ -1,0 +1,454 @@
+import { randomUUID } from 'node:crypto';
+import {
+  UnknownUserError,
+  UserAlreadyExistsError,
+  type ByokMode,
+  type DirectoryChange,
+  type DirectorySnapshot,
+  type GatewayTokenRecord,
+  type IdentityStore,
+  type Page,
+  type PageRequest,
+  type StoredProviderKeyRecord,
+  type UserEntry,
+  type UserRecord,
+} from '@tollgate/byok';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { decodeCursor, encodeCursor } from './page-cursor';
+
+export interface PostgresIdentityStoreOptions {
+  /** Timestamps written on rows (created, updated, revoked). Default: the system clock. */
+  now?: () => Date;
+}
+
+/** Every page, change batch and key batch holds between 1 and this many items. */
+const MAX_PAGE_SIZE = 200;
+
+// Writers take this lock just before appending their change and keep it until commit, so change ids become visible
+// in id order: a follower that has seen change N can never later find a committed change below N.
+export const DIRECTORY_CHANGE_LOCK_KEY = 74_616_102;
+
+type IsolationLevel = Parameters<QueryRunner['startTransaction']>[0];
+
+const USER_COLUMNS = 'id, display_name, byok_mode, created_at, updated_at';
+const TOKEN_COLUMNS = 'id, user_id, token_hash, hint, name, created_at, revoked_at';
+const KEY_COLUMNS =
+  'user_id, provider_name, ciphertext, iv, auth_tag, kek_id, hint, fingerprint, base_url, created_at, updated_at, last_used_at';
+// The exact (microsecond) creation time, for the token cursor: a JS Date would round it to milliseconds.
+const TOKEN_CURSOR_AT = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const UTC_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const ANY_TEXT = /^[\s\S]+$/;
+const CHANGE_ID = /^\d{1,19}$/;
+
+interface UserRow {
+  id: string;
+  display_name: string;
+  byok_mode: ByokMode | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface TokenRow {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  hint: string;
+  name: string;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+interface KeyRow {
+  user_id: string;
+  provider_name: string;
+  ciphertext: Buffer;
+  iv: Buffer;
+  auth_tag: Buffer;
+  kek_id: string;
+  hint: string;
+  fingerprint: string;
+  base_url: string | null;
+  created_at: Date;
+  updated_at: Date;
+  last_used_at: Date | null;
+}
+
+/**
+ * The identity directory in Postgres (or the embedded PGlite): parameterised SQL only. Each write and the
+ * `directory_changes` row it appends commit together. Sealed keys are stored as given: this store never sees a key in
+ * clear.
+ */
+export class PostgresIdentityStore implements IdentityStore {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    options: PostgresIdentityStoreOptions = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** One REPEATABLE READ snapshot: the rows and the version are exactly the state after change `version`. */
+  async loadSnapshot(): Promise<DirectorySnapshot> {
+    return this.transaction('REPEATABLE READ', async (runner) => {
+      const [{ version }] = await select<{ version: string }>(runner, 'SELECT COALESCE(max(id), 0)::text AS version FROM directory_changes');
+      const users = await select<UserRow>(runner, `SELECT ${USER_COLUMNS} FROM users ORDER BY id`);
+      const tokens = await select<TokenRow>(
+        runner,
+        `SELECT ${TOKEN_COLUMNS} FROM gateway_tokens WHERE revoked_at IS NULL ORDER BY created_at, id`,
+      );
+      const keys = await select<KeyRow>(runner, `SELECT ${KEY_COLUMNS} FROM user_provider_keys ORDER BY user_id, provider_name`);
+      return { users: users.map(toUser), tokens: tokens.map(toToken), keys: keys.map(toKey), version };
+    });
+  }
+
+  async changesSince(version: string, limit: number): Promise<DirectoryChange[]> {
+    if (!CHANGE_ID.test(version)) throw new RangeError(`invalid directory version ${JSON.stringify(version)}: expected a change id`);
+    // Ordered by the bigint, not its text (`ORDER BY id` would pick an output column named id).
+    const rows = await this.read<{ change_id: string; user_id: string }>(
+      'SELECT id::text AS change_id, user_id FROM directory_changes WHERE id > $1::bigint ORDER BY id LIMIT $2',
+      [version, clampLimit(limit)],
+    );
+    return rows.map((row) => ({ id: row.change_id, userId: row.user_id }));
+  }
+
+  async loadUserEntry(userId: string): Promise<UserEntry> {
+    return this.transaction('REPEATABLE READ', async (runner) => {
+      const [user] = await select<UserRow>(runner, `SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [userId]);
+      const tokens = await select<TokenRow>(
+        runner,
+        `SELECT ${TOKEN_COLUMNS} FROM gateway_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at, id`,
+        [userId],
+      );
+      const keys = await select<KeyRow>(runner, `SELECT ${KEY_COLUMNS} FROM user_provider_keys WHERE user_id = $1 ORDER BY provider_name`, [
+        userId,
+      ]);
+      return { user: user && toUser(user), activeTokens: tokens.map(toToken), keys: keys.map(toKey) };
+    });
+  }
+
+  async createUser(user: { id: string; displayName: string; byokMode: ByokMode | null }): Promise<UserRecord> {
+    const at = this.now();
+    return this.transaction(undefined, async (runner) => {
+      const [row] = await select<UserRow>(
+        runner,
+        `INSERT INTO users (id, display_name, byok_mode, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+         ON CONFLICT (id) DO NOTHING RETURNING ${USER_COLUMNS}`,
+        [user.id, user.displayName, user.byokMode, at],
+      );
+      if (!row) throw new UserAlreadyExistsError(user.id);
+      await recordChange(runner, user.id);
+      return toUser(row);
+    });
+  }
+
+  async ensureUser(userId: string): Promise<UserRecord> {
+    const at = this.now();
+    return this.transaction(undefined, async (runner) => {
+      const [created] = await select<UserRow>(
+        runner,
+        `INSERT INTO users (id, display_name, byok_mode, created_at, updated_at) VALUES ($1, '', NULL, $2, $2)
+         ON CONFLICT (id) DO NOTHING RETURNING ${USER_COLUMNS}`,
+        [userId, at],
+      );
+      if (created) {
+        await recordChange(runner, userId);
+        return toUser(created);
+      }
+      const [existing] = await select<UserRow>(runner, `SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [userId]);
+      return toUser(existing);
+    });
+  }
+
+  async findUser(userId: string): Promise<UserRecord | undefined> {
+    const [row] = await this.read<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [userId]);
+    return row && toUser(row);
+  }
+
+  async listUsers(page: PageRequest): Promise<Page<UserRecord>> {
+    const limit = clampLimit(page.limit);
+    const after = page.after === undefined ? undefined : decodeCursor(page.after, { id: ANY_TEXT }).id;
+    const rows =
+      after === undefined
+        ? await this.read<UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY id LIMIT $1`, [limit + 1])
+        : await this.read<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id > $1 ORDER BY id LIMIT $2`, [after, limit + 1]);
+    return toPage(rows, limit, toUser, (last) => encodeCursor({ id: last.id }));
+  }
+
+  async updateUser(userId: string, changes: { byokMode?: ByokMode | null; displayName?: string }): Promise<UserRecord | undefined> {
+    const setsMode = changes.byokMode !== undefined;
+    const setsName = changes.displayName !== undefined;
+    if (!setsMode && !setsName) return this.findUser(userId);
+    const at = this.now();
+    return this.transaction(undefined, async (runner) => {
+      const [row] = await select<UserRow>(
+        runner,
+        `UPDATE users
+            SET display_name = CASE WHEN $2::boolean THEN $3::text ELSE display_name END,
+                byok_mode = CASE WHEN $4::boolean THEN $5::text ELSE byok_mode END,
+                updated_at = $6
+          WHERE id = $1
+         RETURNING ${USER_COLUMNS}`,
+        [userId, setsName, changes.displayName ?? null, setsMode, changes.byokMode ?? null, at],
+      );
+      if (!row) return undefined;
+      await recordChange(runner, userId);
+      return toUser(row);
+    });
+  }
+
+  async createToken(token: { userId: string; tokenHash: string; hint: string; name: string }): Promise<GatewayTokenRecord> {
+    if (!SHA256_HEX.test(token.tokenHash)) throw new RangeError('tokenHash must be the lowercase hex SHA-256 of the token');
+    const at = this.now();
+    return this.transaction(undefined, async (runner) => {
+      await lockExistingUser(runner, token.userId);
+      const [row] = await select<TokenRow>(
+        runner,
+        `INSERT INTO gateway_tokens (id, user_id, token_hash, hint, name, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)
+         RETURNING ${TOKEN_COLUMNS}`,
+        [randomUUID(), token.userId, token.tokenHash, token.hint, token.name, at],
+      );
+      await recordChange(runner, token.userId);
+      return toToken(row);
+    });
+  }
+
+  /** All of the user's tokens, revoked ones included (with `revokedAt`), oldest first. */
+  async listTokens(userId: string, page: PageRequest): Promise<Page<GatewayTokenRecord>> {
+    const limit = clampLimit(page.limit);
+    const after = page.after === undefined ? undefined : decodeCursor(page.after, { at: UTC_TIMESTAMP, id: UUID });
+    const rows =
+      after === undefined
+        ? await this.read<TokenRow & { cursor_at: string }>(
+            `SELECT ${TOKEN_COLUMNS}, ${TOKEN_CURSOR_AT} FROM gateway_tokens WHERE user_id = $1 ORDER BY created_at, id LIMIT $2`,
+            [userId, limit + 1],
+          )
+        : await this.read<TokenRow & { cursor_at: string }>(
+            `SELECT ${TOKEN_COLUMNS}, ${TOKEN_CURSOR_AT} FROM gateway_tokens
+              WHERE user_id = $1 AND (created_at, id) > ($2::timestamptz, $3::uuid)
+              ORDER BY created_at, id LIMIT $4`,
+            [userId, after.at, after.id, limit + 1],
+          );
+    return toPage(rows, limit, toToken, (last) => encodeCursor({ at: last.cursor_at, id: last.id }));
+  }
+
+  async revokeToken(tokenId: string): Promise<GatewayTokenRecord | undefined> {
+    if (!UUID.test(tokenId)) return undefined;
+    const at = this.now();
+    return this.transaction(undefined, async (runner) => {
+      const [revoked] = await select<TokenRow>(
+        runner,
+        `UPDATE gateway_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING ${TOKEN_COLUMNS}`,
+        [tokenId, at],
+      );
+      if (revoked) {
+        await recordChange(runner, revoked.user_id);
+        return toToken(revoked);
+      }
+      // Already revoked (nothing changes, no change recorded) or no such token.
+      const [existing] = await select<TokenRow>(runner, `SELECT ${TOKEN_COLUMNS} FROM gateway_tokens WHERE id = $1`, [tokenId]);
+      return existing && toToken(existing);
+    });
+  }
+
+  /**
+   * Replacing a key keeps `createdAt`; `lastUsedAt` survives only if it is the same key again (same fingerprint),
+   * since a new key has not been used yet.
+   */
+  async putKey(key: Omit<StoredProviderKeyRecord, 'createdAt' | 'updatedAt' | 'lastUsedAt'>): Promise<StoredProviderKeyRecord> {
+    const at = this.now();
+    return this.transaction(undefined, async (runner) => {
+      await lockExistingUser(runner, key.userId);
+      const [row] = await select<KeyRow>(
+        runner,
+        `INSERT INTO user_provider_keys (${KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, NULL)
+         ON CONFLICT (user_id, provider_name) DO UPDATE
+            SET ciphertext = EXCLUDED.ciphertext, iv = EXCLUDED.iv, auth_tag = EXCLUDED.auth_tag, kek_id = EXCLUDED.kek_id,
+                hint = EXCLUDED.hint, fingerprint = EXCLUDED.fingerprint, base_url = EXCLUDED.base_url,
+                updated_at = EXCLUDED.updated_at,
+                last_used_at = CASE WHEN user_provider_keys.fingerprint = EXCLUDED.fingerprint THEN user_provider_keys.last_used_at END
+         RETURNING ${KEY_COLUMNS}`,
+        [key.userId, key.providerName, key.ciphertext, key.iv, key.authTag, key.kekId, key.hint, key.fingerprint, key.baseUrl, at],
+      );
+      await recordChange(runner, key.userId);
+      return toKey(row);
+    });
+  }
+
+  async deleteKey(userId: string, providerName: string): Promise<boolean> {
+    return this.transaction(undefined, async (runner) => {
+      const deleted = await select(runner, 'DELETE FROM user_provider_keys WHERE user_id = $1 AND provider_name = $2 RETURNING user_id', [
+        userId,
+        providerName,
+      ]);
+      if (deleted.length === 0) return false;
+      await recordChange(runner, userId);
+      return true;
+    });
+  }
+
+  async listKeys(userId: string): Promise<StoredProviderKeyRecord[]> {
+    const rows = await this.read<KeyRow>(`SELECT ${KEY_COLUMNS} FROM user_provider_keys WHERE user_id = $1 ORDER BY provider_name`, [
+      userId,
+    ]);
+    return rows.map(toKey);
+  }
+
+  /**
+   * One statement for the whole batch. `last_used_at` only moves forward, so batches flushed out of order (or by
+   * several replicas) keep the latest use. Rows are locked in key order so concurrent flushes cannot deadlock.
+   */
+  async markKeysUsed(uses: { userId: string; providerName: string; at: Date }[]): Promise<void> {
+    if (uses.length === 0) return;
+    await this.read(
+      `WITH u AS (
+         SELECT user_id, provider_name, max(at) AS at
+           FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(user_id, provider_name, at)
+          GROUP BY user_id, provider_name
+       ), locked AS MATERIALIZED (
+         SELECT k.user_id, k.provider_name FROM user_provider_keys AS k JOIN u USING (user_id, provider_name)
+          ORDER BY k.user_id, k.provider_name FOR UPDATE OF k
+       )
+       UPDATE user_provider_keys AS k
+          SET last_used_at = u.at
+         FROM u JOIN locked USING (user_id, provider_name)
+        WHERE k.user_id = u.user_id AND k.provider_name = u.provider_name
+          AND (k.last_used_at IS NULL OR k.last_used_at < u.at)`,
+      [uses.map((use) => use.userId), uses.map((use) => use.providerName), uses.map((use) => use.at)],
+    );
+  }
+
+  async keysAfter(cursor: { userId: string; providerName: string } | undefined, limit: number): Promise<StoredProviderKeyRecord[]> {
+    const rows =
+      cursor === undefined
+        ? await this.read<KeyRow>(`SELECT ${KEY_COLUMNS} FROM user_provider_keys ORDER BY user_id, provider_name LIMIT $1`, [
+            clampLimit(limit),
+          ])
+        : await this.read<KeyRow>(
+            `SELECT ${KEY_COLUMNS} FROM user_provider_keys
+              WHERE (user_id, provider_name) > ($1, $2)
+              ORDER BY user_id, provider_name LIMIT $3`,
+            [cursor.userId, cursor.providerName, clampLimit(limit)],
+          );
+    return rows.map(toKey);
+  }
+
+  /** Re-sealing changes how the key is stored, not the key: `updatedAt` (the user's last change) stays. */
+  async resealKey(
+    key: { userId: string; providerName: string },
+    expected: { kekId: string; iv: Buffer },
+    sealed: { ciphertext: Buffer; iv: Buffer; authTag: Buffer; kekId: string },
+  ): Promise<boolean> {
+    return this.transaction(undefined, async (runner) => {
+      const replaced = await select(
+        runner,
+        `UPDATE user_provider_keys SET ciphertext = $3, iv = $4, auth_tag = $5, kek_id = $6
+          WHERE user_id = $1 AND provider_name = $2 AND kek_id = $7 AND iv = $8
+         RETURNING user_id`,
+        [key.userId, key.providerName, sealed.ciphertext, sealed.iv, sealed.authTag, sealed.kekId, expected.kekId, expected.iv],
+      );
+      if (replaced.length === 0) return false;
+      await recordChange(runner, key.userId);
+      return true;
+    });
+  }
+
+  /** One statement outside a transaction. */
+  private async read<Row>(sql: string, parameters: unknown[] = []): Promise<Row[]> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return await select<Row>(runner, sql, parameters);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async transaction<T>(isolation: IsolationLevel | undefined, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.startTransaction(isolation);
+      try {
+        const result = await work(runner);
+        await runner.commitTransaction();
+        return result;
+      } catch (error) {
+        await rollbackQuietly(runner);
+        throw error;
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+}
+
+async function select<Row = Record<string, unknown>>(runner: QueryRunner, sql: string, parameters: unknown[] = []): Promise<Row[]> {
+  const result = (await runner.query(sql, parameters, true)) as { records?: Row[] };
+  return result.records ?? [];
+}
+
+async function recordChange(runner: QueryRunner, userId: string): Promise<void> {
+  await runner.query('SELECT pg_advisory_xact_lock($1::bigint)', [DIRECTORY_CHANGE_LOCK_KEY]);
+  await runner.query('INSERT INTO directory_changes (user_id) VALUES ($1)', [userId]);
+}
+
+/** Keeps the user from being deleted until commit; throws if there is none. */
+async function lockExistingUser(runner: QueryRunner, userId: string): Promise<void> {
+  const rows = await select(runner, 'SELECT id FROM users WHERE id = $1 FOR KEY SHARE', [userId]);
+  if (rows.length === 0) throw new UnknownUserError(userId);
+}
+
+function clampLimit(limit: number): number {
+  if (Number.isNaN(limit)) return MAX_PAGE_SIZE;
+  return Math.min(MAX_PAGE_SIZE, Math.max(1, Math.floor(limit)));
+}
+
+function toPage<Row, Item>(rows: Row[], limit: number, toItem: (row: Row) => Item, cursorOf: (last: Row) => string): Page<Item> {
+  if (rows.length <= limit) return { items: rows.map(toItem) };
+  const items = rows.slice(0, limit);
+  return { items: items.map(toItem), next: cursorOf(items[items.length - 1]) };
+}
+
+function toUser(row: UserRow): UserRecord {
+  return { id: row.id, displayName: row.display_name, byokMode: row.byok_mode, createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
+function toToken(row: TokenRow): GatewayTokenRecord {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    tokenHash: row.token_hash,
+    hint: row.hint,
+    name: row.name,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+function toKey(row: KeyRow): StoredProviderKeyRecord {
+  return {
+    userId: row.user_id,
+    providerName: row.provider_name,
+    ciphertext: row.ciphertext,
+    iv: row.iv,
+    authTag: row.auth_tag,
+    kekId: row.kek_id,
+    hint: row.hint,
+    fingerprint: row.fingerprint,
+    baseUrl: row.base_url,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastUsedAt: row.last_used_at,
+  };
+}
+
+async function rollbackQuietly(runner: QueryRunner): Promise<void> {
+  try {
+    if (runner.isTransactionActive) await runner.rollbackTransaction();
+  } catch {
+    // The connection is gone; the server discards the transaction.
+  }
+}

@@ -1,0 +1,34 @@
+export interface ProbeResult {
+  ok: boolean;
+  /** For the `/readyz` body and logs: what was checked and, when down, why. Never a credential. */
+  detail: string;
+}
+
+/**
+ * Whether the recording transport of an `InterceptionEventSink` (the queue's Redis, or the database the all-in-one
+ * writes to) is reachable right now. Sinks do not have to implement it; the app that builds a sink supplies one.
+ */
+export interface RecordingTransportProbe {
+  /** Resolves within the probe's own timeout and never rejects. */
+  check(): Promise<ProbeResult>;
+  /** Releases what the probe opened itself. */
+  close?(): Promise<void>;
+}
+
+/** `target reachable` once `work` resolves; `target unreachable: why` if it rejects or takes longer than `timeoutMs`. */
+export async function probeReachability(target: string, timeoutMs: number, work: () => Promise<unknown>): Promise<ProbeResult> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  const attempt = work();
+  try {
+    await Promise.race([attempt, timeout]);
+    return { ok: true, detail: `${target} reachable` };
+  } catch (error) {
+    return { ok: false, detail: `${target} unreachable: ${(error as Error).message}` };
+  } finally {
+    clearTimeout(timer);
+    attempt.catch(() => undefined); // a late failure after the timeout is already reported
+  }
+}

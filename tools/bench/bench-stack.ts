@@ -42,7 +42,7 @@ export interface BenchStack {
 
 export const DESCRIPTIONS: Record<ConfigurationName, string> = {
   embedded: 'all-in-one (dist/tollgate): memory key state, in-process recorder into embedded PGlite',
-  redis: 'gateway (dist/gateway: Redis key state, BullMQ producer) + recorder (dist/recorder: BullMQ → Postgres)',
+  redis: 'gateway (dist/gateway: Redis key state, BullMQ producer, identity directory from Postgres) + recorder (dist/recorder: BullMQ → Postgres)',
   tracing: 'as redis, both processes exporting traces (OTLP/HTTP protobuf) to a local discarding receiver',
 };
 
@@ -123,7 +123,8 @@ async function assemble(
     script: join(workspace, usesQueue ? 'dist/gateway/main.js' : 'dist/tollgate/main.js'),
     nodeArgs: ['--enable-source-maps', ...profileArgs('gateway')],
     cwd: workspace,
-    env: { TOLLGATE_CONFIG: configPath, PORT: '0', ...(usesQueue ? { REDIS_URL: services.redisUrl } : {}), ...telemetryEnv },
+    // With the database as in production: users, tokens and stored keys are served from the in-memory directory.
+    env: { TOLLGATE_CONFIG: configPath, PORT: '0', ...(usesQueue ? { REDIS_URL: services.redisUrl, DATABASE_URL: database!.url } : {}), ...telemetryEnv },
     readyWhen: GATEWAY_READY,
     readyTimeoutMs: 60_000,
   });

@@ -1,9 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateKeyEncryptionKey } from '@tollgate/byok';
 import { MemoryKeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp } from '@tollgate/gateway';
-import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, createDataSource, runMigrations } from '@tollgate/persistence';
+import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, PostgresIdentityStore, createDataSource, runMigrations } from '@tollgate/persistence';
 import { createLogger, loadConfig, runUntilSignalled } from '@tollgate/platform';
 import { startMockUpstream } from '@tollgate/testing';
 
@@ -15,7 +16,8 @@ async function main(): Promise<void> {
   const mock = await startMockUpstream({ port: 0 });
   const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-demo-'));
   const config = loadConfig({
-    env: {},
+    // A throwaway key-encryption key: the demo's database is temporary, so are the keys users store in it.
+    env: { TOLLGATE_ENCRYPTION_KEYS: generateKeyEncryptionKey('demo') },
     document: {
       // No load balancer to tell about a shutdown: Ctrl+C stops at once (after requests in flight).
       server: { port: Number(process.argv[2] ?? 8080), host: '127.0.0.1', shutdown: { grace: 0 } },
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
     batchSize: config.recording.worker.batchSize,
   }),
     recordingProbe: new DatabaseTransportProbe(dataSource),
+    identityStore: new PostgresIdentityStore(dataSource),
     keyStateStore: new MemoryKeyStateStore(),
   });
   const url = await gateway.listen();

@@ -1,9 +1,14 @@
 import './instrument';
 import { RedisKeyStateStore } from '@tollgate/keypool';
 import { BullmqEventSink, RedisTransportProbe, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
-import { createLogger, loadConfigOrExit, runUntilSignalled } from '@tollgate/platform';
+import { PostgresIdentityStore, createDataSource } from '@tollgate/persistence';
+import { createLogger, loadConfigOrExit, runUntilSignalled, startOrExit } from '@tollgate/platform';
 
-/** The gateway alone, for split deployments: key state in Redis, interception events to the BullMQ queue. */
+/**
+ * The gateway alone, for split deployments: key state in Redis, interception events to the BullMQ queue. With
+ * DATABASE_URL it also serves users, database-issued tokens and stored keys (read into memory, never per request);
+ * the schema is migrated by the recorder (`recorder migrate`), not here.
+ */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger({ level: config.logging.level, name: 'gateway' });
@@ -20,14 +25,18 @@ async function main(): Promise<void> {
     backoffMs: config.recording.backoffMs,
   });
   const recordingProbe = new RedisTransportProbe({ redisUrl: config.redisUrl });
-  const gateway = await createGatewayApp({ config, logger, eventSink, recordingProbe, keyStateStore });
+  const dataSource = config.databaseUrl ? await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, poolSize: 4 }) : undefined;
+  const identityStore = dataSource ? new PostgresIdentityStore(dataSource) : undefined;
+  if (!identityStore) logger.info('no DATABASE_URL: gateway tokens come from the config file only, and stored keys are off');
+  const gateway = await createGatewayApp({ config, logger, eventSink, recordingProbe, keyStateStore, identityStore });
   const address = await gateway.listen();
   logger.info({ address, providers: config.providers.map((provider) => provider.name) }, 'gateway listening');
   const stopReloading = enableLiveReload(gateway.runtime, logger);
   runUntilSignalled(logger, async () => {
     stopReloading();
     await gateway.close();
+    await dataSource?.destroy();
   });
 }
 
-void main();
+startOrExit('gateway', main);

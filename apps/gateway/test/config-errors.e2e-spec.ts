@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { writeConfigFile } from '@tollgate/testing';
+import { testDatabaseServerUrl, writeConfigFile } from '@tollgate/testing';
 
 const WORKSPACE = resolve(__dirname, '../../..');
 const SECRET_KEY = 'sk-proj-this-secret-must-never-be-printed';
@@ -40,6 +41,17 @@ describe('invalid configuration stops the process', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('providers[0].keys[0]: environment variable TOLLGATE_TEST_UNSET_KEY is not set');
     expect(result.stderr).toContain('auth.tokens[0].token: environment variable TOLLGATE_TEST_UNSET_TOKEN is not set');
+  });
+
+  it.each(['gateway', 'tollgate'] as const)('%s refuses a malformed TOLLGATE_ENCRYPTION_KEYS naming the entry, never the key', (entry) => {
+    const configPath = writeConfigFile({ providers: [{ name: 'openai', type: 'openai', keys: ['sk-pool-key-0000000000'] }], dataDir: join(tmpdir(), `tollgate-kek-${entry}-${process.pid}`) });
+    const shortKey = Buffer.from('only-sixteen-byt').toString('base64');
+    // Stored keys are on where there is a database: the gateway's own (DATABASE_URL), the all-in-one's embedded one.
+    const database = entry === 'gateway' ? { DATABASE_URL: testDatabaseServerUrl() } : { REDIS_URL: '' };
+    const result = runGateway(entry, configPath, { TOLLGATE_ENCRYPTION_KEYS: `k1:${shortKey}`, ...database });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${entry}: could not start: TOLLGATE_ENCRYPTION_KEYS entry 1 (id "k1")`);
+    expect(result.stdout + result.stderr).not.toContain(shortKey);
   });
 
   it('reports a missing config file', () => {

@@ -2,6 +2,7 @@
 //   node dist/recorder/main.js                       run the worker (SIGTERM/SIGINT: finish jobs in hand, then exit)
 //   node dist/recorder/main.js migrate               apply database migrations and exit
 //   node dist/recorder/main.js failed list|retry …   inspect / retry the failed set (see FAILED_JOBS_USAGE)
+//   node dist/recorder/main.js rotate-keys           re-seal stored provider keys under the first TOLLGATE_ENCRYPTION_KEYS entry
 import './instrument';
 import { NestFactory } from '@nestjs/core';
 import { NestPinoLogger, createLogger, loadConfigOrExit, runUntilSignalled, type Logger, type TollgateConfig } from '@tollgate/platform';
@@ -9,9 +10,10 @@ import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { FAILED_JOBS_USAGE, runFailedJobsCommand } from './failed-jobs.command';
 import { runMigrateCommand } from './migrate.command';
+import { runRotateKeysCommand } from './rotate-keys.command';
 import { RecorderModule } from './recorder.module';
 
-const USAGE = `usage: recorder [run | migrate | failed …]\n${FAILED_JOBS_USAGE}`;
+const USAGE = `usage: recorder [run | migrate | rotate-keys | failed …]\n${FAILED_JOBS_USAGE}`;
 
 async function main(argv: string[]): Promise<number | undefined> {
   const config = loadConfigOrExit();
@@ -23,6 +25,8 @@ async function main(argv: string[]): Promise<number | undefined> {
       return undefined; // keeps running until a signal
     case 'migrate':
       return runMigrateCommand(config, logger, process.stdout);
+    case 'rotate-keys':
+      return runRotateKeysCommand(config, logger, process.stdout, process.stderr);
     case 'failed':
       return withQueue(config, (queue) => runFailedJobsCommand(queue, args, process.stdout, process.stderr));
     default:

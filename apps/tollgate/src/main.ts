@@ -1,8 +1,8 @@
 import './instrument';
 import { MemoryKeyStateStore, RedisKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp, enableLiveReload } from '@tollgate/gateway';
-import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, createDataSource, runMigrations } from '@tollgate/persistence';
-import { createLogger, loadConfigOrExit, runUntilSignalled } from '@tollgate/platform';
+import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, PostgresIdentityStore, createDataSource, runMigrations } from '@tollgate/persistence';
+import { createLogger, loadConfigOrExit, runUntilSignalled, startOrExit } from '@tollgate/platform';
 
 /**
  * The all-in-one process: the gateway plus an in-process recorder writing straight to Postgres. With no REDIS_URL
@@ -26,7 +26,14 @@ async function main(): Promise<void> {
     : new MemoryKeyStateStore();
 
   const recordingProbe = new DatabaseTransportProbe(dataSource);
-  const gateway = await createGatewayApp({ config, logger, eventSink, recordingProbe, keyStateStore });
+  const gateway = await createGatewayApp({
+    config,
+    logger,
+    eventSink,
+    recordingProbe,
+    keyStateStore,
+    identityStore: new PostgresIdentityStore(dataSource),
+  });
   const address = await gateway.listen();
   logger.info(
     {
@@ -45,4 +52,4 @@ async function main(): Promise<void> {
   });
 }
 
-void main();
+startOrExit('tollgate', main);

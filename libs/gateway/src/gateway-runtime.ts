@@ -1,8 +1,12 @@
+import { hashGatewayToken, type IdentityDirectory, type IdentityStore, type Resolver } from '@tollgate/byok';
 import { systemClock, type Clock, type KeyStateStore } from '@tollgate/keypool';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import type { InterceptionEventSink, RecordingTransportProbe } from '@tollgate/recording';
 
-import { GatewayTokenRegistry } from './auth/gateway-token.registry';
+import { GatewayTokenRegistry, type GatewayPrincipal } from './auth/gateway-token.registry';
+import { createIdentity, createUserEndpoints, type UserEndpointsWiring } from './identity/identity.factory';
+import type { IdentityService } from './identity/identity.service';
+import type { EndpointGuard } from './identity/user-endpoint.guard';
 import { CircuitBreakers } from './circuit/circuit-breakers';
 import { EndedEventPublisher } from './bridge/ended-event.publisher';
 import { InterceptionHandler } from './bridge/interception.handler';
@@ -24,6 +28,12 @@ export interface GatewayDependencies {
   recordingProbe?: RecordingTransportProbe;
   keyStateStore: KeyStateStore;
   clock?: Clock;
+  /** Users, database-issued tokens and stored keys; unset: only the config file's tokens, no stored keys. */
+  identityStore?: IdentityStore;
+  /** How user endpoints' host names are resolved before the SSRF check (tests inject one). */
+  endpointResolver?: Resolver;
+  /** Replaces the whole SSRF guard (tests that must reach a loopback mock as a user endpoint). */
+  endpointGuard?: EndpointGuard;
 }
 
 /** What a configuration reload replaces; in-flight requests keep the objects they started with. */
@@ -49,6 +59,10 @@ export class GatewayRuntime {
   readonly endedEvents: EndedEventPublisher;
   readonly interceptions: InterceptionHandler;
   readonly passthrough: PassthroughHandler;
+  /** Present when the gateway has a database for users, tokens and stored keys. */
+  readonly identity?: IdentityService;
+  private readonly identityDirectory?: IdentityDirectory;
+  private readonly userEndpoints: UserEndpointsWiring;
 
   constructor(deps: GatewayDependencies) {
     this.logger = deps.logger;
@@ -77,6 +91,38 @@ export class GatewayRuntime {
       deps.logger,
     );
     this.passthrough = new PassthroughHandler(this.upstream, this.metrics, deps.logger);
+    const endpoints = createUserEndpoints(deps.config, deps.endpointResolver);
+    this.userEndpoints = deps.endpointGuard ? { guard: deps.endpointGuard, close: endpoints.close } : endpoints;
+    if (deps.identityStore) {
+      const identity = createIdentity({
+        config: () => this.config,
+        store: deps.identityStore,
+        providers: () => this.providers,
+        upstream: this.upstream,
+        endpoints: this.userEndpoints,
+        logger: deps.logger,
+      });
+      this.identity = identity.service;
+      this.identityDirectory = identity.directory;
+    }
+  }
+
+  /** Loads what must be in memory before the first request (the identity directory's snapshot). */
+  async start(): Promise<void> {
+    await this.identityDirectory?.start();
+  }
+
+  /** The SSRF guard for user endpoints (pinned dispatchers included). */
+  get endpointGuard(): EndpointGuard {
+    return this.userEndpoints.guard;
+  }
+
+  /** Who a gateway token belongs to: the config file's tokens first, then database-issued ones (by hash). */
+  resolveCaller(token: string): GatewayPrincipal | undefined {
+    const fromConfig = this.tokens.resolve(token);
+    if (fromConfig) return fromConfig;
+    const owner = this.identityDirectory?.tokenOwner(hashGatewayToken(token));
+    return owner ? { userId: owner.userId } : undefined;
   }
 
   get config(): TollgateConfig {
@@ -119,6 +165,8 @@ export class GatewayRuntime {
     await this.endedEvents.drain(eventsDrainMs);
     await this.eventSink.close();
     await this.recordingProbe?.close?.();
+    await this.identityDirectory?.stop();
+    await this.userEndpoints.close();
     await this.keyStateStore.close();
     await this.upstream.close();
   }

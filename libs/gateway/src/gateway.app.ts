@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { GatewayModule } from './gateway.module';
 import { GatewayRuntime, type GatewayDependencies } from './gateway-runtime';
 import { registerProxyRoutes } from './http/proxy.router';
+import { ApiErrorFilter } from './identity/api-error';
 import { NestPinoLogger } from '@tollgate/platform';
 
 export interface GatewayApp {
@@ -16,11 +17,13 @@ export interface GatewayApp {
 
 export async function createGatewayApp(deps: GatewayDependencies): Promise<GatewayApp> {
   const runtime = new GatewayRuntime(deps);
+  await runtime.start();
   const adapter = new FastifyAdapter({ bodyLimit: deps.config.server.maxBodyBytes, logger: false, return503OnClosing: true });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(runtime), adapter, {
     logger: new NestPinoLogger(deps.logger),
     abortOnError: false,
   });
+  app.useGlobalFilters(new ApiErrorFilter());
   registerProxyRoutes(app.getHttpAdapter().getInstance(), runtime);
   await app.init();
 

@@ -1,6 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { KeyAdminController } from './admin/key-admin.controller';
 import { AdminTokenGuard } from './auth/admin-token.guard';
+import { CallerTokenGuard } from './identity/caller-token.guard';
+import { MeController } from './identity/me.controller';
+import { UserAdminController } from './identity/user-admin.controller';
 import { GatewayLifecycle } from './health/gateway-lifecycle';
 import { HealthController } from './health/health.controller';
 import { Readiness } from './health/readiness';
@@ -15,7 +18,7 @@ export class GatewayModule {
   static forRoot(runtime: GatewayRuntime): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, MetricsController, KeyAdminController],
+      controllers: [HealthController, MetricsController, KeyAdminController, UserAdminController, MeController],
       providers: [
         { provide: KEY_STATE_STORE, useValue: runtime.keyStateStore },
         { provide: GatewayLifecycle, useValue: runtime.lifecycle },
@@ -23,6 +26,7 @@ export class GatewayModule {
         { provide: GatewayMetrics, useValue: runtime.metrics },
         { provide: GatewayRuntime, useValue: runtime },
         AdminTokenGuard,
+        CallerTokenGuard,
       ],
     };
   }

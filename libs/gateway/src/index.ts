@@ -2,3 +2,5 @@ export * from './gateway.app';
 export * from './gateway-runtime';
 export * from './recording';
 export * from './config';
+export type { EndpointGuard, PinnedEndpoint } from './identity/user-endpoint.guard';
+export { createUserEndpoints } from './identity/identity.factory';

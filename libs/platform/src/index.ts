@@ -2,3 +2,4 @@ export * from './config';
 export * from './logging';
 export * from './process/run-until-signalled';
 export * from './telemetry';
+export * from './process/start-or-exit';

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
+import type { IdentityStore } from '@tollgate/byok';
 import { MemoryKeyStateStore, type Clock, type KeyStateStore } from '@tollgate/keypool';
-import { createGatewayApp, type GatewayApp } from '@tollgate/gateway';
+import { createGatewayApp, type EndpointGuard, type GatewayApp } from '@tollgate/gateway';
 import { createLogger, loadConfig, type TollgateConfig } from '@tollgate/platform';
 import { startMockUpstream, type MockUpstream } from '@tollgate/testing';
 import { CapturedEventsSink } from './captured-events.sink';
@@ -21,6 +22,14 @@ export interface HarnessOptions {
   keyStateStore?: KeyStateStore;
   clock?: Clock;
   mock?: MockUpstream;
+  /** Users, database tokens and stored keys (BYOK tests). */
+  identityStore?: IdentityStore;
+  /** `byok` and `identity` sections of the config file. */
+  byok?: Record<string, unknown>;
+  identity?: Record<string, unknown>;
+  /** The environment the config sees, e.g. TOLLGATE_ENCRYPTION_KEYS. */
+  env?: Record<string, string>;
+  endpointGuard?: EndpointGuard;
 }
 
 export interface Harness {
@@ -40,7 +49,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const mock = options.mock ?? (await startMockUpstream());
   const keys = options.keys ?? KEYS;
   const config = loadConfig({
-    env: {},
+    env: options.env ?? {},
     document: {
       server: { port: 0, shutdown: { grace: 0, drainTimeout: '5s' }, ...options.server },
       providers: options.providers ?? [
@@ -55,6 +64,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         adminTokens: [ADMIN_TOKEN],
       },
       recording: options.recording ?? {},
+      byok: options.byok ?? {},
+      identity: options.identity ?? {},
       logging: { level: 'debug' },
     },
   });
@@ -75,6 +86,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     eventSink: sink,
     keyStateStore: options.keyStateStore ?? new MemoryKeyStateStore(),
     clock: options.clock,
+    identityStore: options.identityStore,
+    endpointGuard: options.endpointGuard,
   });
   const url = await gateway.listen(0, '127.0.0.1');
   return {

@@ -22,7 +22,7 @@ import type { UpstreamClient } from '../upstream/upstream.client';
 import { clientNameFromUserAgent } from './client-name';
 import { exhaustionError, transportError, upstreamErrorSummary } from './failure-mapping';
 import { relayStream } from './stream-relay';
-import { sendWithFailover, type AttemptSummary, type CredentialPlan } from './upstream-attempts';
+import { credentialSourceOf, sendWithFailover, type AttemptSummary, type CredentialPlan } from './upstream-attempts';
 import type { EndedEventPublisher } from './ended-event.publisher';
 import { SpanKind, failSpan, inSpan, startSpan, traceCarrier } from '../telemetry/gateway-tracer';
 import type { Span } from '@opentelemetry/api';
@@ -105,6 +105,7 @@ export class InterceptionHandler {
       client: clientNameFromUserAgent(request.userAgent),
       userAgent: request.userAgent,
       credentialKind: request.plan.kind,
+      credentialSource: credentialSourceOf(request.plan),
       credentialHint: request.plan.kind === 'byok' ? request.plan.hint : '',
       metadata: { api },
     };

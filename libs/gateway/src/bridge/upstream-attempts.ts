@@ -1,12 +1,20 @@
 import type { HandedOutKey, KeySource, KeyWalker } from '@tollgate/keypool';
 import type { CredentialHeader } from '@tollgate/providers';
 import { SpanKind, inSpan, startSpan } from '../telemetry/gateway-tracer';
+import type { Dispatcher } from 'undici';
 import { classifyTransportError, type TransportFailure, type UpstreamClient, type UpstreamResponse } from '../upstream/upstream.client';
 
-/** Where the upstream credential comes from for one request. */
+/**
+ * Where the upstream credential comes from for one request: the user's own key (sent with the request, or stored
+ * in the gateway; for a stored user endpoint with a dispatcher pinned to its checked address), or the pool.
+ */
 export type CredentialPlan =
-  | { kind: 'byok'; credential: string; header: CredentialHeader; hint: string }
+  | { kind: 'byok'; source: 'request' | 'stored'; credential: string; header: CredentialHeader; hint: string; dispatcher?: Dispatcher }
   | { kind: 'centralized' };
+
+export function credentialSourceOf(plan: CredentialPlan): 'request' | 'stored' | 'pool' {
+  return plan.kind === 'byok' ? plan.source : 'pool';
+}
 
 export interface AttemptRequest {
   url: URL;
@@ -15,6 +23,7 @@ export interface AttemptRequest {
   headers: Record<string, string>;
   body?: Buffer;
   signal: AbortSignal;
+  dispatcher?: Dispatcher;
 }
 
 export type ApplyCredential = (headers: Record<string, string>, credential: string, header?: CredentialHeader) => Record<string, string>;
@@ -47,7 +56,7 @@ export async function sendWithFailover(
     summary.hint = plan.hint;
     summary.handedOut = 1;
     const headers = applyCredential(request.headers, plan.credential, plan.header);
-    return (await tracedAttempt(client, { ...request, headers }, 1, plan.hint)).result;
+    return (await tracedAttempt(client, { ...request, headers, dispatcher: plan.dispatcher }, 1, plan.hint)).result;
   }
   const walker = keys.startWalk();
   for (let key = selectKey(walker); key !== undefined; key = selectKey(walker)) {

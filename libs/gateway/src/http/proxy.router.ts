@@ -1,11 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
-import { hint } from '@tollgate/keypool';
 import { extractCredentials, headersToForward, matchRoute, upstreamUrl } from '@tollgate/providers';
-import type { CredentialPlan } from '../bridge/upstream-attempts';
 import { GatewayError } from '../errors/gateway-error';
 import { writeGatewayError } from '../errors/error-response';
 import type { GatewayRuntime } from '../gateway-runtime';
+import { planCredential } from '../identity/credential.planner';
 import type { ProviderRegistry, ProviderRuntime } from '../keys/provider-runtime';
 
 /**
@@ -61,17 +60,20 @@ async function dispatch(runtime: GatewayRuntime, request: FastifyRequest, reply:
   }
 
   const credentials = extractCredentials(providerType, request.headers);
-  const principal = credentials.gatewayToken ? runtime.tokens.resolve(credentials.gatewayToken) : undefined;
+  const principal = credentials.gatewayToken ? runtime.resolveCaller(credentials.gatewayToken) : undefined;
   if (!principal) {
     const message = credentials.gatewayToken ? 'invalid or revoked gateway token' : 'a gateway token (tg_…) is required';
     writeGatewayError(out, providerType, new GatewayError('unauthorized', message));
     return;
   }
 
-  const plan: CredentialPlan = credentials.byokCredential
-    ? { kind: 'byok', credential: credentials.byokCredential, header: credentials.byokHeader ?? 'authorization', hint: hint(credentials.byokCredential) }
-    : { kind: 'centralized' };
-  const target = new URL(upstreamUrl(provider.baseUrl, route.upstreamPath, search));
+  const planned = await planCredential(runtime, provider, principal.userId, credentials);
+  if (!planned.ok) {
+    writeGatewayError(out, providerType, planned.error);
+    return;
+  }
+  const plan = planned.plan;
+  const target = new URL(upstreamUrl(planned.baseUrl ?? provider.baseUrl, route.upstreamPath, search));
   const forwardHeaders = headersToForward(providerType, request.headers, route.kind === 'bridged');
   const body = Buffer.isBuffer(request.body) ? request.body : undefined;
 

@@ -1,0 +1,36 @@
+import { BYOK_MODES } from '@tollgate/byok';
+import { z } from 'zod';
+
+// Request bodies of the user and admin APIs: strict, so an unknown (or misspelt) field is an error, not ignored.
+
+export const userIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/, {
+  message: 'must be 1-128 characters: letters, digits, and . _ @ - (not first)',
+});
+
+const byokMode = z.enum(BYOK_MODES);
+
+export const createUserSchema = z
+  .object({ id: userIdSchema, displayName: z.string().max(200).default(''), byokMode: byokMode.nullable().default(null) })
+  .strict();
+
+export const updateUserSchema = z
+  .object({ displayName: z.string().max(200).optional(), byokMode: byokMode.nullable().optional() })
+  .strict()
+  .refine((body) => body.displayName !== undefined || body.byokMode !== undefined, { message: 'give displayName and/or byokMode' });
+
+export const issueTokenSchema = z.object({ name: z.string().max(100).default('') }).strict();
+
+export const putKeySchema = z
+  .object({
+    key: z.string({ message: 'is required' }),
+    verify: z.boolean().default(false),
+    baseUrl: z.string().max(2048).optional(),
+  })
+  .strict();
+
+export const pageQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    after: z.string().max(512).optional(),
+  })
+  .strict();

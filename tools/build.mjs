@@ -8,6 +8,7 @@ const entries = {
   recorder: 'apps/recorder/src/main.ts',
   tollgate: 'apps/tollgate/src/main.ts',
   demo: 'tools/demo/main.ts',
+  admin: 'tools/admin/main.ts',
   'mock-upstream': 'tools/mock-upstream/main.ts',
   bench: 'tools/bench/main.ts',
 };

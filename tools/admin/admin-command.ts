@@ -1,5 +1,9 @@
+import { BYOK_MODES, type ByokMode } from '@tollgate/byok';
 import type { GatewayClient } from './gateway-api.client';
 import type { Output } from './output.formatter';
+
+/** How the help and messages spell the CLI's invocation. */
+export const PROGRAM = 'npm run admin --';
 
 /** Which token a command sends: an admin token, the caller's own gateway token, or none (it makes no request). */
 export type Credential = 'admin' | 'user' | 'none';
@@ -12,6 +16,7 @@ export interface ArgumentSpec {
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
+  short?: string;
   /** Placeholder of a string option's value in the usage line. */
   value?: string;
   description: string;
@@ -34,8 +39,9 @@ export interface AdminCommand {
   options: Readonly<Record<string, OptionSpec>>;
   credential: Credential;
   summary: string;
-  /** Extra help paragraphs. */
+  /** Extra help lines. */
   details?: readonly string[];
+  /** Whole command lines. */
   examples: readonly string[];
   run(context: CommandContext): Promise<void>;
 }
@@ -52,13 +58,28 @@ export class UsageError extends Error {
   }
 }
 
-export const BYOK_MODE_WORDS = ['disabled', 'prefer', 'require', 'default'] as const;
-export type ByokModeWord = (typeof BYOK_MODE_WORDS)[number];
+/** The mode words the CLI takes: the BYOK modes, and `default` to clear the user's own (the gateway's `byok.mode` applies). */
+export const MODE_WORDS: readonly string[] = [...BYOK_MODES, 'default'];
 
-/** `default` clears the user's own mode, so the gateway's `byok.mode` applies. */
-export function parseModeWord(value: string, what: string): 'disabled' | 'prefer' | 'require' | null {
-  if (!(BYOK_MODE_WORDS as readonly string[]).includes(value)) {
-    throw new UsageError(`${what} must be one of ${BYOK_MODE_WORDS.join(', ')}, got "${value}"`);
+export function parseModeWord(value: string, what: string): ByokMode | null {
+  if (!MODE_WORDS.includes(value)) throw new UsageError(`${what} must be one of ${MODE_WORDS.join(', ')}`);
+  return value === 'default' ? null : (value as ByokMode);
+}
+
+export function stringOption(context: CommandContext, name: string): string | undefined {
+  const value = context.options[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+export function flagOption(context: CommandContext, name: string): boolean {
+  return context.options[name] === true;
+}
+
+/** A whole number in [min, max] from an option or argument, else a usage error naming it. */
+export function parseInteger(value: string, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+    throw new UsageError(`${what} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}`);
   }
-  return value === 'default' ? null : (value as 'disabled' | 'prefer' | 'require');
+  return parsed;
 }

@@ -69,6 +69,7 @@ async function assemble(
 ): Promise<BenchStack> {
   const { workspace } = services;
   const token = `tg_bench_${randomBytes(12).toString('hex')}`;
+  const adminToken = `tg_bench_admin_${randomBytes(12).toString('hex')}`;
   const configDir = mkdtempSync(join(tmpdir(), 'tollgate-bench-'));
   cleanups.push(() => rmSync(configDir, { recursive: true, force: true }));
   const usesQueue = name !== 'embedded';
@@ -82,7 +83,7 @@ async function assemble(
     cleanups.push(() => database!.drop());
   }
   const configPath = join(configDir, 'tollgate.json');
-  writeFileSync(configPath, JSON.stringify(gatewayConfig(services.mockUrls, token, join(configDir, 'data'), redisPrefix?.prefix)));
+  writeFileSync(configPath, JSON.stringify(gatewayConfig(services.mockUrls, token, adminToken, join(configDir, 'data'), redisPrefix?.prefix)));
 
   let otlp: LaunchedProcess | undefined;
   const telemetryEnv: Record<string, string> = {};
@@ -133,11 +134,14 @@ async function assemble(
 
   const recorderUrl = recorder ? `http://127.0.0.1:${recorder.ready}` : undefined;
   const redisPid = usesQueue ? await localRedisPid(services.redisUrl) : undefined;
+  // Every configuration authenticates with a token issued through the admin API (a database token, looked up in
+  // the gateway's in-memory directory), as teams run it; the config-file token only bootstraps that.
+  const issuedToken = await issueDatabaseToken(gateway.ready, adminToken);
   return {
     name,
     description: DESCRIPTIONS[name],
     gateway,
-    targets: gatewayTargets(gateway.ready, token),
+    targets: gatewayTargets(gateway.ready, issuedToken),
     recording: recorderUrl ? queueRecordingProbe(gateway.ready, recorderUrl) : inProcessRecordingProbe(gateway.ready),
     idleRssBytes,
     spawnedAt: { gateway: spawnedAt, recorder: recorderSpawnedAt },
@@ -164,7 +168,17 @@ async function assemble(
   };
 }
 
-function gatewayConfig(mockUrls: Record<UpstreamFlavour, string>, token: string, dataDir: string, redisPrefix: string | undefined): unknown {
+/** Creates the bench user and issues it a gateway token through the admin API. */
+async function issueDatabaseToken(gatewayUrl: string, adminToken: string): Promise<string> {
+  const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
+  const created = await fetch(`${gatewayUrl}/admin/v1/users`, { method: 'POST', headers, body: JSON.stringify({ id: 'bench-user' }) });
+  if (created.status !== 201) throw new Error(`bench: creating the bench user answered ${created.status}`);
+  const issued = await fetch(`${gatewayUrl}/admin/v1/users/bench-user/tokens`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench' }) });
+  if (issued.status !== 201) throw new Error(`bench: issuing the bench token answered ${issued.status}`);
+  return ((await issued.json()) as { token: string }).token;
+}
+
+function gatewayConfig(mockUrls: Record<UpstreamFlavour, string>, token: string, adminToken: string, dataDir: string, redisPrefix: string | undefined): unknown {
   return {
     // No readiness grace at shutdown: nothing balances load to this gateway.
     server: { host: '127.0.0.1', port: 0, shutdown: { grace: 0, drainTimeout: '5s' } },
@@ -174,7 +188,7 @@ function gatewayConfig(mockUrls: Record<UpstreamFlavour, string>, token: string,
       baseUrl: `${mockUrls[flavour]}/openai/v1/`,
       keys: [`sk-bench-${flavour}-key-0-0000000000`, `sk-bench-${flavour}-key-1-0000000000`],
     })),
-    auth: { tokens: [{ token, user: 'bench' }] },
+    auth: { tokens: [{ token, user: 'bench' }], adminTokens: [adminToken] },
     ...(redisPrefix ? { keyPool: { redisKeyPrefix: `${redisPrefix}:keys:` }, recording: { queuePrefix: redisPrefix } } : {}),
     dataDir,
     logging: { level: 'info' },

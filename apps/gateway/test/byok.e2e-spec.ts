@@ -1,9 +1,9 @@
 import { createPinnedDispatcher, generateKeyEncryptionKey, type ByokMode } from '@tollgate/byok';
 import { createUserEndpoints, type EndpointGuard } from '@tollgate/gateway';
-import { hint } from '@tollgate/keypool';
+import { RedisKeyStateStore, hint } from '@tollgate/keypool';
 import { PostgresIdentityStore, createDataSource, runMigrations, type TollgateDataSource } from '@tollgate/persistence';
 import { createLogger } from '@tollgate/platform';
-import { createTestDatabase, startMockUpstream, type MockUpstream, type TestDatabase } from '@tollgate/testing';
+import { createTestDatabase, createTestRedisPrefix, dumpRedisKeyspace, startMockUpstream, testRedisUrl, type MockUpstream, type TestDatabase, type TestRedisPrefix } from '@tollgate/testing';
 import { ADMIN_TOKEN, KEYS, startHarness, type Harness } from './support/gateway-harness';
 
 const MODES: ByokMode[] = ['disabled', 'prefer', 'require'];
@@ -17,7 +17,10 @@ const silent = createLogger({ level: 'silent', destination: { write: () => undef
 /** Everything the API answered, to scan for key material at the end. */
 const answered: string[] = [];
 
-async function api(harness: Harness, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers of many shapes, asserted field by field
+type Json = any;
+
+async function api(harness: Harness, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; json: Json }> {
   const response = await fetch(`${harness.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -57,6 +60,7 @@ describe('bring your own key', () => {
   let store: PostgresIdentityStore;
   let mock: MockUpstream;
   let harness: Harness;
+  let redisPrefix: TestRedisPrefix;
   const encryptionKeys = generateKeyEncryptionKey('test1');
   /** user id → gateway token, e.g. `prefer-stored`. */
   const tokens = new Map<string, string>();
@@ -67,9 +71,11 @@ describe('bring your own key', () => {
     await runMigrations(dataSource);
     store = new PostgresIdentityStore(dataSource);
     mock = await startMockUpstream();
+    redisPrefix = createTestRedisPrefix();
     harness = await startHarness({
       mock,
       identityStore: store,
+      keyStateStore: new RedisKeyStateStore({ redis: testRedisUrl(), keyPrefix: `${redisPrefix.prefix}:keys:` }),
       env: { TOLLGATE_ENCRYPTION_KEYS: encryptionKeys },
       identity: { pollInterval: '100ms' },
       providers: [
@@ -99,6 +105,7 @@ describe('bring your own key', () => {
     await mock?.close();
     await dataSource?.destroy();
     await database?.drop();
+    await redisPrefix?.cleanup();
   });
 
   beforeEach(() => mock.reset());
@@ -347,7 +354,7 @@ describe('bring your own key', () => {
     });
   });
 
-  it('keeps key material out of the database, the API answers and the logs', async () => {
+  it('keeps key material out of the database, Redis, the API answers and the logs', async () => {
     const providerKeys = [...Object.values(STORED_KEYS), ...Object.values(REQUEST_KEYS)];
     const gatewayTokens = [...tokens.values()];
     const tables = (await dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)) as { table_name: string }[];
@@ -360,12 +367,18 @@ describe('bring your own key', () => {
     }
     expect(dump.length).toBeGreaterThan(0);
     const database = dump.join('\n');
+    // Put something in the shared key state (a pool key cooling) so the Redis scan has entries to read.
+    mock.script(KEYS[0], { status: 429, headers: { 'retry-after': '30' } });
+    expect((await callModel(harness, 'openai', tokens.get('prefer-plain')!, { stream: false })).status).toBe(200);
+    const redis = await dumpRedisKeyspace(redisPrefix.prefix);
+    expect(redis).toContain(redisPrefix.prefix);
     const logs = harness.logs.join('\n');
     // Tokens are shown once, in the answer that issues them; provider keys are never in any answer.
     const answers = answered.join('\n');
     for (const secret of [...providerKeys, ...gatewayTokens]) {
       expect(['database', database.includes(secret)]).toEqual(['database', false]);
       expect(['logs', logs.includes(secret)]).toEqual(['logs', false]);
+      expect(['redis', redis.includes(secret)]).toEqual(['redis', false]);
     }
     for (const key of providerKeys) expect(['answers', answers.includes(key)]).toEqual(['answers', false]);
   });
@@ -378,3 +391,4 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): 
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+

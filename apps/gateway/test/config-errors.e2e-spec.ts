@@ -47,7 +47,7 @@ describe('invalid configuration stops the process', () => {
     const configPath = writeConfigFile({ providers: [{ name: 'openai', type: 'openai', keys: ['sk-pool-key-0000000000'] }], dataDir: join(tmpdir(), `tollgate-kek-${entry}-${process.pid}`) });
     const shortKey = Buffer.from('only-sixteen-byt').toString('base64');
     // Stored keys are on where there is a database: the gateway's own (DATABASE_URL), the all-in-one's embedded one.
-    const database = entry === 'gateway' ? { DATABASE_URL: testDatabaseServerUrl() } : { REDIS_URL: '' };
+    const database: Record<string, string> = entry === 'gateway' ? { DATABASE_URL: testDatabaseServerUrl() } : { REDIS_URL: '' };
     const result = runGateway(entry, configPath, { TOLLGATE_ENCRYPTION_KEYS: `k1:${shortKey}`, ...database });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${entry}: could not start: TOLLGATE_ENCRYPTION_KEYS entry 1 (id "k1")`);

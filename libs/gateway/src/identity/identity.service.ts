@@ -23,6 +23,7 @@ import type { ProviderRegistry, ProviderRuntime } from '../keys/provider-runtime
 import { ApiError, invalidRequest, notFound } from './api-error';
 import type { EndpointGuard } from './user-endpoint.guard';
 import type { KeyVerifier } from './provider-key.verifier';
+import type { KeyView, TokenView, UserView } from './identity-api.views';
 
 export interface IdentityServiceDependencies {
   store: IdentityStore;
@@ -35,35 +36,6 @@ export interface IdentityServiceDependencies {
   verifyKey: KeyVerifier;
   guardEndpoint: EndpointGuard;
   logger: Logger;
-}
-
-/** A stored key as the APIs show it: never the key, only its hint. */
-export interface KeyView {
-  provider: string;
-  hint: string;
-  baseUrl: string | null;
-  createdAt: string;
-  updatedAt: string;
-  lastUsedAt: string | null;
-}
-
-export interface TokenView {
-  id: string;
-  user: string;
-  name: string;
-  hint: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
-
-export interface UserView {
-  id: string;
-  displayName: string;
-  /** The user's own override, or null for the deployment default. */
-  byokMode: ByokMode | null;
-  effectiveByokMode: ByokMode;
-  createdAt: string;
-  updatedAt: string;
 }
 
 /** A stored key opened for one upstream call. */

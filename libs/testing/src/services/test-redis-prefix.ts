@@ -29,3 +29,29 @@ export function createTestRedisPrefix(redisUrl: string = testRedisUrl()): TestRe
     },
   };
 }
+
+/** Every key under `prefix` and its value, whatever the type, as one text: for tests that scan Redis for secrets. */
+export async function dumpRedisKeyspace(prefix: string, redisUrl: string = testRedisUrl()): Promise<string> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
+  try {
+    const dump: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      cursor = next;
+      for (const key of keys) {
+        const type = await redis.type(key);
+        dump.push(key);
+        if (type === 'string') dump.push((await redis.get(key)) ?? '');
+        if (type === 'hash') dump.push(JSON.stringify(await redis.hgetall(key)));
+        if (type === 'list') dump.push(JSON.stringify(await redis.lrange(key, 0, -1)));
+        if (type === 'set') dump.push(JSON.stringify(await redis.smembers(key)));
+        if (type === 'zset') dump.push(JSON.stringify(await redis.zrange(key, 0, -1)));
+        if (type === 'stream') dump.push(JSON.stringify(await redis.xrange(key, '-', '+')));
+      }
+    } while (cursor !== '0');
+    return dump.join('\n');
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,32 @@
+import type { ByokMode } from '@tollgate/byok';
+
+// What the user and admin APIs answer (JSON): the contract their clients (the admin CLI) are typed against.
+
+/** A stored key as the APIs show it: never the key, only its hint. */
+export interface KeyView {
+  provider: string;
+  hint: string;
+  baseUrl: string | null;
+  createdAt: string;
+  updatedAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface TokenView {
+  id: string;
+  user: string;
+  name: string;
+  hint: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface UserView {
+  id: string;
+  displayName: string;
+  /** The user's own override, or null for the deployment default. */
+  byokMode: ByokMode | null;
+  effectiveByokMode: ByokMode;
+  createdAt: string;
+  updatedAt: string;
+}

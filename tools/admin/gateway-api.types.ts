@@ -1,0 +1,25 @@
+// The admin and self-service APIs' answers as they arrive over the wire (docs/admin-cli.md lists the routes).
+
+import type { ByokMode } from '@tollgate/byok';
+import type { KeyView, TokenView, UserView } from '@tollgate/gateway';
+
+export type { TokenView, UserView };
+export type ByokModeValue = ByokMode;
+export type StoredKeyView = KeyView;
+
+export interface IssuedTokenView extends TokenView {
+  token: string;
+}
+
+export interface PoolKeyView {
+  position: number;
+  hint: string;
+  state: string;
+  reason?: string;
+  until?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  next?: string;
+}

@@ -1,0 +1,80 @@
+import type { PoolKeyView, StoredKeyView, TokenView, UserView } from './gateway-api.types';
+import { fields, table } from './output.formatter';
+
+export function userLines(user: UserView): string[] {
+  return fields([
+    ['id', user.id],
+    ['displayName', user.displayName],
+    ['byokMode', user.byokMode ?? 'default'],
+    ['effectiveByokMode', user.effectiveByokMode],
+    ['createdAt', user.createdAt],
+    ['updatedAt', user.updatedAt],
+  ]);
+}
+
+export function userTable(users: readonly UserView[]): string[] {
+  return table(
+    users,
+    [
+      ['id', (user) => user.id],
+      ['name', (user) => user.displayName],
+      ['mode', (user) => user.byokMode ?? 'default'],
+      ['effective', (user) => user.effectiveByokMode],
+      ['created', (user) => user.createdAt],
+    ],
+    'no users',
+  );
+}
+
+export function tokenLines(token: TokenView): string[] {
+  return fields([
+    ['id', token.id],
+    ['user', token.user],
+    ['name', token.name],
+    ['hint', token.hint],
+    ['createdAt', token.createdAt],
+    ['revokedAt', token.revokedAt],
+  ]);
+}
+
+export function tokenTable(tokens: readonly TokenView[]): string[] {
+  return table(
+    tokens,
+    [
+      ['id', (token) => token.id],
+      ['name', (token) => token.name],
+      ['hint', (token) => token.hint],
+      ['created', (token) => token.createdAt],
+      ['revoked', (token) => token.revokedAt],
+    ],
+    'no tokens',
+  );
+}
+
+export function storedKeyTable(keys: readonly StoredKeyView[]): string[] {
+  return table(
+    keys,
+    [
+      ['provider', (key) => key.provider],
+      ['hint', (key) => key.hint],
+      ['base url', (key) => key.baseUrl],
+      ['updated', (key) => key.updatedAt],
+      ['last used', (key) => key.lastUsedAt],
+    ],
+    'no stored keys',
+  );
+}
+
+export function poolTable(keys: readonly PoolKeyView[]): string[] {
+  return table(
+    keys,
+    [
+      ['position', (key) => key.position],
+      ['hint', (key) => key.hint],
+      ['state', (key) => key.state],
+      ['reason', (key) => key.reason],
+      ['until', (key) => key.until],
+    ],
+    'no keys',
+  );
+}

@@ -1,18 +1,15 @@
 import { generateKeyEncryptionKey, KeyRing } from '@tollgate/byok';
 import { hint } from '@tollgate/keypool';
-import { PostgresIdentityStore, createDataSource, runMigrations, type TollgateDataSource } from '@tollgate/persistence';
-import { createLogger } from '@tollgate/platform';
-import { createTestDatabase, startMockUpstream, type MockUpstream, type TestDatabase } from '@tollgate/testing';
+import { startMockUpstream, type MockUpstream } from '@tollgate/testing';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the CLI is a workspace tool, not a project with an alias; run in process
 import { runAdminCli } from '../../../tools/admin/admin-cli';
 import { ADMIN_TOKEN, KEYS, startHarness, type Harness } from './support/gateway-harness';
+import { createIdentityDatabase, type IdentityDatabase } from './support/identity-database';
 
 const PROVIDER_KEY = 'sk-alice-openai-key-0001';
-const silent = createLogger({ level: 'silent', destination: { write: () => undefined } });
 
 describe('admin CLI against a real gateway', () => {
-  let database: TestDatabase;
-  let dataSource: TollgateDataSource;
+  let identity: IdentityDatabase;
   let mock: MockUpstream;
   let harness: Harness;
   /** Everything the CLI printed, to scan for secrets at the end. */
@@ -34,13 +31,11 @@ describe('admin CLI against a real gateway', () => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = await createDataSource({ databaseUrl: database.url, dataDir: '/nonexistent', logger: silent });
-    await runMigrations(dataSource);
+    identity = await createIdentityDatabase();
     mock = await startMockUpstream();
     harness = await startHarness({
       mock,
-      identityStore: new PostgresIdentityStore(dataSource),
+      identityStore: identity.store,
       env: { TOLLGATE_ENCRYPTION_KEYS: generateKeyEncryptionKey('test1') },
     });
   }, 60_000);
@@ -48,8 +43,7 @@ describe('admin CLI against a real gateway', () => {
   afterAll(async () => {
     await harness?.close();
     await mock?.close();
-    await dataSource?.destroy();
-    await database?.drop();
+    await identity?.drop();
   });
 
   it('creates, lists (every page), shows and re-modes users', async () => {

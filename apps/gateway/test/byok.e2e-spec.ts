@@ -1,10 +1,10 @@
 import { createPinnedDispatcher, generateKeyEncryptionKey, type ByokMode } from '@tollgate/byok';
 import { createUserEndpoints, type EndpointGuard } from '@tollgate/gateway';
 import { RedisKeyStateStore, hint } from '@tollgate/keypool';
-import { PostgresIdentityStore, createDataSource, runMigrations, type TollgateDataSource } from '@tollgate/persistence';
-import { createLogger } from '@tollgate/platform';
-import { createTestDatabase, createTestRedisPrefix, dumpRedisKeyspace, startMockUpstream, testRedisUrl, type MockUpstream, type TestDatabase, type TestRedisPrefix } from '@tollgate/testing';
+import type { PostgresIdentityStore, TollgateDataSource } from '@tollgate/persistence';
+import { createTestRedisPrefix, dumpRedisKeyspace, startMockUpstream, testRedisUrl, type MockUpstream, type TestRedisPrefix } from '@tollgate/testing';
 import { ADMIN_TOKEN, KEYS, startHarness, type Harness } from './support/gateway-harness';
+import { createIdentityDatabase, type IdentityDatabase } from './support/identity-database';
 
 const MODES: ByokMode[] = ['disabled', 'prefer', 'require'];
 const REQUEST_KEYS = { openai: 'sk-request-openai-key-0001', anthropic: 'sk-ant-request-key-0001' } as const;
@@ -12,7 +12,6 @@ const STORED_KEYS = { openai: 'sk-stored-openai-key-0002', anthropic: 'sk-ant-st
 type ProviderName = keyof typeof REQUEST_KEYS;
 type Supplied = 'request key' | 'stored key' | 'no key';
 
-const silent = createLogger({ level: 'silent', destination: { write: () => undefined } });
 
 /** Everything the API answered, to scan for key material at the end. */
 const answered: string[] = [];
@@ -55,7 +54,7 @@ async function callModel(harness: Harness, provider: ProviderName, token: string
 }
 
 describe('bring your own key', () => {
-  let database: TestDatabase;
+  let identity: IdentityDatabase;
   let dataSource: TollgateDataSource;
   let store: PostgresIdentityStore;
   let mock: MockUpstream;
@@ -66,10 +65,8 @@ describe('bring your own key', () => {
   const tokens = new Map<string, string>();
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    dataSource = await createDataSource({ databaseUrl: database.url, dataDir: '/nonexistent', logger: silent });
-    await runMigrations(dataSource);
-    store = new PostgresIdentityStore(dataSource);
+    identity = await createIdentityDatabase();
+    ({ store, dataSource } = identity);
     mock = await startMockUpstream();
     redisPrefix = createTestRedisPrefix();
     harness = await startHarness({
@@ -103,8 +100,7 @@ describe('bring your own key', () => {
   afterAll(async () => {
     await harness?.close();
     await mock?.close();
-    await dataSource?.destroy();
-    await database?.drop();
+    await identity?.drop();
     await redisPrefix?.cleanup();
   });
 

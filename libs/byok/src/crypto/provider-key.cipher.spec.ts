@@ -112,6 +112,31 @@ describe('sealProviderKey / openProviderKey', () => {
   });
 });
 
+describe('envelope: each key under its own data key, wrapped by the kek', () => {
+  it('wraps a fresh 256-bit data key per seal (iv, tag and encrypted key: 60 bytes)', () => {
+    const first = sealProviderKey(ring, PLAINTEXT, binding);
+    const second = sealProviderKey(ring, PLAINTEXT, binding);
+    expect(first.wrappedKey).toHaveLength(60);
+    expect(first.wrappedKey.equals(second.wrappedKey)).toBe(false);
+  });
+
+  it('fails on a tampered or truncated wrapped data key', () => {
+    const sealed = sealProviderKey(ring, PLAINTEXT, binding);
+    expect(openError({ ...sealed, wrappedKey: flipFirstBit(sealed.wrappedKey) }).reason).toBe('authentication-failed');
+    const lastByteFlipped = Buffer.from(sealed.wrappedKey);
+    lastByteFlipped[lastByteFlipped.length - 1] ^= 0x80;
+    expect(openError({ ...sealed, wrappedKey: lastByteFlipped }).reason).toBe('authentication-failed');
+    expect(openError({ ...sealed, wrappedKey: sealed.wrappedKey.subarray(0, 59) }).reason).toBe('authentication-failed');
+  });
+
+  it('fails when a wrapped data key is moved to another row, even with that row’s own ciphertext', () => {
+    const mine = sealProviderKey(ring, PLAINTEXT, binding);
+    const otherBinding = { userId: 'user-2', providerName: 'openai' };
+    const theirs = sealProviderKey(ring, 'sk-their-key-0000000000', otherBinding);
+    expect(openError({ ...theirs, wrappedKey: mine.wrappedKey }, ring, otherBinding).reason).toBe('authentication-failed');
+  });
+});
+
 describe('isSealedWithPrimary / resealProviderKey', () => {
   const rotated = KeyRing.parse(`${NEW_ENTRY},${OLD_ENTRY}`);
 
@@ -125,7 +150,10 @@ describe('isSealedWithPrimary / resealProviderKey', () => {
     const sealed = sealProviderKey(ring, PLAINTEXT, binding);
     const resealed = resealProviderKey(rotated, sealed, binding);
     expect(resealed.kekId).toBe('new');
-    expect(resealed.iv.equals(sealed.iv)).toBe(false);
+    // Envelope: only the data key is wrapped again; the key's own ciphertext stays as it was.
+    expect(resealed.ciphertext.equals(sealed.ciphertext)).toBe(true);
+    expect(resealed.iv.equals(sealed.iv)).toBe(true);
+    expect(resealed.wrappedKey.equals(sealed.wrappedKey)).toBe(false);
     expect(isSealedWithPrimary(rotated, resealed)).toBe(true);
     expect(openProviderKey(KeyRing.parse(NEW_ENTRY), resealed, binding)).toBe(PLAINTEXT);
   });

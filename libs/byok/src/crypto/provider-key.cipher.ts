@@ -6,12 +6,22 @@ const ALGORITHM = 'aes-256-gcm';
 export const PROVIDER_KEY_IV_BYTES = 12;
 export const PROVIDER_KEY_AUTH_TAG_BYTES = 16;
 
-/** The stored columns of an encrypted provider key (`ciphertext`, `iv`, `auth_tag`, `kek_id`). */
+export const PROVIDER_KEY_DATA_KEY_BYTES = 32;
+const WRAPPED_KEY_BYTES = PROVIDER_KEY_IV_BYTES + PROVIDER_KEY_AUTH_TAG_BYTES + PROVIDER_KEY_DATA_KEY_BYTES;
+// The wrapped data key gets its own additional data, so it cannot be swapped with the key's ciphertext or another row's.
+const DATA_KEY_LABEL = Buffer.from('tollgate:data-key:v1\u0000', 'utf8');
+
+/**
+ * The stored columns of an encrypted provider key (envelope encryption): the key sealed under a random data key of
+ * its own (`ciphertext`, `iv`, `auth_tag`), and that data key sealed under the key-encryption key `kek_id`
+ * (`wrapped_key` = iv ‖ tag ‖ encrypted data key). Rotating the kek re-wraps the data key only.
+ */
 export interface SealedProviderKey {
   readonly ciphertext: Buffer;
   readonly iv: Buffer;
   readonly authTag: Buffer;
   readonly kekId: string;
+  readonly wrappedKey: Buffer;
 }
 
 export type StoredKeyDecryptionFailure = 'unknown-kek' | 'authentication-failed';
@@ -31,43 +41,78 @@ export class StoredKeyDecryptionError extends Error {
   }
 }
 
-/** Encrypts under the ring's primary kek with a fresh random IV, bound to the row. */
+/** Seals under a fresh random data key and IV, bound to the row, and wraps the data key under the primary kek. */
 export function sealProviderKey(ring: KeyRing, plaintext: string, binding: ProviderKeyBinding): SealedProviderKey {
-  const { id, key } = ring.primary;
-  const iv = randomBytes(PROVIDER_KEY_IV_BYTES);
-  const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: PROVIDER_KEY_AUTH_TAG_BYTES });
-  cipher.setAAD(encodeProviderKeyBinding(binding));
-  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return { ciphertext, iv, authTag: cipher.getAuthTag(), kekId: id };
+  const dataKey = randomBytes(PROVIDER_KEY_DATA_KEY_BYTES);
+  const aad = encodeProviderKeyBinding(binding);
+  const { ciphertext, iv, authTag } = encrypt(dataKey, Buffer.from(plaintext, 'utf8'), aad);
+  return { ciphertext, iv, authTag, kekId: ring.primary.id, wrappedKey: wrapDataKey(ring.primary.key, dataKey, aad) };
 }
 
-/** Decrypts with the kek the key was sealed under; throws StoredKeyDecryptionError if it cannot. */
+/** Unwraps the data key with the kek it was wrapped under, then decrypts; throws StoredKeyDecryptionError if it cannot. */
 export function openProviderKey(ring: KeyRing, sealed: SealedProviderKey, binding: ProviderKeyBinding): string {
-  const kek = ring.get(sealed.kekId);
-  if (kek === undefined) throw new StoredKeyDecryptionError('unknown-kek', sealed.kekId);
-  // GCM allows short tags, which weaken authentication; a wrong-sized tag or IV means a damaged row, not a Node error.
-  if (sealed.iv.length !== PROVIDER_KEY_IV_BYTES || sealed.authTag.length !== PROVIDER_KEY_AUTH_TAG_BYTES) {
-    throw new StoredKeyDecryptionError('authentication-failed', sealed.kekId);
-  }
-  const decipher = createDecipheriv(ALGORITHM, kek.key, sealed.iv, { authTagLength: PROVIDER_KEY_AUTH_TAG_BYTES });
-  decipher.setAAD(encodeProviderKeyBinding(binding));
-  decipher.setAuthTag(sealed.authTag);
-  try {
-    return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString('utf8');
-  } catch {
-    throw new StoredKeyDecryptionError('authentication-failed', sealed.kekId);
-  }
+  const aad = encodeProviderKeyBinding(binding);
+  const dataKey = unwrapDataKey(ring, sealed, aad);
+  const plaintext = decrypt(dataKey, sealed, aad);
+  if (plaintext === undefined) throw new StoredKeyDecryptionError('authentication-failed', sealed.kekId);
+  return plaintext.toString('utf8');
 }
 
 export function isSealedWithPrimary(ring: KeyRing, sealed: SealedProviderKey): boolean {
   return sealed.kekId === ring.primary.id;
 }
 
-/** Rotation step: opens with the kek the key was sealed under, seals again under the primary with a fresh IV. */
-export function resealProviderKey(
-  ring: KeyRing,
-  sealed: SealedProviderKey,
-  binding: ProviderKeyBinding,
-): SealedProviderKey {
-  return sealProviderKey(ring, openProviderKey(ring, sealed, binding), binding);
+/**
+ * Rotation step: unwraps the data key with the kek it is under and wraps it again under the primary. The key's own
+ * ciphertext does not change; the key is checked to open first, so a damaged row is reported, not carried along.
+ */
+export function resealProviderKey(ring: KeyRing, sealed: SealedProviderKey, binding: ProviderKeyBinding): SealedProviderKey {
+  const aad = encodeProviderKeyBinding(binding);
+  const dataKey = unwrapDataKey(ring, sealed, aad);
+  if (decrypt(dataKey, sealed, aad) === undefined) throw new StoredKeyDecryptionError('authentication-failed', sealed.kekId);
+  return { ...sealed, kekId: ring.primary.id, wrappedKey: wrapDataKey(ring.primary.key, dataKey, aad) };
+}
+
+function wrapDataKey(kek: Buffer, dataKey: Buffer, aad: Buffer): Buffer {
+  const { ciphertext, iv, authTag } = encrypt(kek, dataKey, Buffer.concat([DATA_KEY_LABEL, aad]));
+  return Buffer.concat([iv, authTag, ciphertext]);
+}
+
+function unwrapDataKey(ring: KeyRing, sealed: SealedProviderKey, aad: Buffer): Buffer {
+  const kek = ring.get(sealed.kekId);
+  if (kek === undefined) throw new StoredKeyDecryptionError('unknown-kek', sealed.kekId);
+  const wrapped = sealed.wrappedKey;
+  if (wrapped.length !== WRAPPED_KEY_BYTES) throw new StoredKeyDecryptionError('authentication-failed', sealed.kekId);
+  const dataKey = decrypt(
+    kek.key,
+    {
+      iv: wrapped.subarray(0, PROVIDER_KEY_IV_BYTES),
+      authTag: wrapped.subarray(PROVIDER_KEY_IV_BYTES, PROVIDER_KEY_IV_BYTES + PROVIDER_KEY_AUTH_TAG_BYTES),
+      ciphertext: wrapped.subarray(PROVIDER_KEY_IV_BYTES + PROVIDER_KEY_AUTH_TAG_BYTES),
+    },
+    Buffer.concat([DATA_KEY_LABEL, aad]),
+  );
+  if (dataKey === undefined) throw new StoredKeyDecryptionError('authentication-failed', sealed.kekId);
+  return dataKey;
+}
+
+function encrypt(key: Buffer, plaintext: Buffer, aad: Buffer): { ciphertext: Buffer; iv: Buffer; authTag: Buffer } {
+  const iv = randomBytes(PROVIDER_KEY_IV_BYTES);
+  const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: PROVIDER_KEY_AUTH_TAG_BYTES });
+  cipher.setAAD(aad);
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return { ciphertext, iv, authTag: cipher.getAuthTag() };
+}
+
+/** undefined when authentication fails. GCM accepts short tags, which weaken it: a wrong-sized tag or IV fails too. */
+function decrypt(key: Buffer, sealed: { ciphertext: Buffer; iv: Buffer; authTag: Buffer }, aad: Buffer): Buffer | undefined {
+  if (sealed.iv.length !== PROVIDER_KEY_IV_BYTES || sealed.authTag.length !== PROVIDER_KEY_AUTH_TAG_BYTES) return undefined;
+  const decipher = createDecipheriv(ALGORITHM, key, sealed.iv, { authTagLength: PROVIDER_KEY_AUTH_TAG_BYTES });
+  decipher.setAAD(aad);
+  decipher.setAuthTag(sealed.authTag);
+  try {
+    return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
+  } catch {
+    return undefined;
+  }
 }

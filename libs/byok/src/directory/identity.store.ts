@@ -33,6 +33,8 @@ export interface StoredProviderKeyRecord {
   iv: Buffer;
   authTag: Buffer;
   kekId: string;
+  /** The key's own data key, wrapped under `kekId` (envelope encryption). */
+  wrappedKey: Buffer;
   hint: string;
   /** Keyed hash of the key, to recognise the same key without decrypting. */
   fingerprint: string;
@@ -128,6 +130,6 @@ export interface IdentityStore {
   resealKey(
     key: { userId: string; providerName: string },
     expected: { kekId: string; iv: Buffer },
-    sealed: { ciphertext: Buffer; iv: Buffer; authTag: Buffer; kekId: string },
+    sealed: { ciphertext: Buffer; iv: Buffer; authTag: Buffer; kekId: string; wrappedKey: Buffer },
   ): Promise<boolean>;
 }

@@ -20,6 +20,10 @@ export class UserProviderKeyEntity {
   @Column({ name: 'auth_tag', type: 'bytea' })
   authTag!: Buffer;
 
+  /** The row's data key, wrapped under `kek_id` (envelope encryption). */
+  @Column({ name: 'wrapped_key', type: 'bytea' })
+  wrappedKey!: Buffer;
+
   @Column({ name: 'kek_id', type: 'text' })
   kekId!: string;
 

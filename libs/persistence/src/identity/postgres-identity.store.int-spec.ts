@@ -117,6 +117,7 @@ describe.each(backends)('PostgresIdentityStore on $name', (backend) => {
         'iv bytea',
         'auth_tag bytea',
         'kek_id text',
+        'wrapped_key bytea',
         'hint character varying(32)',
         'fingerprint text',
         'base_url text null',
@@ -439,6 +440,7 @@ describe.each(backends)('PostgresIdentityStore on $name', (backend) => {
         iv: sealed.iv,
         auth_tag: sealed.authTag,
         kek_id: 'kek-1',
+        wrapped_key: sealed.wrappedKey,
         hint: 'sk-...6789',
         fingerprint: 'fp-1',
         base_url: null,
@@ -512,7 +514,7 @@ describe.each(backends)('PostgresIdentityStore on $name', (backend) => {
 
     it('reseals a key only if it is still sealed as expected (compare-and-set)', async () => {
       const original = await store.putKey(sealedKey('alice', 'openai', { kekId: 'kek-old' }));
-      const resealed = { ciphertext: randomBytes(40), iv: randomBytes(12), authTag: randomBytes(16), kekId: 'kek-new' };
+      const resealed = { ciphertext: randomBytes(40), iv: randomBytes(12), authTag: randomBytes(16), kekId: 'kek-new', wrappedKey: randomBytes(60) };
       advance();
 
       expect(await store.resealKey(original, { kekId: 'kek-new', iv: original.iv }, resealed)).toBe(false);
@@ -530,7 +532,7 @@ describe.each(backends)('PostgresIdentityStore on $name', (backend) => {
       // The user saves a new key between rotation's read and its write.
       const fresh = await store.putKey(sealedKey('alice', 'openai', { kekId: 'kek-new', hint: 'sk-...new1' }));
 
-      const resealed = { ciphertext: randomBytes(40), iv: randomBytes(12), authTag: randomBytes(16), kekId: 'kek-new' };
+      const resealed = { ciphertext: randomBytes(40), iv: randomBytes(12), authTag: randomBytes(16), kekId: 'kek-new', wrappedKey: randomBytes(60) };
       expect(await store.resealKey(read, { kekId: read.kekId, iv: read.iv }, resealed)).toBe(false);
       expect(await store.listKeys('alice')).toEqual([fresh]);
     });
@@ -670,6 +672,7 @@ function sealedKey(
     iv: randomBytes(12),
     authTag: randomBytes(16),
     kekId: 'kek-1',
+    wrappedKey: randomBytes(60),
     hint: 'sk-...abcd',
     fingerprint: `fp-${randomBytes(4).toString('hex')}`,
     baseUrl: null,
@@ -683,5 +686,5 @@ function sealForTest(plaintext: string, userId: string, providerName: string) {
   const cipher = createCipheriv('aes-256-gcm', randomBytes(32), iv);
   cipher.setAAD(Buffer.from(`${userId}\u0000${providerName}`));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return { ciphertext, iv, authTag: cipher.getAuthTag() };
+  return { ciphertext, iv, authTag: cipher.getAuthTag(), wrappedKey: randomBytes(60) };
 }

@@ -33,7 +33,7 @@ type IsolationLevel = Parameters<QueryRunner['startTransaction']>[0];
 const USER_COLUMNS = 'id, display_name, byok_mode, created_at, updated_at';
 const TOKEN_COLUMNS = 'id, user_id, token_hash, hint, name, created_at, revoked_at';
 const KEY_COLUMNS =
-  'user_id, provider_name, ciphertext, iv, auth_tag, kek_id, hint, fingerprint, base_url, created_at, updated_at, last_used_at';
+  'user_id, provider_name, ciphertext, iv, auth_tag, kek_id, wrapped_key, hint, fingerprint, base_url, created_at, updated_at, last_used_at';
 // The exact (microsecond) creation time, for the token cursor: a JS Date would round it to milliseconds.
 const TOKEN_CURSOR_AT = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at`;
 
@@ -67,6 +67,7 @@ interface KeyRow {
   ciphertext: Buffer;
   iv: Buffer;
   auth_tag: Buffer;
+  wrapped_key: Buffer;
   kek_id: string;
   hint: string;
   fingerprint: string;
@@ -264,14 +265,14 @@ export class PostgresIdentityStore implements IdentityStore {
       await lockExistingUser(runner, key.userId);
       const [row] = await select<KeyRow>(
         runner,
-        `INSERT INTO user_provider_keys (${KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, NULL)
+        `INSERT INTO user_provider_keys (${KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, NULL)
          ON CONFLICT (user_id, provider_name) DO UPDATE
-            SET ciphertext = EXCLUDED.ciphertext, iv = EXCLUDED.iv, auth_tag = EXCLUDED.auth_tag, kek_id = EXCLUDED.kek_id,
+            SET ciphertext = EXCLUDED.ciphertext, iv = EXCLUDED.iv, auth_tag = EXCLUDED.auth_tag, kek_id = EXCLUDED.kek_id, wrapped_key = EXCLUDED.wrapped_key,
                 hint = EXCLUDED.hint, fingerprint = EXCLUDED.fingerprint, base_url = EXCLUDED.base_url,
                 updated_at = EXCLUDED.updated_at,
                 last_used_at = CASE WHEN user_provider_keys.fingerprint = EXCLUDED.fingerprint THEN user_provider_keys.last_used_at END
          RETURNING ${KEY_COLUMNS}`,
-        [key.userId, key.providerName, key.ciphertext, key.iv, key.authTag, key.kekId, key.hint, key.fingerprint, key.baseUrl, at],
+        [key.userId, key.providerName, key.ciphertext, key.iv, key.authTag, key.kekId, key.wrappedKey, key.hint, key.fingerprint, key.baseUrl, at],
       );
       await recordChange(runner, key.userId);
       return toKey(row);
@@ -340,15 +341,15 @@ export class PostgresIdentityStore implements IdentityStore {
   async resealKey(
     key: { userId: string; providerName: string },
     expected: { kekId: string; iv: Buffer },
-    sealed: { ciphertext: Buffer; iv: Buffer; authTag: Buffer; kekId: string },
+    sealed: { ciphertext: Buffer; iv: Buffer; authTag: Buffer; kekId: string; wrappedKey: Buffer },
   ): Promise<boolean> {
     return this.transaction(undefined, async (runner) => {
       const replaced = await select(
         runner,
-        `UPDATE user_provider_keys SET ciphertext = $3, iv = $4, auth_tag = $5, kek_id = $6
+        `UPDATE user_provider_keys SET ciphertext = $3, iv = $4, auth_tag = $5, kek_id = $6, wrapped_key = $9
           WHERE user_id = $1 AND provider_name = $2 AND kek_id = $7 AND iv = $8
          RETURNING user_id`,
-        [key.userId, key.providerName, sealed.ciphertext, sealed.iv, sealed.authTag, sealed.kekId, expected.kekId, expected.iv],
+        [key.userId, key.providerName, sealed.ciphertext, sealed.iv, sealed.authTag, sealed.kekId, expected.kekId, expected.iv, sealed.wrappedKey],
       );
       if (replaced.length === 0) return false;
       await recordChange(runner, key.userId);
@@ -436,6 +437,7 @@ function toKey(row: KeyRow): StoredProviderKeyRecord {
     iv: row.iv,
     authTag: row.auth_tag,
     kekId: row.kek_id,
+    wrappedKey: row.wrapped_key,
     hint: row.hint,
     fingerprint: row.fingerprint,
     baseUrl: row.base_url,

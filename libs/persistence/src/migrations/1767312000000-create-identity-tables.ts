@@ -42,6 +42,7 @@ export class CreateIdentityTables1767312000000 implements MigrationInterface {
         "iv" bytea NOT NULL,
         "auth_tag" bytea NOT NULL,
         "kek_id" text NOT NULL,
+        "wrapped_key" bytea NOT NULL,
         "hint" varchar(32) NOT NULL,
         "fingerprint" text NOT NULL,
         "base_url" text NULL,

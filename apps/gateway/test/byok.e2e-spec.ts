@@ -1,3 +1,5 @@
+import { trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { createPinnedDispatcher, generateKeyEncryptionKey, type ByokMode } from '@tollgate/byok';
 import { createUserEndpoints, type EndpointGuard } from '@tollgate/gateway';
 import { RedisKeyStateStore, hint } from '@tollgate/keypool';
@@ -63,8 +65,11 @@ describe('bring your own key', () => {
   const encryptionKeys = generateKeyEncryptionKey('test1');
   /** user id → gateway token, e.g. `prefer-stored`. */
   const tokens = new Map<string, string>();
+  // The gateway's spans, kept in memory, to scan for key material.
+  const spans = new InMemorySpanExporter();
 
   beforeAll(async () => {
+    trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }));
     identity = await createIdentityDatabase();
     ({ store, dataSource } = identity);
     mock = await startMockUpstream();
@@ -98,6 +103,7 @@ describe('bring your own key', () => {
   }, 60_000);
 
   afterAll(async () => {
+    trace.disable();
     await harness?.close();
     await mock?.close();
     await identity?.drop();
@@ -242,6 +248,21 @@ describe('bring your own key', () => {
       expect(await malformed.json()).toMatchObject({ error: { type: 'invalid_request' } });
     });
 
+    it('verifies a key on request with one model-list call, and refuses a key the provider refuses', async () => {
+      const token = tokens.get('prefer-plain')!;
+      const good = await api(harness, 'PUT', '/v1/me/keys/anthropic', token, { key: 'sk-ant-verified-key-0001', verify: true });
+      expect(good.status).toBe(200);
+      expect(mock.received.map((request) => [request.method, request.path, request.credential])).toEqual([
+        ['GET', '/anthropic/v1/models', 'sk-ant-verified-key-0001'],
+      ]);
+      mock.script('sk-refused-openai-key-0001', { status: 401 });
+      const refused = await api(harness, 'PUT', '/v1/me/keys/openai', token, { key: 'sk-refused-openai-key-0001', verify: true });
+      expect(refused.status).toBe(400);
+      expect(refused.json.error).toMatchObject({ type: 'key_verification_failed', message: expect.stringContaining('401') });
+      expect((await api(harness, 'GET', '/v1/me/keys', token)).json.keys.map((key: { provider: string }) => key.provider)).toEqual(['anthropic']);
+      expect((await api(harness, 'DELETE', '/v1/me/keys/anthropic', token)).status).toBe(204);
+    });
+
     it('pages through users with an opaque cursor', async () => {
       const seen: string[] = [];
       let after: string | undefined;
@@ -350,7 +371,7 @@ describe('bring your own key', () => {
     });
   });
 
-  it('keeps key material out of the database, Redis, the API answers and the logs', async () => {
+  it('keeps key material out of the database, Redis, traces, the API answers and the logs', async () => {
     const providerKeys = [...Object.values(STORED_KEYS), ...Object.values(REQUEST_KEYS)];
     const gatewayTokens = [...tokens.values()];
     const tables = (await dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)) as { table_name: string }[];
@@ -377,6 +398,14 @@ describe('bring your own key', () => {
       expect(['redis', redis.includes(secret)]).toEqual(['redis', false]);
     }
     for (const key of providerKeys) expect(['answers', answers.includes(key)]).toEqual(['answers', false]);
+
+    const finished = spans.getFinishedSpans();
+    const upstreamHints = finished.filter((span) => span.name === 'tollgate.upstream').map((span) => span.attributes['tollgate.key.hint']);
+    expect(upstreamHints).toEqual(expect.arrayContaining([hint(STORED_KEYS.openai), hint(REQUEST_KEYS.anthropic), hint(KEYS[0])]));
+    const traced = JSON.stringify(
+      finished.map((span) => ({ name: span.name, attributes: span.attributes, events: span.events, status: span.status, links: span.links })),
+    );
+    for (const secret of [...providerKeys, ...gatewayTokens]) expect(['traces', traced.includes(secret)]).toEqual(['traces', false]);
   });
 });
 

@@ -4,4 +4,4 @@ export * from './recording';
 export * from './config';
 export type { EndpointGuard, PinnedEndpoint } from './identity/user-endpoint.guard';
 export { createUserEndpoints } from './identity/identity.factory';
-export type { KeyView, TokenView, UserView } from './identity/identity-api.views';
+export type { KeyView, MeView, TokenView, UserView } from './identity/identity-api.views';

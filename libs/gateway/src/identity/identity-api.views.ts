@@ -30,3 +30,10 @@ export interface UserView {
   createdAt: string;
   updatedAt: string;
 }
+
+/** `GET /v1/me`: the caller as a user (timestamps are null for a config-file user without a row) and their keys. */
+export interface MeView extends Omit<UserView, 'createdAt' | 'updatedAt'> {
+  createdAt: string | null;
+  updatedAt: string | null;
+  keys: KeyView[];
+}

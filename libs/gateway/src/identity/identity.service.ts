@@ -23,7 +23,7 @@ import type { ProviderRegistry, ProviderRuntime } from '../keys/provider-runtime
 import { ApiError, invalidRequest, notFound } from './api-error';
 import type { EndpointGuard } from './user-endpoint.guard';
 import type { KeyVerifier } from './provider-key.verifier';
-import type { KeyView, TokenView, UserView } from './identity-api.views';
+import type { KeyView, MeView, TokenView, UserView } from './identity-api.views';
 
 export interface IdentityServiceDependencies {
   store: IdentityStore;
@@ -115,11 +115,12 @@ export class IdentityService {
   }
 
   /** What `GET /v1/me` shows: config-file users have no row and get the defaults. */
-  async whoAmI(userId: string): Promise<UserView & { keys: KeyView[] }> {
+  async whoAmI(userId: string): Promise<MeView> {
     const user = this.deps.directory.user(userId);
-    const now = new Date(0);
-    const view = user ? this.userView(user) : this.userView({ id: userId, displayName: '', byokMode: null, createdAt: now, updatedAt: now });
-    return { ...view, keys: await this.listKeys(userId) };
+    const keys = await this.listKeys(userId);
+    if (user) return { ...this.userView(user), keys };
+    // A config-file token's user has no row until they save a key: the defaults, no timestamps.
+    return { id: userId, displayName: '', byokMode: null, effectiveByokMode: this.deps.defaultMode(), createdAt: null, updatedAt: null, keys };
   }
 
   // --- gateway tokens ---

@@ -18,7 +18,7 @@ export class MeController {
     const identity = this.runtime.identity;
     if (identity) return identity.whoAmI(userId);
     const mode = this.runtime.config.byok.mode;
-    return { id: userId, displayName: '', byokMode: null, effectiveByokMode: mode, keys: [] };
+    return { id: userId, displayName: '', byokMode: null, effectiveByokMode: mode, createdAt: null, updatedAt: null, keys: [] };
   }
 
   @Get('keys')

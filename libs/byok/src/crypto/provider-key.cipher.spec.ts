@@ -14,7 +14,7 @@ const OLD_ENTRY = `old:${keyOf(1)}`;
 const NEW_ENTRY = `new:${keyOf(2)}`;
 const ring = KeyRing.parse(OLD_ENTRY);
 const binding = { userId: 'user-1', providerName: 'openai' };
-const PLAINTEXT = 'sk-proj-THE-SECRET-provider-key-0123456789';
+const PLAINTEXT = 'sk-test-THE-SECRET-provider-key-0123456789';
 
 function openError(sealed: SealedProviderKey, using = ring, row = binding): StoredKeyDecryptionError {
   try {

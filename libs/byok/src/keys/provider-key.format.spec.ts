@@ -1,7 +1,7 @@
 import { checkProviderKeyFormat } from './provider-key.format';
 
-const OPENAI_KEY = 'sk-proj-abcDEF0123456789_-xyz';
-const ANTHROPIC_KEY = 'sk-ant-api03-abcDEF0123456789_-xyz';
+const OPENAI_KEY = 'sk-test-abcDEF0123456789_-xyz';
+const ANTHROPIC_KEY = 'sk-ant-test03-abcDEF0123456789_-xyz';
 const NO_WHITESPACE = 'a provider key must not contain spaces or line breaks';
 const PRINTABLE_ASCII = 'a provider key must contain only printable ASCII characters';
 

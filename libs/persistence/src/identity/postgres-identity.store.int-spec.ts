@@ -428,7 +428,7 @@ describe.each(backends)('PostgresIdentityStore on $name', (backend) => {
     });
 
     it('stores exactly the sealed bytes it is given, and no plaintext anywhere', async () => {
-      const plaintext = 'sk-proj-PLAINTEXT-never-stored-0123456789';
+      const plaintext = 'sk-test-PLAINTEXT-never-stored-0123456789';
       const sealed = sealForTest(plaintext, 'alice', 'openai');
       await store.putKey({ userId: 'alice', providerName: 'openai', ...sealed, kekId: 'kek-1', hint: 'sk-...6789', fingerprint: 'fp-1', baseUrl: null });
 

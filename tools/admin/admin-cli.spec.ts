@@ -195,6 +195,57 @@ describe('admin CLI', () => {
     });
   });
 
+  describe('usage', () => {
+    const usageAnswer = (groupBy: string, rows: Array<{ key: string; costMicros: number }>) => {
+      const full = rows.map((row) => ({ interceptions: 2, inputTokens: 10, outputTokens: 7, cacheReadTokens: 2, cacheWriteTokens: 0, costUsd: row.costMicros / 1e6, ...row }));
+      const costMicros = rows.reduce((sum, row) => sum + row.costMicros, 0);
+      return {
+        from: '2026-11-01T00:00:00.000Z',
+        to: '2026-12-01T00:00:00.000Z',
+        groupBy,
+        rows: full,
+        totals: { interceptions: 2 * rows.length, inputTokens: 10 * rows.length, outputTokens: 7 * rows.length, cacheReadTokens: 2 * rows.length, cacheWriteTokens: 0, costMicros, costUsd: costMicros / 1e6 },
+      };
+    };
+
+    it('asks the admin route, by user unless told, with the range as given, and prints a table with a total', async () => {
+      const routes = { 'GET /admin/v1/usage': (request: SentRequest) => ({ status: 200, body: usageAnswer(request.url.searchParams.get('groupBy')!, [{ key: 'alice', costMicros: 1_234_567 }, { key: 'bob', costMicros: 6 }]) }) };
+      const byUser = await run(['usage'], { routes });
+      expect(byUser.code).toBe(0);
+      expect(byUser.requests[0].headers.authorization).toBe(`Bearer ${ADMIN}`);
+      expect(Object.fromEntries(byUser.requests[0].url.searchParams)).toEqual({ groupBy: 'user' });
+      expect(byUser.out.split('\n')).toEqual([
+        'from 2026-11-01T00:00:00Z to 2026-12-01T00:00:00Z (exclusive)',
+        '',
+        expect.stringMatching(/^USER\s+INTERCEPTIONS\s+INPUT\s+OUTPUT\s+CACHE READ\s+CACHE WRITE\s+COST USD$/),
+        expect.stringMatching(/^alice\s+2\s+10\s+7\s+2\s+0\s+1\.234567$/),
+        expect.stringMatching(/^bob\s+2\s+10\s+7\s+2\s+0\s+0\.000006$/),
+        expect.stringMatching(/^TOTAL\s+4\s+20\s+14\s+4\s+0\s+1\.234573$/),
+      ]);
+
+      const ranged = await run(['usage', '--group-by', 'day', '--from', '2026-11-01T00:00:00Z', '--to=2026-11-08T00:00:00Z', '--json'], { routes });
+      expect(Object.fromEntries(ranged.requests[0].url.searchParams)).toEqual({ groupBy: 'day', from: '2026-11-01T00:00:00Z', to: '2026-11-08T00:00:00Z' });
+      expect(JSON.parse(ranged.out)).toMatchObject({ groupBy: 'day', totals: { costMicros: 1_234_573 } });
+    });
+
+    it('me usage asks the self-service route with the gateway token, by model unless told', async () => {
+      const routes = { 'GET /v1/me/usage': (request: SentRequest) => ({ status: 200, body: usageAnswer(request.url.searchParams.get('groupBy')!, []) }) };
+      const mine = await run(['me', 'usage'], { routes });
+      expect(mine.code).toBe(0);
+      expect(mine.requests[0].headers.authorization).toBe(`Bearer ${USER}`);
+      expect(Object.fromEntries(mine.requests[0].url.searchParams)).toEqual({ groupBy: 'model' });
+      expect(mine.out).toContain('no usage in this range');
+      const byProvider = await run(['me', 'usage', '--group-by', 'provider'], { routes });
+      expect(byProvider.requests[0].url.searchParams.get('groupBy')).toBe('provider');
+    });
+
+    it('shows the API’s answer to a bad range', async () => {
+      const routes = { 'GET /admin/v1/usage': () => ({ status: 400, body: { error: { type: 'invalid_request', message: 'from must be before to (to is exclusive)' } } }) };
+      const result = await run(['usage', '--from', '2026-12-01T00:00:00Z', '--to', '2026-11-01T00:00:00Z'], { routes });
+      expect([result.code, result.err]).toEqual([1, 'error invalid_request: from must be before to (to is exclusive) (HTTP 400)']);
+    });
+  });
+
   describe('usage errors exit 2 and send nothing', () => {
     it.each([
       [[], 'no command given'],
@@ -218,6 +269,9 @@ describe('admin CLI', () => {
       [['users', 'list', '--url', 'http://gw.test/?x=1'], 'without query or fragment'],
       [['users', 'list', '--url', 'http://admin:pw@gw.test'], 'holds credentials'],
       [['kek', 'generate', 'not valid!'], 'key id must be 1 to 32 characters'],
+      [['usage', '--group-by', 'team'], '--group-by must be one of user, model, provider, day'],
+      [['me', 'usage', '--group-by', 'user'], '--group-by must be one of model, provider, day'],
+      [['usage', 'extra'], 'too many arguments'],
     ])('%j → %s', async (argv, message) => {
       const result = await run(argv);
       expect([result.code, result.err]).toEqual([2, expect.stringContaining(message)]);

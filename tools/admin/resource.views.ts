@@ -1,4 +1,4 @@
-import type { PoolKeyView, StoredKeyView, TokenView, UserView } from './gateway-api.types';
+import type { PoolKeyView, StoredKeyView, TokenView, UsageRowView, UsageView, UserView } from './gateway-api.types';
 import { fields, table } from './output.formatter';
 
 export function userLines(user: UserView): string[] {
@@ -76,5 +76,24 @@ export function poolTable(keys: readonly PoolKeyView[]): string[] {
       ['until', (key) => key.until],
     ],
     'no keys',
+  );
+}
+
+/** One row per group and a TOTAL row; cost in USD to six decimals (exact: micro-dollars). */
+export function usageTable(usage: UsageView): string[] {
+  if (usage.rows.length === 0) return ['no usage in this range'];
+  const total: UsageRowView = { key: 'TOTAL', ...usage.totals };
+  return table(
+    [...usage.rows, total],
+    [
+      [usage.groupBy, (row) => row.key],
+      ['interceptions', (row) => row.interceptions],
+      ['input', (row) => row.inputTokens],
+      ['output', (row) => row.outputTokens],
+      ['cache read', (row) => row.cacheReadTokens],
+      ['cache write', (row) => row.cacheWriteTokens],
+      ['cost usd', (row) => (row.costMicros / 1_000_000).toFixed(6)],
+    ],
+    'no usage in this range',
   );
 }

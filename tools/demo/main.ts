@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { generateKeyEncryptionKey } from '@tollgate/byok';
 import { MemoryKeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp } from '@tollgate/gateway';
-import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, PostgresIdentityStore, createDataSource, runMigrations } from '@tollgate/persistence';
+import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, PostgresIdentityStore, PostgresUsageStore, createDataSource, runMigrations } from '@tollgate/persistence';
+import { createPriceTable } from '@tollgate/usage';
 import { createLogger, loadConfig, runUntilSignalled } from '@tollgate/platform';
 import { startMockUpstream } from '@tollgate/testing';
 
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
     config,
     logger,
     eventSink: new EmbeddedEventSink({
-      writer: new InterceptionEventWriter(dataSource),
+      writer: new InterceptionEventWriter(dataSource, { prices: createPriceTable(config.prices) }),
     logger,
     attempts: config.recording.attempts,
     backoffMs: config.recording.backoffMs,
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
   }),
     recordingProbe: new DatabaseTransportProbe(dataSource),
     identityStore: new PostgresIdentityStore(dataSource),
+    usageStore: new PostgresUsageStore(dataSource),
     keyStateStore: new MemoryKeyStateStore(),
   });
   const url = await gateway.listen();

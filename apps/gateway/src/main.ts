@@ -1,7 +1,7 @@
 import './instrument';
 import { RedisKeyStateStore } from '@tollgate/keypool';
 import { BullmqEventSink, RedisTransportProbe, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
-import { PostgresIdentityStore, createDataSource } from '@tollgate/persistence';
+import { PostgresIdentityStore, PostgresUsageStore, createDataSource } from '@tollgate/persistence';
 import { createLogger, loadConfigOrExit, runUntilSignalled, startOrExit } from '@tollgate/platform';
 
 /**
@@ -27,8 +27,9 @@ async function main(): Promise<void> {
   const recordingProbe = new RedisTransportProbe({ redisUrl: config.redisUrl });
   const dataSource = config.databaseUrl ? await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, poolSize: 4 }) : undefined;
   const identityStore = dataSource ? new PostgresIdentityStore(dataSource) : undefined;
-  if (!identityStore) logger.info('no DATABASE_URL: gateway tokens come from the config file only, and stored keys are off');
-  const gateway = await createGatewayApp({ config, logger, eventSink, recordingProbe, keyStateStore, identityStore });
+  const usageStore = dataSource ? new PostgresUsageStore(dataSource) : undefined;
+  if (!identityStore) logger.info('no DATABASE_URL: gateway tokens come from the config file only, stored keys and the usage API are off');
+  const gateway = await createGatewayApp({ config, logger, eventSink, recordingProbe, keyStateStore, identityStore, usageStore });
   const address = await gateway.listen();
   logger.info({ address, providers: config.providers.map((provider) => provider.name) }, 'gateway listening');
   const stopReloading = enableLiveReload(gateway.runtime, logger);

@@ -1,6 +1,7 @@
 import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InterceptionEventWriter, type TollgateDataSource } from '@tollgate/persistence';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
+import { createPriceTable } from '@tollgate/usage';
 import type { Registry } from 'prom-client';
 import { startMetricsServer, type MetricsServer } from './metrics.server';
 import { RecorderWorker } from './recorder-worker';
@@ -28,7 +29,7 @@ export class RecorderRunner implements OnApplicationBootstrap, BeforeApplication
       prefix: config.recording.queuePrefix,
       batchSize: config.recording.worker.batchSize,
       batchMaxWaitMs: config.recording.worker.batchMaxWaitMs,
-      writer: new InterceptionEventWriter(this.dataSource),
+      writer: new InterceptionEventWriter(this.dataSource, { prices: createPriceTable(config.prices) }),
       logger: this.logger,
       registry: this.registry,
     });

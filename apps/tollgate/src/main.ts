@@ -1,7 +1,8 @@
 import './instrument';
 import { MemoryKeyStateStore, RedisKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp, enableLiveReload } from '@tollgate/gateway';
-import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, PostgresIdentityStore, createDataSource, runMigrations } from '@tollgate/persistence';
+import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, PostgresIdentityStore, PostgresUsageStore, createDataSource, runMigrations } from '@tollgate/persistence';
+import { createPriceTable } from '@tollgate/usage';
 import { createLogger, loadConfigOrExit, runUntilSignalled, startOrExit } from '@tollgate/platform';
 
 /**
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   const dataSource = await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   await runMigrations(dataSource);
   const eventSink = new EmbeddedEventSink({
-    writer: new InterceptionEventWriter(dataSource),
+    writer: new InterceptionEventWriter(dataSource, { prices: createPriceTable(config.prices) }),
     logger,
     attempts: config.recording.attempts,
     backoffMs: config.recording.backoffMs,
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     recordingProbe,
     keyStateStore,
     identityStore: new PostgresIdentityStore(dataSource),
+    usageStore: new PostgresUsageStore(dataSource),
   });
   const address = await gateway.listen();
   logger.info(

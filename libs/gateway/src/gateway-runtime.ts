@@ -2,6 +2,7 @@ import { hashGatewayToken, type IdentityDirectory, type IdentityStore, type Reso
 import { systemClock, type Clock, type KeyStateStore } from '@tollgate/keypool';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import type { InterceptionEventSink, RecordingTransportProbe } from '@tollgate/recording';
+import type { UsageStore } from '@tollgate/usage';
 
 import { GatewayTokenRegistry, type GatewayPrincipal } from './auth/gateway-token.registry';
 import { createIdentity, createUserEndpoints, type UserEndpointsWiring } from './identity/identity.factory';
@@ -30,6 +31,8 @@ export interface GatewayDependencies {
   clock?: Clock;
   /** Users, database-issued tokens and stored keys; unset: only the config file's tokens, no stored keys. */
   identityStore?: IdentityStore;
+  /** Aggregates of recorded usage and cost (the usage API); unset: the usage routes answer 503. */
+  usageStore?: UsageStore;
   /** How user endpoints' host names are resolved before the SSRF check (tests inject one). */
   endpointResolver?: Resolver;
   /** Replaces the whole SSRF guard (tests that must reach a loopback mock as a user endpoint). */
@@ -62,6 +65,8 @@ export class GatewayRuntime {
   /** Present when the gateway has a database for users, tokens and stored keys. */
   readonly identity?: IdentityService;
   private readonly identityDirectory?: IdentityDirectory;
+  /** Present when the gateway can read the recorded interceptions. */
+  readonly usageStore?: UsageStore;
   private readonly userEndpoints: UserEndpointsWiring;
 
   constructor(deps: GatewayDependencies) {
@@ -69,6 +74,7 @@ export class GatewayRuntime {
     this.keyStateStore = deps.keyStateStore;
     this.eventSink = deps.eventSink;
     this.recordingProbe = deps.recordingProbe;
+    this.usageStore = deps.usageStore;
     this.readiness = new Readiness(this.lifecycle, deps.keyStateStore, deps.recordingProbe, deps.config.recording.failurePolicy === 'closed');
     const clock = deps.clock ?? systemClock;
     this.clock = clock;
@@ -123,6 +129,11 @@ export class GatewayRuntime {
     if (fromConfig) return fromConfig;
     const owner = this.identityDirectory?.tokenOwner(hashGatewayToken(token));
     return owner ? { userId: owner.userId } : undefined;
+  }
+
+  /** Now, by the gateway's clock. */
+  now(): Date {
+    return new Date(this.clock.now());
   }
 
   get config(): TollgateConfig {

@@ -4,6 +4,7 @@ import { AdminTokenGuard } from './auth/admin-token.guard';
 import { CallerTokenGuard } from './identity/caller-token.guard';
 import { MeController } from './identity/me.controller';
 import { UserAdminController } from './identity/user-admin.controller';
+import { MyUsageController, UsageAdminController } from './usage/usage.controller';
 import { GatewayLifecycle } from './health/gateway-lifecycle';
 import { HealthController } from './health/health.controller';
 import { Readiness } from './health/readiness';
@@ -18,7 +19,7 @@ export class GatewayModule {
   static forRoot(runtime: GatewayRuntime): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, MetricsController, KeyAdminController, UserAdminController, MeController],
+      controllers: [HealthController, MetricsController, KeyAdminController, UserAdminController, MeController, UsageAdminController, MyUsageController],
       providers: [
         { provide: KEY_STATE_STORE, useValue: runtime.keyStateStore },
         { provide: GatewayLifecycle, useValue: runtime.lifecycle },

@@ -5,3 +5,4 @@ export * from './config';
 export type { EndpointGuard, PinnedEndpoint } from './identity/user-endpoint.guard';
 export { createUserEndpoints } from './identity/identity.factory';
 export type { KeyView, MeView, TokenView, UserView } from './identity/identity-api.views';
+export type { UsageRowView, UsageTotalsView, UsageView } from './usage/usage-api.views';

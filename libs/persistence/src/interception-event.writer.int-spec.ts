@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@tollgate/platform';
 import type { InterceptionEvent, InterceptionStarted } from '@tollgate/recording';
-import { buildEndedEvent, buildStartedEvent, createTestDatabase } from '@tollgate/testing';
+import { observeBlocking, type BridgedApi, type TokenUsage } from '@tollgate/providers';
+import { buildEndedEvent, buildStartedEvent, createTestDatabase, MOCK_ANTHROPIC_USAGE, MOCK_CHAT_USAGE, MOCK_RESPONSES_USAGE } from '@tollgate/testing';
+import { createPriceTable, DEFAULT_PRICES_DATE } from '@tollgate/usage';
 import { createDataSource, type TollgateDataSource } from './data-source.factory';
 import { flushInterceptionEvents, ParentMissingError } from './interception-batch.flush';
 import { InterceptionEventWriter } from './interception-event.writer';
@@ -54,7 +56,7 @@ describe.each(backends)('recording persistence on $name', (backend) => {
 
   beforeAll(async () => {
     ({ dataSource, dispose } = await backend.open());
-    expect(await runMigrations(dataSource)).toEqual(['CreateRecordingTables1767225600000', 'CreateIdentityTables1767312000000']);
+    expect(await runMigrations(dataSource)).toEqual(['CreateRecordingTables1767225600000', 'CreateIdentityTables1767312000000', 'AddUsageCosts1767398400000']);
     writer = new InterceptionEventWriter(dataSource);
   }, 60_000);
 
@@ -92,6 +94,8 @@ describe.each(backends)('recording persistence on $name', (backend) => {
         'error_message text null',
         'metadata jsonb',
         'credential_source text',
+        'cost_micros bigint',
+        'price_version text null',
       ]);
       expect(describe('token_usages')).toEqual([
         'id uuid',
@@ -103,6 +107,8 @@ describe.each(backends)('recording persistence on $name', (backend) => {
         'cache_write_input_tokens bigint',
         'extra jsonb',
         'created_at timestamp with time zone',
+        'cost_micros bigint',
+        'priced boolean',
       ]);
       expect(describe('user_prompts')).toEqual([
         'id uuid',
@@ -130,8 +136,9 @@ describe.each(backends)('recording persistence on $name', (backend) => {
       );
       expect(indexes.map((index) => index.indexdef.replace(/ USING btree/, '').replace(/public\./g, ''))).toEqual([
         'CREATE INDEX idx_gateway_tokens_user_created ON gateway_tokens (user_id, created_at)',
-        'CREATE INDEX idx_interceptions_initiator_started ON interceptions (initiator_id, started_at)',
+        'CREATE INDEX idx_interceptions_initiator_started ON interceptions (initiator_id, started_at) INCLUDE (cost_micros)',
         'CREATE INDEX idx_interceptions_provider_model_started ON interceptions (provider, model, started_at)',
+        'CREATE INDEX idx_interceptions_started ON interceptions (started_at)',
         'CREATE INDEX idx_token_usages_interception ON token_usages (interception_id)',
         'CREATE INDEX idx_tool_usages_interception ON tool_usages (interception_id)',
         'CREATE INDEX idx_user_prompts_interception ON user_prompts (interception_id)',
@@ -171,6 +178,8 @@ describe.each(backends)('recording persistence on $name', (backend) => {
         error_type: 'rate_limited',
         error_message: 'all keys cooling down',
         metadata: started.metadata,
+        cost_micros: expect.any(String),
+        price_version: `default-${DEFAULT_PRICES_DATE}`,
       });
     });
 
@@ -224,7 +233,17 @@ describe.each(backends)('recording persistence on $name', (backend) => {
 
       expect(await childRows(started.interceptionId)).toEqual({
         tokenUsages: [
-          { provider_response_id: 'msg_1', input_tokens: '10', output_tokens: '5', cache_read_input_tokens: '3', cache_write_input_tokens: '7', extra: {}, created_at: ended.endedAt },
+          {
+            provider_response_id: 'msg_1',
+            input_tokens: '10',
+            output_tokens: '5',
+            cache_read_input_tokens: '3',
+            cache_write_input_tokens: '7',
+            extra: {},
+            created_at: ended.endedAt,
+            cost_micros: expect.any(String),
+            priced: expect.any(Boolean),
+          },
           {
             provider_response_id: 'msg_2',
             input_tokens: '9007199254',
@@ -233,6 +252,8 @@ describe.each(backends)('recording persistence on $name', (backend) => {
             cache_write_input_tokens: '0',
             extra: { web_search_requests: 2, reasoning_tokens: 40 },
             created_at: ended.endedAt,
+            cost_micros: expect.any(String),
+            priced: expect.any(Boolean),
           },
         ],
         prompts: [{ provider_response_id: 'msg_2', prompt: 'Summarise this file', created_at: ended.endedAt }],
@@ -340,6 +361,91 @@ describe.each(backends)('recording persistence on $name', (backend) => {
       const poison = buildEndedEvent(started, { credentialHint: 'x'.repeat(40) });
       await expect(writer.applyBatch([started, poison])).rejects.toThrow();
       expect((await countRows(started.interceptionId)).interceptions).toBe(0);
+    });
+  });
+
+  describe('cost', () => {
+    /** What the gateway records for one of the mock upstream's default answers. */
+    const mockUsage = (api: BridgedApi, id: string, usage: unknown): TokenUsage[] => observeBlocking(api, { id, usage }).tokenUsages;
+
+    async function costs(id: string) {
+      const [interception] = await dataSource.query('SELECT cost_micros, price_version FROM interceptions WHERE id = $1', [id]);
+      const rows = await dataSource.query('SELECT provider_response_id, cost_micros, priced FROM token_usages WHERE interception_id = $1 ORDER BY provider_response_id', [id]);
+      return { interception, rows };
+    }
+
+    it('prices OpenAI chat, Responses and Anthropic usage per row, cache reads and writes separately', async () => {
+      const chat = buildStartedEvent({ providerName: 'openai', model: 'gpt-4o-mini' });
+      const responses = buildStartedEvent({ providerName: 'openai', model: 'gpt-4.1' });
+      const messages = buildStartedEvent({ providerType: 'anthropic', providerName: 'anthropic', model: 'claude-sonnet-4-5' });
+      const chatUsage = mockUsage('openai-chat', 'chatcmpl-1', MOCK_CHAT_USAGE);
+      const responsesUsage = mockUsage('openai-responses', 'resp_1', MOCK_RESPONSES_USAGE);
+      const messagesUsage = mockUsage('anthropic-messages', 'msg_1', MOCK_ANTHROPIC_USAGE);
+      // The mapping the costs below rest on: input excludes cache reads; Anthropic reports cache writes.
+      expect(chatUsage).toMatchObject([{ inputTokens: 10, outputTokens: 7, cacheReadInputTokens: 2, cacheWriteInputTokens: 0 }]);
+      expect(responsesUsage).toMatchObject([{ inputTokens: 12, outputTokens: 9, cacheReadInputTokens: 3, cacheWriteInputTokens: 0 }]);
+      expect(messagesUsage).toMatchObject([{ inputTokens: 20, outputTokens: 11, cacheReadInputTokens: 5, cacheWriteInputTokens: 4 }]);
+
+      await writer.applyBatch([chat, responses, messages]);
+      await writer.applyBatch([
+        buildEndedEvent(chat, { tokenUsages: chatUsage }),
+        buildEndedEvent(responses, { tokenUsages: responsesUsage }),
+        // Two responses (a tool loop): each row priced on its own, the interception holds the sum.
+        buildEndedEvent(messages, { tokenUsages: [...messagesUsage, ...mockUsage('anthropic-messages', 'msg_2', MOCK_ANTHROPIC_USAGE)] }),
+      ]);
+
+      const version = `default-${DEFAULT_PRICES_DATE}`;
+      // gpt-4o-mini $0.15/$0.60/$0.075: 10 × 0.15 = 1.5 → 2, 7 × 0.6 = 4.2 → 4, 2 × 0.075 = 0.15 → 0
+      expect(await costs(chat.interceptionId)).toEqual({
+        interception: { cost_micros: '6', price_version: version },
+        rows: [{ provider_response_id: 'chatcmpl-1', cost_micros: '6', priced: true }],
+      });
+      // gpt-4.1 $2/$8/$0.50: 12 × 2 = 24, 9 × 8 = 72, 3 × 0.5 = 1.5 → 2
+      expect(await costs(responses.interceptionId)).toEqual({
+        interception: { cost_micros: '98', price_version: version },
+        rows: [{ provider_response_id: 'resp_1', cost_micros: '98', priced: true }],
+      });
+      // claude-sonnet-4-5 $3/$15/$0.30/$3.75: 20 × 3 = 60, 11 × 15 = 165, 5 × 0.3 = 1.5 → 2, 4 × 3.75 = 15
+      expect(await costs(messages.interceptionId)).toEqual({
+        interception: { cost_micros: '484', price_version: version },
+        rows: [
+          { provider_response_id: 'msg_1', cost_micros: '242', priced: true },
+          { provider_response_id: 'msg_2', cost_micros: '242', priced: true },
+        ],
+      });
+    });
+
+    it('charges an unknown model nothing and flags its rows unpriced', async () => {
+      const started = buildStartedEvent({ model: 'my-finetune-v3' });
+      await writer.applyBatch([started, buildEndedEvent(started, { tokenUsages: mockUsage('openai-chat', 'c1', MOCK_CHAT_USAGE) })]);
+      expect(await costs(started.interceptionId)).toEqual({
+        interception: { cost_micros: '0', price_version: `default-${DEFAULT_PRICES_DATE}` },
+        rows: [{ provider_response_id: 'c1', cost_micros: '0', priced: false }],
+      });
+    });
+
+    it('uses the configured prices, by provider instance, and records their version', async () => {
+      const prices = createPriceTable({ useDefaults: true, entries: [{ provider: 'azure-east', model: 'gpt-4o*', input: 1, output: 1, cacheRead: 1000 }] });
+      const configured = new InterceptionEventWriter(dataSource, { prices });
+      const azure = buildStartedEvent({ providerName: 'azure-east', model: 'gpt-4o-mini' });
+      const openai = buildStartedEvent({ providerName: 'openai', model: 'gpt-4o-mini' });
+      const usage = mockUsage('openai-chat', 'c1', MOCK_CHAT_USAGE);
+      await configured.applyBatch([azure, openai, buildEndedEvent(azure, { tokenUsages: usage }), buildEndedEvent(openai, { tokenUsages: usage })]);
+      // 10 × 1 + 7 × 1 + 2 × 1000
+      expect((await costs(azure.interceptionId)).interception).toEqual({ cost_micros: '2017', price_version: prices.version });
+      expect((await costs(openai.interceptionId)).interception).toEqual({ cost_micros: '6', price_version: prices.version });
+    });
+
+    it('does not count a replayed or out-of-order ended event twice', async () => {
+      const started = buildStartedEvent({ providerType: 'anthropic', providerName: 'anthropic', model: 'claude-sonnet-4-5' });
+      const ended = buildEndedEvent(started, { tokenUsages: mockUsage('anthropic-messages', 'msg_1', MOCK_ANTHROPIC_USAGE) });
+      expect(await writer.applyBatch([ended])).toEqual({ outcomes: ['parent-missing'] });
+      await writer.applyBatch([started]);
+      expect(await writer.applyBatch([ended, ended])).toEqual({ outcomes: ['recorded', 'duplicate'] });
+      expect(await writer.applyBatch([ended])).toEqual({ outcomes: ['duplicate'] });
+      const { interception, rows } = await costs(started.interceptionId);
+      expect(interception.cost_micros).toBe('242');
+      expect(rows).toEqual([{ provider_response_id: 'msg_1', cost_micros: '242', priced: true }]);
     });
   });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { InterceptionEnded, InterceptionEvent, InterceptionStarted } from '@tollgate/recording';
+import { createPriceTable, type Cost, type PriceTable } from '@tollgate/usage';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { bulkInsert } from './bulk-insert';
 import { toPostgresJson, toPostgresNullableText, toPostgresText } from './postgres-text';
@@ -22,24 +23,27 @@ export interface BatchResult {
  * The end of a batch of interceptions, in one statement (atomic on its own, one round trip): the spec's SQL rule for
  * the end (centralized credentials learn their hint at the end; a BYOK hint stays as it started), then the child rows
  * of exactly the interceptions this statement ended, so a replayed event adds nothing. Values arrive as parallel
- * arrays. Rows are locked in id order first, as in every batch, so concurrent workers cannot deadlock.
+ * arrays. Rows are locked in id order first, as in every batch, so concurrent workers cannot deadlock. Costs are
+ * computed before the statement ($29: per interception, $31/$32: per token row) with one price table ($30: its version).
  */
 const END_INTERCEPTIONS_SQL = `WITH e AS (
-  SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[]) AS e(id, ended_at, hint, error_type, error_message)
+  SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $29::bigint[])
+    AS e(id, ended_at, hint, error_type, error_message, cost_micros)
 ), locked AS MATERIALIZED (
   SELECT id FROM interceptions WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
 ), ended AS (
   UPDATE interceptions AS i
      SET ended_at = e.ended_at,
          credential_hint = CASE WHEN i.credential_kind = 'centralized' THEN e.hint ELSE i.credential_hint END,
-         error_type = e.error_type, error_message = e.error_message
+         error_type = e.error_type, error_message = e.error_message,
+         cost_micros = e.cost_micros, price_version = $30::text
     FROM e JOIN locked USING (id)
    WHERE i.id = e.id AND i.ended_at IS NULL
   RETURNING i.id
 ), token_rows AS (
-  INSERT INTO token_usages (id, interception_id, provider_response_id, input_tokens, output_tokens, cache_read_input_tokens, cache_write_input_tokens, extra, created_at)
-  SELECT t.* FROM unnest($6::uuid[], $7::uuid[], $8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::jsonb[], $14::timestamptz[])
-    AS t(id, interception_id, provider_response_id, input_tokens, output_tokens, cache_read_input_tokens, cache_write_input_tokens, extra, created_at)
+  INSERT INTO token_usages (id, interception_id, provider_response_id, input_tokens, output_tokens, cache_read_input_tokens, cache_write_input_tokens, extra, created_at, cost_micros, priced)
+  SELECT t.* FROM unnest($6::uuid[], $7::uuid[], $8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[], $13::jsonb[], $14::timestamptz[], $31::bigint[], $32::bool[])
+    AS t(id, interception_id, provider_response_id, input_tokens, output_tokens, cache_read_input_tokens, cache_write_input_tokens, extra, created_at, cost_micros, priced)
    WHERE t.interception_id IN (SELECT id FROM ended)
 ), prompt_rows AS (
   INSERT INTO user_prompts (id, interception_id, provider_response_id, prompt, created_at)
@@ -53,9 +57,27 @@ const END_INTERCEPTIONS_SQL = `WITH e AS (
 )
 SELECT id FROM ended`;
 
+export interface InterceptionEventWriterOptions {
+  /** Prices token usages as interceptions end; default: the built-in table (createPriceTable()). */
+  prices?: PriceTable;
+}
+
+/** Where an interception's tokens are priced: its provider instance and requested model, from its started row. */
+interface PricedParent {
+  provider_name: string;
+  model: string;
+}
+
 /** Turns interception events into rows. Every method is idempotent: replaying events changes nothing. */
 export class InterceptionEventWriter {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly prices: PriceTable;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    options: InterceptionEventWriterOptions = {},
+  ) {
+    this.prices = options.prices ?? createPriceTable();
+  }
 
   /**
    * Applies a batch in one transaction: all `started` rows first (so an `ended` in the same batch finds its parent),
@@ -130,10 +152,24 @@ export class InterceptionEventWriter {
     // The same event may be in the batch twice (delivered twice): apply the first copy; the others are replays.
     const firstById = new Map<string, { event: InterceptionEnded; index: number }>();
     for (const entry of ended) if (!firstById.has(entry.event.interceptionId)) firstById.set(entry.event.interceptionId, entry);
-    const unique = [...firstById.values()].map(({ event }) => event);
 
-    const result = (await queryRunner.query(END_INTERCEPTIONS_SQL, endParameters(unique), true)) as { records?: { id: string }[] };
-    const endedNow = new Set((result.records ?? []).map((row) => row.id));
+    // The model and provider instance that price the usage are on the started row. An event whose row is not there
+    // yet is left for its retry (priced then), even if the row appears before the statement below runs.
+    const parentRows = (await queryRunner.query('SELECT id, provider_name, model FROM interceptions WHERE id = ANY($1::uuid[])', [
+      [...firstById.keys()],
+    ])) as (PricedParent & { id: string })[];
+    const parents = new Map(parentRows.map((row) => [row.id, row]));
+    const pricable = [...firstById.values()].map(({ event }) => event).filter((event) => parents.has(event.interceptionId));
+
+    const endedNow = new Set<string>();
+    if (pricable.length > 0) {
+      const parameters = endParameters(pricable, this.prices.version, (event) => {
+        const parent = parents.get(event.interceptionId)!;
+        return event.tokenUsages.map((usage) => this.prices.cost(parent.provider_name, parent.model, usage));
+      });
+      const result = (await queryRunner.query(END_INTERCEPTIONS_SQL, parameters, true)) as { records?: { id: string }[] };
+      for (const row of result.records ?? []) endedNow.add(row.id);
+    }
 
     const notApplied: { event: InterceptionEnded; index: number }[] = [];
     for (const entry of ended) {
@@ -141,21 +177,20 @@ export class InterceptionEventWriter {
       if (endedNow.has(id) && firstById.get(id)?.index === entry.index) outcomes[entry.index] = 'recorded';
       else notApplied.push(entry);
     }
-    if (notApplied.length === 0) return;
     // Not updated: either already ended (a replay) or not started yet (its parent will come).
-    const existing = await queryRunner.query('SELECT id FROM interceptions WHERE id = ANY($1::uuid[])', [
-      [...new Set(notApplied.map(({ event }) => event.interceptionId))],
-    ]);
-    const existingIds = new Set((existing as { id: string }[]).map((row) => row.id));
     for (const { event, index } of notApplied) {
-      outcomes[index] = existingIds.has(event.interceptionId) ? 'duplicate' : 'parent-missing';
+      outcomes[index] = parents.has(event.interceptionId) ? 'duplicate' : 'parent-missing';
     }
   }
 }
 
-/** The 28 array parameters of END_INTERCEPTIONS_SQL: the interceptions, then their token, prompt and tool rows. */
-function endParameters(ended: readonly InterceptionEnded[]): unknown[][] {
-  const tokens = ended.flatMap((event) => event.tokenUsages.map((usage) => ({ event, usage })));
+/**
+ * The 32 parameters of END_INTERCEPTIONS_SQL: the interceptions, their token, prompt and tool rows, then the costs
+ * (`costsOf(event)[i]` prices `event.tokenUsages[i]`).
+ */
+function endParameters(ended: readonly InterceptionEnded[], priceVersion: string, costsOf: (event: InterceptionEnded) => Cost[]): unknown[] {
+  const costs = new Map(ended.map((event) => [event, costsOf(event)]));
+  const tokens = ended.flatMap((event) => event.tokenUsages.map((usage, i) => ({ event, usage, cost: costs.get(event)![i] })));
   const prompts = ended.flatMap((event) => (event.prompt ? [{ event, prompt: event.prompt }] : []));
   const tools = ended.flatMap((event) => event.toolUsages.map((tool) => ({ event, tool })));
   return [
@@ -190,6 +225,11 @@ function endParameters(ended: readonly InterceptionEnded[]): unknown[][] {
     tools.map(({ tool }) => tool.injected),
     tools.map(({ tool }) => toPostgresNullableText(tool.invocationError)),
     tools.map(({ event }) => event.endedAt),
+
+    ended.map((event) => costs.get(event)!.reduce((total, cost) => total + cost.costMicros, 0)),
+    priceVersion,
+    tokens.map(({ cost }) => cost.costMicros),
+    tokens.map(({ cost }) => cost.priced),
   ];
 }
 

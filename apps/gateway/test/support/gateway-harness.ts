@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { IdentityStore } from '@tollgate/byok';
+import type { UsageStore } from '@tollgate/usage';
 import { MemoryKeyStateStore, type Clock, type KeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp, type EndpointGuard, type GatewayApp } from '@tollgate/gateway';
 import { createLogger, loadConfig, type TollgateConfig } from '@tollgate/platform';
@@ -24,6 +25,8 @@ export interface HarnessOptions {
   mock?: MockUpstream;
   /** Users, database tokens and stored keys (BYOK tests). */
   identityStore?: IdentityStore;
+  /** Usage aggregates (usage API tests). */
+  usageStore?: UsageStore;
   /** `byok` and `identity` sections of the config file. */
   byok?: Record<string, unknown>;
   identity?: Record<string, unknown>;
@@ -87,6 +90,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     keyStateStore: options.keyStateStore ?? new MemoryKeyStateStore(),
     clock: options.clock,
     identityStore: options.identityStore,
+    usageStore: options.usageStore,
     endpointGuard: options.endpointGuard,
   });
   const url = await gateway.listen(0, '127.0.0.1');

@@ -3,7 +3,10 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 // Column types are spelled out: decorator metadata is off, so TypeORM cannot infer them. The schema itself is owned
 // by the migrations; these entities must describe it exactly (a test compares the two).
 @Entity({ name: 'interceptions' })
-@Index('idx_interceptions_initiator_started', ['initiatorId', 'startedAt'])
+// (initiator_id, started_at) INCLUDE (cost_micros): TypeORM cannot describe INCLUDE, so the migration owns this index
+// and the schema diff skips it.
+@Index('idx_interceptions_initiator_started', { synchronize: false })
+@Index('idx_interceptions_started', ['startedAt'])
 @Index('idx_interceptions_provider_model_started', ['provider', 'model', 'startedAt'])
 export class InterceptionEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_interceptions' })
@@ -55,4 +58,12 @@ export class InterceptionEntity {
 
   @Column({ type: 'jsonb' })
   metadata!: Record<string, unknown>;
+
+  /** The sum of its token usages' costs, in micro-dollars; set when the interception ends. */
+  @Column({ name: 'cost_micros', type: 'bigint', default: 0 })
+  costMicros!: string;
+
+  /** The price table that priced it (PriceTable.version); null until it ends. */
+  @Column({ name: 'price_version', type: 'text', nullable: true })
+  priceVersion!: string | null;
 }

@@ -30,4 +30,12 @@ export class TokenUsageEntity {
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
+
+  /** Micro-dollars, each counter priced separately (docs: usage.md). */
+  @Column({ name: 'cost_micros', type: 'bigint', default: 0 })
+  costMicros!: string;
+
+  /** False when no price matched the model (the cost is then 0). */
+  @Column({ type: 'boolean', default: false })
+  priced!: boolean;
 }

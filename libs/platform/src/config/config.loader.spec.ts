@@ -128,4 +128,65 @@ describe('loadConfig', () => {
       'config file not found: /nonexistent/tollgate.yaml',
     ]);
   });
+
+  describe('prices', () => {
+    it('uses the default table with no entries when the section is absent', () => {
+      expect(loadConfig({ document: minimal, env }).prices).toEqual({ useDefaults: true, entries: [] });
+    });
+
+    it('reads entries, defaulting the provider to * and leaving unset cache prices unset', () => {
+      const config = loadConfig({
+        document: {
+          ...minimal,
+          prices: {
+            useDefaults: false,
+            entries: [
+              { model: 'gpt-4o*', input: 2.5, output: 10, cacheRead: 1.25, cacheWrite: 0 },
+              { provider: 'azure-east', model: 'my-model', input: 0, output: 0.5 },
+            ],
+          },
+        },
+        env,
+      });
+      expect(config.prices).toEqual({
+        useDefaults: false,
+        entries: [
+          { provider: '*', model: 'gpt-4o*', input: 2.5, output: 10, cacheRead: 1.25, cacheWrite: 0 },
+          { provider: 'azure-east', model: 'my-model', input: 0, output: 0.5 },
+        ],
+      });
+    });
+
+    it('rejects negative or non-numeric prices, a missing model and unknown fields', () => {
+      const problems = problemsOf(() =>
+        loadConfig({
+          document: {
+            ...minimal,
+            prices: {
+              useDefaults: 'yes',
+              entries: [
+                { model: 'm', input: -1, output: 1 },
+                { model: 'm', input: 1, output: '2', cacheRead: -0.5 },
+                { input: 1, output: 1, currency: 'EUR' },
+              ],
+              extra: 1,
+            },
+          },
+          env,
+        }),
+      );
+      expect(problems).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^prices\.useDefaults: /),
+          'prices.entries[0].input: must be a number ≥ 0 (USD per million tokens)',
+          expect.stringMatching(/^prices\.entries\[1\]\.output: /),
+          'prices.entries[1].cacheRead: must be a number ≥ 0 (USD per million tokens)',
+          expect.stringMatching(/^prices\.entries\[2\]\.model: /),
+          'prices.entries[2]: unknown field(s) currency',
+          'prices: unknown field(s) extra',
+        ]),
+      );
+      expect(problems).toHaveLength(7);
+    });
+  });
 });

@@ -132,6 +132,17 @@ function toTollgateConfig(file: ConfigFile, configPath: string, encryptionKeys: 
       encryptionKeys: encryptionKeys || undefined,
     },
     identity: { pollIntervalMs: file.identity.pollInterval },
+    prices: {
+      useDefaults: file.prices.useDefaults,
+      entries: file.prices.entries.map((entry) => ({
+        provider: entry.provider,
+        model: entry.model,
+        input: entry.input,
+        output: entry.output,
+        ...(entry.cacheRead === undefined ? {} : { cacheRead: entry.cacheRead }),
+        ...(entry.cacheWrite === undefined ? {} : { cacheWrite: entry.cacheWrite }),
+      })),
+    },
     logging: file.logging,
     dataDir: file.dataDir,
     redisUrl: file.redisUrl || undefined,

@@ -54,6 +54,22 @@ const tokenSchema = z
   })
   .strict();
 
+const usdPerMillion = z.number().min(0, { message: 'must be a number ≥ 0 (USD per million tokens)' });
+
+const priceEntrySchema = z
+  .object({
+    // A provider instance name, or * for all of them.
+    provider: z.string().min(1).default('*'),
+    // A model name, or a glob where * stands for any run of characters.
+    model: z.string().min(1, { message: 'must not be empty' }),
+    input: usdPerMillion,
+    output: usdPerMillion,
+    // Unset: charged like input tokens.
+    cacheRead: usdPerMillion.optional(),
+    cacheWrite: usdPerMillion.optional(),
+  })
+  .strict();
+
 /** First path segments the gateway serves itself; a provider cannot be named after one. */
 const RESERVED_PREFIXES = new Set(['v1', 'admin', 'healthz', 'readyz', 'metrics', 'console', 'openapi.json']);
 
@@ -150,6 +166,14 @@ export const configFileSchema = z
       .object({
         // How often each replica follows changes to users, tokens and stored keys made elsewhere.
         pollInterval: duration.default(2_000),
+      })
+      .strict()
+      .prefault({}),
+    prices: z
+      .object({
+        // Start from the built-in, dated table (docs/usage.md); entries override it.
+        useDefaults: z.boolean().default(true),
+        entries: z.array(priceEntrySchema).default([]),
       })
       .strict()
       .prefault({}),

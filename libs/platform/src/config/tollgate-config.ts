@@ -19,6 +19,16 @@ export interface GatewayTokenConfig {
   user: string;
 }
 
+/** USD per million tokens for one provider instance (or `*`) and model glob; unset cache prices follow `input`. */
+export interface PriceEntryConfig {
+  provider: string;
+  model: string;
+  input: number;
+  output: number;
+  cacheRead?: number;
+  cacheWrite?: number;
+}
+
 /** The validated configuration. Durations are milliseconds; nothing else in the codebase reads the environment. */
 export interface TollgateConfig {
   configPath: string;
@@ -54,6 +64,8 @@ export interface TollgateConfig {
     encryptionKeys?: string;
   };
   identity: { pollIntervalMs: number };
+  /** What the recorder charges per token: the default table (unless `useDefaults` is false) overridden by `entries`. */
+  prices: { useDefaults: boolean; entries: PriceEntryConfig[] };
   logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   dataDir: string;
   /** Unset: embedded mode (key state in memory, recording in process). */

@@ -1,0 +1,29 @@
+import type { UsageGroupBy } from '@tollgate/usage';
+
+// What the usage APIs answer (JSON): the contract the admin CLI is typed against.
+
+export interface UsageTotalsView {
+  interceptions: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  /** Integer micro-dollars: the exact figure. */
+  costMicros: number;
+  /** costMicros / 1,000,000, for reading. */
+  costUsd: number;
+}
+
+export interface UsageRowView extends UsageTotalsView {
+  /** The user id, model, provider instance name or UTC day (`YYYY-MM-DD`). */
+  key: string;
+}
+
+export interface UsageView {
+  from: string;
+  /** Exclusive. */
+  to: string;
+  groupBy: UsageGroupBy;
+  rows: UsageRowView[];
+  totals: UsageTotalsView;
+}

@@ -1,15 +1,9 @@
-import type { UsageGroupBy } from '@tollgate/usage';
+import type { UsageGroupBy, UsageTotals } from '@tollgate/usage';
 
 // What the usage APIs answer (JSON): the contract the admin CLI is typed against.
 
-export interface UsageTotalsView {
-  interceptions: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  /** Integer micro-dollars: the exact figure. */
-  costMicros: number;
+/** A group's (or everything's) totals; `costMicros` is integer micro-dollars, the exact figure. */
+export interface UsageTotalsView extends UsageTotals {
   /** costMicros / 1,000,000, for reading. */
   costUsd: number;
 }

@@ -50,15 +50,8 @@ async function answerUsage(runtime: GatewayRuntime, request: UsageRequest, initi
 }
 
 function totalsView(totals: UsageTotals): UsageTotalsView {
-  return {
-    interceptions: totals.interceptions,
-    inputTokens: totals.inputTokens,
-    outputTokens: totals.outputTokens,
-    cacheReadTokens: totals.cacheReadTokens,
-    cacheWriteTokens: totals.cacheWriteTokens,
-    costMicros: totals.costMicros,
-    costUsd: microsToUsd(totals.costMicros),
-  };
+  const { interceptions, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costMicros } = totals;
+  return { interceptions, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costMicros, costUsd: microsToUsd(costMicros) };
 }
 
 function requireUsageStore(runtime: GatewayRuntime): UsageStore {

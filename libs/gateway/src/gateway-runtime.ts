@@ -125,9 +125,10 @@ export class GatewayRuntime {
 
   /** Who a gateway token belongs to: the config file's tokens first, then database-issued ones (by hash). */
   resolveCaller(token: string): GatewayPrincipal | undefined {
-    const fromConfig = this.tokens.resolve(token);
+    const tokenHash = hashGatewayToken(token);
+    const fromConfig = this.tokens.resolveHash(tokenHash);
     if (fromConfig) return fromConfig;
-    const owner = this.identityDirectory?.tokenOwner(hashGatewayToken(token));
+    const owner = this.identityDirectory?.tokenOwner(tokenHash);
     return owner ? { userId: owner.userId } : undefined;
   }
 

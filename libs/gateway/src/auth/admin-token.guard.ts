@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import { GatewayRuntime } from '../gateway-runtime';
-import { hashToken } from './gateway-token.registry';
+import { hashGatewayToken } from '@tollgate/byok';
 
 /** Admin routes accept a configured admin token as `Authorization: Bearer …` or `X-Tollgate-Token`. */
 @Injectable()
@@ -17,7 +17,7 @@ export class AdminTokenGuard implements CanActivate {
 
   private isAdminToken(presented: string): boolean {
     // Read per call: admin tokens follow configuration reloads.
-    const candidate = Buffer.from(hashToken(presented), 'hex');
-    return this.runtime.config.auth.adminTokens.some((token) => timingSafeEqual(Buffer.from(hashToken(token), 'hex'), candidate));
+    const candidate = Buffer.from(hashGatewayToken(presented), 'hex');
+    return this.runtime.config.auth.adminTokens.some((token) => timingSafeEqual(Buffer.from(hashGatewayToken(token), 'hex'), candidate));
   }
 }

@@ -1,8 +1,9 @@
 import './instrument';
 import { RedisKeyStateStore } from '@tollgate/keypool';
-import { BullmqEventSink, RedisTransportProbe, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
+import { BullmqEventSink, RedisBudgetLedger, RedisTransportProbe, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
 import { PostgresIdentityStore, PostgresUsageStore, createDataSource } from '@tollgate/persistence';
 import { createLogger, loadConfigOrExit, runUntilSignalled, startOrExit } from '@tollgate/platform';
+import { spendBaselineFrom } from '@tollgate/usage';
 
 /**
  * The gateway alone, for split deployments: key state in Redis, interception events to the BullMQ queue. With
@@ -29,7 +30,9 @@ async function main(): Promise<void> {
   const identityStore = dataSource ? new PostgresIdentityStore(dataSource) : undefined;
   const usageStore = dataSource ? new PostgresUsageStore(dataSource) : undefined;
   if (!identityStore) logger.info('no DATABASE_URL: gateway tokens come from the config file only, stored keys and the usage API are off');
-  const gateway = await createGatewayApp({ config, logger, eventSink, recordingProbe, keyStateStore, identityStore, usageStore });
+  // Budget counters shared by every replica; a missing counter is rebuilt from the recorded spend (if any database).
+  const budgetLedger = new RedisBudgetLedger({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, baseline: spendBaselineFrom(usageStore) });
+  const gateway = await createGatewayApp({ config, logger, eventSink, recordingProbe, keyStateStore, identityStore, usageStore, budgetLedger });
   const address = await gateway.listen();
   logger.info({ address, providers: config.providers.map((provider) => provider.name) }, 'gateway listening');
   const stopReloading = enableLiveReload(gateway.runtime, logger);

@@ -1,8 +1,8 @@
 import './instrument';
 import { MemoryKeyStateStore, RedisKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
-import { createGatewayApp, enableLiveReload } from '@tollgate/gateway';
+import { RedisBudgetLedger, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
 import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, PostgresIdentityStore, PostgresUsageStore, createDataSource, runMigrations } from '@tollgate/persistence';
-import { createPriceTable } from '@tollgate/usage';
+import { createPriceTable, spendBaselineFrom } from '@tollgate/usage';
 import { createLogger, loadConfigOrExit, runUntilSignalled, startOrExit } from '@tollgate/platform';
 
 /**
@@ -26,6 +26,11 @@ async function main(): Promise<void> {
     ? new RedisKeyStateStore({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, logger })
     : new MemoryKeyStateStore();
 
+  const usageStore = new PostgresUsageStore(dataSource);
+  // With Redis the budget counters are shared (replicas); without, the gateway's in-process ledger is used.
+  const budgetLedger = config.redisUrl
+    ? new RedisBudgetLedger({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, baseline: spendBaselineFrom(usageStore) })
+    : undefined;
   const recordingProbe = new DatabaseTransportProbe(dataSource);
   const gateway = await createGatewayApp({
     config,
@@ -34,7 +39,8 @@ async function main(): Promise<void> {
     recordingProbe,
     keyStateStore,
     identityStore: new PostgresIdentityStore(dataSource),
-    usageStore: new PostgresUsageStore(dataSource),
+    usageStore,
+    budgetLedger,
   });
   const address = await gateway.listen();
   logger.info(

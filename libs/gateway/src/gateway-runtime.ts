@@ -2,12 +2,13 @@ import { hashGatewayToken, type IdentityDirectory, type IdentityStore, type Reso
 import { systemClock, type Clock, type KeyStateStore } from '@tollgate/keypool';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import type { InterceptionEventSink, RecordingTransportProbe } from '@tollgate/recording';
-import type { UsageStore } from '@tollgate/usage';
+import { MemoryBudgetLedger, createPriceTable, spendBaselineFrom, type BudgetLedger, type UsageStore } from '@tollgate/usage';
 
 import { GatewayTokenRegistry, type GatewayPrincipal } from './auth/gateway-token.registry';
 import { createIdentity, createUserEndpoints, type UserEndpointsWiring } from './identity/identity.factory';
 import type { IdentityService } from './identity/identity.service';
 import type { EndpointGuard } from './identity/user-endpoint.guard';
+import { BudgetGuard, type BudgetGate } from './budget/budget.guard';
 import { CircuitBreakers } from './circuit/circuit-breakers';
 import { EndedEventPublisher } from './bridge/ended-event.publisher';
 import { InterceptionHandler } from './bridge/interception.handler';
@@ -19,7 +20,7 @@ import { PassthroughHandler } from './passthrough/passthrough.handler';
 import { UpstreamClient } from './upstream/upstream.client';
 
 /** Settings a running gateway cannot swap; a reload that changes them logs that a restart is needed. */
-const RESTART_ONLY_FIELDS = ['server', 'keyPool', 'recording', 'circuitBreaker', 'redisUrl', 'databaseUrl', 'dataDir', 'logging'] as const;
+const RESTART_ONLY_FIELDS = ['server', 'keyPool', 'recording', 'circuitBreaker', 'redisUrl', 'databaseUrl', 'dataDir', 'logging', 'prices', 'budgets'] as const;
 
 export interface GatewayDependencies {
   config: TollgateConfig;
@@ -33,6 +34,11 @@ export interface GatewayDependencies {
   identityStore?: IdentityStore;
   /** Aggregates of recorded usage and cost (the usage API); unset: the usage routes answer 503. */
   usageStore?: UsageStore;
+  /**
+   * Budget counters shared by the replicas (RedisBudgetLedger); unset: an in-process ledger (one gateway). Either
+   * way a missing counter starts from the usage store's recorded centralized spend.
+   */
+  budgetLedger?: BudgetLedger;
   /** How user endpoints' host names are resolved before the SSRF check (tests inject one). */
   endpointResolver?: Resolver;
   /** Replaces the whole SSRF guard (tests that must reach a loopback mock as a user endpoint). */
@@ -68,6 +74,8 @@ export class GatewayRuntime {
   /** Present when the gateway can read the recorded interceptions. */
   readonly usageStore?: UsageStore;
   private readonly userEndpoints: UserEndpointsWiring;
+  /** Budgets on centralized spend (docs/usage.md). */
+  readonly budgets: BudgetGuard;
 
   constructor(deps: GatewayDependencies) {
     this.logger = deps.logger;
@@ -96,6 +104,9 @@ export class GatewayRuntime {
       this.metrics,
       deps.logger,
     );
+    const budgetLedger =
+      deps.budgetLedger ?? new MemoryBudgetLedger({ baseline: spendBaselineFrom(deps.usageStore), now: () => clock.now() });
+    this.budgets = new BudgetGuard(budgetLedger, createPriceTable(deps.config.prices), deps.config.budgets, () => this.now(), this.metrics, deps.logger);
     this.passthrough = new PassthroughHandler(this.upstream, this.metrics, deps.logger);
     const endpoints = createUserEndpoints(deps.config, deps.endpointResolver);
     this.userEndpoints = deps.endpointGuard ? { guard: deps.endpointGuard, close: endpoints.close } : endpoints;
@@ -130,6 +141,12 @@ export class GatewayRuntime {
     if (fromConfig) return fromConfig;
     const owner = this.identityDirectory?.tokenOwner(tokenHash);
     return owner ? { userId: owner.userId } : undefined;
+  }
+
+  /** The budget gate for a centralized request of this user at this provider; undefined: the user is not limited. */
+  budgetGate(providerName: string, userId: string): BudgetGate | undefined {
+    const budget = this.budgets.effective(this.identityDirectory?.user(userId)?.budget);
+    return budget && this.budgets.gate(providerName, userId, budget);
   }
 
   /** Now, by the gateway's clock. */
@@ -180,6 +197,7 @@ export class GatewayRuntime {
     await this.identityDirectory?.stop();
     await this.userEndpoints.close();
     await this.keyStateStore.close();
+    await this.budgets.close();
     await this.upstream.close();
   }
 }

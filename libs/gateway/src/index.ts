@@ -6,3 +6,4 @@ export type { EndpointGuard, PinnedEndpoint } from './identity/user-endpoint.gua
 export { createUserEndpoints } from './identity/identity.factory';
 export type { KeyView, MeView, TokenView, UserView } from './identity/identity-api.views';
 export type { UsageRowView, UsageTotalsView, UsageView } from './usage/usage-api.views';
+export { RedisBudgetLedger, type RedisBudgetLedgerOptions } from './budget/redis-budget.ledger';

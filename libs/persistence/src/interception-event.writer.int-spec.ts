@@ -56,7 +56,7 @@ describe.each(backends)('recording persistence on $name', (backend) => {
 
   beforeAll(async () => {
     ({ dataSource, dispose } = await backend.open());
-    expect(await runMigrations(dataSource)).toEqual(['CreateRecordingTables1767225600000', 'CreateIdentityTables1767312000000', 'AddUsageCosts1767398400000']);
+    expect(await runMigrations(dataSource)).toEqual(['CreateRecordingTables1767225600000', 'CreateIdentityTables1767312000000', 'AddUsageCosts1767398400000', 'AddUserBudgets1767484800000']);
     writer = new InterceptionEventWriter(dataSource);
   }, 60_000);
 

@@ -30,6 +30,8 @@ export type UsageTotals = Omit<UsageRow, 'key'>;
 export interface UsageStore {
   /** One row per group with at least one interception in [from, to), ordered by key. */
   usageByGroup(query: UsageQuery): Promise<UsageRow[]>;
+  /** The user's recorded centralized (pool) spend, integer micro-dollars, over interceptions started in [from, to). */
+  centralizedSpendMicros(userId: string, from: Date, to: Date): Promise<number>;
 }
 
 export function usageTotals(rows: readonly UsageRow[]): UsageTotals {

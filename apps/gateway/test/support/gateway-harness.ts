@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { IdentityStore } from '@tollgate/byok';
-import type { UsageStore } from '@tollgate/usage';
+import type { BudgetLedger, UsageStore } from '@tollgate/usage';
 import { MemoryKeyStateStore, type Clock, type KeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp, type EndpointGuard, type GatewayApp } from '@tollgate/gateway';
 import { createLogger, loadConfig, type TollgateConfig } from '@tollgate/platform';
@@ -27,6 +27,10 @@ export interface HarnessOptions {
   identityStore?: IdentityStore;
   /** Usage aggregates (usage API tests). */
   usageStore?: UsageStore;
+  /** Budget counters (shared Redis ledger for replica tests); unset: the gateway's in-process ledger. */
+  budgetLedger?: BudgetLedger;
+  /** The `budgets` section of the config file. */
+  budgets?: Record<string, unknown>;
   /** `byok` and `identity` sections of the config file. */
   byok?: Record<string, unknown>;
   identity?: Record<string, unknown>;
@@ -69,6 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       recording: options.recording ?? {},
       byok: options.byok ?? {},
       identity: options.identity ?? {},
+      budgets: options.budgets ?? {},
       logging: { level: 'debug' },
     },
   });
@@ -91,6 +96,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clock: options.clock,
     identityStore: options.identityStore,
     usageStore: options.usageStore,
+    budgetLedger: options.budgetLedger,
     endpointGuard: options.endpointGuard,
   });
   const url = await gateway.listen(0, '127.0.0.1');

@@ -44,7 +44,7 @@ class ChangeLogStore {
 }
 
 const now = new Date('2026-12-01T00:00:00Z');
-const user = (id: string, byokMode: UserRecord['byokMode'] = null): UserRecord => ({ id, displayName: id, byokMode, createdAt: now, updatedAt: now });
+const user = (id: string, byokMode: UserRecord['byokMode'] = null): UserRecord => ({ id, displayName: id, byokMode, budget: null, createdAt: now, updatedAt: now });
 const token = (id: string, userId: string, tokenHash: string): GatewayTokenRecord => ({ id, userId, tokenHash, hint: 'tg_...', name: '', createdAt: now, revokedAt: null });
 const key = (userId: string, providerName: string): StoredProviderKeyRecord => ({
   userId, providerName, ciphertext: Buffer.from('sealed'), iv: Buffer.alloc(12), authTag: Buffer.alloc(16), kekId: 'k1', wrappedKey: Buffer.alloc(60), hint: 'sk-...ab',

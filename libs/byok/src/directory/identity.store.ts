@@ -3,11 +3,19 @@ export type ByokMode = 'disabled' | 'prefer' | 'require';
 
 export const BYOK_MODES = ['disabled', 'prefer', 'require'] as const satisfies readonly ByokMode[];
 
+/** A user's own budget on centralized spend: micro-dollars per calendar period (UTC); see docs/usage.md. */
+export interface UserBudget {
+  micros: number;
+  period: 'day' | 'week' | 'month';
+}
+
 export interface UserRecord {
   /** The initiator id recorded on interceptions (`alice`); also what config-file tokens name as `user`. */
   id: string;
   displayName: string;
   byokMode: ByokMode | null;
+  /** `null`: the deployment default budget (if any) applies. */
+  budget: UserBudget | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -107,7 +115,10 @@ export interface IdentityStore {
   ensureUser(userId: string): Promise<UserRecord>;
   findUser(userId: string): Promise<UserRecord | undefined>;
   listUsers(page: PageRequest): Promise<Page<UserRecord>>;
-  updateUser(userId: string, changes: { byokMode?: ByokMode | null; displayName?: string }): Promise<UserRecord | undefined>;
+  updateUser(
+    userId: string,
+    changes: { byokMode?: ByokMode | null; displayName?: string; budget?: UserBudget | null },
+  ): Promise<UserRecord | undefined>;
 
   createToken(token: { userId: string; tokenHash: string; hint: string; name: string }): Promise<GatewayTokenRecord>;
   listTokens(userId: string, page: PageRequest): Promise<Page<GatewayTokenRecord>>;

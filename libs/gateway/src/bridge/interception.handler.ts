@@ -11,6 +11,7 @@ import {
 } from '@tollgate/providers';
 import type { InterceptionEnded, InterceptionEventSink, InterceptionStarted } from '@tollgate/recording';
 import type { GatewayPrincipal } from '../auth/gateway-token.registry';
+import type { BudgetGate, BudgetHold } from '../budget/budget.guard';
 import { isBreakerFailure, type CircuitBreakers } from '../circuit/circuit-breakers';
 import { GatewayError } from '../errors/gateway-error';
 import { writeGatewayError } from '../errors/error-response';
@@ -38,6 +39,8 @@ export interface BridgedRequest {
   userAgent: string;
   body: Buffer;
   out: ServerResponse;
+  /** Set for centralized requests of a user with a budget: reserved before the upstream call, settled after. */
+  budget?: BudgetGate;
 }
 
 type Outcome = Pick<InterceptionEnded, 'error' | 'tokenUsages' | 'toolUsages'> & { responseId?: string; responseModel?: string };
@@ -109,7 +112,19 @@ export class InterceptionHandler {
       credentialHint: request.plan.kind === 'byok' ? request.plan.hint : '',
       metadata: { api },
     };
+    let hold: BudgetHold | undefined;
+    if (request.budget) {
+      const admission = await request.budget.admit(inspection.model, inspection.body, request.body.length);
+      if (!admission.ok) {
+        writeGatewayError(out, providerType, admission.error, idHeader);
+        failSpan(span, admission.error.kind);
+        span.end();
+        return;
+      }
+      hold = admission.hold;
+    }
     if (!(await this.publishStarted(started))) {
+      void hold?.finish([]);
       writeGatewayError(out, providerType, new GatewayError('recording_unavailable', 'the gateway cannot record this request right now; try again shortly'), idHeader);
       failSpan(span, 'recording_unavailable');
       span.end();
@@ -132,6 +147,7 @@ export class InterceptionHandler {
       if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
     }
 
+    void hold?.finish(outcome.tokenUsages);
     this.finishSpan(span, outcome);
     const endedAt = new Date().toISOString();
     const producer = startSpan('tollgate.record.interception.ended', SpanKind.PRODUCER, { 'tollgate.interception.id': interceptionId });

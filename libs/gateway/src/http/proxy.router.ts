@@ -88,6 +88,8 @@ async function dispatch(runtime: GatewayRuntime, request: FastifyRequest, reply:
       userAgent: headerValue(request.headers, 'user-agent'),
       body: body ?? Buffer.alloc(0),
       out,
+      // BYOK spend is reported, never limited: only pool-paid requests are held against a budget.
+      budget: plan.kind === 'centralized' ? runtime.budgetGate(provider.config.name, principal.userId) : undefined,
     });
   } else {
     await runtime.passthrough.handle({ provider, method: request.method, upstreamUrl: target, plan, forwardHeaders, body, out });

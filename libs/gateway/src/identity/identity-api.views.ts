@@ -21,12 +21,22 @@ export interface TokenView {
   revokedAt: string | null;
 }
 
+/** A budget on centralized spend: US dollars per calendar period (UTC). */
+export interface BudgetView {
+  amountUsd: number;
+  period: 'day' | 'week' | 'month';
+}
+
 export interface UserView {
   id: string;
   displayName: string;
   /** The user's own override, or null for the deployment default. */
   byokMode: ByokMode | null;
   effectiveByokMode: ByokMode;
+  /** The user's own budget, or null for the deployment default. */
+  budget: BudgetView | null;
+  /** What limits the user's centralized spend; null: nothing. */
+  effectiveBudget: BudgetView | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -36,4 +46,8 @@ export interface MeView extends Omit<UserView, 'createdAt' | 'updatedAt'> {
   createdAt: string | null;
   updatedAt: string | null;
   keys: KeyView[];
+}
+
+export function budgetView(budget: { micros: number; period: BudgetView['period'] } | null | undefined): BudgetView | null {
+  return budget ? { amountUsd: budget.micros / 1_000_000, period: budget.period } : null;
 }

@@ -13,10 +13,17 @@ export const createUserSchema = z
   .object({ id: userIdSchema, displayName: z.string().max(200).default(''), byokMode: byokMode.nullable().default(null) })
   .strict();
 
-export const updateUserSchema = z
-  .object({ displayName: z.string().max(200).optional(), byokMode: byokMode.nullable().optional() })
+const budget = z
+  .object({ amountUsd: z.number().finite().min(0).max(1_000_000_000), period: z.enum(['day', 'week', 'month']) })
   .strict()
-  .refine((body) => body.displayName !== undefined || body.byokMode !== undefined, { message: 'give displayName and/or byokMode' });
+  .transform((value) => ({ micros: Math.round(value.amountUsd * 1_000_000), period: value.period }));
+
+export const updateUserSchema = z
+  .object({ displayName: z.string().max(200).optional(), byokMode: byokMode.nullable().optional(), budget: budget.nullable().optional() })
+  .strict()
+  .refine((body) => body.displayName !== undefined || body.byokMode !== undefined || body.budget !== undefined, {
+    message: 'give displayName, byokMode and/or budget',
+  });
 
 export const issueTokenSchema = z.object({ name: z.string().max(100).default('') }).strict();
 

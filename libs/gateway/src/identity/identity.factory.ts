@@ -72,6 +72,10 @@ export function createIdentity(args: {
     fingerprintSecret: initial.keyPool.fingerprintSecret,
     providers: args.providers,
     defaultMode: () => args.config().byok.mode,
+    defaultBudget: () => {
+      const fallback = args.config().budgets.default;
+      return fallback && { micros: fallback.amountMicros, period: fallback.period };
+    },
     verifyKey: createKeyVerifier(args.upstream, initial.byok.verifyTimeoutMs),
     guardEndpoint: args.endpoints.guard,
     logger: args.logger,

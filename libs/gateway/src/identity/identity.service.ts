@@ -14,6 +14,7 @@ import {
   type Page,
   type PageRequest,
   type StoredProviderKeyRecord,
+  type UserBudget,
   type UserRecord,
 } from '@tollgate/byok';
 import { fingerprintKey, hint } from '@tollgate/keypool';
@@ -23,7 +24,7 @@ import type { ProviderRegistry, ProviderRuntime } from '../keys/provider-runtime
 import { ApiError, invalidRequest, notFound } from './api-error';
 import type { EndpointGuard } from './user-endpoint.guard';
 import type { KeyVerifier } from './provider-key.verifier';
-import type { KeyView, MeView, TokenView, UserView } from './identity-api.views';
+import { budgetView, type KeyView, type MeView, type TokenView, type UserView } from './identity-api.views';
 
 export interface IdentityServiceDependencies {
   store: IdentityStore;
@@ -33,6 +34,8 @@ export interface IdentityServiceDependencies {
   fingerprintSecret: string;
   providers: () => ProviderRegistry;
   defaultMode: () => ByokMode;
+  /** The deployment's default budget (config `budgets.default`), if any. */
+  defaultBudget: () => UserBudget | undefined;
   verifyKey: KeyVerifier;
   guardEndpoint: EndpointGuard;
   logger: Logger;
@@ -107,7 +110,10 @@ export class IdentityService {
     return this.userView(user);
   }
 
-  async updateUser(userId: string, changes: { byokMode?: ByokMode | null; displayName?: string }): Promise<UserView> {
+  async updateUser(
+    userId: string,
+    changes: { byokMode?: ByokMode | null; displayName?: string; budget?: UserBudget | null },
+  ): Promise<UserView> {
     const user = await this.deps.store.updateUser(userId, changes);
     if (!user) throw notFound(`no user ${userId}`);
     await this.deps.directory.refreshUser(userId);
@@ -120,7 +126,17 @@ export class IdentityService {
     const keys = await this.listKeys(userId);
     if (user) return { ...this.userView(user), keys };
     // A config-file token's user has no row until they save a key: the defaults, no timestamps.
-    return { id: userId, displayName: '', byokMode: null, effectiveByokMode: this.deps.defaultMode(), createdAt: null, updatedAt: null, keys };
+    return {
+      id: userId,
+      displayName: '',
+      byokMode: null,
+      effectiveByokMode: this.deps.defaultMode(),
+      budget: null,
+      effectiveBudget: budgetView(this.deps.defaultBudget()),
+      createdAt: null,
+      updatedAt: null,
+      keys,
+    };
   }
 
   // --- gateway tokens ---
@@ -208,6 +224,8 @@ export class IdentityService {
       displayName: user.displayName,
       byokMode: user.byokMode,
       effectiveByokMode: effectiveMode(user.byokMode, this.deps.defaultMode()),
+      budget: budgetView(user.budget),
+      effectiveBudget: budgetView(user.budget ?? this.deps.defaultBudget()),
       createdAt: user.createdAt.toISOString(),
       updatedAt: user.updatedAt.toISOString(),
     };

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Req, UseFi
 import { GatewayRuntime } from '../gateway-runtime';
 import { ApiErrorFilter } from './api-error';
 import { CallerTokenGuard, type CallerRequest } from './caller-token.guard';
+import { budgetView } from './identity-api.views';
 import { putKeySchema } from './identity-request.schemas';
 import { requireIdentity } from './identity-availability';
 
@@ -18,7 +19,9 @@ export class MeController {
     const identity = this.runtime.identity;
     if (identity) return identity.whoAmI(userId);
     const mode = this.runtime.config.byok.mode;
-    return { id: userId, displayName: '', byokMode: null, effectiveByokMode: mode, createdAt: null, updatedAt: null, keys: [] };
+    const fallback = this.runtime.config.budgets.default;
+    const effectiveBudget = budgetView(fallback && { micros: fallback.amountMicros, period: fallback.period });
+    return { id: userId, displayName: '', byokMode: null, effectiveByokMode: mode, budget: null, effectiveBudget, createdAt: null, updatedAt: null, keys: [] };
   }
 
   @Get('keys')

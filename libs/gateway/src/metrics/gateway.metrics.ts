@@ -13,6 +13,8 @@ export class GatewayMetrics {
   private readonly configReloads: Counter<'outcome'>;
   private readonly breakerTrips: Counter<'provider' | 'route' | 'model'>;
   private readonly breakerRejections: Counter<'provider' | 'route' | 'model'>;
+  private readonly budgetRejections: Counter<'provider'>;
+  private readonly centralizedSpend: Counter<'provider'>;
   readonly breakerObserver: CircuitBreakerObserver = {
     tripped: (key: BreakerKey) => this.breakerTrips.inc({ ...key }),
     rejected: (key: BreakerKey) => this.breakerRejections.inc({ ...key }),
@@ -65,6 +67,19 @@ export class GatewayMetrics {
         }
       },
     });
+    // No user label: one series per user would grow without bound (the usage API answers per user).
+    this.budgetRejections = new Counter({
+      name: 'tollgate_budget_rejections_total',
+      help: 'Centralized requests refused with 429 budget_exceeded, without an upstream call',
+      labelNames: ['provider'],
+      registers: [this.registry],
+    });
+    this.centralizedSpend = new Counter({
+      name: 'tollgate_centralized_spend_micros_total',
+      help: 'Cost of centralized (pool) requests settled against budgets, in micro-dollars',
+      labelNames: ['provider'],
+      registers: [this.registry],
+    });
     this.configReloads = new Counter({
       name: 'tollgate_config_reloads_total',
       help: 'Configuration reloads, applied or rejected',
@@ -88,6 +103,14 @@ export class GatewayMetrics {
 
   requestAnswered(provider: string, route: string, status: number): void {
     this.requests.inc({ provider, route, status: String(status) });
+  }
+
+  budgetRejected(provider: string): void {
+    this.budgetRejections.inc({ provider });
+  }
+
+  centralizedSpent(provider: string, micros: number): void {
+    if (micros > 0) this.centralizedSpend.inc({ provider }, micros);
   }
 
   recordingPublished(event: string): void {

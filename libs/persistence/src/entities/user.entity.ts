@@ -3,6 +3,10 @@ import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 
 @Entity({ name: 'users' })
 @Check('chk_users_byok_mode', `"byok_mode" IN ('disabled', 'prefer', 'require')`)
+@Check(
+  'chk_users_budget',
+  `("budget_micros" IS NULL AND "budget_period" IS NULL) OR ("budget_micros" >= 0 AND "budget_period" IN ('day', 'week', 'month'))`,
+)
 export class UserEntity {
   /** The initiator id recorded on interceptions. */
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'pk_users' })
@@ -14,6 +18,13 @@ export class UserEntity {
   /** Null: the deployment default. */
   @Column({ name: 'byok_mode', type: 'text', nullable: true })
   byokMode!: ByokMode | null;
+
+  /** Budget override in micro-dollars per `budgetPeriod`; both null: the deployment default. */
+  @Column({ name: 'budget_micros', type: 'bigint', nullable: true })
+  budgetMicros!: string | null;
+
+  @Column({ name: 'budget_period', type: 'text', nullable: true })
+  budgetPeriod!: 'day' | 'week' | 'month' | null;
 
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

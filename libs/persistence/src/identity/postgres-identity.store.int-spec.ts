@@ -100,6 +100,8 @@ describe.each(backends)('PostgresIdentityStore on $name', (backend) => {
         'byok_mode text null',
         'created_at timestamp with time zone',
         'updated_at timestamp with time zone',
+        'budget_micros bigint null',
+        'budget_period text null',
       ]);
       expect(describe('gateway_tokens')).toEqual([
         'id uuid',
@@ -149,6 +151,7 @@ describe.each(backends)('PostgresIdentityStore on $name', (backend) => {
         'gateway_tokens.uq_gateway_tokens_token_hash: UNIQUE (token_hash)',
         'user_provider_keys.fk_user_provider_keys_user: FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE',
         'user_provider_keys.pk_user_provider_keys: PRIMARY KEY (user_id, provider_name)',
+        "users.chk_users_budget: CHECK ((((budget_micros IS NULL) AND (budget_period IS NULL)) OR ((budget_micros >= 0) AND (budget_period = ANY (ARRAY['day'::text, 'week'::text, 'month'::text])))))",
         "users.chk_users_byok_mode: CHECK ((byok_mode = ANY (ARRAY['disabled'::text, 'prefer'::text, 'require'::text])))",
         'users.pk_users: PRIMARY KEY (id)',
       ]);
@@ -190,7 +193,7 @@ describe.each(backends)('PostgresIdentityStore on $name', (backend) => {
   describe('users', () => {
     it('creates, finds and updates a user; every write is a change', async () => {
       const created = await store.createUser({ id: 'alice', displayName: 'Alice', byokMode: 'prefer' });
-      expect(created).toEqual({ id: 'alice', displayName: 'Alice', byokMode: 'prefer', createdAt: T0, updatedAt: T0 });
+      expect(created).toEqual({ id: 'alice', displayName: 'Alice', byokMode: 'prefer', budget: null, createdAt: T0, updatedAt: T0 });
       expect(await store.findUser('alice')).toEqual(created);
       expect(await store.findUser('nobody')).toBeUndefined();
 
@@ -212,6 +215,18 @@ describe.each(backends)('PostgresIdentityStore on $name', (backend) => {
         ['3', 'alice'],
         ['4', 'alice'],
       ]);
+    });
+
+    it('sets, keeps and clears a budget override; the snapshot and user entry carry it', async () => {
+      await store.createUser({ id: 'alice', displayName: 'Alice', byokMode: null });
+      const budget = { micros: 12_500_000_000, period: 'week' as const };
+      expect(await store.updateUser('alice', { budget })).toMatchObject({ budget });
+      expect(await store.updateUser('alice', { displayName: 'A' })).toMatchObject({ displayName: 'A', budget });
+      expect((await store.loadSnapshot()).users).toEqual([expect.objectContaining({ id: 'alice', budget })]);
+      expect((await store.loadUserEntry('alice')).user?.budget).toEqual(budget);
+      expect(await store.updateUser('alice', { budget: null })).toMatchObject({ budget: null });
+      expect((await store.findUser('alice'))?.budget).toBeNull();
+      expect(await changes()).toHaveLength(4);
     });
 
     it('changes nothing (and records no change) for an unknown user or an empty update', async () => {
@@ -237,7 +252,7 @@ describe.each(backends)('PostgresIdentityStore on $name', (backend) => {
 
     it('ensureUser creates a missing user with the defaults once, then returns it unchanged', async () => {
       const first = await store.ensureUser('carol');
-      expect(first).toEqual({ id: 'carol', displayName: '', byokMode: null, createdAt: T0, updatedAt: T0 });
+      expect(first).toEqual({ id: 'carol', displayName: '', byokMode: null, budget: null, createdAt: T0, updatedAt: T0 });
       advance();
       expect(await store.ensureUser('carol')).toEqual(first);
       await store.createUser({ id: 'dave', displayName: 'Dave', byokMode: 'disabled' });

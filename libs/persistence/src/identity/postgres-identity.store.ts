@@ -11,6 +11,7 @@ import {
   type PageRequest,
   type StoredProviderKeyRecord,
   type UserEntry,
+  type UserBudget,
   type UserRecord,
 } from '@tollgate/byok';
 import type { DataSource, QueryRunner } from 'typeorm';
@@ -30,7 +31,7 @@ export const DIRECTORY_CHANGE_LOCK_KEY = 74_616_102;
 
 type IsolationLevel = Parameters<QueryRunner['startTransaction']>[0];
 
-const USER_COLUMNS = 'id, display_name, byok_mode, created_at, updated_at';
+const USER_COLUMNS = 'id, display_name, byok_mode, budget_micros::text AS budget_micros, budget_period, created_at, updated_at';
 const TOKEN_COLUMNS = 'id, user_id, token_hash, hint, name, created_at, revoked_at';
 const KEY_COLUMNS =
   'user_id, provider_name, ciphertext, iv, auth_tag, kek_id, wrapped_key, hint, fingerprint, base_url, created_at, updated_at, last_used_at';
@@ -47,6 +48,8 @@ interface UserRow {
   id: string;
   display_name: string;
   byok_mode: ByokMode | null;
+  budget_micros: string | null;
+  budget_period: UserBudget['period'] | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -179,10 +182,14 @@ export class PostgresIdentityStore implements IdentityStore {
     return toPage(rows, limit, toUser, (last) => encodeCursor({ id: last.id }));
   }
 
-  async updateUser(userId: string, changes: { byokMode?: ByokMode | null; displayName?: string }): Promise<UserRecord | undefined> {
+  async updateUser(
+    userId: string,
+    changes: { byokMode?: ByokMode | null; displayName?: string; budget?: UserBudget | null },
+  ): Promise<UserRecord | undefined> {
     const setsMode = changes.byokMode !== undefined;
     const setsName = changes.displayName !== undefined;
-    if (!setsMode && !setsName) return this.findUser(userId);
+    const setsBudget = changes.budget !== undefined;
+    if (!setsMode && !setsName && !setsBudget) return this.findUser(userId);
     const at = this.now();
     return this.transaction(undefined, async (runner) => {
       const [row] = await select<UserRow>(
@@ -190,10 +197,22 @@ export class PostgresIdentityStore implements IdentityStore {
         `UPDATE users
             SET display_name = CASE WHEN $2::boolean THEN $3::text ELSE display_name END,
                 byok_mode = CASE WHEN $4::boolean THEN $5::text ELSE byok_mode END,
+                budget_micros = CASE WHEN $7::boolean THEN $8::bigint ELSE budget_micros END,
+                budget_period = CASE WHEN $7::boolean THEN $9::text ELSE budget_period END,
                 updated_at = $6
           WHERE id = $1
          RETURNING ${USER_COLUMNS}`,
-        [userId, setsName, changes.displayName ?? null, setsMode, changes.byokMode ?? null, at],
+        [
+          userId,
+          setsName,
+          changes.displayName ?? null,
+          setsMode,
+          changes.byokMode ?? null,
+          at,
+          setsBudget,
+          changes.budget ? String(Math.trunc(changes.budget.micros)) : null,
+          changes.budget?.period ?? null,
+        ],
       );
       if (!row) return undefined;
       await recordChange(runner, userId);
@@ -414,7 +433,14 @@ function toPage<Row, Item>(rows: Row[], limit: number, toItem: (row: Row) => Ite
 }
 
 function toUser(row: UserRow): UserRecord {
-  return { id: row.id, displayName: row.display_name, byokMode: row.byok_mode, createdAt: row.created_at, updatedAt: row.updated_at };
+  return {
+    id: row.id,
+    displayName: row.display_name,
+    byokMode: row.byok_mode,
+    budget: row.budget_micros === null || row.budget_period === null ? null : { micros: Number(row.budget_micros), period: row.budget_period },
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 function toToken(row: TokenRow): GatewayTokenRecord {

@@ -55,6 +55,15 @@ describe.each(backends)('PostgresUsageStore on $name', (backend) => {
       buildStartedEvent({ initiatorId: 'bob', providerName: 'openai', model: 'gpt-4o-mini', occurredAt: '2026-11-02T12:00:00.000Z' }),
       // outside the range: `to` is exclusive
       buildStartedEvent({ initiatorId: 'bob', providerName: 'openai', model: 'gpt-4o-mini', occurredAt: '2026-12-01T00:00:00.000Z' }),
+      // BYOK (in December, outside the ranges above): reported, never counted against a budget
+      buildStartedEvent({
+        initiatorId: 'alice',
+        providerName: 'openai',
+        model: 'gpt-4o-mini',
+        occurredAt: '2026-12-15T00:00:00.000Z',
+        credentialKind: 'byok',
+        credentialHint: 'sk-…beef',
+      }),
     ];
     const ended = [
       buildEndedEvent(started[0], { tokenUsages: [usage(1_000_000, 100_000, 200_000)] }),
@@ -62,6 +71,7 @@ describe.each(backends)('PostgresUsageStore on $name', (backend) => {
       buildEndedEvent(started[1], { tokenUsages: [usage(20, 11, 5, 4), { ...usage(20, 11, 5, 4), providerResponseId: 'r-2' }] }),
       buildEndedEvent(started[2], { tokenUsages: [] }),
       buildEndedEvent(started[3], { tokenUsages: [usage(5, 5)] }),
+      buildEndedEvent(started[4], { tokenUsages: [usage(1000, 1000)] }),
     ];
     await new InterceptionEventWriter(dataSource).applyBatch([...started, ...ended]);
   }, 60_000);
@@ -92,6 +102,16 @@ describe.each(backends)('PostgresUsageStore on $name', (backend) => {
       { key: '2026-11-01', ...aliceOpenai },
       { key: '2026-11-02', ...aliceAnthropic, interceptions: 2 },
     ]);
+  });
+
+  it("sums one user's centralized spend over [from, to), without BYOK interceptions", async () => {
+    expect(await store.centralizedSpendMicros('alice', from, to)).toBe(225_484);
+    expect(await store.centralizedSpendMicros('alice', new Date('2026-11-02T00:00:00Z'), to)).toBe(484);
+    expect(await store.centralizedSpendMicros('bob', new Date('2026-12-01T00:00:00Z'), new Date('2026-12-02T00:00:00Z'))).toBe(4);
+    expect(await store.centralizedSpendMicros('nobody', from, to)).toBe(0);
+    const december = { from: new Date('2026-12-01T00:00:00Z'), to: new Date('2027-01-01T00:00:00Z') };
+    expect((await store.usageByGroup({ groupBy: 'user', ...december, initiatorId: 'alice' }))[0].costMicros).toBeGreaterThan(0);
+    expect(await store.centralizedSpendMicros('alice', december.from, december.to)).toBe(0);
   });
 
   it('keeps to one initiator when asked, and answers nothing for an empty range', async () => {

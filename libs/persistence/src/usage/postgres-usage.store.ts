@@ -62,4 +62,15 @@ export class PostgresUsageStore implements UsageStore {
       costMicros: Number(record.cost_micros),
     }));
   }
+
+  /** Read through the (initiator_id, started_at) index, which carries cost_micros; credential_kind filters the rows. */
+  async centralizedSpendMicros(userId: string, from: Date, to: Date): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `SELECT coalesce(sum(cost_micros), 0)::text AS spent
+         FROM interceptions
+        WHERE initiator_id = $1 AND started_at >= $2 AND started_at < $3 AND credential_kind = 'centralized'`,
+      [userId, from.toISOString(), to.toISOString()],
+    )) as { spent: string }[];
+    return Number(row?.spent ?? 0);
+  }
 }

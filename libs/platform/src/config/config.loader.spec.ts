@@ -129,6 +129,33 @@ describe('loadConfig', () => {
     ]);
   });
 
+  describe('budgets', () => {
+    it('has no default budget and the estimate defaults when the section is absent', () => {
+      expect(loadConfig({ document: minimal, env }).budgets).toEqual({ estimate: { defaultMaxOutputTokens: 4096, charsPerToken: 4 } });
+    });
+
+    it('reads a default budget in US dollars as integer micro-dollars', () => {
+      const config = loadConfig({
+        document: { ...minimal, budgets: { default: { amount: 12.345678, period: 'week' }, estimate: { charsPerToken: 3 } } },
+        env,
+      });
+      expect(config.budgets).toEqual({
+        default: { amountMicros: 12_345_678, period: 'week' },
+        estimate: { defaultMaxOutputTokens: 4096, charsPerToken: 3 },
+      });
+    });
+
+    it('rejects a negative amount, an unknown period and unknown fields', () => {
+      const problems = problemsOf(() =>
+        loadConfig({ document: { ...minimal, budgets: { default: { amount: -1, period: 'year' }, estimate: { charsPerToken: 0 }, extra: 1 } }, env }),
+      );
+      expect(problems.join('\n')).toMatch(/budgets\.default\.amount/);
+      expect(problems.join('\n')).toMatch(/budgets\.default\.period/);
+      expect(problems.join('\n')).toMatch(/budgets\.estimate\.charsPerToken/);
+      expect(problems.join('\n')).toMatch(/extra/);
+    });
+  });
+
   describe('prices', () => {
     it('uses the default table with no entries when the section is absent', () => {
       expect(loadConfig({ document: minimal, env }).prices).toEqual({ useDefaults: true, entries: [] });

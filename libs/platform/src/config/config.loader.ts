@@ -143,6 +143,12 @@ function toTollgateConfig(file: ConfigFile, configPath: string, encryptionKeys: 
         ...(entry.cacheWrite === undefined ? {} : { cacheWrite: entry.cacheWrite }),
       })),
     },
+    budgets: {
+      ...(file.budgets.default === undefined
+        ? {}
+        : { default: { amountMicros: Math.round(file.budgets.default.amount * 1_000_000), period: file.budgets.default.period } }),
+      estimate: file.budgets.estimate,
+    },
     logging: file.logging,
     dataDir: file.dataDir,
     redisUrl: file.redisUrl || undefined,

@@ -177,6 +177,23 @@ export const configFileSchema = z
       })
       .strict()
       .prefault({}),
+    budgets: z
+      .object({
+        // Every user's budget on centralized spend unless their own is set (docs/usage.md); unset: no default limit.
+        default: z
+          .object({ amount: z.number().finite().min(0), period: z.enum(['day', 'week', 'month']) })
+          .strict()
+          .optional(),
+        estimate: z
+          .object({
+            defaultMaxOutputTokens: z.number().int().min(0).default(4096),
+            charsPerToken: z.number().positive().default(4),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
     logging: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

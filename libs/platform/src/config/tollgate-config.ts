@@ -66,6 +66,11 @@ export interface TollgateConfig {
   identity: { pollIntervalMs: number };
   /** What the recorder charges per token: the default table (unless `useDefaults` is false) overridden by `entries`. */
   prices: { useDefaults: boolean; entries: PriceEntryConfig[] };
+  /** Limits on centralized (pool) spend; `default.amountMicros` per `period` applies to users without their own. */
+  budgets: {
+    default?: { amountMicros: number; period: 'day' | 'week' | 'month' };
+    estimate: { defaultMaxOutputTokens: number; charsPerToken: number };
+  };
   logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   dataDir: string;
   /** Unset: embedded mode (key state in memory, recording in process). */

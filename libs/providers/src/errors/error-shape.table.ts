@@ -14,6 +14,7 @@ export type GatewayErrorKind =
   | 'all_keys_failed'
   | 'byok_disabled'
   | 'byok_required'
+  | 'budget_exceeded'
   | 'invalid_endpoint'
   | 'internal';
 
@@ -38,6 +39,7 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     all_keys_failed: { status: 502, type: 'api_error', code: 'server_error' },
     byok_disabled: { status: 403, type: 'permission_error', code: 'byok_disabled' },
     byok_required: { status: 403, type: 'permission_error', code: 'byok_required' },
+    budget_exceeded: { status: 429, type: 'rate_limit_error', code: 'budget_exceeded' },
     invalid_endpoint: { status: 502, type: 'api_error', code: 'invalid_endpoint' },
     internal: { status: 500, type: 'server_error', code: 'internal_error' },
   },
@@ -54,6 +56,7 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     all_keys_failed: { status: 502, type: 'api_error' },
     byok_disabled: { status: 403, type: 'permission_error' },
     byok_required: { status: 403, type: 'permission_error' },
+    budget_exceeded: { status: 429, type: 'rate_limit_error' },
     invalid_endpoint: { status: 502, type: 'api_error' },
     internal: { status: 500, type: 'api_error' },
   },

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import Redis, { type RedisOptions } from 'ioredis';
+import type { BudgetLedger, BudgetReservation, ReserveResult, SpendBaseline } from '@tollgate/usage';
+import { RELEASE_BUDGET_SCRIPT, RESERVE_BUDGET_SCRIPT, SETTLE_BUDGET_SCRIPT } from './budget-ledger.scripts';
+
+export interface RedisBudgetLedgerOptions {
+  /** A redis:// URL or ioredis options. */
+  redis: string | RedisOptions;
+  /** Prefix of every key, e.g. `tollgate:`; counters are `${keyPrefix}budget:{periodKey}:{userId}`. */
+  keyPrefix: string;
+  baseline: SpendBaseline;
+  /** Epoch milliseconds, for the counters' TTL (relative, so a fake clock works). Default: the system clock. */
+  now?: () => number;
+}
+
+/** Counters outlive their period by this much (a late settle still finds its counter). */
+const TTL_GRACE_SECONDS = 86_400;
+const COMMAND_TIMEOUT_MS = 2000;
+
+/**
+ * Budget counters shared by every replica through Redis: one hash per (user, period) with settled spend and
+ * outstanding reservations; reserve, settle and release are each one Lua script, so replicas cannot overshoot.
+ */
+export class RedisBudgetLedger implements BudgetLedger {
+  private readonly redis: Redis;
+  private readonly now: () => number;
+
+  constructor(private readonly options: RedisBudgetLedgerOptions) {
+    this.now = options.now ?? (() => Date.now());
+    // One retry and a command timeout: a dead Redis fails a decision within seconds instead of holding the request.
+    const enforced: RedisOptions = { maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS };
+    this.redis = typeof options.redis === 'string' ? new Redis(options.redis, enforced) : new Redis({ ...options.redis, ...enforced });
+    this.redis.on('error', () => undefined);
+  }
+
+  async reserve(userId: string, periodKey: string, limitMicros: number, estimateMicros: number, resetsAt: Date): Promise<ReserveResult> {
+    const key = this.key(userId, periodKey);
+    let reply = await this.runReserve(key, limitMicros, estimateMicros, '', resetsAt);
+    if (reply[0] === -1) {
+      // First use in this period, or Redis lost the counter: rebuild it from the recorded spend.
+      const baseline = await this.options.baseline(userId, periodKey);
+      reply = await this.runReserve(key, limitMicros, estimateMicros, String(Math.max(0, Math.trunc(baseline))), resetsAt);
+    }
+    const [admitted, spent, generation] = reply;
+    if (admitted !== 1) return { ok: false, spentMicros: Number(spent), resetsAt };
+    return { ok: true, reservation: { userId, periodKey, estimateMicros, generation: String(generation) } };
+  }
+
+  async settle(reservation: BudgetReservation, actualMicros: number): Promise<void> {
+    await this.redis.eval(
+      SETTLE_BUDGET_SCRIPT,
+      1,
+      this.key(reservation.userId, reservation.periodKey),
+      String(reservation.estimateMicros),
+      String(Math.max(0, Math.trunc(actualMicros))),
+      reservation.generation,
+    );
+  }
+
+  async release(reservation: BudgetReservation): Promise<void> {
+    await this.redis.eval(
+      RELEASE_BUDGET_SCRIPT,
+      1,
+      this.key(reservation.userId, reservation.periodKey),
+      String(reservation.estimateMicros),
+      reservation.generation,
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
+  }
+
+  key(userId: string, periodKey: string): string {
+    return `${this.options.keyPrefix}budget:${periodKey}:${userId}`;
+  }
+
+  private async runReserve(key: string, limit: number, estimate: number, baseline: string, resetsAt: Date): Promise<[number, number, string]> {
+    const ttlSeconds = Math.max(1, Math.ceil((resetsAt.getTime() - this.now()) / 1000)) + TTL_GRACE_SECONDS;
+    const reply = (await this.redis.eval(
+      RESERVE_BUDGET_SCRIPT,
+      1,
+      key,
+      String(Math.trunc(limit)),
+      String(Math.max(0, Math.trunc(estimate))),
+      baseline,
+      String(ttlSeconds),
+      randomUUID(),
+    )) as [number, number, string | null];
+    return [Number(reply[0]), Number(reply[1]), reply[2] ?? ''];
+  }
+}

@@ -1,0 +1,46 @@
+import type { PriceTable } from '../price-table';
+
+export interface EstimateSettings {
+  /** Output tokens assumed when the request sets no `max_tokens` / `max_completion_tokens` / `max_output_tokens`. */
+  defaultMaxOutputTokens: number;
+  /** Request body bytes per input token (a deliberately rough, cheap approximation). */
+  charsPerToken: number;
+}
+
+export interface CostEstimate {
+  inputTokens: number;
+  outputTokens: number;
+  costMicros: number;
+  /** False when no price matched the model: the estimate is 0 and the budget cannot bound this request. */
+  priced: boolean;
+}
+
+const OUTPUT_LIMIT_FIELDS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] as const;
+
+/** The output-token limit a parsed request body asks for, if any (OpenAI chat, Responses, Anthropic messages). */
+export function requestedMaxOutputTokens(body: unknown): number | undefined {
+  if (body === null || typeof body !== 'object') return undefined;
+  const fields = body as Record<string, unknown>;
+  for (const field of OUTPUT_LIMIT_FIELDS) {
+    const value = fields[field];
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return Math.ceil(value);
+  }
+  return undefined;
+}
+
+/**
+ * What a request may cost before it is sent: input ≈ body bytes / charsPerToken, output = the requested limit or
+ * the default, both priced with the same table the recorder uses (cache discounts ignored: an upper-ish bound).
+ */
+export function estimateRequestCost(
+  prices: PriceTable,
+  providerName: string,
+  model: string,
+  request: { bodyBytes: number; body: unknown },
+  settings: EstimateSettings,
+): CostEstimate {
+  const inputTokens = Math.ceil(request.bodyBytes / settings.charsPerToken);
+  const outputTokens = requestedMaxOutputTokens(request.body) ?? settings.defaultMaxOutputTokens;
+  const cost = prices.cost(providerName, model, { inputTokens, outputTokens, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 });
+  return { inputTokens, outputTokens, costMicros: cost.costMicros, priced: cost.priced };
+}

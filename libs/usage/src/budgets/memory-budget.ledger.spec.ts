@@ -1,0 +1,73 @@
+import { MemoryBudgetLedger } from './memory-budget.ledger';
+import type { BudgetReservation } from './budget.ledger';
+
+const RESETS_AT = new Date('2026-12-02T00:00:00Z');
+const PERIOD = 'day:2026-12-01';
+
+function ledgerWith(baseline = 0) {
+  let now = Date.parse('2026-12-01T10:00:00Z');
+  const baselineCalls: string[] = [];
+  const ledger = new MemoryBudgetLedger({
+    baseline: async (userId, periodKey) => {
+      baselineCalls.push(`${userId}/${periodKey}`);
+      return baseline;
+    },
+    now: () => now,
+  });
+  return { ledger, baselineCalls, advance: (ms: number) => (now += ms) };
+}
+
+async function reserved(ledger: MemoryBudgetLedger, estimate: number, limit = 1000, period = PERIOD, resetsAt = RESETS_AT): Promise<BudgetReservation> {
+  const result = await ledger.reserve('alice', period, limit, estimate, resetsAt);
+  if (!result.ok) throw new Error('expected the reservation to be admitted');
+  return result.reservation;
+}
+
+describe('MemoryBudgetLedger', () => {
+  it('admits while spent + reserved + estimate fits, then refuses with the spend and the reset time', async () => {
+    const { ledger } = ledgerWith();
+    await reserved(ledger, 600);
+    expect(await ledger.reserve('alice', PERIOD, 1000, 500, RESETS_AT)).toEqual({ ok: false, spentMicros: 0, resetsAt: RESETS_AT });
+    await reserved(ledger, 400);
+    expect(ledger.peek('alice', PERIOD)).toEqual({ spentMicros: 0, reservedMicros: 1000 });
+  });
+
+  it('settle replaces the hold by the real cost; release drops it', async () => {
+    const { ledger } = ledgerWith();
+    const first = await reserved(ledger, 600);
+    const second = await reserved(ledger, 300);
+    await ledger.settle(first, 250);
+    await ledger.release(second);
+    expect(ledger.peek('alice', PERIOD)).toEqual({ spentMicros: 250, reservedMicros: 0 });
+  });
+
+  it('refuses once the limit is reached, even for a zero estimate (unknown model)', async () => {
+    const { ledger } = ledgerWith();
+    await ledger.settle(await reserved(ledger, 1000), 1000);
+    expect((await ledger.reserve('alice', PERIOD, 1000, 0, RESETS_AT)).ok).toBe(false);
+  });
+
+  it('starts a counter from the baseline once, even under concurrent first use', async () => {
+    const { ledger, baselineCalls } = ledgerWith(900);
+    const results = await Promise.all([1, 2, 3].map(() => ledger.reserve('alice', PERIOD, 1000, 50, RESETS_AT)));
+    expect(results.map((result) => result.ok)).toEqual([true, true, false]);
+    expect(ledger.peek('alice', PERIOD)).toEqual({ spentMicros: 900, reservedMicros: 100 });
+    expect(baselineCalls.length).toBeGreaterThanOrEqual(1);
+    await ledger.reserve('alice', PERIOD, 1000, 0, RESETS_AT);
+    expect(baselineCalls.length).toBeLessThanOrEqual(3);
+  });
+
+  it('a new period is a new counter; ended periods are dropped', async () => {
+    const { ledger, advance } = ledgerWith();
+    await ledger.settle(await reserved(ledger, 1000), 1000);
+    advance(14 * 3_600_000); // past midnight
+    await reserved(ledger, 1000, 1000, 'day:2026-12-02', new Date('2026-12-03T00:00:00Z'));
+    expect(ledger.peek('alice', PERIOD)).toBeUndefined();
+  });
+
+  it('users have separate counters', async () => {
+    const { ledger } = ledgerWith();
+    await reserved(ledger, 1000);
+    expect((await ledger.reserve('bob', PERIOD, 1000, 1000, RESETS_AT)).ok).toBe(true);
+  });
+});

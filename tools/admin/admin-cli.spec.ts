@@ -60,6 +60,7 @@ async function run(argv: string[], options: { env?: Record<string, string>; stdi
 function sampleArgs(words: readonly string[]): string[] {
   const samples: Record<string, string[]> = {
     'users set-mode': ['alice', 'prefer'],
+    'users set-budget': ['alice', '50'],
     'pool enable': ['openai', '1'],
   };
   const command = ADMIN_COMMANDS.find((candidate) => candidate.words.join(' ') === words.join(' '))!;
@@ -125,6 +126,23 @@ describe('admin CLI', () => {
       const routes = { 'PATCH /admin/v1/users/alice': (request: SentRequest) => ({ status: 200, body: user('alice', (request.body as { byokMode: string | null }).byokMode) }) };
       expect((await run(['users', 'set-mode', 'alice', 'default'], { routes })).requests[0].body).toEqual({ byokMode: null });
       expect((await run(['users', 'set-mode', 'alice', 'require'], { routes })).requests[0].body).toEqual({ byokMode: 'require' });
+    });
+
+    it('sets a budget in US dollars per period (month by default), and none clears it', async () => {
+      const routes = { 'PATCH /admin/v1/users/alice': () => ({ status: 200, body: user('alice') }) };
+      expect((await run(['users', 'set-budget', 'alice', '50'], { routes })).requests[0].body).toEqual({ budget: { amountUsd: 50, period: 'month' } });
+      expect((await run(['users', 'set-budget', 'alice', '2.5', '--period', 'day'], { routes })).requests[0].body).toEqual({ budget: { amountUsd: 2.5, period: 'day' } });
+      expect((await run(['users', 'set-budget', 'alice', 'none'], { routes })).requests[0].body).toEqual({ budget: null });
+      for (const [argv, message] of [
+        [['users', 'set-budget', 'alice', 'lots'], 'the amount must be a number'],
+        [['users', 'set-budget', 'alice', '5', '--period', 'year'], 'the period must be one of day, week, month'],
+        [['users', 'set-budget', 'alice', 'none', '--period', 'day'], 'none takes no --period'],
+      ] as const) {
+        const result = await run([...argv], { routes });
+        expect([argv, result.code]).toEqual([argv, 2]);
+        expect(result.err).toContain(message);
+        expect(result.requests).toEqual([]);
+      }
     });
 
     it('encodes ids in paths, and takes one that starts with a dash after --', async () => {

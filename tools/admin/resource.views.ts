@@ -7,6 +7,8 @@ export function userLines(user: UserView): string[] {
     ['displayName', user.displayName],
     ['byokMode', user.byokMode ?? 'default'],
     ['effectiveByokMode', user.effectiveByokMode],
+    ['budget', budgetText(user.budget, 'default')],
+    ['effectiveBudget', budgetText(user.effectiveBudget, 'none')],
     ['createdAt', user.createdAt],
     ['updatedAt', user.updatedAt],
   ]);
@@ -96,4 +98,8 @@ export function usageTable(usage: UsageView): string[] {
     ],
     'no usage in this range',
   );
+}
+
+function budgetText(budget: UserView['budget'], absent: string): string {
+  return budget ? `$${budget.amountUsd} per ${budget.period}` : absent;
 }

@@ -1,4 +1,4 @@
-import { type AdminCommand, type CommandContext, flagOption, MODE_WORDS, parseInteger, parseModeWord, PROGRAM, stringOption } from './admin-command';
+import { type AdminCommand, type CommandContext, flagOption, MODE_WORDS, parseInteger, parseModeWord, PROGRAM, stringOption, UsageError } from './admin-command';
 import { GatewayApiError, type GatewayClient, type Query } from './gateway-api.client';
 import type { IssuedTokenView, Page, StoredKeyView, TokenView, UserView } from './gateway-api.types';
 import { storedKeyTable, tokenLines, tokenTable, userLines, userTable } from './resource.views';
@@ -79,6 +79,19 @@ export const USER_ADMIN_COMMANDS: readonly AdminCommand[] = [
     },
   },
   {
+    words: ['users', 'set-budget'],
+    args: [{ name: 'id' }, { name: 'amount', display: 'USD|none' }],
+    options: { period: { type: 'string', value: 'day|week|month', description: 'the calendar period (UTC) the amount is for (default: month)' } },
+    credential: 'admin',
+    summary: "Set a user's budget for centralized spend per calendar period (UTC); none: follow the default",
+    examples: [`${PROGRAM} users set-budget alice 50`, `${PROGRAM} users set-budget alice 5 --period day`, `${PROGRAM} users set-budget alice none`],
+    async run(context) {
+      const budget = parseBudgetWords(context.args.amount, stringOption(context, 'period'));
+      const user = await context.api.request<UserView>('PATCH', `/admin/v1/users/${segment(context.args.id)}`, { body: { budget } });
+      context.out.result(user, () => userLines(user));
+    },
+  },
+  {
     words: ['tokens', 'issue'],
     args: [{ name: 'user' }],
     options: { name: { type: 'string', value: 'name', description: 'what the token is for, e.g. laptop' } },
@@ -154,4 +167,19 @@ async function allPages<T>(api: GatewayClient, path: string, query: Query): Prom
 
 function shellWord(text: string): string {
   return /^[\w.~=+/:@-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+const BUDGET_PERIODS = ['day', 'week', 'month'];
+
+/** `50 month` → { amountUsd: 50, period: 'month' }; `none` → null (the deployment default applies). */
+function parseBudgetWords(amount: string, period: string | undefined): { amountUsd: number; period: string } | null {
+  if (amount === 'none') {
+    if (period !== undefined) throw new UsageError('none takes no --period');
+    return null;
+  }
+  const amountUsd = Number(amount);
+  if (!/^\d+(\.\d+)?$/.test(amount) || !Number.isFinite(amountUsd)) throw new UsageError('the amount must be a number of US dollars, e.g. 50 or 12.5, or none');
+  const chosen = period ?? 'month';
+  if (!BUDGET_PERIODS.includes(chosen)) throw new UsageError(`the period must be one of ${BUDGET_PERIODS.join(', ')}`);
+  return { amountUsd, period: chosen };
 }

@@ -69,6 +69,12 @@ describe('admin CLI against a real gateway', () => {
     expect(reset.code).toBe(0);
     expect(reset.out).toMatch(/^byokMode\s+default$/m);
     expect(JSON.parse((await cli(['users', 'get', 'bob', '--json'])).out).byokMode).toBeNull();
+
+    const budgeted = await cli(['users', 'set-budget', 'bob', '25', '--period', 'week']);
+    expect(budgeted.code).toBe(0);
+    expect(budgeted.out).toMatch(/^budget\s+\$25 per week$/m);
+    expect(JSON.parse((await cli(['users', 'get', 'bob', '--json'])).out)).toMatchObject({ budget: { amountUsd: 25, period: 'week' } });
+    expect((await cli(['users', 'set-budget', 'bob', 'none'])).out).toMatch(/^budget\s+default$/m);
   });
 
   it('issues a token that works on `me`, lists it by hint, and revokes it', async () => {

@@ -1,7 +1,8 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
-const TEST_FILES = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'apps/*/test/**/*.ts'];
+// `*.test-support.ts`: helpers beside the code that only its tests import.
+const TEST_FILES = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/*.test-support.ts', 'apps/*/test/**/*.ts'];
 
 /** Who may import whom. Tests (and only tests) may also import the testing lib. */
 function boundaries({ tests }) {

@@ -11,7 +11,6 @@ import { Readiness } from './health/readiness';
 import { GatewayMetrics } from './metrics/gateway.metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { GatewayRuntime } from './gateway-runtime';
-import { KEY_STATE_STORE } from './tokens';
 
 /** Nest hosts the operator surface (health, metrics, admin); the provider routes are plain Fastify routes. */
 @Module({})
@@ -21,7 +20,6 @@ export class GatewayModule {
       module: GatewayModule,
       controllers: [HealthController, MetricsController, KeyAdminController, UserAdminController, MeController, UsageAdminController, MyUsageController],
       providers: [
-        { provide: KEY_STATE_STORE, useValue: runtime.keyStateStore },
         { provide: GatewayLifecycle, useValue: runtime.lifecycle },
         { provide: Readiness, useValue: runtime.readiness },
         { provide: GatewayMetrics, useValue: runtime.metrics },

@@ -1,55 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger } from '@tollgate/platform';
 import type { InterceptionEvent, InterceptionStarted } from '@tollgate/recording';
 import { observeBlocking, type BridgedApi, type TokenUsage } from '@tollgate/providers';
-import { buildEndedEvent, buildStartedEvent, createTestDatabase, MOCK_ANTHROPIC_USAGE, MOCK_CHAT_USAGE, MOCK_RESPONSES_USAGE } from '@tollgate/testing';
+import { buildEndedEvent, buildStartedEvent, MOCK_ANTHROPIC_USAGE, MOCK_CHAT_USAGE, MOCK_RESPONSES_USAGE } from '@tollgate/testing';
 import { createPriceTable, DEFAULT_PRICES_DATE } from '@tollgate/usage';
-import { createDataSource, type TollgateDataSource } from './data-source.factory';
+import type { TollgateDataSource } from './data-source.factory';
 import { flushInterceptionEvents, ParentMissingError } from './interception-batch.flush';
 import { InterceptionEventWriter } from './interception-event.writer';
 import { runMigrations } from './migration.runner';
+import { DATABASE_BACKENDS } from './database-backends.test-support';
 
-const logger = createLogger({ level: 'silent', destination: { write: () => undefined } });
-
-interface Backend {
-  name: string;
-  open(): Promise<{ dataSource: TollgateDataSource; dispose(): Promise<void> }>;
-}
-
-const backends: Backend[] = [
-  {
-    name: 'Postgres',
-    async open() {
-      const database = await createTestDatabase();
-      const dataSource = await createDataSource({ databaseUrl: database.url, dataDir: '/nonexistent', logger });
-      return {
-        dataSource,
-        async dispose() {
-          await dataSource.destroy();
-          await database.drop();
-        },
-      };
-    },
-  },
-  {
-    name: 'embedded PGlite',
-    async open() {
-      const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-pglite-'));
-      const dataSource = await createDataSource({ dataDir, logger });
-      return {
-        dataSource,
-        async dispose() {
-          await dataSource.destroy();
-          rmSync(dataDir, { recursive: true, force: true });
-        },
-      };
-    },
-  },
-];
-
-describe.each(backends)('recording persistence on $name', (backend) => {
+describe.each(DATABASE_BACKENDS)('recording persistence on $name', (backend) => {
   let dataSource: TollgateDataSource;
   let dispose: () => Promise<void>;
   let writer: InterceptionEventWriter;

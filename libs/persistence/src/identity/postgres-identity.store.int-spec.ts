@@ -1,61 +1,15 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { UnknownUserError, UserAlreadyExistsError, type ByokMode, type StoredProviderKeyRecord } from '@tollgate/byok';
-import { createLogger } from '@tollgate/platform';
-import { createTestDatabase } from '@tollgate/testing';
-import { createDataSource, type TollgateDataSource } from '../data-source.factory';
+import type { TollgateDataSource } from '../data-source.factory';
 import { runMigrations } from '../migration.runner';
 import { RECORDING_MIGRATIONS } from '../migrations';
 import { InvalidPageCursorError } from './page-cursor';
 import { DIRECTORY_CHANGE_LOCK_KEY, PostgresIdentityStore } from './postgres-identity.store';
-
-const logger = createLogger({ level: 'silent', destination: { write: () => undefined } });
-
-interface Backend {
-  name: string;
-  /** More than one connection (the embedded database has one). */
-  concurrent: boolean;
-  open(): Promise<{ dataSource: TollgateDataSource; dispose(): Promise<void> }>;
-}
-
-const backends: Backend[] = [
-  {
-    name: 'Postgres',
-    concurrent: true,
-    async open() {
-      const database = await createTestDatabase();
-      const dataSource = await createDataSource({ databaseUrl: database.url, dataDir: '/nonexistent', logger });
-      return {
-        dataSource,
-        async dispose() {
-          await dataSource.destroy();
-          await database.drop();
-        },
-      };
-    },
-  },
-  {
-    name: 'embedded PGlite',
-    concurrent: false,
-    async open() {
-      const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-pglite-'));
-      const dataSource = await createDataSource({ dataDir, logger });
-      return {
-        dataSource,
-        async dispose() {
-          await dataSource.destroy();
-          rmSync(dataDir, { recursive: true, force: true });
-        },
-      };
-    },
-  },
-];
+import { DATABASE_BACKENDS } from '../database-backends.test-support';
 
 const T0 = new Date('2026-01-05T09:00:00.000Z');
 
-describe.each(backends)('PostgresIdentityStore on $name', (backend) => {
+describe.each(DATABASE_BACKENDS)('PostgresIdentityStore on $name', (backend) => {
   let dataSource: TollgateDataSource;
   let dispose: () => Promise<void>;
   let store: PostgresIdentityStore;

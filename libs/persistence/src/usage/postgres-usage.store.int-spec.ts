@@ -1,33 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createLogger } from '@tollgate/platform';
-import { buildEndedEvent, buildStartedEvent, createTestDatabase } from '@tollgate/testing';
-import { createDataSource, type TollgateDataSource } from '../data-source.factory';
+import { buildEndedEvent, buildStartedEvent } from '@tollgate/testing';
+import type { TollgateDataSource } from '../data-source.factory';
 import { InterceptionEventWriter } from '../interception-event.writer';
 import { runMigrations } from '../migration.runner';
 import { PostgresUsageStore } from './postgres-usage.store';
-
-const logger = createLogger({ level: 'silent', destination: { write: () => undefined } });
-
-const backends = [
-  {
-    name: 'Postgres',
-    async open() {
-      const database = await createTestDatabase();
-      const dataSource = await createDataSource({ databaseUrl: database.url, dataDir: '/nonexistent', logger });
-      return { dataSource, dispose: async () => (await dataSource.destroy(), await database.drop()) };
-    },
-  },
-  {
-    name: 'embedded PGlite',
-    async open() {
-      const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-pglite-'));
-      const dataSource = await createDataSource({ dataDir, logger });
-      return { dataSource, dispose: async () => (await dataSource.destroy(), rmSync(dataDir, { recursive: true, force: true })) };
-    },
-  },
-];
+import { DATABASE_BACKENDS } from '../database-backends.test-support';
 
 const usage = (inputTokens: number, outputTokens: number, cacheReadInputTokens = 0, cacheWriteInputTokens = 0) => ({
   providerResponseId: `r-${inputTokens}`,
@@ -38,7 +14,7 @@ const usage = (inputTokens: number, outputTokens: number, cacheReadInputTokens =
   extra: {},
 });
 
-describe.each(backends)('PostgresUsageStore on $name', (backend) => {
+describe.each(DATABASE_BACKENDS)('PostgresUsageStore on $name', (backend) => {
   let dataSource: TollgateDataSource;
   let dispose: () => Promise<unknown>;
   let store: PostgresUsageStore;

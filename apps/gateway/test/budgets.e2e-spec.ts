@@ -145,6 +145,16 @@ describe('budgets across two gateway replicas sharing Redis', () => {
     expect(await response.json()).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
   });
 
+  it('records a refused request like any other: started, then ended with budget_exceeded and no usage', async () => {
+    nextDay();
+    const { rejected } = await exhaust(a, BOB_TOKEN);
+    await rejected.text();
+    const id = rejected.headers.get('x-tollgate-interception-id')!;
+    const ended = await a.sink.waitForEnded(id);
+    expect(a.sink.started(id)).toMatchObject({ initiatorId: 'bob', credentialKind: 'centralized' });
+    expect(ended).toMatchObject({ error: { type: 'budget_exceeded' }, tokenUsages: [], credentialHint: '' });
+  });
+
   it('an upstream failure releases its reservation', async () => {
     nextDay();
     const failures = Math.ceil(BUDGET_MICROS / ESTIMATE) + 2;

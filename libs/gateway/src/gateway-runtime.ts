@@ -12,6 +12,8 @@ import { BudgetGuard, type BudgetGate } from './budget/budget.guard';
 import { CircuitBreakers } from './circuit/circuit-breakers';
 import { EndedEventPublisher } from './bridge/ended-event.publisher';
 import { InterceptionHandler } from './bridge/interception.handler';
+import { AgenticLoop } from './bridge/agentic-loop';
+import { McpToolCatalogue } from './mcp/mcp-tool.catalogue';
 import { GatewayLifecycle } from './health/gateway-lifecycle';
 import { Readiness } from './health/readiness';
 import { ProviderRegistry } from './keys/provider-runtime';
@@ -20,7 +22,7 @@ import { PassthroughHandler } from './passthrough/passthrough.handler';
 import { UpstreamClient } from './upstream/upstream.client';
 
 /** Settings a running gateway cannot swap; a reload that changes them logs that a restart is needed. */
-const RESTART_ONLY_FIELDS = ['server', 'keyPool', 'recording', 'circuitBreaker', 'redisUrl', 'databaseUrl', 'dataDir', 'logging', 'prices', 'budgets'] as const;
+const RESTART_ONLY_FIELDS = ['server', 'keyPool', 'recording', 'circuitBreaker', 'redisUrl', 'databaseUrl', 'dataDir', 'logging', 'prices', 'budgets', 'mcp'] as const;
 
 export interface GatewayDependencies {
   config: TollgateConfig;
@@ -67,6 +69,8 @@ export class GatewayRuntime {
   private live: ReloadableState;
   readonly endedEvents: EndedEventPublisher;
   readonly interceptions: InterceptionHandler;
+  /** The injected MCP tools (docs/mcp.md); empty when no MCP server is configured. */
+  readonly mcpTools: McpToolCatalogue;
   readonly passthrough: PassthroughHandler;
   /** Present when the gateway has a database for users, tokens and stored keys. */
   readonly identity?: IdentityService;
@@ -95,6 +99,8 @@ export class GatewayRuntime {
     this.breakers = new CircuitBreakers(deps.config.circuitBreaker, clock, this.metrics.breakerObserver);
     this.upstream = new UpstreamClient(deps.config.server.upstream);
     this.endedEvents = new EndedEventPublisher(deps.eventSink, { timeoutMs: deps.config.recording.endedTimeoutMs }, this.metrics, deps.logger);
+    this.metrics.watchPendingEndedEvents(() => this.endedEvents.pendingCount);
+    this.mcpTools = new McpToolCatalogue(deps.config.mcp, this.metrics.mcpObserver, deps.logger);
     this.interceptions = new InterceptionHandler(
       deps.config,
       this.upstream,
@@ -103,6 +109,9 @@ export class GatewayRuntime {
       this.breakers,
       this.metrics,
       deps.logger,
+      this.mcpTools.enabled
+        ? new AgenticLoop({ config: deps.config, catalogue: this.mcpTools, client: this.upstream, metrics: this.metrics, logger: deps.logger })
+        : undefined,
     );
     const budgetLedger =
       deps.budgetLedger ?? new MemoryBudgetLedger({ baseline: spendBaselineFrom(deps.usageStore), now: () => clock.now() });
@@ -124,9 +133,10 @@ export class GatewayRuntime {
     }
   }
 
-  /** Loads what must be in memory before the first request (the identity directory's snapshot). */
+  /** Loads what must be in memory before the first request: the identity directory's snapshot, the MCP tool lists. */
   async start(): Promise<void> {
     await this.identityDirectory?.start();
+    await this.mcpTools.start();
   }
 
   /** The SSRF guard for user endpoints (pinned dispatchers included). */
@@ -198,6 +208,7 @@ export class GatewayRuntime {
     await this.userEndpoints.close();
     await this.keyStateStore.close();
     await this.budgets.close();
+    await this.mcpTools.close();
     await this.upstream.close();
   }
 }

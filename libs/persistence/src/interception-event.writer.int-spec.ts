@@ -15,7 +15,7 @@ describe.each(DATABASE_BACKENDS)('recording persistence on $name', (backend) => 
 
   beforeAll(async () => {
     ({ dataSource, dispose } = await backend.open());
-    expect(await runMigrations(dataSource)).toEqual(['CreateRecordingTables1767225600000', 'CreateIdentityTables1767312000000', 'AddUsageCosts1767398400000', 'AddUserBudgets1767484800000']);
+    expect(await runMigrations(dataSource)).toEqual(['CreateRecordingTables1767225600000', 'CreateIdentityTables1767312000000', 'AddUsageCosts1767398400000', 'AddUserBudgets1767484800000', 'AddToolUsageServer1767657600000']);
     writer = new InterceptionEventWriter(dataSource);
   }, 60_000);
 
@@ -86,6 +86,7 @@ describe.each(DATABASE_BACKENDS)('recording persistence on $name', (backend) => 
         'injected boolean',
         'invocation_error text null',
         'created_at timestamp with time zone',
+        'server text null',
       ]);
     });
 
@@ -185,7 +186,7 @@ describe.each(DATABASE_BACKENDS)('recording persistence on $name', (backend) => 
         prompt: { providerResponseId: 'msg_2', text: 'Summarise this file' },
         toolUsages: [
           { providerResponseId: 'msg_1', tool: 'read_file', toolCallId: 'toolu_1', input: '{"path":"a.ts"}', injected: false },
-          { providerResponseId: 'msg_2', tool: 'search', toolCallId: 'toolu_2', input: '{}', injected: true, invocationError: 'timeout' },
+          { providerResponseId: 'msg_2', tool: 'search', toolCallId: 'toolu_2', input: '{}', injected: true, server: 'docs', invocationError: 'timeout' },
         ],
       });
       await writer.applyBatch([started, ended]);
@@ -217,8 +218,8 @@ describe.each(DATABASE_BACKENDS)('recording persistence on $name', (backend) => 
         ],
         prompts: [{ provider_response_id: 'msg_2', prompt: 'Summarise this file', created_at: ended.endedAt }],
         toolUsages: [
-          { provider_response_id: 'msg_1', tool: 'read_file', tool_call_id: 'toolu_1', input: '{"path":"a.ts"}', injected: false, invocation_error: null, created_at: ended.endedAt },
-          { provider_response_id: 'msg_2', tool: 'search', tool_call_id: 'toolu_2', input: '{}', injected: true, invocation_error: 'timeout', created_at: ended.endedAt },
+          { provider_response_id: 'msg_1', tool: 'read_file', tool_call_id: 'toolu_1', input: '{"path":"a.ts"}', injected: false, invocation_error: null, created_at: ended.endedAt, server: null },
+          { provider_response_id: 'msg_2', tool: 'search', tool_call_id: 'toolu_2', input: '{}', injected: true, invocation_error: 'timeout', created_at: ended.endedAt, server: 'docs' },
         ],
       });
     });

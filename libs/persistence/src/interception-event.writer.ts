@@ -50,9 +50,9 @@ const END_INTERCEPTIONS_SQL = `WITH e AS (
   SELECT p.* FROM unnest($15::uuid[], $16::uuid[], $17::text[], $18::text[], $19::timestamptz[]) AS p(id, interception_id, provider_response_id, prompt, created_at)
    WHERE p.interception_id IN (SELECT id FROM ended)
 ), tool_rows AS (
-  INSERT INTO tool_usages (id, interception_id, provider_response_id, tool, tool_call_id, input, injected, invocation_error, created_at)
-  SELECT u.* FROM unnest($20::uuid[], $21::uuid[], $22::text[], $23::text[], $24::text[], $25::text[], $26::bool[], $27::text[], $28::timestamptz[])
-    AS u(id, interception_id, provider_response_id, tool, tool_call_id, input, injected, invocation_error, created_at)
+  INSERT INTO tool_usages (id, interception_id, provider_response_id, tool, tool_call_id, input, injected, invocation_error, created_at, server)
+  SELECT u.* FROM unnest($20::uuid[], $21::uuid[], $22::text[], $23::text[], $24::text[], $25::text[], $26::bool[], $27::text[], $28::timestamptz[], $33::text[])
+    AS u(id, interception_id, provider_response_id, tool, tool_call_id, input, injected, invocation_error, created_at, server)
    WHERE u.interception_id IN (SELECT id FROM ended)
 )
 SELECT id FROM ended`;
@@ -185,8 +185,8 @@ export class InterceptionEventWriter {
 }
 
 /**
- * The 32 parameters of END_INTERCEPTIONS_SQL: the interceptions, their token, prompt and tool rows, then the costs
- * (`costsOf(event)[i]` prices `event.tokenUsages[i]`).
+ * The 33 parameters of END_INTERCEPTIONS_SQL: the interceptions, their token, prompt and tool rows, then the costs
+ * (`costsOf(event)[i]` prices `event.tokenUsages[i]`), then the tool rows' MCP servers.
  */
 function endParameters(ended: readonly InterceptionEnded[], priceVersion: string, costsOf: (event: InterceptionEnded) => Cost[]): unknown[] {
   const costs = new Map(ended.map((event) => [event, costsOf(event)]));
@@ -230,6 +230,7 @@ function endParameters(ended: readonly InterceptionEnded[], priceVersion: string
     priceVersion,
     tokens.map(({ cost }) => cost.costMicros),
     tokens.map(({ cost }) => cost.priced),
+    tools.map(({ tool }) => toPostgresNullableText(tool.server)),
   ];
 }
 

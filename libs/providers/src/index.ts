@@ -1,3 +1,4 @@
+export { isJsonObject, parseJsonObject, type JsonObject } from './json-value';
 export { PROVIDER_TYPES, providerTypeOfApi, type BridgedApi, type ProviderType } from './provider-type';
 
 export { matchRoute, type RouteMatch } from './routes/route.table';
@@ -37,3 +38,5 @@ export type {
   TokenUsage,
   ToolCall,
 } from './observation/observation.types';
+
+export * from './agentic';

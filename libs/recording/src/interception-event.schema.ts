@@ -46,6 +46,8 @@ export const toolUsageSchema = z.object({
   toolCallId: z.string(),
   input: z.string(),
   injected: z.boolean(),
+  // The MCP server that ran an injected tool; added within v1, so optional.
+  server: z.string().optional(),
   invocationError: z.string().optional(),
 });
 

@@ -2,3 +2,4 @@ export * from './mock-upstream';
 export * from './services';
 export * from './otlp';
 export * from './processes';
+export * from './mcp';

@@ -34,6 +34,8 @@ export interface HarnessOptions {
   /** `byok` and `identity` sections of the config file. */
   byok?: Record<string, unknown>;
   identity?: Record<string, unknown>;
+  /** The `mcp` section of the config file (injected MCP tools). */
+  mcp?: Record<string, unknown>;
   /** The environment the config sees, e.g. TOLLGATE_ENCRYPTION_KEYS. */
   env?: Record<string, string>;
   endpointGuard?: EndpointGuard;
@@ -74,6 +76,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       byok: options.byok ?? {},
       identity: options.identity ?? {},
       budgets: options.budgets ?? {},
+      mcp: options.mcp ?? {},
       logging: { level: 'debug' },
     },
   });

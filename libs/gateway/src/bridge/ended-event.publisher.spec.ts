@@ -110,7 +110,10 @@ describe('EndedEventPublisher', () => {
       }),
     });
     publisher = new EndedEventPublisher(sink, { timeoutMs: TIMEOUT_MS, timers }, metrics, logger);
+    metrics.watchPendingEndedEvents(() => publisher.pendingCount);
   });
+
+  const pendingGauge = async () => (await metrics.registry.getSingleMetric('tollgate_recording_pending_ended_events')?.get())?.values[0]?.value;
 
   const counter = async (name: string) => (await metrics.registry.getSingleMetric(name)?.get())?.values.find((value) => value.labels.event === 'interception.ended')?.value ?? 0;
   const failures = () => counter('tollgate_recording_publish_failures_total');
@@ -137,6 +140,7 @@ describe('EndedEventPublisher', () => {
     await timers.advance(10 * 60_000); // ten minutes of Redis outage: far past any fixed number of tries
     expect(delivered).toBeUndefined();
     expect(publisher.pendingCount).toBe(1);
+    expect(await pendingGauge()).toBe(1);
     const delays = retryDelays();
     expect(delays.slice(0, 10)).toEqual([200, 400, 800, 1_600, 3_200, 6_400, 12_800, 25_600, 30_000, 30_000]);
     expect(Math.max(...delays)).toBe(30_000);
@@ -148,6 +152,7 @@ describe('EndedEventPublisher', () => {
     expect(delivered).toBe(true);
     expect(sink.accepted).toHaveLength(1);
     expect(timers.scheduled).toBe(0);
+    expect(await pendingGauge()).toBe(0);
 
     const warnings = logged('warn');
     expect(warnings).toHaveLength(sink.tries - 1);

@@ -1,49 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import {
   applyCredential,
   inspectRequest,
   observeBlocking,
   withIncludeUsage,
-  type BridgedApi,
-  type StreamObservation,
 } from '@tollgate/providers';
-import type { InterceptionEnded, InterceptionEventSink, InterceptionStarted } from '@tollgate/recording';
-import type { GatewayPrincipal } from '../auth/gateway-token.registry';
-import type { BudgetGate, BudgetHold } from '../budget/budget.guard';
+import type { InterceptionEventSink, InterceptionStarted } from '@tollgate/recording';
+import type { BudgetHold } from '../budget/budget.guard';
 import { isBreakerFailure, type CircuitBreakers } from '../circuit/circuit-breakers';
 import { GatewayError } from '../errors/gateway-error';
 import { writeGatewayError } from '../errors/error-response';
 import { ClientConnection } from '../http/client-connection';
 import { relayedResponseHeaders } from '../http/relayed-headers';
-import type { ProviderRuntime } from '../keys/provider-runtime';
 import type { GatewayMetrics } from '../metrics/gateway.metrics';
 import type { UpstreamClient } from '../upstream/upstream.client';
 import { clientNameFromUserAgent } from './client-name';
 import { exhaustionError, transportError, upstreamErrorSummary } from './failure-mapping';
 import { relayStream } from './stream-relay';
-import { credentialSourceOf, sendWithFailover, type AttemptSummary, type CredentialPlan } from './upstream-attempts';
+import { credentialSourceOf, sendWithFailover, type AttemptSummary } from './upstream-attempts';
 import type { EndedEventPublisher } from './ended-event.publisher';
+import type { BridgedRequest } from './bridged-request';
+import { outcomeFromObservation, withError, type Outcome } from './interception-outcome';
+import type { AgenticLoop } from './agentic-loop';
 import { SpanKind, failSpan, inSpan, startSpan, traceCarrier } from '../telemetry/gateway-tracer';
 import type { Span } from '@opentelemetry/api';
 
-export interface BridgedRequest {
-  provider: ProviderRuntime;
-  api: BridgedApi;
-  upstreamUrl: URL;
-  principal: GatewayPrincipal;
-  plan: CredentialPlan;
-  /** Client headers to forward (gateway token and, for centralized requests, client credentials removed). */
-  forwardHeaders: Record<string, string>;
-  userAgent: string;
-  body: Buffer;
-  out: ServerResponse;
-  /** Set for centralized requests of a user with a budget: reserved before the upstream call, settled after. */
-  budget?: BudgetGate;
-}
-
-type Outcome = Pick<InterceptionEnded, 'error' | 'tokenUsages' | 'toolUsages'> & { responseId?: string; responseModel?: string };
+export type { BridgedRequest } from './bridged-request';
 
 type Inspection = Extract<ReturnType<typeof inspectRequest>, { ok: true }>;
 
@@ -60,6 +43,8 @@ export class InterceptionHandler {
     private readonly breakers: CircuitBreakers,
     private readonly metrics: GatewayMetrics,
     private readonly logger: Logger,
+    /** The server-side tool loop, when MCP servers are configured. */
+    private readonly agentic?: AgenticLoop,
   ) {}
 
   async handle(request: BridgedRequest): Promise<void> {
@@ -112,39 +97,23 @@ export class InterceptionHandler {
       credentialHint: request.plan.kind === 'byok' ? request.plan.hint : '',
       metadata: { api },
     };
-    let hold: BudgetHold | undefined;
-    if (request.budget) {
-      const admission = await request.budget.admit(inspection.model, inspection.body, request.body.length);
-      if (!admission.ok) {
-        writeGatewayError(out, providerType, admission.error, idHeader);
-        failSpan(span, admission.error.kind);
-        span.end();
-        return;
-      }
-      hold = admission.hold;
-    }
     if (!(await this.publishStarted(started))) {
-      void hold?.finish([]);
       writeGatewayError(out, providerType, new GatewayError('recording_unavailable', 'the gateway cannot record this request right now; try again shortly'), idHeader);
       failSpan(span, 'recording_unavailable');
       span.end();
       return;
     }
 
+    // After `started`, so that a request refused for its budget is recorded like any other refusal.
+    const budget = request.budget ? await request.budget.admit(inspection.model, inspection.body, request.body.length) : undefined;
+    const hold: BudgetHold | undefined = budget?.ok ? budget.hold : undefined;
     const summary: AttemptSummary = { hint: '', handedOut: 0 };
-    const breakerKey = { provider: provider.config.name, route: api, model: inspection.model };
-    const admission = this.config.circuitBreaker.enabled ? this.breakers.admit(breakerKey) : { admitted: true as const, trial: false };
     let outcome: Outcome;
-    if (!admission.admitted) {
-      const error = new GatewayError('circuit_open', 'circuit breaker is open', admission.retryAfterSeconds);
-      writeGatewayError(out, providerType, error, idHeader);
-      outcome = withError(error.kind, error.message);
+    if (budget && !budget.ok) {
+      writeGatewayError(out, providerType, budget.error, idHeader);
+      outcome = withError(budget.error.kind, budget.error.message);
     } else {
-      outcome = await this.exchangeGuarded(request, inspection, summary, idHeader, interceptionId);
-      if (this.config.circuitBreaker.enabled) {
-        this.breakers.report(breakerKey, out.headersSent && isBreakerFailure(providerType, out.statusCode), admission.trial);
-      }
-      if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
+      outcome = await this.exchangeThroughBreaker(request, inspection, summary, idHeader, interceptionId);
     }
 
     void hold?.finish(outcome.tokenUsages);
@@ -174,6 +143,31 @@ export class InterceptionHandler {
     span.end();
   }
 
+  /** The exchange unless the circuit breaker is open; reports the result to the breaker. */
+  private async exchangeThroughBreaker(
+    request: BridgedRequest,
+    inspection: Inspection,
+    summary: AttemptSummary,
+    idHeader: Record<string, string>,
+    interceptionId: string,
+  ): Promise<Outcome> {
+    const { provider, api, out } = request;
+    const providerType = provider.config.type;
+    const breakerKey = { provider: provider.config.name, route: api, model: inspection.model };
+    const admission = this.config.circuitBreaker.enabled ? this.breakers.admit(breakerKey) : { admitted: true as const, trial: false };
+    if (!admission.admitted) {
+      const error = new GatewayError('circuit_open', 'circuit breaker is open', admission.retryAfterSeconds);
+      writeGatewayError(out, providerType, error, idHeader);
+      return withError(error.kind, error.message);
+    }
+    const outcome = await this.exchangeGuarded(request, inspection, summary, idHeader, interceptionId);
+    if (this.config.circuitBreaker.enabled) {
+      this.breakers.report(breakerKey, out.headersSent && isBreakerFailure(providerType, out.statusCode), admission.trial);
+    }
+    if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
+    return outcome;
+  }
+
   /** The exchange, with any unexpected error answered as a provider-shaped 500 (or the stream ended). */
   private async exchangeGuarded(
     request: BridgedRequest,
@@ -183,8 +177,13 @@ export class InterceptionHandler {
     interceptionId: string,
   ): Promise<Outcome> {
     const { out, api } = request;
-    const body = api === 'openai-chat' && inspection.stream ? withIncludeUsage(request.body, inspection.body) : request.body;
     try {
+      const agentic = this.agentic;
+      const agenticPlan = agentic?.plan(api, request.body, inspection.stream);
+      if (agentic && agenticPlan) {
+        return await agentic.run(request, agenticPlan, { model: inspection.model, streaming: inspection.stream, connection: new ClientConnection(out), summary, idHeader });
+      }
+      const body = api === 'openai-chat' && inspection.stream ? withIncludeUsage(request.body, inspection.body) : request.body;
       return await this.exchange(request, inspection.stream, body, new ClientConnection(out), summary, idHeader);
     } catch (error) {
       this.logger.error({ err: error, interceptionId }, 'interception failed unexpectedly');
@@ -285,25 +284,6 @@ export class InterceptionHandler {
     const parsed = parseJson(responseBody);
     return parsed === undefined ? { tokenUsages: [], toolUsages: [] } : outcomeFromObservation(observeBlocking(api, parsed));
   }
-}
-
-function withError(type: string, message: string): Outcome {
-  return { tokenUsages: [], toolUsages: [], error: { type, message } };
-}
-
-function outcomeFromObservation(observation: StreamObservation): Outcome {
-  return {
-    responseId: observation.responseId,
-    responseModel: observation.model,
-    tokenUsages: observation.tokenUsages,
-    toolUsages: observation.toolCalls.map((call) => ({
-      providerResponseId: call.providerResponseId,
-      tool: call.name,
-      toolCallId: call.toolCallId,
-      input: call.arguments,
-      injected: false,
-    })),
-  };
 }
 
 function parseJson(body: Buffer): unknown {

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BreakerKey, CircuitBreakerObserver, CircuitBreakers } from '../circuit/circuit-breakers';
+import type { McpCatalogueObserver } from '../mcp/mcp-tool.catalogue';
 import { registerKeyPoolMetrics, type KeyPool, type KeyPoolObserver, type KeyStateStore } from '@tollgate/keypool';
 
 /** The gateway's Prometheus metrics, on a registry of its own (two gateways in one process don't collide). */
@@ -15,6 +16,15 @@ export class GatewayMetrics {
   private readonly breakerRejections: Counter<'provider' | 'route' | 'model'>;
   private readonly budgetRejections: Counter<'provider'>;
   private readonly centralizedSpend: Counter<'provider'>;
+  private readonly injectedToolInvocations: Counter<'provider' | 'model' | 'server' | 'tool'>;
+  private readonly mcpServerUp: Gauge<'server'>;
+  private readonly mcpRefreshFailures: Counter<'server'>;
+  readonly mcpObserver: McpCatalogueObserver = {
+    serverRefreshed: (server, up) => {
+      this.mcpServerUp.set({ server }, up ? 1 : 0);
+      if (!up) this.mcpRefreshFailures.inc({ server });
+    },
+  };
   readonly breakerObserver: CircuitBreakerObserver = {
     tripped: (key: BreakerKey) => this.breakerTrips.inc({ ...key }),
     rejected: (key: BreakerKey) => this.breakerRejections.inc({ ...key }),
@@ -80,6 +90,24 @@ export class GatewayMetrics {
       labelNames: ['provider'],
       registers: [this.registry],
     });
+    this.injectedToolInvocations = new Counter({
+      name: 'tollgate_injected_tool_invocations_total',
+      help: 'Injected MCP tool calls the gateway ran in the server-side tool loop',
+      labelNames: ['provider', 'model', 'server', 'tool'],
+      registers: [this.registry],
+    });
+    this.mcpServerUp = new Gauge({
+      name: 'tollgate_mcp_server_up',
+      help: '1 when the last tool-list refresh of an MCP server succeeded, else 0',
+      labelNames: ['server'],
+      registers: [this.registry],
+    });
+    this.mcpRefreshFailures = new Counter({
+      name: 'tollgate_mcp_refresh_failures_total',
+      help: 'Tool-list refreshes of an MCP server that failed (server down or answering errors)',
+      labelNames: ['server'],
+      registers: [this.registry],
+    });
     this.configReloads = new Counter({
       name: 'tollgate_config_reloads_total',
       help: 'Configuration reloads, applied or rejected',
@@ -119,6 +147,22 @@ export class GatewayMetrics {
 
   recordingPublishFailed(event: string): void {
     this.recordingFailures.inc({ event });
+  }
+
+  /** Publishes how many `interception.ended` events are waiting to be handed over (they grow during an outage). */
+  watchPendingEndedEvents(count: () => number): void {
+    new Gauge({
+      name: 'tollgate_recording_pending_ended_events',
+      help: 'interception.ended events not yet handed to the recording queue (retried until they are)',
+      registers: [this.registry],
+      collect() {
+        this.set(count());
+      },
+    });
+  }
+
+  injectedToolInvoked(provider: string, model: string, server: string, tool: string): void {
+    this.injectedToolInvocations.inc({ provider, model, server, tool });
   }
 
   configReloaded(outcome: 'applied' | 'rejected'): void {

@@ -24,6 +24,9 @@ export class ToolUsageEntity {
   @Column({ type: 'boolean' })
   injected!: boolean;
 
+  @Column({ type: 'text', nullable: true })
+  server!: string | null;
+
   @Column({ name: 'invocation_error', type: 'text', nullable: true })
   invocationError!: string | null;
 

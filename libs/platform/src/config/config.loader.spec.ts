@@ -129,6 +129,68 @@ describe('loadConfig', () => {
     ]);
   });
 
+  describe('mcp', () => {
+    it('defaults to no servers, 8 iterations, a 30 s tool timeout and a one-minute refresh', () => {
+      expect(loadConfig({ document: minimal, env }).mcp).toEqual({
+        servers: [],
+        maxIterations: 8,
+        toolTimeoutMs: 30_000,
+        refreshIntervalMs: 60_000,
+        connectTimeoutMs: 10_000,
+      });
+    });
+
+    it('reads servers with interpolated headers and filters', () => {
+      const config = loadConfig({
+        document: {
+          ...minimal,
+          mcp: {
+            servers: [{ name: 'docs', url: 'https://mcp.internal/mcp', headers: { Authorization: 'Bearer ${DOCS_MCP_TOKEN}' }, allow: ['^search_'] }],
+            toolTimeout: '5s',
+          },
+        },
+        env: { ...env, DOCS_MCP_TOKEN: 'mcp-token' },
+      });
+      expect(config.mcp.servers).toEqual([
+        { name: 'docs', url: 'https://mcp.internal/mcp', headers: { Authorization: 'Bearer mcp-token' }, allow: ['^search_'], deny: [] },
+      ]);
+      expect(config.mcp.toolTimeoutMs).toBe(5_000);
+    });
+
+    it('rejects a duplicate server name', () => {
+      const servers = [
+        { name: 'docs', url: 'https://a/mcp' },
+        { name: 'docs', url: 'https://b/mcp' },
+      ];
+      expect(problemsOf(() => loadConfig({ document: { ...minimal, mcp: { servers } }, env }))).toEqual([
+        'mcp.servers[1].name: duplicate MCP server name "docs"',
+      ]);
+    });
+
+    it('rejects bad names, bad URLs, bad patterns and a zero iteration bound', () => {
+      const problems = problemsOf(() =>
+        loadConfig({
+          document: {
+            ...minimal,
+            mcp: {
+              servers: [
+                { name: 'Docs!', url: 'https://a/mcp' },
+                { name: 'ok', url: 'ftp://a' },
+                { name: 'ok', url: 'https://b/mcp', deny: ['('] },
+              ],
+              maxIterations: 0,
+            },
+          },
+          env,
+        }),
+      ).join('\n');
+      expect(problems).toMatch(/mcp\.servers\[0\]\.name/);
+      expect(problems).toMatch(/mcp\.servers\[1\]\.url: must be an http\(s\) URL/);
+      expect(problems).toMatch(/mcp\.servers\[2\]\.deny\[0\]: must be a valid regular expression/);
+      expect(problems).toMatch(/mcp\.maxIterations/);
+    });
+  });
+
   describe('budgets', () => {
     it('has no default budget and the estimate defaults when the section is absent', () => {
       expect(loadConfig({ document: minimal, env }).budgets).toEqual({ estimate: { defaultMaxOutputTokens: 4096, charsPerToken: 4 } });

@@ -132,6 +132,13 @@ function toTollgateConfig(file: ConfigFile, configPath: string, encryptionKeys: 
       encryptionKeys: encryptionKeys || undefined,
     },
     identity: { pollIntervalMs: file.identity.pollInterval },
+    mcp: {
+      servers: file.mcp.servers,
+      maxIterations: file.mcp.maxIterations,
+      toolTimeoutMs: file.mcp.toolTimeout,
+      refreshIntervalMs: file.mcp.refreshInterval,
+      connectTimeoutMs: file.mcp.connectTimeout,
+    },
     prices: {
       useDefaults: file.prices.useDefaults,
       entries: file.prices.entries.map((entry) => ({

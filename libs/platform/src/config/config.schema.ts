@@ -70,6 +70,29 @@ const priceEntrySchema = z
   })
   .strict();
 
+const regexList = z.array(
+  z.string().refine((pattern) => {
+    try {
+      new RegExp(pattern);
+      return true;
+    } catch {
+      return false;
+    }
+  }, { message: 'must be a valid regular expression' }),
+);
+
+const mcpServerSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9-]+$/, { message: 'must match ^[a-z0-9-]+$' }),
+    // Streamable HTTP transport endpoint of the MCP server.
+    url: httpUrl,
+    headers: z.record(z.string(), z.string()).default({}),
+    // Regexes on the server's tool names; deny wins over allow; no allow list: every tool not denied.
+    allow: regexList.optional(),
+    deny: regexList.default([]),
+  })
+  .strict();
+
 /** First path segments the gateway serves itself; a provider cannot be named after one. */
 const RESERVED_PREFIXES = new Set(['v1', 'admin', 'healthz', 'readyz', 'metrics', 'console', 'openapi.json']);
 
@@ -194,6 +217,18 @@ export const configFileSchema = z
       })
       .strict()
       .prefault({}),
+    mcp: z
+      .object({
+        servers: z.array(mcpServerSchema).default([]),
+        // Upstream calls per interception in the server-side tool loop.
+        maxIterations: z.number().int().min(1).default(8),
+        toolTimeout: duration.default(30_000),
+        // How often tool lists are fetched again (and servers that were down retried).
+        refreshInterval: duration.default(60_000),
+        connectTimeout: duration.default(10_000),
+      })
+      .strict()
+      .prefault({}),
     logging: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()
@@ -216,6 +251,13 @@ export const configFileSchema = z
         ctx.addIssue({ code: 'custom', path: ['providers', index, 'name'], message: `duplicate provider name "${provider.name}"` });
       }
       seen.add(provider.name);
+    });
+    const servers = new Set<string>();
+    config.mcp.servers.forEach((server, index) => {
+      if (servers.has(server.name)) {
+        ctx.addIssue({ code: 'custom', path: ['mcp', 'servers', index, 'name'], message: `duplicate MCP server name "${server.name}"` });
+      }
+      servers.add(server.name);
     });
     const tokens = new Set<string>();
     config.auth.tokens.forEach((entry, index) => {

@@ -29,6 +29,16 @@ export interface PriceEntryConfig {
   cacheWrite?: number;
 }
 
+/** An MCP server whose tools are injected into every bridged request (docs/mcp.md). */
+export interface McpServerConfig {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+  /** Regexes on tool names; absent: every tool that no `deny` pattern matches. */
+  allow?: string[];
+  deny: string[];
+}
+
 /** The validated configuration. Durations are milliseconds; nothing else in the codebase reads the environment. */
 export interface TollgateConfig {
   configPath: string;
@@ -71,6 +81,7 @@ export interface TollgateConfig {
     default?: { amountMicros: number; period: 'day' | 'week' | 'month' };
     estimate: { defaultMaxOutputTokens: number; charsPerToken: number };
   };
+  mcp: { servers: McpServerConfig[]; maxIterations: number; toolTimeoutMs: number; refreshIntervalMs: number; connectTimeoutMs: number };
   logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   dataDir: string;
   /** Unset: embedded mode (key state in memory, recording in process). */

@@ -1,11 +1,4 @@
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
-import { NodeSDK } from '@opentelemetry/sdk-node';
 import { readTelemetryEnv } from '../config/telemetry-env';
-
-const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 export interface TelemetryHandle {
   readonly enabled: boolean;
@@ -25,19 +18,10 @@ export function startTelemetry(defaultServiceName: string): TelemetryHandle {
     current = { enabled: false, shutdown: async () => undefined };
     return current;
   }
-  const sdk = new NodeSDK({
-    serviceName: env.serviceName ?? defaultServiceName,
-    instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has((request.url ?? '').split('?')[0]),
-        // Header values (credentials) are never captured; only the default attributes are recorded.
-      }),
-      new UndiciInstrumentation(),
-      new IORedisInstrumentation({ dbStatementSerializer: (command) => command }),
-      new PgInstrumentation({ enhancedDatabaseReporting: false }),
-    ],
-  });
-  sdk.start();
+  // Required only here: with tracing off, the SDK and its instrumentations (about 40 MiB of memory) are never loaded.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startNodeSdk } = require('./node-sdk.starter') as typeof import('./node-sdk.starter');
+  const sdk = startNodeSdk(env.serviceName ?? defaultServiceName);
   current = { enabled: true, shutdown: () => sdk.shutdown() };
   return current;
 }

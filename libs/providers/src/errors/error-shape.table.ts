@@ -16,6 +16,7 @@ export type GatewayErrorKind =
   | 'byok_required'
   | 'budget_exceeded'
   | 'invalid_endpoint'
+  | 'max_iterations_exceeded'
   | 'internal';
 
 export interface ErrorShape {
@@ -41,6 +42,7 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     byok_required: { status: 403, type: 'permission_error', code: 'byok_required' },
     budget_exceeded: { status: 429, type: 'rate_limit_error', code: 'budget_exceeded' },
     invalid_endpoint: { status: 502, type: 'api_error', code: 'invalid_endpoint' },
+    max_iterations_exceeded: { status: 500, type: 'server_error', code: 'max_iterations_exceeded' },
     internal: { status: 500, type: 'server_error', code: 'internal_error' },
   },
   anthropic: {
@@ -58,6 +60,7 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     byok_required: { status: 403, type: 'permission_error' },
     budget_exceeded: { status: 429, type: 'rate_limit_error' },
     invalid_endpoint: { status: 502, type: 'api_error' },
+    max_iterations_exceeded: { status: 500, type: 'api_error' },
     internal: { status: 500, type: 'api_error' },
   },
 };

@@ -1,11 +1,10 @@
+import { parseKeepingNumbers } from '../agentic/json-body';
 import { isJsonObject, type JsonObject } from '../json-value';
 
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const STREAM_OPTIONS = Buffer.from('"stream_options":{"include_usage":true}');
 const STREAM_OPTIONS_AND_COMMA = Buffer.from('"stream_options":{"include_usage":true},');
-// Node ≥ 21; not yet in TypeScript's lib.
-const rawJson = (JSON as unknown as { rawJSON(text: string): unknown }).rawJSON;
 
 /**
  * A streaming chat body with `stream_options.include_usage = true`, nothing else changed. Usually that is a splice
@@ -39,9 +38,7 @@ function skipWhitespace(body: Buffer, from: number): number {
  * may change.
  */
 function reserializeWithIncludeUsage(body: Buffer): Buffer {
-  const keepNumberText = (_key: string, value: unknown, context?: { source?: string }): unknown =>
-    typeof value === 'number' && context?.source !== undefined ? rawJson(context.source) : value;
-  const original = JSON.parse(body.toString('utf8'), keepNumberText) as JsonObject;
+  const original = parseKeepingNumbers(body) ?? {};
   const existing = original.stream_options;
   original.stream_options = { ...(isJsonObject(existing) ? existing : {}), include_usage: true };
   return Buffer.from(JSON.stringify(original));

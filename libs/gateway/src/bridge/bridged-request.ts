@@ -1,0 +1,21 @@
+import type { ServerResponse } from 'node:http';
+import type { BridgedApi } from '@tollgate/providers';
+import type { GatewayPrincipal } from '../auth/gateway-token.registry';
+import type { BudgetGate } from '../budget/budget.guard';
+import type { ProviderRuntime } from '../keys/provider-runtime';
+import type { CredentialPlan } from './upstream-attempts';
+
+export interface BridgedRequest {
+  provider: ProviderRuntime;
+  api: BridgedApi;
+  upstreamUrl: URL;
+  principal: GatewayPrincipal;
+  plan: CredentialPlan;
+  /** Client headers to forward (gateway token and, for centralized requests, client credentials removed). */
+  forwardHeaders: Record<string, string>;
+  userAgent: string;
+  body: Buffer;
+  out: ServerResponse;
+  /** Set for centralized requests of a user with a budget: reserved before the upstream call, settled after. */
+  budget?: BudgetGate;
+}

@@ -1,0 +1,1 @@
+export { startTestMcpServer, type TestMcpServer, type TestMcpServerOptions, type TestMcpToolCall } from './test-mcp-server';

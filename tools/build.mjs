@@ -1,5 +1,6 @@
-// Bundles each entry point (our code only; node_modules stay external) into dist/<name>/main.js with esbuild.
-// Usage: node tools/build.mjs [name ...]   (no name: every entry)
+// Bundles each entry point (our code only; node_modules stay external) into dist/<name>/main.js with esbuild, and
+// the admin console (a static single-page app, built by Vite) into dist/console, which the gateway serves.
+// Usage: node tools/build.mjs [name ...]   (no name: every entry and the console)
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
 
@@ -11,18 +12,21 @@ const entries = {
   admin: 'tools/admin/main.ts',
   'mock-upstream': 'tools/mock-upstream/main.ts',
   bench: 'tools/bench/main.ts',
+  'console-api': 'tools/console/generate-api-types.ts',
+  'console-screenshots': 'tools/console/screenshots.ts',
 };
 
+const CONSOLE = 'console';
 const requested = process.argv.slice(2);
-const unknown = requested.filter((name) => !(name in entries));
+const unknown = requested.filter((name) => !(name in entries) && name !== CONSOLE);
 if (unknown.length > 0) {
-  console.error(`unknown build entry: ${unknown.join(', ')} (known: ${Object.keys(entries).join(', ')})`);
+  console.error(`unknown build entry: ${unknown.join(', ')} (known: ${[...Object.keys(entries), CONSOLE].join(', ')})`);
   process.exit(2);
 }
 const { compilerOptions } = JSON.parse(readFileSync(new URL('../tsconfig.base.json', import.meta.url), 'utf8'));
 const aliases = Object.fromEntries(Object.entries(compilerOptions.paths).map(([alias, [target]]) => [alias, `./${target}`]));
 
-for (const name of requested.length > 0 ? requested : Object.keys(entries)) {
+for (const name of (requested.length > 0 ? requested : Object.keys(entries)).filter((name) => name !== CONSOLE)) {
   await build({
     entryPoints: [entries[name]],
     outfile: `dist/${name}/main.js`,
@@ -36,4 +40,11 @@ for (const name of requested.length > 0 ? requested : Object.keys(entries)) {
     tsconfig: 'tsconfig.base.json',
     logLevel: 'warning',
   });
+}
+
+if (requested.length === 0 || requested.includes(CONSOLE)) {
+  // Always React's production build, even when run from a test (jest sets NODE_ENV=test).
+  process.env.NODE_ENV = 'production';
+  const { build: buildConsole } = await import('vite');
+  await buildConsole({ configFile: new URL('../apps/console/vite.config.mjs', import.meta.url).pathname, logLevel: 'warn' });
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { generateKeyEncryptionKey } from '@tollgate/byok';
 import { MemoryKeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp } from '@tollgate/gateway';
-import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, PostgresIdentityStore, PostgresUsageStore, createDataSource, runMigrations } from '@tollgate/persistence';
+import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore, createDataSource, runMigrations } from '@tollgate/persistence';
 import { createPriceTable } from '@tollgate/usage';
 import { createLogger, loadConfig, runUntilSignalled } from '@tollgate/platform';
 import { startMockUpstream } from '@tollgate/testing';
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     recordingProbe: new DatabaseTransportProbe(dataSource),
     identityStore: new PostgresIdentityStore(dataSource),
     usageStore: new PostgresUsageStore(dataSource),
+    interceptionStore: new PostgresInterceptionStore(dataSource),
     keyStateStore: new MemoryKeyStateStore(),
   });
   const url = await gateway.listen();
@@ -62,6 +63,7 @@ function snippets(url: string, mockUrl: string): string {
   return `
 Tollgate demo is running (offline: the "providers" are a local mock at ${mockUrl}).
 Gateway: ${url}    gateway token: ${DEMO_TOKEN}    admin token: ${DEMO_ADMIN_TOKEN}
+Console: ${url}/console/ (sign in with either token)
 
 # OpenAI chat completions (blocking, then streaming)
 curl -s ${url}/openai/v1/chat/completions -H 'Authorization: Bearer ${DEMO_TOKEN}' -H 'Content-Type: application/json' \\

@@ -1,7 +1,7 @@
 import './instrument';
 import { RedisKeyStateStore } from '@tollgate/keypool';
 import { BullmqEventSink, RedisBudgetLedger, RedisTransportProbe, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
-import { PostgresIdentityStore, PostgresUsageStore, createDataSource } from '@tollgate/persistence';
+import { PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore, createDataSource } from '@tollgate/persistence';
 import { createLogger, loadConfigOrExit, runUntilSignalled, startOrExit } from '@tollgate/platform';
 import { spendBaselineFrom } from '@tollgate/usage';
 
@@ -29,10 +29,11 @@ async function main(): Promise<void> {
   const dataSource = config.databaseUrl ? await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, poolSize: 4 }) : undefined;
   const identityStore = dataSource ? new PostgresIdentityStore(dataSource) : undefined;
   const usageStore = dataSource ? new PostgresUsageStore(dataSource) : undefined;
-  if (!identityStore) logger.info('no DATABASE_URL: gateway tokens come from the config file only, stored keys and the usage API are off');
+  const interceptionStore = dataSource ? new PostgresInterceptionStore(dataSource) : undefined;
+  if (!identityStore) logger.info('no DATABASE_URL: gateway tokens come from the config file only, stored keys, the usage API and the interceptions API are off');
   // Budget counters shared by every replica; a missing counter is rebuilt from the recorded spend (if any database).
   const budgetLedger = new RedisBudgetLedger({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, baseline: spendBaselineFrom(usageStore) });
-  const gateway = await createGatewayApp({ config, logger, eventSink, recordingProbe, keyStateStore, identityStore, usageStore, budgetLedger });
+  const gateway = await createGatewayApp({ config, logger, eventSink, recordingProbe, keyStateStore, identityStore, usageStore, interceptionStore, budgetLedger });
   const address = await gateway.listen();
   logger.info({ address, providers: config.providers.map((provider) => provider.name) }, 'gateway listening');
   const stopReloading = enableLiveReload(gateway.runtime, logger);

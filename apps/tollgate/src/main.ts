@@ -1,7 +1,7 @@
 import './instrument';
 import { MemoryKeyStateStore, RedisKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
 import { RedisBudgetLedger, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
-import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, PostgresIdentityStore, PostgresUsageStore, createDataSource, runMigrations } from '@tollgate/persistence';
+import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore, createDataSource, runMigrations } from '@tollgate/persistence';
 import { createPriceTable, spendBaselineFrom } from '@tollgate/usage';
 import { createLogger, loadConfigOrExit, runUntilSignalled, startOrExit } from '@tollgate/platform';
 
@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     keyStateStore,
     identityStore: new PostgresIdentityStore(dataSource),
     usageStore,
+    interceptionStore: new PostgresInterceptionStore(dataSource),
     budgetLedger,
   });
   const address = await gateway.listen();

@@ -2,7 +2,7 @@ import { hashGatewayToken, type IdentityDirectory, type IdentityStore, type Reso
 import { systemClock, type Clock, type KeyStateStore } from '@tollgate/keypool';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import type { InterceptionEventSink, RecordingTransportProbe } from '@tollgate/recording';
-import { MemoryBudgetLedger, createPriceTable, spendBaselineFrom, type BudgetLedger, type UsageStore } from '@tollgate/usage';
+import { MemoryBudgetLedger, createPriceTable, spendBaselineFrom, type BudgetLedger, type InterceptionStore, type UsageStore } from '@tollgate/usage';
 
 import { GatewayTokenRegistry, type GatewayPrincipal } from './auth/gateway-token.registry';
 import { createIdentity, createUserEndpoints, type UserEndpointsWiring } from './identity/identity.factory';
@@ -22,7 +22,7 @@ import { PassthroughHandler } from './passthrough/passthrough.handler';
 import { UpstreamClient } from './upstream/upstream.client';
 
 /** Settings a running gateway cannot swap; a reload that changes them logs that a restart is needed. */
-const RESTART_ONLY_FIELDS = ['server', 'keyPool', 'recording', 'circuitBreaker', 'redisUrl', 'databaseUrl', 'dataDir', 'logging', 'prices', 'budgets', 'mcp'] as const;
+const RESTART_ONLY_FIELDS = ['server', 'keyPool', 'recording', 'circuitBreaker', 'redisUrl', 'databaseUrl', 'dataDir', 'logging', 'prices', 'budgets', 'console', 'mcp'] as const;
 
 export interface GatewayDependencies {
   config: TollgateConfig;
@@ -36,6 +36,8 @@ export interface GatewayDependencies {
   identityStore?: IdentityStore;
   /** Aggregates of recorded usage and cost (the usage API); unset: the usage routes answer 503. */
   usageStore?: UsageStore;
+  /** The recorded interceptions for operators (list, detail, activity, pool keys' last use); unset: those answer 503. */
+  interceptionStore?: InterceptionStore;
   /**
    * Budget counters shared by the replicas (RedisBudgetLedger); unset: an in-process ledger (one gateway). Either
    * way a missing counter starts from the usage store's recorded centralized spend.
@@ -77,6 +79,8 @@ export class GatewayRuntime {
   private readonly identityDirectory?: IdentityDirectory;
   /** Present when the gateway can read the recorded interceptions. */
   readonly usageStore?: UsageStore;
+  /** Present when the gateway can read the recorded interceptions (operators only, never on the request path). */
+  readonly interceptionStore?: InterceptionStore;
   private readonly userEndpoints: UserEndpointsWiring;
   /** Budgets on centralized spend (docs/usage.md). */
   readonly budgets: BudgetGuard;
@@ -87,6 +91,7 @@ export class GatewayRuntime {
     this.eventSink = deps.eventSink;
     this.recordingProbe = deps.recordingProbe;
     this.usageStore = deps.usageStore;
+    this.interceptionStore = deps.interceptionStore;
     this.readiness = new Readiness(this.lifecycle, deps.keyStateStore, deps.recordingProbe, deps.config.recording.failurePolicy === 'closed');
     const clock = deps.clock ?? systemClock;
     this.clock = clock;

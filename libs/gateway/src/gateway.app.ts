@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { GatewayModule } from './gateway.module';
 import { GatewayRuntime, type GatewayDependencies } from './gateway-runtime';
 import { registerProxyRoutes } from './http/proxy.router';
+import { registerConsoleRoutes } from './console/console.routes';
 import { ApiErrorFilter } from './identity/api-error';
 import { NestPinoLogger } from '@tollgate/platform';
 
@@ -25,6 +26,7 @@ export async function createGatewayApp(deps: GatewayDependencies): Promise<Gatew
   });
   app.useGlobalFilters(new ApiErrorFilter());
   registerProxyRoutes(app.getHttpAdapter().getInstance(), runtime);
+  registerConsoleRoutes(app.getHttpAdapter().getInstance(), deps.config.console, deps.logger);
   await app.init();
 
   return {

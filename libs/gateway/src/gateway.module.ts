@@ -11,6 +11,9 @@ import { Readiness } from './health/readiness';
 import { GatewayMetrics } from './metrics/gateway.metrics';
 import { MetricsController } from './metrics/metrics.controller';
 import { GatewayRuntime } from './gateway-runtime';
+import { InterceptionsController } from './interceptions/interceptions.controller';
+import { KeyPoolsController } from './key-pools/key-pools.controller';
+import { OpenApiController } from './openapi/openapi.controller';
 
 /** Nest hosts the operator surface (health, metrics, admin); the provider routes are plain Fastify routes. */
 @Module({})
@@ -18,7 +21,18 @@ export class GatewayModule {
   static forRoot(runtime: GatewayRuntime): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, MetricsController, KeyAdminController, UserAdminController, MeController, UsageAdminController, MyUsageController],
+      controllers: [
+        HealthController,
+        MetricsController,
+        KeyAdminController,
+        UserAdminController,
+        MeController,
+        UsageAdminController,
+        MyUsageController,
+        KeyPoolsController,
+        InterceptionsController,
+        OpenApiController,
+      ],
       providers: [
         { provide: GatewayLifecycle, useValue: runtime.lifecycle },
         { provide: Readiness, useValue: runtime.readiness },

@@ -10,3 +10,4 @@ export { DatabaseTransportProbe } from './database-transport.probe';
 export { PostgresIdentityStore, type PostgresIdentityStoreOptions } from './identity/postgres-identity.store';
 export { InvalidPageCursorError } from './identity/page-cursor';
 export { PostgresUsageStore } from './usage/postgres-usage.store';
+export { PostgresInterceptionStore } from './interceptions/postgres-interception.store';

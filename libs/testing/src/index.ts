@@ -3,3 +3,4 @@ export * from './services';
 export * from './otlp';
 export * from './processes';
 export * from './mcp';
+export * from './browser/chromium';

@@ -25,3 +25,19 @@ export { estimateRequestCost, requestedMaxOutputTokens, type CostEstimate, type 
 export { admits, type BudgetLedger, type BudgetReservation, type ReserveResult, type SpendBaseline } from './budgets/budget.ledger';
 export { MemoryBudgetLedger, type MemoryBudgetLedgerOptions } from './budgets/memory-budget.ledger';
 export { spendBaselineFrom } from './budgets/budget-baseline';
+export {
+  fillActivity,
+  INTERCEPTION_STATUSES,
+  interceptionStatus,
+  type ActivityBucket,
+  type ActivityQuery,
+  type InterceptionDetail,
+  type InterceptionFilter,
+  type InterceptionPage,
+  type InterceptionStatus,
+  type InterceptionStore,
+  type InterceptionSummary,
+  type InterceptionTotals,
+  type PoolKeyUse,
+  type TokenUsageRecord,
+} from './interceptions/interception.store';

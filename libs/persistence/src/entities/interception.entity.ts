@@ -6,6 +6,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 // (initiator_id, started_at) INCLUDE (cost_micros): TypeORM cannot describe INCLUDE, so the migration owns this index
 // and the schema diff skips it.
 @Index('idx_interceptions_initiator_started', { synchronize: false })
+// (provider_name, credential_hint, started_at) WHERE credential_kind = 'centralized': a partial index the migration owns.
+@Index('idx_interceptions_pool_key_started', { synchronize: false })
 @Index('idx_interceptions_started', ['startedAt'])
 @Index('idx_interceptions_provider_model_started', ['provider', 'model', 'startedAt'])
 export class InterceptionEntity {

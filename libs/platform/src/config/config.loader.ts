@@ -156,6 +156,12 @@ function toTollgateConfig(file: ConfigFile, configPath: string, encryptionKeys: 
         : { default: { amountMicros: Math.round(file.budgets.default.amount * 1_000_000), period: file.budgets.default.period } }),
       estimate: file.budgets.estimate,
     },
+    console: {
+      enabled: file.console.enabled,
+      assetsDir: file.console.assetsDir,
+      ...(file.console.jaegerUrl === undefined ? {} : { jaegerUrl: file.console.jaegerUrl }),
+      jaegerService: file.console.jaegerService,
+    },
     logging: file.logging,
     dataDir: file.dataDir,
     redisUrl: file.redisUrl || undefined,

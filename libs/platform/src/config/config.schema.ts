@@ -229,6 +229,19 @@ export const configFileSchema = z
       })
       .strict()
       .prefault({}),
+    console: z
+      .object({
+        // Serve the admin console under /console (static files; no route of the provider surface changes).
+        enabled: z.boolean().default(true),
+        // The built console (`node tools/build.mjs console`), relative to the working directory.
+        assetsDir: z.string().min(1).default('./dist/console'),
+        // Jaeger's UI, for the trace link of an interception (e.g. http://localhost:16686); unset: no link.
+        jaegerUrl: httpUrl.optional(),
+        // The service the gateway's spans are reported as (OTEL_SERVICE_NAME of the gateway).
+        jaegerService: z.string().min(1).default('tollgate-gateway'),
+      })
+      .strict()
+      .prefault({}),
     logging: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
       .strict()

@@ -82,6 +82,8 @@ export interface TollgateConfig {
     estimate: { defaultMaxOutputTokens: number; charsPerToken: number };
   };
   mcp: { servers: McpServerConfig[]; maxIterations: number; toolTimeoutMs: number; refreshIntervalMs: number; connectTimeoutMs: number };
+  /** The admin console under /console; `jaegerUrl` unset: interceptions get no trace link. */
+  console: { enabled: boolean; assetsDir: string; jaegerUrl?: string; jaegerService: string };
   logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
   dataDir: string;
   /** Unset: embedded mode (key state in memory, recording in process). */

@@ -1,0 +1,1177 @@
+// Generated from the gateway's OpenAPI document (libs/gateway/src/openapi/openapi.document.ts) by
+// `npm run console:api`. Do not edit: change the document and regenerate; a test fails when the two drift.
+
+export interface paths {
+    "/admin/v1/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Interceptions, errors, tokens and cost over time (default: the last hour by minute) */
+        get: operations["activity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/interceptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recorded interceptions, newest first */
+        get: operations["listInterceptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/interceptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getInterception"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every provider instance and its keys (hints, states, last use) */
+        get: operations["listKeyPools"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/providers/{name}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One provider's keys */
+        get: operations["listProviderKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/providers/{name}/keys/{position}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Back to valid on every replica */
+        post: operations["enableProviderKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revokes a gateway token on every replica within seconds */
+        delete: operations["revokeToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listUsers"];
+        put?: never;
+        post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Display name, BYOK mode, budget (null: the deployment default) */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/admin/v1/users/{id}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's stored keys (hints only) */
+        get: operations["listUserKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/users/{id}/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listTokens"];
+        put?: never;
+        /** Issues a gateway token, returned this once */
+        post: operations["issueToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["whoAmI"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listMyKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/keys/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Stores (or replaces) my key for a provider; answers its hint, never the key */
+        put: operations["putMyKey"];
+        post?: never;
+        delete: operations["deleteMyKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["myUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        Activity: {
+            buckets: components["schemas"]["ActivityBucket"][];
+            bucketSeconds: number;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            totals: {
+                cacheReadTokens: number;
+                cacheWriteTokens: number;
+                /** @description Integer micro-dollars: the exact figure. */
+                costMicros: number;
+                costUsd: number;
+                errors: number;
+                inputTokens: number;
+                interceptions: number;
+                outputTokens: number;
+            };
+        };
+        ActivityBucket: {
+            cacheReadTokens: number;
+            cacheWriteTokens: number;
+            /** @description Integer micro-dollars: the exact figure. */
+            costMicros: number;
+            costUsd: number;
+            errors: number;
+            inputTokens: number;
+            interceptions: number;
+            outputTokens: number;
+            /** Format: date-time */
+            start: string;
+        };
+        Budget: {
+            amountUsd: number;
+            period: components["schemas"]["BudgetPeriod"];
+        };
+        /** @enum {string} */
+        BudgetPeriod: "day" | "week" | "month";
+        /** @enum {string} */
+        ByokMode: "disabled" | "prefer" | "require";
+        CreateUser: {
+            byokMode?: components["schemas"]["ByokMode"] | null;
+            displayName?: string;
+            id: string;
+        };
+        Error: {
+            error: {
+                message: string;
+                type: string;
+            };
+        };
+        Interception: {
+            cacheReadTokens: number;
+            cacheWriteTokens: number;
+            client: string;
+            costMicros: number;
+            costUsd: number;
+            /** @description Mask of the credential; never the credential. */
+            credentialHint: string;
+            /** @enum {string} */
+            credentialKind: "centralized" | "byok";
+            /** @enum {string} */
+            credentialSource: "request" | "stored" | "pool";
+            durationMs: number | null;
+            endedAt: string | null;
+            errorMessage: string | null;
+            errorType: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The user id of the caller. */
+            initiatorId: string;
+            inputTokens: number;
+            model: string;
+            outputTokens: number;
+            /** @description The provider type. */
+            provider: string;
+            /** @description The provider instance name. */
+            providerName: string;
+            /** Format: date-time */
+            startedAt: string;
+            status: components["schemas"]["InterceptionStatus"];
+            streaming: boolean;
+        };
+        InterceptionDetail: {
+            cacheReadTokens: number;
+            cacheWriteTokens: number;
+            client: string;
+            costMicros: number;
+            costUsd: number;
+            /** @description Mask of the credential; never the credential. */
+            credentialHint: string;
+            /** @enum {string} */
+            credentialKind: "centralized" | "byok";
+            /** @enum {string} */
+            credentialSource: "request" | "stored" | "pool";
+            durationMs: number | null;
+            endedAt: string | null;
+            errorMessage: string | null;
+            errorType: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The user id of the caller. */
+            initiatorId: string;
+            inputTokens: number;
+            metadata: {
+                [key: string]: unknown;
+            };
+            model: string;
+            outputTokens: number;
+            priceVersion: string | null;
+            /** @description The provider type. */
+            provider: string;
+            /** @description The provider instance name. */
+            providerName: string;
+            /** Format: date-time */
+            startedAt: string;
+            status: components["schemas"]["InterceptionStatus"];
+            streaming: boolean;
+            tokenUsages: components["schemas"]["TokenUsage"][];
+            /** @description Jaeger's search for the trace; null when `console.jaegerUrl` is unset. */
+            traceUrl: string | null;
+            userAgent: string;
+        };
+        InterceptionPage: {
+            items: components["schemas"]["Interception"][];
+            next: string | null;
+        };
+        /** @enum {string} */
+        InterceptionStatus: "ok" | "error" | "in_flight";
+        IssuedToken: {
+            /** Format: date-time */
+            createdAt: string;
+            hint: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            revokedAt: string | null;
+            /** @description The gateway token itself: shown this once, never again. */
+            token: string;
+            user: string;
+        };
+        KeyListing: {
+            hint: string;
+            position: number;
+            reason?: components["schemas"]["KeyReason"];
+            state: components["schemas"]["KeyState"];
+            /**
+             * Format: date-time
+             * @description End of the cooldown; cooling keys only.
+             */
+            until?: string;
+        };
+        KeyPools: {
+            lastUseRecorded: boolean;
+            /**
+             * Format: date-time
+             * @description The gateway's clock, for countdowns.
+             */
+            now: string;
+            providers: components["schemas"]["ProviderPool"][];
+        };
+        /** @enum {string} */
+        KeyReason: "rate_limited" | "unauthorized" | "forbidden";
+        /** @enum {string} */
+        KeyState: "valid" | "cooling" | "disabled";
+        Me: {
+            budget: components["schemas"]["Budget"] | null;
+            byokMode: components["schemas"]["ByokMode"] | null;
+            createdAt: string | null;
+            displayName: string;
+            effectiveBudget: components["schemas"]["Budget"] | null;
+            effectiveByokMode: components["schemas"]["ByokMode"];
+            id: string;
+            keys: components["schemas"]["StoredKey"][];
+            updatedAt: string | null;
+        };
+        PoolKey: components["schemas"]["KeyListing"] & {
+            lastUsedAt: string | null;
+        };
+        ProviderPool: {
+            keys: components["schemas"]["PoolKey"][];
+            name: string;
+            /** @enum {string} */
+            strategy: "ordered" | "round-robin";
+            /** @enum {string} */
+            type: "openai" | "anthropic";
+        };
+        PutKey: {
+            baseUrl?: string;
+            key: string;
+            verify?: boolean;
+        };
+        StoredKey: {
+            baseUrl: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            hint: string;
+            lastUsedAt: string | null;
+            provider: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        StoredKeys: {
+            keys: components["schemas"]["StoredKey"][];
+        };
+        Token: {
+            /** Format: date-time */
+            createdAt: string;
+            hint: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            revokedAt: string | null;
+            user: string;
+        };
+        TokenPage: {
+            items: components["schemas"]["Token"][];
+            next?: string;
+        };
+        TokenUsage: {
+            cacheReadTokens: number;
+            cacheWriteTokens: number;
+            costMicros: number;
+            /** Format: date-time */
+            createdAt: string;
+            extra: {
+                [key: string]: number;
+            };
+            inputTokens: number;
+            outputTokens: number;
+            priced: boolean;
+            providerResponseId: string;
+        };
+        UpdateUser: {
+            budget?: components["schemas"]["Budget"] | null;
+            byokMode?: components["schemas"]["ByokMode"] | null;
+            displayName?: string;
+        };
+        Usage: {
+            /** Format: date-time */
+            from: string;
+            /** @enum {string} */
+            groupBy: "user" | "model" | "provider" | "day";
+            rows: components["schemas"]["UsageRow"][];
+            /** Format: date-time */
+            to: string;
+            totals: components["schemas"]["UsageTotals"];
+        };
+        UsageRow: {
+            cacheReadTokens: number;
+            cacheWriteTokens: number;
+            /** @description Integer micro-dollars: the exact figure. */
+            costMicros: number;
+            costUsd: number;
+            inputTokens: number;
+            interceptions: number;
+            key: string;
+            outputTokens: number;
+        };
+        UsageTotals: {
+            cacheReadTokens: number;
+            cacheWriteTokens: number;
+            /** @description Integer micro-dollars: the exact figure. */
+            costMicros: number;
+            costUsd: number;
+            inputTokens: number;
+            interceptions: number;
+            outputTokens: number;
+        };
+        User: {
+            budget: components["schemas"]["Budget"] | null;
+            byokMode: components["schemas"]["ByokMode"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            displayName: string;
+            effectiveBudget: components["schemas"]["Budget"] | null;
+            effectiveByokMode: components["schemas"]["ByokMode"];
+            id: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        UserPage: {
+            items: components["schemas"]["User"][];
+            next?: string;
+        };
+    };
+    responses: {
+        /** @description The request is invalid; the message names each bad field. */
+        Error400: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description No valid token. */
+        Error401: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Not found. */
+        Error404: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Already exists. */
+        Error409: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Needs the recording database, or stored keys need TOLLGATE_ENCRYPTION_KEYS. */
+        Error503: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+    };
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    activity: {
+        parameters: {
+            query?: {
+                /** @description Bucket width, 10-86400 (default 60); at most 1440 buckets */
+                bucketSeconds?: number;
+                /** @description Start; default: 60 buckets before `to` */
+                from?: string;
+                /** @description End (exclusive); default: now, rounded up to a bucket */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Activity"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    listInterceptions: {
+        parameters: {
+            query?: {
+                /** @description The `next` of the previous page. */
+                after?: string;
+                /** @description Started at or after */
+                from?: string;
+                /** @description Page size, 1-200 (default 50). */
+                limit?: number;
+                /** @description Model */
+                model?: string;
+                /** @description Provider instance name */
+                provider?: string;
+                /** @description Status */
+                status?: components["schemas"]["InterceptionStatus"];
+                /** @description Started before */
+                to?: string;
+                /** @description Initiator (user id) */
+                user?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InterceptionPage"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getInterception: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Interception id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InterceptionDetail"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    listKeyPools: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyPools"];
+                };
+            };
+            401: components["responses"]["Error401"];
+        };
+    };
+    listProviderKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Provider instance name */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        keys: components["schemas"]["KeyListing"][];
+                        provider: string;
+                    };
+                };
+            };
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+        };
+    };
+    enableProviderKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Provider instance name */
+                name: string;
+                /** @description Key position, from 0 */
+                position: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        key: components["schemas"]["KeyListing"];
+                        provider: string;
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Token id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Token"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    usage: {
+        parameters: {
+            query: {
+                /** @description Start (inclusive); default: the first day of this month (UTC). */
+                from?: string;
+                groupBy: "user" | "model" | "provider" | "day";
+                /** @description End (exclusive); default: the first day of next month (UTC). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Usage"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                /** @description The `next` of the previous page. */
+                after?: string;
+                /** @description Page size, 1-200 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPage"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUser"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            409: components["responses"]["Error409"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUser"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    listUserKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredKeys"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    listTokens: {
+        parameters: {
+            query?: {
+                /** @description The `next` of the previous page. */
+                after?: string;
+                /** @description Page size, 1-200 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description User id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPage"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    issueToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description User id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedToken"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    whoAmI: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            401: components["responses"]["Error401"];
+        };
+    };
+    listMyKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredKeys"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    putMyKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Provider instance name */
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutKey"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoredKey"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    deleteMyKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Provider instance name */
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    myUsage: {
+        parameters: {
+            query: {
+                /** @description Start (inclusive); default: the first day of this month (UTC). */
+                from?: string;
+                groupBy: "model" | "provider" | "day";
+                /** @description End (exclusive); default: the first day of next month (UTC). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Usage"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            503: components["responses"]["Error503"];
+        };
+    };
+}

@@ -1,0 +1,262 @@
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { generateKeyEncryptionKey } from '@tollgate/byok';
+import {
+  createTestDatabase,
+  createTestRedisPrefix,
+  launchChromium,
+  seriousAccessibilityViolations,
+  startGatewayProcess,
+  startMockUpstream,
+  testRedisUrl,
+  writeConfigFile,
+  type GatewayProcess,
+  type MockUpstream,
+  type TestBrowser,
+  type TestDatabase,
+} from '@tollgate/testing';
+
+const WORKSPACE = resolve(__dirname, '../../..');
+const ADMIN_TOKEN = 'tg_console_admin_token';
+const ALICE_TOKEN = 'tg_console_alice_token';
+const KEYS = ['k0-long-key', 'k1-long-key'];
+const JAEGER_URL = 'http://jaeger.test:16686';
+const USER_KEY = 'sk-carol-own-key-1234567890abcd';
+
+async function chat(gatewayUrl: string, token: string): Promise<number> {
+  const response = await fetch(`${gatewayUrl}/openai/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** Polls `probe` until it answers `expected` (a replica follows token changes within its poll interval). */
+async function eventually<T>(probe: () => Promise<T>, expected: T, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T;
+  do {
+    last = await probe();
+    if (last === expected) return;
+    await new Promise((resolveWait) => setTimeout(resolveWait, 100));
+  } while (Date.now() < deadline);
+  throw new Error(`still ${String(last)} after ${timeoutMs} ms, expected ${String(expected)}`);
+}
+
+async function signIn(context: BrowserContext, gatewayUrl: string, token: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${gatewayUrl}/console/`);
+  await page.getByLabel('Admin token or gateway token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return page;
+}
+
+async function expectAccessible(page: Page): Promise<void> {
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
+}
+
+describe('the admin console in a browser, against two gateway replicas sharing Redis and Postgres', () => {
+  let mock: MockUpstream;
+  let database: TestDatabase;
+  let redisPrefix: ReturnType<typeof createTestRedisPrefix>;
+  let recorder: GatewayProcess;
+  let replicaA: GatewayProcess;
+  let replicaB: GatewayProcess;
+  let browser: TestBrowser;
+  let operator: BrowserContext;
+  /** The operator's tab on each replica (the console keeps its sign-in per tab). */
+  let onA: Page;
+  let onB: Page;
+  let issuedToken: string;
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(WORKSPACE, 'tools/build.mjs'), 'console'], { cwd: WORKSPACE, stdio: 'inherit' });
+    browser = await launchChromium();
+    [mock, database] = await Promise.all([startMockUpstream(), createTestDatabase()]);
+    redisPrefix = createTestRedisPrefix();
+    const configPath = writeConfigFile({
+      providers: [{ name: 'openai', type: 'openai', baseUrl: mock.openaiBaseUrl, keys: KEYS }],
+      auth: { tokens: [{ token: ALICE_TOKEN, user: 'alice' }], adminTokens: [ADMIN_TOKEN] },
+      keyPool: { redisKeyPrefix: `${redisPrefix.prefix}kp:` },
+      recording: { queuePrefix: `${redisPrefix.prefix}bull`, worker: { batchMaxWait: '5ms' } },
+      identity: { pollInterval: '200ms' },
+      server: { shutdown: { grace: 0, drainTimeout: '5s' } },
+      console: { assetsDir: join(WORKSPACE, 'dist/console'), jaegerUrl: JAEGER_URL },
+      logging: { level: 'info' },
+    });
+    const env = { REDIS_URL: testRedisUrl(), DATABASE_URL: database.url, TOLLGATE_ENCRYPTION_KEYS: generateKeyEncryptionKey('console') };
+    // The recorder migrates the schema the gateways read users from.
+    recorder = await startGatewayProcess('recorder', configPath, env);
+    [replicaA, replicaB] = await Promise.all([startGatewayProcess('gateway', configPath, env), startGatewayProcess('gateway', configPath, env)]);
+    operator = await browser.newContext();
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([replicaA?.stop(), replicaB?.stop()]);
+    await recorder?.stop();
+    await mock?.close();
+    await redisPrefix?.cleanup();
+    await database?.drop();
+  }, 30_000);
+
+  it('refuses an unknown token on the sign-in page, and says what to use instead', async () => {
+    const page = await signIn(await browser.newContext(), replicaA.url, 'tg_not_a_real_token');
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('did not accept this token');
+    await expectAccessible(page);
+  });
+
+  it('signs an operator in; every page is accessible, an interception links to its trace', async () => {
+    expect(await chat(replicaA.url, ALICE_TOKEN)).toBe(200);
+    mock.script('*', { status: 500 });
+    expect(await chat(replicaA.url, ALICE_TOKEN)).toBe(500);
+    mock.reset();
+
+    onA = await signIn(operator, replicaA.url, ADMIN_TOKEN);
+    const page = onA;
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    // The recorder writes both interceptions within moments; the failure is listed among the recent ones.
+    const requests = page.getByRole('figure', { name: 'Requests per minute' });
+    await eventually(async () => {
+      await page.reload();
+      await page.getByRole('heading', { name: 'Recent failures' }).waitFor();
+      await page.getByRole('status').filter({ hasText: 'Loading' }).first().waitFor({ state: 'detached' });
+      const failureListed = await page.getByRole('region', { name: 'Recent failures' }).getByText('alice').isVisible();
+      return failureListed && (await requests.textContent())!.includes('Total 2.');
+    }, true);
+    await expectAccessible(page);
+    // Keyboard: the first Tab reaches the skip link, which moves focus to the page's content.
+    await page.keyboard.press('Tab');
+    await expect(page.locator(':focus').textContent()).resolves.toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    await expect(page.locator(':focus').getAttribute('id')).resolves.toBe('main');
+
+    for (const [link, heading] of [
+      ['Key pools', 'Key pools'],
+      ['Users & tokens', 'Users & tokens'],
+      ['Budgets & usage', 'Budgets & usage'],
+      ['Interceptions', 'Interceptions'],
+    ]) {
+      await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: link, exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      await page.getByRole('status').filter({ hasText: 'Loading' }).first().waitFor({ state: 'detached' });
+      await expectAccessible(page);
+    }
+
+    await page.getByLabel('Status').selectOption('error');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/status=error/);
+    const rows = page.getByRole('region', { name: 'Interceptions' }).getByRole('row');
+    await eventually(() => rows.count(), 2); // the header and the failure
+    await rows.nth(1).getByRole('link').click();
+    await page.getByRole('heading', { name: 'Token usage and cost' }).waitFor();
+    const trace = page.getByRole('link', { name: /Open the trace in Jaeger/ });
+    const traceUrl = new URL((await trace.getAttribute('href'))!);
+    expect(`${traceUrl.origin}${traceUrl.pathname}`).toBe(`${JAEGER_URL}/search`);
+    expect(JSON.parse(traceUrl.searchParams.get('tags')!)).toEqual({ 'tollgate.interception.id': expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    await expect(page.getByText('k0...ey').first().isVisible()).resolves.toBe(true);
+    await expectAccessible(page);
+  }, 60_000);
+
+  it('shows a key cooling after a scripted 429 with a running countdown; re-enabled on A, it is valid on B', async () => {
+    mock.script('k0-long-key', { status: 429, headers: { 'retry-after': '120' } });
+    expect(await chat(replicaA.url, ALICE_TOKEN)).toBe(200);
+
+    const page = onA;
+    await page.goto(`${replicaA.url}/console/keys`);
+    const key = page.getByTestId('key-openai-0');
+    await key.getByText('Cooling').waitFor();
+    await expect(key.textContent()).resolves.toContain('Rate-limited (429)');
+    const countdown = key.locator('time.countdown');
+    const before = await countdown.textContent();
+    expect(before).toMatch(/^[12]:\d\d$/);
+    await eventually(async () => (await countdown.textContent()) !== before, true, 3_000);
+
+    onB = await signIn(operator, replicaB.url, ADMIN_TOKEN);
+    await onB.getByRole('heading', { name: 'Overview' }).waitFor();
+    await onB.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Key pools' }).click();
+    await onB.getByTestId('key-openai-0').getByText('Cooling').waitFor();
+
+    await key.getByRole('button', { name: 'Re-enable k0...ey' }).click();
+    await page.getByRole('status').filter({ hasText: 'is valid again' }).waitFor();
+    await key.getByText('Valid').waitFor();
+    await onB.getByRole('button', { name: 'Refresh' }).click();
+    await onB.getByTestId('key-openai-0').getByText('Valid').waitFor({ timeout: 5_000 });
+    await expect(onB.getByTestId('key-openai-0').getByRole('button').count()).resolves.toBe(0);
+    await expectAccessible(page);
+  }, 60_000);
+
+  it('issues a token shown once, which then works on the other replica', async () => {
+    const page = onA;
+    await page.goto(`${replicaA.url}/console/users`);
+    await page.getByLabel('User id').fill('carol');
+    await page.getByRole('button', { name: 'Create user' }).click();
+    await page.getByRole('heading', { name: 'carol', level: 2 }).waitFor();
+    await page.getByLabel('Token name (optional)').fill('laptop');
+    await page.getByRole('button', { name: 'Issue token' }).click();
+    const shown = page.getByLabel('New gateway token');
+    issuedToken = await shown.inputValue();
+    expect(issuedToken).toMatch(/^tg_/);
+    await expectAccessible(page);
+
+    await eventually(() => chat(replicaB.url, issuedToken), 200);
+    await page.reload();
+    await page.getByRole('region', { name: 'Tokens of carol' }).waitFor();
+    expect(await page.content()).not.toContain(issuedToken);
+  }, 60_000);
+
+  it('lets a user store their own key and shows them only its hint', async () => {
+    const page = await signIn(await browser.newContext(), replicaB.url, issuedToken);
+    await page.getByRole('heading', { name: 'My account' }).waitFor();
+    await expect(page.getByRole('navigation', { name: 'Console' }).getByRole('link').allTextContents()).resolves.toEqual(['My account']);
+    await page.getByRole('textbox', { name: 'Provider', exact: true }).fill('openai');
+    await page.getByLabel('Key', { exact: true }).fill(USER_KEY);
+    await page.getByLabel('Check the key with the provider first').uncheck();
+    await page.getByRole('button', { name: 'Save key' }).click();
+    await page.getByRole('status').filter({ hasText: 'is stored' }).waitFor();
+    const keys = page.getByRole('region', { name: 'My provider keys' });
+    await keys.getByText('sk-c...abcd').waitFor();
+    await expect(page.getByLabel('Key', { exact: true }).inputValue()).resolves.toBe('');
+    expect(await page.content()).not.toContain(USER_KEY);
+    await page.reload();
+    await keys.getByText('sk-c...abcd').waitFor();
+    expect(await page.content()).not.toContain(USER_KEY);
+    await expectAccessible(page);
+
+    // An operator sees the same hint, never the key.
+    const admin = onA;
+    await admin.goto(`${replicaA.url}/console/users?user=carol`);
+    await admin.getByText('sk-c...abcd').waitFor();
+    expect(await admin.content()).not.toContain(USER_KEY);
+  }, 60_000);
+
+  it("edits a user's budget and shows their spend against it", async () => {
+    const page = onA;
+    await page.goto(`${replicaA.url}/console/budgets`);
+    const carol = page.getByRole('region', { name: 'Budgets per user' }).getByRole('row').filter({ hasText: 'carol' });
+    await expect(carol.textContent()).resolves.toContain('no limit');
+    await carol.getByRole('button', { name: 'Edit budget of carol' }).click();
+    await page.getByLabel('Amount (USD)').fill('12.5');
+    await page.getByLabel('Period').selectOption('day');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'carol: $12.50 per day' }).waitFor();
+    await carol.getByText('$12.50 per day').waitFor();
+    await expect(carol.getByRole('meter').count()).resolves.toBe(1);
+    await expectAccessible(page);
+  }, 60_000);
+
+  it('revokes the token; every replica then refuses it', async () => {
+    const page = onB;
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.goto(`${replicaB.url}/console/users?user=carol`);
+    await page.getByRole('button', { name: /^Revoke/ }).click();
+    await page.getByRole('status').filter({ hasText: 'revoked' }).waitFor();
+    await page.getByRole('region', { name: 'Tokens of carol' }).getByText(/^revoked /).waitFor();
+
+    await eventually(() => chat(replicaB.url, issuedToken), 401);
+    await eventually(() => chat(replicaA.url, issuedToken), 401);
+  }, 60_000);
+});

@@ -1,0 +1,330 @@
+// The operator and user API as an OpenAPI 3.1 document, served at /openapi.json. The console's client types are
+// generated from it (apps/console/src/api/gateway-api.ts) and a test checks that every admin and self-service route
+// of the gateway is described here; describe a new route here when you add it.
+
+type Schema = Record<string, unknown>;
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const nullable = (schema: Schema): Schema => ({ anyOf: [schema, { type: 'null' }] });
+const dateTime: Schema = { type: 'string', format: 'date-time' };
+const integer: Schema = { type: 'integer' };
+const object = (properties: Record<string, Schema>, optional: string[] = []): Schema => ({
+  type: 'object',
+  properties,
+  required: Object.keys(properties).filter((name) => !optional.includes(name)),
+  additionalProperties: false,
+});
+const json = (schema: Schema, description = 'OK') => ({ description, content: { 'application/json': { schema } } });
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [String(status), { $ref: `#/components/responses/Error${status}` }]));
+const pathParameter = (name: string, description: string, schema: Schema = { type: 'string' }) => ({ name, in: 'path', required: true, description, schema });
+const queryParameter = (name: string, description: string, schema: Schema = { type: 'string' }) => ({ name, in: 'query', required: false, description, schema });
+const body = (schema: Schema) => ({ required: true, content: { 'application/json': { schema } } });
+
+const ADMIN = [{ adminToken: [] }];
+const CALLER = [{ gatewayToken: [] }];
+const usageQuery = (groupBys: string[]) => [
+  { name: 'groupBy', in: 'query', required: true, schema: { type: 'string', enum: groupBys } },
+  queryParameter('from', 'Start (inclusive); default: the first day of this month (UTC).', dateTime),
+  queryParameter('to', 'End (exclusive); default: the first day of next month (UTC).', dateTime),
+];
+const pageQuery = [
+  queryParameter('limit', 'Page size, 1-200 (default 50).', { type: 'integer', minimum: 1, maximum: 200 }),
+  queryParameter('after', 'The `next` of the previous page.'),
+];
+
+const usageTotals = {
+  interceptions: integer,
+  inputTokens: integer,
+  outputTokens: integer,
+  cacheReadTokens: integer,
+  cacheWriteTokens: integer,
+  costMicros: { type: 'integer', description: 'Integer micro-dollars: the exact figure.' },
+  costUsd: { type: 'number' },
+};
+const interception = {
+  id: { type: 'string', format: 'uuid' },
+  initiatorId: { type: 'string', description: 'The user id of the caller.' },
+  provider: { type: 'string', description: 'The provider type.' },
+  providerName: { type: 'string', description: 'The provider instance name.' },
+  model: { type: 'string' },
+  streaming: { type: 'boolean' },
+  client: { type: 'string' },
+  credentialKind: { type: 'string', enum: ['centralized', 'byok'] },
+  credentialSource: { type: 'string', enum: ['request', 'stored', 'pool'] },
+  credentialHint: { type: 'string', description: 'Mask of the credential; never the credential.' },
+  startedAt: dateTime,
+  endedAt: nullable(dateTime),
+  durationMs: nullable(integer),
+  status: ref('InterceptionStatus'),
+  errorType: nullable({ type: 'string' }),
+  errorMessage: nullable({ type: 'string' }),
+  inputTokens: integer,
+  outputTokens: integer,
+  cacheReadTokens: integer,
+  cacheWriteTokens: integer,
+  costMicros: integer,
+  costUsd: { type: 'number' },
+};
+const user = {
+  id: { type: 'string' },
+  displayName: { type: 'string' },
+  byokMode: nullable(ref('ByokMode')),
+  effectiveByokMode: ref('ByokMode'),
+  budget: nullable(ref('Budget')),
+  effectiveBudget: nullable(ref('Budget')),
+  createdAt: dateTime,
+  updatedAt: dateTime,
+};
+const token = {
+  id: { type: 'string', format: 'uuid' },
+  user: { type: 'string' },
+  name: { type: 'string' },
+  hint: { type: 'string' },
+  createdAt: dateTime,
+  revokedAt: nullable(dateTime),
+};
+
+export const OPENAPI_DOCUMENT = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Tollgate operator and user API',
+    version: '1',
+    description:
+      'Admin routes (`/admin/v1/…`) take an admin token, self-service routes (`/v1/me…`) a gateway token (`tg_…`), as `Authorization: Bearer …` or `X-Tollgate-Token`. Errors are `{"error":{"type","message"}}`. The provider routes (`/{provider}/…`) follow the providers\' own APIs and are not described here.',
+  },
+  servers: [{ url: '/' }],
+  components: {
+    securitySchemes: {
+      adminToken: { type: 'http', scheme: 'bearer', description: 'An admin token (`auth.adminTokens`).' },
+      gatewayToken: { type: 'http', scheme: 'bearer', description: 'A gateway token (`tg_…`).' },
+    },
+    responses: Object.fromEntries(
+      [
+        [400, 'The request is invalid; the message names each bad field.'],
+        [401, 'No valid token.'],
+        [404, 'Not found.'],
+        [409, 'Already exists.'],
+        [503, 'Needs the recording database, or stored keys need TOLLGATE_ENCRYPTION_KEYS.'],
+      ].map(([status, description]) => [`Error${status}`, json(ref('Error'), description as string)]),
+    ),
+    schemas: {
+      Error: object({ error: object({ type: { type: 'string' }, message: { type: 'string' } }) }),
+      ByokMode: { type: 'string', enum: ['disabled', 'prefer', 'require'] },
+      BudgetPeriod: { type: 'string', enum: ['day', 'week', 'month'] },
+      Budget: object({ amountUsd: { type: 'number', minimum: 0 }, period: ref('BudgetPeriod') }),
+      KeyState: { type: 'string', enum: ['valid', 'cooling', 'disabled'] },
+      KeyReason: { type: 'string', enum: ['rate_limited', 'unauthorized', 'forbidden'] },
+      KeyListing: object(
+        {
+          position: integer,
+          hint: { type: 'string' },
+          state: ref('KeyState'),
+          reason: ref('KeyReason'),
+          until: { ...dateTime, description: 'End of the cooldown; cooling keys only.' },
+        },
+        ['reason', 'until'],
+      ),
+      PoolKey: {
+        allOf: [ref('KeyListing'), object({ lastUsedAt: nullable(dateTime) })],
+      },
+      ProviderPool: object({
+        name: { type: 'string' },
+        type: { type: 'string', enum: ['openai', 'anthropic'] },
+        strategy: { type: 'string', enum: ['ordered', 'round-robin'] },
+        keys: { type: 'array', items: ref('PoolKey') },
+      }),
+      KeyPools: object({
+        now: { ...dateTime, description: "The gateway's clock, for countdowns." },
+        lastUseRecorded: { type: 'boolean' },
+        providers: { type: 'array', items: ref('ProviderPool') },
+      }),
+      User: object(user),
+      UserPage: object({ items: { type: 'array', items: ref('User') }, next: { type: 'string' } }, ['next']),
+      Me: object({ ...user, createdAt: nullable(dateTime), updatedAt: nullable(dateTime), keys: { type: 'array', items: ref('StoredKey') } }),
+      CreateUser: object(
+        { id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$' }, displayName: { type: 'string', maxLength: 200 }, byokMode: nullable(ref('ByokMode')) },
+        ['displayName', 'byokMode'],
+      ),
+      UpdateUser: object({ displayName: { type: 'string', maxLength: 200 }, byokMode: nullable(ref('ByokMode')), budget: nullable(ref('Budget')) }, [
+        'displayName',
+        'byokMode',
+        'budget',
+      ]),
+      Token: object(token),
+      IssuedToken: object({ ...token, token: { type: 'string', description: 'The gateway token itself: shown this once, never again.' } }),
+      TokenPage: object({ items: { type: 'array', items: ref('Token') }, next: { type: 'string' } }, ['next']),
+      StoredKey: object({
+        provider: { type: 'string' },
+        hint: { type: 'string' },
+        baseUrl: nullable({ type: 'string' }),
+        createdAt: dateTime,
+        updatedAt: dateTime,
+        lastUsedAt: nullable(dateTime),
+      }),
+      StoredKeys: object({ keys: { type: 'array', items: ref('StoredKey') } }),
+      PutKey: object({ key: { type: 'string' }, verify: { type: 'boolean' }, baseUrl: { type: 'string', maxLength: 2048 } }, ['verify', 'baseUrl']),
+      UsageTotals: object(usageTotals),
+      UsageRow: object({ key: { type: 'string' }, ...usageTotals }),
+      Usage: object({
+        from: dateTime,
+        to: dateTime,
+        groupBy: { type: 'string', enum: ['user', 'model', 'provider', 'day'] },
+        rows: { type: 'array', items: ref('UsageRow') },
+        totals: ref('UsageTotals'),
+      }),
+      InterceptionStatus: { type: 'string', enum: ['ok', 'error', 'in_flight'] },
+      Interception: object(interception),
+      InterceptionPage: object({ items: { type: 'array', items: ref('Interception') }, next: nullable({ type: 'string' }) }),
+      TokenUsage: object({
+        providerResponseId: { type: 'string' },
+        inputTokens: integer,
+        outputTokens: integer,
+        cacheReadTokens: integer,
+        cacheWriteTokens: integer,
+        extra: { type: 'object', additionalProperties: { type: 'number' } },
+        costMicros: integer,
+        priced: { type: 'boolean' },
+        createdAt: dateTime,
+      }),
+      InterceptionDetail: object({
+        ...interception,
+        userAgent: { type: 'string' },
+        metadata: { type: 'object', additionalProperties: true },
+        priceVersion: nullable({ type: 'string' }),
+        tokenUsages: { type: 'array', items: ref('TokenUsage') },
+        traceUrl: { ...nullable({ type: 'string', format: 'uri' }), description: "Jaeger's search for the trace; null when `console.jaegerUrl` is unset." },
+      }),
+      ActivityBucket: object({ start: dateTime, errors: integer, ...usageTotals }),
+      Activity: object({
+        from: dateTime,
+        to: dateTime,
+        bucketSeconds: integer,
+        buckets: { type: 'array', items: ref('ActivityBucket') },
+        totals: object({ errors: integer, ...usageTotals }),
+      }),
+    },
+  },
+  paths: {
+    '/admin/v1/providers': {
+      get: { operationId: 'listKeyPools', summary: 'Every provider instance and its keys (hints, states, last use)', security: ADMIN, responses: { 200: json(ref('KeyPools')), ...errors(401) } },
+    },
+    '/admin/v1/providers/{name}/keys': {
+      get: {
+        operationId: 'listProviderKeys',
+        summary: "One provider's keys",
+        security: ADMIN,
+        parameters: [pathParameter('name', 'Provider instance name')],
+        responses: { 200: json(object({ provider: { type: 'string' }, keys: { type: 'array', items: ref('KeyListing') } })), ...errors(401, 404) },
+      },
+    },
+    '/admin/v1/providers/{name}/keys/{position}/enable': {
+      post: {
+        operationId: 'enableProviderKey',
+        summary: 'Back to valid on every replica',
+        security: ADMIN,
+        parameters: [pathParameter('name', 'Provider instance name'), pathParameter('position', 'Key position, from 0', integer)],
+        responses: { 200: json(object({ provider: { type: 'string' }, key: ref('KeyListing') })), ...errors(400, 401, 404) },
+      },
+    },
+    '/admin/v1/users': {
+      get: { operationId: 'listUsers', security: ADMIN, parameters: pageQuery, responses: { 200: json(ref('UserPage')), ...errors(400, 401, 503) } },
+      post: { operationId: 'createUser', security: ADMIN, requestBody: body(ref('CreateUser')), responses: { 201: json(ref('User'), 'Created'), ...errors(400, 401, 409, 503) } },
+    },
+    '/admin/v1/users/{id}': {
+      get: { operationId: 'getUser', security: ADMIN, parameters: [pathParameter('id', 'User id')], responses: { 200: json(ref('User')), ...errors(401, 404, 503) } },
+      patch: {
+        operationId: 'updateUser',
+        summary: 'Display name, BYOK mode, budget (null: the deployment default)',
+        security: ADMIN,
+        parameters: [pathParameter('id', 'User id')],
+        requestBody: body(ref('UpdateUser')),
+        responses: { 200: json(ref('User')), ...errors(400, 401, 404, 503) },
+      },
+    },
+    '/admin/v1/users/{id}/tokens': {
+      get: { operationId: 'listTokens', security: ADMIN, parameters: [pathParameter('id', 'User id'), ...pageQuery], responses: { 200: json(ref('TokenPage')), ...errors(400, 401, 404, 503) } },
+      post: {
+        operationId: 'issueToken',
+        summary: 'Issues a gateway token, returned this once',
+        security: ADMIN,
+        parameters: [pathParameter('id', 'User id')],
+        requestBody: body(object({ name: { type: 'string', maxLength: 100 } }, ['name'])),
+        responses: { 201: json(ref('IssuedToken'), 'Created'), ...errors(400, 401, 404, 503) },
+      },
+    },
+    '/admin/v1/tokens/{id}': {
+      delete: {
+        operationId: 'revokeToken',
+        summary: 'Revokes a gateway token on every replica within seconds',
+        security: ADMIN,
+        parameters: [pathParameter('id', 'Token id')],
+        responses: { 200: json(ref('Token')), ...errors(401, 404, 503) },
+      },
+    },
+    '/admin/v1/users/{id}/keys': {
+      get: { operationId: 'listUserKeys', summary: "A user's stored keys (hints only)", security: ADMIN, parameters: [pathParameter('id', 'User id')], responses: { 200: json(ref('StoredKeys')), ...errors(401, 404, 503) } },
+    },
+    '/admin/v1/usage': {
+      get: { operationId: 'usage', security: ADMIN, parameters: usageQuery(['user', 'model', 'provider', 'day']), responses: { 200: json(ref('Usage')), ...errors(400, 401, 503) } },
+    },
+    '/admin/v1/interceptions': {
+      get: {
+        operationId: 'listInterceptions',
+        summary: 'Recorded interceptions, newest first',
+        security: ADMIN,
+        parameters: [
+          queryParameter('user', 'Initiator (user id)'),
+          queryParameter('provider', 'Provider instance name'),
+          queryParameter('model', 'Model'),
+          queryParameter('status', 'Status', ref('InterceptionStatus')),
+          queryParameter('from', 'Started at or after', dateTime),
+          queryParameter('to', 'Started before', dateTime),
+          ...pageQuery,
+        ],
+        responses: { 200: json(ref('InterceptionPage')), ...errors(400, 401, 503) },
+      },
+    },
+    '/admin/v1/interceptions/{id}': {
+      get: { operationId: 'getInterception', security: ADMIN, parameters: [pathParameter('id', 'Interception id')], responses: { 200: json(ref('InterceptionDetail')), ...errors(401, 404, 503) } },
+    },
+    '/admin/v1/activity': {
+      get: {
+        operationId: 'activity',
+        summary: 'Interceptions, errors, tokens and cost over time (default: the last hour by minute)',
+        security: ADMIN,
+        parameters: [
+          queryParameter('from', 'Start; default: 60 buckets before `to`', dateTime),
+          queryParameter('to', 'End (exclusive); default: now, rounded up to a bucket', dateTime),
+          queryParameter('bucketSeconds', 'Bucket width, 10-86400 (default 60); at most 1440 buckets', { type: 'integer', minimum: 10, maximum: 86_400 }),
+        ],
+        responses: { 200: json(ref('Activity')), ...errors(400, 401, 503) },
+      },
+    },
+    '/v1/me': {
+      get: { operationId: 'whoAmI', security: CALLER, responses: { 200: json(ref('Me')), ...errors(401) } },
+    },
+    '/v1/me/keys': {
+      get: { operationId: 'listMyKeys', security: CALLER, responses: { 200: json(ref('StoredKeys')), ...errors(401, 503) } },
+    },
+    '/v1/me/keys/{provider}': {
+      put: {
+        operationId: 'putMyKey',
+        summary: 'Stores (or replaces) my key for a provider; answers its hint, never the key',
+        security: CALLER,
+        parameters: [pathParameter('provider', 'Provider instance name')],
+        requestBody: body(ref('PutKey')),
+        responses: { 200: json(ref('StoredKey')), ...errors(400, 401, 404, 503) },
+      },
+      delete: {
+        operationId: 'deleteMyKey',
+        security: CALLER,
+        parameters: [pathParameter('provider', 'Provider instance name')],
+        responses: { 204: { description: 'Removed' }, ...errors(401, 404, 503) },
+      },
+    },
+    '/v1/me/usage': {
+      get: { operationId: 'myUsage', security: CALLER, parameters: usageQuery(['model', 'provider', 'day']), responses: { 200: json(ref('Usage')), ...errors(400, 401, 503) } },
+    },
+  },
+} as const;

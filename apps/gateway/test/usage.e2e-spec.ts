@@ -19,6 +19,7 @@ describe('usage API', () => {
   let dataSource: TollgateDataSource;
   let mock: MockUpstream;
   let harness: Harness;
+  let usageStore: PostgresUsageStore;
 
   async function get(path: string, token: string): Promise<{ status: number; json: Json }> {
     const response = await fetch(`${harness.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
@@ -74,7 +75,8 @@ describe('usage API', () => {
     database = await createIdentityDatabase();
     dataSource = database.dataSource;
     mock = await startMockUpstream();
-    harness = await startHarness({ mock, usageStore: new PostgresUsageStore(dataSource) });
+    usageStore = new PostgresUsageStore(dataSource);
+    harness = await startHarness({ mock, usageStore });
 
     const chat = '/openai/v1/chat/completions';
     const messages = [{ role: 'user', content: 'hello' }];
@@ -90,7 +92,9 @@ describe('usage API', () => {
     const lastMonth = new Date(month().from.getTime() - 3_600_000).toISOString();
     const old = buildStartedEvent({ initiatorId: 'alice', providerName: 'openai', model: 'gpt-4o-mini', occurredAt: lastMonth });
     const open = buildStartedEvent({ initiatorId: 'bob', providerName: 'openai', model: 'gpt-4.1' });
-    const outcomes = (await writer.applyBatch([...harness.sink.events, old, buildEndedEvent(old), open])).outcomes;
+    // One of bob's on his own key: it counts as usage, never against a budget.
+    const ownKey = buildStartedEvent({ initiatorId: 'bob', providerName: 'openai', model: 'o4-mini', credentialKind: 'byok', credentialSource: 'request', credentialHint: 'sk-...yk' });
+    const outcomes = (await writer.applyBatch([...harness.sink.events, old, buildEndedEvent(old), open, ownKey, buildEndedEvent(ownKey)])).outcomes;
     expect(outcomes.every((outcome) => outcome === 'recorded')).toBe(true);
   }, 60_000);
 
@@ -107,7 +111,7 @@ describe('usage API', () => {
     expect({ from: json.from, to: json.to, groupBy: json.groupBy }).toEqual({ from: from.toISOString(), to: to.toISOString(), groupBy });
     const expected = await directAggregate(groupBy, json.from, json.to);
     expect(byKey(json.rows)).toEqual(expected);
-    expect(json.totals.interceptions).toBe(7);
+    expect(json.totals.interceptions).toBe(8);
     expect(json.totals.costMicros).toBe(expected.reduce((sum: number, row) => sum + row.costMicros, 0));
   });
 
@@ -150,6 +154,20 @@ describe('usage API', () => {
     expect(alice.json.totals).toMatchObject({ interceptions: 4, costMicros: 6 + 6 + 98 + 242 });
   });
 
+  it('credentialKind keeps only the pool (centralized, what budgets count) or only users’ own keys (byok)', async () => {
+    const all = await get('/admin/v1/usage?groupBy=user', ADMIN_TOKEN);
+    const pool = await get('/admin/v1/usage?groupBy=user&credentialKind=centralized', ADMIN_TOKEN);
+    const own = await get('/admin/v1/usage?groupBy=user&credentialKind=byok', ADMIN_TOKEN);
+    expect(own.json.rows).toEqual([expect.objectContaining({ key: 'bob', interceptions: 1 })]);
+    expect(own.json.totals.costMicros).toBeGreaterThan(0);
+    expect(pool.json.totals.interceptions + own.json.totals.interceptions).toBe(all.json.totals.interceptions);
+    expect(pool.json.totals.costMicros + own.json.totals.costMicros).toBe(all.json.totals.costMicros);
+    const { from, to } = month();
+    expect(pool.json.rows.find((row: Json) => row.key === 'bob').costMicros).toBe(await usageStore.centralizedSpendMicros('bob', from, to));
+    const mine = await get('/v1/me/usage?groupBy=model&credentialKind=byok', BOB_TOKEN);
+    expect(mine.json.rows.map((row: Json) => row.key)).toEqual(['o4-mini']);
+  });
+
   it('refuses bad queries with 400', async () => {
     const cases: [string, string, RegExp][] = [
       ['/admin/v1/usage', ADMIN_TOKEN, /groupBy/],
@@ -159,6 +177,7 @@ describe('usage API', () => {
       ['/admin/v1/usage?groupBy=user&from=2026-03-01T00:00:00Z&to=2026-02-01T00:00:00Z', ADMIN_TOKEN, /from must be before to/],
       ['/admin/v1/usage?groupBy=user&user=alice', ADMIN_TOKEN, /unrecognized key|user/i],
       ['/v1/me/usage?groupBy=user', ALICE_TOKEN, /groupBy: must be one of model, provider, day/],
+      ['/admin/v1/usage?groupBy=user&credentialKind=pool', ADMIN_TOKEN, /credentialKind: must be one of centralized, byok/],
     ];
     for (const [path, token, message] of cases) {
       const { status, json } = await get(path, token);

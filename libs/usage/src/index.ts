@@ -10,10 +10,12 @@ export {
   type TokenCounts,
 } from './price-table';
 export {
+  CREDENTIAL_KINDS,
   microsToUsd,
   USAGE_GROUP_BYS,
   usageTotals,
   utcMonthOf,
+  type CredentialKind,
   type UsageGroupBy,
   type UsageQuery,
   type UsageRow,

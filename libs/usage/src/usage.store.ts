@@ -10,7 +10,12 @@ export interface UsageQuery {
   to: Date;
   /** Only this caller's interceptions (self-service); unset: everyone's. */
   initiatorId?: string;
+  /** Only interceptions on the pool's keys (`centralized`, what budgets count) or on users' own keys (`byok`). */
+  credentialKind?: CredentialKind;
 }
+
+export const CREDENTIAL_KINDS = ['centralized', 'byok'] as const;
+export type CredentialKind = (typeof CREDENTIAL_KINDS)[number];
 
 /** One group's totals. `key` is the user id, model, provider instance name or day (`YYYY-MM-DD`, UTC). */
 export interface UsageRow {

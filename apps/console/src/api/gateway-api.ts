@@ -817,6 +817,8 @@ export interface operations {
     usage: {
         parameters: {
             query: {
+                /** @description Only the pool's keys (`centralized`: what budgets count) or users' own keys (`byok`); default: both. */
+                credentialKind?: "centralized" | "byok";
                 /** @description Start (inclusive); default: the first day of this month (UTC). */
                 from?: string;
                 groupBy: "user" | "model" | "provider" | "day";
@@ -1148,6 +1150,8 @@ export interface operations {
     myUsage: {
         parameters: {
             query: {
+                /** @description Only the pool's keys (`centralized`: what budgets count) or users' own keys (`byok`); default: both. */
+                credentialKind?: "centralized" | "byok";
                 /** @description Start (inclusive); default: the first day of this month (UTC). */
                 from?: string;
                 groupBy: "model" | "provider" | "day";

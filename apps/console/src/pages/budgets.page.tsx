@@ -14,7 +14,7 @@ async function spendByPeriod(api: GatewayClient): Promise<Record<Period, Map<str
   const now = new Date();
   const entries = await Promise.all(
     PERIODS.map(async (period) => {
-      const usage = await unwrap(api.GET('/admin/v1/usage', { params: { query: { groupBy: 'user', ...periodWindow(period, now) } } }));
+      const usage = await unwrap(api.GET('/admin/v1/usage', { params: { query: { groupBy: 'user', credentialKind: 'centralized', ...periodWindow(period, now) } } }));
       return [period, new Map(usage.rows.map((row) => [row.key, row.costUsd]))] as const;
     }),
   );

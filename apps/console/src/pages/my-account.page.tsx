@@ -18,7 +18,7 @@ export function MyAccountPage() {
   const usage = useLoad(() => unwrap(api.GET('/v1/me/usage', { params: { query: { groupBy: 'model' } } })), []);
   const budgetPeriod = me.data?.effectiveBudget?.period;
   const periodSpend = useLoad(
-    async () => (budgetPeriod ? unwrap(api.GET('/v1/me/usage', { params: { query: { groupBy: 'provider', ...periodWindow(budgetPeriod, new Date()) } } })) : undefined),
+    async () => (budgetPeriod ? unwrap(api.GET('/v1/me/usage', { params: { query: { groupBy: 'provider', credentialKind: 'centralized', ...periodWindow(budgetPeriod, new Date()) } } })) : undefined),
     [budgetPeriod],
   );
   const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | undefined>();

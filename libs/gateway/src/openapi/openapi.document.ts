@@ -27,6 +27,10 @@ const usageQuery = (groupBys: string[]) => [
   { name: 'groupBy', in: 'query', required: true, schema: { type: 'string', enum: groupBys } },
   queryParameter('from', 'Start (inclusive); default: the first day of this month (UTC).', dateTime),
   queryParameter('to', 'End (exclusive); default: the first day of next month (UTC).', dateTime),
+  queryParameter('credentialKind', "Only the pool's keys (`centralized`: what budgets count) or users' own keys (`byok`); default: both.", {
+    type: 'string',
+    enum: ['centralized', 'byok'],
+  }),
 ];
 const pageQuery = [
   queryParameter('limit', 'Page size, 1-200 (default 50).', { type: 'integer', minimum: 1, maximum: 200 }),

@@ -1,4 +1,4 @@
-import { USAGE_GROUP_BYS, type UsageGroupBy } from '@tollgate/usage';
+import { CREDENTIAL_KINDS, USAGE_GROUP_BYS, type UsageGroupBy } from '@tollgate/usage';
 import { z } from 'zod';
 
 const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-11-01T00:00:00Z' });
@@ -9,6 +9,7 @@ function usageQuerySchema(groupBys: readonly [UsageGroupBy, ...UsageGroupBy[]]) 
       groupBy: z.enum(groupBys, { message: `must be one of ${groupBys.join(', ')}` }),
       from: instant.optional(),
       to: instant.optional(),
+      credentialKind: z.enum(CREDENTIAL_KINDS, { message: `must be one of ${CREDENTIAL_KINDS.join(', ')}` }).optional(),
     })
     .strict();
 }

@@ -39,7 +39,7 @@ async function answerUsage(runtime: GatewayRuntime, request: UsageRequest, initi
   const from = request.from ? new Date(request.from) : month.from;
   const to = request.to ? new Date(request.to) : month.to;
   if (from.getTime() >= to.getTime()) throw invalidRequest('from must be before to (to is exclusive)');
-  const rows: UsageRow[] = await store.usageByGroup({ groupBy: request.groupBy, from, to, initiatorId });
+  const rows: UsageRow[] = await store.usageByGroup({ groupBy: request.groupBy, from, to, initiatorId, credentialKind: request.credentialKind });
   return {
     from: from.toISOString(),
     to: to.toISOString(),

@@ -14,11 +14,11 @@ const GROUP_KEYS: Readonly<Record<UsageGroupBy, string>> = {
  * (initiator_id, started_at) index; their token rows are summed per group by a join on token_usages' interception
  * index; the cost is the interception's own total (the sum of its rows' costs, written by the recorder).
  */
-function usageSql(groupBy: UsageGroupBy, byInitiator: boolean): string {
+function usageSql(groupBy: UsageGroupBy, filters: readonly string[]): string {
   return `WITH i AS (
   SELECT i.id, ${GROUP_KEYS[groupBy]} AS key, i.cost_micros
     FROM interceptions AS i
-   WHERE i.started_at >= $1 AND i.started_at < $2${byInitiator ? ' AND i.initiator_id = $3' : ''}
+   WHERE i.started_at >= $1 AND i.started_at < $2${filters.map((filter) => ` AND ${filter}`).join('')}
 ), counts AS (
   SELECT key, count(*) AS interceptions, sum(cost_micros) AS cost_micros FROM i GROUP BY key
 ), tokens AS (
@@ -50,8 +50,11 @@ export class PostgresUsageStore implements UsageStore {
 
   async usageByGroup(query: UsageQuery): Promise<UsageRow[]> {
     const parameters: unknown[] = [query.from.toISOString(), query.to.toISOString()];
-    if (query.initiatorId !== undefined) parameters.push(query.initiatorId);
-    const records = (await this.dataSource.query(usageSql(query.groupBy, query.initiatorId !== undefined), parameters)) as UsageRecord[];
+    // Fixed conditions; only their values are parameters.
+    const filters: string[] = [];
+    if (query.initiatorId !== undefined) filters.push(`i.initiator_id = $${parameters.push(query.initiatorId)}`);
+    if (query.credentialKind !== undefined) filters.push(`i.credential_kind = $${parameters.push(query.credentialKind)}`);
+    const records = (await this.dataSource.query(usageSql(query.groupBy, filters), parameters)) as UsageRecord[];
     return records.map((record) => ({
       key: record.key,
       interceptions: Number(record.interceptions),

@@ -2,8 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { ApiFailure, listAllUsers, unwrap, type GatewayClient, type Schemas } from '../api/api-client';
 import { useConsole } from '../api/api-context';
 import { periodWindow, PERIOD_LABELS } from '../components/budget-period';
-import { formatNumber, formatUsd } from '../components/format';
+import { formatUsd } from '../components/format';
 import { Empty, ErrorState, Loading, Notice } from '../components/states';
+import { UsageByModelTable } from '../components/usage-by-model.table';
 import { useLoad } from '../components/use-load';
 
 type Period = Schemas['BudgetPeriod'];
@@ -130,47 +131,7 @@ export function BudgetsPage() {
       {byModel.error && <ErrorState error={byModel.error} what="usage by model" onRetry={byModel.reload} />}
       {byModel.data && byModel.data.rows.length === 0 && <Empty title="No usage recorded this month." />}
       {byModel.data && byModel.data.rows.length > 0 && (
-        <div className="table-scroll" tabIndex={0} role="region" aria-label="Usage by model this month">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Model</th>
-                <th scope="col" className="number">
-                  Requests
-                </th>
-                <th scope="col" className="number">
-                  Input tokens
-                </th>
-                <th scope="col" className="number">
-                  Output tokens
-                </th>
-                <th scope="col" className="number">
-                  Cost
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {byModel.data.rows.map((row) => (
-                <tr key={row.key}>
-                  <td>{row.key}</td>
-                  <td className="number">{formatNumber(row.interceptions)}</td>
-                  <td className="number">{formatNumber(row.inputTokens)}</td>
-                  <td className="number">{formatNumber(row.outputTokens)}</td>
-                  <td className="number">{formatUsd(row.costUsd)}</td>
-                </tr>
-              ))}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row">Total</th>
-                <td className="number">{formatNumber(byModel.data.totals.interceptions)}</td>
-                <td className="number">{formatNumber(byModel.data.totals.inputTokens)}</td>
-                <td className="number">{formatNumber(byModel.data.totals.outputTokens)}</td>
-                <td className="number">{formatUsd(byModel.data.totals.costUsd)}</td>
-              </tr>
-            </tfoot>
-          </table>
-        </div>
+        <UsageByModelTable usage={byModel.data} label="Usage by model this month" withTotal />
       )}
     </>
   );

@@ -2,8 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { ApiFailure, unwrap, type Schemas } from '../api/api-client';
 import { useConsole } from '../api/api-context';
 import { periodWindow, PERIOD_LABELS } from '../components/budget-period';
-import { formatDateTime, formatNumber, formatUsd } from '../components/format';
+import { formatDateTime, formatUsd } from '../components/format';
 import { Empty, ErrorState, Loading, Notice } from '../components/states';
+import { UsageByModelTable } from '../components/usage-by-model.table';
 import { useLoad } from '../components/use-load';
 
 const MODE_TEXT: Record<Schemas['ByokMode'], string> = {
@@ -149,38 +150,7 @@ export function MyAccountPage() {
           </Empty>
         )}
         {usage.data && usage.data.rows.length > 0 && (
-          <div className="table-scroll" tabIndex={0} role="region" aria-label="My usage by model">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Model</th>
-                  <th scope="col" className="number">
-                    Requests
-                  </th>
-                  <th scope="col" className="number">
-                    Input tokens
-                  </th>
-                  <th scope="col" className="number">
-                    Output tokens
-                  </th>
-                  <th scope="col" className="number">
-                    Cost
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {usage.data.rows.map((row) => (
-                  <tr key={row.key}>
-                    <td>{row.key}</td>
-                    <td className="number">{formatNumber(row.interceptions)}</td>
-                    <td className="number">{formatNumber(row.inputTokens)}</td>
-                    <td className="number">{formatNumber(row.outputTokens)}</td>
-                    <td className="number">{formatUsd(row.costUsd)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <UsageByModelTable usage={usage.data} label="My usage by model" />
         )}
       </section>
     </>

@@ -182,6 +182,20 @@ describe('admin CLI', () => {
       expect((await run(['pool', 'enable', 'openai', '2'], { routes })).out).toBe('openai key 2 (k2...ey): valid');
     });
 
+    it('shows each MCP server with its state and injected tools', async () => {
+      const servers = [
+        { name: 'docs', url: 'http://127.0.0.1:9/mcp', up: true, lastRefreshAt: '2026-12-01T10:00:00.000Z', tools: [{ name: 'mcp_docs_search', serverToolName: 'search', description: 'Search' }] },
+        { name: 'tickets', url: 'http://127.0.0.1:10/mcp', up: false, lastRefreshAt: '2026-12-01T10:00:00.000Z', lastError: 'fetch failed', tools: [] },
+      ];
+      const routes = { 'GET /admin/v1/mcp/servers': () => ({ status: 200, body: { servers } }) };
+      const lines = (await run(['mcp', 'servers'], { routes })).out.split('\n');
+      expect(lines[0]).toMatch(/^SERVER\s+STATE\s+LAST REFRESH\s+TOOLS$/);
+      expect(lines[1]).toMatch(/^docs\s+up\s+2026-12-01T10:00:00Z\s+mcp_docs_search$/);
+      expect(lines[2]).toMatch(/^tickets\s+down\s+2026-12-01T10:00:00Z\s+none \(fetch failed\)$/);
+      const none = { 'GET /admin/v1/mcp/servers': () => ({ status: 200, body: { servers: [] } }) };
+      expect((await run(['mcp', 'servers'], { routes: none })).out).toBe('no MCP servers configured (mcp.servers in the configuration)');
+    });
+
     it('prints an issued token once, with the line that says it cannot be shown again', async () => {
       const issued = { ...tokenView, token: 'tg_freshly_issued_token' };
       const routes = { 'POST /admin/v1/users/alice/tokens': () => ({ status: 201, body: issued }) };

@@ -1,6 +1,7 @@
 import type { AdminCommand, OptionSpec } from './admin-command';
 import { KEK_COMMANDS } from './kek.commands';
 import { KEY_POOL_COMMANDS } from './key-pool.commands';
+import { MCP_COMMANDS } from './mcp.commands';
 import { SELF_SERVICE_COMMANDS } from './self-service.commands';
 import { USAGE_COMMANDS } from './usage.commands';
 import { USER_ADMIN_COMMANDS } from './user-admin.commands';
@@ -15,7 +16,7 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 
-export const ADMIN_COMMANDS: readonly AdminCommand[] = [...USER_ADMIN_COMMANDS, ...KEY_POOL_COMMANDS, ...USAGE_COMMANDS, ...SELF_SERVICE_COMMANDS, ...KEK_COMMANDS];
+export const ADMIN_COMMANDS: readonly AdminCommand[] = [...USER_ADMIN_COMMANDS, ...KEY_POOL_COMMANDS, ...MCP_COMMANDS, ...USAGE_COMMANDS, ...SELF_SERVICE_COMMANDS, ...KEK_COMMANDS];
 
 /** The first word of every command (`users`, `tokens`, `me`…), in table order. */
 export function commandGroups(commands: readonly AdminCommand[]): string[] {

@@ -19,6 +19,15 @@ export interface PoolKeyView {
   until?: string;
 }
 
+export interface McpServerView {
+  name: string;
+  url: string;
+  up?: boolean;
+  lastRefreshAt?: string;
+  lastError?: string;
+  tools: Array<{ name: string; serverToolName: string; description: string }>;
+}
+
 export interface Page<T> {
   items: T[];
   next?: string;

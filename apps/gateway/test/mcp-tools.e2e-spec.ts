@@ -12,7 +12,7 @@ import {
   type MockUpstream,
   type TestMcpServer,
 } from '@tollgate/testing';
-import { ALICE_TOKEN, startHarness, type Harness } from './support/gateway-harness';
+import { ADMIN_TOKEN, ALICE_TOKEN, startHarness, type Harness } from './support/gateway-harness';
 import { createIdentityDatabase, type IdentityDatabase } from './support/identity-database';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- provider JSON of three APIs, asserted field by field
@@ -442,6 +442,15 @@ describe('injected MCP tools: recording, tracing and server availability', () =>
       expect(mock.received[0].body).not.toHaveProperty('tools');
       const metrics = await (await fetch(`${harness.url}/metrics`)).text();
       expect(metrics).toContain('tollgate_mcp_server_up{server="docs"} 0');
+      const status = async () => {
+        const response = await fetch(`${harness.url}/admin/v1/mcp/servers`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+        expect(response.status).toBe(200);
+        return ((await response.json()) as { servers: Json[] }).servers;
+      };
+      expect(await status()).toEqual([
+        { name: 'docs', url: `http://127.0.0.1:${port}/mcp`, up: false, lastRefreshAt: expect.any(String), lastError: expect.any(String), tools: [] },
+      ]);
+      expect((await fetch(`${harness.url}/admin/v1/mcp/servers`, { headers: { authorization: `Bearer ${ALICE_TOKEN}` } })).status).toBe(401);
 
       mcp = await startTestMcpServer({ port });
       const deadline = Date.now() + 5_000;
@@ -452,6 +461,9 @@ describe('injected MCP tools: recording, tracing and server availability', () =>
       expect(withTools.status).toBe(200);
       await withTools.text();
       expect(mcp.calls).toEqual([expect.objectContaining({ tool: 'search', arguments: { query: 'back' } })]);
+      const [back] = await status();
+      expect(back).toMatchObject({ up: true, tools: expect.arrayContaining([{ name: SEARCH, serverToolName: 'search', description: 'Searches the internal docs' }]) });
+      expect(back).not.toHaveProperty('lastError');
       const after = await (await fetch(`${harness.url}/metrics`)).text();
       expect(after).toContain('tollgate_mcp_server_up{server="docs"} 1');
       expect(after).toMatch(/tollgate_injected_tool_invocations_total\{provider="openai",model="gpt-test",server="docs",tool="search"\} 1/);

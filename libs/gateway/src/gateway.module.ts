@@ -14,6 +14,7 @@ import { GatewayRuntime } from './gateway-runtime';
 import { InterceptionsController } from './interceptions/interceptions.controller';
 import { KeyPoolsController } from './key-pools/key-pools.controller';
 import { OpenApiController } from './openapi/openapi.controller';
+import { McpAdminController } from './mcp/mcp-admin.controller';
 
 /** Nest hosts the operator surface (health, metrics, admin); the provider routes are plain Fastify routes. */
 @Module({})
@@ -32,6 +33,7 @@ export class GatewayModule {
         KeyPoolsController,
         InterceptionsController,
         OpenApiController,
+        McpAdminController,
       ],
       providers: [
         { provide: GatewayLifecycle, useValue: runtime.lifecycle },

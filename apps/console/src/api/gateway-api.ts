@@ -52,6 +52,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/mcp/servers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The configured MCP servers, whether they answer, and the tools injected from each */
+        get: operations["mcpServers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/providers": {
         parameters: {
             query?: never;
@@ -437,6 +454,23 @@ export interface components {
         KeyReason: "rate_limited" | "unauthorized" | "forbidden";
         /** @enum {string} */
         KeyState: "valid" | "cooling" | "disabled";
+        McpServer: {
+            /** @description Why the last refresh failed. */
+            lastError?: string;
+            /** Format: date-time */
+            lastRefreshAt?: string;
+            name: string;
+            tools: {
+                description: string;
+                /** @description The injected name the model sees. */
+                name: string;
+                serverToolName: string;
+            }[];
+            /** @description Whether the last tool-list refresh reached it; absent before the first. */
+            up?: boolean;
+            /** @description The endpoint, without its query string. */
+            url: string;
+        };
         Me: {
             budget: components["schemas"]["Budget"] | null;
             byokMode: components["schemas"]["ByokMode"] | null;
@@ -706,6 +740,29 @@ export interface operations {
             401: components["responses"]["Error401"];
             404: components["responses"]["Error404"];
             503: components["responses"]["Error503"];
+        };
+    };
+    mcpServers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        servers: components["schemas"]["McpServer"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error401"];
         };
     };
     listKeyPools: {

@@ -28,9 +28,14 @@ describe('McpToolCatalogue (a real MCP server on loopback)', () => {
   afterAll(() => server.close());
 
   it('lists the tools under their injected names, sorted, with deny winning over allow', async () => {
-    const catalogue = catalogueFor([{ name: 'docs', url: server.url, allow: ['^(search|explode|slow|delete)'], deny: ['^delete_'] }]);
+    const catalogue = catalogueFor([{ name: 'docs', url: `${server.url}?token=in-the-query`, allow: ['^(search|explode|slow|delete)'], deny: ['^delete_'] }]);
+    expect(catalogue.status()).toEqual([{ name: 'docs', url: server.url, tools: [] }]);
     await catalogue.start();
     try {
+      const [status] = catalogue.status();
+      expect(status).toMatchObject({ name: 'docs', url: server.url, up: true, lastRefreshAt: expect.any(String) });
+      expect(JSON.stringify(status)).not.toContain('in-the-query');
+      expect(status.tools.map((tool) => tool.serverToolName)).toEqual(['explode', 'search', 'slow']);
       expect(catalogue.tools().map((tool) => tool.name)).toEqual(['mcp_docs_explode', 'mcp_docs_search', 'mcp_docs_slow']);
       const search = catalogue.lookup('mcp_docs_search')!;
       expect(search).toMatchObject({ server: 'docs', serverToolName: 'search', description: 'Searches the internal docs' });

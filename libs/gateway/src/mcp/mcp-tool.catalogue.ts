@@ -16,12 +16,28 @@ export interface McpCatalogueObserver {
   serverRefreshed(server: string, up: boolean, injectedTools: number): void;
 }
 
+/** One server as an operator sees it (`GET /admin/v1/mcp/servers`): no header value, no query string. */
+export interface McpServerStatus {
+  name: string;
+  /** The endpoint without its query string (which could carry a credential). */
+  url: string;
+  /** undefined before the first refresh has finished. */
+  up?: boolean;
+  lastRefreshAt?: string;
+  /** Why the last refresh failed. */
+  lastError?: string;
+  tools: Array<{ name: string; serverToolName: string; description: string }>;
+}
+
 interface ServerEntry {
+  url: string;
   connection: McpServerConnection;
   accepts: (toolName: string) => boolean;
   tools: CatalogueTool[];
   /** Whether the last refresh reached it; undefined before the first. */
   up?: boolean;
+  lastRefreshAt?: Date;
+  lastError?: string;
 }
 
 type McpConfig = TollgateConfig['mcp'];
@@ -44,6 +60,7 @@ export class McpToolCatalogue {
     private readonly logger: Logger,
   ) {
     this.servers = config.servers.map((server) => ({
+      url: withoutQuery(server.url),
       connection: new McpServerConnection(server, config.connectTimeoutMs),
       accepts: createToolFilter(server.allow, server.deny),
       tools: [],
@@ -65,6 +82,18 @@ export class McpToolCatalogue {
   /** The injected tools right now, sorted by name. */
   tools(): readonly CatalogueTool[] {
     return this.snapshot;
+  }
+
+  /** Every configured server: reachable or not, when last refreshed, its injected tools. */
+  status(): McpServerStatus[] {
+    return this.servers.map((server) => ({
+      name: server.connection.name,
+      url: server.url,
+      up: server.up,
+      lastRefreshAt: server.lastRefreshAt?.toISOString(),
+      lastError: server.lastError,
+      tools: server.tools.map((tool) => ({ name: tool.name, serverToolName: tool.serverToolName, description: tool.description })),
+    }));
   }
 
   lookup(injectedName: string): CatalogueTool | undefined {
@@ -106,9 +135,11 @@ export class McpToolCatalogue {
           inputSchema: tool.inputSchema,
           server: name,
           serverToolName: tool.name,
-        }));
+        }))
+        .sort(byName);
       if (server.up !== true) this.logger.info({ mcpServer: name, tools: server.tools.length }, 'MCP server tools listed');
       server.up = true;
+      server.lastError = undefined;
       this.observer.serverRefreshed(name, true, server.tools.length);
     } catch (error) {
       if (server.up !== false) {
@@ -116,18 +147,30 @@ export class McpToolCatalogue {
       }
       server.tools = [];
       server.up = false;
+      server.lastError = (error as Error).message;
       this.observer.serverRefreshed(name, false, 0);
     }
   }
 
   private rebuildSnapshot(): void {
-    const byName = new Map<string, CatalogueTool>();
+    const now = new Date();
+    for (const server of this.servers) server.lastRefreshAt = now;
+    const toolsByName = new Map<string, CatalogueTool>();
     for (const server of this.servers) {
       for (const tool of server.tools) {
-        if (!byName.has(tool.name)) byName.set(tool.name, tool);
+        if (!toolsByName.has(tool.name)) toolsByName.set(tool.name, tool);
       }
     }
-    this.byName = byName;
-    this.snapshot = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    this.byName = toolsByName;
+    this.snapshot = [...toolsByName.values()].sort(byName);
   }
+}
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function withoutQuery(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}`;
 }

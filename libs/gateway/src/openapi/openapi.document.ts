@@ -143,6 +143,20 @@ export const OPENAPI_DOCUMENT = {
         lastUseRecorded: { type: 'boolean' },
         providers: { type: 'array', items: ref('ProviderPool') },
       }),
+      McpServer: object(
+        {
+          name: { type: 'string' },
+          url: { type: 'string', description: 'The endpoint, without its query string.' },
+          up: { type: 'boolean', description: 'Whether the last tool-list refresh reached it; absent before the first.' },
+          lastRefreshAt: dateTime,
+          lastError: { type: 'string', description: 'Why the last refresh failed.' },
+          tools: {
+            type: 'array',
+            items: object({ name: { type: 'string', description: 'The injected name the model sees.' }, serverToolName: { type: 'string' }, description: { type: 'string' } }),
+          },
+        },
+        ['up', 'lastRefreshAt', 'lastError'],
+      ),
       User: object(user),
       UserPage: object({ items: { type: 'array', items: ref('User') }, next: { type: 'string' } }, ['next']),
       Me: object({ ...user, createdAt: nullable(dateTime), updatedAt: nullable(dateTime), keys: { type: 'array', items: ref('StoredKey') } }),
@@ -268,6 +282,14 @@ export const OPENAPI_DOCUMENT = {
     },
     '/admin/v1/users/{id}/keys': {
       get: { operationId: 'listUserKeys', summary: "A user's stored keys (hints only)", security: ADMIN, parameters: [pathParameter('id', 'User id')], responses: { 200: json(ref('StoredKeys')), ...errors(401, 404, 503) } },
+    },
+    '/admin/v1/mcp/servers': {
+      get: {
+        operationId: 'mcpServers',
+        summary: 'The configured MCP servers, whether they answer, and the tools injected from each',
+        security: ADMIN,
+        responses: { 200: json(object({ servers: { type: 'array', items: ref('McpServer') } })), ...errors(401) },
+      },
     },
     '/admin/v1/usage': {
       get: { operationId: 'usage', security: ADMIN, parameters: usageQuery(['user', 'model', 'provider', 'day']), responses: { 200: json(ref('Usage')), ...errors(400, 401, 503) } },

@@ -106,7 +106,7 @@ export async function startTestMcpServer(options: TestMcpServerOptions = {}): Pr
   };
 
   const http: Server = createServer((request, response) => {
-    if (request.method !== 'POST' || request.url !== '/mcp') {
+    if (request.method !== 'POST' || request.url?.split('?')[0] !== '/mcp') {
       response.writeHead(405, { allow: 'POST' }).end();
       return;
     }

@@ -18,7 +18,7 @@ import {
   runMigrations,
 } from '@tollgate/persistence';
 import { createLogger, loadConfig } from '@tollgate/platform';
-import { buildEndedEvent, buildStartedEvent, launchChromium, startMockUpstream } from '@tollgate/testing';
+import { buildEndedEvent, buildStartedEvent, launchChromium, startMockUpstream, startTestMcpServer } from '@tollgate/testing';
 import { createPriceTable } from '@tollgate/usage';
 
 const ROOT = resolve(__dirname, '../..');
@@ -29,6 +29,7 @@ const USERS = ['alice', 'bob', 'carol'];
 
 async function main(): Promise<void> {
   const mock = await startMockUpstream();
+  const mcp = await startTestMcpServer();
   const dataDir = mkdtempSync(join(tmpdir(), 'tollgate-screenshots-'));
   const logger = createLogger({ level: 'warn', name: 'screenshots' });
   const config = loadConfig({
@@ -42,6 +43,14 @@ async function main(): Promise<void> {
       auth: { adminTokens: [ADMIN_TOKEN] },
       budgets: { default: { amount: 25, period: 'month' } },
       console: { assetsDir: join(ROOT, 'dist/console'), jaegerUrl: 'http://localhost:16686' },
+      // One MCP server that answers and one that does not, for the MCP tools page.
+      mcp: {
+        servers: [
+          { name: 'docs', url: mcp.url, deny: ['^delete_'] },
+          { name: 'tickets', url: 'http://127.0.0.1:9/mcp' },
+        ],
+        connectTimeout: '2s',
+      },
       dataDir,
       logging: { level: 'warn' },
     },
@@ -72,6 +81,7 @@ async function main(): Promise<void> {
     await shoot(operator, 'overview');
     for (const [link, name, fullPage] of [
       ['Key pools', 'key-pools', true],
+      ['MCP tools', 'mcp-tools', true],
       ['Interceptions', 'interceptions', false],
       ['Budgets & usage', 'budgets', true],
     ] as const) {
@@ -103,6 +113,7 @@ async function main(): Promise<void> {
     await gateway.close();
     await dataSource.destroy();
     await mock.close();
+    await mcp.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

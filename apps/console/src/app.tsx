@@ -6,6 +6,7 @@ import { BudgetsPage } from './pages/budgets.page';
 import { InterceptionDetailPage } from './pages/interception-detail.page';
 import { InterceptionsPage } from './pages/interceptions.page';
 import { KeyPoolsPage } from './pages/key-pools.page';
+import { McpToolsPage } from './pages/mcp-tools.page';
 import { MyAccountPage } from './pages/my-account.page';
 import { OverviewPage } from './pages/overview.page';
 import { SignInPage } from './pages/sign-in.page';
@@ -21,6 +22,7 @@ interface Page {
 const PAGES: Page[] = [
   { path: '/', title: 'Overview', roles: ['admin'] },
   { path: '/keys', title: 'Key pools', roles: ['admin'] },
+  { path: '/tools', title: 'MCP tools', roles: ['admin'] },
   { path: '/interceptions', title: 'Interceptions', roles: ['admin'] },
   { path: '/users', title: 'Users & tokens', roles: ['admin'] },
   { path: '/budgets', title: 'Budgets & usage', roles: ['admin'] },
@@ -28,7 +30,8 @@ const PAGES: Page[] = [
 ];
 
 function pageFor(path: string): Page | undefined {
-  return PAGES.find((page) => page.path === path) ?? (path.startsWith('/interceptions/') ? PAGES[2] : undefined);
+  const listed = path.startsWith('/interceptions/') ? '/interceptions' : path;
+  return PAGES.find((page) => page.path === listed);
 }
 
 export function App() {
@@ -121,6 +124,8 @@ function PageContent({ path }: { path: string }) {
       return <OverviewPage />;
     case '/keys':
       return <KeyPoolsPage />;
+    case '/tools':
+      return <McpToolsPage />;
     case '/interceptions':
       return <InterceptionsPage />;
     case '/users':

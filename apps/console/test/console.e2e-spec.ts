@@ -9,12 +9,14 @@ import {
   seriousAccessibilityViolations,
   startGatewayProcess,
   startMockUpstream,
+  startTestMcpServer,
   testRedisUrl,
   writeConfigFile,
   type GatewayProcess,
   type MockUpstream,
   type TestBrowser,
   type TestDatabase,
+  type TestMcpServer,
 } from '@tollgate/testing';
 
 const WORKSPACE = resolve(__dirname, '../../..');
@@ -60,6 +62,7 @@ async function expectAccessible(page: Page): Promise<void> {
 
 describe('the admin console in a browser, against two gateway replicas sharing Redis and Postgres', () => {
   let mock: MockUpstream;
+  let mcp: TestMcpServer;
   let database: TestDatabase;
   let redisPrefix: ReturnType<typeof createTestRedisPrefix>;
   let recorder: GatewayProcess;
@@ -75,7 +78,7 @@ describe('the admin console in a browser, against two gateway replicas sharing R
   beforeAll(async () => {
     execFileSync(process.execPath, [join(WORKSPACE, 'tools/build.mjs'), 'console'], { cwd: WORKSPACE, stdio: 'inherit' });
     browser = await launchChromium();
-    [mock, database] = await Promise.all([startMockUpstream(), createTestDatabase()]);
+    [mock, mcp, database] = await Promise.all([startMockUpstream(), startTestMcpServer(), createTestDatabase()]);
     redisPrefix = createTestRedisPrefix();
     const configPath = writeConfigFile({
       providers: [{ name: 'openai', type: 'openai', baseUrl: mock.openaiBaseUrl, keys: KEYS }],
@@ -85,6 +88,7 @@ describe('the admin console in a browser, against two gateway replicas sharing R
       identity: { pollInterval: '200ms' },
       server: { shutdown: { grace: 0, drainTimeout: '5s' } },
       console: { assetsDir: join(WORKSPACE, 'dist/console'), jaegerUrl: JAEGER_URL },
+      mcp: { servers: [{ name: 'docs', url: mcp.url, allow: ['^search$'] }] },
       logging: { level: 'info' },
     });
     const env = { REDIS_URL: testRedisUrl(), DATABASE_URL: database.url, TOLLGATE_ENCRYPTION_KEYS: generateKeyEncryptionKey('console') };
@@ -99,6 +103,7 @@ describe('the admin console in a browser, against two gateway replicas sharing R
     await Promise.all([replicaA?.stop(), replicaB?.stop()]);
     await recorder?.stop();
     await mock?.close();
+    await mcp?.close();
     await redisPrefix?.cleanup();
     await database?.drop();
   }, 30_000);
@@ -136,6 +141,7 @@ describe('the admin console in a browser, against two gateway replicas sharing R
 
     for (const [link, heading] of [
       ['Key pools', 'Key pools'],
+      ['MCP tools', 'MCP tools'],
       ['Users & tokens', 'Users & tokens'],
       ['Budgets & usage', 'Budgets & usage'],
       ['Interceptions', 'Interceptions'],
@@ -143,6 +149,10 @@ describe('the admin console in a browser, against two gateway replicas sharing R
       await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: link, exact: true }).click();
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
       await page.getByRole('status').filter({ hasText: 'Loading' }).first().waitFor({ state: 'detached' });
+      if (heading === 'MCP tools') {
+        await page.getByRole('region', { name: 'docs tools' }).getByText('mcp_docs_search').waitFor();
+        await expect(page.getByText('Up', { exact: true }).isVisible()).resolves.toBe(true);
+      }
       await expectAccessible(page);
     }
 

@@ -1,6 +1,6 @@
 const KEY_STATE_LABELS: Record<string, string> = { valid: 'Valid', cooling: 'Cooling', disabled: 'Disabled' };
-const STATUS_LABELS: Record<string, string> = { ok: 'OK', error: 'Error', in_flight: 'In flight' };
-const TONES: Record<string, string> = { valid: 'good', ok: 'good', cooling: 'warn', in_flight: 'info', disabled: 'bad', error: 'bad' };
+const STATUS_LABELS: Record<string, string> = { ok: 'OK', error: 'Error', in_flight: 'In flight', up: 'Up', down: 'Down', pending: 'Not listed yet' };
+const TONES: Record<string, string> = { valid: 'good', ok: 'good', up: 'good', cooling: 'warn', in_flight: 'info', pending: 'info', disabled: 'bad', error: 'bad', down: 'bad' };
 
 /** A state in words (colour only repeats it). */
 export function Badge({ value }: { value: string }) {

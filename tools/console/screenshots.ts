@@ -37,8 +37,8 @@ async function main(): Promise<void> {
     document: {
       server: { port: 0, shutdown: { grace: 0 } },
       providers: [
-        { name: 'openai', type: 'openai', baseUrl: mock.openaiBaseUrl, keys: ['sk-proj-company-key-0000aaaa', 'sk-proj-company-key-1111bbbb'] },
-        { name: 'anthropic', type: 'anthropic', baseUrl: mock.anthropicBaseUrl, keys: ['sk-ant-api03-company-cccc'] },
+        { name: 'openai', type: 'openai', baseUrl: mock.openaiBaseUrl, keys: ['sk-mock-company-key-0000aaaa', 'sk-mock-company-key-1111bbbb'] },
+        { name: 'anthropic', type: 'anthropic', baseUrl: mock.anthropicBaseUrl, keys: ['sk-ant-mock-company-cccc'] },
       ],
       auth: { adminTokens: [ADMIN_TOKEN] },
       budgets: { default: { amount: 25, period: 'month' } },
@@ -143,7 +143,7 @@ function madeUpHistory() {
         buildEndedEvent(started, {
           occurredAt: at,
           endedAt: new Date(Date.parse(at) + 800 + index * 150).toISOString(),
-          credentialHint: anthropic ? 'sk-a...cccc' : 'sk-p...aaaa',
+          credentialHint: anthropic ? 'sk-a...cccc' : 'sk-m...aaaa',
           tokenUsages: failed
             ? []
             : [{ providerResponseId: `resp-${minute}-${index}`, inputTokens: 800 + 97 * index, outputTokens: 120 + 31 * index, cacheReadInputTokens: 200, cacheWriteInputTokens: 0, extra: {} }],
@@ -176,7 +176,7 @@ async function createUsers(url: string): Promise<Map<string, string>> {
     tokens.set(id, String((await api(url, 'POST', `/admin/v1/users/${id}/tokens`, ADMIN_TOKEN, { name: 'laptop' })).token));
   }
   await api(url, 'PATCH', '/admin/v1/users/alice', ADMIN_TOKEN, { budget: { amountUsd: 5, period: 'day' } });
-  await api(url, 'PUT', '/v1/me/keys/anthropic', tokens.get('bob')!, { key: 'sk-ant-api03-bob-own-key-9f3a' });
+  await api(url, 'PUT', '/v1/me/keys/anthropic', tokens.get('bob')!, { key: 'sk-ant-mock-bob-own-key-9f3a' });
   return tokens;
 }
 
@@ -189,7 +189,7 @@ async function traffic(url: string, tokens: Map<string, string>, mock: Awaited<R
     }).then((response) => response.arrayBuffer());
   for (const token of tokens.values()) await chat(token);
   // The first company key is rate-limited for ten minutes: the pool fails over, the key pools page counts down.
-  mock.script('sk-proj-company-key-0000aaaa', { status: 429, headers: { 'retry-after': '600' } });
+  mock.script('sk-mock-company-key-0000aaaa', { status: 429, headers: { 'retry-after': '600' } });
   await chat(tokens.get('alice')!);
   await new Promise((resolveWait) => setTimeout(resolveWait, 300));
 }

@@ -31,13 +31,13 @@ import { relayedResponseHeaders } from '../http/relayed-headers';
 import type { CatalogueTool, McpToolCatalogue } from '../mcp/mcp-tool.catalogue';
 import type { GatewayMetrics } from '../metrics/gateway.metrics';
 import { SpanKind, failSpan, inSpan, startSpan } from '../telemetry/gateway-tracer';
-import { classifyTransportError, type UpstreamClient, type UpstreamResponse } from '../upstream/upstream.client';
+import type { UpstreamClient, UpstreamResponse } from '../upstream/upstream.client';
+import { ANTHROPIC_PING, streamFailureEvent, upstreamStreamFailure } from './stream-relay';
 import type { BridgedRequest } from './bridged-request';
 import { exhaustionError, transportError, upstreamErrorSummary } from './failure-mapping';
 import type { Outcome } from './interception-outcome';
 import { sendWithFailover, type AttemptResult, type AttemptSummary } from './upstream-attempts';
 
-const ANTHROPIC_PING = 'event: ping\ndata: {"type": "ping"}\n\n';
 const RECORDED_ERROR_CHARS = 1000;
 
 /** The request as it goes upstream with the injected tools, and those tools by injected name. */
@@ -125,7 +125,7 @@ class AgenticRun {
         if (this.context.connection.isDisconnected) return this.failed('client_disconnected', 'the client closed the connection');
         return this.answerError(transportError('connection', error as Error));
       }
-      const answer = upstream.statusCode < 300 ? parseObject(raw) : undefined;
+      const answer = upstream.statusCode < 300 ? parseJsonObject(raw.toString('utf8')) : undefined;
       if (!answer) {
         this.writeBody(upstream, raw);
         return upstream.statusCode >= 300 ? this.failed('upstream_error', upstreamErrorSummary(upstream.statusCode, raw)) : this.record;
@@ -164,11 +164,7 @@ class AgenticRun {
             this.openStream(upstream);
             await this.write(merger.finish());
           }
-          if (pumped.failure) {
-            const sequenceNumber = (pumped.observation.lastSequenceNumber ?? -1) + 1;
-            const type = pumped.failure.type === 'timeout' ? 'timeout' : 'api_error';
-            await this.write(sseErrorEvent(this.api, { type, message: pumped.failure.message }, sequenceNumber));
-          }
+          if (pumped.failure) await this.write(streamFailureEvent(this.api, pumped.failure, pumped.observation));
           this.record.error = pumped.failure ?? pumped.observation.error;
           return this.record;
         }
@@ -357,10 +353,7 @@ class AgenticRun {
       }
     } catch (error) {
       if (!this.context.connection.isDisconnected) {
-        failure =
-          classifyTransportError(error) === 'timeout'
-            ? { type: 'timeout', message: 'upstream stream stalled (idle timeout)' }
-            : { type: 'upstream_stream_error', message: `upstream stream broke: ${(error as Error).message}` };
+        failure = upstreamStreamFailure(error);
       }
     }
     return { observation: observer.result(), failure, clientDisconnected: this.context.connection.isDisconnected };
@@ -371,12 +364,8 @@ function toolUsage(call: ToolCall, injected: boolean): ToolUsage {
   return { providerResponseId: call.providerResponseId, tool: call.name, toolCallId: call.toolCallId, input: call.arguments, injected };
 }
 
-function parseObject(raw: Buffer): JsonObject | undefined {
-  return parseJsonObject(raw.toString('utf8'));
-}
-
 /** A tool call's arguments: '' is no arguments; anything but a JSON object is refused. */
 function parseArguments(text: string): Record<string, unknown> | undefined {
   if (text.trim() === '') return {};
-  return parseObject(Buffer.from(text));
+  return parseJsonObject(text);
 }

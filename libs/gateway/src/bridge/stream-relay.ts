@@ -5,7 +5,20 @@ import type { UpstreamResponse } from '../upstream/upstream.client';
 import { classifyTransportError } from '../upstream/upstream.client';
 import type { ClientConnection } from '../http/client-connection';
 
-const ANTHROPIC_PING = 'event: ping\ndata: {"type": "ping"}\n\n';
+export const ANTHROPIC_PING = 'event: ping\ndata: {"type": "ping"}\n\n';
+
+/** What broke an upstream stream after bytes reached the client, for the record. */
+export function upstreamStreamFailure(error: unknown): { type: string; message: string } {
+  return classifyTransportError(error) === 'timeout'
+    ? { type: 'timeout', message: 'upstream stream stalled (idle timeout)' }
+    : { type: 'upstream_stream_error', message: `upstream stream broke: ${(error as Error).message}` };
+}
+
+/** The one SSE error event that ends a broken stream, numbered after the last event the client saw (Responses). */
+export function streamFailureEvent(api: BridgedApi, failure: { type: string; message: string }, observation: StreamObservation): string {
+  const sequenceNumber = (observation.lastSequenceNumber ?? -1) + 1;
+  return sseErrorEvent(api, { type: failure.type === 'timeout' ? 'timeout' : 'api_error', message: failure.message }, sequenceNumber);
+}
 
 export interface StreamRelayResult {
   observation: StreamObservation;
@@ -52,12 +65,8 @@ export async function relayStream(
     for (const event of parser.end()) observer.onEvent(event);
   } catch (error) {
     if (!connection.isDisconnected) {
-      const timedOut = classifyTransportError(error) === 'timeout';
-      failure = timedOut
-        ? { type: 'timeout', message: 'upstream stream stalled (idle timeout)' }
-        : { type: 'upstream_stream_error', message: `upstream stream broke: ${(error as Error).message}` };
-      const sequenceNumber = (observer.result().lastSequenceNumber ?? -1) + 1;
-      out.write(sseErrorEvent(api, { type: timedOut ? 'timeout' : 'api_error', message: failure.message }, sequenceNumber));
+      failure = upstreamStreamFailure(error);
+      out.write(streamFailureEvent(api, failure, observer.result()));
     }
   } finally {
     if (ping) clearTimeout(ping);

@@ -11,6 +11,7 @@ import { launchNodeProcess, type LaunchedProcess } from './child-process.launche
 import type { Component } from './cpu-breakdown.sampler';
 import { inProcessRecordingProbe, queueRecordingProbe, type RecordingProbe } from './recording-progress.probe';
 import { readProcessSample } from './process-usage.reader';
+import { meterRedisScripts } from './redis-script.meter';
 
 export interface StackServices {
   workspace: string;
@@ -34,6 +35,8 @@ export interface BenchStack {
   components(): Promise<Component[]>;
   /** When (performance.now) the gateway and the recorder were spawned, to place windows in their CPU profiles. */
   spawnedAt: Record<'gateway' | 'recorder', number>;
+  /** The Redis server's script statistics (queue configurations only). */
+  meterRedisScripts?: () => ReturnType<typeof meterRedisScripts>;
   /** Rows in the recording tables (queue configurations; the embedded PGlite is locked by its process). */
   countRows(): Promise<{ interceptions: number; ended: number } | undefined>;
   /** Stops every process and removes the database, Redis keys and data directory; returns the CPU profiles written. */
@@ -109,7 +112,7 @@ async function assemble(
     recorder = await launchNodeProcess({
       name: 'recorder',
       script: join(workspace, 'dist/recorder/main.js'),
-      nodeArgs: ['--enable-source-maps', ...profileArgs('recorder')],
+      nodeArgs: profileArgs('recorder'),
       cwd: workspace,
       env: { TOLLGATE_CONFIG: configPath, PORT: '0', REDIS_URL: services.redisUrl, DATABASE_URL: database!.url, ...telemetryEnv },
       readyWhen: RECORDER_READY,
@@ -122,7 +125,7 @@ async function assemble(
   const gateway = await launchNodeProcess({
     name: usesQueue ? 'gateway' : 'tollgate',
     script: join(workspace, usesQueue ? 'dist/gateway/main.js' : 'dist/tollgate/main.js'),
-    nodeArgs: ['--enable-source-maps', ...profileArgs('gateway')],
+    nodeArgs: profileArgs('gateway'),
     cwd: workspace,
     // With the database as in production: users, tokens and stored keys are served from the in-memory directory.
     env: { TOLLGATE_CONFIG: configPath, PORT: '0', ...(usesQueue ? { REDIS_URL: services.redisUrl, DATABASE_URL: database!.url } : {}), ...telemetryEnv },
@@ -153,6 +156,7 @@ async function assemble(
       if (otlp) components.push({ name: 'otlp-sink', pids: [otlp.pid] });
       return components;
     },
+    meterRedisScripts: usesQueue ? () => meterRedisScripts(services.redisUrl) : undefined,
     async countRows() {
       return database ? countRecordedRows(database.url) : undefined;
     },

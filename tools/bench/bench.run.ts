@@ -152,6 +152,7 @@ async function runConfiguration(name: ConfigurationName, context: ConfigurationC
         components: async () => [...(await stack.components()), { name: 'mock-upstream', pids: [mocks.processes.fast.pid] }],
         recording: stack.recording,
         countRows: () => stack.countRows(),
+        meterRedisScripts: stack.meterRedisScripts,
         assertAlive: () => {
           if (stack.gateway.exited) throw new Error(`the gateway exited; its output:\n${stack.gateway.output().slice(-2_000)}`);
           assertMocksAlive(mocks);
@@ -233,7 +234,7 @@ function topology(machine: MachineInfo): string[] {
     'load generator: this process (autocannon for saturation, undici for the paced, streaming and concurrent-stream clients)',
     'mock upstreams: three processes of dist/mock-upstream (fast; paced 200-chunk streams; slow long streams), recording off',
     'bare Node.js proxy (the floor): one process of dist/bench (node:http + undici, nothing else)',
-    'gateway: one process per configuration, started as in production (node --enable-source-maps dist/…/main.js)',
+    'gateway: one process per configuration, started as in production (node dist/…/main.js)',
     'redis and tracing configurations: recorder process, the local Redis and Postgres servers, and (tracing) a discarding OTLP receiver process',
   ];
 }

@@ -8,7 +8,7 @@ export interface LaunchOptions {
   /** Script run with this Node binary. */
   script: string;
   args?: string[];
-  /** Node options before the script, e.g. `--enable-source-maps`. */
+  /** Node options before the script, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
   cwd: string;
   /** The complete environment of the child (nothing is inherited). */

@@ -24,6 +24,7 @@ const ROWS: Array<[string, Cell]> = [
   ['saturation, non-2xx + errors', (r) => (r.saturation ? count(r.saturation.non2xx + r.saturation.errors) : '–')],
   ['saturation, CPU by process (% of one core)', (r) => (r.saturation ? cpuBreakdown(r) : '–')],
   ['saturation, CPU µs per request by process', (r) => (r.saturation ? cpuPerRequest(r) : '–')],
+  ['saturation, Redis Lua script calls per request (µs each)', (r) => redisScripts(r)],
   ['recorder, interceptions/s committed', (r) => count(r.recording?.interceptionsPerSecond)],
   ['recorder, events produced → committed /s', (r) => (r.recording ? `${count(r.recording.producedPerSecond)} → ${count(r.recording.committedPerSecond)}` : '–')],
   ['recorder, backlog at load end (s behind)', (r) => (r.recording ? `${count(r.recording.backlogAtLoadEnd)} (${r.recording.backlogSecondsAtLoadEnd} s)` : '–')],
@@ -63,6 +64,11 @@ function cpuBreakdown(result: TargetResults): string {
   const parts = cpu.components.map((component) => `${component.name} ${Math.round(component.cpuPercent)}`);
   parts.push(`load gen ${Math.round(cpu.loadGeneratorCpuPercent)}`, `other ${Math.round(cpu.unaccountedCpuPercent)}`);
   return parts.join(', ');
+}
+
+function redisScripts(result: TargetResults): string {
+  const scripts = result.saturation?.redisScripts;
+  return scripts ? `${scripts.callsPerRequest} (${scripts.microsPerCall} µs)` : '–';
 }
 
 function cpuPerRequest(result: TargetResults): string {

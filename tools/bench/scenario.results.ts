@@ -4,6 +4,7 @@ import type { CpuBreakdown } from './cpu-breakdown.sampler';
 import type { CpuProfileSummary } from './cpu-profile.summary';
 import type { PacedLoadResult } from './paced-load.runner';
 import type { RecordingResult } from './recording-lag.tracker';
+import type { RedisScriptCost } from './redis-script.meter';
 import type { SaturationResult } from './saturation-load.runner';
 import type { StreamTimingResult } from './stream-timing.runner';
 
@@ -15,7 +16,8 @@ export interface TargetResults {
   /** Proxy RSS right after start, before any request (not for direct calls). */
   idleRssBytes?: number;
   latency?: PacedLoadResult;
-  saturation?: SaturationResult & { cpu: CpuBreakdown };
+  /** `redisScripts`: what Redis spent in Lua scripts during the window (configurations with the queue). */
+  saturation?: SaturationResult & { cpu: CpuBreakdown; redisScripts?: RedisScriptCost };
   recording?: RecordingResult & { rows?: { interceptions: number; ended: number } };
   streaming?: StreamTimingResult;
   streams?: ConcurrentStreamsResult;

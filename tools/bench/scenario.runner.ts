@@ -7,6 +7,7 @@ import { runPacedLoad } from './paced-load.runner';
 import { trackRecordingDuring } from './recording-lag.tracker';
 import type { RecordingProbe } from './recording-progress.probe';
 import { runSaturation } from './saturation-load.runner';
+import type { RedisScriptCost } from './redis-script.meter';
 import { runStreamTiming } from './stream-timing.runner';
 import type { TargetResults } from './scenario.results';
 
@@ -21,6 +22,8 @@ export interface ScenarioSubject {
   countRows?(): Promise<{ interceptions: number; ended: number } | undefined>;
   /** Throws when a process of the subject died. */
   assertAlive(): void;
+  /** Starts counting the Redis server's script calls (BullMQ's job scripts), for subjects that use the queue. */
+  meterRedisScripts?(): Promise<{ stop(requests: number): Promise<RedisScriptCost | undefined> }>;
   /** Told when the saturation load starts and stops (performance.now()), to place a CPU-profile window. */
   onSaturationWindow?(startedAt: number, endedAt: number): void;
 }
@@ -73,11 +76,13 @@ export async function runScenarios(subject: ScenarioSubject, options: RunOptions
     await step('saturation', async () => {
       const components = await subject.components();
       const load = async () => {
+        const scripts = await subject.meterRedisScripts?.();
         const cpu = new CpuBreakdownSampler(components);
         const startedAt = performance.now();
         const saturation = await runSaturation(fast, CHAT_BODY, plan.saturation);
         subject.onSaturationWindow?.(startedAt, performance.now());
-        return { ...saturation, cpu: cpu.stop(saturation.ok) };
+        const breakdown = cpu.stop(saturation.ok);
+        return { ...saturation, cpu: breakdown, redisScripts: await scripts?.stop(saturation.ok) };
       };
       if (selected('recorder') && subject.recording) {
         const tracked = await trackRecordingDuring(subject.recording, plan.recorder, load);

@@ -17,10 +17,10 @@ const entries = {
   'console-screenshots': 'tools/console/screenshots.ts',
 };
 
-// Source-mapped stack traces for our own code only. `--enable-source-maps` would also load the maps that packages
-// in node_modules ship (TypeORM, BullMQ, RxJS, …): about 18 MiB resident in every process, for frames nobody reads.
-// The setting applies to modules loaded after it, hence a launcher in front of the bundle. Node before 22.14 has no
-// per-origin switch and gets every map.
+// Source-mapped stack traces for our own code only: `--enable-source-maps` also covers node_modules, and the
+// standalone gateway idled 8–12 MiB higher with it (measured side by side; see docs/benchmarks.md). The setting
+// applies to modules loaded after it, hence a launcher in front of the bundle. Node before 22.14 has no per-origin
+// switch and gets every map.
 const LAUNCHER = `'use strict';
 const nodeModule = require('node:module');
 if (typeof nodeModule.setSourceMapsSupport === 'function') nodeModule.setSourceMapsSupport(true, { nodeModules: false, generatedCode: false });

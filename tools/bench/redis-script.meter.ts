@@ -42,16 +42,17 @@ export function scriptCostBetween(before: Map<string, CommandStat>, after: Map<s
 
 /** Snapshots the server's command statistics now; `stop` answers the script cost since then. */
 export async function meterRedisScripts(redisUrl: string): Promise<{ stop(requests: number): Promise<RedisScriptCost | undefined> }> {
+  const before = await readCommandStats(redisUrl);
+  return { stop: async (requests) => scriptCostBetween(before, await readCommandStats(redisUrl), requests) };
+}
+
+/** One short-lived connection per snapshot, so a load that fails in between leaves nothing open. */
+async function readCommandStats(redisUrl: string): Promise<Map<string, CommandStat>> {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  const before = parseCommandStats(await redis.info('commandstats'));
-  return {
-    async stop(requests) {
-      try {
-        return scriptCostBetween(before, parseCommandStats(await redis.info('commandstats')), requests);
-      } finally {
-        redis.disconnect();
-      }
-    },
-  };
+  try {
+    await redis.connect();
+    return parseCommandStats(await redis.info('commandstats'));
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -6,8 +6,8 @@ import { CpuBreakdownSampler, type Component } from './cpu-breakdown.sampler';
 import { runPacedLoad } from './paced-load.runner';
 import { trackRecordingDuring } from './recording-lag.tracker';
 import type { RecordingProbe } from './recording-progress.probe';
-import { runSaturation } from './saturation-load.runner';
 import type { RedisScriptCost } from './redis-script.meter';
+import { runSaturation } from './saturation-load.runner';
 import { runStreamTiming } from './stream-timing.runner';
 import type { TargetResults } from './scenario.results';
 
@@ -81,7 +81,7 @@ export async function runScenarios(subject: ScenarioSubject, options: RunOptions
         const startedAt = performance.now();
         const saturation = await runSaturation(fast, CHAT_BODY, plan.saturation);
         subject.onSaturationWindow?.(startedAt, performance.now());
-        const breakdown = cpu.stop(saturation.ok);
+        const breakdown = cpu.stop(saturation.ok); // before the Redis round trip below, which is not part of the load
         return { ...saturation, cpu: breakdown, redisScripts: await scripts?.stop(saturation.ok) };
       };
       if (selected('recorder') && subject.recording) {

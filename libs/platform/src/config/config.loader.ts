@@ -115,13 +115,20 @@ function toTollgateConfig(file: ConfigFile, configPath: string, encryptionKeys: 
     keyPool: file.keyPool,
     recording: {
       failurePolicy: file.recording.failurePolicy,
+      startedAck: file.recording.startedAck,
+      maxPendingEvents: file.recording.maxPendingEvents,
+      batch: { maxEvents: file.recording.batch.maxEvents, maxDelayMs: file.recording.batch.maxDelay },
+      enqueueTimeoutMs: file.recording.enqueueTimeout ?? file.recording.endedTimeout ?? 5_000,
       queueName: file.recording.queueName,
       queuePrefix: file.recording.queuePrefix,
       attempts: file.recording.attempts,
       backoffMs: file.recording.backoff,
-      endedTimeoutMs: file.recording.endedTimeout,
       runMigrationsAtStart: file.recording.runMigrationsAtStart,
-      worker: { batchSize: file.recording.worker.batchSize, batchMaxWaitMs: file.recording.worker.batchMaxWait },
+      worker: {
+        batchSize: file.recording.worker.batchSize,
+        batchMaxWaitMs: file.recording.worker.batchMaxWait,
+        concurrency: file.recording.worker.concurrency,
+      },
     },
     byok: {
       mode: file.byok.mode,

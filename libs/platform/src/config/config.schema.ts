@@ -156,16 +156,34 @@ export const configFileSchema = z
     recording: z
       .object({
         failurePolicy: z.enum(['closed', 'open']).default('closed'),
+        // none: `interception.started` joins the next batch and the upstream call starts at once. queued: the request
+        // waits until the batch holding its `started` is accepted by the queue (or committed, in embedded mode).
+        startedAck: z.enum(['none', 'queued']).default('none'),
+        // Events held in memory until the queue accepts them; past it, failurePolicy decides.
+        maxPendingEvents: z.number().int().min(2).default(100_000),
+        batch: z
+          .object({
+            maxEvents: z.number().int().min(1).max(10_000).default(256),
+            maxDelay: duration.default(5),
+          })
+          .strict()
+          .prefault({}),
+        // One enqueue of a batch not accepted within this long counts as failed and is tried again.
+        enqueueTimeout: duration.optional(),
+        // The name of enqueueTimeout before events were batched; still accepted.
+        endedTimeout: duration.optional(),
         queueName: z.string().min(1).default('tollgate-interceptions'),
         queuePrefix: z.string().min(1).default('tollgate'),
         attempts: z.number().int().min(1).default(12),
         backoff: duration.default(1_000),
-        endedTimeout: duration.default(5_000),
         runMigrationsAtStart: z.boolean().default(true),
         worker: z
           .object({
-            batchSize: z.number().int().min(1).max(1000).default(100),
+            // Events per database transaction: the events of several jobs are written together.
+            batchSize: z.number().int().min(1).max(10_000).default(1_000),
             batchMaxWait: duration.default(20),
+            // Jobs (batches) the worker holds at once.
+            concurrency: z.number().int().min(1).max(256).default(8),
           })
           .strict()
           .prefault({}),

@@ -56,13 +56,22 @@ export interface TollgateConfig {
   keyPool: { fingerprintSecret: string; redisKeyPrefix: string };
   recording: {
     failurePolicy: 'closed' | 'open';
+    /** `queued`: a request waits until its `started` event is accepted by the queue (docs/recording.md). */
+    startedAck: 'none' | 'queued';
+    /** Events held in memory until the queue accepts them; past it, `failurePolicy` decides. */
+    maxPendingEvents: number;
+    /** A batch is sent when it holds `maxEvents` or its first event has waited `maxDelayMs`. */
+    batch: { maxEvents: number; maxDelayMs: number };
+    /** One enqueue not accepted within this long counts as failed and is tried again. */
+    enqueueTimeoutMs: number;
     queueName: string;
     queuePrefix: string;
+    /** Processing attempts per job, set by the producer on each job. */
     attempts: number;
     backoffMs: number;
-    endedTimeoutMs: number;
     runMigrationsAtStart: boolean;
-    worker: { batchSize: number; batchMaxWaitMs: number };
+    /** The recorder: events per transaction, longest wait to fill one, jobs held at once. */
+    worker: { batchSize: number; batchMaxWaitMs: number; concurrency: number };
   };
   byok: {
     mode: 'disabled' | 'prefer' | 'require';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { InterceptionEnded, InterceptionStarted } from '@tollgate/recording';
+import type { InterceptionEnded, InterceptionEvent, InterceptionEventBatch, InterceptionStarted } from '@tollgate/recording';
 
 /** A valid `interception.started` event; override any field. */
 export function buildStartedEvent(overrides: Partial<InterceptionStarted> = {}): InterceptionStarted {
@@ -55,4 +55,9 @@ export function buildEndedEvent(started: Pick<InterceptionStarted, 'interception
     ],
     ...overrides,
   };
+}
+
+/** The payload of an `interception.batch` job holding `events`, in order. */
+export function buildEventBatch(events: InterceptionEvent[], batchId: string = randomUUID()): InterceptionEventBatch {
+  return { batchId, events };
 }

@@ -9,7 +9,7 @@ import { generateKeyEncryptionKey } from '@tollgate/byok';
 import { MemoryKeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp } from '@tollgate/gateway';
 import {
-  EmbeddedEventSink,
+  EmbeddedBatchSender,
   InterceptionEventWriter,
   PostgresIdentityStore,
   PostgresInterceptionStore,
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   const gateway = await createGatewayApp({
     config,
     logger,
-    eventSink: new EmbeddedEventSink({ writer, logger, attempts: 3, backoffMs: 10 }),
+    eventSender: new EmbeddedBatchSender(writer, logger),
     keyStateStore: new MemoryKeyStateStore(),
     identityStore: new PostgresIdentityStore(dataSource),
     usageStore: new PostgresUsageStore(dataSource),

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { generateKeyEncryptionKey } from '@tollgate/byok';
 import { MemoryKeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp } from '@tollgate/gateway';
-import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore, createDataSource, runMigrations } from '@tollgate/persistence';
+import { DatabaseTransportProbe, EmbeddedBatchSender, InterceptionEventWriter, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore, createDataSource, runMigrations } from '@tollgate/persistence';
 import { createPriceTable } from '@tollgate/usage';
 import { createLogger, loadConfig, runUntilSignalled } from '@tollgate/platform';
 import { startMockUpstream } from '@tollgate/testing';
@@ -37,13 +37,7 @@ async function main(): Promise<void> {
   const gateway = await createGatewayApp({
     config,
     logger,
-    eventSink: new EmbeddedEventSink({
-      writer: new InterceptionEventWriter(dataSource, { prices: createPriceTable(config.prices) }),
-    logger,
-    attempts: config.recording.attempts,
-    backoffMs: config.recording.backoffMs,
-    batchSize: config.recording.worker.batchSize,
-  }),
+    eventSender: new EmbeddedBatchSender(new InterceptionEventWriter(dataSource, { prices: createPriceTable(config.prices) }), logger),
     recordingProbe: new DatabaseTransportProbe(dataSource),
     identityStore: new PostgresIdentityStore(dataSource),
     usageStore: new PostgresUsageStore(dataSource),

@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { MemoryKeyStateStore } from '@tollgate/keypool';
 import { OPENAPI_DOCUMENT, createGatewayApp, type GatewayApp, type InterceptionDetailView, type InterceptionListView, type KeyPoolsView, type ActivityView } from '@tollgate/gateway';
 import {
-  EmbeddedEventSink,
+  EmbeddedBatchSender,
   InterceptionEventWriter,
   PostgresIdentityStore,
   PostgresInterceptionStore,
@@ -43,13 +43,13 @@ async function startGateway(options: { assetsDir: string; dataSource?: TollgateD
     },
   });
   const { dataSource } = options;
-  const eventSink = dataSource
-    ? new EmbeddedEventSink({ writer: new InterceptionEventWriter(dataSource), logger: silent, attempts: 3, backoffMs: 10 })
-    : { publish: async () => undefined, close: async () => undefined };
+  const eventSender = dataSource
+    ? new EmbeddedBatchSender(new InterceptionEventWriter(dataSource), silent)
+    : { deliver: async () => undefined, close: async () => undefined };
   const app = await createGatewayApp({
     config,
     logger: silent,
-    eventSink,
+    eventSender,
     keyStateStore: new MemoryKeyStateStore(),
     ...(dataSource && {
       identityStore: new PostgresIdentityStore(dataSource),

@@ -1,12 +1,12 @@
 import './instrument';
 import { RedisKeyStateStore } from '@tollgate/keypool';
-import { BullmqEventSink, RedisBudgetLedger, RedisTransportProbe, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
+import { BullmqBatchClient, RedisBudgetLedger, RedisTransportProbe, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
 import { PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore, createDataSource } from '@tollgate/persistence';
 import { createLogger, loadConfigOrExit, runUntilSignalled, startOrExit } from '@tollgate/platform';
 import { spendBaselineFrom } from '@tollgate/usage';
 
 /**
- * The gateway alone, for split deployments: key state in Redis, interception events to the BullMQ queue. With
+ * The gateway alone, for split deployments: key state in Redis, interception events in batches to the BullMQ queue. With
  * DATABASE_URL it also serves users, database-issued tokens and stored keys (read into memory, never per request);
  * the schema is migrated by the recorder (`recorder migrate`), not here.
  */
@@ -18,13 +18,14 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const keyStateStore = new RedisKeyStateStore({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, logger });
-  const eventSink = new BullmqEventSink({
+  const eventSender = new BullmqBatchClient({
     redisUrl: config.redisUrl,
     queueName: config.recording.queueName,
     prefix: config.recording.queuePrefix,
     attempts: config.recording.attempts,
     backoffMs: config.recording.backoffMs,
   });
+  await eventSender.connect(); // the queue's connection opens now, not with the first batch (Redis may still be down)
   const recordingProbe = new RedisTransportProbe({ redisUrl: config.redisUrl });
   const dataSource = config.databaseUrl ? await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, poolSize: 4 }) : undefined;
   const identityStore = dataSource ? new PostgresIdentityStore(dataSource) : undefined;
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   if (!identityStore) logger.info('no DATABASE_URL: gateway tokens come from the config file only, stored keys, the usage API and the interceptions API are off');
   // Budget counters shared by every replica; a missing counter is rebuilt from the recorded spend (if any database).
   const budgetLedger = new RedisBudgetLedger({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, baseline: spendBaselineFrom(usageStore) });
-  const gateway = await createGatewayApp({ config, logger, eventSink, recordingProbe, keyStateStore, identityStore, usageStore, interceptionStore, budgetLedger });
+  const gateway = await createGatewayApp({ config, logger, eventSender, recordingProbe, keyStateStore, identityStore, usageStore, interceptionStore, budgetLedger });
   const address = await gateway.listen();
   logger.info({ address, providers: config.providers.map((provider) => provider.name) }, 'gateway listening');
   const stopReloading = enableLiveReload(gateway.runtime, logger);

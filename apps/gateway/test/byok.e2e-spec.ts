@@ -147,7 +147,7 @@ describe('bring your own key', () => {
         expect(mock.keysSeen()).toEqual([credential]);
 
         const interceptionId = result.headers.get('x-tollgate-interception-id')!;
-        const started = harness.sink.started(interceptionId);
+        const started = await harness.sink.waitForStarted(interceptionId);
         expect(started).toMatchObject({
           credentialKind: expected === 'pool' ? 'centralized' : 'byok',
           credentialSource: expected,
@@ -356,7 +356,7 @@ describe('bring your own key', () => {
       expect(response.status).toBe(200);
       expect(mock.keysSeen()).toEqual(['or-gina-custom-endpoint-key']);
       expect(mock.received[0].headers.host).toBe(`${USER_HOST}:${mock.port}`);
-      const started = endpoints.sink.started(response.headers.get('x-tollgate-interception-id')!);
+      const started = await endpoints.sink.waitForStarted(response.headers.get('x-tollgate-interception-id')!);
       expect(started).toMatchObject({ credentialKind: 'byok', credentialSource: 'stored', credentialHint: hint('or-gina-custom-endpoint-key') });
 
       refuseUserHost = true;

@@ -62,7 +62,7 @@ describe('provider instances: routing by name', () => {
     expect(primary.received).toEqual([]);
 
     const interceptionId = response.headers.get('x-tollgate-interception-id')!;
-    expect(harness.sink.started(interceptionId)).toMatchObject({ providerName: 'openrouter', providerType: 'openai' });
+    expect(await harness.sink.waitForStarted(interceptionId)).toMatchObject({ providerName: 'openrouter', providerType: 'openai' });
   });
 
   it('/openai/v1/chat/completions still reaches the first upstream with its key', async () => {
@@ -84,7 +84,7 @@ describe('provider instances: routing by name', () => {
     expect((await response.json()) as { type: string; model: string }).toMatchObject({ type: 'message', model: 'claude-test' });
     const [received] = primary.received;
     expect([received.path, received.headers['x-api-key']]).toEqual(['/anthropic/v1/messages', CLAUDE_KEY]);
-    expect(harness.sink.started(response.headers.get('x-tollgate-interception-id')!)).toMatchObject({
+    expect(await harness.sink.waitForStarted(response.headers.get('x-tollgate-interception-id')!)).toMatchObject({
       providerName: 'claude',
       providerType: 'anthropic',
     });

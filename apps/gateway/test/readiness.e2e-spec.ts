@@ -16,7 +16,7 @@ import { ALICE_TOKEN } from './support/gateway-harness';
 
 interface Readiness {
   status: string;
-  checks: { config: string; keyState: string; recording?: string; recordingDetail?: string };
+  checks: { config: string; keyState: string; recording?: string; recordingDetail?: string; recordingPendingEvents?: number };
 }
 
 async function readiness(gatewayUrl: string): Promise<{ status: number; body: Readiness }> {
@@ -25,11 +25,11 @@ async function readiness(gatewayUrl: string): Promise<{ status: number; body: Re
 }
 
 /** Polls /readyz (the probes talk to real services through a proxy, so there is no clock to fake). */
-async function readinessUntil(gatewayUrl: string, status: number, timeoutMs = 15_000): Promise<Readiness> {
+async function readinessUntil(gatewayUrl: string, status: number, also: (body: Readiness) => boolean = () => true, timeoutMs = 15_000): Promise<Readiness> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const answer = await readiness(gatewayUrl);
-    if (answer.status === status) return answer.body;
+    if (answer.status === status && also(answer.body)) return answer.body;
     if (Date.now() > deadline) throw new Error(`/readyz stayed ${answer.status} (${JSON.stringify(answer.body)})`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -64,7 +64,7 @@ describe('/readyz reflects the recording transport', () => {
         providers: providers(),
         auth: { tokens: [{ token: ALICE_TOKEN, user: 'alice' }] },
         keyPool: { redisKeyPrefix: `${prefix.prefix}:keys:` },
-        recording: { queuePrefix: prefix.prefix, endedTimeout: '500ms' },
+        recording: { queuePrefix: prefix.prefix, enqueueTimeout: '500ms' },
         server: { shutdown: { grace: 0, drainTimeout: '2s' } },
       });
       gateway = await startGatewayProcess('gateway', configPath, { REDIS_URL: proxy.rewrite(testRedisUrl()) });
@@ -75,20 +75,22 @@ describe('/readyz reflects the recording transport', () => {
       await prefix?.cleanup();
     });
 
-    it('is 503 naming the unreachable Redis while it is cut off, and 200 again once it is back', async () => {
-      const up = await readinessUntil(gateway.url, 200);
+    it('stays 200 naming the unreachable Redis while it is cut off (requests are served, events held), and ok once it is back', async () => {
+      const up = await readinessUntil(gateway.url, 200, (body) => body.checks.recording === 'ok' && body.checks.keyState === 'ok');
       expect(up).toMatchObject({ status: 'ready', checks: { config: 'ok', keyState: 'ok', recording: 'ok' } });
       expect(up.checks.recordingDetail).toBe(`redis ${proxy.host}:${proxy.port} reachable`);
 
       proxy.cut();
-      const down = await readinessUntil(gateway.url, 503);
-      expect(down).toMatchObject({ status: 'unavailable', checks: { recording: 'unreachable' } });
+      const down = await readinessUntil(gateway.url, 200, (body) => body.checks.recording === 'unreachable');
+      expect(down).toMatchObject({ status: 'ready', checks: { recording: 'unreachable' } });
       expect(down.checks.recordingDetail).toMatch(new RegExp(`^redis ${proxy.host}:${proxy.port} unreachable: .+`));
-      // Consistent with readiness: the request is refused, since it could not be recorded (failurePolicy: closed).
-      expect((await chat(gateway.url)).status).toBe(503);
+      // Consistent with readiness: the request is served; its events wait in the gateway (startedAck: none).
+      expect((await chat(gateway.url)).status).toBe(200);
+      expect((await readiness(gateway.url)).body.checks.recordingPendingEvents).toBe(2);
 
       proxy.resume();
-      expect(await readinessUntil(gateway.url, 200)).toMatchObject({ status: 'ready', checks: { recording: 'ok' } });
+      const back = await readinessUntil(gateway.url, 200, (body) => body.checks.recording === 'ok' && body.checks.recordingPendingEvents === 0);
+      expect(back).toMatchObject({ status: 'ready', checks: { recording: 'ok' } });
       expect((await chat(gateway.url)).status).toBe(200);
     });
   });
@@ -105,7 +107,8 @@ describe('/readyz reflects the recording transport', () => {
       const configPath = writeConfigFile({
         providers: providers(),
         auth: { tokens: [{ token: ALICE_TOKEN, user: 'alice' }] },
-        recording: { attempts: 1 },
+        // Every request waits until its started event is committed: the database is then needed to serve.
+        recording: { startedAck: 'queued', enqueueTimeout: '1s' },
         server: { shutdown: { grace: 0, drainTimeout: '2s' } },
       });
       gateway = await startGatewayProcess('tollgate', configPath, { DATABASE_URL: proxy.rewrite(database.url) });
@@ -116,7 +119,7 @@ describe('/readyz reflects the recording transport', () => {
       await database?.drop();
     });
 
-    it('is 503 naming the unreachable database while it is cut off, and 200 again once it is back', async () => {
+    it('with startedAck queued, is 503 naming the unreachable database while it is cut off, and 200 again once it is back', async () => {
       const up = await readinessUntil(gateway.url, 200);
       expect(up).toMatchObject({ status: 'ready', checks: { keyState: 'memory', recording: 'ok' } });
       expect(up.checks.recordingDetail).toBe(`database ${proxy.host}:${proxy.port}/${database.name} reachable`);
@@ -125,6 +128,9 @@ describe('/readyz reflects the recording transport', () => {
       const down = await readinessUntil(gateway.url, 503);
       expect(down).toMatchObject({ status: 'unavailable', checks: { recording: 'unreachable' } });
       expect(down.checks.recordingDetail).toMatch(new RegExp(`^database ${proxy.host}:${proxy.port}/${database.name} unreachable: .+`));
+      const refused = await chat(gateway.url);
+      expect(refused.status).toBe(503);
+      expect(await refused.json()).toMatchObject({ error: { code: 'service_unavailable' } });
 
       proxy.resume();
       expect(await readinessUntil(gateway.url, 200)).toMatchObject({ status: 'ready', checks: { recording: 'ok' } });

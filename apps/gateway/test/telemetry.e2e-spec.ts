@@ -107,12 +107,16 @@ describe('one trace from the gateway through the queue into the recorder', () =>
     expect(attempts[0].attributes['tollgate.key.transition']).toBe('cooling:rate_limited');
     for (const attempt of attempts) expect(attempt.parentSpanId).toBe(interception.spanId);
 
-    const [producer] = inTrace((span) => span.name === 'tollgate.record.interception.started');
+    // The event leaves in a batch: one producer span per batch, linked to the interception of each event in it.
+    const producer = await receiver.waitFor(
+      (span) => span.name === 'tollgate.record.batch' && span.links.some((link) => link.spanId === interception.spanId && link.attributes['tollgate.event'] === 'interception.started'),
+    );
     expect(producer.kind).toBe(SPAN_KIND.producer);
-    expect(producer.parentSpanId).toBe(interception.spanId);
+    expect(producer.service).toBe('tollgate-gateway');
+    expect(producer.links.find((link) => link.spanId === interception.spanId)).toMatchObject({ traceId, attributes: { 'tollgate.interception.id': interceptionId } });
     expect(consumer.kind).toBe(SPAN_KIND.consumer);
     expect(consumer.service).toBe('tollgate-recorder');
-    expect(consumer.parentSpanId).toBe(producer.spanId);
+    expect(consumer.parentSpanId).toBe(interception.spanId);
     expect(consumer.attributes['tollgate.interception.id']).toBe(interceptionId);
 
     const recorderSpans = new Map(inTrace((span) => span.service === 'tollgate-recorder').map((span) => [span.spanId, span]));
@@ -174,11 +178,11 @@ describe('one trace from the gateway through the queue into the recorder', () =>
       const { traceId } = await interceptionSpan(interceptionId);
       traceIds.add(traceId);
       await receiver.waitFor((span) => span.name === 'tollgate.recorder.interception.ended' && span.traceId === traceId);
-      await receiver.waitFor((span) => span.name === 'tollgate.record.interception.ended' && span.traceId === traceId);
+      await receiver.waitFor((span) => span.name === 'tollgate.record.batch' && span.links.some((link) => link.traceId === traceId));
     }
 
     // These requests' traces: both services, upstream calls, SQL, and an error status with its message.
-    const scanned = receiver.spans.filter((span) => traceIds.has(span.traceId));
+    const scanned = receiver.spans.filter((span) => traceIds.has(span.traceId) || span.links.some((link) => traceIds.has(link.traceId)));
     expect(new Set(scanned.map((span) => span.service))).toEqual(new Set(['tollgate-gateway', 'tollgate-recorder']));
     expect(scanned.some((span) => span.statusMessage === 'rate_limited')).toBe(true);
     expect(scanned.length).toBeGreaterThan(20);

@@ -1,12 +1,7 @@
 import type { SettledOutcome } from '@tollgate/persistence';
 import { ParentMissingError } from '@tollgate/persistence';
 import type { Logger } from '@tollgate/platform';
-import {
-  createInterceptionJobCatalogue,
-  INTERCEPTION_EVENT_NAMES,
-  parseInterceptionEvent,
-  type InterceptionEvent,
-} from '@tollgate/recording';
+import { INTERCEPTION_EVENT_NAMES, parseInterceptionEvent, type InterceptionEvent } from '@tollgate/recording';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { RecorderMetrics } from './recorder.metrics';
 import { inConsumerSpan } from './recorder.tracing';
@@ -29,12 +24,6 @@ export type RecordingProcessor = (job: Job) => Promise<SettledOutcome>;
 export function createRecordingProcessor(dependencies: RecordingProcessorDependencies): RecordingProcessor {
   const { metrics, logger } = dependencies;
   const now = dependencies.now ?? Date.now;
-  // Both events go through the same batch writer; the catalogue makes a new event name without a handler a
-  // start-up failure rather than a stream of failed jobs.
-  const catalogue = createInterceptionJobCatalogue<Promise<SettledOutcome>>({
-    'interception.started': (event) => dependencies.submit(event),
-    'interception.ended': (event) => dependencies.submit(event),
-  });
 
   return async (job) => {
     let event: InterceptionEvent;
@@ -47,7 +36,7 @@ export function createRecordingProcessor(dependencies: RecordingProcessorDepende
     }
 
     try {
-      const outcome = await inConsumerSpan(event, job, () => catalogue.handle(event));
+      const outcome = await inConsumerSpan(event, job, () => dependencies.submit(event));
       metrics.processed.inc({ event: event.name });
       if (outcome === 'recorded') metrics.lagSeconds.observe(Math.max(0, now() - Date.parse(event.occurredAt)) / 1000);
       return outcome;

@@ -1,7 +1,7 @@
 import './instrument';
 import { MemoryKeyStateStore, RedisKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
 import { RedisBudgetLedger, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
-import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore, createDataSource, runMigrations } from '@tollgate/persistence';
+import { DatabaseTransportProbe, EmbeddedBatchSender, InterceptionEventWriter, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore, createDataSource, runMigrations } from '@tollgate/persistence';
 import { createPriceTable, spendBaselineFrom } from '@tollgate/usage';
 import { createLogger, loadConfigOrExit, runUntilSignalled, startOrExit } from '@tollgate/platform';
 
@@ -15,13 +15,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logging.level, name: 'tollgate' });
   const dataSource = await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   await runMigrations(dataSource);
-  const eventSink = new EmbeddedEventSink({
-    writer: new InterceptionEventWriter(dataSource, { prices: createPriceTable(config.prices) }),
-    logger,
-    attempts: config.recording.attempts,
-    backoffMs: config.recording.backoffMs,
-    batchSize: config.recording.worker.batchSize,
-  });
+  const eventSender = new EmbeddedBatchSender(new InterceptionEventWriter(dataSource, { prices: createPriceTable(config.prices) }), logger);
   const keyStateStore: KeyStateStore = config.redisUrl
     ? new RedisKeyStateStore({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, logger })
     : new MemoryKeyStateStore();
@@ -35,7 +29,7 @@ async function main(): Promise<void> {
   const gateway = await createGatewayApp({
     config,
     logger,
-    eventSink,
+    eventSender,
     recordingProbe,
     keyStateStore,
     identityStore: new PostgresIdentityStore(dataSource),

@@ -1,7 +1,7 @@
 import { hashGatewayToken, type IdentityDirectory, type IdentityStore, type Resolver } from '@tollgate/byok';
 import { systemClock, type Clock, type KeyStateStore } from '@tollgate/keypool';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
-import type { InterceptionEventSink, RecordingTransportProbe } from '@tollgate/recording';
+import { EventBatchProducer, type EventBatchSender, type RecordingTransportProbe } from '@tollgate/recording';
 import { MemoryBudgetLedger, createPriceTable, spendBaselineFrom, type BudgetLedger, type InterceptionStore, type UsageStore } from '@tollgate/usage';
 
 import { GatewayTokenRegistry, type GatewayPrincipal } from './auth/gateway-token.registry';
@@ -10,7 +10,6 @@ import type { IdentityService } from './identity/identity.service';
 import type { EndpointGuard } from './identity/user-endpoint.guard';
 import { BudgetGuard, type BudgetGate } from './budget/budget.guard';
 import { CircuitBreakers } from './circuit/circuit-breakers';
-import { EndedEventPublisher } from './bridge/ended-event.publisher';
 import { InterceptionHandler } from './bridge/interception.handler';
 import { AgenticLoop } from './bridge/agentic-loop';
 import { McpToolCatalogue } from './mcp/mcp-tool.catalogue';
@@ -27,8 +26,9 @@ const RESTART_ONLY_FIELDS = ['server', 'keyPool', 'recording', 'circuitBreaker',
 export interface GatewayDependencies {
   config: TollgateConfig;
   logger: Logger;
-  eventSink: InterceptionEventSink;
-  /** Reachability of the sink's transport (queue Redis, database), reported by /readyz; closed with the gateway. */
+  /** Where batches of interception events go: the recording queue, or the in-process writer. Closed with the gateway. */
+  eventSender: EventBatchSender;
+  /** Reachability of the recording transport (queue Redis, database), reported by /readyz; closed with the gateway. */
   recordingProbe?: RecordingTransportProbe;
   keyStateStore: KeyStateStore;
   clock?: Clock;
@@ -60,7 +60,6 @@ interface ReloadableState {
 export class GatewayRuntime {
   readonly logger: Logger;
   readonly keyStateStore: KeyStateStore;
-  readonly eventSink: InterceptionEventSink;
   readonly lifecycle = new GatewayLifecycle();
   readonly readiness: Readiness;
   private readonly recordingProbe?: RecordingTransportProbe;
@@ -69,7 +68,8 @@ export class GatewayRuntime {
   readonly upstream: UpstreamClient;
   private readonly clock: Clock;
   private live: ReloadableState;
-  readonly endedEvents: EndedEventPublisher;
+  /** Batches interception events and hands them to the event sender (docs/recording.md). */
+  readonly recording: EventBatchProducer;
   readonly interceptions: InterceptionHandler;
   /** The injected MCP tools (docs/mcp.md); empty when no MCP server is configured. */
   readonly mcpTools: McpToolCatalogue;
@@ -88,11 +88,9 @@ export class GatewayRuntime {
   constructor(deps: GatewayDependencies) {
     this.logger = deps.logger;
     this.keyStateStore = deps.keyStateStore;
-    this.eventSink = deps.eventSink;
     this.recordingProbe = deps.recordingProbe;
     this.usageStore = deps.usageStore;
     this.interceptionStore = deps.interceptionStore;
-    this.readiness = new Readiness(this.lifecycle, deps.keyStateStore, deps.recordingProbe, deps.config.recording.failurePolicy === 'closed');
     const clock = deps.clock ?? systemClock;
     this.clock = clock;
     this.metrics = new GatewayMetrics(
@@ -103,14 +101,29 @@ export class GatewayRuntime {
     this.live = this.buildReloadable(deps.config);
     this.breakers = new CircuitBreakers(deps.config.circuitBreaker, clock, this.metrics.breakerObserver);
     this.upstream = new UpstreamClient(deps.config.server.upstream);
-    this.endedEvents = new EndedEventPublisher(deps.eventSink, { timeoutMs: deps.config.recording.endedTimeoutMs }, this.metrics, deps.logger);
-    this.metrics.watchPendingEndedEvents(() => this.endedEvents.pendingCount);
+    const recordingConfig = deps.config.recording;
+    this.recording = new EventBatchProducer({
+      sender: deps.eventSender,
+      maxEvents: recordingConfig.batch.maxEvents,
+      maxDelayMs: recordingConfig.batch.maxDelayMs,
+      maxPendingEvents: recordingConfig.maxPendingEvents,
+      failurePolicy: recordingConfig.failurePolicy,
+      sendTimeoutMs: recordingConfig.enqueueTimeoutMs,
+      logger: deps.logger,
+      observer: this.metrics.recordingObserver,
+    });
+    this.metrics.watchPendingRecordingEvents(() => this.recording.pendingEvents);
+    const refusesWhenFull = recordingConfig.failurePolicy === 'closed';
+    this.readiness = new Readiness(this.lifecycle, deps.keyStateStore, deps.recordingProbe, {
+      refusesWhileUnreachable: refusesWhenFull && recordingConfig.startedAck === 'queued',
+      refusingNow: () => refusesWhenFull && this.recording.isFull,
+      pendingEvents: () => this.recording.pendingEvents,
+    });
     this.mcpTools = new McpToolCatalogue(deps.config.mcp, this.metrics.mcpObserver, deps.logger);
     this.interceptions = new InterceptionHandler(
       deps.config,
       this.upstream,
-      deps.eventSink,
-      this.endedEvents,
+      this.recording,
       this.breakers,
       this.metrics,
       deps.logger,
@@ -202,12 +215,11 @@ export class GatewayRuntime {
   }
 
   /**
-   * After the HTTP side has stopped: gives pending `interception.ended` events up to `eventsDrainMs` to be handed
-   * over (what is still undelivered then is logged by interception id), then closes connections.
+   * After the HTTP side has stopped: gives the recording events still held up to `eventsDrainMs` to be delivered
+   * (what is still undelivered then is logged by interception id), then closes connections.
    */
   async close(eventsDrainMs: number = this.config.server.shutdown.drainTimeoutMs): Promise<void> {
-    await this.endedEvents.drain(eventsDrainMs);
-    await this.eventSink.close();
+    await this.recording.close(eventsDrainMs);
     await this.recordingProbe?.close?.();
     await this.identityDirectory?.stop();
     await this.userEndpoints.close();

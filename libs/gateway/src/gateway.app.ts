@@ -48,8 +48,8 @@ export async function createGatewayApp(deps: GatewayDependencies): Promise<Gatew
 /**
  * Graceful shutdown: /readyz turns 503 at once; after the grace the listener closes (new connections refused,
  * requests on open keep-alive connections get 503); in-flight requests and streams run until they finish or the
- * drain timeout cuts them; then pending `interception.ended` events get what is left of the drain timeout (at least
- * one try's timeout) to be handed over, and queue/Redis connections close.
+ * drain timeout cuts them; then the recording events still held get what is left of the drain timeout (at least
+ * one enqueue timeout) to be delivered, and queue/Redis connections close.
  */
 async function drainAndClose(app: NestFastifyApplication, runtime: GatewayRuntime): Promise<void> {
   const { graceMs, drainTimeoutMs } = runtime.config.server.shutdown;
@@ -70,5 +70,5 @@ async function drainAndClose(app: NestFastifyApplication, runtime: GatewayRuntim
     clearTimeout(deadline);
     clearInterval(idleSweep);
   }
-  await runtime.close(Math.max(drainEndsAt - Date.now(), runtime.config.recording.endedTimeoutMs));
+  await runtime.close(Math.max(drainEndsAt - Date.now(), runtime.config.recording.enqueueTimeoutMs));
 }

@@ -5,7 +5,7 @@ export { runMigrations } from './migration.runner';
 export { InterceptionEventWriter, type BatchResult, type EventOutcome, type InterceptionEventWriterOptions } from './interception-event.writer';
 export { EventBatcher, type BatchItemResult, type BatchTimers, type EventBatcherOptions } from './event-batcher';
 export { flushInterceptionEvents, ParentMissingError, type SettledOutcome } from './interception-batch.flush';
-export { EmbeddedEventSink, type EmbeddedEventSinkOptions } from './embedded-event.sink';
+export { EmbeddedBatchSender } from './embedded-batch.sender';
 export { DatabaseTransportProbe } from './database-transport.probe';
 export { PostgresIdentityStore, type PostgresIdentityStoreOptions } from './identity/postgres-identity.store';
 export { InvalidPageCursorError } from './identity/page-cursor';

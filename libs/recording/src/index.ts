@@ -3,3 +3,5 @@ export * from './interception-event.parser';
 export * from './recording-jobs';
 export * from './event-batch.sender';
 export * from './recording-transport.probe';
+export * from './event-batch.producer';
+export * from './batch-delivery.span';

@@ -1,16 +1,27 @@
-import type { InterceptionEvent, InterceptionEventSink } from '@tollgate/recording';
+import { parseInterceptionEvent, type EventBatchSender, type InterceptionEvent, type InterceptionEventBatch } from '@tollgate/recording';
 
-/** An event sink that keeps what it receives, for tests of the HTTP surface that are not about recording. */
-export class CapturedEventsSink implements InterceptionEventSink {
+/**
+ * A recording transport that keeps the batches it receives, for tests of the HTTP surface. Every event is checked
+ * against the contract on arrival (the gateway itself no longer validates its own events), so a test that records
+ * an invalid event fails.
+ */
+export class CapturedEventsSink implements EventBatchSender {
   readonly events: InterceptionEvent[] = [];
-  failNextPublishes = 0;
+  readonly batches: InterceptionEventBatch[] = [];
+  /** The next deliveries fail, as while the queue is unreachable. */
+  failNextDeliveries = 0;
+  /** Set while the queue is down: every delivery fails until it is cleared. */
+  down = false;
 
-  async publish(event: InterceptionEvent): Promise<void> {
-    if (this.failNextPublishes > 0) {
-      this.failNextPublishes--;
+  async deliver(batch: InterceptionEventBatch): Promise<void> {
+    if (this.down) throw new Error('queue unavailable');
+    if (this.failNextDeliveries > 0) {
+      this.failNextDeliveries--;
       throw new Error('queue unavailable');
     }
-    this.events.push(event);
+    for (const event of batch.events) parseInterceptionEvent(event);
+    this.batches.push(batch);
+    this.events.push(...batch.events);
   }
 
   async close(): Promise<void> {}
@@ -23,14 +34,27 @@ export class CapturedEventsSink implements InterceptionEventSink {
     return this.events.find((event) => event.name === 'interception.started' && event.interceptionId === interceptionId);
   }
 
-  /** Waits for the detached `ended` event of an interception. */
+  /** Waits for the `ended` event of an interception (events are delivered in batches, after the response). */
   async waitForEnded(interceptionId: string, timeoutMs = 5_000) {
+    const event = await this.waitFor(() => this.ended(interceptionId), `interception.ended for ${interceptionId}`, timeoutMs);
+    if (event.name !== 'interception.ended') throw new Error('unreachable');
+    return event;
+  }
+
+  /** Waits for the `started` event of an interception. */
+  async waitForStarted(interceptionId: string, timeoutMs = 5_000) {
+    const event = await this.waitFor(() => this.started(interceptionId), `interception.started for ${interceptionId}`, timeoutMs);
+    if (event.name !== 'interception.started') throw new Error('unreachable');
+    return event;
+  }
+
+  private async waitFor<T>(find: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const event = this.ended(interceptionId);
-      if (event && event.name === 'interception.ended') return event;
-      if (Date.now() > deadline) throw new Error(`no interception.ended for ${interceptionId} within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      const found = find();
+      if (found !== undefined) return found;
+      if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
 }

@@ -4,6 +4,7 @@ import type { BudgetLedger, UsageStore } from '@tollgate/usage';
 import { MemoryKeyStateStore, type Clock, type KeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp, type EndpointGuard, type GatewayApp } from '@tollgate/gateway';
 import { createLogger, loadConfig, type TollgateConfig } from '@tollgate/platform';
+import type { EventBatchSender, RecordingTransportProbe } from '@tollgate/recording';
 import { startMockUpstream, type MockUpstream } from '@tollgate/testing';
 import { CapturedEventsSink } from './captured-events.sink';
 
@@ -39,6 +40,10 @@ export interface HarnessOptions {
   /** The environment the config sees, e.g. TOLLGATE_ENCRYPTION_KEYS. */
   env?: Record<string, string>;
   endpointGuard?: EndpointGuard;
+  /** The recording transport; default: a CapturedEventsSink (events kept in memory). */
+  eventSender?: EventBatchSender;
+  /** What /readyz checks the recording transport with; default: nothing. */
+  recordingProbe?: RecordingTransportProbe;
 }
 
 export interface Harness {
@@ -94,7 +99,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const gateway = await createGatewayApp({
     config,
     logger,
-    eventSink: sink,
+    eventSender: options.eventSender ?? sink,
+    recordingProbe: options.recordingProbe,
     keyStateStore: options.keyStateStore ?? new MemoryKeyStateStore(),
     clock: options.clock,
     identityStore: options.identityStore,

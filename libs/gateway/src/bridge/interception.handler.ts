@@ -6,7 +6,7 @@ import {
   observeBlocking,
   withIncludeUsage,
 } from '@tollgate/providers';
-import type { InterceptionEventSink, InterceptionStarted } from '@tollgate/recording';
+import type { EventBatchProducer, InterceptionStarted } from '@tollgate/recording';
 import type { BudgetHold } from '../budget/budget.guard';
 import { isBreakerFailure, type CircuitBreakers } from '../circuit/circuit-breakers';
 import { GatewayError } from '../errors/gateway-error';
@@ -19,7 +19,6 @@ import { clientNameFromUserAgent } from './client-name';
 import { exhaustionError, transportError, upstreamErrorSummary } from './failure-mapping';
 import { relayStream } from './stream-relay';
 import { credentialSourceOf, sendWithFailover, type AttemptSummary } from './upstream-attempts';
-import type { EndedEventPublisher } from './ended-event.publisher';
 import type { BridgedRequest } from './bridged-request';
 import { outcomeFromObservation, withError, type Outcome } from './interception-outcome';
 import type { AgenticLoop } from './agentic-loop';
@@ -32,14 +31,14 @@ type Inspection = Extract<ReturnType<typeof inspectRequest>, { ok: true }>;
 
 /**
  * One bridged request = one interception: validate, record `started`, call upstream (with failover for
- * centralized keys), relay the answer blocking or streaming, record `ended` without delaying the client.
+ * centralized keys), relay the answer blocking or streaming, record `ended`. Recording appends the events to the
+ * producer's batch; the request waits for nothing unless `recording.startedAck` is `queued`.
  */
 export class InterceptionHandler {
   constructor(
     private readonly config: TollgateConfig,
     private readonly client: UpstreamClient,
-    private readonly sink: InterceptionEventSink,
-    private readonly endedPublisher: EndedEventPublisher,
+    private readonly recording: EventBatchProducer,
     private readonly breakers: CircuitBreakers,
     private readonly metrics: GatewayMetrics,
     private readonly logger: Logger,
@@ -80,11 +79,21 @@ export class InterceptionHandler {
     const { provider, api, out } = request;
     const providerType = provider.config.type;
     const idHeader = { 'x-tollgate-interception-id': interceptionId };
+    const admission = this.recording.admit();
+    if (admission === 'refused') {
+      writeGatewayError(out, providerType, recordingUnavailable('its recording backlog is full'), idHeader);
+      failSpan(span, 'recording_unavailable');
+      span.end();
+      return;
+    }
+    // Both events carry the interception's trace context: the recorder's spans join this trace.
+    const trace = traceCarrier(span);
     const started: InterceptionStarted = {
       name: 'interception.started',
       schemaVersion: 1,
       interceptionId,
       occurredAt: new Date().toISOString(),
+      trace,
       initiatorId: request.principal.userId,
       providerType,
       providerName: provider.config.name,
@@ -97,50 +106,82 @@ export class InterceptionHandler {
       credentialHint: request.plan.kind === 'byok' ? request.plan.hint : '',
       metadata: { api },
     };
-    if (!(await this.publishStarted(started))) {
-      writeGatewayError(out, providerType, new GatewayError('recording_unavailable', 'the gateway cannot record this request right now; try again shortly'), idHeader);
-      failSpan(span, 'recording_unavailable');
-      span.end();
-      return;
-    }
-
-    // After `started`, so that a request refused for its budget is recorded like any other refusal.
-    const budget = request.budget ? await request.budget.admit(inspection.model, inspection.body, request.body.length) : undefined;
-    const hold: BudgetHold | undefined = budget?.ok ? budget.hold : undefined;
     const summary: AttemptSummary = { hint: '', handedOut: 0 };
-    let outcome: Outcome;
-    if (budget && !budget.ok) {
-      writeGatewayError(out, providerType, budget.error, idHeader);
-      outcome = withError(budget.error.kind, budget.error.message);
-    } else {
-      outcome = await this.exchangeThroughBreaker(request, inspection, summary, idHeader, interceptionId);
+    let outcome: Outcome = withError('internal', 'the interception ended unexpectedly');
+    try {
+      if (await this.startRecording(started, admission)) {
+        outcome = await this.serve(request, inspection, summary, idHeader, interceptionId);
+      } else {
+        const error = recordingUnavailable('the recording queue did not accept the request');
+        writeGatewayError(out, providerType, error, idHeader);
+        outcome = withError(error.kind, error.message);
+      }
+    } finally {
+      this.finishSpan(span, outcome);
+      const endedAt = new Date().toISOString();
+      this.recording.add(
+        {
+          name: 'interception.ended',
+          schemaVersion: 1,
+          interceptionId,
+          occurredAt: endedAt,
+          trace,
+          endedAt,
+          credentialHint: summary.hint,
+          error: outcome.error,
+          tokenUsages: outcome.tokenUsages,
+          toolUsages: outcome.toolUsages,
+          prompt:
+            inspection.lastUserPrompt === undefined
+              ? undefined
+              : { providerResponseId: outcome.responseId ?? '', text: inspection.lastUserPrompt },
+        },
+        admission,
+      );
+      span.end();
     }
+  }
 
+  /**
+   * Hands `started` to the recording producer. With `startedAck: queued` waits until its batch is accepted and says
+   * false when it was not (unless failurePolicy is open: then the request is served anyway, and the event is still
+   * delivered once the queue takes it).
+   */
+  private async startRecording(started: InterceptionStarted, admission: 'recorded' | 'dropped'): Promise<boolean> {
+    if (this.config.recording.startedAck === 'none') {
+      this.recording.add(started, admission);
+      return true;
+    }
+    try {
+      await this.recording.addAndWaitAccepted(started, admission);
+      return true;
+    } catch (error) {
+      if (this.config.recording.failurePolicy === 'open') {
+        this.logger.warn({ err: error, interceptionId: started.interceptionId }, 'recording unavailable; serving anyway (failurePolicy: open)');
+        return true;
+      }
+      this.logger.error({ err: error, interceptionId: started.interceptionId }, 'recording unavailable; refusing the request');
+      return false;
+    }
+  }
+
+  /** The budget check, then the exchange. After `started`, so a request refused for its budget is recorded too. */
+  private async serve(
+    request: BridgedRequest,
+    inspection: Inspection,
+    summary: AttemptSummary,
+    idHeader: Record<string, string>,
+    interceptionId: string,
+  ): Promise<Outcome> {
+    const budget = request.budget ? await request.budget.admit(inspection.model, inspection.body, request.body.length) : undefined;
+    if (budget && !budget.ok) {
+      writeGatewayError(request.out, request.provider.config.type, budget.error, idHeader);
+      return withError(budget.error.kind, budget.error.message);
+    }
+    const hold: BudgetHold | undefined = budget?.hold;
+    const outcome = await this.exchangeThroughBreaker(request, inspection, summary, idHeader, interceptionId);
     void hold?.finish(outcome.tokenUsages);
-    this.finishSpan(span, outcome);
-    const endedAt = new Date().toISOString();
-    const producer = startSpan('tollgate.record.interception.ended', SpanKind.PRODUCER, { 'tollgate.interception.id': interceptionId });
-    const delivery = this.endedPublisher.publish({
-      name: 'interception.ended',
-      schemaVersion: 1,
-      interceptionId,
-      occurredAt: endedAt,
-      trace: traceCarrier(producer),
-      endedAt,
-      credentialHint: summary.hint,
-      error: outcome.error,
-      tokenUsages: outcome.tokenUsages,
-      toolUsages: outcome.toolUsages,
-      prompt:
-        inspection.lastUserPrompt === undefined
-          ? undefined
-          : { providerResponseId: outcome.responseId ?? '', text: inspection.lastUserPrompt },
-    });
-    void delivery.then((delivered) => {
-      if (!delivered) failSpan(producer, 'recording_unavailable');
-      producer.end();
-    });
-    span.end();
+    return outcome;
   }
 
   /** The exchange unless the circuit breaker is open; reports the result to the breaker. */
@@ -203,27 +244,6 @@ export class InterceptionHandler {
     }
     if (outcome.tokenUsages.length > 0) span.setAttributes({ 'gen_ai.usage.input_tokens': input, 'gen_ai.usage.output_tokens': output });
     if (outcome.error) failSpan(span, outcome.error.type);
-  }
-
-  private async publishStarted(event: InterceptionStarted): Promise<boolean> {
-    const producer = startSpan('tollgate.record.interception.started', SpanKind.PRODUCER, { 'tollgate.interception.id': event.interceptionId });
-    event.trace = traceCarrier(producer);
-    try {
-      await inSpan(producer, () => this.sink.publish(event));
-      this.metrics.recordingPublished(event.name);
-      return true;
-    } catch (error) {
-      failSpan(producer, 'recording_unavailable');
-      this.metrics.recordingPublishFailed(event.name);
-      if (this.config.recording.failurePolicy === 'open') {
-        this.logger.warn({ err: error, interceptionId: event.interceptionId }, 'recording unavailable; serving anyway (failurePolicy: open)');
-        return true;
-      }
-      this.logger.error({ err: error, interceptionId: event.interceptionId }, 'recording unavailable; refusing the request');
-      return false;
-    } finally {
-      producer.end();
-    }
   }
 
   private async exchange(
@@ -292,4 +312,8 @@ function parseJson(body: Buffer): unknown {
   } catch {
     return undefined;
   }
+}
+
+function recordingUnavailable(why: string): GatewayError {
+  return new GatewayError('recording_unavailable', `the gateway cannot record this request right now (${why}); try again shortly`, 1);
 }

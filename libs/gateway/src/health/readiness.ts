@@ -12,23 +12,34 @@ export interface ReadinessReport {
       keyStateDetail?: string;
       recording?: 'ok' | 'unreachable';
       recordingDetail?: string;
+      /** Recording events the gateway holds until the queue accepts them. */
+      recordingPendingEvents?: number;
     };
   };
 }
 
+/** When the recording side makes the gateway refuse bridged requests (docs/recording.md, "Failure policy"). */
+export interface RecordingGate {
+  /** `failurePolicy: closed` with `startedAck: queued`: every request is refused while the transport is down. */
+  refusesWhileUnreachable: boolean;
+  /** Under `failurePolicy: closed`, whether the backlog of events is full, so new requests are refused. */
+  refusingNow(): boolean;
+  pendingEvents(): number;
+}
+
 /**
- * What `/readyz` answers. Not ready before start, while draining, and while the recording transport is unreachable
- * under `failurePolicy: closed` (every bridged request would be refused then). A lost key-state Redis only degrades:
- * key state is served from the local view, which beats taking every replica out of rotation; likewise an
- * unreachable recording transport under `failurePolicy: open`, where requests are served unrecorded.
+ * What `/readyz` answers. Not ready before start, while draining, and whenever bridged requests would be refused for
+ * recording's sake: the backlog is full under `failurePolicy: closed`, or the transport is unreachable while each
+ * request waits for its `started` event to be queued (`startedAck: queued`). Otherwise an unreachable transport only
+ * shows in the detail: requests are served and their events held until it is back, which beats taking every replica
+ * out of rotation. A lost key-state Redis only degrades too: key state is served from the local view.
  */
 export class Readiness {
   constructor(
     private readonly lifecycle: GatewayLifecycle,
     private readonly keyStateStore: KeyStateStore,
     private readonly recordingProbe: RecordingTransportProbe | undefined,
-    /** `failurePolicy: closed`: bridged requests are refused while recording is down. */
-    private readonly recordingRequired: boolean,
+    private readonly recording: RecordingGate,
   ) {}
 
   async report(): Promise<ReadinessReport> {
@@ -38,12 +49,13 @@ export class Readiness {
       keyState: !store.shared ? 'memory' : store.connected ? 'ok' : 'degraded',
       keyStateDetail: store.detail,
     };
-    let recordingDown = false;
+    let recordingDown = this.recording.refusingNow();
     if (this.recordingProbe) {
       const recording = await this.recordingProbe.check();
       checks.recording = recording.ok ? 'ok' : 'unreachable';
       checks.recordingDetail = recording.detail;
-      recordingDown = !recording.ok && this.recordingRequired;
+      checks.recordingPendingEvents = this.recording.pendingEvents();
+      recordingDown ||= !recording.ok && this.recording.refusesWhileUnreachable;
     }
     const status = this.lifecycle.isDraining
       ? 'draining'

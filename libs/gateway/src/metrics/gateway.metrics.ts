@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { EventBatchProducerObserver } from '@tollgate/recording';
 import type { BreakerKey, CircuitBreakerObserver, CircuitBreakers } from '../circuit/circuit-breakers';
 import type { McpCatalogueObserver } from '../mcp/mcp-tool.catalogue';
 import { registerKeyPoolMetrics, type KeyPool, type KeyPoolObserver, type KeyStateStore } from '@tollgate/keypool';
@@ -9,8 +10,7 @@ export class GatewayMetrics {
   readonly keyPoolObserver: KeyPoolObserver;
   private readonly failoverAttempts: (provider: string, handedOut: number) => void;
   private readonly requests: Counter<'provider' | 'route' | 'status'>;
-  private readonly recordingFailures: Counter<'event'>;
-  private readonly recordingEnqueued: Counter<'event'>;
+  readonly recordingObserver: EventBatchProducerObserver;
   private readonly configReloads: Counter<'outcome'>;
   private readonly breakerTrips: Counter<'provider' | 'route' | 'model'>;
   private readonly breakerRejections: Counter<'provider' | 'route' | 'model'>;
@@ -41,18 +41,7 @@ export class GatewayMetrics {
       labelNames: ['provider', 'route', 'status'],
       registers: [this.registry],
     });
-    this.recordingEnqueued = new Counter({
-      name: 'tollgate_recording_events_enqueued_total',
-      help: 'Interception events handed to the recording queue (or the in-process recorder)',
-      labelNames: ['event'],
-      registers: [this.registry],
-    });
-    this.recordingFailures = new Counter({
-      name: 'tollgate_recording_publish_failures_total',
-      help: 'Interception events the gateway could not hand to the recording queue',
-      labelNames: ['event'],
-      registers: [this.registry],
-    });
+    this.recordingObserver = recordingMetrics(this.registry);
     this.breakerTrips = new Counter({
       name: 'tollgate_circuit_breaker_trips_total',
       help: 'Times a circuit breaker opened',
@@ -141,19 +130,11 @@ export class GatewayMetrics {
     if (micros > 0) this.centralizedSpend.inc({ provider }, micros);
   }
 
-  recordingPublished(event: string): void {
-    this.recordingEnqueued.inc({ event });
-  }
-
-  recordingPublishFailed(event: string): void {
-    this.recordingFailures.inc({ event });
-  }
-
-  /** Publishes how many `interception.ended` events are waiting to be handed over (they grow during an outage). */
-  watchPendingEndedEvents(count: () => number): void {
+  /** Publishes how many recording events the gateway holds (waiting for a batch, being sent, or still to come). */
+  watchPendingRecordingEvents(count: () => number): void {
     new Gauge({
-      name: 'tollgate_recording_pending_ended_events',
-      help: 'interception.ended events not yet handed to the recording queue (retried until they are)',
+      name: 'tollgate_recording_pending_events',
+      help: 'Interception events held by the gateway until the recording queue accepts them (bounded by recording.maxPendingEvents)',
       registers: [this.registry],
       collect() {
         this.set(count());
@@ -168,5 +149,48 @@ export class GatewayMetrics {
   configReloaded(outcome: 'applied' | 'rejected'): void {
     this.configReloads.inc({ outcome });
   }
+}
 
+/** The recording producer's counters. Per event name, counted per batch (two label children, bound once). */
+function recordingMetrics(registry: Registry): EventBatchProducerObserver {
+  const enqueued = new Counter({
+    name: 'tollgate_recording_events_enqueued_total',
+    help: 'Interception events accepted by the recording queue (or written, in embedded mode)',
+    labelNames: ['event'],
+    registers: [registry],
+  });
+  const startedEnqueued = enqueued.labels({ event: 'interception.started' });
+  const endedEnqueued = enqueued.labels({ event: 'interception.ended' });
+  const batches = new Counter({
+    name: 'tollgate_recording_batches_enqueued_total',
+    help: 'Batches of interception events accepted by the recording queue',
+    registers: [registry],
+  });
+  const failures = new Counter({
+    name: 'tollgate_recording_enqueue_failures_total',
+    help: 'Batches the recording queue did not accept (their events are sent again)',
+    registers: [registry],
+  });
+  const dropped = new Counter({
+    name: 'tollgate_recording_events_dropped_total',
+    help: 'Interception events dropped because the recording backlog was full (failurePolicy: open)',
+    registers: [registry],
+  });
+  const refused = new Counter({
+    name: 'tollgate_recording_refused_total',
+    help: 'Requests answered 503 because the recording backlog was full (failurePolicy: closed)',
+    registers: [registry],
+  });
+  return {
+    batchAccepted(events) {
+      let started = 0;
+      for (const event of events) if (event.name === 'interception.started') started++;
+      startedEnqueued.inc(started);
+      endedEnqueued.inc(events.length - started);
+      batches.inc();
+    },
+    batchFailed: () => failures.inc(),
+    eventDropped: () => dropped.inc(),
+    interceptionRefused: () => refused.inc(),
+  };
 }

@@ -1,2 +1,2 @@
-export { BullmqEventSink, type BullmqEventSinkOptions } from './bullmq-event.sink';
+export { BullmqBatchClient, type BullmqBatchClientOptions } from './bullmq-batch.client';
 export { RedisTransportProbe, type RedisTransportProbeOptions } from './redis-transport.probe';

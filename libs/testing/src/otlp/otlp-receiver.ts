@@ -19,6 +19,8 @@ export interface ReceivedSpan {
   /** OTLP span kind: 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
   kind: number;
   attributes: Record<string, AttributeValue>;
+  /** The spans this one links to (a batch's producer span links to each event's interception). */
+  links: { traceId: string; spanId: string; attributes: Record<string, AttributeValue> }[];
   /** OTLP status code: 0 unset, 1 ok, 2 error. */
   statusCode: number;
   statusMessage?: string;
@@ -115,6 +117,7 @@ function decode(payload: OtlpExport): ReceivedSpan[] {
           name: span.name,
           kind: span.kind,
           attributes: attributesOf(span.attributes),
+          links: (span.links ?? []).map((link) => ({ traceId: link.traceId ?? '', spanId: link.spanId ?? '', attributes: attributesOf(link.attributes) })),
           statusCode: span.status?.code ?? 0,
           statusMessage: span.status?.message || undefined,
           events,

@@ -3,3 +3,4 @@ export * from './test-database';
 export * from './test-redis-prefix';
 export * from './tcp-proxy';
 export * from './interception-events';
+export * from './recording-queue';

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
+import type { RequestListener } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatewayModule } from './gateway.module';
 import { GatewayRuntime, type GatewayDependencies } from './gateway-runtime';
-import { registerProxyRoutes } from './http/proxy.router';
+import { createGatewayServer } from './http/provider-request.listener';
+import { registerNotFoundRoute } from './http/not-found.route';
 import { registerConsoleRoutes } from './console/console.routes';
 import { ApiErrorFilter } from './identity/api-error';
 import { NestPinoLogger } from '@tollgate/platform';
@@ -19,13 +21,19 @@ export interface GatewayApp {
 export async function createGatewayApp(deps: GatewayDependencies): Promise<GatewayApp> {
   const runtime = new GatewayRuntime(deps);
   await runtime.start();
-  const adapter = new FastifyAdapter({ bodyLimit: deps.config.server.maxBodyBytes, logger: false, return503OnClosing: true });
+  // The provider surface is served by the server itself (see createGatewayServer); Fastify gets everything else.
+  const adapter = new FastifyAdapter({
+    bodyLimit: deps.config.server.maxBodyBytes,
+    logger: false,
+    return503OnClosing: true,
+    serverFactory: (fastifyHandler: RequestListener) => createGatewayServer(runtime, fastifyHandler),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(runtime), adapter, {
     logger: new NestPinoLogger(deps.logger),
     abortOnError: false,
   });
   app.useGlobalFilters(new ApiErrorFilter());
-  registerProxyRoutes(app.getHttpAdapter().getInstance(), runtime);
+  registerNotFoundRoute(app.getHttpAdapter().getInstance());
   registerConsoleRoutes(app.getHttpAdapter().getInstance(), deps.config.console, deps.logger);
   await app.init();
 

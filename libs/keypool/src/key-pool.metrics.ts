@@ -44,11 +44,20 @@ export function registerKeyPoolMetrics(registry: Registry, pools: () => KeyPool[
     buckets: [1, 2, 3, 4, 5, 10, 25],
     registers: [registry],
   });
+  const failoverByProvider = new Map<string, Histogram.Internal<'provider'>>();
   return {
     observer: {
       transition: (provider, reason) => transitions.inc({ provider, reason }),
       exhaustion: (provider, outcome) => exhaustions.inc({ provider, outcome }),
     },
-    observeFailoverAttempts: (provider, handedOut) => failoverAttempts.observe({ provider }, handedOut),
+    observeFailoverAttempts: (provider, handedOut) => {
+      // One child per provider, so the label set is hashed once rather than per request.
+      let child = failoverByProvider.get(provider);
+      if (!child) {
+        child = failoverAttempts.labels({ provider });
+        failoverByProvider.set(provider, child);
+      }
+      child.observe(handedOut);
+    },
   };
 }

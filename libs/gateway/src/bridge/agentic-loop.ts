@@ -3,7 +3,6 @@ import type { ServerResponse } from 'node:http';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import {
   SseParser,
-  applyCredential,
   assistantTurnOf,
   continuationOf,
   createStreamMerger,
@@ -27,7 +26,7 @@ import type { ToolUsage } from '@tollgate/recording';
 import { GatewayError } from '../errors/gateway-error';
 import { writeGatewayError } from '../errors/error-response';
 import type { ClientConnection } from '../http/client-connection';
-import { relayedResponseHeaders } from '../http/relayed-headers';
+import { relayedResponseHeaders, withEventStreamHeaders } from '../http/relayed-headers';
 import type { CatalogueTool, McpToolCatalogue } from '../mcp/mcp-tool.catalogue';
 import type { GatewayMetrics } from '../metrics/gateway.metrics';
 import { SpanKind, failSpan, inSpan, startSpan } from '../telemetry/gateway-tracer';
@@ -218,7 +217,7 @@ class AgenticRun {
     const result =
       args === undefined
         ? { text: 'the tool call arguments are not a JSON object', isError: true }
-        : await inSpan(span, () => this.deps.catalogue.invoke(tool, args, this.context.connection.upstreamAbort.signal));
+        : await inSpan(span, () => this.deps.catalogue.invoke(tool, args, this.context.connection.abortSignal));
     if (result.isError) failSpan(span, 'tool_error');
     span.end();
     this.deps.metrics.injectedToolInvoked(this.request.provider.config.name, this.context.model, tool.server, tool.serverToolName);
@@ -244,13 +243,13 @@ class AgenticRun {
       provider.keys,
       this.request.plan,
       {
-        url: this.request.upstreamUrl,
+        target: this.request.upstream,
         method: 'POST',
         headers: this.request.forwardHeaders,
         body: Buffer.from(JSON.stringify(this.body)),
-        signal: this.context.connection.upstreamAbort.signal,
+        signal: this.context.connection,
       },
-      (headers, credential, header) => applyCredential(provider.config.type, headers, credential, header),
+      provider.config.type,
       this.context.summary,
     );
   }
@@ -299,7 +298,8 @@ class AgenticRun {
   }
 
   private writeBody(upstream: UpstreamResponse, body: Buffer): void {
-    const headers = { ...relayedResponseHeaders(upstream.headers), ...this.context.idHeader, 'content-length': body.length };
+    const headers = relayedResponseHeaders(upstream.headers, this.context.idHeader);
+    headers['content-length'] = body.length;
     this.out.writeHead(upstream.statusCode, headers);
     this.out.end(body);
   }
@@ -307,13 +307,7 @@ class AgenticRun {
   private openStream(upstream: UpstreamResponse): void {
     if (this.streamOpen) return;
     this.streamOpen = true;
-    this.out.writeHead(upstream.statusCode, {
-      ...relayedResponseHeaders(upstream.headers),
-      ...this.context.idHeader,
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      'x-accel-buffering': 'no',
-    });
+    this.out.writeHead(upstream.statusCode, withEventStreamHeaders(relayedResponseHeaders(upstream.headers, this.context.idHeader)));
     this.out.flushHeaders();
     if (this.api === 'anthropic-messages') {
       // Pings keep the stream alive through upstream silence and through tool calls.

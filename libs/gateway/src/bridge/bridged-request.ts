@@ -3,12 +3,13 @@ import type { BridgedApi } from '@tollgate/providers';
 import type { GatewayPrincipal } from '../auth/gateway-token.registry';
 import type { BudgetGate } from '../budget/budget.guard';
 import type { ProviderRuntime } from '../keys/provider-runtime';
+import type { UpstreamTarget } from '../upstream/upstream.client';
 import type { CredentialPlan } from './upstream-attempts';
 
 export interface BridgedRequest {
   provider: ProviderRuntime;
   api: BridgedApi;
-  upstreamUrl: URL;
+  upstream: UpstreamTarget;
   principal: GatewayPrincipal;
   plan: CredentialPlan;
   /** Client headers to forward (gateway token and, for centralized requests, client credentials removed). */

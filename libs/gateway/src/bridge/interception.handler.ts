@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import {
-  applyCredential,
   inspectRequest,
   observeBlocking,
   withIncludeUsage,
 } from '@tollgate/providers';
 import type { EventBatchProducer, InterceptionStarted } from '@tollgate/recording';
-import type { BudgetHold } from '../budget/budget.guard';
 import { isBreakerFailure, type CircuitBreakers } from '../circuit/circuit-breakers';
 import { GatewayError } from '../errors/gateway-error';
 import { writeGatewayError } from '../errors/error-response';
@@ -22,7 +20,7 @@ import { credentialSourceOf, sendWithFailover, type AttemptSummary } from './ups
 import type { BridgedRequest } from './bridged-request';
 import { outcomeFromObservation, withError, type Outcome } from './interception-outcome';
 import type { AgenticLoop } from './agentic-loop';
-import { SpanKind, failSpan, inSpan, startSpan, traceCarrier } from '../telemetry/gateway-tracer';
+import { NO_SPAN, SpanKind, failSpan, inSpan, startSpan, traceCarrier, tracingActive } from '../telemetry/gateway-tracer';
 import type { Span } from '@opentelemetry/api';
 
 export type { BridgedRequest } from './bridged-request';
@@ -46,15 +44,17 @@ export class InterceptionHandler {
     private readonly agentic?: AgenticLoop,
   ) {}
 
-  async handle(request: BridgedRequest): Promise<void> {
+  /** Validates the body, then runs the interception, inside its span when tracing is on. */
+  handle(request: BridgedRequest): Promise<void> {
     const { provider, api, out } = request;
     const providerType = provider.config.type;
     const interceptionId = randomUUID();
     const inspection = inspectRequest(api, request.body);
     if (!inspection.ok) {
       writeGatewayError(out, providerType, new GatewayError('bad_request', inspection.reason), { 'x-tollgate-interception-id': interceptionId });
-      return;
+      return Promise.resolve();
     }
+    if (!tracingActive()) return this.intercept(request, inspection, interceptionId, NO_SPAN);
     const span = startSpan('tollgate.interception', SpanKind.INTERNAL, {
       'tollgate.interception.id': interceptionId,
       'tollgate.provider.name': provider.config.name,
@@ -67,7 +67,7 @@ export class InterceptionHandler {
       'gen_ai.provider.name': providerType,
       'gen_ai.request.model': inspection.model,
     });
-    await inSpan(span, () => this.intercept(request, inspection, interceptionId, span));
+    return inSpan(span, () => this.intercept(request, inspection, interceptionId, span));
   }
 
   private async intercept(
@@ -107,9 +107,12 @@ export class InterceptionHandler {
       metadata: { api },
     };
     const summary: AttemptSummary = { hint: '', handedOut: 0 };
-    let outcome: Outcome = withError('internal', 'the interception ended unexpectedly');
+    let outcome: Outcome | undefined;
     try {
-      if (await this.startRecording(started, admission)) {
+      let recorded = true;
+      if (this.config.recording.startedAck === 'none') this.recording.add(started, admission);
+      else recorded = await this.startedAccepted(started, admission);
+      if (recorded) {
         outcome = await this.serve(request, inspection, summary, idHeader, interceptionId);
       } else {
         const error = recordingUnavailable('the recording queue did not accept the request');
@@ -117,6 +120,7 @@ export class InterceptionHandler {
         outcome = withError(error.kind, error.message);
       }
     } finally {
+      outcome ??= withError('internal', 'the interception ended unexpectedly');
       this.finishSpan(span, outcome);
       const endedAt = new Date().toISOString();
       this.recording.add(
@@ -143,15 +147,10 @@ export class InterceptionHandler {
   }
 
   /**
-   * Hands `started` to the recording producer. With `startedAck: queued` waits until its batch is accepted and says
-   * false when it was not (unless failurePolicy is open: then the request is served anyway, and the event is still
-   * delivered once the queue takes it).
+   * `startedAck: queued`: waits until the batch holding `started` is accepted, and says false when it was not (unless
+   * failurePolicy is open: then the request is served anyway; the event is delivered once the queue takes it).
    */
-  private async startRecording(started: InterceptionStarted, admission: 'recorded' | 'dropped'): Promise<boolean> {
-    if (this.config.recording.startedAck === 'none') {
-      this.recording.add(started, admission);
-      return true;
-    }
+  private async startedAccepted(started: InterceptionStarted, admission: 'recorded' | 'dropped'): Promise<boolean> {
     try {
       await this.recording.addAndWaitAccepted(started, admission);
       return true;
@@ -165,27 +164,11 @@ export class InterceptionHandler {
     }
   }
 
-  /** The budget check, then the exchange. After `started`, so a request refused for its budget is recorded too. */
+  /**
+   * After `started` (so a refused request is recorded like any other): the budget, the circuit breaker, then the
+   * exchange, with any unexpected error answered as a provider-shaped 500 (or the stream ended).
+   */
   private async serve(
-    request: BridgedRequest,
-    inspection: Inspection,
-    summary: AttemptSummary,
-    idHeader: Record<string, string>,
-    interceptionId: string,
-  ): Promise<Outcome> {
-    const budget = request.budget ? await request.budget.admit(inspection.model, inspection.body, request.body.length) : undefined;
-    if (budget && !budget.ok) {
-      writeGatewayError(request.out, request.provider.config.type, budget.error, idHeader);
-      return withError(budget.error.kind, budget.error.message);
-    }
-    const hold: BudgetHold | undefined = budget?.hold;
-    const outcome = await this.exchangeThroughBreaker(request, inspection, summary, idHeader, interceptionId);
-    void hold?.finish(outcome.tokenUsages);
-    return outcome;
-  }
-
-  /** The exchange unless the circuit breaker is open; reports the result to the breaker. */
-  private async exchangeThroughBreaker(
     request: BridgedRequest,
     inspection: Inspection,
     summary: AttemptSummary,
@@ -194,47 +177,44 @@ export class InterceptionHandler {
   ): Promise<Outcome> {
     const { provider, api, out } = request;
     const providerType = provider.config.type;
-    const breakerKey = { provider: provider.config.name, route: api, model: inspection.model };
-    const admission = this.config.circuitBreaker.enabled ? this.breakers.admit(breakerKey) : { admitted: true as const, trial: false };
-    if (!admission.admitted) {
-      const error = new GatewayError('circuit_open', 'circuit breaker is open', admission.retryAfterSeconds);
+    const budget = request.budget ? await request.budget.admit(inspection.model, inspection.body, request.body.length) : undefined;
+    if (budget && !budget.ok) {
+      writeGatewayError(out, providerType, budget.error, idHeader);
+      return withError(budget.error.kind, budget.error.message);
+    }
+    const breakerKey = this.config.circuitBreaker.enabled ? { provider: provider.config.name, route: api, model: inspection.model } : undefined;
+    const breaker = breakerKey ? this.breakers.admit(breakerKey) : undefined;
+    if (breaker && !breaker.admitted) {
+      const error = new GatewayError('circuit_open', 'circuit breaker is open', breaker.retryAfterSeconds);
       writeGatewayError(out, providerType, error, idHeader);
       return withError(error.kind, error.message);
     }
-    const outcome = await this.exchangeGuarded(request, inspection, summary, idHeader, interceptionId);
-    if (this.config.circuitBreaker.enabled) {
-      this.breakers.report(breakerKey, out.headersSent && isBreakerFailure(providerType, out.statusCode), admission.trial);
+
+    let outcome: Outcome;
+    try {
+      const connection = new ClientConnection(out);
+      const agenticPlan = this.agentic?.plan(api, request.body, inspection.stream);
+      if (this.agentic && agenticPlan) {
+        outcome = await this.agentic.run(request, agenticPlan, { model: inspection.model, streaming: inspection.stream, connection, summary, idHeader });
+      } else {
+        const body = api === 'openai-chat' && inspection.stream ? withIncludeUsage(request.body, inspection.body) : request.body;
+        outcome = await this.exchange(request, inspection.stream, body, connection, summary, idHeader);
+      }
+    } catch (error) {
+      this.logger.error({ err: error, interceptionId }, 'interception failed unexpectedly');
+      if (!out.headersSent) writeGatewayError(out, providerType, new GatewayError('internal', 'internal gateway error'), idHeader);
+      else if (!out.writableEnded) out.end();
+      outcome = withError('internal', (error as Error).message);
     }
+
+    if (breakerKey && breaker) this.breakers.report(breakerKey, out.headersSent && isBreakerFailure(providerType, out.statusCode), breaker.trial);
     if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
+    if (budget) void budget.hold.finish(outcome.tokenUsages);
     return outcome;
   }
 
-  /** The exchange, with any unexpected error answered as a provider-shaped 500 (or the stream ended). */
-  private async exchangeGuarded(
-    request: BridgedRequest,
-    inspection: Inspection,
-    summary: AttemptSummary,
-    idHeader: Record<string, string>,
-    interceptionId: string,
-  ): Promise<Outcome> {
-    const { out, api } = request;
-    try {
-      const agentic = this.agentic;
-      const agenticPlan = agentic?.plan(api, request.body, inspection.stream);
-      if (agentic && agenticPlan) {
-        return await agentic.run(request, agenticPlan, { model: inspection.model, streaming: inspection.stream, connection: new ClientConnection(out), summary, idHeader });
-      }
-      const body = api === 'openai-chat' && inspection.stream ? withIncludeUsage(request.body, inspection.body) : request.body;
-      return await this.exchange(request, inspection.stream, body, new ClientConnection(out), summary, idHeader);
-    } catch (error) {
-      this.logger.error({ err: error, interceptionId }, 'interception failed unexpectedly');
-      if (!out.headersSent) writeGatewayError(out, request.provider.config.type, new GatewayError('internal', 'internal gateway error'), idHeader);
-      else if (!out.writableEnded) out.end();
-      return withError('internal', (error as Error).message);
-    }
-  }
-
   private finishSpan(span: Span, outcome: Outcome): void {
+    if (span === NO_SPAN) return;
     if (outcome.responseModel) span.setAttribute('gen_ai.response.model', outcome.responseModel);
     let input = 0;
     let output = 0;
@@ -260,8 +240,8 @@ export class InterceptionHandler {
       this.client,
       provider.keys,
       request.plan,
-      { url: request.upstreamUrl, method: 'POST', headers: request.forwardHeaders, body, signal: connection.upstreamAbort.signal },
-      (headers, credential, header) => applyCredential(providerType, headers, credential, header),
+      { target: request.upstream, method: 'POST', headers: request.forwardHeaders, body, signal: connection },
+      providerType,
       summary,
     );
 
@@ -278,7 +258,7 @@ export class InterceptionHandler {
     }
 
     const upstream = result.response;
-    const headers = { ...relayedResponseHeaders(upstream.headers), ...idHeader };
+    const headers = relayedResponseHeaders(upstream.headers, idHeader);
     if (streaming && upstream.statusCode < 300) {
       const relay = await relayStream(api, upstream, out, headers, connection, this.config.server.anthropicPingIntervalMs);
       const outcome = outcomeFromObservation(relay.observation);
@@ -297,7 +277,8 @@ export class InterceptionHandler {
       writeGatewayError(out, providerType, gatewayError, idHeader);
       return withError(gatewayError.kind, gatewayError.message);
     }
-    out.writeHead(upstream.statusCode, { ...headers, 'content-length': responseBody.length });
+    headers['content-length'] = responseBody.length;
+    out.writeHead(upstream.statusCode, headers);
     out.end(responseBody);
 
     if (upstream.statusCode >= 400) return withError('upstream_error', upstreamErrorSummary(upstream.statusCode, responseBody));

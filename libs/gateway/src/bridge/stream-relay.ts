@@ -4,6 +4,7 @@ import { SseParser, createStreamObserver, sseErrorEvent, type BridgedApi, type S
 import type { UpstreamResponse } from '../upstream/upstream.client';
 import { classifyTransportError } from '../upstream/upstream.client';
 import type { ClientConnection } from '../http/client-connection';
+import { withEventStreamHeaders, type ResponseHeaders } from '../http/relayed-headers';
 
 export const ANTHROPIC_PING = 'event: ping\ndata: {"type": "ping"}\n\n';
 
@@ -36,16 +37,11 @@ export async function relayStream(
   api: BridgedApi,
   upstream: UpstreamResponse,
   out: ServerResponse,
-  headers: Record<string, string | string[]>,
+  headers: ResponseHeaders,
   connection: ClientConnection,
   pingIntervalMs: number,
 ): Promise<StreamRelayResult> {
-  out.writeHead(upstream.statusCode, {
-    ...headers,
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-    'x-accel-buffering': 'no',
-  });
+  out.writeHead(upstream.statusCode, withEventStreamHeaders(headers));
   out.flushHeaders();
 
   const parser = new SseParser();

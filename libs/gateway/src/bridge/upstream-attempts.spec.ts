@@ -1,5 +1,4 @@
 import type { Exhaustion, HandedOutKey, KeySource, KeyWalker } from '@tollgate/keypool';
-import { applyCredential } from '@tollgate/providers';
 import { startMockUpstream, type MockUpstream } from '@tollgate/testing';
 import { UpstreamClient } from '../upstream/upstream.client';
 import { sendWithFailover, type AttemptSummary } from './upstream-attempts';
@@ -56,13 +55,13 @@ describe('sendWithFailover over the KeySource port', () => {
       keys,
       { kind: 'centralized' },
       {
-        url: new URL('chat/completions', mock.openaiBaseUrl),
+        target: { origin: new URL(mock.openaiBaseUrl).origin, path: new URL('chat/completions', mock.openaiBaseUrl).pathname },
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: Buffer.from(JSON.stringify({ model: 'm', messages: [] })),
         signal: new AbortController().signal,
       },
-      (headers, credential, header) => applyCredential('openai', headers, credential, header),
+      'openai',
       summary,
     );
 

@@ -1,8 +1,9 @@
 import type { HandedOutKey, KeySource, KeyWalker } from '@tollgate/keypool';
-import type { CredentialHeader } from '@tollgate/providers';
-import { SpanKind, inSpan, startSpan } from '../telemetry/gateway-tracer';
+import { applyCredential, type CredentialHeader, type ProviderType } from '@tollgate/providers';
+import type { Span } from '@opentelemetry/api';
+import { NO_SPAN, SpanKind, inSpan, startSpan, tracingActive } from '../telemetry/gateway-tracer';
 import type { Dispatcher } from 'undici';
-import { classifyTransportError, type TransportFailure, type UpstreamClient, type UpstreamResponse } from '../upstream/upstream.client';
+import { classifyTransportError, isAborted, type TransportFailure, type UpstreamAbortSignal, type UpstreamClient, type UpstreamResponse, type UpstreamTarget } from '../upstream/upstream.client';
 
 /**
  * Where the upstream credential comes from for one request: the user's own key (sent with the request, or stored
@@ -17,16 +18,14 @@ export function credentialSourceOf(plan: CredentialPlan): 'request' | 'stored' |
 }
 
 export interface AttemptRequest {
-  url: URL;
+  target: UpstreamTarget;
   method: string;
   /** Client headers to forward, without any credential. */
   headers: Record<string, string>;
   body?: Buffer;
-  signal: AbortSignal;
+  signal: UpstreamAbortSignal;
   dispatcher?: Dispatcher;
 }
-
-export type ApplyCredential = (headers: Record<string, string>, credential: string, header?: CredentialHeader) => Record<string, string>;
 
 export type AttemptResult =
   | { kind: 'response'; response: UpstreamResponse }
@@ -40,6 +39,8 @@ export interface AttemptSummary {
   handedOut: number;
 }
 
+const ABORTED: AttemptResult = { kind: 'aborted' };
+
 /**
  * Sends one upstream call. BYOK: a single attempt with the client's credential. Centralized: a fresh walker over
  * the provider's keys; 429/401/403 fail over to the next valid key, anything else is the answer.
@@ -49,21 +50,28 @@ export async function sendWithFailover(
   keys: KeySource,
   plan: CredentialPlan,
   request: AttemptRequest,
-  applyCredential: ApplyCredential,
+  providerType: ProviderType,
   summary: AttemptSummary,
 ): Promise<AttemptResult> {
+  const tracing = tracingActive();
   if (plan.kind === 'byok') {
     summary.hint = plan.hint;
     summary.handedOut = 1;
-    const headers = applyCredential(request.headers, plan.credential, plan.header);
-    return (await tracedAttempt(client, { ...request, headers, dispatcher: plan.dispatcher }, 1, plan.hint)).result;
+    const headers = applyCredential(providerType, request.headers, plan.credential, plan.header);
+    const span = tracing ? attemptSpan(1, plan.hint) : NO_SPAN;
+    const result = await sendOnce(client, { ...request, headers, dispatcher: plan.dispatcher }, span);
+    endAttemptSpan(span, result);
+    return result;
   }
   const walker = keys.startWalk();
-  for (let key = selectKey(walker); key !== undefined; key = selectKey(walker)) {
+  for (let key = selectKey(walker, tracing); key !== undefined; key = selectKey(walker, tracing)) {
     summary.hint = walker.lastHint;
     summary.handedOut = walker.handedOut;
-    const headers = applyCredential(request.headers, key.key);
-    const { result, failover } = await tracedAttempt(client, { ...request, headers }, walker.handedOut, key.hint, walker);
+    const headers = applyCredential(providerType, request.headers, key.key);
+    const span = tracing ? attemptSpan(walker.handedOut, key.hint) : NO_SPAN;
+    const result = await sendOnce(client, { ...request, headers }, span);
+    const failover = result.kind === 'response' && walker.report(result.response.statusCode, result.response.headers) === 'failover';
+    endAttemptSpan(span, result, walker);
     if (!failover || result.kind !== 'response') return result;
     // The failed answer is not relayed; release the connection for reuse and try the next key.
     await result.response.body.dump().catch(() => undefined);
@@ -71,9 +79,10 @@ export async function sendWithFailover(
   return { kind: 'exhausted', walker };
 }
 
-function selectKey(walker: KeyWalker): HandedOutKey | undefined {
-  const span = startSpan('tollgate.keypool.select', SpanKind.INTERNAL, {});
+function selectKey(walker: KeyWalker, tracing: boolean): HandedOutKey | undefined {
   const key = walker.next();
+  if (!tracing) return key;
+  const span = startSpan('tollgate.keypool.select', SpanKind.INTERNAL, {});
   span.setAttributes(
     key
       ? { 'tollgate.key.position': key.position, 'tollgate.key.hint': key.hint, 'tollgate.keypool.outcome': 'selected' }
@@ -83,35 +92,30 @@ function selectKey(walker: KeyWalker): HandedOutKey | undefined {
   return key;
 }
 
-/** One upstream attempt in a `tollgate.upstream` client span; a centralized answer is classified by the walker. */
-async function tracedAttempt(
-  client: UpstreamClient,
-  request: AttemptRequest,
-  attempt: number,
-  hint: string,
-  walker?: KeyWalker,
-): Promise<{ result: AttemptResult; failover: boolean }> {
-  const span = startSpan('tollgate.upstream', SpanKind.CLIENT, { 'tollgate.attempt': attempt, 'tollgate.key.hint': hint });
-  try {
-    const result = await inSpan(span, () => sendOnce(client, request));
-    if (result.kind !== 'response') {
-      span.setAttribute('error.type', result.kind === 'transport' ? result.failure : result.kind);
-      return { result, failover: false };
-    }
-    span.setAttribute('http.response.status_code', result.response.statusCode);
-    const failover = walker?.report(result.response.statusCode, result.response.headers) === 'failover';
-    if (walker?.lastTransition) span.setAttribute('tollgate.key.transition', `${walker.lastTransition.state}:${walker.lastTransition.reason}`);
-    return { result, failover };
-  } finally {
-    span.end();
-  }
+/** The `tollgate.upstream` client span of one attempt. */
+function attemptSpan(attempt: number, hint: string): Span {
+  return startSpan('tollgate.upstream', SpanKind.CLIENT, { 'tollgate.attempt': attempt, 'tollgate.key.hint': hint });
 }
 
-async function sendOnce(client: UpstreamClient, request: AttemptRequest): Promise<AttemptResult> {
+/** Ends an attempt's span with its status code, or why there was none; a centralized key's transition, if any. */
+function endAttemptSpan(span: Span, result: AttemptResult, walker?: KeyWalker): void {
+  if (span === NO_SPAN) return;
+  if (result.kind === 'response') {
+    span.setAttribute('http.response.status_code', result.response.statusCode);
+    if (walker?.lastTransition) span.setAttribute('tollgate.key.transition', `${walker.lastTransition.state}:${walker.lastTransition.reason}`);
+  } else {
+    span.setAttribute('error.type', result.kind === 'transport' ? result.failure : result.kind);
+  }
+  span.end();
+}
+
+async function sendOnce(client: UpstreamClient, request: AttemptRequest, span: Span): Promise<AttemptResult> {
+  if (isAborted(request.signal)) return ABORTED; // the client left before this attempt: an emitter does not fire twice
   try {
-    return { kind: 'response', response: await client.send(request) };
+    const response = await (span === NO_SPAN ? client.send(request) : inSpan(span, () => client.send(request)));
+    return { kind: 'response', response };
   } catch (error) {
-    if (request.signal.aborted) return { kind: 'aborted' };
+    if (isAborted(request.signal)) return ABORTED;
     return { kind: 'transport', failure: classifyTransportError(error) ?? 'connection', error: error as Error };
   }
 }

@@ -10,6 +10,8 @@ export type PlannedCredential =
   | { ok: true; plan: CredentialPlan; /** A stored user endpoint replaces the provider's base URL. */ baseUrl?: string }
   | { ok: false; error: GatewayError };
 
+const POOL: PlannedCredential = { ok: true, plan: { kind: 'centralized' } };
+
 /**
  * Picks the upstream credential for one request — the request's key, else the user's stored key, else the pool —
  * as the user's BYOK mode allows, and never falls back from a user key to the pool.
@@ -31,7 +33,7 @@ export async function planCredential(
   });
   if (!resolution.ok) return { ok: false, error: new GatewayError(resolution.code, resolution.message) };
 
-  if (resolution.source === 'pool') return { ok: true, plan: { kind: 'centralized' } };
+  if (resolution.source === 'pool') return POOL;
   if (resolution.source === 'request') {
     const header = credentials.byokHeader ?? 'authorization';
     return { ok: true, plan: { kind: 'byok', source: 'request', credential: requestKey!, header, hint: hint(requestKey!) } };

@@ -1,4 +1,4 @@
-import { applyCredential, upstreamUrl } from '@tollgate/providers';
+import { applyCredential, parseUpstreamBase, upstreamPathAndQuery } from '@tollgate/providers';
 import type { Dispatcher } from 'undici';
 import type { ProviderRuntime } from '../keys/provider-runtime';
 import type { UpstreamClient } from '../upstream/upstream.client';
@@ -11,11 +11,11 @@ export type KeyVerifier = (provider: ProviderRuntime, key: string, endpoint: { b
 export function createKeyVerifier(client: UpstreamClient, timeoutMs: number): KeyVerifier {
   return async (provider, key, endpoint) => {
     const type = provider.config.type;
-    const base = endpoint?.baseUrl ?? provider.baseUrl;
-    const url = new URL(upstreamUrl(base, type === 'openai' ? '/models' : '/v1/models'));
+    const base = endpoint ? parseUpstreamBase(endpoint.baseUrl) : provider.upstreamBase;
+    const target = { origin: base.origin, path: upstreamPathAndQuery(base, type === 'openai' ? '/models' : '/v1/models') };
     const headers = applyCredential(type, type === 'anthropic' ? { 'anthropic-version': '2023-06-01' } : {}, key);
     try {
-      const response = await client.send({ url, method: 'GET', headers, signal: AbortSignal.timeout(timeoutMs), dispatcher: endpoint?.dispatcher });
+      const response = await client.send({ target, method: 'GET', headers, signal: AbortSignal.timeout(timeoutMs), dispatcher: endpoint?.dispatcher });
       await response.body.dump().catch(() => undefined);
       if (response.statusCode < 300) return { ok: true };
       return { ok: false, reason: `the model list answered ${response.statusCode}` };

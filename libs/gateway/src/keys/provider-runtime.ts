@@ -1,11 +1,15 @@
 import { KeyPool, type Clock, type KeyPoolObserver, type KeySource, type KeyStateStore } from '@tollgate/keypool';
 import type { ProviderConfig, TollgateConfig } from '@tollgate/platform';
-import { defaultBaseUrl } from '@tollgate/providers';
+import { defaultBaseUrl, parseUpstreamBase, type UpstreamBase } from '@tollgate/providers';
 
 /** A configured provider instance with everything a request needs, built once at start. */
 export interface ProviderRuntime {
   config: ProviderConfig;
   baseUrl: string;
+  /** `baseUrl` taken apart once, for building each request's upstream target. */
+  upstreamBase: UpstreamBase;
+  /** Where its routes start: `/{name}/v1` for the OpenAI type, `/{name}` for Anthropic. */
+  routePrefix: string;
   /** Where centralized requests get their keys; the request path sees the pool only through this port. */
   keys: KeySource;
   /** The same pool's operator view: the admin API and the key-state gauges. */
@@ -33,7 +37,8 @@ export class ProviderRegistry {
         observer,
       });
       const baseUrl = provider.baseUrl ?? defaultBaseUrl(provider.type);
-      this.byName.set(provider.name, { config: provider, baseUrl, keys: pool, pool });
+      const routePrefix = provider.type === 'openai' ? `/${provider.name}/v1` : `/${provider.name}`;
+      this.byName.set(provider.name, { config: provider, baseUrl, upstreamBase: parseUpstreamBase(baseUrl), routePrefix, keys: pool, pool });
     }
   }
 

@@ -10,6 +10,7 @@ export class GatewayMetrics {
   readonly keyPoolObserver: KeyPoolObserver;
   private readonly failoverAttempts: (provider: string, handedOut: number) => void;
   private readonly requests: Counter<'provider' | 'route' | 'status'>;
+  private readonly requestsByLabels = new Map<string, Counter.Internal>();
   readonly recordingObserver: EventBatchProducerObserver;
   private readonly configReloads: Counter<'outcome'>;
   private readonly breakerTrips: Counter<'provider' | 'route' | 'model'>;
@@ -119,7 +120,14 @@ export class GatewayMetrics {
   }
 
   requestAnswered(provider: string, route: string, status: number): void {
-    this.requests.inc({ provider, route, status: String(status) });
+    // prom-client hashes the label set on every call: keep each label set's child (a bounded set: providers × routes × statuses).
+    const key = `${provider} ${route} ${status}`;
+    let child = this.requestsByLabels.get(key);
+    if (!child) {
+      child = this.requests.labels({ provider, route, status: String(status) });
+      this.requestsByLabels.set(key, child);
+    }
+    child.inc();
   }
 
   budgetRejected(provider: string): void {

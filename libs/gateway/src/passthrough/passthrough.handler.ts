@@ -1,7 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@tollgate/platform';
-import { applyCredential } from '@tollgate/providers';
 import { exhaustionError, transportError } from '../bridge/failure-mapping';
 import { sendWithFailover, type AttemptSummary, type CredentialPlan } from '../bridge/upstream-attempts';
 import { writeGatewayError } from '../errors/error-response';
@@ -9,12 +8,12 @@ import { ClientConnection } from '../http/client-connection';
 import { relayedResponseHeaders } from '../http/relayed-headers';
 import type { ProviderRuntime } from '../keys/provider-runtime';
 import type { GatewayMetrics } from '../metrics/gateway.metrics';
-import type { UpstreamClient } from '../upstream/upstream.client';
+import type { UpstreamClient, UpstreamTarget } from '../upstream/upstream.client';
 
 export interface PassthroughRequest {
   provider: ProviderRuntime;
   method: string;
-  upstreamUrl: URL;
+  upstream: UpstreamTarget;
   plan: CredentialPlan;
   forwardHeaders: Record<string, string>;
   /** Read once; replayed byte-identically on every attempt. */
@@ -40,13 +39,13 @@ export class PassthroughHandler {
       provider.keys,
       request.plan,
       {
-        url: request.upstreamUrl,
+        target: request.upstream,
         method: request.method,
         headers: request.forwardHeaders,
         body: request.body,
-        signal: connection.upstreamAbort.signal,
+        signal: connection,
       },
-      (headers, credential, header) => applyCredential(providerType, headers, credential, header),
+      providerType,
       summary,
     );
     if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
 
 export interface UpstreamTimeouts {
@@ -6,12 +7,30 @@ export interface UpstreamTimeouts {
   idleTimeoutMs: number;
 }
 
+/**
+ * Cancels an upstream call: an AbortSignal, or the client's connection, an emitter whose `abort` event undici listens
+ * to (much cheaper per request than an AbortController). Such an emitter must not have an `aborted` property: undici
+ * takes anything with one for an AbortSignal.
+ */
+export type UpstreamAbortSignal = AbortSignal | (EventEmitter & { readonly isDisconnected: boolean });
+
+/** Whether `signal` has fired. */
+export function isAborted(signal: UpstreamAbortSignal): boolean {
+  return 'aborted' in signal ? signal.aborted : signal.isDisconnected;
+}
+
+/** Where an upstream call goes: the origin and the path with its query, computed without a URL object per request. */
+export interface UpstreamTarget {
+  origin: string;
+  path: string;
+}
+
 export interface UpstreamRequest {
-  url: URL;
+  target: UpstreamTarget;
   method: string;
   headers: Record<string, string>;
   body?: Buffer;
-  signal: AbortSignal;
+  signal: UpstreamAbortSignal;
   /** A user endpoint's dispatcher, pinned to the address the SSRF guard checked; default: the shared agent. */
   dispatcher?: Dispatcher;
 }
@@ -55,8 +74,8 @@ export class UpstreamClient {
 
   send(request: UpstreamRequest): Promise<UpstreamResponse> {
     return (request.dispatcher ?? this.agent).request({
-      origin: request.url.origin,
-      path: `${request.url.pathname}${request.url.search}`,
+      origin: request.target.origin,
+      path: request.target.path,
       method: request.method as Dispatcher.HttpMethod,
       headers: request.headers,
       body: request.body,

@@ -27,17 +27,15 @@ export function extractCredentials(type: ProviderType, headers: RequestHeaders):
   const bearer = bearerCredential(firstHeaderValue(headers, 'authorization'));
   const apiKey = firstHeaderValue(headers, 'x-api-key')?.trim();
 
-  const found = new Map<CredentialHeader, string>();
-  if (bearer) found.set('authorization', bearer);
-  if (apiKey) found.set('x-api-key', apiKey);
+  const found: Record<CredentialHeader, string | undefined> = { authorization: bearer || undefined, 'x-api-key': apiKey || undefined };
 
   const result: ExtractedCredentials = {};
   if (explicitToken) {
     result.gatewayToken = explicitToken;
     result.gatewayTokenHeader = GATEWAY_TOKEN_HEADER;
   } else {
-    for (const header of ['authorization', 'x-api-key'] as const) {
-      const value = found.get(header);
+    for (const header of CREDENTIAL_HEADERS) {
+      const value = found[header];
       if (value !== undefined && isGatewayToken(value)) {
         result.gatewayToken = value;
         result.gatewayTokenHeader = header;
@@ -47,7 +45,7 @@ export function extractCredentials(type: ProviderType, headers: RequestHeaders):
   }
 
   for (const header of BYOK_HEADER_PREFERENCE[type]) {
-    const value = found.get(header);
+    const value = found[header];
     if (value !== undefined && header !== result.gatewayTokenHeader && !isGatewayToken(value)) {
       result.byokCredential = value;
       result.byokHeader = header;
@@ -56,6 +54,8 @@ export function extractCredentials(type: ProviderType, headers: RequestHeaders):
   }
   return result;
 }
+
+const CREDENTIAL_HEADERS: readonly CredentialHeader[] = ['authorization', 'x-api-key'];
 
 const BYOK_HEADER_PREFERENCE: Record<ProviderType, readonly CredentialHeader[]> = {
   openai: ['authorization'],

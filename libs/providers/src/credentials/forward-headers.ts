@@ -1,5 +1,5 @@
 import type { ProviderType } from '../provider-type';
-import { extractCredentials, GATEWAY_TOKEN_HEADER, type CredentialHeader } from './credentials.extractor';
+import { extractCredentials, GATEWAY_TOKEN_HEADER, type CredentialHeader, type ExtractedCredentials } from './credentials.extractor';
 import type { RequestHeaders } from './request-headers';
 
 /** Connection-level headers (RFC 9110 §7.6.1) that must not be forwarded by a proxy. */
@@ -34,10 +34,16 @@ const ALWAYS_STRIPPED = new Set(ALWAYS_STRIPPED_REQUEST_HEADERS);
 
 /**
  * The client's request headers to send upstream. `bridged` routes also drop `accept-encoding`, so the upstream
- * answers uncompressed and the gateway can read usage from the body it relays.
+ * answers uncompressed and the gateway can read usage from the body it relays. Pass `credentials` when the caller
+ * has already extracted them from these headers.
  */
-export function headersToForward(type: ProviderType, headers: RequestHeaders, bridged = false): Record<string, string> {
-  const keptCredential = extractCredentials(type, headers).byokHeader;
+export function headersToForward(
+  type: ProviderType,
+  headers: RequestHeaders,
+  bridged = false,
+  credentials: ExtractedCredentials = extractCredentials(type, headers),
+): Record<string, string> {
+  const keptCredential = credentials.byokHeader;
   const listedInConnection = connectionTokens(headers.connection);
   const forwarded: Record<string, string> = {};
   for (const name in headers) {

@@ -9,6 +9,7 @@ export type GatewayErrorKind =
   | 'gateway_timeout'
   | 'upstream_unavailable'
   | 'recording_unavailable'
+  | 'shutting_down'
   | 'circuit_open'
   | 'rate_limited'
   | 'all_keys_failed'
@@ -35,6 +36,7 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     gateway_timeout: { status: 504, type: 'timeout', code: 'gateway_timeout' },
     upstream_unavailable: { status: 502, type: 'api_error', code: 'upstream_unavailable' },
     recording_unavailable: { status: 503, type: 'server_error', code: 'service_unavailable' },
+    shutting_down: { status: 503, type: 'server_error', code: 'service_unavailable' },
     circuit_open: { status: 503, type: 'server_error', code: 'service_unavailable' },
     rate_limited: { status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded' },
     all_keys_failed: { status: 502, type: 'api_error', code: 'server_error' },
@@ -53,6 +55,7 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     gateway_timeout: { status: 504, type: 'timeout_error' },
     upstream_unavailable: { status: 502, type: 'api_error' },
     recording_unavailable: { status: 503, type: 'api_error' },
+    shutting_down: { status: 503, type: 'api_error' },
     circuit_open: { status: 503, type: 'overloaded_error' },
     rate_limited: { status: 429, type: 'rate_limit_error' },
     all_keys_failed: { status: 502, type: 'api_error' },

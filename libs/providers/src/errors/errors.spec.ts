@@ -29,6 +29,7 @@ describe('errorShapeFor', () => {
     ['gateway_timeout', 504, 'timeout', 'gateway_timeout', 'timeout_error'],
     ['upstream_unavailable', 502, 'api_error', 'upstream_unavailable', 'api_error'],
     ['recording_unavailable', 503, 'server_error', 'service_unavailable', 'api_error'],
+    ['shutting_down', 503, 'server_error', 'service_unavailable', 'api_error'],
     ['circuit_open', 503, 'server_error', 'service_unavailable', 'overloaded_error'],
     ['rate_limited', 429, 'rate_limit_error', 'rate_limit_exceeded', 'rate_limit_error'],
     ['all_keys_failed', 502, 'api_error', 'server_error', 'api_error'],

@@ -9,18 +9,33 @@ export function defaultBaseUrl(type: ProviderType): string {
   return DEFAULT_BASE_URLS[type];
 }
 
+/** A provider's base URL taken apart once, so that each request's upstream target is a couple of string joins. */
+export interface UpstreamBase {
+  origin: string;
+  /** The base URL's path without trailing slashes (`/v1`, or empty). */
+  path: string;
+  /** The base URL's own query, without `?` (empty if none). */
+  query: string;
+}
+
+export function parseUpstreamBase(baseUrl: string): UpstreamBase {
+  const url = new URL(baseUrl);
+  return { origin: url.origin, path: url.pathname.replace(/\/+$/, ''), query: url.search.slice(1) };
+}
+
 /**
- * `baseUrl` + `upstreamPath`, keeping the base URL's own path. The query is the base URL's own query (if any)
- * followed by the request's `search` (with or without its leading `?`). A fragment on the base URL is dropped.
+ * The path and query of a request to `base`: the base path, then `upstreamPath`; the base URL's own query (if any),
+ * then the request's `search` (with or without its leading `?`).
  */
-export function upstreamUrl(baseUrl: string, upstreamPath: string, search = ''): string {
-  const fragmentAt = baseUrl.indexOf('#');
-  const base = fragmentAt === -1 ? baseUrl : baseUrl.slice(0, fragmentAt);
-  const queryAt = base.indexOf('?');
-  const basePath = (queryAt === -1 ? base : base.slice(0, queryAt)).replace(/\/+$/, '');
-  const baseQuery = queryAt === -1 ? '' : base.slice(queryAt + 1);
+export function upstreamPathAndQuery(base: UpstreamBase, upstreamPath: string, search = ''): string {
   const requestQuery = search.startsWith('?') ? search.slice(1) : search;
-  const query = baseQuery && requestQuery ? `${baseQuery}&${requestQuery}` : baseQuery || requestQuery;
+  const query = base.query && requestQuery ? `${base.query}&${requestQuery}` : base.query || requestQuery;
   const path = upstreamPath.startsWith('/') ? upstreamPath : `/${upstreamPath}`;
-  return query ? `${basePath}${path}?${query}` : `${basePath}${path}`;
+  return query ? `${base.path}${path}?${query}` : `${base.path}${path}`;
+}
+
+/** `baseUrl` + `upstreamPath` (+ `search`), keeping the base URL's own path and query; a fragment is dropped. */
+export function upstreamUrl(baseUrl: string, upstreamPath: string, search = ''): string {
+  const base = parseUpstreamBase(baseUrl);
+  return `${base.origin}${upstreamPathAndQuery(base, upstreamPath, search)}`;
 }

@@ -1,0 +1,107 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { extractCredentials, headersToForward, matchRoute, parseUpstreamBase, upstreamPathAndQuery } from '@tollgate/providers';
+import { GatewayError } from '../errors/gateway-error';
+import { writeGatewayError } from '../errors/error-response';
+import type { GatewayRuntime } from '../gateway-runtime';
+import { planCredential } from '../identity/credential.planner';
+import type { ProviderRegistry, ProviderRuntime } from '../keys/provider-runtime';
+import { readRequestBody } from './request-body.reader';
+
+/**
+ * The gateway's HTTP server. A request whose first path segment names a provider instance is the provider surface and
+ * is served here, straight from Node's server: route, gateway token and credential first, then the body, then the
+ * bridge or the passthrough. Everything else (health, metrics, the admin and user APIs, the console, unknown paths)
+ * goes to Fastify, where Nest serves it. The hot path so skips Fastify's per-request objects and hooks, and a body is
+ * read only once its sender is known.
+ */
+export function createGatewayServer(runtime: GatewayRuntime, fastifyHandler: RequestListener): Server {
+  const server = createServer((request, response) => {
+    const provider = providerOf(runtime.providers, request.url ?? '/');
+    if (!provider) {
+      fastifyHandler(request, response);
+      return;
+    }
+    if (!server.listening) {
+      // Closing for shutdown: a request on a kept-alive connection is refused, and the connection closed.
+      writeGatewayError(response, provider.config.type, new GatewayError('shutting_down', 'the gateway is shutting down; retry'), { connection: 'close' });
+      return;
+    }
+    serveProviderRequest(runtime, provider, request, response).catch((error: unknown) => {
+      runtime.logger.error({ err: error, method: request.method, provider: provider.config.name }, 'provider request failed unexpectedly');
+      if (!response.headersSent) writeGatewayError(response, provider.config.type, new GatewayError('internal', 'internal gateway error'));
+      else if (!response.writableEnded) response.end();
+    });
+  });
+  return server;
+}
+
+/** The provider instance named by the first path segment, if any. */
+function providerOf(providers: ProviderRegistry, url: string): ProviderRuntime | undefined {
+  let end = url.indexOf('/', 1);
+  if (end === -1) end = url.length;
+  const query = url.indexOf('?', 1);
+  if (query !== -1 && query < end) end = query;
+  return providers.get(url.slice(1, end));
+}
+
+async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderRuntime, request: IncomingMessage, out: ServerResponse): Promise<void> {
+  const url = request.url ?? '/';
+  const method = request.method ?? 'GET';
+  const queryStart = url.indexOf('?');
+  const path = queryStart === -1 ? url : url.slice(0, queryStart);
+  const providerType = provider.config.type;
+  const route = path.startsWith(provider.routePrefix) ? matchRoute(providerType, method, path.slice(provider.routePrefix.length)) : undefined;
+  if (!route) {
+    writeGatewayError(out, providerType, new GatewayError('not_found', `route not supported: ${method} ${path}`));
+    return;
+  }
+
+  const credentials = extractCredentials(providerType, request.headers);
+  const principal = credentials.gatewayToken ? runtime.resolveCaller(credentials.gatewayToken) : undefined;
+  if (!principal) {
+    const message = credentials.gatewayToken ? 'invalid or revoked gateway token' : 'a gateway token (tg_…) is required';
+    writeGatewayError(out, providerType, new GatewayError('unauthorized', message));
+    return;
+  }
+  const planned = await planCredential(runtime, provider, principal.userId, credentials);
+  if (!planned.ok) {
+    writeGatewayError(out, providerType, planned.error);
+    return;
+  }
+
+  const maxBodyBytes = runtime.config.server.maxBodyBytes;
+  const body = await readRequestBody(request, maxBodyBytes);
+  if (body.kind === 'aborted') return;
+  if (body.kind === 'too_large') {
+    writeGatewayError(out, providerType, new GatewayError('payload_too_large', `request body exceeds ${maxBodyBytes} bytes`), { connection: 'close' });
+    return;
+  }
+
+  const plan = planned.plan;
+  const base = planned.baseUrl === undefined ? provider.upstreamBase : parseUpstreamBase(planned.baseUrl);
+  const target = { origin: base.origin, path: upstreamPathAndQuery(base, route.upstreamPath, queryStart === -1 ? '' : url.slice(queryStart)) };
+  const forwardHeaders = headersToForward(providerType, request.headers, route.kind === 'bridged', credentials);
+  if (route.kind === 'bridged') {
+    await runtime.interceptions.handle({
+      provider,
+      api: route.api,
+      upstream: target,
+      principal,
+      plan,
+      forwardHeaders,
+      userAgent: headerValue(request.headers, 'user-agent'),
+      body: body.bytes,
+      out,
+      // BYOK spend is reported, never limited: only pool-paid requests are held against a budget.
+      budget: plan.kind === 'centralized' ? runtime.budgetGate(provider.config.name, principal.userId) : undefined,
+    });
+  } else {
+    await runtime.passthrough.handle({ provider, method, upstream: target, plan, forwardHeaders, body: body.bytes.length > 0 ? body.bytes : undefined, out });
+  }
+  runtime.metrics.requestAnswered(provider.config.name, route.kind === 'bridged' ? route.api : 'passthrough', out.statusCode);
+}
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : (value ?? '');
+}

@@ -75,19 +75,39 @@ export interface TestRecorderOptions {
   parentRetry?: RecorderOptions['parentRetry'];
 }
 
-/** The recorder's configuration for a test: this Redis prefix, no HTTP port of its own. */
-export function testRecorderConfig(prefix: string, worker: { batchSize?: number; batchMaxWaitMs?: number; concurrency?: number } = {}): TollgateConfig {
+/** The recorder's configuration for a test: its queue under `prefix`, no HTTP port of its own. */
+export function testRecorderConfig(
+  prefix: string,
+  worker: { batchSize?: number; batchMaxWaitMs?: number; concurrency?: number } = {},
+  queueName: string = QUEUE_NAME,
+): TollgateConfig {
   return loadConfig({
     env: { REDIS_URL: testRedisUrl() },
     document: {
       server: { host: '127.0.0.1', port: 0 },
       recording: {
-        queueName: QUEUE_NAME,
+        queueName,
         queuePrefix: prefix,
         runMigrationsAtStart: false,
         worker: { batchSize: worker.batchSize ?? 25, batchMaxWait: worker.batchMaxWaitMs ?? 10, concurrency: worker.concurrency ?? 8 },
       },
     },
+  });
+}
+
+/**
+ * A recorder microservice on the queue `queueName` under `prefix`, writing to `dataSource` (which it leaves open).
+ * Without `parentRetry`, an ended event whose parent is missing goes to BullMQ's backoff at once (no in-process waits).
+ */
+export function startTestRecorder(
+  options: TestRecorderOptions & { dataSource: TollgateDataSource; prefix: string; queueName?: string },
+): Promise<INestMicroservice> {
+  return startRecorder({
+    config: testRecorderConfig(options.prefix, options, options.queueName),
+    logger: testLogger,
+    dataSource: options.dataSource,
+    registry: options.registry ?? new Registry(),
+    parentRetry: options.parentRetry ?? { delaysMs: [] },
   });
 }
 
@@ -126,15 +146,9 @@ export class RecorderTestHarness {
     return new RecordingJobProducer(this.queue, options);
   }
 
-  /** A recorder microservice on this test's queue; closed after the test. */
+  /** A recorder microservice on this test's queue and database; closed after the test. */
   async startWorker(options: TestRecorderOptions = {}): Promise<INestMicroservice> {
-    const recorder = await startRecorder({
-      config: testRecorderConfig(this.redis.prefix, options),
-      logger: testLogger,
-      dataSource: options.dataSource ?? this.dataSource,
-      registry: options.registry ?? new Registry(),
-      parentRetry: options.parentRetry ?? { delaysMs: [] },
-    });
+    const recorder = await startTestRecorder({ ...options, dataSource: options.dataSource ?? this.dataSource, prefix: this.redis.prefix });
     this.closers.push(() => recorder.close());
     return recorder;
   }

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createDataSource } from '@tollgate/persistence';
-import { interceptionEventId, type InterceptionEvent, type InterceptionStarted } from '@tollgate/recording';
+import { INTERCEPTION_BATCH_JOB, interceptionEventId, type InterceptionEvent, type InterceptionStarted } from '@tollgate/recording';
 import { buildEndedEvent, buildStartedEvent, startTcpProxy } from '@tollgate/testing';
 import { Registry } from 'prom-client';
-import { exactlyOnce, RecorderTestHarness, testLogger, waitFor } from '../test/recorder-test.harness';
+import { exactlyOnce, RecorderTestHarness, recordingJobOptions, testLogger, waitFor } from '../test/recorder-test.harness';
 import { listFailedEvents } from './failed-jobs';
 import { runFailedJobsCommand } from './failed-jobs.command';
 
@@ -135,18 +135,19 @@ describe('recorder (a Nest microservice on BullMQ in Redis → Postgres)', () =>
     const events = eventsOf(interceptions);
     const producer = harness.producer();
     const original = await producer.addBatch(events);
-    // A producer that lost the acknowledgement sends the same events again in a new batch, which lands in the same
-    // transaction as the original…
+    // The same batch again under another job id, and its events again in another batch (a producer that lost an
+    // acknowledgement), land in the same transactions as the original…
+    await harness.queue.add(INTERCEPTION_BATCH_JOB, original.data, { ...recordingJobOptions(), jobId: 'replayed-batch' });
     await producer.addBatch([...events].reverse());
     await harness.startWorker();
     expect(await harness.waitUntilRecorded(interceptions)).toEqual(exactlyOnce(10));
-    await waitFor(() => harness.queue.getJobCounts('completed'), (counts) => counts.completed === 2, 'both deliveries completed');
+    await waitFor(() => harness.queue.getJobCounts('completed'), (counts) => counts.completed === 3, 'all deliveries completed');
     const before = await harness.rows(interceptions);
 
     // …or later, and the original job runs again.
     await producer.addBatch(events.slice(0, 7));
     await (await harness.queue.getJob(original.id!))!.retry('completed');
-    await waitFor(() => harness.queue.getJobCounts('completed'), (counts) => counts.completed === 3, 'the replays completed');
+    await waitFor(() => harness.queue.getJobCounts('completed'), (counts) => counts.completed === 4, 'the replays completed');
     await waitFor(async () => (await harness.queue.getJob(original.id!))?.getState(), (state) => state === 'completed', 'the retried job completed');
     expect(await harness.counts(interceptions)).toEqual(exactlyOnce(10));
     expect(await harness.rows(interceptions)).toEqual(before);

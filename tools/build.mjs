@@ -13,6 +13,7 @@ const entries = {
   admin: 'tools/admin/main.ts',
   'mock-upstream': 'tools/mock-upstream/main.ts',
   bench: 'tools/bench/main.ts',
+  'nest-dispatch': 'tools/bench/nest-dispatch.measure.ts',
   'console-api': 'tools/console/generate-api-types.ts',
   'console-screenshots': 'tools/console/screenshots.ts',
 };

@@ -1,8 +1,9 @@
 import type { Queue } from 'bullmq';
-import { listFailedJobs, retryAllFailedJobs, retryFailedJob } from './failed-jobs';
+import { listFailedEvents, retryAllFailedJobs, retryFailed } from './failed-jobs';
 
 export const FAILED_JOBS_USAGE = `usage:
-  recorder failed list [--limit N] [--json]   show the jobs in the failed set (most recent first)
+  recorder failed list [--limit N] [--json]   one row per failed event: event id, event, job, attempts, when, reason
+  recorder failed retry <event id>            move one event out of its failed job into a new job, with fresh attempts
   recorder failed retry <job id>              move one failed job back to the queue, with fresh attempts
   recorder failed retry --all                 retry every failed job`;
 
@@ -20,14 +21,17 @@ export async function runFailedJobsCommand(queue: Queue, args: string[], out: Co
       err.write(`--limit must be a positive integer\n${FAILED_JOBS_USAGE}\n`);
       return 2;
     }
-    const { total, jobs } = await listFailedJobs(queue, limit);
+    const list = await listFailedEvents(queue, limit);
     if (rest.includes('--json')) {
-      out.write(`${JSON.stringify({ total, jobs }, null, 2)}\n`);
+      out.write(`${JSON.stringify(list, null, 2)}\n`);
       return 0;
     }
-    out.write(`${total} failed job(s)${total > jobs.length ? `, showing ${jobs.length}` : ''}\n`);
-    for (const job of jobs) {
-      out.write(`${job.id}\t${job.name}\tattempts=${job.attemptsMade}\t${job.failedAt ?? '-'}\t${firstLine(job.failedReason)}\n`);
+    const shown = list.truncated ? `the first ${list.events.length} failed event(s)` : `${list.events.length} failed event(s)`;
+    out.write(`${shown} in ${list.failedJobs} failed job(s)\n`);
+    for (const event of list.events) {
+      out.write(
+        `${event.eventId ?? '-'}\t${event.event ?? '-'}\tjob=${event.jobId}\tattempts=${event.attemptsMade}\t${event.failedAt ?? '-'}\t${event.reason}\n`,
+      );
     }
     return 0;
   }
@@ -37,18 +41,13 @@ export async function runFailedJobsCommand(queue: Queue, args: string[], out: Co
   }
   if (action === 'retry' && rest.length === 1 && !rest[0].startsWith('--')) {
     try {
-      await retryFailedJob(queue, rest[0]);
+      out.write(`retried ${await retryFailed(queue, rest[0])}\n`);
     } catch (error) {
       err.write(`${(error as Error).message}\n`);
       return 1;
     }
-    out.write(`retried ${rest[0]}\n`);
     return 0;
   }
   err.write(`${FAILED_JOBS_USAGE}\n`);
   return 2;
-}
-
-function firstLine(text: string | undefined): string {
-  return (text ?? '').split('\n')[0];
 }

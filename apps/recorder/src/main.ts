@@ -1,17 +1,16 @@
-// Tollgate recorder: consumes the interception queue and writes the recording tables.
+// Tollgate recorder: a Nest microservice consuming the recording queue (BullMQ) into the recording tables.
 //   node dist/recorder/main.js                       run the worker (SIGTERM/SIGINT: finish jobs in hand, then exit)
 //   node dist/recorder/main.js migrate               apply database migrations and exit
 //   node dist/recorder/main.js failed list|retry …   inspect / retry the failed set (see FAILED_JOBS_USAGE)
 //   node dist/recorder/main.js rotate-keys           re-seal stored provider keys under the first TOLLGATE_ENCRYPTION_KEYS entry
 import './instrument';
-import { NestFactory } from '@nestjs/core';
-import { NestPinoLogger, createLogger, loadConfigOrExit, runUntilSignalled, type Logger, type TollgateConfig } from '@tollgate/platform';
+import { createLogger, loadConfigOrExit, runUntilSignalled, type Logger, type TollgateConfig } from '@tollgate/platform';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { FAILED_JOBS_USAGE, runFailedJobsCommand } from './failed-jobs.command';
 import { runMigrateCommand } from './migrate.command';
 import { runRotateKeysCommand } from './rotate-keys.command';
-import { RecorderModule } from './recorder.module';
+import { startRecorder } from './recorder.microservice';
 
 const USAGE = `usage: recorder [run | migrate | rotate-keys | failed …]\n${FAILED_JOBS_USAGE}`;
 
@@ -36,13 +35,10 @@ async function main(argv: string[]): Promise<number | undefined> {
 }
 
 async function runRecorder(config: TollgateConfig, logger: Logger): Promise<void> {
-  const app = await NestFactory.createApplicationContext(RecorderModule.register(config, logger), {
-    logger: new NestPinoLogger(logger),
-    abortOnError: false,
-  });
+  const recorder = await startRecorder({ config, logger });
   // Our own signal handling rather than Nest's shutdown hooks: after the graceful close, spans and the async log
   // stream are flushed before exiting, so the shutdown lines are not lost.
-  runUntilSignalled(logger, () => app.close());
+  runUntilSignalled(logger, () => recorder.close());
 }
 
 async function withQueue(config: TollgateConfig, action: (queue: Queue) => Promise<number>): Promise<number> {

@@ -41,14 +41,13 @@ describe('recorder under faults', () => {
     harness.onTearDown(() => dataSource.destroy());
     const registry = new Registry();
     await harness.startWorker({ dataSource, registry, batchSize: 10 });
-    const sink = harness.sink({ attempts: 40, backoffMs: 25 });
+    const producer = harness.producer({ attempts: 40, backoffMs: 25 });
 
     const interceptions: InterceptionStarted[] = [];
     const publishOne = async () => {
       const started = buildStartedEvent();
       interceptions.push(started);
-      await sink.publish(started);
-      await sink.publish(buildEndedEvent(started));
+      await producer.addBatch([started, buildEndedEvent(started)]);
     };
     for (let i = 0; i < 10; i += 1) await publishOne();
     await waitFor(() => harness.counts(interceptions), (counts) => counts.ended > 0, 'some rows before the cut');
@@ -82,14 +81,11 @@ describe('recorder under faults', () => {
     });
     harness.onTearDown(() => dataSource.destroy());
     await harness.startWorker({ dataSource, batchSize: 10 });
-    const sink = harness.sink({ attempts: 40, backoffMs: 25 });
+    const producer = harness.producer({ attempts: 40, backoffMs: 25 });
     const interceptions = Array.from({ length: 10 }, () => buildStartedEvent());
 
     proxy.pause();
-    for (const started of interceptions) {
-      await sink.publish(started);
-      await sink.publish(buildEndedEvent(started));
-    }
+    for (const started of interceptions) await producer.addBatch([started, buildEndedEvent(started)]);
     await waitFor(() => harness.queue.getJobCountByTypes('delayed'), (delayed) => delayed > 0, 'jobs retrying after query timeouts');
     proxy.resume();
 
@@ -97,38 +93,37 @@ describe('recorder under faults', () => {
     expect(await harness.queue.getFailedCount()).toBe(0);
   }, 45_000);
 
-  it('loses and duplicates nothing when a worker process is SIGKILLed with a batch in hand and another takes over', async () => {
+  it('loses and duplicates nothing when a worker process is SIGKILLed with batches in hand and another takes over', async () => {
     const script = join(scratch, 'recorder-worker.js');
     await bundle(join(ROOT, 'apps/recorder/test/recorder-worker.process.ts'), script);
     const env = {
       DATABASE_URL: harness.database.url,
       REDIS_URL: testRedisUrl(),
-      QUEUE_NAME,
       QUEUE_PREFIX: harness.redis.prefix,
-      BATCH_SIZE: '100',
+      BATCH_SIZE: '1000',
+      CONCURRENCY: '8',
     };
 
-    // The first worker holds its jobs in a batch that only flushes after 3 s…
-    const first = await startProcess(script, { ...env, BATCH_MAX_WAIT_MS: '3000' });
+    // The first worker holds its jobs for a group commit that waits a minute for more…
+    const first = await startProcess(script, { ...env, BATCH_MAX_WAIT_MS: '60000' });
     harness.onTearDown(async () => stopProcess(first));
-    const sink = harness.sink();
-    const interceptions = Array.from({ length: 15 }, () => buildStartedEvent());
-    for (const started of interceptions) {
-      await sink.publish(started);
-      await sink.publish(buildEndedEvent(started));
+    const producer = harness.producer();
+    const interceptions = Array.from({ length: 30 }, () => buildStartedEvent());
+    for (let start = 0; start < interceptions.length; start += 5) {
+      await producer.addBatch(interceptions.slice(start, start + 5).flatMap((started) => [started, buildEndedEvent(started)]));
     }
-    await waitFor(() => harness.queue.getActiveCount(), (active) => active === 30, 'all 30 jobs in the first worker');
+    await waitFor(() => harness.queue.getActiveCount(), (active) => active === 6, 'all 6 batches in the first worker');
 
-    // …and dies before writing it.
+    // …and dies before writing them.
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     expect(await harness.counts(interceptions)).toEqual(exactlyOnce(0));
-    expect(await harness.queue.getActiveCount()).toBe(30); // still locked by the dead worker
+    expect(await harness.queue.getActiveCount()).toBe(6); // still locked by the dead worker
 
     const second = await startProcess(script, { ...env, BATCH_MAX_WAIT_MS: '10' });
     harness.onTearDown(async () => stopProcess(second));
-    expect(await harness.waitUntilRecorded(interceptions, 20_000)).toEqual(exactlyOnce(15));
-    await waitFor(() => harness.queue.getJobCounts('completed', 'failed'), (c) => c.completed === 30, '30 completed jobs');
+    expect(await harness.waitUntilRecorded(interceptions, 20_000)).toEqual(exactlyOnce(30));
+    await waitFor(() => harness.queue.getJobCounts('completed', 'failed'), (c) => c.completed === 6, '6 completed jobs');
     expect(await harness.queue.getFailedCount()).toBe(0);
   }, 45_000);
 
@@ -159,15 +154,14 @@ describe('recorder under faults', () => {
     const base = `http://127.0.0.1:${serving?.port}`;
     expect(await (await fetch(`${base}/healthz`)).text()).toBe('ok\n');
 
-    const sink = harness.sink();
+    const producer = harness.producer();
     const interceptions = Array.from({ length: 5 }, () => buildStartedEvent());
-    for (const started of interceptions) {
-      await sink.publish(started);
-      await sink.publish(buildEndedEvent(started));
-    }
+    for (const started of interceptions) await producer.addBatch([started, buildEndedEvent(started)]);
     expect(await harness.waitUntilRecorded(interceptions)).toEqual(exactlyOnce(5));
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/^tollgate_recording_events_processed_total\{event="interception.started"\} 5$/m);
+    expect(metrics).toMatch(/^tollgate_recording_batches_processed_total\{job="interception.batch"\} 5$/m);
+    expect(metrics).toMatch(/^tollgate_recording_transaction_events_sum 10$/m);
     expect(metrics).toMatch(/^tollgate_recording_queue_depth 0$/m);
     expect(metrics).toMatch(/^tollgate_recording_lag_seconds_count 10$/m);
 

@@ -1,12 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { createDataSource } from '@tollgate/persistence';
-import type { InterceptionStarted } from '@tollgate/recording';
+import { INTERCEPTION_BATCH_JOB, interceptionEventId, type InterceptionEvent, type InterceptionStarted } from '@tollgate/recording';
 import { buildEndedEvent, buildStartedEvent, startTcpProxy } from '@tollgate/testing';
 import { Registry } from 'prom-client';
-import { exactlyOnce, RecorderTestHarness, testLogger, waitFor } from '../test/recorder-test.harness';
+import { exactlyOnce, RecorderTestHarness, recordingJobOptions, testLogger, waitFor } from '../test/recorder-test.harness';
+import { listFailedEvents } from './failed-jobs';
 import { runFailedJobsCommand } from './failed-jobs.command';
-import { listFailedJobs } from './failed-jobs';
 
-describe('recorder worker (BullMQ on Redis → Postgres)', () => {
+describe('recorder (a Nest microservice on BullMQ in Redis → Postgres)', () => {
   const harness = new RecorderTestHarness();
 
   beforeAll(() => harness.setUpDatabase(), 30_000);
@@ -14,37 +15,45 @@ describe('recorder worker (BullMQ on Redis → Postgres)', () => {
   beforeEach(() => harness.setUpQueue());
   afterEach(() => harness.tearDownQueue());
 
-  it('turns events published through BullmqEventSink into rows, and counts them', async () => {
+  const interceptionsOf = (count: number, overrides: Partial<InterceptionStarted> = {}) => Array.from({ length: count }, () => buildStartedEvent(overrides));
+  const eventsOf = (interceptions: InterceptionStarted[]): InterceptionEvent[] => interceptions.flatMap((started) => [started, buildEndedEvent(started)]);
+  const metricValues = async (registry: Registry, name: string) => (await registry.getSingleMetric(name)?.get())?.values ?? [];
+  const byLabel = async (registry: Registry, name: string, label: string) =>
+    Object.fromEntries((await metricValues(registry, name)).map((value) => [value.labels[label], value.value]));
+  const histogramCount = async (registry: Registry, name: string) =>
+    (await metricValues(registry, name)).find((value) => (value as { metricName?: string }).metricName === `${name}_count`)?.value;
+  /** Two interceptions with the same content (different ids) and their rows with the id left out, to compare. */
+  const twin = (started: InterceptionStarted): InterceptionStarted => ({ ...started, interceptionId: buildStartedEvent().interceptionId });
+  const endedTwin = (twinStarted: InterceptionStarted, ended: InterceptionEvent) => ({ ...ended, interceptionId: twinStarted.interceptionId }) as InterceptionEvent;
+  const rowsWithoutIds = async (started: InterceptionStarted) =>
+    JSON.parse(JSON.stringify(await harness.rows([started])).replaceAll(started.interceptionId, '<id>')) as unknown;
+
+  it('records batches of events in a few transactions, and counts events, batches, transactions and lag', async () => {
     const registry = new Registry();
-    await harness.startWorker({ registry });
-    const sink = harness.sink();
-    const interceptions = Array.from({ length: 40 }, (_, i) => buildStartedEvent({ initiatorId: `user-${i % 4}` }));
-    await Promise.all(
-      interceptions.map(async (started) => {
-        await sink.publish(started);
-        await sink.publish(buildEndedEvent(started));
-      }),
-    );
+    await harness.startWorker({ registry, batchSize: 40 });
+    const producer = harness.producer();
+    const interceptions = interceptionsOf(40, { initiatorId: 'user-1' });
+    const events = eventsOf(interceptions);
+    for (let start = 0; start < events.length; start += 10) await producer.addBatch(events.slice(start, start + 10));
 
     expect(await harness.waitUntilRecorded(interceptions)).toEqual(exactlyOnce(40));
-    await waitFor(() => harness.queue.getJobCounts('completed', 'failed', 'active', 'waiting', 'delayed'), (c) => c.completed === 80, '80 completed jobs');
+    await waitFor(() => harness.queue.getJobCounts('completed'), (counts) => counts.completed === 8, '8 completed batch jobs');
 
-    const metrics = await registry.getMetricsAsJSON();
-    const values = (name: string) => metrics.find((metric) => metric.name === name)?.values ?? [];
-    const byEvent = (name: string) => Object.fromEntries(values(name).map((value) => [value.labels.event, value.value]));
-    expect(byEvent('tollgate_recording_events_processed_total')).toEqual({ 'interception.started': 40, 'interception.ended': 40 });
-    const lagCount = values('tollgate_recording_lag_seconds').find(
-      (value) => (value as { metricName?: string }).metricName === 'tollgate_recording_lag_seconds_count',
-    );
-    expect(lagCount?.value).toBe(80);
-    expect(values('tollgate_recording_queue_depth')).toEqual([expect.objectContaining({ value: 0 })]);
+    expect(await byLabel(registry, 'tollgate_recording_events_processed_total', 'event')).toEqual({ 'interception.started': 40, 'interception.ended': 40 });
+    expect(await byLabel(registry, 'tollgate_recording_batches_processed_total', 'job')).toEqual({ 'interception.batch': 8 });
+    expect(await histogramCount(registry, 'tollgate_recording_lag_seconds')).toBe(80);
+    // Group commit: the 8 jobs of 10 events share transactions of up to 40 events.
+    const transactions = await histogramCount(registry, 'tollgate_recording_transaction_events');
+    expect(transactions).toBeGreaterThanOrEqual(2);
+    expect(transactions).toBeLessThanOrEqual(8);
+    expect(await metricValues(registry, 'tollgate_recording_queue_depth')).toEqual([expect.objectContaining({ value: 0 })]);
   });
 
-  it('reports the queue depth (waiting + delayed) at scrape time', async () => {
+  it('reports the queue depth (waiting + delayed jobs) at scrape time', async () => {
     await harness.queue.pause(); // the worker takes nothing: jobs stay waiting
-    const sink = harness.sink();
-    for (let i = 0; i < 3; i += 1) await sink.publish(buildStartedEvent());
-    await harness.queue.add('interception.started', buildStartedEvent(), { delay: 60_000 });
+    const producer = harness.producer();
+    for (let i = 0; i < 3; i += 1) await producer.addBatch(interceptionsOf(2));
+    await harness.queue.add('interception.batch', { batchId: 'later', events: [] }, { delay: 60_000 });
     const registry = new Registry();
     await harness.startWorker({ registry });
     const depth = async () => (await registry.getSingleMetric('tollgate_recording_queue_depth')?.get())?.values[0]?.value;
@@ -54,84 +63,150 @@ describe('recorder worker (BullMQ on Redis → Postgres)', () => {
     await waitFor(depth, (value) => value === 1, 'only the delayed job left');
   });
 
-  it('records an ended event enqueued before its started event once the started arrives', async () => {
+  it('gives the same rows when an ended event comes before its started event in one batch', async () => {
     await harness.startWorker();
-    const sink = harness.sink({ backoffMs: 20 });
-    const started = buildStartedEvent({ credentialKind: 'centralized' });
-    const ended = buildEndedEvent(started, { credentialHint: 'sk-…late' });
+    const inOrder = buildStartedEvent({ credentialKind: 'centralized' });
+    const inOrderEnded = buildEndedEvent(inOrder, { credentialHint: 'sk-…late' });
+    const reversed = twin(inOrder);
+    const producer = harness.producer();
+    await producer.addBatch([inOrder, inOrderEnded]);
+    await producer.addBatch([endedTwin(reversed, inOrderEnded), reversed]);
 
-    await sink.publish(ended);
-    // The ended job fails (no parent) and waits for a retry.
-    await waitFor(async () => (await harness.queue.getJob(`${started.interceptionId}_interception.ended`))?.attemptsMade ?? 0, (made) => made >= 1, 'a failed attempt');
-    expect(await harness.counts([started])).toEqual({ ...exactlyOnce(0) });
+    expect(await harness.waitUntilRecorded([inOrder, reversed])).toEqual(exactlyOnce(2));
+    expect(await rowsWithoutIds(reversed)).toEqual(await rowsWithoutIds(inOrder));
+    expect(await harness.queue.getJobCounts('completed', 'failed', 'delayed')).toEqual({ completed: 2, failed: 0, delayed: 0 });
+  });
 
-    await sink.publish(started);
+  it('records an ended job processed before its started job: retried in process until the started job commits', async () => {
+    const waits: number[] = [];
+    let releaseWait: () => void = () => undefined;
+    const waiting = new Promise<void>((resolve) => (releaseWait = resolve));
+    let waitStarted: () => void = () => undefined;
+    const inWait = new Promise<void>((resolve) => (waitStarted = resolve));
+    await harness.startWorker({
+      parentRetry: {
+        delaysMs: [100, 300, 600],
+        sleep: (ms) => {
+          waits.push(ms);
+          waitStarted();
+          return waiting;
+        },
+      },
+    });
+    const inOrder = buildStartedEvent();
+    const inOrderEnded = buildEndedEvent(inOrder, { credentialHint: 'sk-…late' });
+    const started = twin(inOrder);
+    const producer = harness.producer();
+    await producer.addBatch([inOrder, inOrderEnded]);
+
+    const endedJob = await producer.addBatch([endedTwin(started, inOrderEnded)]);
+    await inWait; // the ended event found no parent and waits for its first in-process retry
+    await producer.addBatch([started]);
+    await waitFor(() => harness.counts([started]), (counts) => counts.interceptions === 1, 'the started row');
+    releaseWait();
+
     expect(await harness.waitUntilRecorded([started])).toEqual(exactlyOnce(1));
-    const [row] = await harness.dataSource.query('SELECT credential_hint FROM interceptions WHERE id = $1', [started.interceptionId]);
-    expect(row.credential_hint).toBe('sk-…late');
+    expect(waits).toEqual([100]);
+    expect(await rowsWithoutIds(started)).toEqual(await rowsWithoutIds(inOrder));
+    await waitFor(() => harness.queue.getJobCounts('completed'), (counts) => counts.completed === 3, 'three completed jobs');
+    expect((await harness.queue.getJob(endedJob.id!))?.attemptsMade).toBe(1); // one attempt, no BullMQ retry
   });
 
-  it('records each event exactly once when every event is delivered twice', async () => {
-    const sink = harness.sink();
-    const interceptions = Array.from({ length: 20 }, () => buildStartedEvent());
-    const events = interceptions.flatMap((started) => [started, buildEndedEvent(started)]);
-    // A retried publish is not even a second job…
-    for (const event of events) await sink.publish(event);
-    for (const event of events) await sink.publish(event);
-    expect(await harness.queue.getJobCounts('waiting')).toEqual({ waiting: 40 });
-    // …and a real second delivery (a copy under another id, as after a lost acknowledgement) lands in the same
-    // batches as the original, and again after the original completed.
-    for (const event of events) await harness.queue.add(event.name, event, { jobId: `copy-1-${event.interceptionId}-${event.name}` });
+  it('records an ended job whose started job comes later than its in-process retries, after a BullMQ retry', async () => {
+    await harness.startWorker({ parentRetry: { delaysMs: [] } });
+    const inOrder = buildStartedEvent();
+    const inOrderEnded = buildEndedEvent(inOrder);
+    const started = twin(inOrder);
+    const producer = harness.producer({ backoffMs: 20 });
+    await producer.addBatch([inOrder, inOrderEnded]);
 
-    await harness.startWorker();
-    expect(await harness.waitUntilRecorded(interceptions)).toEqual(exactlyOnce(20));
-    await waitFor(() => harness.queue.getJobCounts('completed'), (c) => c.completed === 80, 'all deliveries completed');
-    const before = await harness.dataSource.query('SELECT * FROM interceptions WHERE id = ANY($1::uuid[]) ORDER BY id', [
-      interceptions.map((event) => event.interceptionId),
-    ]);
+    const endedJob = await producer.addBatch([endedTwin(started, inOrderEnded)]);
+    await waitFor(async () => (await harness.queue.getJob(endedJob.id!))?.attemptsMade ?? 0, (made) => made >= 1, 'a failed attempt');
+    expect((await harness.queue.getJob(endedJob.id!))?.failedReason).toMatch(/has no started row yet/);
+    expect(await harness.counts([started])).toEqual(exactlyOnce(0));
 
-    for (const event of events) await harness.queue.add(event.name, { ...event }, { jobId: `copy-2-${event.interceptionId}-${event.name}` });
-    await waitFor(() => harness.queue.getJobCounts('completed'), (c) => c.completed === 120, 'late copies completed');
-    expect(await harness.counts(interceptions)).toEqual(exactlyOnce(20));
-    const after = await harness.dataSource.query('SELECT * FROM interceptions WHERE id = ANY($1::uuid[]) ORDER BY id', [
-      interceptions.map((event) => event.interceptionId),
-    ]);
-    expect(after).toEqual(before);
+    await producer.addBatch([started]);
+    expect(await harness.waitUntilRecorded([started])).toEqual(exactlyOnce(1));
+    expect(await rowsWithoutIds(started)).toEqual(await rowsWithoutIds(inOrder));
   });
 
-  it('moves an invalid payload to the failed set without retries, where the CLI lists it and can retry it', async () => {
+  it('records nothing twice when a batch is replayed under another job id, or its job is retried', async () => {
+    const interceptions = interceptionsOf(10);
+    const events = eventsOf(interceptions);
+    const producer = harness.producer();
+    const original = await producer.addBatch(events);
+    // The same batch again under another job id, and its events again in another batch (a producer that lost an
+    // acknowledgement), land in the same transactions as the original…
+    await harness.queue.add(INTERCEPTION_BATCH_JOB, original.data, { ...recordingJobOptions(), jobId: 'replayed-batch' });
+    await producer.addBatch([...events].reverse());
     await harness.startWorker();
-    await harness.queue.add('interception.started', { name: 'interception.started', schemaVersion: 1, interceptionId: 'nope' }, { jobId: 'bad-payload-1', attempts: 5 });
-    await harness.queue.add('interception.bogus', { name: 'interception.bogus', schemaVersion: 1 }, { jobId: 'bad-payload-2', attempts: 5 });
-    await waitFor(() => harness.queue.getFailedCount(), (count) => count === 2, 'two failed jobs');
+    expect(await harness.waitUntilRecorded(interceptions)).toEqual(exactlyOnce(10));
+    await waitFor(() => harness.queue.getJobCounts('completed'), (counts) => counts.completed === 3, 'all deliveries completed');
+    const before = await harness.rows(interceptions);
 
-    const { total, jobs } = await listFailedJobs(harness.queue);
-    expect(total).toBe(2);
-    const bad = jobs.find((job) => job.id === 'bad-payload-1');
-    expect(bad).toMatchObject({ name: 'interception.started', interceptionId: 'nope', attemptsMade: 1 });
-    expect(bad?.failedReason).toMatch(/invalid interception.started v1: interceptionId/);
-    expect(jobs.find((job) => job.id === 'bad-payload-2')?.failedReason).toMatch(/unknown interception event name "interception.bogus"/);
+    // …or later, and the original job runs again.
+    await producer.addBatch(events.slice(0, 7));
+    await (await harness.queue.getJob(original.id!))!.retry('completed');
+    await waitFor(() => harness.queue.getJobCounts('completed'), (counts) => counts.completed === 4, 'the replays completed');
+    await waitFor(async () => (await harness.queue.getJob(original.id!))?.getState(), (state) => state === 'completed', 'the retried job completed');
+    expect(await harness.counts(interceptions)).toEqual(exactlyOnce(10));
+    expect(await harness.rows(interceptions)).toEqual(before);
+  });
 
-    const out: string[] = [];
-    const err: string[] = [];
-    const output = { write: (text: string) => out.push(text) };
-    const errors = { write: (text: string) => err.push(text) };
-    expect(await runFailedJobsCommand(harness.queue, ['list'], output, errors)).toBe(0);
-    expect(out.join('')).toMatch(/^2 failed job\(s\)\n/);
-    expect(out.join('')).toMatch(/bad-payload-1\tinterception.started\tattempts=1\t\S+\tinvalid interception.started v1/);
+  it('records the one-event jobs of gateways from before batching, alongside batches', async () => {
+    const registry = new Registry();
+    await harness.startWorker({ registry });
+    const producer = harness.producer();
+    const legacy = interceptionsOf(3);
+    for (const started of legacy) {
+      await producer.addEventJob(started);
+      await producer.addEventJob(buildEndedEvent(started));
+    }
+    const batched = interceptionsOf(2);
+    await producer.addBatch(eventsOf(batched));
 
-    out.length = 0;
-    expect(await runFailedJobsCommand(harness.queue, ['retry', 'bad-payload-1'], output, errors)).toBe(0);
-    expect(out.join('')).toBe('retried bad-payload-1\n');
-    // Still invalid: it fails again, once.
-    await waitFor(async () => (await harness.queue.getJob('bad-payload-1'))?.finishedOn ?? 0, (finishedOn) => finishedOn > 0, 'the retried job to fail again');
-    expect(await harness.queue.getFailedCount()).toBe(2);
+    expect(await harness.waitUntilRecorded([...legacy, ...batched])).toEqual(exactlyOnce(5));
+    await waitFor(() => harness.queue.getJobCounts('completed'), (counts) => counts.completed === 7, '7 completed jobs');
+    expect(await harness.queue.getJob(`${legacy[0].interceptionId}_interception.ended`)).toBeDefined();
+    expect(await byLabel(registry, 'tollgate_recording_batches_processed_total', 'job')).toEqual({
+      'interception.batch': 1,
+      'interception.started': 3,
+      'interception.ended': 3,
+    });
+  });
 
-    expect(await runFailedJobsCommand(harness.queue, ['retry', 'no-such-job'], output, errors)).toBe(1);
-    expect(err.join('')).toContain('no job with id no-such-job');
-    expect(await runFailedJobsCommand(harness.queue, ['retry', '--all'], output, errors)).toBe(0);
-    expect(out.at(-1)).toBe('retried 2 job(s)\n');
-    expect(await runFailedJobsCommand(harness.queue, ['frobnicate'], output, errors)).toBe(2);
+  it('records the valid events of a batch with an invalid one, and leaves only the invalid one in the failed set, unretried', async () => {
+    await harness.startWorker();
+    const interceptions = interceptionsOf(2);
+    const invalid = { ...buildStartedEvent(), providerType: 'gemini', credentialHint: 'sk-live-0123456789abcdef0123456789abcdef' };
+    const entries = [...eventsOf(interceptions).slice(0, 2), invalid, ...eventsOf(interceptions).slice(2)];
+    const job = await harness.producer({ attempts: 5 }).addBatch(entries);
+
+    expect(await harness.waitUntilRecorded(interceptions)).toEqual(exactlyOnce(2));
+    await waitFor(() => harness.queue.getFailedCount(), (count) => count === 1, 'the job in the failed set');
+    const failed = (await harness.queue.getJob(job.id!))!;
+    expect(failed.attemptsMade).toBe(1);
+    expect(failed.data).toEqual({ batchId: job.data.batchId, events: [invalid] });
+    expect(failed.failedReason).toMatch(new RegExp(`^1 invalid entry, never retried: ${interceptionEventId(invalid)}: invalid interception.started v1: .*providerType`));
+    expect(failed.failedReason).not.toContain('sk-live');
+  });
+
+  it('fails a poison event (too large for its index row) alone; the rest of its batch is recorded', async () => {
+    await harness.startWorker();
+    const interceptions = interceptionsOf(3);
+    const poison = buildStartedEvent({ model: randomBytes(4_000).toString('hex') });
+    const job = await harness.producer({ attempts: 2, backoffMs: 10 }).addBatch([...eventsOf(interceptions), poison, buildEndedEvent(poison)]);
+
+    expect(await harness.waitUntilRecorded(interceptions)).toEqual(exactlyOnce(3));
+    await waitFor(() => harness.queue.getFailedCount(), (count) => count === 1, 'the job in the failed set');
+    const failed = (await harness.queue.getJob(job.id!))!;
+    expect(failed.attemptsMade).toBe(2);
+    expect(failed.data.events.map((event: InterceptionEvent) => interceptionEventId(event))).toEqual([
+      interceptionEventId(poison),
+      `${poison.interceptionId}_interception.ended`,
+    ]);
+    expect(failed.failedReason).toMatch(/^2 of 2 events not recorded: .*index row size/);
+    expect(await harness.counts([poison])).toEqual(exactlyOnce(0));
   });
 
   it('moves jobs that run out of attempts (database unreachable) to the failed set; the CLI retries them once it is back', async () => {
@@ -149,16 +224,16 @@ describe('recorder worker (BullMQ on Redis → Postgres)', () => {
     harness.onTearDown(() => dataSource.destroy());
     proxy.cut();
     await harness.startWorker({ dataSource });
-    const sink = harness.sink({ attempts: 3, backoffMs: 20 });
+    const producer = harness.producer({ attempts: 3, backoffMs: 20 });
     const started = buildStartedEvent();
-    await sink.publish(started);
-    await sink.publish(buildEndedEvent(started));
+    const batch = await producer.addBatch([started]);
+    const legacy = await producer.addEventJob(buildEndedEvent(started));
 
     await waitFor(() => harness.queue.getFailedCount(), (count) => count === 2, 'both jobs in the failed set');
-    const { jobs } = await listFailedJobs(harness.queue);
-    expect(jobs.map((job) => [job.id, job.interceptionId, job.attemptsMade]).sort()).toEqual([
-      [`${started.interceptionId}_interception.ended`, started.interceptionId, 3],
-      [`${started.interceptionId}_interception.started`, started.interceptionId, 3],
+    const { events } = await listFailedEvents(harness.queue);
+    expect(events.map((event) => [event.eventId, event.jobId, event.attemptsMade]).sort()).toEqual([
+      [`${started.interceptionId}_interception.ended`, legacy.id, 3],
+      [`${started.interceptionId}_interception.started`, batch.id, 3],
     ]);
     expect(await harness.counts([started])).toEqual(exactlyOnce(0));
 
@@ -173,16 +248,14 @@ describe('recorder worker (BullMQ on Redis → Postgres)', () => {
   });
 
   it('finishes the jobs in hand when closed, without waiting for the batch timer', async () => {
-    const worker = await harness.startWorker({ batchSize: 50, batchMaxWaitMs: 60_000 });
-    const sink = harness.sink();
-    const interceptions: InterceptionStarted[] = Array.from({ length: 3 }, () => buildStartedEvent());
-    for (const started of interceptions) await sink.publish(started);
+    const recorder = await harness.startWorker({ batchSize: 50, batchMaxWaitMs: 60_000 });
+    const producer = harness.producer();
+    const interceptions = interceptionsOf(3);
+    for (const started of interceptions) await producer.addBatch([started]);
     await waitFor(() => harness.queue.getActiveCount(), (active) => active === 3, 'three jobs in hand');
     expect((await harness.counts(interceptions)).interceptions).toBe(0);
 
-    const closingStartedAt = Date.now();
-    await worker.close();
-    expect(Date.now() - closingStartedAt).toBeLessThan(5_000);
+    await recorder.close();
     expect((await harness.counts(interceptions)).interceptions).toBe(3);
     expect(await harness.queue.getJobCounts('completed', 'active', 'waiting', 'failed', 'delayed')).toEqual({
       completed: 3,

@@ -1,14 +1,22 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-/** The recorder's Prometheus metrics. `event` is an interception event name, or `invalid` for a bad payload. */
+/**
+ * The recorder's Prometheus metrics. `event` is an interception event name, or `invalid` for an entry that is not a
+ * valid event; `job` is a recording job name (`interception.batch`, or a one-event job of an older gateway).
+ */
 export class RecorderMetrics {
   readonly processed: Counter<'event'>;
   readonly failed: Counter<'event'>;
   readonly lagSeconds: Histogram;
   readonly queueDepth: Gauge;
+  readonly jobsProcessed: Counter<'job'>;
+  readonly eventsPerTransaction: Histogram;
 
   /** `readQueueDepth` is called at scrape time (waiting + delayed jobs). */
-  constructor(registry: Registry, readQueueDepth: () => Promise<number>) {
+  constructor(
+    readonly registry: Registry,
+    readQueueDepth: () => Promise<number>,
+  ) {
     this.processed = new Counter({
       name: 'tollgate_recording_events_processed_total',
       help: 'Interception events whose rows are committed (or were already: a replay).',
@@ -17,7 +25,7 @@ export class RecorderMetrics {
     });
     this.failed = new Counter({
       name: 'tollgate_recording_events_failed_total',
-      help: 'Failed processing attempts of interception events (BullMQ retries them; see the failed set).',
+      help: 'Failed processing attempts of interception events (BullMQ retries their job; see the failed set).',
       labelNames: ['event'],
       registers: [registry],
     });
@@ -29,7 +37,7 @@ export class RecorderMetrics {
     });
     this.queueDepth = new Gauge({
       name: 'tollgate_recording_queue_depth',
-      help: 'Interception events waiting in the recording queue (waiting + delayed), read at scrape time.',
+      help: 'Recording jobs (batches) waiting in the queue (waiting + delayed), read at scrape time.',
       registers: [registry],
       async collect() {
         try {
@@ -39,6 +47,18 @@ export class RecorderMetrics {
           this.reset();
         }
       },
+    });
+    this.jobsProcessed = new Counter({
+      name: 'tollgate_recording_batches_processed_total',
+      help: 'Recording jobs completed (every event recorded): batches, or one-event jobs of older gateways.',
+      labelNames: ['job'],
+      registers: [registry],
+    });
+    this.eventsPerTransaction = new Histogram({
+      name: 'tollgate_recording_transaction_events',
+      help: 'Events written together in one transaction (the events of one or more jobs).',
+      buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000],
+      registers: [registry],
     });
   }
 }

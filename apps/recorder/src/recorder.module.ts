@@ -1,46 +1,88 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { createDataSource, runMigrations, type TollgateDataSource } from '@tollgate/persistence';
-import type { Logger, TollgateConfig } from '@tollgate/platform';
+import { createDataSource, flushInterceptionEvents, InterceptionEventWriter, runMigrations, type TollgateDataSource } from '@tollgate/persistence';
+import { createPriceTable } from '@tollgate/usage';
+import { Queue } from 'bullmq';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { RecorderRunner } from './recorder.runner';
-import { RECORDER_CONFIG, RECORDER_DATA_SOURCE, RECORDER_LOGGER, RECORDER_METRICS_REGISTRY } from './recorder.tokens';
+import { EventGroupCommitter } from './event-group.committer';
+import { InterceptionJobRecorder } from './interception-job.recorder';
+import { RecorderLifecycle } from './recorder.lifecycle';
+import { RecorderMetrics } from './recorder.metrics';
+import type { RecorderOptions } from './recorder.options';
+import { EVENT_GROUP_COMMITTER, INTERCEPTION_JOB_RECORDER, RECORDER_DATA_SOURCE, RECORDER_METRICS, RECORDER_OPTIONS, RECORDING_QUEUE } from './recorder.tokens';
+import { RecordingController } from './recording.controller';
 
-/** The recorder process: config and logger from the entry point, a data source, and the queue worker. */
+/** The recorder microservice: the recording controller, the writer path behind it, metrics and the database. */
 @Module({})
 export class RecorderModule {
-  static register(config: TollgateConfig, logger: Logger): DynamicModule {
+  static register(options: RecorderOptions): DynamicModule {
+    const { config } = options;
     return {
       module: RecorderModule,
+      controllers: [RecordingController],
       providers: [
-        { provide: RECORDER_CONFIG, useValue: config },
-        { provide: RECORDER_LOGGER, useValue: logger },
+        { provide: RECORDER_OPTIONS, useValue: options },
+        { provide: RECORDER_DATA_SOURCE, useFactory: () => options.dataSource ?? openDatabase(options) },
         {
-          provide: RECORDER_METRICS_REGISTRY,
+          provide: RECORDING_QUEUE,
           useFactory: () => {
-            const registry = new Registry();
-            collectDefaultMetrics({ register: registry });
-            return registry;
+            const queue = new Queue(config.recording.queueName, { connection: { url: config.redisUrl }, prefix: config.recording.queuePrefix });
+            queue.on('error', (error) => options.logger.warn({ err: error }, 'recording queue error'));
+            return queue;
           },
         },
         {
-          provide: RECORDER_DATA_SOURCE,
-          inject: [RECORDER_CONFIG, RECORDER_LOGGER],
-          useFactory: async (config: TollgateConfig, logger: Logger): Promise<TollgateDataSource> => {
-            const dataSource = await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
-            if (config.recording.runMigrationsAtStart) {
-              try {
-                const applied = await runMigrations(dataSource);
-                logger.info({ applied }, applied.length > 0 ? 'database migrated' : 'database schema up to date');
-              } catch (error) {
-                await dataSource.destroy();
-                throw error;
-              }
-            }
-            return dataSource;
+          provide: RECORDER_METRICS,
+          inject: [RECORDING_QUEUE],
+          useFactory: (queue: Queue) => new RecorderMetrics(options.registry ?? defaultRegistry(), () => queue.getJobCountByTypes('waiting', 'delayed')),
+        },
+        {
+          provide: EVENT_GROUP_COMMITTER,
+          inject: [RECORDER_DATA_SOURCE, RECORDER_METRICS],
+          useFactory: (dataSource: TollgateDataSource, metrics: RecorderMetrics) => {
+            const writer = new InterceptionEventWriter(dataSource, { prices: createPriceTable(config.prices) });
+            return new EventGroupCommitter({
+              write: (events) => flushInterceptionEvents(writer, events),
+              maxEvents: config.recording.worker.batchSize,
+              maxWaitMs: config.recording.worker.batchMaxWaitMs,
+              maxJobs: config.recording.worker.concurrency,
+              observeTransaction: (eventCount) => metrics.eventsPerTransaction.observe(eventCount),
+            });
           },
         },
-        RecorderRunner,
+        {
+          provide: INTERCEPTION_JOB_RECORDER,
+          inject: [EVENT_GROUP_COMMITTER, RECORDER_METRICS],
+          useFactory: (committer: EventGroupCommitter, metrics: RecorderMetrics) =>
+            new InterceptionJobRecorder({
+              commit: (events, trace) => committer.commit(events, trace),
+              metrics,
+              logger: options.logger,
+              parentRetryDelaysMs: options.parentRetry?.delaysMs,
+              sleep: options.parentRetry?.sleep,
+            }),
+        },
+        RecorderLifecycle,
       ],
     };
   }
+}
+
+async function openDatabase({ config, logger }: RecorderOptions): Promise<TollgateDataSource> {
+  const dataSource = await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  if (config.recording.runMigrationsAtStart) {
+    try {
+      const applied = await runMigrations(dataSource);
+      logger.info({ applied }, applied.length > 0 ? 'database migrated' : 'database schema up to date');
+    } catch (error) {
+      await dataSource.destroy();
+      throw error;
+    }
+  }
+  return dataSource;
+}
+
+function defaultRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return registry;
 }

@@ -1,13 +1,15 @@
-// Shared set-up for the recorder integration tests: a database of their own, a Redis prefix of their own, workers
-// and producers that are closed after each test, and polling helpers.
-import { BullmqEventSink } from '@tollgate/gateway';
-import { createDataSource, InterceptionEventWriter, runMigrations, type TollgateDataSource } from '@tollgate/persistence';
-import { createLogger } from '@tollgate/platform';
-import type { InterceptionStarted } from '@tollgate/recording';
-import { createTestDatabase, createTestRedisPrefix, testRedisUrl, type TestDatabase, type TestRedisPrefix } from '@tollgate/testing';
-import { Queue } from 'bullmq';
+// Shared set-up for the recorder integration tests: a database of their own, a Redis prefix of their own, recorders
+// that are closed after each test, jobs added the way gateways add them, and polling helpers.
+import { randomUUID } from 'node:crypto';
+import type { INestMicroservice } from '@nestjs/common';
+import { createDataSource, runMigrations, type TollgateDataSource } from '@tollgate/persistence';
+import { createLogger, loadConfig, type TollgateConfig } from '@tollgate/platform';
+import { batchJobId, INTERCEPTION_BATCH_JOB, interceptionEventId, type InterceptionEvent, type InterceptionStarted } from '@tollgate/recording';
+import { buildEventBatch, createTestDatabase, createTestRedisPrefix, testRedisUrl, type TestDatabase, type TestRedisPrefix } from '@tollgate/testing';
+import { Queue, type Job, type JobsOptions } from 'bullmq';
 import { Registry } from 'prom-client';
-import { RecorderWorker, type RecorderWorkerOptions } from '../src/recorder-worker';
+import { startRecorder } from '../src/recorder.microservice';
+import type { RecorderOptions } from '../src/recorder.options';
 
 export const QUEUE_NAME = 'interceptions';
 export const testLogger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'recorder-test' });
@@ -22,6 +24,37 @@ export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => bo
   }
 }
 
+/** The options a gateway sets on each recording job (recording.attempts, recording.backoff). */
+export function recordingJobOptions(options: { attempts?: number; backoffMs?: number } = {}): JobsOptions {
+  return {
+    attempts: options.attempts ?? 20,
+    backoff: { type: 'exponential', delay: options.backoffMs ?? 50 },
+    removeOnComplete: { age: 900, count: 100_000 },
+    removeOnFail: false,
+  };
+}
+
+/** Adds recording jobs straight to a BullMQ queue, as gateways do: batches, or one-event jobs of older gateways. */
+export class RecordingJobProducer {
+  constructor(
+    readonly queue: Queue,
+    private readonly options: { attempts?: number; backoffMs?: number } = {},
+  ) {}
+
+  /** One `interception.batch` job holding `events` (entries need not be valid events). */
+  addBatch(events: unknown[], batchId: string = randomUUID()): Promise<Job> {
+    return this.queue.add(INTERCEPTION_BATCH_JOB, buildEventBatch(events as InterceptionEvent[], batchId), {
+      ...recordingJobOptions(this.options),
+      jobId: batchJobId(batchId),
+    });
+  }
+
+  /** The job of one event as gateways sent it before batching: named after the event, id `{interceptionId}_{event}`. */
+  addEventJob(event: InterceptionEvent): Promise<Job> {
+    return this.queue.add(event.name, event, { ...recordingJobOptions(this.options), jobId: interceptionEventId(event) });
+  }
+}
+
 export interface RecordedCounts {
   interceptions: number;
   ended: number;
@@ -32,7 +65,53 @@ export interface RecordedCounts {
   duplicated: number;
 }
 
-/** Per database: a DataSource on it, used to inspect rows. */
+export interface TestRecorderOptions {
+  /** Default: the harness's database. */
+  dataSource?: TollgateDataSource;
+  registry?: Registry;
+  batchSize?: number;
+  batchMaxWaitMs?: number;
+  concurrency?: number;
+  parentRetry?: RecorderOptions['parentRetry'];
+}
+
+/** The recorder's configuration for a test: its queue under `prefix`, no HTTP port of its own. */
+export function testRecorderConfig(
+  prefix: string,
+  worker: { batchSize?: number; batchMaxWaitMs?: number; concurrency?: number } = {},
+  queueName: string = QUEUE_NAME,
+): TollgateConfig {
+  return loadConfig({
+    env: { REDIS_URL: testRedisUrl() },
+    document: {
+      server: { host: '127.0.0.1', port: 0 },
+      recording: {
+        queueName,
+        queuePrefix: prefix,
+        runMigrationsAtStart: false,
+        worker: { batchSize: worker.batchSize ?? 25, batchMaxWait: worker.batchMaxWaitMs ?? 10, concurrency: worker.concurrency ?? 8 },
+      },
+    },
+  });
+}
+
+/**
+ * A recorder microservice on the queue `queueName` under `prefix`, writing to `dataSource` (which it leaves open).
+ * Without `parentRetry`, an ended event whose parent is missing goes to BullMQ's backoff at once (no in-process waits).
+ */
+export function startTestRecorder(
+  options: TestRecorderOptions & { dataSource: TollgateDataSource; prefix: string; queueName?: string },
+): Promise<INestMicroservice> {
+  return startRecorder({
+    config: testRecorderConfig(options.prefix, options, options.queueName),
+    logger: testLogger,
+    dataSource: options.dataSource,
+    registry: options.registry ?? new Registry(),
+    parentRetry: options.parentRetry ?? { delaysMs: [] },
+  });
+}
+
+/** Per test file: a database and a DataSource on it, used by the recorders and to inspect rows. */
 export class RecorderTestHarness {
   database!: TestDatabase;
   dataSource!: TollgateDataSource;
@@ -63,34 +142,15 @@ export class RecorderTestHarness {
     await this.redis?.cleanup();
   }
 
-  sink(options: { attempts?: number; backoffMs?: number } = {}): BullmqEventSink {
-    const sink = new BullmqEventSink({
-      redisUrl: testRedisUrl(),
-      queueName: QUEUE_NAME,
-      prefix: this.redis.prefix,
-      attempts: options.attempts ?? 20,
-      backoffMs: options.backoffMs ?? 50,
-    });
-    this.closers.push(() => sink.close());
-    return sink;
+  producer(options: { attempts?: number; backoffMs?: number } = {}): RecordingJobProducer {
+    return new RecordingJobProducer(this.queue, options);
   }
 
-  async startWorker(options: Partial<RecorderWorkerOptions> & { dataSource?: TollgateDataSource } = {}): Promise<RecorderWorker> {
-    const { dataSource = this.dataSource, ...overrides } = options;
-    const worker = new RecorderWorker({
-      redisUrl: testRedisUrl(),
-      queueName: QUEUE_NAME,
-      prefix: this.redis.prefix,
-      batchSize: 25,
-      batchMaxWaitMs: 10,
-      writer: new InterceptionEventWriter(dataSource),
-      logger: testLogger,
-      registry: new Registry(),
-      ...overrides,
-    });
-    this.closers.push(() => worker.close());
-    await worker.start();
-    return worker;
+  /** A recorder microservice on this test's queue and database; closed after the test. */
+  async startWorker(options: TestRecorderOptions = {}): Promise<INestMicroservice> {
+    const recorder = await startTestRecorder({ ...options, dataSource: options.dataSource ?? this.dataSource, prefix: this.redis.prefix });
+    this.closers.push(() => recorder.close());
+    return recorder;
   }
 
   onTearDown(close: () => Promise<unknown>): void {
@@ -110,6 +170,20 @@ export class RecorderTestHarness {
       [ids],
     );
     return counts as RecordedCounts;
+  }
+
+  /** Every row of the interceptions and their children, without generated ids: to compare two ways of recording. */
+  async rows(interceptions: Pick<InterceptionStarted, 'interceptionId'>[]): Promise<Record<string, unknown[]>> {
+    const ids = interceptions.map((event) => event.interceptionId);
+    const select = async (sql: string) => (await this.dataSource.query(sql, [ids])) as unknown[];
+    return {
+      interceptions: await select('SELECT * FROM interceptions WHERE id = ANY($1::uuid[]) ORDER BY id'),
+      tokenUsages: await select(
+        'SELECT interception_id, provider_response_id, input_tokens, output_tokens, cost_micros FROM token_usages WHERE interception_id = ANY($1::uuid[]) ORDER BY 1, 2',
+      ),
+      prompts: await select('SELECT interception_id, provider_response_id, prompt FROM user_prompts WHERE interception_id = ANY($1::uuid[]) ORDER BY 1, 2'),
+      toolUsages: await select('SELECT interception_id, tool, tool_call_id, input FROM tool_usages WHERE interception_id = ANY($1::uuid[]) ORDER BY 1, 3'),
+    };
   }
 
   /** Waits until every interception is ended, then returns the counts (which must then be exactly one each). */

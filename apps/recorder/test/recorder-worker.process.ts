@@ -1,10 +1,10 @@
-// A recorder worker as its own process, for the crash test (recorder.int-spec.ts): the real RecorderWorker with
-// short BullMQ lock timings, so that jobs held by a SIGKILLed process are taken over within a second or two
+// A recorder as its own process, for the crash test (recorder-faults.int-spec.ts): the real recorder microservice
+// with short BullMQ lock timings, so that jobs held by a SIGKILLed process are taken over within a second or two
 // (production keeps the 30 s defaults). Bundled with esbuild by the test; configured through env vars.
-import { createDataSource, InterceptionEventWriter } from '@tollgate/persistence';
+import { createDataSource } from '@tollgate/persistence';
 import { createLogger } from '@tollgate/platform';
-import { Registry } from 'prom-client';
-import { RecorderWorker } from '../src/recorder-worker';
+import { startRecorder } from '../src/recorder.microservice';
+import { testRecorderConfig } from './recorder-test.harness';
 
 async function main(): Promise<void> {
   const env = (name: string): string => {
@@ -14,22 +14,19 @@ async function main(): Promise<void> {
   };
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', name: 'recorder-test-process' });
   const dataSource = await createDataSource({ databaseUrl: env('DATABASE_URL'), dataDir: '/nonexistent', logger });
-  const worker = new RecorderWorker({
-    redisUrl: env('REDIS_URL'),
-    queueName: env('QUEUE_NAME'),
-    prefix: env('QUEUE_PREFIX'),
-    batchSize: Number(env('BATCH_SIZE')),
-    batchMaxWaitMs: Number(env('BATCH_MAX_WAIT_MS')),
-    writer: new InterceptionEventWriter(dataSource),
+  const recorder = await startRecorder({
+    config: testRecorderConfig(env('QUEUE_PREFIX'), {
+      batchSize: Number(env('BATCH_SIZE')),
+      batchMaxWaitMs: Number(env('BATCH_MAX_WAIT_MS')),
+      concurrency: Number(env('CONCURRENCY')),
+    }),
     logger,
-    registry: new Registry(),
-    lockDurationMs: 1_000,
-    stalledIntervalMs: 300,
+    dataSource,
+    lock: { durationMs: 1_000, stalledIntervalMs: 300 },
   });
-  await worker.start();
   process.stdout.write('ready\n');
   process.once('SIGTERM', () => {
-    void worker
+    void recorder
       .close()
       .then(() => dataSource.destroy())
       .then(() => process.exit(0));

@@ -46,9 +46,10 @@ function toItemResult(outcome: EventOutcome, event: InterceptionEvent): BatchIte
 }
 
 // SQLSTATE classes caused by the statement's data, which a retry cannot fix: 22 data exception, 23 integrity
-// constraint violation, 42 syntax error or access rule violation. Connection loss has no SQLSTATE (or class 08/57).
+// constraint violation, 42 syntax error or access rule violation, 54 program limit exceeded (e.g. a value too large
+// for a btree index row). Connection loss has no SQLSTATE (or class 08/57).
 function isDataError(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
   const code = (error.driverError as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && /^(22|23|42)/.test(code);
+  return typeof code === 'string' && /^(22|23|42|54)/.test(code);
 }

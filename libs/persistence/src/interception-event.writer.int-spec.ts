@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { InterceptionEvent, InterceptionStarted } from '@tollgate/recording';
 import { observeBlocking, type BridgedApi, type TokenUsage } from '@tollgate/providers';
 import { buildEndedEvent, buildStartedEvent, MOCK_ANTHROPIC_USAGE, MOCK_CHAT_USAGE, MOCK_RESPONSES_USAGE } from '@tollgate/testing';
@@ -430,6 +431,18 @@ describe.each(DATABASE_BACKENDS)('recording persistence on $name', (backend) => 
       expect((results[4] as { error: Error }).error).toBeInstanceOf(ParentMissingError);
       expect((await interceptionRow(good.interceptionId)).ended_at).toBe(goodEnded.endedAt);
       expect((await interceptionRow(other.interceptionId)).ended_at).toBeNull();
+    });
+
+    it('isolates an event too large for an index row (SQLSTATE class 54) like any other data error', async () => {
+      const good = buildStartedEvent();
+      // Random hex does not compress: the model column's btree entry exceeds the index row limit.
+      const poison = buildStartedEvent({ model: randomBytes(4_000).toString('hex') });
+
+      const results = await flushInterceptionEvents(writer, [good, poison]);
+
+      expect(results[0]).toEqual({ ok: true, value: 'recorded' });
+      expect(results[1]).toMatchObject({ ok: false, error: { name: 'QueryFailedError', driverError: { code: '54000' } } });
+      expect((await interceptionRow(good.interceptionId)).model).toBe(good.model);
     });
   });
 

@@ -1,0 +1,135 @@
+import type { BatchTimers } from '@tollgate/persistence';
+import type { InterceptionEvent } from '@tollgate/recording';
+import { buildStartedEvent } from '@tollgate/testing';
+import { EventGroupCommitter, type EventResult } from './event-group.committer';
+
+/** Timers fired by hand: the committer's waits without sleeping. */
+class ManualTimers implements BatchTimers {
+  private next = 0;
+  readonly pending = new Map<number, { callback: () => void; ms: number }>();
+  set(callback: () => void, ms: number): number {
+    this.next += 1;
+    this.pending.set(this.next, { callback, ms });
+    return this.next;
+  }
+  clear(handle: unknown): void {
+    this.pending.delete(handle as number);
+  }
+  fireAll(): void {
+    const due = [...this.pending.values()];
+    this.pending.clear();
+    for (const timer of due) timer.callback();
+  }
+}
+
+const noTrace = { links: [] };
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('EventGroupCommitter', () => {
+  let timers: ManualTimers;
+  let transactions: InterceptionEvent[][];
+  let releaseWrite: (() => void) | undefined;
+  let observed: number[];
+
+  beforeEach(() => {
+    timers = new ManualTimers();
+    transactions = [];
+    releaseWrite = undefined;
+    observed = [];
+  });
+
+  const committer = (options: { maxEvents?: number; maxJobs?: number; holdWrites?: boolean; fail?: Error } = {}) =>
+    new EventGroupCommitter({
+      write: async (events) => {
+        transactions.push(events);
+        if (options.holdWrites) await new Promise<void>((resolve) => (releaseWrite = resolve));
+        if (options.fail) throw options.fail;
+        return events.map((event): EventResult => ({ ok: true, value: event.name === 'interception.started' && event.model === 'seen' ? 'duplicate' : 'recorded' }));
+      },
+      maxEvents: options.maxEvents ?? 10,
+      maxWaitMs: 20,
+      maxJobs: options.maxJobs ?? 8,
+      observeTransaction: (count) => observed.push(count),
+      timers,
+    });
+  const events = (count: number) => Array.from({ length: count }, () => buildStartedEvent());
+
+  it('writes the jobs that arrive within the wait in one transaction, each job getting its own results', async () => {
+    const group = committer();
+    const first = events(2);
+    const second = [buildStartedEvent({ model: 'seen' })];
+    const results = Promise.all([group.commit(first, noTrace), group.commit(second, noTrace)]);
+    await settle();
+    expect(transactions).toEqual([]);
+    expect([...timers.pending.values()].map((timer) => timer.ms)).toEqual([20]);
+
+    timers.fireAll();
+    expect(await results).toEqual([
+      [
+        { ok: true, value: 'recorded' },
+        { ok: true, value: 'recorded' },
+      ],
+      [{ ok: true, value: 'duplicate' }],
+    ]);
+    expect(transactions).toEqual([[...first, ...second]]);
+    expect(observed).toEqual([3]);
+  });
+
+  it('writes at once when maxEvents events wait, never splitting a job', async () => {
+    const group = committer({ maxEvents: 5 });
+    const jobs = [events(3), events(3), events(4)];
+    const results = Promise.all(jobs.map((job) => group.commit(job, noTrace)));
+    await settle();
+    // 3 + 3 reached 5: the first transaction holds the first job only (3 + 3 > 5); the rest follow without waiting.
+    expect(transactions.map((transaction) => transaction.length)).toEqual([3, 3, 4]);
+    await results;
+    expect(timers.pending.size).toBe(0);
+  });
+
+  it('writes at once when every job the worker can hold is waiting', async () => {
+    const group = committer({ maxJobs: 2 });
+    const results = Promise.all([group.commit(events(1), noTrace), group.commit(events(1), noTrace)]);
+    await settle();
+    expect(transactions.map((transaction) => transaction.length)).toEqual([2]);
+    await results;
+  });
+
+  it('puts the jobs arriving during a transaction into the next one, written as soon as it commits', async () => {
+    const group = committer({ maxJobs: 1, holdWrites: true });
+    const first = group.commit(events(1), noTrace);
+    await settle();
+    expect(transactions).toHaveLength(1);
+    const later = [group.commit(events(1), noTrace), group.commit(events(2), noTrace)];
+    await settle();
+    expect(transactions).toHaveLength(1);
+
+    releaseWrite!();
+    await first;
+    await settle();
+    expect(transactions.map((transaction) => transaction.length)).toEqual([1, 3]);
+    releaseWrite!();
+    await Promise.all(later);
+  });
+
+  it('rejects every job of a transaction that failed as a whole', async () => {
+    const failure = new Error('connection terminated unexpectedly');
+    const group = committer({ maxJobs: 2, fail: failure });
+    const results = [group.commit(events(1), noTrace), group.commit(events(1), noTrace)];
+    for (const result of results) await expect(result).rejects.toBe(failure);
+    expect(observed).toEqual([]);
+  });
+
+  it('writes what waits at once when told to stop waiting, and anything committed afterwards too', async () => {
+    const group = committer();
+    const waiting = group.commit(events(1), noTrace);
+    await settle();
+    expect(transactions).toEqual([]);
+
+    await group.stopWaiting();
+    await waiting;
+    expect(transactions).toHaveLength(1);
+    await group.commit(events(1), noTrace);
+    expect(transactions).toHaveLength(2);
+    expect(timers.pending.size).toBe(0);
+  });
+});

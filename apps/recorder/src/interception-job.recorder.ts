@@ -1,0 +1,186 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { ParentMissingError } from '@tollgate/persistence';
+import type { Logger } from '@tollgate/platform';
+import {
+  interceptionEventId,
+  parseInterceptionEvent,
+  readEventBatch,
+  type InterceptionEvent,
+  type InvalidBatchEntry,
+} from '@tollgate/recording';
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { EventResult } from './event-group.committer';
+import type { RecorderMetrics } from './recorder.metrics';
+import { ConsumerSpans, type TransactionTrace } from './recorder.tracing';
+
+/** What the recorder uses of a BullMQ job (unit tests build one). */
+export type RecordingJobHandle = Pick<Job, 'id' | 'name' | 'data' | 'attemptsMade' | 'updateData'>;
+
+/** About a second of waits for the `started` row of an `ended` event, before the job goes to BullMQ's backoff. */
+export const PARENT_RETRY_DELAYS_MS: readonly number[] = [100, 300, 600];
+
+export interface InterceptionJobRecorderOptions {
+  /** Writes one job's events together with those of other jobs (group commit). */
+  commit(events: readonly InterceptionEvent[], trace: TransactionTrace): Promise<EventResult[]>;
+  metrics: RecorderMetrics;
+  logger: Logger;
+  /** Waits before each in-process retry of the events whose parent row is missing. */
+  parentRetryDelaysMs?: readonly number[];
+  /** Tests inject their own; default: a timer. */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+/** Some events of a job were not recorded; the job's data now holds only them. */
+export class EventsNotRecordedError extends Error {
+  override readonly name = 'EventsNotRecordedError';
+}
+
+/**
+ * Records the events of one job: a batch (`interception.batch`), or the single event of a job from a gateway that
+ * predates batching. Events that cannot be recorded now leave the job holding only them (`job.updateData`) and fail
+ * it, so that BullMQ's retries redo only those and its failed set holds exactly what is not recorded. Entries that
+ * are not valid events are never retried: once the valid ones are recorded the job fails as unrecoverable.
+ */
+export class InterceptionJobRecorder {
+  private readonly parentRetryDelaysMs: readonly number[];
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+
+  constructor(private readonly options: InterceptionJobRecorderOptions) {
+    this.parentRetryDelaysMs = options.parentRetryDelaysMs ?? PARENT_RETRY_DELAYS_MS;
+    this.sleep = options.sleep ?? ((ms) => delay(ms));
+    this.now = options.now ?? Date.now;
+  }
+
+  async recordBatch(job: RecordingJobHandle): Promise<void> {
+    let batch: ReturnType<typeof readEventBatch>;
+    try {
+      batch = readEventBatch(job.data);
+    } catch (error) {
+      this.refuse(job, 1, (error as Error).message);
+    }
+    const data = job.data as { events: unknown[] };
+    await this.record(job, batch.events, batch.invalid, data.events.length, (kept) => ({ ...data, events: kept.map((index) => data.events[index]) }));
+  }
+
+  /** A one-event job (`interception.started` / `interception.ended`, job id `{interceptionId}_{event}`). */
+  async recordOneEvent(job: RecordingJobHandle): Promise<void> {
+    let event: InterceptionEvent;
+    try {
+      event = parseInterceptionEvent(job.data);
+    } catch (error) {
+      this.refuse(job, 1, `${job.id}: ${(error as Error).message}`);
+    }
+    await this.record(job, [event], [], 1, () => job.data);
+  }
+
+  /**
+   * `entryCount`: entries in the job's data (valid or not); `dataHolding(indices)`: the job's data holding only the
+   * entries at those indices.
+   */
+  private async record(
+    job: RecordingJobHandle,
+    events: InterceptionEvent[],
+    invalid: InvalidBatchEntry[],
+    entryCount: number,
+    dataHolding: (indices: number[]) => unknown,
+  ): Promise<void> {
+    const { metrics } = this.options;
+    const spans = ConsumerSpans.start(events, job);
+    const results = events.length > 0 ? await this.commitWaitingForParents(events, spans) : [];
+
+    const committedAt = this.now();
+    const unrecorded: number[] = [];
+    results.forEach((result, index) => {
+      const event = events[index];
+      if (result.ok) {
+        metrics.processed.inc({ event: event.name });
+        if (result.value === 'recorded') metrics.lagSeconds.observe(Math.max(0, committedAt - Date.parse(event.occurredAt)) / 1000);
+        spans.end(index);
+      } else {
+        unrecorded.push(index);
+        metrics.failed.inc({ event: event.name });
+        spans.end(index, result.error);
+      }
+    });
+    if (unrecorded.length === 0 && invalid.length === 0) {
+      metrics.jobsProcessed.inc({ job: job.name });
+      return;
+    }
+
+    const keptEntries = [...invalid.map((entry) => entry.index), ...unrecorded.map(validEntryIndices(entryCount, invalid))].sort((a, b) => a - b);
+    if (keptEntries.length < entryCount) {
+      try {
+        await job.updateData(dataHolding(keptEntries));
+      } catch (error) {
+        // The job keeps all its events: a retry records the others again, which changes nothing.
+        this.options.logger.warn({ jobId: job.id, err: error }, 'could not narrow the failed job to its unrecorded events');
+      }
+    }
+    if (unrecorded.length > 0) throw this.failure(job, events, results, unrecorded, invalid.length);
+    const reasons = invalid.map((entry) => `${entry.eventId ?? `entry ${entry.index}`}: ${entry.reason}`);
+    this.refuse(job, invalid.length, `${invalid.length} invalid entr${invalid.length === 1 ? 'y' : 'ies'}, never retried: ${reasons.join('; ')}`);
+  }
+
+  /** Commits the events, then retries those whose parent row is missing after short waits, while the job is held. */
+  private async commitWaitingForParents(events: InterceptionEvent[], spans: ConsumerSpans): Promise<EventResult[]> {
+    const all = events.map((_, index) => index);
+    const results = await this.commitOrFail(events, spans.traceOf(all));
+    for (const wait of this.parentRetryDelaysMs) {
+      const orphans = all.filter((index) => isParentMissing(results[index]));
+      if (orphans.length === 0) break;
+      await this.sleep(wait);
+      const retried = await this.commitOrFail(
+        orphans.map((index) => events[index]),
+        spans.traceOf(orphans),
+      );
+      orphans.forEach((index, position) => (results[index] = retried[position]));
+    }
+    return results;
+  }
+
+  /** A transaction that fails as a whole (database unreachable) fails each of its events with that error. */
+  private async commitOrFail(events: InterceptionEvent[], trace: TransactionTrace): Promise<EventResult[]> {
+    try {
+      return await this.options.commit(events, trace);
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      return events.map(() => ({ ok: false, error: failure }));
+    }
+  }
+
+  /** The error the job fails with: the events' own error when they share one (e.g. the database's), else a summary. */
+  private failure(job: RecordingJobHandle, events: InterceptionEvent[], results: EventResult[], unrecorded: number[], invalidCount: number): Error {
+    const errors = unrecorded.map((index) => (results[index] as { error: Error }).error);
+    const context = { jobId: job.id, jobName: job.name, attempt: job.attemptsMade + 1, unrecorded: unrecorded.length, of: events.length };
+    if (errors.every((error) => error instanceof ParentMissingError)) {
+      this.options.logger.debug(context, 'interceptions not started yet: their ended events will be retried');
+    } else {
+      this.options.logger.warn({ ...context, err: errors[0] }, 'recording job failed: BullMQ will retry its unrecorded events');
+    }
+    if (invalidCount === 0 && errors.every((error) => error === errors[0])) return errors[0];
+    const reasons = unrecorded.map((index, position) => `${interceptionEventId(events[index])}: ${errors[position].message}`);
+    const invalid = invalidCount > 0 ? ` (and ${invalidCount} invalid entr${invalidCount === 1 ? 'y' : 'ies'}, never retried)` : '';
+    return new EventsNotRecordedError(`${unrecorded.length} of ${events.length} events not recorded${invalid}: ${reasons.join('; ')}`);
+  }
+
+  /** Fails the job for good: what it still holds is not valid (`invalidCount` entries), so retrying cannot help. */
+  private refuse(job: RecordingJobHandle, invalidCount: number, reason: string): never {
+    this.options.metrics.failed.inc({ event: 'invalid' }, invalidCount);
+    this.options.logger.error({ jobId: job.id, jobName: job.name, reason }, 'invalid recording job entries: left in the failed set without retries');
+    throw new UnrecoverableError(reason);
+  }
+}
+
+function isParentMissing(result: EventResult): boolean {
+  return !result.ok && result.error instanceof ParentMissingError;
+}
+
+/** Maps the index of a valid event (as returned by readEventBatch) to its index among the job's entries. */
+function validEntryIndices(entryCount: number, invalid: InvalidBatchEntry[]): (validIndex: number) => number {
+  if (invalid.length === 0) return (validIndex) => validIndex;
+  const invalidIndices = new Set(invalid.map((entry) => entry.index));
+  const entries = Array.from({ length: entryCount }, (_, index) => index).filter((index) => !invalidIndices.has(index));
+  return (validIndex) => entries[validIndex];
+}

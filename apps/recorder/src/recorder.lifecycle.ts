@@ -1,0 +1,38 @@
+import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { TollgateDataSource } from '@tollgate/persistence';
+import type { Queue } from 'bullmq';
+import { startMetricsServer, type MetricsServer } from './metrics.server';
+import type { RecorderMetrics } from './recorder.metrics';
+import type { RecorderOptions } from './recorder.options';
+import { InjectRecorderDataSource, InjectRecorderMetrics, InjectRecorderOptions, InjectRecordingQueue } from './recorder.tokens';
+
+/**
+ * What the recorder holds besides its transport: the `/healthz` + `/metrics` server for the life of the process, and
+ * at shutdown (after the transport finished the jobs in hand) the queue connection and the database.
+ */
+@Injectable()
+export class RecorderLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private metricsServer: MetricsServer | undefined;
+
+  constructor(
+    @InjectRecorderOptions() private readonly options: RecorderOptions,
+    @InjectRecorderMetrics() private readonly metrics: RecorderMetrics,
+    @InjectRecordingQueue() private readonly queue: Queue,
+    @InjectRecorderDataSource() private readonly dataSource: TollgateDataSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { server } = this.options.config;
+    this.metricsServer = await startMetricsServer(this.metrics.registry, server.host, server.port);
+    this.options.logger.info({ host: server.host, port: this.metricsServer.port }, 'recorder serving /healthz and /metrics');
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.metricsServer?.close();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.close();
+    if (!this.options.dataSource) await this.dataSource.destroy();
+  }
+}

@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import { Client } from 'pg';
-import { Registry } from 'prom-client';
 import { MemoryKeyStateStore } from '@tollgate/keypool';
-import { BullmqEventSink, createGatewayApp, type GatewayApp } from '@tollgate/gateway';
-import { InterceptionEventWriter, createDataSource, runMigrations, type TollgateDataSource } from '@tollgate/persistence';
+import type { INestMicroservice } from '@nestjs/common';
+import { BullmqBatchClient, createGatewayApp, type GatewayApp } from '@tollgate/gateway';
+import { createDataSource, runMigrations, type TollgateDataSource } from '@tollgate/persistence';
 import { createLogger, loadConfig } from '@tollgate/platform';
 import {
   MOCK_ANTHROPIC_USAGE,
@@ -15,7 +15,7 @@ import {
   type MockUpstream,
   type TestDatabase,
 } from '@tollgate/testing';
-import { RecorderWorker } from '../src/recorder-worker';
+import { startTestRecorder } from './recorder-test.harness';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const TOKEN = 'tg_recording_e2e_token';
@@ -37,13 +37,13 @@ interface InterceptionRow {
   error_message: string | null;
 }
 
-/** Requests of every kind through a real gateway, the BullMQ queue in Redis and a real worker, into Postgres. */
-describe('recording: gateway → BullMQ → recorder → Postgres', () => {
+/** Requests of every kind through a real gateway, batches on the BullMQ queue in Redis and a real recorder, into Postgres. */
+describe('recording: gateway → BullMQ batches → recorder → Postgres', () => {
   let mock: MockUpstream;
   let database: TestDatabase;
   let dataSource: TollgateDataSource;
   let redisPrefix: ReturnType<typeof createTestRedisPrefix>;
-  let worker: RecorderWorker;
+  let worker: INestMicroservice;
   let gateway: GatewayApp;
   let url: string;
   let db: Client;
@@ -55,8 +55,9 @@ describe('recording: gateway → BullMQ → recorder → Postgres', () => {
     dataSource = await createDataSource({ databaseUrl: database.url, dataDir: '/nonexistent', logger });
     await runMigrations(dataSource);
     const queue = { queueName: 'tollgate-interceptions', prefix: `${redisPrefix.prefix}bull` };
-    worker = new RecorderWorker({ redisUrl: REDIS_URL, ...queue, batchSize: 50, batchMaxWaitMs: 10, writer: new InterceptionEventWriter(dataSource), logger, registry: new Registry() });
-    await worker.start();
+    worker = await startTestRecorder({ dataSource, prefix: queue.prefix, queueName: queue.queueName, batchSize: 50, batchMaxWaitMs: 10 });
+    const eventSender = new BullmqBatchClient({ redisUrl: REDIS_URL, queueName: queue.queueName, prefix: queue.prefix, attempts: 5, backoffMs: 100 });
+    await eventSender.connect();
     const config = loadConfig({
       env: {},
       document: {
@@ -72,7 +73,7 @@ describe('recording: gateway → BullMQ → recorder → Postgres', () => {
       config,
       logger,
       keyStateStore: new MemoryKeyStateStore(),
-      eventSink: new BullmqEventSink({ redisUrl: REDIS_URL, queueName: queue.queueName, prefix: queue.prefix, attempts: 5, backoffMs: 100 }),
+      eventSender,
     });
     url = await gateway.listen(0, '127.0.0.1');
     db = new Client({ connectionString: database.url });

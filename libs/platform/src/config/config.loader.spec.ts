@@ -32,6 +32,26 @@ describe('loadConfig', () => {
     expect(config.databaseUrl).toBeUndefined();
   });
 
+  it('reads the recording settings with their defaults, and the enqueue timeout under its old name too', () => {
+    expect(loadConfig({ document: minimal, env }).recording).toMatchObject({
+      failurePolicy: 'closed',
+      startedAck: 'none',
+      maxPendingEvents: 100_000,
+      batch: { maxEvents: 256, maxDelayMs: 5 },
+      enqueueTimeoutMs: 5_000,
+      worker: { batchSize: 1_000, batchMaxWaitMs: 20, concurrency: 8 },
+    });
+    const strict = loadConfig({
+      document: { ...minimal, recording: { startedAck: 'queued', maxPendingEvents: 10, batch: { maxEvents: 8, maxDelay: '1ms' }, enqueueTimeout: '2s' } },
+      env,
+    });
+    expect(strict.recording).toMatchObject({ startedAck: 'queued', maxPendingEvents: 10, batch: { maxEvents: 8, maxDelayMs: 1 }, enqueueTimeoutMs: 2_000 });
+    expect(loadConfig({ document: { ...minimal, recording: { endedTimeout: '750ms' } }, env }).recording.enqueueTimeoutMs).toBe(750);
+    expect(problemsOf(() => loadConfig({ document: { ...minimal, recording: { startedAck: 'always', maxPendingEvents: 1 } }, env }))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^recording\.startedAck: /), expect.stringMatching(/^recording\.maxPendingEvents: /)]),
+    );
+  });
+
   it('lets PORT, REDIS_URL and DATABASE_URL override the file', () => {
     const config = loadConfig({
       document: { ...minimal, server: { port: 1 } },

@@ -46,7 +46,7 @@ export const USAGE = `usage: node dist/bench/main.js [options]          (npm run
   --out DIR               where the JSON result goes (default: bench-results)
 other commands:
   profile-summary FILE.cpuprofile [--top 30] [--from-ms 0]   top self-time functions of a CPU profile
-  otlp-sink               (internal) the discarding OTLP receiver the tracing configuration exports to
+  otlp-sink               (internal) the OTLP receiver the tracing configuration exports to (counts spans)
   bare-proxy NAME=URL …   (internal) the bare Node.js proxy, /NAME/… forwarded to URL`;
 
 export function parseBenchOptions(argv: string[]): BenchOptions {

@@ -281,6 +281,16 @@ async function runPeer(name: PeerName, context: ConfigurationContext): Promise<T
   const { peer } = started;
   try {
     const idleRssBytes = readProcessSample(peer.pid)?.rssBytes;
+    // Nothing about a peer may end the run: a missing inspector only costs its allocation row.
+    const setupErrors: string[] = [];
+    let inspectorOrigin: string | undefined;
+    if (options.alloc) {
+      try {
+        inspectorOrigin = await inspectorOriginOf(peer);
+      } catch (error) {
+        setupErrors.push(`allocation: ${(error as Error).message}`);
+      }
+    }
     const results = await runScenarios(
       {
         name,
@@ -295,7 +305,7 @@ async function runPeer(name: PeerName, context: ConfigurationContext): Promise<T
           if (peer.exited) throw new Error(`${name} exited; its output:\n${peer.output().slice(-2_000)}`);
           assertMocksAlive(mocks);
         },
-        inspectorOrigin: options.alloc ? await inspectorOriginOf(peer) : undefined,
+        inspectorOrigin,
         heapProfileFile: heapProfileDir && join(heapProfileDir, `${name}.heapprofile`),
       },
       { ...options, scenarios: options.scenarios.filter((scenario) => scenario !== 'recorder') },
@@ -303,6 +313,7 @@ async function runPeer(name: PeerName, context: ConfigurationContext): Promise<T
       log,
     );
     results.idleRssBytes = idleRssBytes;
+    results.errors.unshift(...setupErrors);
     return results;
   } finally {
     await peer.stop(3_000);

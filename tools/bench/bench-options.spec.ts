@@ -10,7 +10,26 @@ describe('parseBenchOptions', () => {
       floor: true,
       outDir: 'bench-results',
       profile: false,
+      peers: ['portkey'],
+      alloc: true,
+      heapProfile: false,
     });
+  });
+
+  it('measures the peers in full runs and skips them in smoke runs unless asked', () => {
+    expect(parseBenchOptions(['--smoke'])).toMatchObject({ peers: [] });
+    expect(parseBenchOptions(['--smoke', '--peers', 'portkey'])).toMatchObject({ peers: ['portkey'] });
+    expect(parseBenchOptions(['--peers=portkey'])).toMatchObject({ peers: ['portkey'] });
+    expect(parseBenchOptions(['--no-peers'])).toMatchObject({ peers: [] });
+    expect(parseBenchOptions(['--peers', 'none'])).toMatchObject({ peers: [] });
+    expect(() => parseBenchOptions(['--peers', 'kong'])).toThrow('--peers: expected some of portkey');
+    expect(() => parseBenchOptions(['--peers'])).toThrow();
+  });
+
+  it('measures allocation unless told not to; a heap-profile print implies it', () => {
+    expect(parseBenchOptions(['--smoke'])).toMatchObject({ alloc: true, heapProfile: false });
+    expect(parseBenchOptions(['--no-alloc'])).toMatchObject({ alloc: false });
+    expect(parseBenchOptions(['--no-alloc', '--heap-profile'])).toMatchObject({ alloc: true, heapProfile: true });
   });
 
   it('takes subsets in the canonical order', () => {

@@ -7,6 +7,10 @@ export type ScenarioName = (typeof SCENARIOS)[number];
 export const CONFIGURATIONS = ['embedded', 'redis', 'tracing'] as const;
 export type ConfigurationName = (typeof CONFIGURATIONS)[number];
 
+/** Other gateways measured in the same run, on the same mocks (installed on demand outside the project). */
+export const PEERS = ['portkey'] as const;
+export type PeerName = (typeof PEERS)[number];
+
 export type BenchOptions =
   | {
       command: 'run';
@@ -17,6 +21,12 @@ export type BenchOptions =
       floor: boolean;
       outDir: string;
       profile: boolean;
+      /** Peer gateways to measure (default: all in full runs, none in smoke runs). */
+      peers: PeerName[];
+      /** Bytes allocated per request, with the inspector's sampling heap profiler (gateways, node-proxy, peers). */
+      alloc: boolean;
+      /** Print the top allocation sites of each process and keep the raw `.heapprofile` files (implies `alloc`). */
+      heapProfile: boolean;
     }
   | { command: 'otlp-sink' }
   | { command: 'bare-proxy'; upstreams: Record<string, string> }
@@ -29,10 +39,14 @@ export const USAGE = `usage: node dist/bench/main.js [options]          (npm run
   --configs a,b           subset of ${CONFIGURATIONS.join(',')} (default: all)
   --no-floor              skip the bare Node.js proxy reference (the floor for any Node gateway here)
   --profile               run gateways and recorders under --cpu-prof and summarise their saturation window
+  --peers a,b             peer gateways to measure too: ${PEERS.join(',')} or none (default: all; none with --smoke)
+  --no-peers              measure no peer gateway
+  --no-alloc              skip the bytes-allocated-per-request window (inspector + sampling heap profiler)
+  --heap-profile          print the top allocation sites of each process and keep the .heapprofile files
   --out DIR               where the JSON result goes (default: bench-results)
 other commands:
   profile-summary FILE.cpuprofile [--top 30] [--from-ms 0]   top self-time functions of a CPU profile
-  otlp-sink               (internal) the discarding OTLP receiver the tracing configuration exports to
+  otlp-sink               (internal) the OTLP receiver the tracing configuration exports to (counts spans)
   bare-proxy NAME=URL …   (internal) the bare Node.js proxy, /NAME/… forwarded to URL`;
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
@@ -46,6 +60,11 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       scenarios: { type: 'string' },
       configs: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      peers: { type: 'string' },
+      // Only so that parseArgs accepts `--no-peers`, which it then reports as `peers: false`.
+      'no-peers': { type: 'boolean' },
+      alloc: { type: 'boolean', default: true },
+      'heap-profile': { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench-results' },
       top: { type: 'string', default: '30' },
       'from-ms': { type: 'string' },
@@ -74,7 +93,16 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     floor: values.floor,
     outDir: values.out,
     profile: values.profile,
+    peers: peersOf(values.peers as string | boolean | undefined, values['no-peers'] === true, values.smoke),
+    alloc: values.alloc || values['heap-profile'],
+    heapProfile: values['heap-profile'],
   };
+}
+
+function peersOf(text: string | boolean | undefined, none: boolean, smoke: boolean): PeerName[] {
+  if (none || text === false || text === 'none') return [];
+  if (typeof text === 'string') return listOf('--peers', text, PEERS);
+  return smoke ? [] : [...PEERS];
 }
 
 function listOf<T extends string>(flag: string, text: string | undefined, known: readonly T[]): T[] {

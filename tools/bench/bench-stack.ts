@@ -7,8 +7,11 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import type { ConfigurationName } from './bench-options';
 import { gatewayTargets, UPSTREAM_FLAVOURS, type TargetSet, type UpstreamFlavour } from './bench-targets';
+import { INSPECT_ARGS, inspectorOriginOf } from './allocation.sampler';
 import { launchNodeProcess, type LaunchedProcess } from './child-process.launcher';
 import type { Component } from './cpu-breakdown.sampler';
+import { readOtlpSinkStats, type OtlpSinkStats } from './otlp-sink.server';
+import { metricValue, parsePrometheusText } from './prometheus-text.parser';
 import { inProcessRecordingProbe, queueRecordingProbe, type RecordingProbe } from './recording-progress.probe';
 import { readProcessSample } from './process-usage.reader';
 import { meterRedisScripts } from './redis-script.meter';
@@ -20,6 +23,8 @@ export interface StackServices {
   mockUrls: Record<UpstreamFlavour, string>;
   /** Start the gateway under `--cpu-prof`, writing into this directory. */
   cpuProfileDir?: string;
+  /** Start the gateway with the inspector open on a loopback port (allocation measurements). */
+  inspect?: boolean;
 }
 
 /** One running configuration: its processes, where to send load, how to read its recording progress. */
@@ -33,20 +38,27 @@ export interface BenchStack {
   idleRssBytes: number;
   /** The processes to account CPU to (Postgres backends are looked up when asked). */
   components(): Promise<Component[]>;
+  /** The gateway's inspector (`http://127.0.0.1:PORT`), when started with `inspect`. */
+  inspectorOrigin?: string;
+  /** Interceptions the gateway has served so far (its `interception.started` events, from `/metrics`). */
+  interceptionsServed(): Promise<number>;
   /** When (performance.now) the gateway and the recorder were spawned, to place windows in their CPU profiles. */
   spawnedAt: Record<'gateway' | 'recorder', number>;
   /** The Redis server's script statistics (queue configurations only). */
   meterRedisScripts?: () => ReturnType<typeof meterRedisScripts>;
   /** Rows in the recording tables (queue configurations; the embedded PGlite is locked by its process). */
   countRows(): Promise<{ interceptions: number; ended: number } | undefined>;
-  /** Stops every process and removes the database, Redis keys and data directory; returns the CPU profiles written. */
-  stop(): Promise<{ cpuProfiles: Array<{ process: string; file: string }> }>;
+  /**
+   * Stops every process and removes the database, Redis keys and data directory; returns the CPU profiles written
+   * and (tracing) what the OTLP sink received, read after gateway and recorder flushed their spans at shutdown.
+   */
+  stop(): Promise<{ cpuProfiles: Array<{ process: string; file: string }>; otlp?: OtlpSinkStats }>;
 }
 
 export const DESCRIPTIONS: Record<ConfigurationName, string> = {
   embedded: 'all-in-one (dist/tollgate): memory key state, in-process recorder into embedded PGlite',
   redis: 'gateway (dist/gateway: Redis key state, BullMQ producer, identity directory from Postgres) + recorder (dist/recorder: BullMQ → Postgres)',
-  tracing: 'as redis, both processes exporting traces (OTLP/HTTP protobuf) to a local discarding receiver',
+  tracing: 'as redis, both processes exporting traces (OTLP/HTTP protobuf) to a local receiver that counts the spans',
 };
 
 const GATEWAY_READY = /"address":"(http:\/\/[^"]+)"/;
@@ -125,7 +137,7 @@ async function assemble(
   const gateway = await launchNodeProcess({
     name: usesQueue ? 'gateway' : 'tollgate',
     script: join(workspace, usesQueue ? 'dist/gateway/main.js' : 'dist/tollgate/main.js'),
-    nodeArgs: profileArgs('gateway'),
+    nodeArgs: [...profileArgs('gateway'), ...(services.inspect ? INSPECT_ARGS : [])],
     cwd: workspace,
     // With the database as in production: users, tokens and stored keys are served from the in-memory directory.
     env: { TOLLGATE_CONFIG: configPath, PORT: '0', ...(usesQueue ? { REDIS_URL: services.redisUrl, DATABASE_URL: database!.url } : {}), ...telemetryEnv },
@@ -134,6 +146,7 @@ async function assemble(
   });
   launched.push(gateway);
   const idleRssBytes = readProcessSample(gateway.pid)?.rssBytes ?? Number.NaN;
+  const inspectorOrigin = services.inspect ? await inspectorOriginOf(gateway) : undefined;
 
   const recorderUrl = recorder ? `http://127.0.0.1:${recorder.ready}` : undefined;
   const redisPid = usesQueue ? await localRedisPid(services.redisUrl) : undefined;
@@ -147,6 +160,12 @@ async function assemble(
     targets: gatewayTargets(gateway.ready, issuedToken),
     recording: recorderUrl ? queueRecordingProbe(gateway.ready, recorderUrl) : inProcessRecordingProbe(gateway.ready),
     idleRssBytes,
+    inspectorOrigin,
+    async interceptionsServed() {
+      const response = await fetch(`${gateway.ready}/metrics`, { signal: AbortSignal.timeout(5_000) });
+      if (!response.ok) throw new Error(`GET ${gateway.ready}/metrics answered ${response.status}`);
+      return metricValue(parsePrometheusText(await response.text()), 'tollgate_recording_events_enqueued_total', { event: 'interception.started' });
+    },
     spawnedAt: { gateway: spawnedAt, recorder: recorderSpawnedAt },
     async components() {
       const components: Component[] = [{ name: gateway.name, pids: [gateway.pid] }];
@@ -161,13 +180,15 @@ async function assemble(
       return database ? countRecordedRows(database.url) : undefined;
     },
     async stop() {
-      for (const child of [gateway, recorder, otlp]) if (child) await child.stop(15_000);
+      for (const child of [gateway, recorder]) if (child) await child.stop(15_000);
+      const otlpStats = otlp && !otlp.exited ? await readOtlpSinkStats(otlp.ready).catch(() => undefined) : undefined;
+      await otlp?.stop(15_000);
       const cpuProfiles = ['gateway', 'recorder'].flatMap((role) => {
         const file = services.cpuProfileDir ? findProfile(services.cpuProfileDir, `${name}-${role}.cpuprofile`) : undefined;
         return file ? [{ process: role, file }] : [];
       });
       for (const cleanup of cleanups.reverse()) await cleanup();
-      return { cpuProfiles };
+      return { cpuProfiles, otlp: otlpStats };
     },
   };
 }

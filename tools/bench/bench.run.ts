@@ -2,18 +2,22 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { testDatabaseServerUrl, testRedisUrl } from '@tollgate/testing';
-import { CONFIGURATIONS, SCENARIOS, type BenchOptions, type ConfigurationName } from './bench-options';
+import { INSPECT_ARGS, inspectorOriginOf } from './allocation.sampler';
+import { CONFIGURATIONS, PEERS, SCENARIOS, type BenchOptions, type ConfigurationName, type PeerName } from './bench-options';
 import { FULL_PLAN, SMOKE_PLAN, type BenchPlan } from './bench-plan';
 import { startStack } from './bench-stack';
 import { directTargets, gatewayTargets } from './bench-targets';
 import { killAllLaunched, launchNodeProcess } from './child-process.launcher';
 import { formatCpuProfileSummary, summarizeCpuProfile, type CpuProfile } from './cpu-profile.summary';
+import { formatHeapProfileSummary } from './heap-profile.summary';
 import { describeCommit, describeMachine, type CommitInfo, type MachineInfo } from './machine-info';
 import { startMockFleet, type MockFleet } from './mock-fleet';
+import { ensurePortkeyInstalled, launchPortkey, portkeyCacheDir, portkeyTargets, PORTKEY_DESCRIPTION } from './portkey.peer';
 import { readProcessSample } from './process-usage.reader';
 import { renderResultsTable, renderTargetChecks } from './results-table.renderer';
 import { runScenarios } from './scenario.runner';
 import type { TargetResults } from './scenario.results';
+import { spansPerInterception } from './spans-per-interception';
 import { evaluateTargets, type TargetCheck } from './targets.evaluator';
 
 type RunOptions = Extract<BenchOptions, { command: 'run' }>;
@@ -30,6 +34,8 @@ export interface BenchResults {
   direct: TargetResults;
   /** The bare Node.js proxy: what any Node gateway could at best reach on this machine. */
   floor?: TargetResults;
+  /** Other gateways measured the same way (`--peers`); `unavailable` says why one was not. */
+  peers?: TargetResults[];
   configurations: TargetResults[];
   /** Full runs only: the issue's targets against this run. */
   targets: TargetCheck[] | null;
@@ -56,11 +62,14 @@ export async function runBench(options: RunOptions, workspace: string): Promise<
   log(`${options.smoke ? 'smoke' : 'full'} run on ${machine.cpus} CPUs (${machine.cpuModel}), node ${machine.node}, commit ${commit.sha.slice(0, 12)}${commit.dirty ? ' (dirty)' : ''}`);
   log(`background load before start: ${machine.backgroundBusyCores} busy cores, load average ${machine.loadAverage1m}`);
   const profileDir = options.profile ? mkdtempSync(join(tmpdir(), 'tollgate-bench-profiles-')) : undefined;
+  const heapProfileDir = options.heapProfile ? mkdtempSync(join(tmpdir(), 'tollgate-bench-heap-profiles-')) : undefined;
 
   const mocks = await startMockFleet(workspace, plan);
   let direct: TargetResults;
   const configurations: TargetResults[] = [];
   let floor: TargetResults | undefined;
+  const peers: TargetResults[] = [];
+  const context = (): ConfigurationContext => ({ options, plan, workspace, mocks, profileDir, heapProfileDir, log });
   try {
     log('direct calls to the mock upstreams');
     direct = await runScenarios(
@@ -76,10 +85,9 @@ export async function runBench(options: RunOptions, workspace: string): Promise<
       plan,
       log,
     );
-    if (options.floor) floor = await runFloor({ options, plan, workspace, mocks, log });
-    for (const name of options.configurations) {
-      configurations.push(await runConfiguration(name, { options, plan, workspace, mocks, profileDir, log }));
-    }
+    if (options.floor) floor = await runFloor(context());
+    for (const name of options.peers) peers.push(await runPeer(name, context()));
+    for (const name of options.configurations) configurations.push(await runConfiguration(name, context()));
   } finally {
     await mocks.stop();
     clearTimeout(deadline);
@@ -96,12 +104,20 @@ export async function runBench(options: RunOptions, workspace: string): Promise<
     plan,
     direct,
     floor,
+    peers: options.peers.length > 0 ? peers : undefined,
     configurations,
     targets: options.smoke ? null : evaluateTargets(direct, configurations),
   };
-  const complete = !options.smoke && options.floor && options.scenarios.length === SCENARIOS.length && options.configurations.length === CONFIGURATIONS.length;
+  const complete =
+    !options.smoke &&
+    options.floor &&
+    options.alloc &&
+    options.peers.length === PEERS.length &&
+    options.scenarios.length === SCENARIOS.length &&
+    options.configurations.length === CONFIGURATIONS.length;
   const written = writeResults(results, resolve(workspace, options.outDir), startedAt, complete);
-  console.log(`\n${renderResultsTable(direct, floor ? [floor, ...configurations] : configurations)}\n`);
+  const references = [...(floor ? [floor] : []), ...peers];
+  console.log(`\n${renderResultsTable(direct, [...references, ...configurations])}\n`);
   if (results.targets) console.log(`${renderTargetChecks(results.targets)}\n`);
   for (const config of configurations) {
     for (const profile of config.profiles ?? []) {
@@ -109,7 +125,18 @@ export async function runBench(options: RunOptions, workspace: string): Promise<
       console.log(`${formatCpuProfileSummary({ ...profile, topFunctions: profile.topFunctions.slice(0, 25) })}\n`);
     }
   }
+  if (options.heapProfile) {
+    for (const target of [...references, ...configurations]) {
+      if (!target.allocation) continue;
+      console.log(`Allocation sites, ${target.name}, allocation window (${target.allocation.file}):`);
+      console.log(`${formatHeapProfileSummary({ totalBytes: target.allocation.allocatedBytes, requests: target.allocation.requests, topSites: target.allocation.topSites.slice(0, 20), byPackage: target.allocation.byPackage })}\n`);
+    }
+  }
   log(`results: ${written.join(', ')}`);
+  // A peer that could not be installed, started or measured is reported, and does not fail the run.
+  for (const peer of peers) {
+    for (const note of [...(peer.unavailable ? [`not measured: ${peer.unavailable}`] : []), ...peer.errors]) console.error(`PEER ${peer.name}: ${note}`);
+  }
   const failures = [direct, ...(floor ? [floor] : []), ...configurations].flatMap((target) => target.errors.map((error) => `${target.name}: ${error}`));
   for (const failure of failures) console.error(`FAILED ${failure}`);
   return failures.length > 0 ? 1 : 0;
@@ -121,11 +148,12 @@ interface ConfigurationContext {
   workspace: string;
   mocks: MockFleet;
   profileDir?: string;
+  heapProfileDir?: string;
   log: (line: string) => void;
 }
 
 async function runConfiguration(name: ConfigurationName, context: ConfigurationContext): Promise<TargetResults> {
-  const { options, plan, workspace, mocks, profileDir, log } = context;
+  const { options, plan, workspace, mocks, profileDir, heapProfileDir, log } = context;
   log(`starting configuration "${name}"`);
   let stack;
   try {
@@ -135,6 +163,7 @@ async function runConfiguration(name: ConfigurationName, context: ConfigurationC
       databaseServerUrl: testDatabaseServerUrl(),
       mockUrls: mocks.urls,
       cpuProfileDir: profileDir,
+      inspect: options.alloc,
     });
   } catch (error) {
     log(`configuration "${name}" did not start: ${(error as Error).message}`);
@@ -142,6 +171,7 @@ async function runConfiguration(name: ConfigurationName, context: ConfigurationC
   }
   let saturationWindow: { startedAt: number; endedAt: number } | undefined;
   let results: TargetResults;
+  let interceptions: number | undefined;
   try {
     results = await runScenarios(
       {
@@ -160,15 +190,20 @@ async function runConfiguration(name: ConfigurationName, context: ConfigurationC
         onSaturationWindow: (startedAt, endedAt) => {
           saturationWindow = { startedAt, endedAt };
         },
+        inspectorOrigin: stack.inspectorOrigin,
+        heapProfileFile: heapProfileDir && join(heapProfileDir, `${name}-gateway.heapprofile`),
       },
       options,
       plan,
       log,
     );
     results.idleRssBytes = stack.idleRssBytes;
+    if (name === 'tracing') interceptions = await stack.interceptionsServed().catch(() => undefined);
   } finally {
     log(`stopping configuration "${name}"`);
-    const { cpuProfiles } = await stack.stop();
+    const { cpuProfiles, otlp } = await stack.stop();
+    // Spans over the configuration's whole run (start-up to the exit flush) ÷ the interceptions served in it.
+    if (otlp && interceptions !== undefined) results!.spans = spansPerInterception(otlp.spans, interceptions, otlp.undecoded);
     if (cpuProfiles.length > 0) {
       results!.profiles = cpuProfiles.map(({ process, file }) => {
         const spawnedAt = stack.spawnedAt[process as keyof typeof stack.spawnedAt];
@@ -183,11 +218,12 @@ async function runConfiguration(name: ConfigurationName, context: ConfigurationC
 
 /** The bare Node.js proxy in its own process, measured like a configuration (no recorder). */
 async function runFloor(context: ConfigurationContext): Promise<TargetResults> {
-  const { options, plan, workspace, mocks, log } = context;
+  const { options, plan, workspace, mocks, heapProfileDir, log } = context;
   log('bare Node.js proxy (the floor)');
   const proxy = await launchNodeProcess({
     name: 'node-proxy',
     script: join(workspace, 'dist/bench/main.js'),
+    nodeArgs: options.alloc ? INSPECT_ARGS : [],
     args: ['bare-proxy', ...Object.entries(mocks.urls).map(([flavour, url]) => `${flavour}=${url}`)],
     cwd: workspace,
     env: {},
@@ -210,6 +246,8 @@ async function runFloor(context: ConfigurationContext): Promise<TargetResults> {
           if (proxy.exited) throw new Error(`the bare proxy exited; its output:\n${proxy.output().slice(-2_000)}`);
           assertMocksAlive(mocks);
         },
+        inspectorOrigin: options.alloc ? await inspectorOriginOf(proxy) : undefined,
+        heapProfileFile: heapProfileDir && join(heapProfileDir, 'node-proxy.heapprofile'),
       },
       { ...options, scenarios: options.scenarios.filter((scenario) => scenario !== 'recorder') },
       plan,
@@ -220,6 +258,70 @@ async function runFloor(context: ConfigurationContext): Promise<TargetResults> {
   } finally {
     await proxy.stop(3_000);
   }
+}
+
+/**
+ * A peer gateway in its own process, measured like the floor (no recorder scenario). It is installed on demand into
+ * a cache directory outside the project; when it cannot be installed or started, its column says why.
+ */
+async function runPeer(name: PeerName, context: ConfigurationContext): Promise<TargetResults> {
+  const { options, plan, workspace, mocks, heapProfileDir, log } = context;
+  log(`peer gateway "${name}"`);
+  const preload = join(workspace, 'tools/bench/loopback-listen.preload.cjs');
+  const started = await ensurePortkeyInstalled(portkeyCacheDir(), log)
+    .then((entry) => launchPortkey(entry, preload, options.alloc ? INSPECT_ARGS : []))
+    .then(
+      (peer) => ({ peer }),
+      (error: unknown) => ({ reason: firstLine((error as Error).message) }),
+    );
+  if ('reason' in started) {
+    log(`peer "${name}" not measured: ${started.reason}`);
+    return { name, description: PORTKEY_DESCRIPTION, unavailable: started.reason, errors: [] };
+  }
+  const { peer } = started;
+  try {
+    const idleRssBytes = readProcessSample(peer.pid)?.rssBytes;
+    // Nothing about a peer may end the run: a missing inspector only costs its allocation row.
+    const setupErrors: string[] = [];
+    let inspectorOrigin: string | undefined;
+    if (options.alloc) {
+      try {
+        inspectorOrigin = await inspectorOriginOf(peer);
+      } catch (error) {
+        setupErrors.push(`allocation: ${(error as Error).message}`);
+      }
+    }
+    const results = await runScenarios(
+      {
+        name,
+        description: PORTKEY_DESCRIPTION,
+        targets: portkeyTargets(peer.ready, mocks.urls),
+        streamServerPid: peer.pid,
+        components: async () => [
+          { name, pids: [peer.pid] },
+          { name: 'mock-upstream', pids: [mocks.processes.fast.pid] },
+        ],
+        assertAlive: () => {
+          if (peer.exited) throw new Error(`${name} exited; its output:\n${peer.output().slice(-2_000)}`);
+          assertMocksAlive(mocks);
+        },
+        inspectorOrigin,
+        heapProfileFile: heapProfileDir && join(heapProfileDir, `${name}.heapprofile`),
+      },
+      { ...options, scenarios: options.scenarios.filter((scenario) => scenario !== 'recorder') },
+      plan,
+      log,
+    );
+    results.idleRssBytes = idleRssBytes;
+    results.errors.unshift(...setupErrors);
+    return results;
+  } finally {
+    await peer.stop(3_000);
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0].slice(0, 300);
 }
 
 function assertMocksAlive(mocks: MockFleet): void {
@@ -234,8 +336,10 @@ function topology(machine: MachineInfo): string[] {
     'load generator: this process (autocannon for saturation, undici for the paced, streaming and concurrent-stream clients)',
     'mock upstreams: three processes of dist/mock-upstream (fast; paced 200-chunk streams; slow long streams), recording off',
     'bare Node.js proxy (the floor): one process of dist/bench (node:http + undici, nothing else)',
+    `peer gateways (--peers): one process each, installed outside the project (${PORTKEY_DESCRIPTION}), bound to 127.0.0.1 by a --require preload`,
+    'allocation (--alloc): gateway, floor and peer processes started with --inspect=127.0.0.1:0; the sampling heap profiler runs only in its own window, after the scenarios',
     'gateway: one process per configuration, started as in production (node dist/…/main.js)',
-    'redis and tracing configurations: recorder process, the local Redis and Postgres servers, and (tracing) a discarding OTLP receiver process',
+    'redis and tracing configurations: recorder process, the local Redis and Postgres servers, and (tracing) an OTLP receiver process that counts spans',
   ];
 }
 

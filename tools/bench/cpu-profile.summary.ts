@@ -99,7 +99,8 @@ function selfTimeByNode(profile: CpuProfile, fromMicros: number, toMicros: numbe
   return totals;
 }
 
-function describeFrame(frame: CpuProfile['nodes'][number]['callFrame']): string {
+/** `function file:line` (1-based), node_modules and the workspace trimmed from the path. */
+export function describeFrame(frame: CpuProfile['nodes'][number]['callFrame']): string {
   const name = frame.functionName || '(anonymous)';
   if (!frame.url) return name;
   return `${name} ${shortUrl(frame.url)}:${frame.lineNumber + 1}`;
@@ -113,7 +114,8 @@ function shortUrl(url: string): string {
   return url.replace(/^file:\/\//, '');
 }
 
-function packageOf(frame: CpuProfile['nodes'][number]['callFrame']): string {
+/** The npm package, `node:` built-in module, `app` (the bundle) or `(native) name` a frame belongs to. */
+export function packageOf(frame: CpuProfile['nodes'][number]['callFrame']): string {
   const { url, functionName } = frame;
   const modules = url.lastIndexOf('/node_modules/');
   if (modules !== -1) {

@@ -1,5 +1,6 @@
 // The benchmark harness (docs/benchmarks.md): `npm run bench` builds the bundles and runs this.
-//   node dist/bench/main.js [--smoke] [--scenarios …] [--configs …] [--profile] [--out DIR]
+//   node dist/bench/main.js [--smoke] [--scenarios …] [--configs …] [--peers …|--no-peers] [--no-alloc] [--heap-profile]
+//                           [--profile] [--out DIR]
 //   node dist/bench/main.js profile-summary FILE.cpuprofile [--top 30] [--from-ms 0]
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -41,6 +41,8 @@ const ROWS: Array<[string, Cell]> = [
   ['server RSS per open stream', (r) => kib(r.streams?.server.rssPerStreamBytes)],
   ['server CPU holding the streams (µs per chunk)', (r) => (r.streams ? `${percent(r.streams.server.cpuPercent)} (${r.streams.server.cpuMicrosPerChunk})` : '–')],
   ['streams: first byte p50 / p99 during the burst', (r) => (r.streams ? `${ms(r.streams.firstByte.p50)} / ${ms(r.streams.firstByte.p99)}` : '–')],
+  ['allocated per request (sampling heap profiler)', (r) => kib(r.allocation?.bytesPerRequest)],
+  ['OTLP spans received per interception, by service', (r) => spansPerService(r)],
 ];
 
 export function renderResultsTable(direct: TargetResults, configurations: readonly TargetResults[]): string {
@@ -48,6 +50,9 @@ export function renderResultsTable(direct: TargetResults, configurations: readon
   const header = `| metric | ${columns.map((column) => (column.name === 'direct' ? 'direct (mock)' : column.name)).join(' | ')} |`;
   const rule = `|---|${columns.map(() => '---').join('|')}|`;
   const rows = ROWS.map(([label, cell]) => `| ${label} | ${columns.map((column) => cell(column, direct)).join(' | ')} |`);
+  if (columns.some((column) => column.unavailable)) {
+    rows.unshift(`| not measured, because | ${columns.map((column) => escapeCell(column.unavailable ?? '')).join(' | ')} |`);
+  }
   return [header, rule, ...rows].join('\n');
 }
 
@@ -69,6 +74,16 @@ function cpuBreakdown(result: TargetResults): string {
 function redisScripts(result: TargetResults): string {
   const scripts = result.saturation?.redisScripts;
   return scripts ? `${scripts.callsPerRequest} (${scripts.microsPerCall} µs)` : '–';
+}
+
+function spansPerService(result: TargetResults): string {
+  const spans = result.spans;
+  if (!spans || spans.services.length === 0) return '–';
+  return spans.services.map((service) => `${service.service} ${service.perInterception}`).join(', ');
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').slice(0, 200);
 }
 
 function cpuPerRequest(result: TargetResults): string {

@@ -1,4 +1,5 @@
-import type { ConfigurationName } from './bench-options';
+import type { AllocationResult } from './allocation.sampler';
+import type { ConfigurationName, PeerName } from './bench-options';
 import type { ConcurrentStreamsResult } from './concurrent-streams.runner';
 import type { CpuBreakdown } from './cpu-breakdown.sampler';
 import type { CpuProfileSummary } from './cpu-profile.summary';
@@ -6,12 +7,13 @@ import type { PacedLoadResult } from './paced-load.runner';
 import type { RecordingResult } from './recording-lag.tracker';
 import type { RedisScriptCost } from './redis-script.meter';
 import type { SaturationResult } from './saturation-load.runner';
+import type { SpansPerInterception } from './spans-per-interception';
 import type { StreamTimingResult } from './stream-timing.runner';
 
-/** Everything measured against one target: the mocks directly, or one gateway configuration. */
+/** Everything measured against one target: the mocks directly, the floor, a peer gateway, or a configuration. */
 export interface TargetResults {
-  /** `direct`: the client calls the mocks; `node-proxy`: the bare Node.js proxy floor; else a configuration. */
-  name: 'direct' | 'node-proxy' | ConfigurationName;
+  /** `direct`: the client calls the mocks; `node-proxy`: the bare Node.js proxy floor; a peer; else a configuration. */
+  name: 'direct' | 'node-proxy' | PeerName | ConfigurationName;
   description: string;
   /** Proxy RSS right after start, before any request (not for direct calls). */
   idleRssBytes?: number;
@@ -23,6 +25,12 @@ export interface TargetResults {
   streams?: ConcurrentStreamsResult;
   /** Top self-time functions of the gateway (and recorder) during the saturation window (`--profile`). */
   profiles?: Array<CpuProfileSummary & { process: string; file: string }>;
+  /** Bytes the serving process allocated per request, sampled by its inspector's heap profiler (`--alloc`). */
+  allocation?: AllocationResult;
+  /** OTLP spans received per interception served, by service and span name (tracing only). */
+  spans?: SpansPerInterception;
+  /** Why a peer gateway was not measured at all (could not be installed or started). */
+  unavailable?: string;
   /** Scenarios that could not run or crashed, with why. */
   errors: string[];
 }

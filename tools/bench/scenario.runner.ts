@@ -1,3 +1,4 @@
+import { measureAllocation } from './allocation.sampler';
 import type { BenchOptions, ScenarioName } from './bench-options';
 import type { BenchPlan } from './bench-plan';
 import { CHAT_BODY, STREAM_BODY, type TargetSet } from './bench-targets';
@@ -26,6 +27,10 @@ export interface ScenarioSubject {
   meterRedisScripts?(): Promise<{ stop(requests: number): Promise<RedisScriptCost | undefined> }>;
   /** Told when the saturation load starts and stops (performance.now()), to place a CPU-profile window. */
   onSaturationWindow?(startedAt: number, endedAt: number): void;
+  /** The serving process's inspector (`http://127.0.0.1:PORT`): the allocation window runs when it is given. */
+  inspectorOrigin?: string;
+  /** Where to keep the raw heap profile of the allocation window (`--heap-profile`). */
+  heapProfileFile?: string;
 }
 
 type RunOptions = Extract<BenchOptions, { command: 'run' }>;
@@ -98,6 +103,15 @@ export async function runScenarios(subject: ScenarioSubject, options: RunOptions
     await step('streaming', async () => {
       results.streaming = await runStreamTiming(paced, STREAM_BODY, plan.streaming);
       requireSuccess('streaming', results.streaming.streams);
+    });
+  }
+  // Last, on a warm process: the heap profiler slows it down, so no other scenario shares its window.
+  const inspectorOrigin = subject.inspectorOrigin;
+  if (options.alloc && inspectorOrigin) {
+    await step('allocation', async () => {
+      const warmedUp = selected('latency') || selected('saturation') || selected('recorder');
+      if (!warmedUp) await runSaturation(fast, CHAT_BODY, plan.warmup);
+      results.allocation = await measureAllocation(inspectorOrigin, fast, CHAT_BODY, plan.allocation, subject.heapProfileFile);
     });
   }
   return results;

@@ -238,20 +238,21 @@ class AgenticRun {
   /** One upstream call of the loop, with a fresh key walker (centralized) or the user's key (BYOK). */
   private send(): Promise<AttemptResult> {
     const { provider } = this.request;
-    return sendWithFailover(
-      this.deps.client,
-      provider.keys,
-      this.request.plan,
-      {
+    return sendWithFailover({
+      client: this.deps.client,
+      provider,
+      route: this.api,
+      plan: this.request.plan,
+      request: {
         target: this.request.upstream,
         method: 'POST',
         headers: this.request.forwardHeaders,
         body: Buffer.from(JSON.stringify(this.body)),
         signal: this.context.connection,
       },
-      provider.config.type,
-      this.context.summary,
-    );
+      summary: this.context.summary,
+      metrics: this.deps.metrics,
+    });
   }
 
   private observe(observation: StreamObservation): void {
@@ -300,6 +301,7 @@ class AgenticRun {
   private writeBody(upstream: UpstreamResponse, body: Buffer): void {
     const headers = relayedResponseHeaders(upstream.headers, this.context.idHeader);
     headers['content-length'] = body.length;
+    this.request.timing.markFirstByte();
     this.out.writeHead(upstream.statusCode, headers);
     this.out.end(body);
   }
@@ -309,6 +311,7 @@ class AgenticRun {
     this.streamOpen = true;
     this.out.writeHead(upstream.statusCode, withEventStreamHeaders(relayedResponseHeaders(upstream.headers, this.context.idHeader)));
     this.out.flushHeaders();
+    this.request.timing.markFirstByte();
     if (this.api === 'anthropic-messages') {
       // Pings keep the stream alive through upstream silence and through tool calls.
       const interval = this.config.server.anthropicPingIntervalMs;

@@ -3,6 +3,7 @@ import type { BridgedApi } from '@tollgate/providers';
 import type { GatewayPrincipal } from '../auth/gateway-token.registry';
 import type { BudgetGate } from '../budget/budget.guard';
 import type { ProviderRuntime } from '../keys/provider-runtime';
+import type { RequestTiming } from '../http/request-timing';
 import type { UpstreamTarget } from '../upstream/upstream.client';
 import type { CredentialPlan } from './upstream-attempts';
 
@@ -17,6 +18,8 @@ export interface BridgedRequest {
   userAgent: string;
   body: Buffer;
   out: ServerResponse;
+  /** When the request arrived and when its answer started, for the latency metrics. */
+  timing: RequestTiming;
   /** Set for centralized requests of a user with a budget: reserved before the upstream call, settled after. */
   budget?: BudgetGate;
 }

@@ -143,6 +143,7 @@ export class InterceptionHandler {
         admission,
       );
       span.end();
+      this.metrics.interceptionCompleted(provider.config.name, api, inspection.model, request.timing, outcome.tokenUsages);
     }
   }
 
@@ -236,14 +237,15 @@ export class InterceptionHandler {
   ): Promise<Outcome> {
     const { provider, api, out } = request;
     const providerType = provider.config.type;
-    const result = await sendWithFailover(
-      this.client,
-      provider.keys,
-      request.plan,
-      { target: request.upstream, method: 'POST', headers: request.forwardHeaders, body, signal: connection },
-      providerType,
+    const result = await sendWithFailover({
+      client: this.client,
+      provider,
+      route: api,
+      plan: request.plan,
+      request: { target: request.upstream, method: 'POST', headers: request.forwardHeaders, body, signal: connection },
       summary,
-    );
+      metrics: this.metrics,
+    });
 
     if (result.kind === 'aborted') return withError('client_disconnected', 'the client closed the connection');
     if (result.kind === 'exhausted') {
@@ -260,7 +262,7 @@ export class InterceptionHandler {
     const upstream = result.response;
     const headers = relayedResponseHeaders(upstream.headers, idHeader);
     if (streaming && upstream.statusCode < 300) {
-      const relay = await relayStream(api, upstream, out, headers, connection, this.config.server.anthropicPingIntervalMs);
+      const relay = await relayStream(api, upstream, out, headers, connection, request.timing, this.config.server.anthropicPingIntervalMs);
       const outcome = outcomeFromObservation(relay.observation);
       if (relay.clientDisconnected) return { ...outcome, error: { type: 'client_disconnected', message: 'the client closed the connection' } };
       if (relay.failure) return { ...outcome, error: relay.failure };
@@ -278,6 +280,7 @@ export class InterceptionHandler {
       return withError(gatewayError.kind, gatewayError.message);
     }
     headers['content-length'] = responseBody.length;
+    request.timing.markFirstByte();
     out.writeHead(upstream.statusCode, headers);
     out.end(responseBody);
 

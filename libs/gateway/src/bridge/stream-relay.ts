@@ -4,6 +4,7 @@ import { SseParser, createStreamObserver, sseErrorEvent, type BridgedApi, type S
 import type { UpstreamResponse } from '../upstream/upstream.client';
 import { classifyTransportError } from '../upstream/upstream.client';
 import type { ClientConnection } from '../http/client-connection';
+import type { RequestTiming } from '../http/request-timing';
 import { withEventStreamHeaders, type ResponseHeaders } from '../http/relayed-headers';
 
 export const ANTHROPIC_PING = 'event: ping\ndata: {"type": "ping"}\n\n';
@@ -39,10 +40,12 @@ export async function relayStream(
   out: ServerResponse,
   headers: ResponseHeaders,
   connection: ClientConnection,
+  timing: RequestTiming,
   pingIntervalMs: number,
 ): Promise<StreamRelayResult> {
   out.writeHead(upstream.statusCode, withEventStreamHeaders(headers));
   out.flushHeaders();
+  timing.markFirstByte();
 
   const parser = new SseParser();
   const observer = createStreamObserver(api);

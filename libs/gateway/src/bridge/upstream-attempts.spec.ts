@@ -49,21 +49,27 @@ describe('sendWithFailover over the KeySource port', () => {
   });
   beforeEach(() => mock.reset());
 
+  /** Every attempt the metric saw: [status, seconds]. */
+  let attempts: [string, number][];
+  beforeEach(() => (attempts = []));
+  const metrics = { upstreamAttempted: (_provider: string, _route: string, status: string, seconds: number) => void attempts.push([status, seconds]) };
+
   const send = (keys: KeySource, summary: AttemptSummary) =>
-    sendWithFailover(
+    sendWithFailover({
       client,
-      keys,
-      { kind: 'centralized' },
-      {
+      provider: { keys, config: { name: 'listed', type: 'openai' } },
+      route: 'openai-chat',
+      plan: { kind: 'centralized' },
+      request: {
         target: { origin: new URL(mock.openaiBaseUrl).origin, path: new URL('chat/completions', mock.openaiBaseUrl).pathname },
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: Buffer.from(JSON.stringify({ model: 'm', messages: [] })),
         signal: new AbortController().signal,
       },
-      'openai',
       summary,
-    );
+      metrics,
+    });
 
   it('walks any KeySource: reports each answer, moves on when told to, and sums up the last key handed out', async () => {
     const keys = new ListedKeys(['first-listed-key', 'second-listed-key']);
@@ -73,6 +79,8 @@ describe('sendWithFailover over the KeySource port', () => {
     expect(result.kind === 'response' && result.response.statusCode).toBe(200);
     if (result.kind === 'response') await result.response.body.dump();
     expect(mock.keysSeen()).toEqual(['first-listed-key', 'second-listed-key']);
+    expect(attempts.map(([status]) => status)).toEqual(['429', '200']);
+    for (const [, seconds] of attempts) expect(seconds).toBeGreaterThan(0);
     expect(keys.reports).toEqual([429, 200]);
     expect(summary).toEqual({ hint: 'hint-1', handedOut: 2 });
   });

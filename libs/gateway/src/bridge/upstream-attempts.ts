@@ -41,35 +41,47 @@ export interface AttemptSummary {
 
 const ABORTED: AttemptResult = { kind: 'aborted' };
 
+/** Where attempts are reported: one observation per attempt (provider, route, status or failure, seconds). */
+export interface UpstreamAttemptMetrics {
+  upstreamAttempted(provider: string, route: string, status: string, seconds: number): void;
+}
+
+/** One upstream call and who it is for: everything `sendWithFailover` needs. */
+export interface FailoverCall {
+  client: UpstreamClient;
+  provider: { keys: KeySource; config: { name: string; type: ProviderType } };
+  /** The route label of the attempts' metric: the bridged API, or `passthrough`. */
+  route: string;
+  plan: CredentialPlan;
+  request: AttemptRequest;
+  summary: AttemptSummary;
+  metrics: UpstreamAttemptMetrics;
+}
+
 /**
  * Sends one upstream call. BYOK: a single attempt with the client's credential. Centralized: a fresh walker over
  * the provider's keys; 429/401/403 fail over to the next valid key, anything else is the answer.
  */
-export async function sendWithFailover(
-  client: UpstreamClient,
-  keys: KeySource,
-  plan: CredentialPlan,
-  request: AttemptRequest,
-  providerType: ProviderType,
-  summary: AttemptSummary,
-): Promise<AttemptResult> {
+export async function sendWithFailover(call: FailoverCall): Promise<AttemptResult> {
+  const { provider, plan, request, summary } = call;
+  const providerType = provider.config.type;
   const tracing = tracingActive();
   if (plan.kind === 'byok') {
     summary.hint = plan.hint;
     summary.handedOut = 1;
     const headers = applyCredential(providerType, request.headers, plan.credential, plan.header);
     const span = tracing ? attemptSpan(1, plan.hint) : NO_SPAN;
-    const result = await sendOnce(client, { ...request, headers, dispatcher: plan.dispatcher }, span);
+    const result = await sendOnce(call, { ...request, headers, dispatcher: plan.dispatcher }, span);
     endAttemptSpan(span, result);
     return result;
   }
-  const walker = keys.startWalk();
+  const walker = provider.keys.startWalk();
   for (let key = selectKey(walker, tracing); key !== undefined; key = selectKey(walker, tracing)) {
     summary.hint = walker.lastHint;
     summary.handedOut = walker.handedOut;
     const headers = applyCredential(providerType, request.headers, key.key);
     const span = tracing ? attemptSpan(walker.handedOut, key.hint) : NO_SPAN;
-    const result = await sendOnce(client, { ...request, headers }, span);
+    const result = await sendOnce(call, { ...request, headers }, span);
     const failover = result.kind === 'response' && walker.report(result.response.statusCode, result.response.headers) === 'failover';
     endAttemptSpan(span, result, walker);
     if (!failover || result.kind !== 'response') return result;
@@ -109,13 +121,18 @@ function endAttemptSpan(span: Span, result: AttemptResult, walker?: KeyWalker): 
   span.end();
 }
 
-async function sendOnce(client: UpstreamClient, request: AttemptRequest, span: Span): Promise<AttemptResult> {
+/** One attempt, timed into the attempts' metric. */
+async function sendOnce(call: FailoverCall, request: AttemptRequest, span: Span): Promise<AttemptResult> {
   if (isAborted(request.signal)) return ABORTED; // the client left before this attempt: an emitter does not fire twice
+  const sentAt = performance.now();
+  let result: AttemptResult;
   try {
-    const response = await (span === NO_SPAN ? client.send(request) : inSpan(span, () => client.send(request)));
-    return { kind: 'response', response };
+    const response = await (span === NO_SPAN ? call.client.send(request) : inSpan(span, () => call.client.send(request)));
+    result = { kind: 'response', response };
   } catch (error) {
-    if (isAborted(request.signal)) return ABORTED;
-    return { kind: 'transport', failure: classifyTransportError(error) ?? 'connection', error: error as Error };
+    result = isAborted(request.signal) ? ABORTED : { kind: 'transport', failure: classifyTransportError(error) ?? 'connection', error: error as Error };
   }
+  const status = result.kind === 'response' ? String(result.response.statusCode) : result.kind === 'transport' ? result.failure : result.kind;
+  call.metrics.upstreamAttempted(call.provider.config.name, call.route, status, (performance.now() - sentAt) / 1000);
+  return result;
 }

@@ -6,6 +6,7 @@ import type { GatewayRuntime } from '../gateway-runtime';
 import { planCredential } from '../identity/credential.planner';
 import type { ProviderRegistry, ProviderRuntime } from '../keys/provider-runtime';
 import { readRequestBody } from './request-body.reader';
+import { RequestTiming } from './request-timing';
 
 /**
  * The gateway's HTTP server. A request whose first path segment names a provider instance is the provider surface and
@@ -45,6 +46,7 @@ function providerOf(providers: ProviderRegistry, url: string): ProviderRuntime |
 }
 
 async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderRuntime, request: IncomingMessage, out: ServerResponse): Promise<void> {
+  const timing = new RequestTiming();
   const url = request.url ?? '/';
   const method = request.method ?? 'GET';
   const queryStart = url.indexOf('?');
@@ -92,11 +94,13 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
       userAgent: headerValue(request.headers, 'user-agent'),
       body: body.bytes,
       out,
+      timing,
       // BYOK spend is reported, never limited: only pool-paid requests are held against a budget.
       budget: plan.kind === 'centralized' ? runtime.budgetGate(provider.config.name, principal.userId) : undefined,
     });
   } else {
-    await runtime.passthrough.handle({ provider, method, upstream: target, plan, forwardHeaders, body: body.bytes.length > 0 ? body.bytes : undefined, out });
+    await runtime.passthrough.handle({ provider, method, upstream: target, plan, forwardHeaders, body: body.bytes.length > 0 ? body.bytes : undefined, out, timing });
+    runtime.metrics.passthroughCompleted(provider.config.name, timing);
   }
   runtime.metrics.requestAnswered(provider.config.name, route.kind === 'bridged' ? route.api : 'passthrough', out.statusCode);
 }

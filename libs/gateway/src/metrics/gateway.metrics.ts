@@ -1,5 +1,7 @@
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { EventBatchProducerObserver } from '@tollgate/recording';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { EventBatchProducerObserver, TokenUsage } from '@tollgate/recording';
+import type { RequestTiming } from '../http/request-timing';
+import { BoundedLabelValues } from './bounded-label';
 import type { BreakerKey, CircuitBreakerObserver, CircuitBreakers } from '../circuit/circuit-breakers';
 import type { McpCatalogueObserver } from '../mcp/mcp-tool.catalogue';
 import { registerKeyPoolMetrics, type KeyPool, type KeyPoolObserver, type KeyStateStore } from '@tollgate/keypool';
@@ -11,6 +13,7 @@ export class GatewayMetrics {
   private readonly failoverAttempts: (provider: string, handedOut: number) => void;
   private readonly requests: Counter<'provider' | 'route' | 'status'>;
   private readonly requestsByLabels = new Map<string, Counter.Internal>();
+  private readonly latency: LatencyMetrics;
   readonly recordingObserver: EventBatchProducerObserver;
   private readonly configReloads: Counter<'outcome'>;
   private readonly breakerTrips: Counter<'provider' | 'route' | 'model'>;
@@ -43,6 +46,7 @@ export class GatewayMetrics {
       registers: [this.registry],
     });
     this.recordingObserver = recordingMetrics(this.registry);
+    this.latency = new LatencyMetrics(this.registry);
     this.breakerTrips = new Counter({
       name: 'tollgate_circuit_breaker_trips_total',
       help: 'Times a circuit breaker opened',
@@ -130,6 +134,21 @@ export class GatewayMetrics {
     child.inc();
   }
 
+  /** A bridged request answered: its duration, time to first byte and token usage, by provider, route and model. */
+  interceptionCompleted(provider: string, route: string, model: string, timing: RequestTiming, usages: readonly TokenUsage[]): void {
+    this.latency.requestCompleted(provider, route, model, timing, usages);
+  }
+
+  /** A passthrough request answered (no model: its label is `-`). */
+  passthroughCompleted(provider: string, timing: RequestTiming): void {
+    this.latency.requestCompleted(provider, 'passthrough', '-', timing, NO_USAGES);
+  }
+
+  /** One upstream attempt: seconds until its response headers (or its failure), by provider, route and status. */
+  upstreamAttempted(provider: string, route: string, status: string, seconds: number): void {
+    this.latency.upstreamAttempted(provider, route, status, seconds);
+  }
+
   budgetRejected(provider: string): void {
     this.budgetRejections.inc({ provider });
   }
@@ -201,4 +220,104 @@ function recordingMetrics(registry: Registry): EventBatchProducerObserver {
     eventDropped: () => dropped.inc(),
     interceptionRefused: () => refused.inc(),
   };
+}
+
+const NO_USAGES: readonly TokenUsage[] = [];
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+/**
+ * What a dashboard needs to show what the benchmark shows: request duration and time to first byte, upstream latency
+ * per attempt, tokens. Label children are kept per label set (prom-client hashes a label set on every call
+ * otherwise), and the model label is bounded per provider: client-chosen names past the first 100 count as `other`.
+ */
+class LatencyMetrics {
+  private readonly duration: Histogram<'provider' | 'route' | 'model'>;
+  private readonly firstByte: Histogram<'provider' | 'route' | 'model'>;
+  private readonly upstream: Histogram<'provider' | 'route' | 'status'>;
+  private readonly tokens: Counter<'provider' | 'model' | 'kind'>;
+  private readonly models = new Map<string, BoundedLabelValues>();
+  private readonly byRequest = new Map<string, { duration: Histogram.Internal<string>; firstByte: Histogram.Internal<string> }>();
+  private readonly byAttempt = new Map<string, Histogram.Internal<string>>();
+  private readonly byTokens = new Map<string, { input: Counter.Internal; output: Counter.Internal; cacheRead: Counter.Internal; cacheWrite: Counter.Internal }>();
+
+  constructor(registry: Registry) {
+    this.duration = new Histogram({
+      name: 'tollgate_request_duration_seconds',
+      help: 'Provider requests from arrival to the end of the answer (a stream: its last byte)',
+      labelNames: ['provider', 'route', 'model'],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    });
+    this.firstByte = new Histogram({
+      name: 'tollgate_time_to_first_byte_seconds',
+      help: 'Provider requests from arrival to the first byte of the answer (a stream: its head)',
+      labelNames: ['provider', 'route', 'model'],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    });
+    this.upstream = new Histogram({
+      name: 'tollgate_upstream_attempt_duration_seconds',
+      help: 'Upstream attempts from sending to the response head (status) or the failure (timeout, connection)',
+      labelNames: ['provider', 'route', 'status'],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    });
+    this.tokens = new Counter({
+      name: 'tollgate_tokens_total',
+      help: 'Tokens reported by upstream answers, by provider instance, requested model and kind (input is uncached)',
+      labelNames: ['provider', 'model', 'kind'],
+      registers: [registry],
+    });
+  }
+
+  requestCompleted(provider: string, route: string, model: string, timing: RequestTiming, usages: readonly TokenUsage[]): void {
+    const modelLabel = this.modelLabel(provider, model);
+    const key = `${provider} ${route} ${modelLabel}`;
+    let children = this.byRequest.get(key);
+    if (!children) {
+      const labels = { provider, route, model: modelLabel };
+      children = { duration: this.duration.labels(labels), firstByte: this.firstByte.labels(labels) };
+      this.byRequest.set(key, children);
+    }
+    const now = performance.now();
+    children.duration.observe(timing.durationSeconds(now));
+    children.firstByte.observe(timing.firstByteSeconds(now));
+    if (usages.length > 0) this.countTokens(provider, modelLabel, usages);
+  }
+
+  upstreamAttempted(provider: string, route: string, status: string, seconds: number): void {
+    const key = `${provider} ${route} ${status}`;
+    let child = this.byAttempt.get(key);
+    if (!child) {
+      child = this.upstream.labels({ provider, route, status });
+      this.byAttempt.set(key, child);
+    }
+    child.observe(seconds);
+  }
+
+  private countTokens(provider: string, model: string, usages: readonly TokenUsage[]): void {
+    const key = `${provider} ${model}`;
+    let children = this.byTokens.get(key);
+    if (!children) {
+      const kind = (name: string) => this.tokens.labels({ provider, model, kind: name });
+      children = { input: kind('input'), output: kind('output'), cacheRead: kind('cache_read'), cacheWrite: kind('cache_write') };
+      this.byTokens.set(key, children);
+    }
+    for (const usage of usages) {
+      children.input.inc(usage.inputTokens);
+      children.output.inc(usage.outputTokens);
+      children.cacheRead.inc(usage.cacheReadInputTokens);
+      children.cacheWrite.inc(usage.cacheWriteInputTokens);
+    }
+  }
+
+  private modelLabel(provider: string, model: string): string {
+    let values = this.models.get(provider);
+    if (!values) {
+      values = new BoundedLabelValues(100);
+      this.models.set(provider, values);
+    }
+    return values.valueFor(model);
+  }
 }

@@ -6,6 +6,7 @@ import { sendWithFailover, type AttemptSummary, type CredentialPlan } from '../b
 import { writeGatewayError } from '../errors/error-response';
 import { ClientConnection } from '../http/client-connection';
 import { relayedResponseHeaders } from '../http/relayed-headers';
+import type { RequestTiming } from '../http/request-timing';
 import type { ProviderRuntime } from '../keys/provider-runtime';
 import type { GatewayMetrics } from '../metrics/gateway.metrics';
 import type { UpstreamClient, UpstreamTarget } from '../upstream/upstream.client';
@@ -19,6 +20,7 @@ export interface PassthroughRequest {
   /** Read once; replayed byte-identically on every attempt. */
   body?: Buffer;
   out: ServerResponse;
+  timing: RequestTiming;
 }
 
 /** Allow-listed reverse proxy: same key pool and failover as bridged routes, no interception record. */
@@ -34,20 +36,15 @@ export class PassthroughHandler {
     const providerType = provider.config.type;
     const connection = new ClientConnection(out);
     const summary: AttemptSummary = { hint: '', handedOut: 0 };
-    const result = await sendWithFailover(
-      this.client,
-      provider.keys,
-      request.plan,
-      {
-        target: request.upstream,
-        method: request.method,
-        headers: request.forwardHeaders,
-        body: request.body,
-        signal: connection,
-      },
-      providerType,
+    const result = await sendWithFailover({
+      client: this.client,
+      provider,
+      route: 'passthrough',
+      plan: request.plan,
+      request: { target: request.upstream, method: request.method, headers: request.forwardHeaders, body: request.body, signal: connection },
       summary,
-    );
+      metrics: this.metrics,
+    });
     if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
 
     switch (result.kind) {
@@ -62,6 +59,7 @@ export class PassthroughHandler {
       case 'response': {
         const upstream = result.response;
         out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers));
+        request.timing.markFirstByte();
         try {
           await pipeline(upstream.body, out);
         } catch (error) {

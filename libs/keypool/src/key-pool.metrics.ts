@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { BoundHistogram } from '@tollgate/platform';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { KeyPool, KeyPoolObserver } from './key-pool';
 import type { KeyState } from './key-state';
 
@@ -37,27 +38,17 @@ export function registerKeyPoolMetrics(registry: Registry, pools: () => KeyPool[
     labelNames: ['provider', 'outcome'],
     registers: [registry],
   });
-  const failoverAttempts = new Histogram({
-    name: 'tollgate_key_pool_failover_attempts',
-    help: 'Keys handed out per centralized interception or passthrough request',
-    labelNames: ['provider'],
-    buckets: [1, 2, 3, 4, 5, 10, 25],
-    registers: [registry],
-  });
-  const failoverByProvider = new Map<string, Histogram.Internal<'provider'>>();
+  // Observed on every centralized request: bound children, no allocation per observation.
+  const failoverAttempts = new BoundHistogram(
+    registry,
+    { name: 'tollgate_key_pool_failover_attempts', help: 'Keys handed out per centralized interception or passthrough request', labelNames: ['provider'] },
+    [1, 2, 3, 4, 5, 10, 25],
+  );
   return {
     observer: {
       transition: (provider, reason) => transitions.inc({ provider, reason }),
       exhaustion: (provider, outcome) => exhaustions.inc({ provider, outcome }),
     },
-    observeFailoverAttempts: (provider, handedOut) => {
-      // One child per provider, so the label set is hashed once rather than per request.
-      let child = failoverByProvider.get(provider);
-      if (!child) {
-        child = failoverAttempts.labels({ provider });
-        failoverByProvider.set(provider, child);
-      }
-      child.observe(handedOut);
-    },
+    observeFailoverAttempts: (provider, handedOut) => failoverAttempts.labels(provider).observe(handedOut),
   };
 }

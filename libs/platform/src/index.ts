@@ -3,3 +3,4 @@ export * from './logging';
 export * from './process/run-until-signalled';
 export * from './telemetry';
 export * from './process/start-or-exit';
+export * from './metrics/bound-metrics';

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { BoundCounter, BoundHistogram } from '@tollgate/platform';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EventBatchProducerObserver, TokenUsage } from '@tollgate/recording';
 import type { RequestTiming } from '../http/request-timing';
 import { BoundedLabelValues } from './bounded-label';
@@ -11,8 +12,7 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   readonly keyPoolObserver: KeyPoolObserver;
   private readonly failoverAttempts: (provider: string, handedOut: number) => void;
-  private readonly requests: Counter<'provider' | 'route' | 'status'>;
-  private readonly requestsByLabels = new Map<string, Counter.Internal>();
+  private readonly requests: BoundCounter<'provider' | 'route' | 'status'>;
   private readonly latency: LatencyMetrics;
   readonly recordingObserver: EventBatchProducerObserver;
   private readonly configReloads: Counter<'outcome'>;
@@ -39,11 +39,10 @@ export class GatewayMetrics {
     const keyPool = registerKeyPoolMetrics(this.registry, pools);
     this.keyPoolObserver = keyPool.observer;
     this.failoverAttempts = keyPool.observeFailoverAttempts;
-    this.requests = new Counter({
+    this.requests = new BoundCounter(this.registry, {
       name: 'tollgate_requests_total',
       help: 'Provider requests answered by the gateway',
       labelNames: ['provider', 'route', 'status'],
-      registers: [this.registry],
     });
     this.recordingObserver = recordingMetrics(this.registry);
     this.latency = new LatencyMetrics(this.registry);
@@ -124,14 +123,7 @@ export class GatewayMetrics {
   }
 
   requestAnswered(provider: string, route: string, status: number): void {
-    // prom-client hashes the label set on every call: keep each label set's child (a bounded set: providers × routes × statuses).
-    const key = `${provider} ${route} ${status}`;
-    let child = this.requestsByLabels.get(key);
-    if (!child) {
-      child = this.requests.labels({ provider, route, status: String(status) });
-      this.requestsByLabels.set(key, child);
-    }
-    child.inc();
+    this.requests.labels(provider, route, statusLabel(status)).inc();
   }
 
   /** A bridged request answered: its duration, time to first byte and token usage, by provider, route and model. */
@@ -228,88 +220,66 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 
 /**
  * What a dashboard needs to show what the benchmark shows: request duration and time to first byte, upstream latency
- * per attempt, tokens. Label children are kept per label set (prom-client hashes a label set on every call
- * otherwise), and the model label is bounded per provider: client-chosen names past the first 100 count as `other`.
+ * per attempt, tokens. Bound metrics (no allocation per observation), and the model label is bounded per provider:
+ * client-chosen names past the first 100 count as `other`.
  */
 class LatencyMetrics {
-  private readonly duration: Histogram<'provider' | 'route' | 'model'>;
-  private readonly firstByte: Histogram<'provider' | 'route' | 'model'>;
-  private readonly upstream: Histogram<'provider' | 'route' | 'status'>;
-  private readonly tokens: Counter<'provider' | 'model' | 'kind'>;
+  private readonly duration: BoundHistogram<'provider' | 'route' | 'model'>;
+  private readonly firstByte: BoundHistogram<'provider' | 'route' | 'model'>;
+  private readonly upstream: BoundHistogram<'provider' | 'route' | 'status'>;
+  private readonly tokens: BoundCounter<'provider' | 'model' | 'kind'>;
   private readonly models = new Map<string, BoundedLabelValues>();
-  private readonly byRequest = new Map<string, { duration: Histogram.Internal<string>; firstByte: Histogram.Internal<string> }>();
-  private readonly byAttempt = new Map<string, Histogram.Internal<string>>();
-  private readonly byTokens = new Map<string, { input: Counter.Internal; output: Counter.Internal; cacheRead: Counter.Internal; cacheWrite: Counter.Internal }>();
 
   constructor(registry: Registry) {
-    this.duration = new Histogram({
-      name: 'tollgate_request_duration_seconds',
-      help: 'Provider requests from arrival to the end of the answer (a stream: its last byte)',
-      labelNames: ['provider', 'route', 'model'],
-      buckets: LATENCY_BUCKETS,
-      registers: [registry],
-    });
-    this.firstByte = new Histogram({
-      name: 'tollgate_time_to_first_byte_seconds',
-      help: 'Provider requests from arrival to the first byte of the answer (a stream: its head)',
-      labelNames: ['provider', 'route', 'model'],
-      buckets: LATENCY_BUCKETS,
-      registers: [registry],
-    });
-    this.upstream = new Histogram({
-      name: 'tollgate_upstream_attempt_duration_seconds',
-      help: 'Upstream attempts from sending to the response head (status) or the failure (timeout, connection)',
-      labelNames: ['provider', 'route', 'status'],
-      buckets: LATENCY_BUCKETS,
-      registers: [registry],
-    });
-    this.tokens = new Counter({
+    this.duration = new BoundHistogram(
+      registry,
+      {
+        name: 'tollgate_request_duration_seconds',
+        help: 'Provider requests from arrival to the end of the answer (a stream: its last byte)',
+        labelNames: ['provider', 'route', 'model'],
+      },
+      LATENCY_BUCKETS,
+    );
+    this.firstByte = new BoundHistogram(
+      registry,
+      {
+        name: 'tollgate_time_to_first_byte_seconds',
+        help: 'Provider requests from arrival to the first byte of the answer (a stream: its head)',
+        labelNames: ['provider', 'route', 'model'],
+      },
+      LATENCY_BUCKETS,
+    );
+    this.upstream = new BoundHistogram(
+      registry,
+      {
+        name: 'tollgate_upstream_attempt_duration_seconds',
+        help: 'Upstream attempts from sending to the response head (status) or the failure (timeout, connection)',
+        labelNames: ['provider', 'route', 'status'],
+      },
+      LATENCY_BUCKETS,
+    );
+    this.tokens = new BoundCounter(registry, {
       name: 'tollgate_tokens_total',
       help: 'Tokens reported by upstream answers, by provider instance, requested model and kind (input is uncached)',
       labelNames: ['provider', 'model', 'kind'],
-      registers: [registry],
     });
   }
 
   requestCompleted(provider: string, route: string, model: string, timing: RequestTiming, usages: readonly TokenUsage[]): void {
     const modelLabel = this.modelLabel(provider, model);
-    const key = `${provider} ${route} ${modelLabel}`;
-    let children = this.byRequest.get(key);
-    if (!children) {
-      const labels = { provider, route, model: modelLabel };
-      children = { duration: this.duration.labels(labels), firstByte: this.firstByte.labels(labels) };
-      this.byRequest.set(key, children);
-    }
     const now = performance.now();
-    children.duration.observe(timing.durationSeconds(now));
-    children.firstByte.observe(timing.firstByteSeconds(now));
-    if (usages.length > 0) this.countTokens(provider, modelLabel, usages);
+    this.duration.labels(provider, route, modelLabel).observe(timing.durationSeconds(now));
+    this.firstByte.labels(provider, route, modelLabel).observe(timing.firstByteSeconds(now));
+    for (const usage of usages) {
+      this.tokens.labels(provider, modelLabel, 'input').inc(usage.inputTokens);
+      this.tokens.labels(provider, modelLabel, 'output').inc(usage.outputTokens);
+      this.tokens.labels(provider, modelLabel, 'cache_read').inc(usage.cacheReadInputTokens);
+      this.tokens.labels(provider, modelLabel, 'cache_write').inc(usage.cacheWriteInputTokens);
+    }
   }
 
   upstreamAttempted(provider: string, route: string, status: string, seconds: number): void {
-    const key = `${provider} ${route} ${status}`;
-    let child = this.byAttempt.get(key);
-    if (!child) {
-      child = this.upstream.labels({ provider, route, status });
-      this.byAttempt.set(key, child);
-    }
-    child.observe(seconds);
-  }
-
-  private countTokens(provider: string, model: string, usages: readonly TokenUsage[]): void {
-    const key = `${provider} ${model}`;
-    let children = this.byTokens.get(key);
-    if (!children) {
-      const kind = (name: string) => this.tokens.labels({ provider, model, kind: name });
-      children = { input: kind('input'), output: kind('output'), cacheRead: kind('cache_read'), cacheWrite: kind('cache_write') };
-      this.byTokens.set(key, children);
-    }
-    for (const usage of usages) {
-      children.input.inc(usage.inputTokens);
-      children.output.inc(usage.outputTokens);
-      children.cacheRead.inc(usage.cacheReadInputTokens);
-      children.cacheWrite.inc(usage.cacheWriteInputTokens);
-    }
+    this.upstream.labels(provider, route, status).observe(seconds);
   }
 
   private modelLabel(provider: string, model: string): string {
@@ -320,4 +290,15 @@ class LatencyMetrics {
     }
     return values.valueFor(model);
   }
+}
+
+/** HTTP status codes as label values, made once. */
+const STATUS_LABELS = new Map<number, string>();
+function statusLabel(status: number): string {
+  let label = STATUS_LABELS.get(status);
+  if (label === undefined) {
+    label = String(status);
+    STATUS_LABELS.set(status, label);
+  }
+  return label;
 }

@@ -29,7 +29,7 @@ export function recordingJobOptions(options: { attempts?: number; backoffMs?: nu
   return {
     attempts: options.attempts ?? 20,
     backoff: { type: 'exponential', delay: options.backoffMs ?? 50 },
-    removeOnComplete: { age: 900, count: 100_000 },
+    removeOnComplete: { age: 900, count: 100_000 }, // the gateway removes completed jobs at once; tests keep them to count them
     removeOnFail: false,
   };
 }

@@ -2,7 +2,7 @@ export * from './entities';
 export * from './migrations';
 export { createDataSource, TollgateDataSource, type CreateDataSourceOptions } from './data-source.factory';
 export { runMigrations } from './migration.runner';
-export { InterceptionEventWriter, type BatchResult, type EventOutcome, type InterceptionEventWriterOptions } from './interception-event.writer';
+export { InterceptionEventWriter, RecordingWriteError, type BatchResult, type EventOutcome, type InterceptionEventWriterOptions } from './interception-event.writer';
 export { EventBatcher, type BatchItemResult, type BatchTimers, type EventBatcherOptions } from './event-batcher';
 export { flushInterceptionEvents, ParentMissingError, type SettledOutcome } from './interception-batch.flush';
 export { EmbeddedBatchSender } from './embedded-batch.sender';

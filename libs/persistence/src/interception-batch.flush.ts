@@ -1,5 +1,4 @@
 import type { InterceptionEvent } from '@tollgate/recording';
-import { QueryFailedError } from 'typeorm';
 import type { BatchItemResult } from './event-batcher';
 import type { EventOutcome, InterceptionEventWriter } from './interception-event.writer';
 
@@ -49,7 +48,6 @@ function toItemResult(outcome: EventOutcome, event: InterceptionEvent): BatchIte
 // constraint violation, 42 syntax error or access rule violation, 54 program limit exceeded (e.g. a value too large
 // for a btree index row). Connection loss has no SQLSTATE (or class 08/57).
 function isDataError(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const code = (error.driverError as { code?: unknown } | undefined)?.code;
+  const code = (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'string' && /^(22|23|42|54)/.test(code);
 }

@@ -248,6 +248,36 @@ describe.each(DATABASE_BACKENDS)('recording persistence on $name', (backend) => 
       expect(await fullSnapshot(started.interceptionId)).toEqual(before);
     });
 
+    it('writes the same rows whether both events of an interception come in one batch or in two', async () => {
+      for (const credentialKind of ['centralized', 'byok'] as const) {
+        const hint = credentialKind === 'byok' ? 'sk-…user' : '';
+        const together = buildStartedEvent({ credentialKind, credentialHint: hint });
+        const apart = { ...together, interceptionId: buildStartedEvent().interceptionId };
+        const endOf = (started: InterceptionStarted) => buildEndedEvent(started, { endedAt: together.occurredAt, credentialHint: 'sk-…k2k2', error: { type: 'upstream_error', message: 'x' } });
+        expect(await writer.applyBatch([together, endOf(together)])).toEqual({ outcomes: ['recorded', 'recorded'] });
+        expect(await writer.applyBatch([apart])).toEqual({ outcomes: ['recorded'] });
+        expect(await writer.applyBatch([endOf(apart)])).toEqual({ outcomes: ['recorded'] });
+
+        const withoutIds = async (id: string) => {
+          const { id: _id, ...row } = await interceptionRow(id);
+          return { row, ...(await childRows(id)) };
+        };
+        const recorded = await withoutIds(together.interceptionId);
+        expect(recorded).toEqual(await withoutIds(apart.interceptionId));
+        // The spec's hint rule in both paths: centralized takes the ended event's hint, BYOK keeps its own.
+        expect(recorded.row.credential_hint).toBe(credentialKind === 'byok' ? 'sk-…user' : 'sk-…k2k2');
+      }
+    });
+
+    it('ends a row recorded before when its started event is replayed together with its ended event', async () => {
+      const started = buildStartedEvent({ credentialKind: 'centralized' });
+      const ended = buildEndedEvent(started, { credentialHint: 'sk-…late' });
+      expect(await writer.applyBatch([started])).toEqual({ outcomes: ['recorded'] });
+      expect(await writer.applyBatch([ended, started])).toEqual({ outcomes: ['recorded', 'duplicate'] });
+      expect((await interceptionRow(started.interceptionId)).credential_hint).toBe('sk-…late');
+      expect((await childRows(started.interceptionId)).tokenUsages).toHaveLength(1);
+    });
+
     it('deduplicates an event delivered twice in the same batch', async () => {
       const started = buildStartedEvent();
       const ended = buildEndedEvent(started);
@@ -424,7 +454,7 @@ describe.each(DATABASE_BACKENDS)('recording persistence on $name', (backend) => 
       expect(results.map((result) => (result.ok ? result.value : result.error.name))).toEqual([
         'recorded',
         'recorded',
-        'QueryFailedError',
+        'RecordingWriteError',
         'recorded',
         'ParentMissingError',
       ]);
@@ -441,7 +471,7 @@ describe.each(DATABASE_BACKENDS)('recording persistence on $name', (backend) => 
       const results = await flushInterceptionEvents(writer, [good, poison]);
 
       expect(results[0]).toEqual({ ok: true, value: 'recorded' });
-      expect(results[1]).toMatchObject({ ok: false, error: { name: 'QueryFailedError', driverError: { code: '54000' } } });
+      expect(results[1]).toMatchObject({ ok: false, error: { name: 'RecordingWriteError', code: '54000' } });
       expect((await interceptionRow(good.interceptionId)).model).toBe(good.model);
     });
   });

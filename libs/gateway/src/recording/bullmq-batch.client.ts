@@ -15,15 +15,12 @@ export interface BullmqBatchClientOptions {
   backoffMs: number;
 }
 
-// A completed job is kept this long so that a batch sent again after it completed is still recognised as the same
-// job; the count bounds Redis memory. Past that a replay is harmless (the recorder applies each event once).
-const KEEP_COMPLETED = { age: 15 * 60, count: 100_000 };
 
 /**
  * The gateway's end of the recording transport, the client matching the recorder's BullMQ transport strategy: an
- * emitted `interception.batch` becomes one BullMQ job whose id is derived from the batch id, so a batch sent again is
- * not a second job while the queue knows the first. Emitting is per batch, never per event, so Nest's client layer
- * costs next to nothing per event. Events only: there is no request-response on this queue.
+ * emitted `interception.batch` becomes one BullMQ job whose id is derived from the batch id. Emitting is per batch,
+ * never per event, so Nest's client layer costs next to nothing per event. Events only: there is no request-response
+ * on this queue.
  */
 export class BullmqBatchClient extends ClientProxy implements EventBatchSender {
   private connection: Redis | undefined;
@@ -70,7 +67,9 @@ export class BullmqBatchClient extends ClientProxy implements EventBatchSender {
       jobId: batchJobId(packet.data.batchId),
       attempts: this.options.attempts,
       backoff: { type: 'exponential', delay: this.options.backoffMs },
-      removeOnComplete: KEEP_COMPLETED,
+      // A completed batch is deleted at once: keeping it would only cost Redis memory and work. A batch is never sent
+      // again under the same id (its events go out in a new batch), and the recorder applies each event once anyway.
+      removeOnComplete: true,
       removeOnFail: false,
     });
     return undefined as T;

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { hint } from '@tollgate/keypool';
 
 export interface IssuedGatewayToken {
@@ -10,7 +10,7 @@ export interface IssuedGatewayToken {
 
 /** SHA-256 hex: gateway tokens are 256-bit random values, so a fast unsalted hash is enough to make them unusable. */
 export function hashGatewayToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return hash('sha256', token, 'hex');
 }
 
 export function issueGatewayToken(): IssuedGatewayToken {

@@ -9,8 +9,16 @@ const KNOWN_CLIENTS: Array<[RegExp, string]> = [
   [/^curl\//i, 'curl'],
 ];
 
+/** Names already worked out, by User-Agent: a handful of tools send the same few strings again and again. */
+const NAMES = new Map<string, string>();
+const MAX_REMEMBERED = 1_000;
+
 /** A short, stable name for the calling tool, derived from its User-Agent. */
 export function clientNameFromUserAgent(userAgent: string): string {
-  for (const [pattern, name] of KNOWN_CLIENTS) if (pattern.test(userAgent)) return name;
-  return userAgent ? 'other' : 'unknown';
+  let name = NAMES.get(userAgent);
+  if (name === undefined) {
+    name = KNOWN_CLIENTS.find(([pattern]) => pattern.test(userAgent))?.[1] ?? (userAgent ? 'other' : 'unknown');
+    if (NAMES.size < MAX_REMEMBERED) NAMES.set(userAgent, name);
+  }
+  return name;
 }

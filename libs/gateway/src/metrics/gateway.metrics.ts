@@ -1,4 +1,4 @@
-import { BoundCounter, BoundHistogram } from '@tollgate/platform';
+import { BoundCounter, BoundHistogram, type CounterChild, type HistogramChild } from '@tollgate/platform';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EventBatchProducerObserver, TokenUsage } from '@tollgate/recording';
 import type { RequestTiming } from '../http/request-timing';
@@ -218,6 +218,15 @@ const NO_USAGES: readonly TokenUsage[] = [];
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
+interface RequestChildren {
+  duration: HistogramChild;
+  firstByte: HistogramChild;
+  inputTokens: CounterChild;
+  outputTokens: CounterChild;
+  cacheReadTokens: CounterChild;
+  cacheWriteTokens: CounterChild;
+}
+
 /**
  * What a dashboard needs to show what the benchmark shows: request duration and time to first byte, upstream latency
  * per attempt, tokens. Bound metrics (no allocation per observation), and the model label is bounded per provider:
@@ -229,6 +238,7 @@ class LatencyMetrics {
   private readonly upstream: BoundHistogram<'provider' | 'route' | 'status'>;
   private readonly tokens: BoundCounter<'provider' | 'model' | 'kind'>;
   private readonly models = new Map<string, BoundedLabelValues>();
+  private readonly requestChildren = new Map<string, Map<string, Map<string, RequestChildren>>>();
 
   constructor(registry: Registry) {
     this.duration = new BoundHistogram(
@@ -266,16 +276,37 @@ class LatencyMetrics {
   }
 
   requestCompleted(provider: string, route: string, model: string, timing: RequestTiming, usages: readonly TokenUsage[]): void {
-    const modelLabel = this.modelLabel(provider, model);
+    const children = this.childrenOf(provider, route, this.modelLabel(provider, model));
     const now = performance.now();
-    this.duration.labels(provider, route, modelLabel).observe(timing.durationSeconds(now));
-    this.firstByte.labels(provider, route, modelLabel).observe(timing.firstByteSeconds(now));
+    children.duration.observe(timing.durationSeconds(now));
+    children.firstByte.observe(timing.firstByteSeconds(now));
     for (const usage of usages) {
-      this.tokens.labels(provider, modelLabel, 'input').inc(usage.inputTokens);
-      this.tokens.labels(provider, modelLabel, 'output').inc(usage.outputTokens);
-      this.tokens.labels(provider, modelLabel, 'cache_read').inc(usage.cacheReadInputTokens);
-      this.tokens.labels(provider, modelLabel, 'cache_write').inc(usage.cacheWriteInputTokens);
+      children.inputTokens.inc(usage.inputTokens);
+      children.outputTokens.inc(usage.outputTokens);
+      children.cacheReadTokens.inc(usage.cacheReadInputTokens);
+      children.cacheWriteTokens.inc(usage.cacheWriteInputTokens);
     }
+  }
+
+  /** Every child a request observes, found with three map lookups (no label string built per request). */
+  private childrenOf(provider: string, route: string, model: string): RequestChildren {
+    let byRoute = this.requestChildren.get(provider);
+    if (!byRoute) this.requestChildren.set(provider, (byRoute = new Map()));
+    let byModel = byRoute.get(route);
+    if (!byModel) byRoute.set(route, (byModel = new Map()));
+    let children = byModel.get(model);
+    if (!children) {
+      children = {
+        duration: this.duration.labels(provider, route, model),
+        firstByte: this.firstByte.labels(provider, route, model),
+        inputTokens: this.tokens.labels(provider, model, 'input'),
+        outputTokens: this.tokens.labels(provider, model, 'output'),
+        cacheReadTokens: this.tokens.labels(provider, model, 'cache_read'),
+        cacheWriteTokens: this.tokens.labels(provider, model, 'cache_write'),
+      };
+      byModel.set(model, children);
+    }
+    return children;
   }
 
   upstreamAttempted(provider: string, route: string, status: string, seconds: number): void {

@@ -35,7 +35,8 @@ function eventLinks(batch: InterceptionEventBatch): Link[] {
   for (const event of batch.events) {
     if (!event.trace) continue;
     const spanContext = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, event.trace));
-    if (spanContext) links.push({ context: spanContext, attributes: { 'tollgate.interception.id': event.interceptionId, 'tollgate.event': event.name } });
+    // No attributes: each costs the exporter work per event, and the linked span names the interception already.
+    if (spanContext) links.push({ context: spanContext });
   }
   return links;
 }

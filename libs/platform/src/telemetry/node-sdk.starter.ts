@@ -6,13 +6,24 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 
 const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
-/** Starts the OpenTelemetry Node SDK (OTLP/HTTP from the standard OTEL_* variables) with our instrumentations. */
+/**
+ * Starts the OpenTelemetry Node SDK with our instrumentations: traces only, over OTLP/HTTP, configured by the standard
+ * OTEL_* variables (endpoint, sampler `OTEL_TRACES_SAMPLER` / `OTEL_TRACES_SAMPLER_ARG`, batch span processor
+ * `OTEL_BSP_*`). Metrics are Prometheus' job (`/metrics`) and logs go to stdout: the SDK's OTLP metric and log
+ * providers, on by default, would only add work to every request (the instrumentations record duration histograms
+ * into any meter provider), so none is created.
+ */
 export function startNodeSdk(serviceName: string): NodeSDK {
   const sdk = new NodeSDK({
     serviceName,
+    metricReaders: [],
+    logRecordProcessors: [],
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => UNTRACED_PATHS.has((request.url ?? '').split('?')[0]),
+        // Outgoing calls go through undici (its own instrumentation) and ioredis; the only http.request callers are
+        // the exporters themselves, whose requests are never traced.
+        disableOutgoingRequestInstrumentation: true,
         // Header values (credentials) are never captured; only the default attributes are recorded.
       }),
       new UndiciInstrumentation(),

@@ -95,17 +95,17 @@ export class InterceptionJobRecorder {
     results.forEach((result, index) => {
       const event = events[index];
       if (result.ok) {
-        metrics.processed.inc({ event: event.name });
-        if (result.value === 'recorded') metrics.lagSeconds.observe(Math.max(0, committedAt - Date.parse(event.occurredAt)) / 1000);
+        metrics.processed.labels(event.name).inc();
+        if (result.value === 'recorded') metrics.lagSeconds.labels().observe(Math.max(0, committedAt - Date.parse(event.occurredAt)) / 1000);
         spans.end(index);
       } else {
         unrecorded.push(index);
-        metrics.failed.inc({ event: event.name });
+        metrics.failed.labels(event.name).inc();
         spans.end(index, result.error);
       }
     });
     if (unrecorded.length === 0 && invalid.length === 0) {
-      metrics.jobsProcessed.inc({ job: job.name });
+      metrics.jobsProcessed.labels(job.name).inc();
       return;
     }
 
@@ -167,7 +167,7 @@ export class InterceptionJobRecorder {
 
   /** Fails the job for good: what it still holds is not valid (`invalidCount` entries), so retrying cannot help. */
   private refuse(job: RecordingJobHandle, invalidCount: number, reason: string): never {
-    this.options.metrics.failed.inc({ event: 'invalid' }, invalidCount);
+    this.options.metrics.failed.labels('invalid').inc(invalidCount);
     this.options.logger.error({ jobId: job.id, jobName: job.name, reason }, 'invalid recording job entries: left in the failed set without retries');
     throw new UnrecoverableError(reason);
   }

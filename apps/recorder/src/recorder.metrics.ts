@@ -1,40 +1,43 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { BoundCounter, BoundHistogram } from '@tollgate/platform';
+import { Gauge, type Registry } from 'prom-client';
 
 /**
  * The recorder's Prometheus metrics. `event` is an interception event name, or `invalid` for an entry that is not a
- * valid event; `job` is a recording job name (`interception.batch`, or a one-event job of an older gateway).
+ * valid event; `job` is a recording job name (`interception.batch`, or a one-event job of an older gateway). The ones
+ * counted per event are bound metrics: no label hashing per observation.
  */
 export class RecorderMetrics {
-  readonly processed: Counter<'event'>;
-  readonly failed: Counter<'event'>;
-  readonly lagSeconds: Histogram;
+  readonly processed: BoundCounter<'event'>;
+  readonly failed: BoundCounter<'event'>;
+  readonly lagSeconds: BoundHistogram<never>;
   readonly queueDepth: Gauge;
-  readonly jobsProcessed: Counter<'job'>;
-  readonly eventsPerTransaction: Histogram;
+  readonly jobsProcessed: BoundCounter<'job'>;
+  readonly eventsPerTransaction: BoundHistogram<never>;
 
   /** `readQueueDepth` is called at scrape time (waiting + delayed jobs). */
   constructor(
     readonly registry: Registry,
     readQueueDepth: () => Promise<number>,
   ) {
-    this.processed = new Counter({
+    this.processed = new BoundCounter(registry, {
       name: 'tollgate_recording_events_processed_total',
       help: 'Interception events whose rows are committed (or were already: a replay).',
       labelNames: ['event'],
-      registers: [registry],
     });
-    this.failed = new Counter({
+    this.failed = new BoundCounter(registry, {
       name: 'tollgate_recording_events_failed_total',
       help: 'Failed processing attempts of interception events (BullMQ retries their job; see the failed set).',
       labelNames: ['event'],
-      registers: [registry],
     });
-    this.lagSeconds = new Histogram({
-      name: 'tollgate_recording_lag_seconds',
-      help: 'Time from an interception event occurring in the gateway to its rows being committed.',
-      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
-      registers: [registry],
-    });
+    this.lagSeconds = new BoundHistogram(
+      registry,
+      {
+        name: 'tollgate_recording_lag_seconds',
+        help: 'Time from an interception event occurring in the gateway to its rows being committed.',
+        labelNames: [],
+      },
+      [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
+    );
     this.queueDepth = new Gauge({
       name: 'tollgate_recording_queue_depth',
       help: 'Recording jobs (batches) waiting in the queue (waiting + delayed), read at scrape time.',
@@ -48,17 +51,15 @@ export class RecorderMetrics {
         }
       },
     });
-    this.jobsProcessed = new Counter({
+    this.jobsProcessed = new BoundCounter(registry, {
       name: 'tollgate_recording_batches_processed_total',
       help: 'Recording jobs completed (every event recorded): batches, or one-event jobs of older gateways.',
       labelNames: ['job'],
-      registers: [registry],
     });
-    this.eventsPerTransaction = new Histogram({
-      name: 'tollgate_recording_transaction_events',
-      help: 'Events written together in one transaction (the events of one or more jobs).',
-      buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000],
-      registers: [registry],
-    });
+    this.eventsPerTransaction = new BoundHistogram(
+      registry,
+      { name: 'tollgate_recording_transaction_events', help: 'Events written together in one transaction (the events of one or more jobs).', labelNames: [] },
+      [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000],
+    );
   }
 }

@@ -45,7 +45,7 @@ export class RecorderModule {
               maxEvents: config.recording.worker.batchSize,
               maxWaitMs: config.recording.worker.batchMaxWaitMs,
               maxJobs: config.recording.worker.concurrency,
-              observeTransaction: (eventCount) => metrics.eventsPerTransaction.observe(eventCount),
+              observeTransaction: (eventCount) => metrics.eventsPerTransaction.labels().observe(eventCount),
             });
           },
         },

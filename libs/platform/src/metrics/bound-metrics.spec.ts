@@ -48,6 +48,15 @@ describe('bound metrics', () => {
     expect(bound.labels('openai', 'gpt-b')).toBe(bound.labels('openai', 'gpt-b'));
   });
 
+  it('reports an unlabelled histogram before its first observation, as prom-client does', async () => {
+    const ours = new Registry();
+    const reference = new Registry();
+    const definition = { name: 'test_lag_seconds', help: 'test', labelNames: [] as const };
+    new BoundHistogram(ours, definition, BOUNDS);
+    new Histogram({ name: definition.name, help: definition.help, buckets: BOUNDS, registers: [reference] });
+    expect(await samples(ours)).toEqual(await samples(reference));
+  });
+
   it('refuses a label set of the wrong length', () => {
     const counter = new BoundCounter(new Registry(), { name: 'test_total', help: 'test', labelNames: ['a', 'b'] as const });
     expect(() => counter.labels('only-one')).toThrow('expected 2 label values, got 1');

@@ -70,6 +70,7 @@ export class BoundCounter<Label extends string> {
     this.name = definition.name;
     this.help = definition.help;
     this.children = new Children(definition.labelNames, (labels) => new CounterChild(labels));
+    if (definition.labelNames.length === 0) this.children.get([]); // an unlabelled metric is reported from the start, as 0
     registry.registerMetric(this as never);
   }
 
@@ -125,6 +126,7 @@ export class BoundHistogram<Label extends string> {
     this.name = definition.name;
     this.help = definition.help;
     this.children = new Children(definition.labelNames, (labels) => new HistogramChild(labels, bounds));
+    if (definition.labelNames.length === 0) this.children.get([]); // an unlabelled metric is reported from the start, as 0
     registry.registerMetric(this as never);
   }
 

@@ -1,11 +1,15 @@
-// What the Nest microservice layer costs the recorder per job: the BullMQ job transport's dispatch through Nest (the
-// handler lookup, the RPC context, @Ctx() extraction, the exception filter, rxjs) versus calling the handler
-// directly, as a plain BullMQ processor would. No Redis and no database: the handler does nothing, so the
-// difference is the layer alone. Per job, that is per batch of events (never per event).
+// What the Nest microservice layer costs per batch of events, at both ends. The recorder: the BullMQ job transport's
+// dispatch through Nest (the handler lookup, the RPC context, @Ctx() extraction, the exception filter, rxjs) versus
+// calling the handler directly, as a plain BullMQ processor would. The gateway: a batch sent through the BullMQ
+// client's `emit` (ClientProxy: rxjs defer/connectable, the packet) versus calling the enqueue directly. No Redis and
+// no database: the handler and the enqueue do nothing, so the differences are the layer alone. Per job, that is per
+// batch of events (never per event).
 //   node tools/build.mjs nest-dispatch && node dist/nest-dispatch/main.js [--jobs 20000] [--rounds 7]
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createLogger } from '@tollgate/platform';
+import { BullmqBatchClient } from '@tollgate/gateway';
+import type { InterceptionEventBatch } from '@tollgate/recording';
 import type { Job } from 'bullmq';
 import { BullmqJobTransport } from '../../apps/recorder/src/bullmq-job.transport';
 import type { InterceptionJobRecorder } from '../../apps/recorder/src/interception-job.recorder';
@@ -48,6 +52,19 @@ async function timePerJob(jobs: number, dispatch: (job: Job) => Promise<unknown>
   return Number(process.hrtime.bigint() - start) / 1_000 / jobs;
 }
 
+/** The gateway's batch client with an enqueue that does nothing: what is left is Nest's client layer. */
+class EnqueueFreeClient extends BullmqBatchClient {
+  override async connect(): Promise<never> {
+    return undefined as never;
+  }
+
+  protected override async dispatchEvent<T = undefined>(): Promise<T> {
+    return undefined as T;
+  }
+}
+
+const enqueueNothing = async (_batch: InterceptionEventBatch): Promise<void> => undefined;
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main(argv: string[]): Promise<void> {
@@ -55,11 +72,15 @@ async function main(argv: string[]): Promise<void> {
   const rounds = option(argv, '--rounds', 7);
   const succeeding = await transportFor(noopRecorder);
   const failing = await transportFor(failingRecorder);
+  const client = new EnqueueFreeClient({ redisUrl: 'redis://unused', queueName: 'unused', prefix: 'unused', attempts: 1, backoffMs: 1 });
+  const batch: InterceptionEventBatch = { batchId: '1', events: [] };
   const paths: Record<string, (job: Job) => Promise<unknown>> = {
     'direct call': (job) => noopRecorder.recordBatch(job),
     'through Nest': (job) => succeeding.transport.dispatch(job),
     'direct call, handler throws': (job) => failingRecorder.recordBatch(job),
     'through Nest, handler throws': (job) => failing.transport.dispatch(job),
+    'gateway: direct enqueue': () => enqueueNothing(batch),
+    'gateway: ClientProxy emit': () => client.deliver(batch),
   };
   for (const dispatch of Object.values(paths)) await timePerJob(jobs, dispatch); // warm-up
   const samples: Record<string, number[]> = Object.fromEntries(Object.keys(paths).map((name) => [name, []]));
@@ -74,6 +95,7 @@ async function main(argv: string[]): Promise<void> {
   for (const [name, value] of Object.entries(medians)) console.log(`  ${name.padEnd(30)} ${value.toFixed(2)}`);
   console.log(`  Nest adds per job:              ${(medians['through Nest'] - medians['direct call']).toFixed(2)} µs`);
   console.log(`  Nest adds per failing job:      ${(medians['through Nest, handler throws'] - medians['direct call, handler throws']).toFixed(2)} µs`);
+  console.log(`  Nest adds per batch sent:       ${(medians['gateway: ClientProxy emit'] - medians['gateway: direct enqueue']).toFixed(2)} µs`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

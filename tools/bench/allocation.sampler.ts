@@ -6,8 +6,13 @@ import type { HttpTarget } from './bench-targets';
 import type { LaunchedProcess } from './child-process.launcher';
 import { summarizeHeapProfile, type AllocationSite, type HeapProfileSummary, type SamplingHeapProfile } from './heap-profile.summary';
 
-/** Node options that open the inspector on a free loopback port; only passed when allocation is measured. */
-export const INSPECT_ARGS = ['--inspect=127.0.0.1:0'];
+/**
+ * Node options that name the inspector's address without opening it: the bench opens it with SIGUSR1 right before
+ * the allocation window ({@link openInspector}), so no scenario runs with an inspector listening, and the all-in-one
+ * process never starts its PGlite worker under one (with `--inspect` at launch it sometimes aborted at start in
+ * V8's wasm code freeing, `Check failed: jit_page.has_value()`).
+ */
+export const INSPECTOR_PORT_ARGS = ['--inspect-port=127.0.0.1:0'];
 
 export interface AllocationResult {
   /** Requests answered inside the sampling window (the divisor). */
@@ -29,15 +34,36 @@ const INSPECTOR_LINE = /Debugger listening on ws:\/\/(127\.0\.0\.1:\d+)\//;
 /** After the last answer, so work a request leaves behind (a queued event, a socket write) is in the window. */
 const SETTLE_MS = 200;
 
-/** The inspector's HTTP origin of a process started with {@link INSPECT_ARGS} (Node prints it on stderr first). */
-export async function inspectorOriginOf(child: LaunchedProcess, timeoutMs = 5_000): Promise<string> {
+/**
+ * Opens the inspector of a process started with {@link INSPECTOR_PORT_ARGS} (SIGUSR1, as `node inspect -p` does)
+ * and answers its HTTP origin, which Node prints on stderr. Throws when the process is gone or prints no address.
+ */
+export async function openInspector(child: LaunchedProcess, timeoutMs = 5_000): Promise<string> {
+  const printed = () => INSPECTOR_LINE.exec(child.output())?.[1];
+  if (!printed()) {
+    if (child.exited) throw new Error(`${child.name} exited before its inspector was opened`);
+    process.kill(child.pid, 'SIGUSR1');
+  }
   const until = performance.now() + timeoutMs;
   for (;;) {
-    const match = INSPECTOR_LINE.exec(child.output());
-    if (match) return `http://${match[1]}`;
-    if (performance.now() > until) throw new Error(`${child.name}: no inspector address in its output`);
+    const address = printed();
+    if (address) return `http://${address}`;
+    if (child.exited) throw new Error(`opening the inspector: ${goneReason(child)}`);
+    if (performance.now() > until) throw new Error(`${child.name}: no inspector address in its output ${timeoutMs} ms after SIGUSR1`);
     await sleep(20);
   }
+}
+
+/** Why a launched process is gone (exit code or signal, and its fatal error), or undefined while it runs. */
+export function goneReason(child: LaunchedProcess): string | undefined {
+  return child.exited ? `${child.name} exited (${child.exitCode}): ${deathNote(child.output())}` : undefined;
+}
+
+/** Why a process died, from its output: V8's or Node's fatal error line if there is one, else its last lines. */
+export function deathNote(output: string): string {
+  const fatal = /^# ((?:Debug )?[Cc]heck failed: .*)$/m.exec(output) ?? /^(FATAL ERROR: .*)$/m.exec(output);
+  if (fatal) return fatal[1].trim();
+  return output.trim().split('\n').slice(-5).map((line) => line.trim()).filter(Boolean).join(' ⏎ ').slice(0, 400);
 }
 
 /**

@@ -7,11 +7,11 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import type { ConfigurationName } from './bench-options';
 import { gatewayTargets, UPSTREAM_FLAVOURS, type TargetSet, type UpstreamFlavour } from './bench-targets';
-import { INSPECT_ARGS, inspectorOriginOf } from './allocation.sampler';
+import { goneReason, INSPECTOR_PORT_ARGS, openInspector } from './allocation.sampler';
 import { launchNodeProcess, type LaunchedProcess } from './child-process.launcher';
 import type { Component } from './cpu-breakdown.sampler';
 import { readOtlpSinkStats, type OtlpSinkStats } from './otlp-sink.server';
-import { metricValue, parsePrometheusText } from './prometheus-text.parser';
+import { metricValue, parsePrometheusText, type MetricSample } from './prometheus-text.parser';
 import { inProcessRecordingProbe, queueRecordingProbe, type RecordingProbe } from './recording-progress.probe';
 import { readProcessSample } from './process-usage.reader';
 import { meterRedisScripts } from './redis-script.meter';
@@ -23,7 +23,7 @@ export interface StackServices {
   mockUrls: Record<UpstreamFlavour, string>;
   /** Start the gateway under `--cpu-prof`, writing into this directory. */
   cpuProfileDir?: string;
-  /** Start the gateway with the inspector open on a loopback port (allocation measurements). */
+  /** Start the gateway able to open its inspector on a loopback port later (allocation measurements). */
   inspect?: boolean;
 }
 
@@ -38,8 +38,12 @@ export interface BenchStack {
   idleRssBytes: number;
   /** The processes to account CPU to (Postgres backends are looked up when asked). */
   components(): Promise<Component[]>;
-  /** The gateway's inspector (`http://127.0.0.1:PORT`), when started with `inspect`. */
-  inspectorOrigin?: string;
+  /** Opens the gateway's inspector and answers its origin (`http://127.0.0.1:PORT`), when started with `inspect`. */
+  openInspector?: () => Promise<string>;
+  /** Why the gateway is gone, or undefined while it runs. */
+  gone(): string | undefined;
+  /** The gateway's Prometheus text, parsed. */
+  scrapeMetrics(): Promise<MetricSample[]>;
   /** Interceptions the gateway has served so far (its `interception.started` events, from `/metrics`). */
   interceptionsServed(): Promise<number>;
   /** When (performance.now) the gateway and the recorder were spawned, to place windows in their CPU profiles. */
@@ -137,7 +141,7 @@ async function assemble(
   const gateway = await launchNodeProcess({
     name: usesQueue ? 'gateway' : 'tollgate',
     script: join(workspace, usesQueue ? 'dist/gateway/main.js' : 'dist/tollgate/main.js'),
-    nodeArgs: [...profileArgs('gateway'), ...(services.inspect ? INSPECT_ARGS : [])],
+    nodeArgs: [...profileArgs('gateway'), ...(services.inspect ? INSPECTOR_PORT_ARGS : [])],
     cwd: workspace,
     // With the database as in production: users, tokens and stored keys are served from the in-memory directory.
     env: { TOLLGATE_CONFIG: configPath, PORT: '0', ...(usesQueue ? { REDIS_URL: services.redisUrl, DATABASE_URL: database!.url } : {}), ...telemetryEnv },
@@ -146,7 +150,6 @@ async function assemble(
   });
   launched.push(gateway);
   const idleRssBytes = readProcessSample(gateway.pid)?.rssBytes ?? Number.NaN;
-  const inspectorOrigin = services.inspect ? await inspectorOriginOf(gateway) : undefined;
 
   const recorderUrl = recorder ? `http://127.0.0.1:${recorder.ready}` : undefined;
   const redisPid = usesQueue ? await localRedisPid(services.redisUrl) : undefined;
@@ -160,11 +163,11 @@ async function assemble(
     targets: gatewayTargets(gateway.ready, issuedToken),
     recording: recorderUrl ? queueRecordingProbe(gateway.ready, recorderUrl) : inProcessRecordingProbe(gateway.ready),
     idleRssBytes,
-    inspectorOrigin,
+    openInspector: services.inspect ? () => openInspector(gateway) : undefined,
+    gone: () => goneReason(gateway),
+    scrapeMetrics: () => scrapeMetrics(gateway.ready),
     async interceptionsServed() {
-      const response = await fetch(`${gateway.ready}/metrics`, { signal: AbortSignal.timeout(5_000) });
-      if (!response.ok) throw new Error(`GET ${gateway.ready}/metrics answered ${response.status}`);
-      return metricValue(parsePrometheusText(await response.text()), 'tollgate_recording_events_enqueued_total', { event: 'interception.started' });
+      return metricValue(await scrapeMetrics(gateway.ready), 'tollgate_recording_events_enqueued_total', { event: 'interception.started' });
     },
     spawnedAt: { gateway: spawnedAt, recorder: recorderSpawnedAt },
     async components() {
@@ -191,6 +194,12 @@ async function assemble(
       return { cpuProfiles, otlp: otlpStats };
     },
   };
+}
+
+async function scrapeMetrics(gatewayUrl: string): Promise<MetricSample[]> {
+  const response = await fetch(`${gatewayUrl}/metrics`, { signal: AbortSignal.timeout(5_000) });
+  if (!response.ok) throw new Error(`GET ${gatewayUrl}/metrics answered ${response.status}`);
+  return parsePrometheusText(await response.text());
 }
 
 /** Creates the bench user and issues it a gateway token through the admin API. */

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { testDatabaseServerUrl, testRedisUrl } from '@tollgate/testing';
-import { INSPECT_ARGS, inspectorOriginOf } from './allocation.sampler';
+import { MOCK_CHAT_USAGE, testDatabaseServerUrl, testRedisUrl } from '@tollgate/testing';
+import { goneReason, INSPECTOR_PORT_ARGS, openInspector } from './allocation.sampler';
 import { CONFIGURATIONS, PEERS, SCENARIOS, type BenchOptions, type ConfigurationName, type PeerName } from './bench-options';
 import { FULL_PLAN, SMOKE_PLAN, type BenchPlan } from './bench-plan';
 import { startStack } from './bench-stack';
@@ -106,7 +106,7 @@ export async function runBench(options: RunOptions, workspace: string): Promise<
     floor,
     peers: options.peers.length > 0 ? peers : undefined,
     configurations,
-    targets: options.smoke ? null : evaluateTargets(direct, configurations),
+    targets: options.smoke ? null : evaluateTargets({ direct, floor, peers, configurations }),
   };
   const complete =
     !options.smoke &&
@@ -190,8 +190,13 @@ async function runConfiguration(name: ConfigurationName, context: ConfigurationC
         onSaturationWindow: (startedAt, endedAt) => {
           saturationWindow = { startedAt, endedAt };
         },
-        inspectorOrigin: stack.inspectorOrigin,
+        openInspector: stack.openInspector,
+        gone: stack.gone,
         heapProfileFile: heapProfileDir && join(heapProfileDir, `${name}-gateway.heapprofile`),
+        readback: {
+          scrape: stack.scrapeMetrics,
+          outputTokensPerAnswer: MOCK_CHAT_USAGE.completion_tokens,
+        },
       },
       options,
       plan,
@@ -223,7 +228,7 @@ async function runFloor(context: ConfigurationContext): Promise<TargetResults> {
   const proxy = await launchNodeProcess({
     name: 'node-proxy',
     script: join(workspace, 'dist/bench/main.js'),
-    nodeArgs: options.alloc ? INSPECT_ARGS : [],
+    nodeArgs: options.alloc ? INSPECTOR_PORT_ARGS : [],
     args: ['bare-proxy', ...Object.entries(mocks.urls).map(([flavour, url]) => `${flavour}=${url}`)],
     cwd: workspace,
     env: {},
@@ -246,7 +251,8 @@ async function runFloor(context: ConfigurationContext): Promise<TargetResults> {
           if (proxy.exited) throw new Error(`the bare proxy exited; its output:\n${proxy.output().slice(-2_000)}`);
           assertMocksAlive(mocks);
         },
-        inspectorOrigin: options.alloc ? await inspectorOriginOf(proxy) : undefined,
+        openInspector: options.alloc ? () => openInspector(proxy) : undefined,
+        gone: () => goneReason(proxy),
         heapProfileFile: heapProfileDir && join(heapProfileDir, 'node-proxy.heapprofile'),
       },
       { ...options, scenarios: options.scenarios.filter((scenario) => scenario !== 'recorder') },
@@ -269,7 +275,7 @@ async function runPeer(name: PeerName, context: ConfigurationContext): Promise<T
   log(`peer gateway "${name}"`);
   const preload = join(workspace, 'tools/bench/loopback-listen.preload.cjs');
   const started = await ensurePortkeyInstalled(portkeyCacheDir(), log)
-    .then((entry) => launchPortkey(entry, preload, options.alloc ? INSPECT_ARGS : []))
+    .then((entry) => launchPortkey(entry, preload, options.alloc ? INSPECTOR_PORT_ARGS : []))
     .then(
       (peer) => ({ peer }),
       (error: unknown) => ({ reason: firstLine((error as Error).message) }),
@@ -281,16 +287,6 @@ async function runPeer(name: PeerName, context: ConfigurationContext): Promise<T
   const { peer } = started;
   try {
     const idleRssBytes = readProcessSample(peer.pid)?.rssBytes;
-    // Nothing about a peer may end the run: a missing inspector only costs its allocation row.
-    const setupErrors: string[] = [];
-    let inspectorOrigin: string | undefined;
-    if (options.alloc) {
-      try {
-        inspectorOrigin = await inspectorOriginOf(peer);
-      } catch (error) {
-        setupErrors.push(`allocation: ${(error as Error).message}`);
-      }
-    }
     const results = await runScenarios(
       {
         name,
@@ -305,7 +301,9 @@ async function runPeer(name: PeerName, context: ConfigurationContext): Promise<T
           if (peer.exited) throw new Error(`${name} exited; its output:\n${peer.output().slice(-2_000)}`);
           assertMocksAlive(mocks);
         },
-        inspectorOrigin,
+        // Nothing about a peer may end the run: an inspector that does not open only costs its allocation row.
+        openInspector: options.alloc ? () => openInspector(peer) : undefined,
+        gone: () => goneReason(peer),
         heapProfileFile: heapProfileDir && join(heapProfileDir, `${name}.heapprofile`),
       },
       { ...options, scenarios: options.scenarios.filter((scenario) => scenario !== 'recorder') },
@@ -313,7 +311,6 @@ async function runPeer(name: PeerName, context: ConfigurationContext): Promise<T
       log,
     );
     results.idleRssBytes = idleRssBytes;
-    results.errors.unshift(...setupErrors);
     return results;
   } finally {
     await peer.stop(3_000);
@@ -337,7 +334,7 @@ function topology(machine: MachineInfo): string[] {
     'mock upstreams: three processes of dist/mock-upstream (fast; paced 200-chunk streams; slow long streams), recording off',
     'bare Node.js proxy (the floor): one process of dist/bench (node:http + undici, nothing else)',
     `peer gateways (--peers): one process each, installed outside the project (${PORTKEY_DESCRIPTION}), bound to 127.0.0.1 by a --require preload`,
-    'allocation (--alloc): gateway, floor and peer processes started with --inspect=127.0.0.1:0; the sampling heap profiler runs only in its own window, after the scenarios',
+    'allocation (--alloc): gateway, floor and peer processes started with --inspect-port=127.0.0.1:0 (no inspector open); SIGUSR1 opens it after the scenarios, for the sampling heap profiler\'s own window',
     'gateway: one process per configuration, started as in production (node dist/…/main.js)',
     'redis and tracing configurations: recorder process, the local Redis and Postgres servers, and (tracing) an OTLP receiver process that counts spans',
   ];

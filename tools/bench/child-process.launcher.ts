@@ -26,6 +26,8 @@ export interface LaunchedProcess {
   /** The last ~32 KB of stdout and stderr. */
   output(): string;
   readonly exited: boolean;
+  /** The exit code or signal name, once exited. */
+  readonly exitCode: number | string | null | undefined;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code (or signal name). */
   stop(graceMs?: number): Promise<number | string | null>;
 }
@@ -73,7 +75,7 @@ export function launchNodeProcess(options: LaunchOptions): Promise<LaunchedProce
         child.stdout!.off('data', onStdout);
         child.stdout!.on('data', keep);
         lineBuffer = '';
-        resolve(launched(options.name, child, match[1] ?? '', () => output, exited, () => exitCode !== undefined));
+        resolve(launched(options.name, child, match[1] ?? '', () => output, exited, () => exitCode !== undefined, () => exitCode));
         return;
       }
     };
@@ -96,6 +98,7 @@ function launched(
   output: () => string,
   exited: Promise<number | string | null>,
   hasExited: () => boolean,
+  exitCode: () => number | string | null | undefined,
 ): LaunchedProcess {
   return {
     name,
@@ -104,6 +107,9 @@ function launched(
     output,
     get exited() {
       return hasExited();
+    },
+    get exitCode() {
+      return exitCode();
     },
     async stop(graceMs = 10_000) {
       if (hasExited()) return exited;

@@ -13,7 +13,10 @@ export interface ComponentUsage {
   cpuPercent: number;
   /** RSS at the end of the window, summed over the component's processes. */
   rssBytes: number;
-  /** CPU time per request served in the window: comparable between runs even when other work competes for the cores. */
+  /**
+   * CPU time per request served in the window: comparable between runs even when other work competes for the cores.
+   * Absent when the component has no local process to read (a remote Postgres).
+   */
   cpuMicrosPerRequest?: number;
 }
 
@@ -52,7 +55,7 @@ export class CpuBreakdownSampler {
         rss += now?.rssBytes ?? 0;
       }
       const usage: ComponentUsage = { name: component.name, cpuPercent: percent(cpu), rssBytes: rss };
-      if (requests) usage.cpuMicrosPerRequest = Math.round((cpu / requests) * 1e6);
+      if (requests && component.pids.length > 0) usage.cpuMicrosPerRequest = Math.round((cpu / requests) * 1e6);
       return usage;
     });
     const self = process.cpuUsage(this.startSelf);

@@ -14,6 +14,8 @@ export interface PacedLoadResult {
   /** Requests actually sent per second over the run. */
   achievedRate: number;
   sent: number;
+  /** Answers received, whatever their status. */
+  answered: number;
   ok: number;
   failed: number;
   statusCodes: Record<string, number>;
@@ -69,7 +71,8 @@ export async function runPacedLoad(target: HttpTarget, body: string, settings: P
     await sleep(Math.max(0, startedAt + sent * intervalMs - performance.now()));
   }
   const sendingMs = performance.now() - startedAt;
-  await Promise.race([Promise.allSettled([...inFlight]), sleep(IN_FLIGHT_GRACE_MS)]);
+  // Unref'd: the grace timer must not hold the process once every request is settled.
+  await Promise.race([Promise.allSettled([...inFlight]), sleep(IN_FLIGHT_GRACE_MS, undefined, { ref: false })]);
   failed += inFlight.size; // still unanswered after the grace: counted as failures
   await pool.destroy();
 
@@ -77,6 +80,7 @@ export async function runPacedLoad(target: HttpTarget, body: string, settings: P
     ratePerSecond: settings.ratePerSecond,
     achievedRate: Math.round((sent / sendingMs) * 1000),
     sent,
+    answered: Object.values(statusCodes).reduce((sum, count) => sum + count, 0),
     ok: latencies.length,
     failed,
     statusCodes,

@@ -1,4 +1,6 @@
-import { renderResultsTable } from './results-table.renderer';
+import { compareReadback, summarizeReadback } from './metrics-readback.comparison';
+import { parsePrometheusText } from './prometheus-text.parser';
+import { renderResultsTable, renderTargetChecks } from './results-table.renderer';
 import type { TargetResults } from './scenario.results';
 import { spansPerInterception } from './spans-per-interception';
 
@@ -30,5 +32,52 @@ describe('renderResultsTable', () => {
 
   it('adds no reason row when every target was measured', () => {
     expect(row(renderResultsTable(direct, [tracing]), 'not measured, because')).toBeUndefined();
+  });
+
+  it('says why allocation was not measured', () => {
+    const embedded: TargetResults = { name: 'embedded', description: '', errors: [], allocationNotMeasured: 'tollgate exited (SIGTRAP): Check failed: jit_page.has_value().' };
+    expect(row(renderResultsTable(direct, [embedded]), 'allocated per request (sampling heap profiler)')).toBe(
+      '| allocated per request (sampling heap profiler) | – | not measured: tollgate exited (SIGTRAP): Check failed: jit_page.has_value(). |',
+    );
+  });
+
+  it('shows whether the gateway\'s metrics agree, with the counts and p50s of each window', () => {
+    const scrape = (count: number, tokens: number, attempts = count) =>
+      parsePrometheusText(
+        [
+          `tollgate_request_duration_seconds_bucket{route="openai-chat",le="0.001"} 0`,
+          `tollgate_request_duration_seconds_bucket{route="openai-chat",le="0.0025"} ${count}`,
+          `tollgate_request_duration_seconds_bucket{route="openai-chat",le="+Inf"} ${count}`,
+          `tollgate_request_duration_seconds_count{route="openai-chat"} ${count}`,
+          `tollgate_upstream_attempt_duration_seconds_bucket{route="openai-chat",le="0.001"} ${attempts}`,
+          `tollgate_upstream_attempt_duration_seconds_bucket{route="openai-chat",le="+Inf"} ${attempts}`,
+          `tollgate_upstream_attempt_duration_seconds_count{route="openai-chat"} ${attempts}`,
+          `tollgate_tokens_total{kind="output"} ${tokens}`,
+        ].join('\n'),
+      );
+    const latency = compareReadback(scrape(0, 0), scrape(2_400, 16_800), { window: 'latency', sent: 2_400, answered: 2_400, ok: 2_400, p50Ms: 2.1 }, { outputTokensPerAnswer: 7 });
+    const saturation = compareReadback(scrape(0, 0), scrape(15_000, 105_070, 15_010), { window: 'saturation', sent: 15_064, answered: 15_010, ok: 15_010, p50Ms: 2.2 }, { outputTokensPerAnswer: 7 });
+    const redis: TargetResults = { name: 'redis', description: '', errors: [], metricsReadback: summarizeReadback([latency, saturation], []) };
+    expect(row(renderResultsTable(direct, [redis]), 'metrics agree (gateway /metrics read back after latency, saturation)')).toBe(
+      '| metrics agree (gateway /metrics read back after latency, saturation) | – | **disagree**: latency 2,400 counted / 2,400, p50 1.75 / 2.1 ms; ' +
+        'saturation 15,000 counted / 15,010–15,064, p50 1.75 / 2.2 ms (15000 requests counted, the bench got 15010 answers to 15064 requests sent) |',
+    );
+  });
+});
+
+describe('renderTargetChecks', () => {
+  it('shows each target with its value, what it was computed from, and met / missed / not measured', () => {
+    const table = renderTargetChecks([
+      { configuration: 'redis', target: "saturation req/s ≥ 0.5 × node-proxy's", measured: 0.26, unit: '× node-proxy', met: false, basis: 'redis 2,194 req/s ÷ node-proxy 8,303 req/s' },
+      { configuration: 'redis', target: 'Redis server CPU per interception ≤ 30 µs (saturation window)', measured: 28, unit: 'µs', met: true, basis: 'redis-server 28 µs' },
+      { configuration: 'redis', target: "saturation req/s higher than portkey's", measured: null, unit: '× portkey', met: null, basis: 'portkey is not in this run' },
+    ]);
+    expect(table.split('\n')).toEqual([
+      '| configuration | target | measured | from | |',
+      '|---|---|---|---|---|',
+      "| redis | saturation req/s ≥ 0.5 × node-proxy's | 0.26 × node-proxy | redis 2,194 req/s ÷ node-proxy 8,303 req/s | **missed** |",
+      '| redis | Redis server CPU per interception ≤ 30 µs (saturation window) | 28 µs | redis-server 28 µs | met |',
+      "| redis | saturation req/s higher than portkey's | – | portkey is not in this run | not measured |",
+    ]);
   });
 });

@@ -41,7 +41,8 @@ const ROWS: Array<[string, Cell]> = [
   ['server RSS per open stream', (r) => kib(r.streams?.server.rssPerStreamBytes)],
   ['server CPU holding the streams (µs per chunk)', (r) => (r.streams ? `${percent(r.streams.server.cpuPercent)} (${r.streams.server.cpuMicrosPerChunk})` : '–')],
   ['streams: first byte p50 / p99 during the burst', (r) => (r.streams ? `${ms(r.streams.firstByte.p50)} / ${ms(r.streams.firstByte.p99)}` : '–')],
-  ['allocated per request (sampling heap profiler)', (r) => kib(r.allocation?.bytesPerRequest)],
+  ['allocated per request (sampling heap profiler)', (r) => (r.allocationNotMeasured ? `not measured: ${escapeCell(r.allocationNotMeasured)}` : kib(r.allocation?.bytesPerRequest))],
+  ['metrics agree (gateway /metrics read back after latency, saturation)', (r) => metricsAgree(r)],
   ['OTLP spans received per interception, by service', (r) => spansPerService(r)],
 ];
 
@@ -59,9 +60,10 @@ export function renderResultsTable(direct: TargetResults, configurations: readon
 export function renderTargetChecks(checks: readonly TargetCheck[]): string {
   const rows = checks.map((check) => {
     const verdict = check.met === null ? 'not measured' : check.met ? 'met' : '**missed**';
-    return `| ${check.configuration} | ${check.target} | ${check.measured ?? '–'} ${check.measured === null ? '' : check.unit} | ${verdict} |`;
+    const measured = check.measured === null ? '–' : `${check.measured} ${check.unit}`;
+    return `| ${check.configuration} | ${check.target} | ${measured} | ${escapeCell(check.basis)} | ${verdict} |`;
   });
-  return ['| configuration | target | measured | |', '|---|---|---|---|', ...rows].join('\n');
+  return ['| configuration | target | measured | from | |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
 function cpuBreakdown(result: TargetResults): string {
@@ -82,8 +84,21 @@ function spansPerService(result: TargetResults): string {
   return spans.services.map((service) => `${service.service} ${service.perInterception}`).join(', ');
 }
 
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').slice(0, 200);
+/** "agree" or "disagree", with each window's request count and p50 as the gateway and the bench saw them. */
+function metricsAgree(result: TargetResults): string {
+  const readback = result.metricsReadback;
+  if (!readback) return '–';
+  const windows = readback.windows.map((window) => {
+    const { requests, p50 } = window;
+    const answered = requests.sent > requests.answered ? `${count(requests.answered)}–${count(requests.sent)}` : count(requests.answered);
+    return `${window.window} ${count(requests.counted)} counted / ${answered}, p50 ${p50.gatewayMs ?? '–'} / ${p50.benchMs} ms${window.agree ? '' : ` (${window.disagreements.join('; ')})`}`;
+  });
+  const notRead = readback.notRead.map((reason) => `not read: ${reason}`);
+  return escapeCell(`${readback.agree ? 'agree' : '**disagree**'}: ${[...windows, ...notRead].join('; ')}`, 600);
+}
+
+function escapeCell(text: string, limit = 200): string {
+  return text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').slice(0, limit);
 }
 
 function cpuPerRequest(result: TargetResults): string {

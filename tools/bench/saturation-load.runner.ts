@@ -10,6 +10,11 @@ export interface SaturationSettings {
 export interface SaturationResult {
   connections: number;
   durationSeconds: number;
+  /**
+   * Requests written, answered or not: autocannon drops the connections at the end of its duration, so up to one
+   * request per connection is sent and never answered (the server may still serve it).
+   */
+  sent: number;
   /** 2xx answers per second. */
   requestsPerSecond: number;
   ok: number;
@@ -46,6 +51,7 @@ export function runSaturation(target: HttpTarget, body: string, settings: Satura
         resolve({
           connections: settings.connections,
           durationSeconds: result.duration,
+          sent: result.requests.sent,
           requestsPerSecond: Math.round(result['2xx'] / result.duration),
           ok: result['2xx'],
           non2xx: result.non2xx,

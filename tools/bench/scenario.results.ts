@@ -3,6 +3,7 @@ import type { ConfigurationName, PeerName } from './bench-options';
 import type { ConcurrentStreamsResult } from './concurrent-streams.runner';
 import type { CpuBreakdown } from './cpu-breakdown.sampler';
 import type { CpuProfileSummary } from './cpu-profile.summary';
+import type { MetricsReadback } from './metrics-readback.comparison';
 import type { PacedLoadResult } from './paced-load.runner';
 import type { RecordingResult } from './recording-lag.tracker';
 import type { RedisScriptCost } from './redis-script.meter';
@@ -27,6 +28,10 @@ export interface TargetResults {
   profiles?: Array<CpuProfileSummary & { process: string; file: string }>;
   /** Bytes the serving process allocated per request, sampled by its inspector's heap profiler (`--alloc`). */
   allocation?: AllocationResult;
+  /** Why the allocation window was asked for and did not measure (the other rows of the column stand). */
+  allocationNotMeasured?: string;
+  /** The gateway's own `/metrics` after the latency and saturation windows, compared with what the bench measured. */
+  metricsReadback?: MetricsReadback;
   /** OTLP spans received per interception served, by service and span name (tracing only). */
   spans?: SpansPerInterception;
   /** Why a peer gateway was not measured at all (could not be installed or started). */

@@ -118,6 +118,9 @@ async function assemble(
     });
     launched.push(otlp);
     telemetryEnv.OTEL_EXPORTER_OTLP_ENDPOINT = otlp.ready;
+    // As the k8s manifests set them: room for a busy process's spans between exports, so that none is dropped and
+    // every span of every request is paid for (the default queue of 2,048 overflows at saturation).
+    Object.assign(telemetryEnv, { OTEL_BSP_SCHEDULE_DELAY: '1000', OTEL_BSP_MAX_QUEUE_SIZE: '8192', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '1024' });
   }
 
   const profileArgs = (role: string) =>

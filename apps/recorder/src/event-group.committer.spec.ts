@@ -1,6 +1,6 @@
 import type { BatchTimers } from '@tollgate/persistence';
 import type { InterceptionEvent } from '@tollgate/recording';
-import { buildStartedEvent } from '@tollgate/testing';
+import { buildEndedEvent, buildStartedEvent } from '@tollgate/testing';
 import { EventGroupCommitter, type EventResult } from './event-group.committer';
 
 /** Timers fired by hand: the committer's waits without sleeping. */
@@ -30,15 +30,18 @@ describe('EventGroupCommitter', () => {
   let transactions: InterceptionEvent[][];
   let releaseWrite: (() => void) | undefined;
   let observed: number[];
+  /** The committer's clock, in ms; moved by hand. */
+  let clock: number;
 
   beforeEach(() => {
+    clock = 0;
     timers = new ManualTimers();
     transactions = [];
     releaseWrite = undefined;
     observed = [];
   });
 
-  const committer = (options: { maxEvents?: number; maxJobs?: number; holdWrites?: boolean; fail?: Error } = {}) =>
+  const committer = (options: { maxEvents?: number; maxJobs?: number; pairWaitMs?: number; holdWrites?: boolean; fail?: Error } = {}) =>
     new EventGroupCommitter({
       write: async (events) => {
         transactions.push(events);
@@ -49,8 +52,10 @@ describe('EventGroupCommitter', () => {
       maxEvents: options.maxEvents ?? 10,
       maxWaitMs: 20,
       maxJobs: options.maxJobs ?? 8,
+      pairWaitMs: options.pairWaitMs ?? 0,
       observeTransaction: (count) => observed.push(count),
       timers,
+      now: () => clock,
     });
   const events = (count: number) => Array.from({ length: count }, () => buildStartedEvent());
 
@@ -131,5 +136,70 @@ describe('EventGroupCommitter', () => {
     await group.commit(events(1), noTrace);
     expect(transactions).toHaveLength(2);
     expect(timers.pending.size).toBe(0);
+  });
+
+  describe('a started event waiting for its ended event (pairWait)', () => {
+    const interception = () => {
+      const started = buildStartedEvent();
+      return { started, ended: buildEndedEvent(started) };
+    };
+
+    it('holds the started event back, and writes it with its ended event when that comes', async () => {
+      const group = committer({ pairWaitMs: 200 });
+      const { started, ended } = interception();
+      const other = buildStartedEvent();
+      const first = group.commit([started, other], noTrace);
+      clock = 20;
+      timers.fireAll();
+      await settle();
+      expect(transactions).toEqual([]); // nothing else to write: both started events wait
+      // The wait starts when they would have been written: at 20, until 220.
+      expect([...timers.pending.values()].map((timer) => timer.ms)).toEqual([200]);
+
+      const second = group.commit([ended], noTrace);
+      clock = 40;
+      timers.fireAll();
+      await settle();
+      expect(transactions).toEqual([[ended, started]]);
+      expect(await second).toEqual([{ ok: true, value: 'recorded' }]);
+
+      clock = 220; // the other one's wait is over: written alone
+      timers.fireAll();
+      expect(await first).toEqual([
+        { ok: true, value: 'recorded' },
+        { ok: true, value: 'recorded' },
+      ]);
+      expect(transactions).toEqual([[ended, started], [other]]);
+    });
+
+    it('writes a started event at once when its ended event is in the same transaction', async () => {
+      const group = committer({ pairWaitMs: 200 });
+      const { started, ended } = interception();
+      const done = Promise.all([group.commit([started], noTrace), group.commit([ended], noTrace)]);
+      clock = 20;
+      timers.fireAll();
+      await done;
+      expect(transactions).toEqual([[started, ended]]);
+    });
+
+    it('holds nothing once every job the worker can hold is waiting: no ended event could arrive', async () => {
+      const group = committer({ pairWaitMs: 200, maxJobs: 1 });
+      const { started } = interception();
+      await group.commit([started], noTrace);
+      expect(transactions).toEqual([[started]]);
+    });
+
+    it('writes held events at once when told to stop waiting', async () => {
+      const group = committer({ pairWaitMs: 200 });
+      const { started } = interception();
+      const held = group.commit([started], noTrace);
+      clock = 20;
+      timers.fireAll();
+      await settle();
+      expect(transactions).toEqual([]);
+      await group.stopWaiting();
+      await held;
+      expect(transactions).toEqual([[started]]);
+    });
   });
 });

@@ -49,6 +49,21 @@ describe('recorder (a Nest microservice on BullMQ in Redis → Postgres)', () =>
     expect(await metricValues(registry, 'tollgate_recording_queue_depth')).toEqual([expect.objectContaining({ value: 0 })]);
   });
 
+  it('writes an interception whose ended event comes within pairWait as one finished row, never updated', async () => {
+    await harness.startWorker({ pairWaitMs: 10_000, batchMaxWaitMs: 10 });
+    const producer = harness.producer();
+    const [short] = interceptionsOf(1);
+    const tuples = async () =>
+      (await harness.dataSource.query("SELECT n_tup_ins::int AS inserted, n_tup_upd::int AS updated FROM pg_stat_user_tables WHERE relname = 'interceptions'"))[0];
+    const before = await tuples();
+    await producer.addBatch([short]);
+    await producer.addBatch([buildEndedEvent(short)]);
+    expect(await harness.waitUntilRecorded([short])).toEqual(exactlyOnce(1));
+    // Statistics reach pg_stat_user_tables when the writing backend reports them: poll until the insert shows.
+    const after = await waitFor(tuples, (counts) => counts.inserted > before.inserted, 'the insert in the table statistics');
+    expect({ inserted: after.inserted - before.inserted, updated: after.updated - before.updated }).toEqual({ inserted: 1, updated: 0 });
+  });
+
   it('reports the queue depth (waiting + delayed jobs) at scrape time', async () => {
     await harness.queue.pause(); // the worker takes nothing: jobs stay waiting
     const producer = harness.producer();

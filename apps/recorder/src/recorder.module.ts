@@ -45,6 +45,7 @@ export class RecorderModule {
               maxEvents: config.recording.worker.batchSize,
               maxWaitMs: config.recording.worker.batchMaxWaitMs,
               maxJobs: config.recording.worker.concurrency,
+              pairWaitMs: config.recording.worker.pairWaitMs,
               observeTransaction: (eventCount) => metrics.eventsPerTransaction.labels().observe(eventCount),
             });
           },

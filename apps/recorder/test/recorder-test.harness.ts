@@ -72,13 +72,15 @@ export interface TestRecorderOptions {
   batchSize?: number;
   batchMaxWaitMs?: number;
   concurrency?: number;
+  /** How long a started event waits for its ended event; default 0 here (the tests of pairing set it). */
+  pairWaitMs?: number;
   parentRetry?: RecorderOptions['parentRetry'];
 }
 
 /** The recorder's configuration for a test: its queue under `prefix`, no HTTP port of its own. */
 export function testRecorderConfig(
   prefix: string,
-  worker: { batchSize?: number; batchMaxWaitMs?: number; concurrency?: number } = {},
+  worker: { batchSize?: number; batchMaxWaitMs?: number; concurrency?: number; pairWaitMs?: number } = {},
   queueName: string = QUEUE_NAME,
 ): TollgateConfig {
   return loadConfig({
@@ -89,7 +91,12 @@ export function testRecorderConfig(
         queueName,
         queuePrefix: prefix,
         runMigrationsAtStart: false,
-        worker: { batchSize: worker.batchSize ?? 25, batchMaxWait: worker.batchMaxWaitMs ?? 10, concurrency: worker.concurrency ?? 8 },
+        worker: {
+          batchSize: worker.batchSize ?? 25,
+          batchMaxWait: worker.batchMaxWaitMs ?? 10,
+          concurrency: worker.concurrency ?? 8,
+          pairWait: worker.pairWaitMs ?? 0,
+        },
       },
     },
   });

@@ -39,7 +39,7 @@ describe('loadConfig', () => {
       maxPendingEvents: 100_000,
       batch: { maxEvents: 256, maxDelayMs: 5 },
       enqueueTimeoutMs: 5_000,
-      worker: { batchSize: 1_000, batchMaxWaitMs: 20, concurrency: 8 },
+      worker: { batchSize: 1_000, batchMaxWaitMs: 20, concurrency: 64, pairWaitMs: 200 },
     });
     const strict = loadConfig({
       document: { ...minimal, recording: { startedAck: 'queued', maxPendingEvents: 10, batch: { maxEvents: 8, maxDelay: '1ms' }, enqueueTimeout: '2s' } },

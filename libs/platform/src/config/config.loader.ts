@@ -128,6 +128,7 @@ function toTollgateConfig(file: ConfigFile, configPath: string, encryptionKeys: 
         batchSize: file.recording.worker.batchSize,
         batchMaxWaitMs: file.recording.worker.batchMaxWait,
         concurrency: file.recording.worker.concurrency,
+        pairWaitMs: file.recording.worker.pairWait,
       },
     },
     byok: {

@@ -182,8 +182,10 @@ export const configFileSchema = z
             // Events per database transaction: the events of several jobs are written together.
             batchSize: z.number().int().min(1).max(10_000).default(1_000),
             batchMaxWait: duration.default(20),
-            // Jobs (batches) the worker holds at once.
-            concurrency: z.number().int().min(1).max(256).default(8),
+            // Jobs (batches) the worker holds at once (jobs whose started events wait for their ended events count).
+            concurrency: z.number().int().min(1).max(1024).default(64),
+            // Longest a started event waits for its ended event, to be written with it as one finished row.
+            pairWait: duration.default(200),
           })
           .strict()
           .prefault({}),

@@ -70,8 +70,8 @@ export interface TollgateConfig {
     attempts: number;
     backoffMs: number;
     runMigrationsAtStart: boolean;
-    /** The recorder: events per transaction, longest wait to fill one, jobs held at once. */
-    worker: { batchSize: number; batchMaxWaitMs: number; concurrency: number };
+    /** The recorder: events per transaction, longest wait to fill one, jobs held at once, a started event's wait for its end. */
+    worker: { batchSize: number; batchMaxWaitMs: number; concurrency: number; pairWaitMs: number };
   };
   byok: {
     mode: 'disabled' | 'prefer' | 'require';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { generateKeyEncryptionKey } from '@tollgate/byok';
 import { MemoryKeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp } from '@tollgate/gateway';
-import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore, createDataSource, runMigrations } from '@tollgate/persistence';
+import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, TypeormSqlClient, createDataSource, runMigrations } from '@tollgate/persistence';
+import { PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { createPriceTable } from '@tollgate/usage';
 import { createLogger, loadConfig, runUntilSignalled } from '@tollgate/platform';
 import { startMockUpstream } from '@tollgate/testing';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logging.level, name: 'demo' });
   const dataSource = await createDataSource({ dataDir, logger });
   await runMigrations(dataSource);
+  const sql = new TypeormSqlClient(dataSource);
   const gateway = await createGatewayApp({
     config,
     logger,
@@ -45,9 +47,9 @@ async function main(): Promise<void> {
     batchSize: config.recording.worker.batchSize,
   }),
     recordingProbe: new DatabaseTransportProbe(dataSource),
-    identityStore: new PostgresIdentityStore(dataSource),
-    usageStore: new PostgresUsageStore(dataSource),
-    interceptionStore: new PostgresInterceptionStore(dataSource),
+    identityStore: new PostgresIdentityStore(sql),
+    usageStore: new PostgresUsageStore(sql),
+    interceptionStore: new PostgresInterceptionStore(sql),
     keyStateStore: new MemoryKeyStateStore(),
   });
   const url = await gateway.listen();

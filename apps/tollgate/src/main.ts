@@ -1,9 +1,10 @@
 import './instrument';
 import { MemoryKeyStateStore, RedisKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
 import { RedisBudgetLedger, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
-import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore, createDataSource, runMigrations } from '@tollgate/persistence';
+import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, TypeormSqlClient, createDataSource, runMigrations } from '@tollgate/persistence';
+import { PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { createPriceTable, spendBaselineFrom } from '@tollgate/usage';
-import { createLogger, loadConfigOrExit, runUntilSignalled, startOrExit } from '@tollgate/platform';
+import { createLogger, loadConfigOrExit, releaseStartupMemory, runUntilSignalled, startOrExit } from '@tollgate/platform';
 
 /**
  * The all-in-one process: the gateway plus an in-process recorder writing straight to Postgres. With no REDIS_URL
@@ -26,7 +27,9 @@ async function main(): Promise<void> {
     ? new RedisKeyStateStore({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, logger })
     : new MemoryKeyStateStore();
 
-  const usageStore = new PostgresUsageStore(dataSource);
+  // The stores share the data source's connections (the embedded database has only one).
+  const sql = new TypeormSqlClient(dataSource);
+  const usageStore = new PostgresUsageStore(sql);
   // With Redis the budget counters are shared (replicas); without, the gateway's in-process ledger is used.
   const budgetLedger = config.redisUrl
     ? new RedisBudgetLedger({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, baseline: spendBaselineFrom(usageStore) })
@@ -38,11 +41,12 @@ async function main(): Promise<void> {
     eventSink,
     recordingProbe,
     keyStateStore,
-    identityStore: new PostgresIdentityStore(dataSource),
+    identityStore: new PostgresIdentityStore(sql),
     usageStore,
-    interceptionStore: new PostgresInterceptionStore(dataSource),
+    interceptionStore: new PostgresInterceptionStore(sql),
     budgetLedger,
   });
+  releaseStartupMemory();
   const address = await gateway.listen();
   logger.info(
     {

@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { generateKeyEncryptionKey } from '@tollgate/byok';
 import { MemoryKeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp } from '@tollgate/gateway';
-import { EmbeddedEventSink, InterceptionEventWriter, TypeormSqlClient, createDataSource, runMigrations } from '@tollgate/persistence';
+import { EmbeddedEventSink, InterceptionEventWriter, TypeormSqlClient, createDataSource } from '@tollgate/persistence';
 import { createLogger, loadConfig } from '@tollgate/platform';
 import { PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { buildEndedEvent, buildStartedEvent, launchChromium, startMockUpstream, startTestMcpServer } from '@tollgate/testing';
@@ -48,8 +48,7 @@ async function main(): Promise<void> {
       logging: { level: 'warn' },
     },
   });
-  const dataSource = await createDataSource({ dataDir, logger });
-  await runMigrations(dataSource);
+  const dataSource = await createDataSource({ dataDir, logger, migrate: true });
   const writer = new InterceptionEventWriter(dataSource, { prices: createPriceTable(config.prices) });
   const sql = new TypeormSqlClient(dataSource);
   const gateway = await createGatewayApp({

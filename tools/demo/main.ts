@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { generateKeyEncryptionKey } from '@tollgate/byok';
 import { MemoryKeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp } from '@tollgate/gateway';
-import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, TypeormSqlClient, createDataSource, runMigrations } from '@tollgate/persistence';
+import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, TypeormSqlClient, createDataSource } from '@tollgate/persistence';
 import { PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { createPriceTable } from '@tollgate/usage';
 import { createLogger, loadConfig, runUntilSignalled } from '@tollgate/platform';
@@ -33,8 +33,7 @@ async function main(): Promise<void> {
     },
   });
   const logger = createLogger({ level: config.logging.level, name: 'demo' });
-  const dataSource = await createDataSource({ dataDir, logger });
-  await runMigrations(dataSource);
+  const dataSource = await createDataSource({ dataDir, logger, migrate: true });
   const sql = new TypeormSqlClient(dataSource);
   const gateway = await createGatewayApp({
     config,

@@ -1,7 +1,7 @@
 import './instrument';
 import { MemoryKeyStateStore, RedisKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
 import { RedisBudgetLedger, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
-import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, TypeormSqlClient, createDataSource, runMigrations } from '@tollgate/persistence';
+import { DatabaseTransportProbe, EmbeddedEventSink, InterceptionEventWriter, TypeormSqlClient, createDataSource } from '@tollgate/persistence';
 import { PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { createPriceTable, spendBaselineFrom } from '@tollgate/usage';
 import { createLogger, loadConfigOrExit, releaseStartupMemory, runUntilSignalled, startOrExit } from '@tollgate/platform';
@@ -14,8 +14,7 @@ import { createLogger, loadConfigOrExit, releaseStartupMemory, runUntilSignalled
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger({ level: config.logging.level, name: 'tollgate' });
-  const dataSource = await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
-  await runMigrations(dataSource);
+  const dataSource = await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, migrate: true });
   const eventSink = new EmbeddedEventSink({
     writer: new InterceptionEventWriter(dataSource, { prices: createPriceTable(config.prices) }),
     logger,

@@ -7,6 +7,8 @@ const TEST_FILES = ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', '**/
 /** Who may import whom. Tests (and only tests) may also import the testing lib. */
 function boundaries({ tests }) {
   const testing = tests ? ['type:testing'] : [];
+  // The SQL stores' tests migrate and seed their database through the TypeORM lib.
+  const dataInTests = tests ? ['type:data'] : [];
   return [
     'error',
     {
@@ -17,7 +19,10 @@ function boundaries({ tests }) {
           bannedExternalImports: ['@nestjs/*', 'typeorm', 'bullmq', 'ioredis'] },
         { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:platform', ...testing] },
         { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:contract', ...testing] },
-        { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:contract', 'type:platform', 'type:domain', ...testing] },
+        { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:contract', 'type:platform', 'type:domain', ...testing, ...dataInTests] },
+        // The SQL stores run in the standalone gateway, which loads no ORM: plain SQL through the platform's SQL port.
+        { sourceTag: 'data:sql', onlyDependOnLibsWithTags: ['type:contract', 'type:platform', 'type:domain', ...testing, ...dataInTests],
+          bannedExternalImports: ['typeorm', '@nestjs/*'] },
         { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:platform', ...testing] },
         { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:platform', 'type:data', 'type:testing'] },
         // The gateway's code does no SQL; its entry point may still wire in a database-backed store (users, tokens).

@@ -8,16 +8,9 @@ import type { Page } from 'playwright-core';
 import { generateKeyEncryptionKey } from '@tollgate/byok';
 import { MemoryKeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp } from '@tollgate/gateway';
-import {
-  EmbeddedBatchSender,
-  InterceptionEventWriter,
-  PostgresIdentityStore,
-  PostgresInterceptionStore,
-  PostgresUsageStore,
-  createDataSource,
-  runMigrations,
-} from '@tollgate/persistence';
+import { EmbeddedBatchSender, InterceptionEventWriter, TypeormSqlClient, createDataSource } from '@tollgate/persistence';
 import { createLogger, loadConfig } from '@tollgate/platform';
+import { PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { buildEndedEvent, buildStartedEvent, launchChromium, startMockUpstream, startTestMcpServer } from '@tollgate/testing';
 import { createPriceTable } from '@tollgate/usage';
 
@@ -55,17 +48,17 @@ async function main(): Promise<void> {
       logging: { level: 'warn' },
     },
   });
-  const dataSource = await createDataSource({ dataDir, logger });
-  await runMigrations(dataSource);
+  const dataSource = await createDataSource({ dataDir, logger, migrate: true });
   const writer = new InterceptionEventWriter(dataSource, { prices: createPriceTable(config.prices) });
+  const sql = new TypeormSqlClient(dataSource);
   const gateway = await createGatewayApp({
     config,
     logger,
     eventSender: new EmbeddedBatchSender(writer, logger),
     keyStateStore: new MemoryKeyStateStore(),
-    identityStore: new PostgresIdentityStore(dataSource),
-    usageStore: new PostgresUsageStore(dataSource),
-    interceptionStore: new PostgresInterceptionStore(dataSource),
+    identityStore: new PostgresIdentityStore(sql),
+    usageStore: new PostgresUsageStore(sql),
+    interceptionStore: new PostgresInterceptionStore(sql),
   });
   const url = await gateway.listen(0, '127.0.0.1');
   const browser = await launchChromium();

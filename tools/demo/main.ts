@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { generateKeyEncryptionKey } from '@tollgate/byok';
 import { MemoryKeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp } from '@tollgate/gateway';
-import { DatabaseTransportProbe, EmbeddedBatchSender, InterceptionEventWriter, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore, createDataSource, runMigrations } from '@tollgate/persistence';
+import { DatabaseTransportProbe, EmbeddedBatchSender, InterceptionEventWriter, TypeormSqlClient, createDataSource } from '@tollgate/persistence';
+import { PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { createPriceTable } from '@tollgate/usage';
 import { createLogger, loadConfig, runUntilSignalled } from '@tollgate/platform';
 import { startMockUpstream } from '@tollgate/testing';
@@ -32,16 +33,16 @@ async function main(): Promise<void> {
     },
   });
   const logger = createLogger({ level: config.logging.level, name: 'demo' });
-  const dataSource = await createDataSource({ dataDir, logger });
-  await runMigrations(dataSource);
+  const dataSource = await createDataSource({ dataDir, logger, migrate: true });
+  const sql = new TypeormSqlClient(dataSource);
   const gateway = await createGatewayApp({
     config,
     logger,
     eventSender: new EmbeddedBatchSender(new InterceptionEventWriter(dataSource, { prices: createPriceTable(config.prices) }), logger),
     recordingProbe: new DatabaseTransportProbe(dataSource),
-    identityStore: new PostgresIdentityStore(dataSource),
-    usageStore: new PostgresUsageStore(dataSource),
-    interceptionStore: new PostgresInterceptionStore(dataSource),
+    identityStore: new PostgresIdentityStore(sql),
+    usageStore: new PostgresUsageStore(sql),
+    interceptionStore: new PostgresInterceptionStore(sql),
     keyStateStore: new MemoryKeyStateStore(),
   });
   const url = await gateway.listen();

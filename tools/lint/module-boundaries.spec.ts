@@ -27,6 +27,13 @@ describe('module boundaries (eslint)', () => {
     expect(messages.length).toBeGreaterThan(0);
   });
 
+  it('keeps TypeORM out of the SQL stores, which the standalone gateway loads', async () => {
+    const messages = await boundaryMessages('libs/sql-stores/src/zz-probe.ts', "import { DataSource } from 'typeorm';\nexport const probe = DataSource;\n");
+    expect(messages.join('\n')).toMatch(/typeorm/);
+    const viaLib = await boundaryMessages('libs/sql-stores/src/zz-probe.ts', "import { runMigrations } from '@tollgate/persistence';\nexport const probe = runMigrations;\n");
+    expect(viaLib.length).toBeGreaterThan(0);
+  });
+
   it('forbids a domain library from importing a feature library', async () => {
     const messages = await boundaryMessages('libs/keypool/src/zz-probe.ts', "import { createGatewayApp } from '@tollgate/gateway';\nexport const probe = createGatewayApp;\n");
     expect(messages.length).toBeGreaterThan(0);

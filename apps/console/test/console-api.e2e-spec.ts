@@ -5,17 +5,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { MemoryKeyStateStore } from '@tollgate/keypool';
 import { OPENAPI_DOCUMENT, createGatewayApp, type GatewayApp, type InterceptionDetailView, type InterceptionListView, type KeyPoolsView, type ActivityView } from '@tollgate/gateway';
-import {
-  EmbeddedBatchSender,
-  InterceptionEventWriter,
-  PostgresIdentityStore,
-  PostgresInterceptionStore,
-  PostgresUsageStore,
-  createDataSource,
-  runMigrations,
-  type TollgateDataSource,
-} from '@tollgate/persistence';
+import { EmbeddedBatchSender, InterceptionEventWriter, TypeormSqlClient, createDataSource, runMigrations, type TollgateDataSource } from '@tollgate/persistence';
 import { createLogger, loadConfig } from '@tollgate/platform';
+import { PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { createTestDatabase, startMockUpstream, type MockUpstream, type TestDatabase } from '@tollgate/testing';
 
 const ADMIN = { authorization: 'Bearer tg_admin_console_api' };
@@ -43,6 +35,7 @@ async function startGateway(options: { assetsDir: string; dataSource?: TollgateD
     },
   });
   const { dataSource } = options;
+  const sql = dataSource && new TypeormSqlClient(dataSource);
   const eventSender = dataSource
     ? new EmbeddedBatchSender(new InterceptionEventWriter(dataSource), silent)
     : { deliver: async () => undefined, close: async () => undefined };
@@ -51,10 +44,10 @@ async function startGateway(options: { assetsDir: string; dataSource?: TollgateD
     logger: silent,
     eventSender,
     keyStateStore: new MemoryKeyStateStore(),
-    ...(dataSource && {
-      identityStore: new PostgresIdentityStore(dataSource),
-      usageStore: new PostgresUsageStore(dataSource),
-      interceptionStore: new PostgresInterceptionStore(dataSource),
+    ...(sql && {
+      identityStore: new PostgresIdentityStore(sql),
+      usageStore: new PostgresUsageStore(sql),
+      interceptionStore: new PostgresInterceptionStore(sql),
     }),
   });
   return { app, url: await app.listen(0, '127.0.0.1') };

@@ -1,8 +1,8 @@
 import './instrument';
 import { RedisKeyStateStore } from '@tollgate/keypool';
 import { BullmqBatchClient, RedisBudgetLedger, RedisTransportProbe, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
-import { PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore, createDataSource } from '@tollgate/persistence';
-import { createLogger, loadConfigOrExit, runUntilSignalled, startOrExit } from '@tollgate/platform';
+import { createLogger, loadConfigOrExit, releaseStartupMemory, runUntilSignalled, startOrExit } from '@tollgate/platform';
+import { PgPoolSqlClient, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { spendBaselineFrom } from '@tollgate/usage';
 
 /**
@@ -27,21 +27,22 @@ async function main(): Promise<void> {
   });
   await eventSender.connect(); // the queue's connection opens now, not with the first batch (Redis may still be down)
   const recordingProbe = new RedisTransportProbe({ redisUrl: config.redisUrl });
-  const dataSource = config.databaseUrl ? await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, poolSize: 4 }) : undefined;
-  const identityStore = dataSource ? new PostgresIdentityStore(dataSource) : undefined;
-  const usageStore = dataSource ? new PostgresUsageStore(dataSource) : undefined;
-  const interceptionStore = dataSource ? new PostgresInterceptionStore(dataSource) : undefined;
+  const sql = config.databaseUrl ? await PgPoolSqlClient.connect({ url: config.databaseUrl, logger, poolSize: 4 }) : undefined;
+  const identityStore = sql ? new PostgresIdentityStore(sql) : undefined;
+  const usageStore = sql ? new PostgresUsageStore(sql) : undefined;
+  const interceptionStore = sql ? new PostgresInterceptionStore(sql) : undefined;
   if (!identityStore) logger.info('no DATABASE_URL: gateway tokens come from the config file only, stored keys, the usage API and the interceptions API are off');
   // Budget counters shared by every replica; a missing counter is rebuilt from the recorded spend (if any database).
   const budgetLedger = new RedisBudgetLedger({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, baseline: spendBaselineFrom(usageStore) });
   const gateway = await createGatewayApp({ config, logger, eventSender, recordingProbe, keyStateStore, identityStore, usageStore, interceptionStore, budgetLedger });
+  releaseStartupMemory();
   const address = await gateway.listen();
   logger.info({ address, providers: config.providers.map((provider) => provider.name) }, 'gateway listening');
   const stopReloading = enableLiveReload(gateway.runtime, logger);
   runUntilSignalled(logger, async () => {
     stopReloading();
     await gateway.close();
-    await dataSource?.destroy();
+    await sql?.close();
   });
 }
 

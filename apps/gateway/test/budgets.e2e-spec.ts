@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { FakeClock } from '@tollgate/keypool';
 import { RedisBudgetLedger } from '@tollgate/gateway';
-import { PostgresUsageStore } from '@tollgate/persistence';
+import { PostgresUsageStore } from '@tollgate/sql-stores';
 import { createTestRedisPrefix, startMockUpstream, testRedisUrl, type MockUpstream, type TestRedisPrefix } from '@tollgate/testing';
 import { createPriceTable, estimateRequestCost, periodWindowOf, spendBaselineFrom } from '@tollgate/usage';
 import { ADMIN_TOKEN, ALICE_TOKEN, BOB_TOKEN, errorJson, startHarness, type Harness } from './support/gateway-harness';
@@ -79,7 +79,7 @@ describe('budgets across two gateway replicas sharing Redis', () => {
     prefix = createTestRedisPrefix();
     redis = new Redis(testRedisUrl());
     clock = new FakeClock(day);
-    const usageStore = new PostgresUsageStore(database.dataSource);
+    const usageStore = new PostgresUsageStore(database.sql);
     const replica = () =>
       startHarness({
         mock,
@@ -234,7 +234,7 @@ describe('budgets across two gateway replicas sharing Redis', () => {
 
   /** An interception as the recorder writes it, with its cost. */
   async function recordSpend(userId: string, startedAt: Date, costMicros: number, kind: 'centralized' | 'byok') {
-    await database.dataSource.query(
+    await database.sql.query(
       `INSERT INTO interceptions (id, initiator_id, provider, provider_name, model, streaming, client, user_agent, credential_kind, credential_source, started_at, ended_at, metadata, cost_micros)
        VALUES ($1, $2, 'openai', 'openai', $3, false, 'test', 'test', $4, $5, $6, $6, '{}', $7)`,
       [randomUUID(), userId, MODEL, kind, kind === 'byok' ? 'request' : 'pool', startedAt.toISOString(), costMicros],
@@ -261,7 +261,7 @@ describe('budgets in one gateway with the in-process ledger (embedded mode)', ()
     harness = await startHarness({
       clock,
       identityStore: database.store,
-      usageStore: new PostgresUsageStore(database.dataSource),
+      usageStore: new PostgresUsageStore(database.sql),
       budgets: { default: { amount: BUDGET_MICROS / 1_000_000, period: 'day' } },
     });
   }, 60_000);

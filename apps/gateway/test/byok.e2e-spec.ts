@@ -3,7 +3,8 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@open
 import { createPinnedDispatcher, generateKeyEncryptionKey, type ByokMode } from '@tollgate/byok';
 import { createUserEndpoints, type EndpointGuard } from '@tollgate/gateway';
 import { RedisKeyStateStore, hint } from '@tollgate/keypool';
-import type { PostgresIdentityStore, TollgateDataSource } from '@tollgate/persistence';
+import type { SqlClient } from '@tollgate/platform';
+import type { PostgresIdentityStore } from '@tollgate/sql-stores';
 import { createTestRedisPrefix, dumpRedisKeyspace, startMockUpstream, testRedisUrl, type MockUpstream, type TestRedisPrefix } from '@tollgate/testing';
 import { ADMIN_TOKEN, KEYS, startHarness, type Harness } from './support/gateway-harness';
 import { createIdentityDatabase, type IdentityDatabase } from './support/identity-database';
@@ -57,7 +58,7 @@ async function callModel(harness: Harness, provider: ProviderName, token: string
 
 describe('bring your own key', () => {
   let identity: IdentityDatabase;
-  let dataSource: TollgateDataSource;
+  let sql: SqlClient;
   let store: PostgresIdentityStore;
   let mock: MockUpstream;
   let harness: Harness;
@@ -71,7 +72,7 @@ describe('bring your own key', () => {
   beforeAll(async () => {
     trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }));
     identity = await createIdentityDatabase();
-    ({ store, dataSource } = identity);
+    ({ store, sql } = identity);
     mock = await startMockUpstream();
     redisPrefix = createTestRedisPrefix();
     harness = await startHarness({
@@ -374,10 +375,10 @@ describe('bring your own key', () => {
   it('keeps key material out of the database, Redis, traces, the API answers and the logs', async () => {
     const providerKeys = [...Object.values(STORED_KEYS), ...Object.values(REQUEST_KEYS)];
     const gatewayTokens = [...tokens.values()];
-    const tables = (await dataSource.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)) as { table_name: string }[];
+    const tables = await sql.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`);
     const dump: string[] = [];
     for (const { table_name } of tables) {
-      const rows = (await dataSource.query(`SELECT * FROM "${table_name}"`)) as Record<string, unknown>[];
+      const rows = await sql.query(`SELECT * FROM "${table_name}"`);
       for (const row of rows) {
         for (const value of Object.values(row)) dump.push(Buffer.isBuffer(value) ? `${value.toString('latin1')} ${value.toString('hex')}` : JSON.stringify(value));
       }

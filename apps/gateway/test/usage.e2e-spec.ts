@@ -1,4 +1,5 @@
-import { InterceptionEventWriter, PostgresUsageStore, type TollgateDataSource } from '@tollgate/persistence';
+import { InterceptionEventWriter, type TollgateDataSource } from '@tollgate/persistence';
+import { PostgresUsageStore } from '@tollgate/sql-stores';
 import { USAGE_GROUP_BYS, utcMonthOf, type UsageGroupBy } from '@tollgate/usage';
 import { buildEndedEvent, buildStartedEvent, type MockUpstream, startMockUpstream } from '@tollgate/testing';
 import { ADMIN_TOKEN, ALICE_TOKEN, BOB_TOKEN, startHarness, type Harness } from './support/gateway-harness';
@@ -75,7 +76,7 @@ describe('usage API', () => {
     database = await createIdentityDatabase();
     dataSource = database.dataSource;
     mock = await startMockUpstream();
-    usageStore = new PostgresUsageStore(dataSource);
+    usageStore = new PostgresUsageStore(database.sql);
     harness = await startHarness({ mock, usageStore });
 
     const chat = '/openai/v1/chat/completions';

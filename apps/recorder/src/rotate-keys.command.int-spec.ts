@@ -1,6 +1,7 @@
 import { KeyRing, generateKeyEncryptionKey, openProviderKey, sealProviderKey } from '@tollgate/byok';
-import { PostgresIdentityStore, createDataSource, runMigrations, type TollgateDataSource } from '@tollgate/persistence';
+import { TypeormSqlClient, createDataSource, runMigrations, type TollgateDataSource } from '@tollgate/persistence';
 import { createLogger, loadConfig } from '@tollgate/platform';
+import { PostgresIdentityStore } from '@tollgate/sql-stores';
 import { createTestDatabase, type TestDatabase } from '@tollgate/testing';
 import { runRotateKeysCommand } from './rotate-keys.command';
 
@@ -24,7 +25,7 @@ describe('recorder rotate-keys', () => {
     database = await createTestDatabase();
     dataSource = await createDataSource({ databaseUrl: database.url, dataDir: '/nonexistent', logger: silent });
     await runMigrations(dataSource);
-    store = new PostgresIdentityStore(dataSource);
+    store = new PostgresIdentityStore(new TypeormSqlClient(dataSource));
     const oldRing = KeyRing.parse(oldKek);
     for (const user of users) {
       await store.ensureUser(user);

@@ -1,6 +1,7 @@
 import { KeyRing, rotateStoredKeys } from '@tollgate/byok';
-import { PostgresIdentityStore, createDataSource } from '@tollgate/persistence';
+import { TypeormSqlClient, createDataSource } from '@tollgate/persistence';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
+import { PostgresIdentityStore } from '@tollgate/sql-stores';
 import type { CommandOutput } from './failed-jobs.command';
 
 /**
@@ -23,7 +24,7 @@ export async function runRotateKeysCommand(config: TollgateConfig, logger: Logge
   }
   const dataSource = await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
   try {
-    const store = new PostgresIdentityStore(dataSource);
+    const store = new PostgresIdentityStore(new TypeormSqlClient(dataSource));
     const report = await rotateStoredKeys({
       ring,
       loadBatch: (after, limit) => store.keysAfter(after ?? undefined, limit),

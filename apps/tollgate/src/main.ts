@@ -1,9 +1,10 @@
 import './instrument';
 import { MemoryKeyStateStore, RedisKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
 import { RedisBudgetLedger, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
-import { DatabaseTransportProbe, EmbeddedBatchSender, InterceptionEventWriter, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore, createDataSource, runMigrations } from '@tollgate/persistence';
+import { DatabaseTransportProbe, EmbeddedBatchSender, InterceptionEventWriter, TypeormSqlClient, createDataSource } from '@tollgate/persistence';
+import { PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { createPriceTable, spendBaselineFrom } from '@tollgate/usage';
-import { createLogger, loadConfigOrExit, runUntilSignalled, startOrExit } from '@tollgate/platform';
+import { createLogger, loadConfigOrExit, releaseStartupMemory, runUntilSignalled, startOrExit } from '@tollgate/platform';
 
 /**
  * The all-in-one process: the gateway plus an in-process recorder writing straight to Postgres. With no REDIS_URL
@@ -13,14 +14,15 @@ import { createLogger, loadConfigOrExit, runUntilSignalled, startOrExit } from '
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger({ level: config.logging.level, name: 'tollgate' });
-  const dataSource = await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
-  await runMigrations(dataSource);
+  const dataSource = await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, migrate: true });
   const eventSender = new EmbeddedBatchSender(new InterceptionEventWriter(dataSource, { prices: createPriceTable(config.prices) }), logger);
   const keyStateStore: KeyStateStore = config.redisUrl
     ? new RedisKeyStateStore({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, logger })
     : new MemoryKeyStateStore();
 
-  const usageStore = new PostgresUsageStore(dataSource);
+  // The stores share the data source's connections (the embedded database has only one).
+  const sql = new TypeormSqlClient(dataSource);
+  const usageStore = new PostgresUsageStore(sql);
   // With Redis the budget counters are shared (replicas); without, the gateway's in-process ledger is used.
   const budgetLedger = config.redisUrl
     ? new RedisBudgetLedger({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, baseline: spendBaselineFrom(usageStore) })
@@ -32,11 +34,12 @@ async function main(): Promise<void> {
     eventSender,
     recordingProbe,
     keyStateStore,
-    identityStore: new PostgresIdentityStore(dataSource),
+    identityStore: new PostgresIdentityStore(sql),
     usageStore,
-    interceptionStore: new PostgresInterceptionStore(dataSource),
+    interceptionStore: new PostgresInterceptionStore(sql),
     budgetLedger,
   });
+  releaseStartupMemory();
   const address = await gateway.listen();
   logger.info(
     {

@@ -27,6 +27,7 @@ export async function createGatewayApp(deps: GatewayDependencies): Promise<Gatew
     logger: false,
     return503OnClosing: true,
     serverFactory: (fastifyHandler: RequestListener) => createGatewayServer(runtime, fastifyHandler),
+    schemaController: { compilersFactory: { buildValidator: refuseRouteSchemas, buildSerializer: refuseRouteSchemas } },
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(runtime), adapter, {
     logger: new NestPinoLogger(deps.logger),
@@ -51,6 +52,15 @@ export async function createGatewayApp(deps: GatewayDependencies): Promise<Gatew
       await drainAndClose(app, runtime);
     },
   };
+}
+
+/**
+ * No route declares a JSON schema (bodies are checked with zod, responses are written as they are), so Fastify's
+ * default schema compilers, ajv and fast-json-stringify, are never loaded: this stands in for them and fails the
+ * route that would need one.
+ */
+function refuseRouteSchemas(): never {
+  throw new Error('Fastify route schemas are not used by the gateway: validate with zod');
 }
 
 /**

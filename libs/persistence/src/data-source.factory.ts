@@ -1,7 +1,8 @@
 import type { Logger } from '@tollgate/platform';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { startEmbeddedPostgres } from './embedded-postgres';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { RECORDING_ENTITIES } from './entities';
+import { runMigrations } from './migration.runner';
 import { RECORDING_MIGRATIONS } from './migrations';
 import { TypeormPinoLogger } from './typeorm-pino.logger';
 
@@ -16,6 +17,8 @@ export interface CreateDataSourceOptions {
   connectTimeoutMs?: number;
   /** Fail a query the server has not answered after this long (default 30 s): a dead network path must not wedge a batch. */
   queryTimeoutMs?: number;
+  /** Apply pending migrations before returning (default: no, see `runMigrations`). */
+  migrate?: boolean;
 }
 
 /** A DataSource whose `destroy()` also stops what it started (the embedded database). */
@@ -39,7 +42,8 @@ export class TollgateDataSource extends DataSource {
 
 /**
  * Connects to Postgres, or starts the embedded PGlite and connects to it through the same pg driver, so both run the
- * same migrations and SQL. Returns an initialized data source; migrations are run separately (`runMigrations`).
+ * same migrations and SQL. Returns an initialized data source, migrated if `migrate` is set (a new embedded database
+ * is migrated by the short-lived PGlite that creates it, whose memory goes with it).
  */
 export async function createDataSource(options: CreateDataSourceOptions): Promise<TollgateDataSource> {
   const connectTimeoutMS = options.connectTimeoutMs ?? 5_000;
@@ -68,33 +72,40 @@ export async function createDataSource(options: CreateDataSourceOptions): Promis
       },
       false,
     );
-    await dataSource.initialize();
-    return dataSource;
+    return initialize(dataSource, options.migrate);
   }
 
-  const embedded = await startEmbeddedPostgres(options.dataDir, (error) =>
-    options.logger.error({ err: error }, 'embedded database (PGlite) failed'),
+  const embeddedOptions = (server: EmbeddedPostgres): DataSourceOptions => ({
+    ...common,
+    host: server.host,
+    port: server.port,
+    username: 'postgres',
+    database: 'postgres',
+    poolSize: server.maxConnections,
+    // Keep the single connection open: the server accepts one client at a time.
+    extra: { query_timeout: queryTimeout, idleTimeoutMillis: 0 },
+  });
+  const migrateNew = async (server: EmbeddedPostgres) => {
+    const migrator = await initialize(new TollgateDataSource(embeddedOptions(server), true), true);
+    await migrator.destroy();
+  };
+  const embedded = await startEmbeddedPostgres(
+    options.dataDir,
+    (error) => options.logger.error({ err: error }, 'embedded database (PGlite) failed'),
+    options.migrate ? migrateNew : undefined,
   );
   options.logger.info({ dataDir: options.dataDir }, 'embedded database (PGlite) started');
-  const dataSource = new TollgateDataSource(
-    {
-      ...common,
-      host: embedded.host,
-      port: embedded.port,
-      username: 'postgres',
-      database: 'postgres',
-      poolSize: embedded.maxConnections,
-      // Keep the single connection open: the server accepts one client at a time.
-      extra: { query_timeout: queryTimeout, idleTimeoutMillis: 0 },
-    },
-    true,
-    () => embedded.stop(),
-  );
+  return initialize(new TollgateDataSource(embeddedOptions(embedded), true, () => embedded.stop()), options.migrate);
+}
+
+/** Connects, and migrates if asked; on failure, stops what the data source started. */
+async function initialize(dataSource: TollgateDataSource, migrate = false): Promise<TollgateDataSource> {
   try {
     await dataSource.initialize();
+    if (migrate) await runMigrations(dataSource);
+    return dataSource;
   } catch (error) {
-    await embedded.stop();
+    await dataSource.destroy();
     throw error;
   }
-  return dataSource;
 }

@@ -7,7 +7,4 @@ export { EventBatcher, type BatchItemResult, type BatchTimers, type EventBatcher
 export { flushInterceptionEvents, ParentMissingError, type SettledOutcome } from './interception-batch.flush';
 export { EmbeddedBatchSender } from './embedded-batch.sender';
 export { DatabaseTransportProbe } from './database-transport.probe';
-export { PostgresIdentityStore, type PostgresIdentityStoreOptions } from './identity/postgres-identity.store';
-export { InvalidPageCursorError } from './identity/page-cursor';
-export { PostgresUsageStore } from './usage/postgres-usage.store';
-export { PostgresInterceptionStore } from './interceptions/postgres-interception.store';
+export { TypeormSqlClient } from './typeorm.sql-client';

@@ -4,3 +4,5 @@ export * from './process/run-until-signalled';
 export * from './telemetry';
 export * from './process/start-or-exit';
 export * from './metrics/bound-metrics';
+export * from './sql/sql-client';
+export * from './process/release-startup-memory';

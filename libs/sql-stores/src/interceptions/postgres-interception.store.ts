@@ -11,7 +11,7 @@ import type {
   TokenUsageRecord,
 } from '@tollgate/usage';
 import { interceptionStatus } from '@tollgate/usage';
-import type { DataSource } from 'typeorm';
+import type { SqlQuery } from '@tollgate/platform';
 import { decodeCursor, encodeCursor } from '../identity/page-cursor';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -96,7 +96,7 @@ const CURSOR_FIELDS = { startedUs: /^\d{1,20}$/, id: UUID };
  * interception only.
  */
 export class PostgresInterceptionStore implements InterceptionStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: SqlQuery) {}
 
   async list(filter: InterceptionFilter): Promise<InterceptionPage> {
     const conditions: string[] = [];
@@ -118,7 +118,7 @@ export class PostgresInterceptionStore implements InterceptionStore {
       );
     }
     const limit = bind(filter.limit + 1);
-    const records = (await this.dataSource.query(
+    const records = await this.sql.query<SummaryRecord>(
       `WITH page AS (
   SELECT ${SUMMARY_COLUMNS}
     FROM interceptions AS i
@@ -129,7 +129,7 @@ export class PostgresInterceptionStore implements InterceptionStore {
 SELECT page.*, tokens.* FROM page ${TOKEN_TOTALS}
  ORDER BY page.started_at DESC, page.id DESC`,
       parameters,
-    )) as SummaryRecord[];
+    );
     const items = records.slice(0, filter.limit);
     const last = items.at(-1);
     return {
@@ -140,20 +140,20 @@ SELECT page.*, tokens.* FROM page ${TOKEN_TOTALS}
 
   async find(id: string): Promise<InterceptionDetail | undefined> {
     if (!UUID.test(id)) return undefined;
-    const [record] = (await this.dataSource.query(
+    const [record] = await this.sql.query<DetailRecord>(
       `WITH page AS (
   SELECT ${SUMMARY_COLUMNS}, i.user_agent, i.metadata, i.price_version FROM interceptions AS i WHERE i.id = $1
 )
 SELECT page.*, tokens.* FROM page ${TOKEN_TOTALS}`,
       [id],
-    )) as DetailRecord[];
+    );
     if (!record) return undefined;
-    const usages = (await this.dataSource.query(
+    const usages = await this.sql.query<TokenUsageRow>(
       `SELECT provider_response_id, input_tokens::text, output_tokens::text, cache_read_input_tokens::text,
               cache_write_input_tokens::text, extra, cost_micros::text, priced, created_at
          FROM token_usages WHERE interception_id = $1 ORDER BY created_at, provider_response_id`,
       [id],
-    )) as TokenUsageRow[];
+    );
     return {
       ...toSummary(record),
       userAgent: record.user_agent,
@@ -165,7 +165,7 @@ SELECT page.*, tokens.* FROM page ${TOKEN_TOTALS}`,
 
   /** Buckets aligned on `from` (date_bin); the interceptions by the started_at index, their tokens by a join. */
   async activity(query: ActivityQuery): Promise<ActivityBucket[]> {
-    const records = (await this.dataSource.query(
+    const records = await this.sql.query<ActivityRecord>(
       `WITH i AS (
   SELECT i.id, date_bin(make_interval(secs => $3::double precision), i.started_at, $1::timestamptz) AS start,
          i.cost_micros, i.error_type
@@ -186,7 +186,7 @@ SELECT c.start, c.interceptions::text, c.errors::text, c.cost_micros::text,
   FROM counts AS c LEFT JOIN tokens AS t ON t.start = c.start
  ORDER BY c.start`,
       [query.from.toISOString(), query.to.toISOString(), query.bucketSeconds],
-    )) as ActivityRecord[];
+    );
     return records.map((record) => ({
       start: new Date(record.start),
       interceptions: Number(record.interceptions),
@@ -202,7 +202,7 @@ SELECT c.start, c.interceptions::text, c.errors::text, c.cost_micros::text,
   /** One backward scan of the partial (provider_name, credential_hint, started_at) index per key. */
   async poolKeyUses(keys: ReadonlyArray<{ providerName: string; hint: string }>): Promise<PoolKeyUse[]> {
     if (keys.length === 0) return [];
-    const records = (await this.dataSource.query(
+    const records = await this.sql.query<{ provider_name: string; hint: string; last_used_at: Date | string }>(
       `SELECT k.provider_name, k.hint, used.last_used_at
          FROM jsonb_to_recordset($1::jsonb) AS k(provider_name text, hint text)
         CROSS JOIN LATERAL (
@@ -211,7 +211,7 @@ SELECT c.start, c.interceptions::text, c.errors::text, c.cost_micros::text,
         ) AS used
         WHERE used.last_used_at IS NOT NULL`,
       [JSON.stringify(keys.map((key) => ({ provider_name: key.providerName, hint: key.hint })))],
-    )) as { provider_name: string; hint: string; last_used_at: Date | string }[];
+    );
     return records.map((record) => ({ providerName: record.provider_name, hint: record.hint, lastUsedAt: new Date(record.last_used_at) }));
   }
 }

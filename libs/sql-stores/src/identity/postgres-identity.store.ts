@@ -14,7 +14,7 @@ import {
   type UserBudget,
   type UserRecord,
 } from '@tollgate/byok';
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { SqlClient, SqlQuery } from '@tollgate/platform';
 import { decodeCursor, encodeCursor } from './page-cursor';
 
 export interface PostgresIdentityStoreOptions {
@@ -28,8 +28,6 @@ const MAX_PAGE_SIZE = 200;
 // Writers take this lock just before appending their change and keep it until commit, so change ids become visible
 // in id order: a follower that has seen change N can never later find a committed change below N.
 export const DIRECTORY_CHANGE_LOCK_KEY = 74_616_102;
-
-type IsolationLevel = Parameters<QueryRunner['startTransaction']>[0];
 
 const USER_COLUMNS = 'id, display_name, byok_mode, budget_micros::text AS budget_micros, budget_period, created_at, updated_at';
 const TOKEN_COLUMNS = 'id, user_id, token_hash, hint, name, created_at, revoked_at';
@@ -89,7 +87,7 @@ export class PostgresIdentityStore implements IdentityStore {
   private readonly now: () => Date;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sql: SqlClient,
     options: PostgresIdentityStoreOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
@@ -97,22 +95,19 @@ export class PostgresIdentityStore implements IdentityStore {
 
   /** One REPEATABLE READ snapshot: the rows and the version are exactly the state after change `version`. */
   async loadSnapshot(): Promise<DirectorySnapshot> {
-    return this.transaction('REPEATABLE READ', async (runner) => {
-      const [{ version }] = await select<{ version: string }>(runner, 'SELECT COALESCE(max(id), 0)::text AS version FROM directory_changes');
-      const users = await select<UserRow>(runner, `SELECT ${USER_COLUMNS} FROM users ORDER BY id`);
-      const tokens = await select<TokenRow>(
-        runner,
-        `SELECT ${TOKEN_COLUMNS} FROM gateway_tokens WHERE revoked_at IS NULL ORDER BY created_at, id`,
-      );
-      const keys = await select<KeyRow>(runner, `SELECT ${KEY_COLUMNS} FROM user_provider_keys ORDER BY user_id, provider_name`);
+    return this.sql.transaction(async (tx) => {
+      const [{ version }] = await tx.query<{ version: string }>('SELECT COALESCE(max(id), 0)::text AS version FROM directory_changes');
+      const users = await tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY id`);
+      const tokens = await tx.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM gateway_tokens WHERE revoked_at IS NULL ORDER BY created_at, id`);
+      const keys = await tx.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM user_provider_keys ORDER BY user_id, provider_name`);
       return { users: users.map(toUser), tokens: tokens.map(toToken), keys: keys.map(toKey), version };
-    });
+    }, 'REPEATABLE READ');
   }
 
   async changesSince(version: string, limit: number): Promise<DirectoryChange[]> {
     if (!CHANGE_ID.test(version)) throw new RangeError(`invalid directory version ${JSON.stringify(version)}: expected a change id`);
     // Ordered by the bigint, not its text (`ORDER BY id` would pick an output column named id).
-    const rows = await this.read<{ change_id: string; user_id: string }>(
+    const rows = await this.sql.query<{ change_id: string; user_id: string }>(
       'SELECT id::text AS change_id, user_id FROM directory_changes WHERE id > $1::bigint ORDER BY id LIMIT $2',
       [version, clampLimit(limit)],
     );
@@ -120,55 +115,52 @@ export class PostgresIdentityStore implements IdentityStore {
   }
 
   async loadUserEntry(userId: string): Promise<UserEntry> {
-    return this.transaction('REPEATABLE READ', async (runner) => {
-      const [user] = await select<UserRow>(runner, `SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [userId]);
-      const tokens = await select<TokenRow>(
-        runner,
+    return this.sql.transaction(async (tx) => {
+      const [user] = await tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [userId]);
+      const tokens = await tx.query<TokenRow>(
         `SELECT ${TOKEN_COLUMNS} FROM gateway_tokens WHERE user_id = $1 AND revoked_at IS NULL ORDER BY created_at, id`,
         [userId],
       );
-      const keys = await select<KeyRow>(runner, `SELECT ${KEY_COLUMNS} FROM user_provider_keys WHERE user_id = $1 ORDER BY provider_name`, [
+      const keys = await tx.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM user_provider_keys WHERE user_id = $1 ORDER BY provider_name`, [
         userId,
       ]);
       return { user: user && toUser(user), activeTokens: tokens.map(toToken), keys: keys.map(toKey) };
-    });
+    }, 'REPEATABLE READ');
   }
 
   async createUser(user: { id: string; displayName: string; byokMode: ByokMode | null }): Promise<UserRecord> {
     const at = this.now();
-    return this.transaction(undefined, async (runner) => {
-      const [row] = await select<UserRow>(
-        runner,
+    return this.sql.transaction(async (tx) => {
+      const [row] = await tx.query<UserRow>(
         `INSERT INTO users (id, display_name, byok_mode, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
          ON CONFLICT (id) DO NOTHING RETURNING ${USER_COLUMNS}`,
         [user.id, user.displayName, user.byokMode, at],
       );
       if (!row) throw new UserAlreadyExistsError(user.id);
-      await recordChange(runner, user.id);
+      await recordChange(tx, user.id);
       return toUser(row);
     });
   }
 
   async ensureUser(userId: string): Promise<UserRecord> {
     const at = this.now();
-    return this.transaction(undefined, async (runner) => {
-      const [created] = await select<UserRow>(
-        runner,
+    return this.sql.transaction(async (tx) => {
+      const [created] = await tx.query<UserRow>(
         `INSERT INTO users (id, display_name, byok_mode, created_at, updated_at) VALUES ($1, '', NULL, $2, $2)
          ON CONFLICT (id) DO NOTHING RETURNING ${USER_COLUMNS}`,
         [userId, at],
       );
       if (created) {
-        await recordChange(runner, userId);
+        await recordChange(tx, userId);
         return toUser(created);
       }
-      const [existing] = await select<UserRow>(runner, `SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [userId]);
+      const [existing] = await tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [userId]);
       return toUser(existing);
     });
   }
 
   async findUser(userId: string): Promise<UserRecord | undefined> {
-    const [row] = await this.read<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [userId]);
+    const [row] = await this.sql.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id = $1`, [userId]);
     return row && toUser(row);
   }
 
@@ -177,8 +169,8 @@ export class PostgresIdentityStore implements IdentityStore {
     const after = page.after === undefined ? undefined : decodeCursor(page.after, { id: ANY_TEXT }).id;
     const rows =
       after === undefined
-        ? await this.read<UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY id LIMIT $1`, [limit + 1])
-        : await this.read<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id > $1 ORDER BY id LIMIT $2`, [after, limit + 1]);
+        ? await this.sql.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY id LIMIT $1`, [limit + 1])
+        : await this.sql.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id > $1 ORDER BY id LIMIT $2`, [after, limit + 1]);
     return toPage(rows, limit, toUser, (last) => encodeCursor({ id: last.id }));
   }
 
@@ -191,9 +183,8 @@ export class PostgresIdentityStore implements IdentityStore {
     const setsBudget = changes.budget !== undefined;
     if (!setsMode && !setsName && !setsBudget) return this.findUser(userId);
     const at = this.now();
-    return this.transaction(undefined, async (runner) => {
-      const [row] = await select<UserRow>(
-        runner,
+    return this.sql.transaction(async (tx) => {
+      const [row] = await tx.query<UserRow>(
         `UPDATE users
             SET display_name = CASE WHEN $2::boolean THEN $3::text ELSE display_name END,
                 byok_mode = CASE WHEN $4::boolean THEN $5::text ELSE byok_mode END,
@@ -215,7 +206,7 @@ export class PostgresIdentityStore implements IdentityStore {
         ],
       );
       if (!row) return undefined;
-      await recordChange(runner, userId);
+      await recordChange(tx, userId);
       return toUser(row);
     });
   }
@@ -223,15 +214,14 @@ export class PostgresIdentityStore implements IdentityStore {
   async createToken(token: { userId: string; tokenHash: string; hint: string; name: string }): Promise<GatewayTokenRecord> {
     if (!SHA256_HEX.test(token.tokenHash)) throw new RangeError('tokenHash must be the lowercase hex SHA-256 of the token');
     const at = this.now();
-    return this.transaction(undefined, async (runner) => {
-      await lockExistingUser(runner, token.userId);
-      const [row] = await select<TokenRow>(
-        runner,
+    return this.sql.transaction(async (tx) => {
+      await lockExistingUser(tx, token.userId);
+      const [row] = await tx.query<TokenRow>(
         `INSERT INTO gateway_tokens (id, user_id, token_hash, hint, name, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)
          RETURNING ${TOKEN_COLUMNS}`,
         [randomUUID(), token.userId, token.tokenHash, token.hint, token.name, at],
       );
-      await recordChange(runner, token.userId);
+      await recordChange(tx, token.userId);
       return toToken(row);
     });
   }
@@ -242,11 +232,11 @@ export class PostgresIdentityStore implements IdentityStore {
     const after = page.after === undefined ? undefined : decodeCursor(page.after, { at: UTC_TIMESTAMP, id: UUID });
     const rows =
       after === undefined
-        ? await this.read<TokenRow & { cursor_at: string }>(
+        ? await this.sql.query<TokenRow & { cursor_at: string }>(
             `SELECT ${TOKEN_COLUMNS}, ${TOKEN_CURSOR_AT} FROM gateway_tokens WHERE user_id = $1 ORDER BY created_at, id LIMIT $2`,
             [userId, limit + 1],
           )
-        : await this.read<TokenRow & { cursor_at: string }>(
+        : await this.sql.query<TokenRow & { cursor_at: string }>(
             `SELECT ${TOKEN_COLUMNS}, ${TOKEN_CURSOR_AT} FROM gateway_tokens
               WHERE user_id = $1 AND (created_at, id) > ($2::timestamptz, $3::uuid)
               ORDER BY created_at, id LIMIT $4`,
@@ -258,18 +248,17 @@ export class PostgresIdentityStore implements IdentityStore {
   async revokeToken(tokenId: string): Promise<GatewayTokenRecord | undefined> {
     if (!UUID.test(tokenId)) return undefined;
     const at = this.now();
-    return this.transaction(undefined, async (runner) => {
-      const [revoked] = await select<TokenRow>(
-        runner,
+    return this.sql.transaction(async (tx) => {
+      const [revoked] = await tx.query<TokenRow>(
         `UPDATE gateway_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING ${TOKEN_COLUMNS}`,
         [tokenId, at],
       );
       if (revoked) {
-        await recordChange(runner, revoked.user_id);
+        await recordChange(tx, revoked.user_id);
         return toToken(revoked);
       }
       // Already revoked (nothing changes, no change recorded) or no such token.
-      const [existing] = await select<TokenRow>(runner, `SELECT ${TOKEN_COLUMNS} FROM gateway_tokens WHERE id = $1`, [tokenId]);
+      const [existing] = await tx.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM gateway_tokens WHERE id = $1`, [tokenId]);
       return existing && toToken(existing);
     });
   }
@@ -280,10 +269,9 @@ export class PostgresIdentityStore implements IdentityStore {
    */
   async putKey(key: Omit<StoredProviderKeyRecord, 'createdAt' | 'updatedAt' | 'lastUsedAt'>): Promise<StoredProviderKeyRecord> {
     const at = this.now();
-    return this.transaction(undefined, async (runner) => {
-      await lockExistingUser(runner, key.userId);
-      const [row] = await select<KeyRow>(
-        runner,
+    return this.sql.transaction(async (tx) => {
+      await lockExistingUser(tx, key.userId);
+      const [row] = await tx.query<KeyRow>(
         `INSERT INTO user_provider_keys (${KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, NULL)
          ON CONFLICT (user_id, provider_name) DO UPDATE
             SET ciphertext = EXCLUDED.ciphertext, iv = EXCLUDED.iv, auth_tag = EXCLUDED.auth_tag, kek_id = EXCLUDED.kek_id, wrapped_key = EXCLUDED.wrapped_key,
@@ -293,25 +281,25 @@ export class PostgresIdentityStore implements IdentityStore {
          RETURNING ${KEY_COLUMNS}`,
         [key.userId, key.providerName, key.ciphertext, key.iv, key.authTag, key.kekId, key.wrappedKey, key.hint, key.fingerprint, key.baseUrl, at],
       );
-      await recordChange(runner, key.userId);
+      await recordChange(tx, key.userId);
       return toKey(row);
     });
   }
 
   async deleteKey(userId: string, providerName: string): Promise<boolean> {
-    return this.transaction(undefined, async (runner) => {
-      const deleted = await select(runner, 'DELETE FROM user_provider_keys WHERE user_id = $1 AND provider_name = $2 RETURNING user_id', [
+    return this.sql.transaction(async (tx) => {
+      const deleted = await tx.query('DELETE FROM user_provider_keys WHERE user_id = $1 AND provider_name = $2 RETURNING user_id', [
         userId,
         providerName,
       ]);
       if (deleted.length === 0) return false;
-      await recordChange(runner, userId);
+      await recordChange(tx, userId);
       return true;
     });
   }
 
   async listKeys(userId: string): Promise<StoredProviderKeyRecord[]> {
-    const rows = await this.read<KeyRow>(`SELECT ${KEY_COLUMNS} FROM user_provider_keys WHERE user_id = $1 ORDER BY provider_name`, [
+    const rows = await this.sql.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM user_provider_keys WHERE user_id = $1 ORDER BY provider_name`, [
       userId,
     ]);
     return rows.map(toKey);
@@ -323,7 +311,7 @@ export class PostgresIdentityStore implements IdentityStore {
    */
   async markKeysUsed(uses: { userId: string; providerName: string; at: Date }[]): Promise<void> {
     if (uses.length === 0) return;
-    await this.read(
+    await this.sql.query(
       `WITH u AS (
          SELECT user_id, provider_name, max(at) AS at
            FROM unnest($1::text[], $2::text[], $3::timestamptz[]) AS u(user_id, provider_name, at)
@@ -344,10 +332,10 @@ export class PostgresIdentityStore implements IdentityStore {
   async keysAfter(cursor: { userId: string; providerName: string } | undefined, limit: number): Promise<StoredProviderKeyRecord[]> {
     const rows =
       cursor === undefined
-        ? await this.read<KeyRow>(`SELECT ${KEY_COLUMNS} FROM user_provider_keys ORDER BY user_id, provider_name LIMIT $1`, [
+        ? await this.sql.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM user_provider_keys ORDER BY user_id, provider_name LIMIT $1`, [
             clampLimit(limit),
           ])
-        : await this.read<KeyRow>(
+        : await this.sql.query<KeyRow>(
             `SELECT ${KEY_COLUMNS} FROM user_provider_keys
               WHERE (user_id, provider_name) > ($1, $2)
               ORDER BY user_id, provider_name LIMIT $3`,
@@ -362,62 +350,28 @@ export class PostgresIdentityStore implements IdentityStore {
     expected: { kekId: string; iv: Buffer },
     sealed: { ciphertext: Buffer; iv: Buffer; authTag: Buffer; kekId: string; wrappedKey: Buffer },
   ): Promise<boolean> {
-    return this.transaction(undefined, async (runner) => {
-      const replaced = await select(
-        runner,
+    return this.sql.transaction(async (tx) => {
+      const replaced = await tx.query(
         `UPDATE user_provider_keys SET ciphertext = $3, iv = $4, auth_tag = $5, kek_id = $6, wrapped_key = $9
           WHERE user_id = $1 AND provider_name = $2 AND kek_id = $7 AND iv = $8
          RETURNING user_id`,
         [key.userId, key.providerName, sealed.ciphertext, sealed.iv, sealed.authTag, sealed.kekId, expected.kekId, expected.iv, sealed.wrappedKey],
       );
       if (replaced.length === 0) return false;
-      await recordChange(runner, key.userId);
+      await recordChange(tx, key.userId);
       return true;
     });
   }
-
-  /** One statement outside a transaction. */
-  private async read<Row>(sql: string, parameters: unknown[] = []): Promise<Row[]> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      return await select<Row>(runner, sql, parameters);
-    } finally {
-      await runner.release();
-    }
-  }
-
-  private async transaction<T>(isolation: IsolationLevel | undefined, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      await runner.connect();
-      await runner.startTransaction(isolation);
-      try {
-        const result = await work(runner);
-        await runner.commitTransaction();
-        return result;
-      } catch (error) {
-        await rollbackQuietly(runner);
-        throw error;
-      }
-    } finally {
-      await runner.release();
-    }
-  }
 }
 
-async function select<Row = Record<string, unknown>>(runner: QueryRunner, sql: string, parameters: unknown[] = []): Promise<Row[]> {
-  const result = (await runner.query(sql, parameters, true)) as { records?: Row[] };
-  return result.records ?? [];
-}
-
-async function recordChange(runner: QueryRunner, userId: string): Promise<void> {
-  await runner.query('SELECT pg_advisory_xact_lock($1::bigint)', [DIRECTORY_CHANGE_LOCK_KEY]);
-  await runner.query('INSERT INTO directory_changes (user_id) VALUES ($1)', [userId]);
+async function recordChange(tx: SqlQuery, userId: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [DIRECTORY_CHANGE_LOCK_KEY]);
+  await tx.query('INSERT INTO directory_changes (user_id) VALUES ($1)', [userId]);
 }
 
 /** Keeps the user from being deleted until commit; throws if there is none. */
-async function lockExistingUser(runner: QueryRunner, userId: string): Promise<void> {
-  const rows = await select(runner, 'SELECT id FROM users WHERE id = $1 FOR KEY SHARE', [userId]);
+async function lockExistingUser(tx: SqlQuery, userId: string): Promise<void> {
+  const rows = await tx.query('SELECT id FROM users WHERE id = $1 FOR KEY SHARE', [userId]);
   if (rows.length === 0) throw new UnknownUserError(userId);
 }
 
@@ -471,12 +425,4 @@ function toKey(row: KeyRow): StoredProviderKeyRecord {
     updatedAt: row.updated_at,
     lastUsedAt: row.last_used_at,
   };
-}
-
-async function rollbackQuietly(runner: QueryRunner): Promise<void> {
-  try {
-    if (runner.isTransactionActive) await runner.rollbackTransaction();
-  } catch {
-    // The connection is gone; the server discards the transaction.
-  }
 }

@@ -1,5 +1,5 @@
 import type { UsageGroupBy, UsageQuery, UsageRow, UsageStore } from '@tollgate/usage';
-import type { DataSource } from 'typeorm';
+import type { SqlQuery } from '@tollgate/platform';
 
 /** The grouping expression per groupBy: fixed SQL chosen from this table, never text from the request. */
 const GROUP_KEYS: Readonly<Record<UsageGroupBy, string>> = {
@@ -46,7 +46,7 @@ interface UsageRecord {
 
 /** Usage aggregates over the recorded interceptions, in SQL. */
 export class PostgresUsageStore implements UsageStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: SqlQuery) {}
 
   async usageByGroup(query: UsageQuery): Promise<UsageRow[]> {
     const parameters: unknown[] = [query.from.toISOString(), query.to.toISOString()];
@@ -54,7 +54,7 @@ export class PostgresUsageStore implements UsageStore {
     const filters: string[] = [];
     if (query.initiatorId !== undefined) filters.push(`i.initiator_id = $${parameters.push(query.initiatorId)}`);
     if (query.credentialKind !== undefined) filters.push(`i.credential_kind = $${parameters.push(query.credentialKind)}`);
-    const records = (await this.dataSource.query(usageSql(query.groupBy, filters), parameters)) as UsageRecord[];
+    const records = await this.sql.query<UsageRecord>(usageSql(query.groupBy, filters), parameters);
     return records.map((record) => ({
       key: record.key,
       interceptions: Number(record.interceptions),
@@ -68,12 +68,12 @@ export class PostgresUsageStore implements UsageStore {
 
   /** Read through the (initiator_id, started_at) index, which carries cost_micros; credential_kind filters the rows. */
   async centralizedSpendMicros(userId: string, from: Date, to: Date): Promise<number> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.sql.query<{ spent: string }>(
       `SELECT coalesce(sum(cost_micros), 0)::text AS spent
          FROM interceptions
         WHERE initiator_id = $1 AND started_at >= $2 AND started_at < $3 AND credential_kind = 'centralized'`,
       [userId, from.toISOString(), to.toISOString()],
-    )) as { spent: string }[];
+    );
     return Number(row?.spent ?? 0);
   }
 }

@@ -1,10 +1,9 @@
 import { buildEndedEvent, buildStartedEvent } from '@tollgate/testing';
 import type { InterceptionStarted } from '@tollgate/recording';
-import type { TollgateDataSource } from '../data-source.factory';
-import { InterceptionEventWriter } from '../interception-event.writer';
-import { runMigrations } from '../migration.runner';
+import { InterceptionEventWriter, type TollgateDataSource } from '@tollgate/persistence';
+import type { SqlClient } from '@tollgate/platform';
 import { PostgresInterceptionStore } from './postgres-interception.store';
-import { DATABASE_BACKENDS } from '../database-backends.test-support';
+import { SQL_BACKENDS } from '../sql-backends.test-support';
 
 const usage = (providerResponseId: string, inputTokens: number, outputTokens: number) => ({
   providerResponseId,
@@ -15,16 +14,16 @@ const usage = (providerResponseId: string, inputTokens: number, outputTokens: nu
   extra: {},
 });
 
-describe.each(DATABASE_BACKENDS)('PostgresInterceptionStore on $name', (backend) => {
+describe.each(SQL_BACKENDS)('PostgresInterceptionStore on $name', (backend) => {
+  let sql: SqlClient;
   let dataSource: TollgateDataSource;
   let dispose: () => Promise<unknown>;
   let store: PostgresInterceptionStore;
   let started: InterceptionStarted[];
 
   beforeAll(async () => {
-    ({ dataSource, dispose } = await backend.open());
-    await runMigrations(dataSource);
-    store = new PostgresInterceptionStore(dataSource);
+    ({ sql, dataSource, dispose } = await backend.open());
+    store = new PostgresInterceptionStore(sql);
     const at = (minute: number, second = 0) => new Date(Date.UTC(2026, 10, 3, 12, minute, second)).toISOString();
     started = [
       buildStartedEvent({ initiatorId: 'alice', providerName: 'openai', model: 'gpt-4o-mini', occurredAt: at(0, 10) }),

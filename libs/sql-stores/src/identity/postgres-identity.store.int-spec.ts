@@ -1,25 +1,22 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { UnknownUserError, UserAlreadyExistsError, type ByokMode, type StoredProviderKeyRecord } from '@tollgate/byok';
-import type { TollgateDataSource } from '../data-source.factory';
-import { runMigrations } from '../migration.runner';
-import { RECORDING_MIGRATIONS } from '../migrations';
+import type { SqlClient } from '@tollgate/platform';
+import { SQL_BACKENDS } from '../sql-backends.test-support';
 import { InvalidPageCursorError } from './page-cursor';
 import { DIRECTORY_CHANGE_LOCK_KEY, PostgresIdentityStore } from './postgres-identity.store';
-import { DATABASE_BACKENDS } from '../database-backends.test-support';
 
 const T0 = new Date('2026-01-05T09:00:00.000Z');
 
-describe.each(DATABASE_BACKENDS)('PostgresIdentityStore on $name', (backend) => {
-  let dataSource: TollgateDataSource;
+describe.each(SQL_BACKENDS)('PostgresIdentityStore on $name', (backend) => {
+  let sql: SqlClient;
   let dispose: () => Promise<void>;
   let store: PostgresIdentityStore;
   let now: Date;
   const advance = (ms = 1_000): Date => (now = new Date(now.getTime() + ms));
 
   beforeAll(async () => {
-    ({ dataSource, dispose } = await backend.open());
-    await runMigrations(dataSource);
-    store = new PostgresIdentityStore(dataSource, { now: () => now });
+    ({ sql, dispose } = await backend.open());
+    store = new PostgresIdentityStore(sql, { now: () => now });
   }, 60_000);
 
   afterAll(async () => {
@@ -28,120 +25,7 @@ describe.each(DATABASE_BACKENDS)('PostgresIdentityStore on $name', (backend) => 
 
   beforeEach(async () => {
     now = T0;
-    await dataSource.query('TRUNCATE users, gateway_tokens, user_provider_keys, directory_changes RESTART IDENTITY');
-  });
-
-  describe('schema', () => {
-    it('has the identity tables of the spec', async () => {
-      const columns: { table_name: string; column_name: string; data_type: string; is_nullable: string; max: number | null; default: string | null }[] =
-        await dataSource.query(
-          `SELECT table_name, column_name, data_type, is_nullable, character_maximum_length AS max, column_default AS default
-             FROM information_schema.columns
-            WHERE table_schema = 'public' AND table_name IN ('users', 'gateway_tokens', 'user_provider_keys', 'directory_changes')
-            ORDER BY table_name, ordinal_position`,
-        );
-      const describe = (table: string) =>
-        columns
-          .filter((column) => column.table_name === table)
-          .map(
-            (c) =>
-              `${c.column_name} ${c.data_type}${c.max ? `(${c.max})` : ''}${c.is_nullable === 'YES' ? ' null' : ''}` +
-              (c.default ? ` default ${c.default}` : ''),
-          );
-      expect(describe('users')).toEqual([
-        'id text',
-        "display_name text default ''::text",
-        'byok_mode text null',
-        'created_at timestamp with time zone',
-        'updated_at timestamp with time zone',
-        'budget_micros bigint null',
-        'budget_period text null',
-      ]);
-      expect(describe('gateway_tokens')).toEqual([
-        'id uuid',
-        'user_id text',
-        'token_hash character(64)',
-        'hint character varying(32)',
-        "name text default ''::text",
-        'created_at timestamp with time zone',
-        'revoked_at timestamp with time zone null',
-      ]);
-      expect(describe('user_provider_keys')).toEqual([
-        'user_id text',
-        'provider_name text',
-        'ciphertext bytea',
-        'iv bytea',
-        'auth_tag bytea',
-        'kek_id text',
-        'wrapped_key bytea',
-        'hint character varying(32)',
-        'fingerprint text',
-        'base_url text null',
-        'created_at timestamp with time zone',
-        'updated_at timestamp with time zone',
-        'last_used_at timestamp with time zone null',
-      ]);
-      expect(describe('directory_changes')).toEqual([
-        "id bigint default nextval('directory_changes_id_seq'::regclass)",
-        'user_id text',
-        'changed_at timestamp with time zone default now()',
-      ]);
-      expect(await describeColumn('interceptions', 'credential_source')).toEqual({ data_type: 'text', is_nullable: 'NO', column_default: "'pool'::text" });
-    });
-
-    it('has the keys, the cascade to a user, the unique token hash and the mode check', async () => {
-      const constraints: { table: string; name: string; definition: string }[] = await dataSource.query(
-        `SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS definition
-           FROM pg_constraint
-          WHERE connamespace = 'public'::regnamespace
-            AND contype <> 'n' -- newer servers list NOT NULL as constraints too
-            AND conrelid::regclass::text IN ('users', 'gateway_tokens', 'user_provider_keys', 'directory_changes')
-          ORDER BY 1, 2`,
-      );
-      expect(constraints.map((c) => `${c.table}.${c.name}: ${c.definition}`)).toEqual([
-        'directory_changes.pk_directory_changes: PRIMARY KEY (id)',
-        'gateway_tokens.fk_gateway_tokens_user: FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE',
-        'gateway_tokens.pk_gateway_tokens: PRIMARY KEY (id)',
-        'gateway_tokens.uq_gateway_tokens_token_hash: UNIQUE (token_hash)',
-        'user_provider_keys.fk_user_provider_keys_user: FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE',
-        'user_provider_keys.pk_user_provider_keys: PRIMARY KEY (user_id, provider_name)',
-        "users.chk_users_budget: CHECK ((((budget_micros IS NULL) AND (budget_period IS NULL)) OR ((budget_micros >= 0) AND (budget_period = ANY (ARRAY['day'::text, 'week'::text, 'month'::text])))))",
-        "users.chk_users_byok_mode: CHECK ((byok_mode = ANY (ARRAY['disabled'::text, 'prefer'::text, 'require'::text])))",
-        'users.pk_users: PRIMARY KEY (id)',
-      ]);
-    });
-
-    it('backfills the credential source of recorded interceptions, and migrates down', async () => {
-      // Both migrations replayed in a throwaway schema inside a transaction that is rolled back.
-      const [recordingTables, identityTables] = RECORDING_MIGRATIONS.map((Migration) => new Migration());
-      const runner = dataSource.createQueryRunner();
-      try {
-        await runner.startTransaction();
-        await runner.query('CREATE SCHEMA identity_migration_check');
-        await runner.query('SET LOCAL search_path TO identity_migration_check');
-        await recordingTables.up(runner);
-        await runner.query(
-          `INSERT INTO interceptions (id, initiator_id, provider, provider_name, model, streaming, client, user_agent, credential_kind, started_at, metadata)
-           VALUES ('00000000-0000-4000-8000-000000000001', 'alice', 'openai', 'openai', 'm', false, 'curl', 'curl', 'byok', now(), '{}'),
-                  ('00000000-0000-4000-8000-000000000002', 'bob', 'openai', 'openai', 'm', false, 'curl', 'curl', 'centralized', now(), '{}')`,
-        );
-        await identityTables.up(runner);
-        expect(await runner.query('SELECT credential_kind, credential_source FROM interceptions ORDER BY id')).toEqual([
-          { credential_kind: 'byok', credential_source: 'request' },
-          { credential_kind: 'centralized', credential_source: 'pool' },
-        ]);
-
-        await identityTables.down(runner);
-        const left: { table_name: string }[] = await runner.query(
-          `SELECT table_name FROM information_schema.tables WHERE table_schema = 'identity_migration_check' ORDER BY 1`,
-        );
-        expect(left.map((row) => row.table_name)).toEqual(['interceptions', 'token_usages', 'tool_usages', 'user_prompts']);
-        expect(await runner.query(`SELECT 1 FROM information_schema.columns WHERE table_schema = 'identity_migration_check' AND column_name = 'credential_source'`)).toEqual([]);
-      } finally {
-        if (runner.isTransactionActive) await runner.rollbackTransaction();
-        await runner.release();
-      }
-    });
+    await sql.query('TRUNCATE users, gateway_tokens, user_provider_keys, directory_changes RESTART IDENTITY');
   });
 
   describe('users', () => {
@@ -238,7 +122,7 @@ describe.each(DATABASE_BACKENDS)('PostgresIdentityStore on $name', (backend) => 
     });
 
     it('clamps the page size to 1..200 and rejects a cursor it did not issue', async () => {
-      await dataSource.query(
+      await sql.query(
         `INSERT INTO users (id, created_at, updated_at) SELECT 'bulk-' || lpad(n::text, 3, '0'), now(), now() FROM generate_series(1, 201) AS n`,
       );
       const big = await store.listUsers({ limit: 10_000 });
@@ -293,7 +177,7 @@ describe.each(DATABASE_BACKENDS)('PostgresIdentityStore on $name', (backend) => 
       const later = await store.createToken({ userId: 'alice', tokenHash: hash('later'), hint: 'later', name: '' });
       await store.createToken({ userId: 'bob', tokenHash: hash('bob'), hint: 'bob', name: '' });
       // Written by something other than the store: microseconds a JS Date cannot hold.
-      await dataSource.query(
+      await sql.query(
         `INSERT INTO gateway_tokens (id, user_id, token_hash, hint, name, created_at)
          VALUES ('00000000-0000-4000-8000-00000000000b', 'alice', $1, 'micro-b', '', '2026-01-05T09:00:05.000002Z'),
                 ('00000000-0000-4000-8000-00000000000a', 'alice', $2, 'micro-a', '', '2026-01-05T09:00:05.000001Z')`,
@@ -342,7 +226,7 @@ describe.each(DATABASE_BACKENDS)('PostgresIdentityStore on $name', (backend) => 
       await store.createToken({ userId: 'alice', tokenHash: hash('a'), hint: 'a', name: '' });
       await store.putKey(sealedKey('alice', 'openai'));
       await store.createToken({ userId: 'bob', tokenHash: hash('b'), hint: 'b', name: '' });
-      await dataSource.query(`DELETE FROM users WHERE id = 'alice'`);
+      await sql.query(`DELETE FROM users WHERE id = 'alice'`);
       expect(await store.loadUserEntry('alice')).toEqual({ user: undefined, activeTokens: [], keys: [] });
       expect((await store.loadSnapshot()).tokens.map((token) => token.userId)).toEqual(['bob']);
     });
@@ -392,7 +276,7 @@ describe.each(DATABASE_BACKENDS)('PostgresIdentityStore on $name', (backend) => 
 
     it('refuses a key for an unknown user and writes nothing', async () => {
       await expect(store.putKey(sealedKey('nobody', 'openai'))).rejects.toThrow(UnknownUserError);
-      expect(await dataSource.query(`SELECT * FROM user_provider_keys WHERE user_id = 'nobody'`)).toEqual([]);
+      expect(await sql.query(`SELECT * FROM user_provider_keys WHERE user_id = 'nobody'`)).toEqual([]);
       expect(await changes()).toHaveLength(1);
     });
 
@@ -401,7 +285,7 @@ describe.each(DATABASE_BACKENDS)('PostgresIdentityStore on $name', (backend) => 
       const sealed = sealForTest(plaintext, 'alice', 'openai');
       await store.putKey({ userId: 'alice', providerName: 'openai', ...sealed, kekId: 'kek-1', hint: 'sk-...6789', fingerprint: 'fp-1', baseUrl: null });
 
-      const [row] = await dataSource.query(`SELECT * FROM user_provider_keys WHERE user_id = 'alice'`);
+      const [row] = await sql.query(`SELECT * FROM user_provider_keys WHERE user_id = 'alice'`);
       expect(row).toEqual({
         user_id: 'alice',
         provider_name: 'openai',
@@ -420,11 +304,11 @@ describe.each(DATABASE_BACKENDS)('PostgresIdentityStore on $name', (backend) => 
       expect(sealed.ciphertext.includes(Buffer.from(plaintext))).toBe(false);
 
       // Every row of every table, as text (bytea as hex): neither the key nor its bytes appear.
-      const tables: { table_name: string }[] = await dataSource.query(
+      const tables: { table_name: string }[] = await sql.query(
         `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`,
       );
       for (const { table_name } of tables) {
-        const dump: { row: string }[] = await dataSource.query(`SELECT t::text AS row FROM "${table_name}" AS t`);
+        const dump: { row: string }[] = await sql.query(`SELECT t::text AS row FROM "${table_name}" AS t`);
         for (const { row: text } of dump) {
           expect(text).not.toContain(plaintext);
           expect(text).not.toContain(Buffer.from(plaintext).toString('hex'));
@@ -542,12 +426,18 @@ describe.each(DATABASE_BACKENDS)('PostgresIdentityStore on $name', (backend) => 
 
     if (backend.concurrent) it('never lets a later change become visible before an earlier uncommitted one', async () => {
       // Another writer is between its change row and its commit.
-      const inFlight = dataSource.createQueryRunner();
+      let appended!: () => void;
+      let commit!: () => void;
+      const changeAppended = new Promise<void>((resolve) => (appended = resolve));
+      const committing = new Promise<void>((resolve) => (commit = resolve));
+      const inFlight = sql.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [DIRECTORY_CHANGE_LOCK_KEY]);
+        await tx.query(`INSERT INTO directory_changes (user_id) VALUES ('in-flight')`);
+        appended();
+        await committing;
+      });
       try {
-        await inFlight.startTransaction();
-        await inFlight.query('SELECT pg_advisory_xact_lock($1::bigint)', [DIRECTORY_CHANGE_LOCK_KEY]);
-        await inFlight.query(`INSERT INTO directory_changes (user_id) VALUES ('in-flight')`);
-
+        await changeAppended;
         const write = store.createUser({ id: 'late', displayName: '', byokMode: null });
         let settled = false;
         void write.then(
@@ -556,21 +446,22 @@ describe.each(DATABASE_BACKENDS)('PostgresIdentityStore on $name', (backend) => 
         );
         // Either it queues behind the in-flight writer (correct) or it has committed already (the bug).
         await waitUntil(async () => {
-          const [{ waiting }] = await dataSource.query(`SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
+          const [{ waiting }] = await sql.query<{ waiting: number }>(`SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
           return waiting > 0 || settled;
         });
         // A follower polling now must not see the late write's change (it would then skip change 1 forever).
         expect(await store.changesSince('0', 10)).toEqual([]);
 
-        await inFlight.commitTransaction();
+        commit();
+        await inFlight;
         await write;
         expect(await store.changesSince('0', 10)).toEqual([
           { id: '1', userId: 'in-flight' },
           { id: '2', userId: 'late' },
         ]);
       } finally {
-        if (inFlight.isTransactionActive) await inFlight.rollbackTransaction();
-        await inFlight.release();
+        commit();
+        await inFlight;
       }
     });
 
@@ -606,14 +497,6 @@ describe.each(DATABASE_BACKENDS)('PostgresIdentityStore on $name', (backend) => 
 
   async function changes(): Promise<[string, string][]> {
     return (await store.changesSince('0', 200)).map((change) => [change.id, change.userId]);
-  }
-
-  async function describeColumn(table: string, column: string) {
-    const [row] = await dataSource.query(
-      `SELECT data_type, is_nullable, column_default FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 AND column_name = $2`,
-      [table, column],
-    );
-    return row;
   }
 });
 

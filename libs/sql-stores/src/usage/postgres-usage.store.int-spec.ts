@@ -1,9 +1,8 @@
 import { buildEndedEvent, buildStartedEvent } from '@tollgate/testing';
-import type { TollgateDataSource } from '../data-source.factory';
-import { InterceptionEventWriter } from '../interception-event.writer';
-import { runMigrations } from '../migration.runner';
+import { InterceptionEventWriter, type TollgateDataSource } from '@tollgate/persistence';
+import type { SqlClient } from '@tollgate/platform';
 import { PostgresUsageStore } from './postgres-usage.store';
-import { DATABASE_BACKENDS } from '../database-backends.test-support';
+import { SQL_BACKENDS } from '../sql-backends.test-support';
 
 const usage = (inputTokens: number, outputTokens: number, cacheReadInputTokens = 0, cacheWriteInputTokens = 0) => ({
   providerResponseId: `r-${inputTokens}`,
@@ -14,7 +13,8 @@ const usage = (inputTokens: number, outputTokens: number, cacheReadInputTokens =
   extra: {},
 });
 
-describe.each(DATABASE_BACKENDS)('PostgresUsageStore on $name', (backend) => {
+describe.each(SQL_BACKENDS)('PostgresUsageStore on $name', (backend) => {
+  let sql: SqlClient;
   let dataSource: TollgateDataSource;
   let dispose: () => Promise<unknown>;
   let store: PostgresUsageStore;
@@ -22,9 +22,8 @@ describe.each(DATABASE_BACKENDS)('PostgresUsageStore on $name', (backend) => {
   const to = new Date('2026-12-01T00:00:00Z');
 
   beforeAll(async () => {
-    ({ dataSource, dispose } = await backend.open());
-    await runMigrations(dataSource);
-    store = new PostgresUsageStore(dataSource);
+    ({ sql, dataSource, dispose } = await backend.open());
+    store = new PostgresUsageStore(sql);
     const started = [
       buildStartedEvent({ initiatorId: 'alice', providerName: 'openai', model: 'gpt-4o-mini', occurredAt: '2026-11-01T00:00:00.000Z' }),
       buildStartedEvent({ initiatorId: 'alice', providerName: 'anthropic', model: 'claude-sonnet-4-5', occurredAt: '2026-11-02T23:59:59.999Z' }),

@@ -138,6 +138,13 @@ describe('EventGroupCommitter', () => {
     expect(timers.pending.size).toBe(0);
   });
 
+  it('stops waiting at once when nothing waits', async () => {
+    const group = committer({ pairWaitMs: 200 });
+    await group.stopWaiting();
+    expect(transactions).toEqual([]);
+    expect(timers.pending.size).toBe(0);
+  });
+
   describe('a started event waiting for its ended event (pairWait)', () => {
     const interception = () => {
       const started = buildStartedEvent();

@@ -103,10 +103,12 @@ export class EventGroupCommitter {
 
   private schedule(): void {
     if (this.writing) return; // taken as soon as the transaction being written commits
-    if (this.isFull()) {
-      this.startWriting();
-      return;
-    }
+    if (this.isFull()) this.startWriting();
+    else this.armTimer();
+  }
+
+  /** Wakes up when the first waiting job has waited `maxWaitMs`, or when the first held event's wait is over. */
+  private armTimer(): void {
     const firstWaiting = this.waiting.find((job) => !job.failed);
     const due = Math.min(firstWaiting ? firstWaiting.arrivedAt + this.options.maxWaitMs : Infinity, this.firstHeldDue());
     if (due === this.timerDue) return;
@@ -133,7 +135,7 @@ export class EventGroupCommitter {
     if (this.writing) return;
     const group = this.takeGroup();
     if (group.length === 0) {
-      this.schedule(); // everything left is held: wake up when the first wait is over
+      this.armTimer(); // everything left is held: wake up when the first wait is over
       return;
     }
     this.writing = this.writeFrom(group);
@@ -145,7 +147,7 @@ export class EventGroupCommitter {
       for (let group = first; group.length > 0; group = this.takeGroup()) await this.writeGroup(group);
     } finally {
       this.writing = undefined;
-      if (this.waiting.length > 0 || this.held.size > 0) this.schedule();
+      if (this.waiting.length > 0 || this.held.size > 0) this.armTimer();
     }
   }
 

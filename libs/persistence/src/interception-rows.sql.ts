@@ -4,37 +4,47 @@ import type { Cost } from '@tollgate/usage';
 import { toPostgresJson, toPostgresNullableText, toPostgresText } from './postgres-text';
 
 // The recorder's statements. Each has a fixed text, so it runs as a named prepared statement (parsed and planned once
-// per connection, which for the end statement was as costly as running it); values arrive as parallel arrays.
+// per connection, which for the end statement was as costly as running it). Rows arrive as one JSON array per table
+// (`json_to_recordset`): a single JSON.stringify, native code, where a parameter per column made the pg driver escape
+// every value of every array in JavaScript, which was most of the recorder's own CPU.
+
+const TOKEN_COLUMNS = 'id, interception_id, provider_response_id, input_tokens, output_tokens, cache_read_input_tokens, cache_write_input_tokens, extra, created_at, cost_micros, priced';
+const PROMPT_COLUMNS = 'id, interception_id, provider_response_id, prompt, created_at';
+const TOOL_COLUMNS = 'id, interception_id, provider_response_id, tool, tool_call_id, input, injected, invocation_error, created_at, server';
 
 /** Inserts the child rows (token usages, prompt, tool usages) of exactly the interceptions listed by the CTE `parents`. */
-function childRows(first: number, parents: string): string {
-  const p = (offset: number) => `$${first + offset}`;
+function childRows(tokens: string, prompts: string, tools: string, parents: string): string {
   return `token_rows AS (
-  INSERT INTO token_usages (id, interception_id, provider_response_id, input_tokens, output_tokens, cache_read_input_tokens, cache_write_input_tokens, extra, created_at, cost_micros, priced)
-  SELECT t.* FROM unnest(${p(0)}::uuid[], ${p(1)}::uuid[], ${p(2)}::text[], ${p(3)}::bigint[], ${p(4)}::bigint[], ${p(5)}::bigint[], ${p(6)}::bigint[], ${p(7)}::jsonb[], ${p(8)}::timestamptz[], ${p(9)}::bigint[], ${p(10)}::bool[])
-    AS t(id, interception_id, provider_response_id, input_tokens, output_tokens, cache_read_input_tokens, cache_write_input_tokens, extra, created_at, cost_micros, priced)
-   WHERE t.interception_id IN (SELECT id FROM ${parents})
+  INSERT INTO token_usages (${TOKEN_COLUMNS})
+  SELECT id, interception_id, provider_response_id, input_tokens, output_tokens, cache_read_input_tokens, cache_write_input_tokens, extra::jsonb, created_at, cost_micros, priced
+    FROM json_to_recordset(${tokens}::json) AS t(id uuid, interception_id uuid, provider_response_id text, input_tokens bigint, output_tokens bigint,
+         cache_read_input_tokens bigint, cache_write_input_tokens bigint, extra text, created_at timestamptz, cost_micros bigint, priced bool)
+   WHERE interception_id IN (SELECT id FROM ${parents})
 ), prompt_rows AS (
-  INSERT INTO user_prompts (id, interception_id, provider_response_id, prompt, created_at)
-  SELECT u.* FROM unnest(${p(11)}::uuid[], ${p(12)}::uuid[], ${p(13)}::text[], ${p(14)}::text[], ${p(15)}::timestamptz[])
-    AS u(id, interception_id, provider_response_id, prompt, created_at)
-   WHERE u.interception_id IN (SELECT id FROM ${parents})
+  INSERT INTO user_prompts (${PROMPT_COLUMNS})
+  SELECT ${PROMPT_COLUMNS}
+    FROM json_to_recordset(${prompts}::json) AS p(id uuid, interception_id uuid, provider_response_id text, prompt text, created_at timestamptz)
+   WHERE interception_id IN (SELECT id FROM ${parents})
 ), tool_rows AS (
-  INSERT INTO tool_usages (id, interception_id, provider_response_id, tool, tool_call_id, input, injected, invocation_error, created_at, server)
-  SELECT u.* FROM unnest(${p(16)}::uuid[], ${p(17)}::uuid[], ${p(18)}::text[], ${p(19)}::text[], ${p(20)}::text[], ${p(21)}::text[], ${p(22)}::bool[], ${p(23)}::text[], ${p(24)}::timestamptz[], ${p(25)}::text[])
-    AS u(id, interception_id, provider_response_id, tool, tool_call_id, input, injected, invocation_error, created_at, server)
-   WHERE u.interception_id IN (SELECT id FROM ${parents})
+  INSERT INTO tool_usages (${TOOL_COLUMNS})
+  SELECT ${TOOL_COLUMNS}
+    FROM json_to_recordset(${tools}::json) AS u(id uuid, interception_id uuid, provider_response_id text, tool text, tool_call_id text, input text,
+         injected bool, invocation_error text, created_at timestamptz, server text)
+   WHERE interception_id IN (SELECT id FROM ${parents})
 )`;
 }
 
-const STARTED_COLUMNS = `id, initiator_id, provider, provider_name, model, streaming, client, user_agent, credential_kind, credential_source, credential_hint, started_at, metadata`;
-const STARTED_ARRAYS = `$1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bool[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::jsonb[]`;
+const STARTED_COLUMNS = 'id, initiator_id, provider, provider_name, model, streaming, client, user_agent, credential_kind, credential_source, credential_hint, started_at, metadata';
+const STARTED_RECORD = `id uuid, initiator_id text, provider text, provider_name text, model text, streaming bool, client text, user_agent text,
+         credential_kind text, credential_source text, credential_hint text, started_at timestamptz, metadata text`;
 
 /** The started rows, once each (a replay inserts nothing); returns the ids inserted. */
 export const INSERT_STARTED = {
-  name: 'tollgate_insert_started_v1',
+  name: 'tollgate_insert_started_v2',
   text: `INSERT INTO interceptions (${STARTED_COLUMNS})
-SELECT * FROM unnest(${STARTED_ARRAYS})
+SELECT id, initiator_id, provider, provider_name, model, streaming, client, user_agent, credential_kind, credential_source, credential_hint, started_at, metadata::jsonb
+  FROM json_to_recordset($1::json) AS s(${STARTED_RECORD})
+ ORDER BY id
 ON CONFLICT (id) DO NOTHING RETURNING id`,
 };
 
@@ -45,18 +55,16 @@ ON CONFLICT (id) DO NOTHING RETURNING id`,
  * the END path like any other.
  */
 export const INSERT_COMPLETE = {
-  name: 'tollgate_insert_complete_v1',
-  text: `WITH c AS (
-  SELECT * FROM unnest(${STARTED_ARRAYS}, $14::timestamptz[], $15::text[], $16::text[], $17::text[], $18::bigint[])
-    AS c(id, initiator_id, provider, provider_name, model, streaming, client, user_agent, credential_kind, credential_source, started_hint, started_at, metadata, ended_at, ended_hint, error_type, error_message, cost_micros)
-), inserted AS (
+  name: 'tollgate_insert_complete_v2',
+  text: `WITH inserted AS (
   INSERT INTO interceptions (${STARTED_COLUMNS}, ended_at, error_type, error_message, cost_micros, price_version)
   SELECT id, initiator_id, provider, provider_name, model, streaming, client, user_agent, credential_kind, credential_source,
-         CASE WHEN credential_kind = 'centralized' THEN ended_hint ELSE started_hint END,
-         started_at, metadata, ended_at, error_type, error_message, cost_micros, $19::text
-    FROM c
+         CASE WHEN credential_kind = 'centralized' THEN ended_hint ELSE credential_hint END,
+         started_at, metadata::jsonb, ended_at, error_type, error_message, cost_micros, $5::text
+    FROM json_to_recordset($1::json) AS c(${STARTED_RECORD}, ended_at timestamptz, ended_hint text, error_type text, error_message text, cost_micros bigint)
+   ORDER BY id
   ON CONFLICT (id) DO NOTHING RETURNING id
-), ${childRows(20, 'inserted')}
+), ${childRows('$2', '$3', '$4', 'inserted')}
 SELECT id FROM inserted`,
 };
 
@@ -69,24 +77,22 @@ export const SELECT_PRICED_PARENTS = {
 /**
  * The end of interceptions whose started row exists, in one statement: the spec's SQL rule for the end (centralized
  * credentials learn their hint at the end; a BYOK hint stays as it started), then the child rows of exactly the
- * interceptions this statement ended, so a replayed event adds nothing. Rows are locked in id order first, as in
- * every batch, so concurrent workers cannot deadlock.
+ * interceptions this statement ended, so a replayed event adds nothing.
  */
 export const END_INTERCEPTIONS = {
-  name: 'tollgate_end_interceptions_v1',
+  name: 'tollgate_end_interceptions_v2',
   text: `WITH e AS (
-  SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::bigint[])
-    AS e(id, ended_at, hint, error_type, error_message, cost_micros)
+  SELECT * FROM json_to_recordset($1::json) AS e(id uuid, ended_at timestamptz, hint text, error_type text, error_message text, cost_micros bigint)
 ), ended AS (
   UPDATE interceptions AS i
      SET ended_at = e.ended_at,
          credential_hint = CASE WHEN i.credential_kind = 'centralized' THEN e.hint ELSE i.credential_hint END,
          error_type = e.error_type, error_message = e.error_message,
-         cost_micros = e.cost_micros, price_version = $7::text
+         cost_micros = e.cost_micros, price_version = $5::text
     FROM e
    WHERE i.id = e.id AND i.ended_at IS NULL
   RETURNING i.id
-), ${childRows(8, 'ended')}
+), ${childRows('$2', '$3', '$4', 'ended')}
 SELECT id FROM ended`,
 };
 
@@ -101,102 +107,97 @@ function credentialSource(event: InterceptionStarted): NonNullable<InterceptionS
   return event.credentialSource ?? (event.credentialKind === 'byok' ? 'request' : 'pool');
 }
 
-/** $1–$13: the started rows. */
+function startedRow(event: InterceptionStarted) {
+  return {
+    id: event.interceptionId,
+    initiator_id: toPostgresText(event.initiatorId),
+    provider: event.providerType,
+    provider_name: toPostgresText(event.providerName),
+    model: toPostgresText(event.model),
+    streaming: event.streaming,
+    client: toPostgresText(event.client),
+    user_agent: toPostgresText(event.userAgent),
+    credential_kind: event.credentialKind,
+    credential_source: credentialSource(event),
+    credential_hint: toPostgresText(event.credentialHint),
+    started_at: event.occurredAt,
+    metadata: toPostgresJson(event.metadata),
+  };
+}
+
+function endFields({ event, costs }: PricedEnd) {
+  let costMicros = 0;
+  for (const cost of costs) costMicros += cost.costMicros;
+  return {
+    ended_at: event.endedAt,
+    error_type: toPostgresNullableText(event.error?.type),
+    error_message: toPostgresNullableText(event.error?.message),
+    cost_micros: costMicros,
+  };
+}
+
+/** The parameter of INSERT_STARTED. */
 export function startedParameters(started: readonly InterceptionStarted[]): unknown[] {
-  return [
-    started.map((event) => event.interceptionId),
-    started.map((event) => toPostgresText(event.initiatorId)),
-    started.map((event) => event.providerType),
-    started.map((event) => toPostgresText(event.providerName)),
-    started.map((event) => toPostgresText(event.model)),
-    started.map((event) => event.streaming),
-    started.map((event) => toPostgresText(event.client)),
-    started.map((event) => toPostgresText(event.userAgent)),
-    started.map((event) => event.credentialKind),
-    started.map(credentialSource),
-    started.map((event) => toPostgresText(event.credentialHint)),
-    started.map((event) => event.occurredAt),
-    started.map((event) => toPostgresJson(event.metadata)),
-  ];
+  return [JSON.stringify(started.map(startedRow))];
 }
 
 /** The parameters of INSERT_COMPLETE: `pairs[i]` is one interception's started event and its priced end. */
 export function completeParameters(pairs: readonly { started: InterceptionStarted; end: PricedEnd }[], priceVersion: string): unknown[] {
-  const ends = pairs.map((pair) => pair.end);
-  return [
-    ...startedParameters(pairs.map((pair) => pair.started)),
-    ends.map(({ event }) => event.endedAt),
-    ends.map(({ event }) => toPostgresText(event.credentialHint)),
-    ends.map(({ event }) => toPostgresNullableText(event.error?.type)),
-    ends.map(({ event }) => toPostgresNullableText(event.error?.message)),
-    ends.map(totalCost),
-    priceVersion,
-    ...childParameters(ends),
-  ];
+  const rows = pairs.map(({ started, end }) => ({ ...startedRow(started), ...endFields(end), ended_hint: toPostgresText(end.event.credentialHint) }));
+  return [JSON.stringify(rows), ...childParameters(pairs.map((pair) => pair.end)), priceVersion];
 }
 
 /** The parameters of END_INTERCEPTIONS. */
 export function endParameters(ends: readonly PricedEnd[], priceVersion: string): unknown[] {
-  return [
-    ends.map(({ event }) => event.interceptionId),
-    ends.map(({ event }) => event.endedAt),
-    ends.map(({ event }) => toPostgresText(event.credentialHint)),
-    ends.map(({ event }) => toPostgresNullableText(event.error?.type)),
-    ends.map(({ event }) => toPostgresNullableText(event.error?.message)),
-    ends.map(totalCost),
-    priceVersion,
-    ...childParameters(ends),
-  ];
+  const rows = ends.map((end) => ({ id: end.event.interceptionId, hint: toPostgresText(end.event.credentialHint), ...endFields(end) }));
+  return [JSON.stringify(rows), ...childParameters(ends), priceVersion];
 }
 
-function totalCost({ costs }: PricedEnd): number {
-  let total = 0;
-  for (const cost of costs) total += cost.costMicros;
-  return total;
-}
-
-/** The 26 arrays of `childRows`: token rows (11), prompt rows (5), tool rows (10). */
-function childParameters(ends: readonly PricedEnd[]): unknown[][] {
-  const token: unknown[][] = Array.from({ length: 11 }, () => []);
-  const prompt: unknown[][] = Array.from({ length: 5 }, () => []);
-  const tool: unknown[][] = Array.from({ length: 10 }, () => []);
+/** The child rows of `ends` as three JSON arrays: token usages, prompts, tool usages. */
+function childParameters(ends: readonly PricedEnd[]): [string, string, string] {
+  const tokens: object[] = [];
+  const prompts: object[] = [];
+  const tools: object[] = [];
   for (const { event, costs } of ends) {
     const id = event.interceptionId;
-    event.tokenUsages.forEach((usage, index) => {
-      const values = [
-        randomUUID(),
-        id,
-        toPostgresText(usage.providerResponseId),
-        usage.inputTokens,
-        usage.outputTokens,
-        usage.cacheReadInputTokens,
-        usage.cacheWriteInputTokens,
-        toPostgresJson(usage.extra),
-        event.endedAt,
-        costs[index].costMicros,
-        costs[index].priced,
-      ];
-      values.forEach((value, column) => token[column].push(value));
-    });
+    event.tokenUsages.forEach((usage, index) =>
+      tokens.push({
+        id: randomUUID(),
+        interception_id: id,
+        provider_response_id: toPostgresText(usage.providerResponseId),
+        input_tokens: usage.inputTokens,
+        output_tokens: usage.outputTokens,
+        cache_read_input_tokens: usage.cacheReadInputTokens,
+        cache_write_input_tokens: usage.cacheWriteInputTokens,
+        extra: toPostgresJson(usage.extra),
+        created_at: event.endedAt,
+        cost_micros: costs[index].costMicros,
+        priced: costs[index].priced,
+      }),
+    );
     if (event.prompt) {
-      const values = [randomUUID(), id, toPostgresText(event.prompt.providerResponseId), toPostgresText(event.prompt.text), event.endedAt];
-      values.forEach((value, column) => prompt[column].push(value));
+      prompts.push({
+        id: randomUUID(),
+        interception_id: id,
+        provider_response_id: toPostgresText(event.prompt.providerResponseId),
+        prompt: toPostgresText(event.prompt.text),
+        created_at: event.endedAt,
+      });
     }
     for (const usage of event.toolUsages) {
-      const values = [
-        randomUUID(),
-        id,
-        toPostgresText(usage.providerResponseId),
-        toPostgresText(usage.tool),
-        toPostgresText(usage.toolCallId),
-        toPostgresText(usage.input),
-        usage.injected,
-        toPostgresNullableText(usage.invocationError),
-        event.endedAt,
-        toPostgresNullableText(usage.server),
-      ];
-      values.forEach((value, column) => tool[column].push(value));
+      tools.push({
+        id: randomUUID(),
+        interception_id: id,
+        provider_response_id: toPostgresText(usage.providerResponseId),
+        tool: toPostgresText(usage.tool),
+        tool_call_id: toPostgresText(usage.toolCallId),
+        input: toPostgresText(usage.input),
+        injected: usage.injected,
+        invocation_error: toPostgresNullableText(usage.invocationError),
+        created_at: event.endedAt,
+        server: toPostgresNullableText(usage.server),
+      });
     }
   }
-  return [...token, ...prompt, ...tool];
+  return [JSON.stringify(tokens), JSON.stringify(prompts), JSON.stringify(tools)];
 }

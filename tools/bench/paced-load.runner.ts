@@ -1,3 +1,4 @@
+import type { CpuBreakdown } from './cpu-breakdown.sampler';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'undici';
 import type { HttpTarget } from './bench-targets';
@@ -21,6 +22,8 @@ export interface PacedLoadResult {
   statusCodes: Record<string, number>;
   /** Send to last body byte, 2xx answers only. */
   latency: LatencySummary;
+  /** CPU of each process over the window, per answered request: every configuration at the same load. */
+  cpu?: CpuBreakdown;
 }
 
 const IN_FLIGHT_GRACE_MS = 5_000;

@@ -1,3 +1,4 @@
+import type { CpuBreakdown } from './cpu-breakdown.sampler';
 import type { TargetCheck } from './targets.evaluator';
 import type { TargetResults } from './scenario.results';
 
@@ -22,6 +23,7 @@ const ROWS: Array<[string, Cell]> = [
   ['saturation, req/s', (r) => count(r.saturation?.requestsPerSecond)],
   ['saturation, p50 / p99', (r) => (r.saturation ? `${ms(r.saturation.latency.p50)} / ${ms(r.saturation.latency.p99)}` : '–')],
   ['saturation, non-2xx + errors', (r) => (r.saturation ? count(r.saturation.non2xx + r.saturation.errors) : '–')],
+  ['latency @ fixed rate, CPU µs per request by process', (r) => (r.latency?.cpu ? perRequest(r.latency.cpu) : '–')],
   ['saturation, CPU by process (% of one core)', (r) => (r.saturation ? cpuBreakdown(r) : '–')],
   ['saturation, CPU µs per request by process', (r) => (r.saturation ? cpuPerRequest(r) : '–')],
   ['saturation, Redis Lua script calls per request (µs each)', (r) => redisScripts(r)],
@@ -102,5 +104,9 @@ function escapeCell(text: string, limit = 200): string {
 }
 
 function cpuPerRequest(result: TargetResults): string {
-  return result.saturation!.cpu.components.map((component) => `${component.name} ${component.cpuMicrosPerRequest ?? '–'}`).join(', ');
+  return perRequest(result.saturation!.cpu);
+}
+
+function perRequest(cpu: CpuBreakdown): string {
+  return cpu.components.map((component) => `${component.name} ${component.cpuMicrosPerRequest ?? '–'}`).join(', ');
 }

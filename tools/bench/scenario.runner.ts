@@ -103,7 +103,9 @@ export async function runScenarios(subject: ScenarioSubject, options: RunOptions
   if (selected('latency')) {
     await step('latency', async () => {
       const before = await readbackBaseline('latency');
-      const latency = await runPacedLoad(fast, CHAT_BODY, plan.latency);
+      const cpu = new CpuBreakdownSampler(await subject.components());
+      const paced = await runPacedLoad(fast, CHAT_BODY, plan.latency);
+      const latency = { ...paced, cpu: cpu.stop(paced.ok) };
       results.latency = latency;
       requireSuccess('latency', latency.ok);
       await readBack(before, { window: 'latency', sent: latency.sent, answered: latency.answered, ok: latency.ok, p50Ms: latency.latency.p50 });

@@ -38,7 +38,7 @@ async function transportFor(recorder: InterceptionJobRecorder): Promise<{ transp
   class MeasuredModule {}
   const logger = createLogger({ level: 'silent', name: 'nest-dispatch' });
   // Never listens: the handlers are registered by init(), and jobs are dispatched straight to the transport.
-  const transport = new BullmqJobTransport({ redisUrl: 'redis://unused', queueName: 'unused', prefix: 'unused', concurrency: 1, logger });
+  const transport = new BullmqJobTransport({ redisUrl: 'redis://unused', queueNames: ['unused'], prefix: 'unused', concurrency: 1, logger });
   const app = await NestFactory.createMicroservice(MeasuredModule, { strategy: transport, logger: false });
   await app.init();
   return { transport, close: () => app.close() };

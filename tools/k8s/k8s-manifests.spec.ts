@@ -146,6 +146,8 @@ describe('each rule catches its breakage', () => {
     ['token default in the ConfigMap', (o) => replaceInGatewayYaml(o, '${TOLLGATE_ADMIN_TOKEN}', '${TOLLGATE_ADMIN_TOKEN:-letmein}'), /at auth.adminTokens\[0\] holds a literal value/],
     ['Service aimed at a missing port', (o) => (find<IService>(o, 'Service', 'tollgate-gateway').spec!.ports![0].targetPort = 'web'), /targetPort web is not a port of the gateway container/],
     ['recorder reading another queue', (o) => replaceInConfig(o, 'recorder.yaml', 'runMigrationsAtStart: false', 'runMigrationsAtStart: false\n  queueName: elsewhere'), /reads queue tollgate\/elsewhere but the gateway writes tollgate\/tollgate-interceptions/],
+    ['gateway sharding the queue, recorder not', (o) => replaceInGatewayYaml(o, 'failurePolicy: closed', 'failurePolicy: closed\n  queueShards: 4'), /reads 1 queue shard\(s\) but the gateway writes 4 \(recording.queueShards\); no recorder reads \{tollgate-interceptions-0\}, /],
+    ['recorder sharding the queue, gateway not', (o) => replaceInConfig(o, 'recorder.yaml', 'runMigrationsAtStart: false', 'runMigrationsAtStart: false\n  queueShards: 2'), /reads 2 queue shard\(s\) but the gateway writes 1 \(recording.queueShards\); no recorder reads tollgate-interceptions$/m],
   ];
 
   it.each(breakages)('%s', (_description, breakIt, expected) => {

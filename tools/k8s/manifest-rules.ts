@@ -1,6 +1,8 @@
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
+import type { TollgateConfig } from '@tollgate/platform';
+import { consumedQueueNames, recordingQueueNames } from '@tollgate/recording';
 import { findSecretsInConfigMaps } from './configmap-secrets.rule';
 import { describeObject, type KubeObject } from './kustomize.runner';
 import { mountedTollgateConfig } from './mounted-config';
@@ -166,17 +168,26 @@ function checkRecorder(objects: KubeObject[]): string[] {
   return problems;
 }
 
-/** The gateway queues events where the recorder reads them. */
-function checkSameQueue(objects: KubeObject[], recording: { queueName: string; queuePrefix: string }, where: string): string[] {
+/** The gateway queues events where the recorder reads them: the same queue, and every shard of it, on the same kind of Redis. */
+function checkSameQueue(objects: KubeObject[], recording: TollgateConfig['recording'], where: string): string[] {
   const [gateway] = workloadsWithLabels(objects, GATEWAY_POD_LABELS);
   const container = gateway?.podSpec.containers.find((candidate) => candidate.name === 'gateway');
   if (!gateway || !container) return [];
   const mounted = mountedTollgateConfig(objects, gateway.object.metadata.namespace, gateway.podSpec, container);
   if ('problem' in mounted) return [];
   const theirs = mounted.config.recording;
-  return theirs.queueName === recording.queueName && theirs.queuePrefix === recording.queuePrefix
+  if (theirs.queueName !== recording.queueName || theirs.queuePrefix !== recording.queuePrefix) {
+    return [`${where}: reads queue ${recording.queuePrefix}/${recording.queueName} but the gateway writes ${theirs.queuePrefix}/${theirs.queueName}`];
+  }
+  if ((theirs.redisCluster.length > 0) !== (recording.redisCluster.length > 0)) {
+    return [`${where}: ${recording.redisCluster.length > 0 ? 'reads the queue on recording.redisCluster' : 'reads the queue on REDIS_URL'} but the gateway writes it ${theirs.redisCluster.length > 0 ? 'on recording.redisCluster' : 'on REDIS_URL'}`];
+  }
+  const written = recordingQueueNames({ queueName: theirs.queueName, shards: theirs.queueShards, onCluster: theirs.redisCluster.length > 0 });
+  const read = new Set(consumedQueueNames({ queueName: recording.queueName, shards: recording.queueShards, onCluster: recording.redisCluster.length > 0 }, recording.drainQueueShards));
+  const unread = written.filter((name) => !read.has(name));
+  return unread.length === 0
     ? []
-    : [`${where}: reads queue ${recording.queuePrefix}/${recording.queueName} but the gateway writes ${theirs.queuePrefix}/${theirs.queueName}`];
+    : [`${where}: reads ${recording.queueShards} queue shard(s) but the gateway writes ${theirs.queueShards} (recording.queueShards); no recorder reads ${unread.join(', ')}`];
 }
 
 function checkHttpProbe(where: string, kind: string, probe: IProbe | undefined, path: string, container: IContainer): string[] {

@@ -20,13 +20,15 @@ async function main(): Promise<void> {
   const keyStateStore = new RedisKeyStateStore({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, logger });
   const eventSender = new BullmqBatchClient({
     redisUrl: config.redisUrl,
+    redisCluster: config.recording.redisCluster,
     queueName: config.recording.queueName,
+    shards: config.recording.queueShards,
     prefix: config.recording.queuePrefix,
     attempts: config.recording.attempts,
     backoffMs: config.recording.backoffMs,
   });
   await eventSender.connect(); // the queue's connection opens now, not with the first batch (Redis may still be down)
-  const recordingProbe = new RedisTransportProbe({ redisUrl: config.redisUrl });
+  const recordingProbe = new RedisTransportProbe({ redisUrl: config.redisUrl, redisCluster: config.recording.redisCluster });
   const sql = config.databaseUrl ? await PgPoolSqlClient.connect({ url: config.databaseUrl, logger, poolSize: 4 }) : undefined;
   const identityStore = sql ? new PostgresIdentityStore(sql) : undefined;
   const usageStore = sql ? new PostgresUsageStore(sql) : undefined;

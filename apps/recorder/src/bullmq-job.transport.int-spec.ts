@@ -56,7 +56,7 @@ describe('BullmqJobTransport (a Nest microservice transport on BullMQ in Redis)'
 
   const microservice = (module: unknown) =>
     NestFactory.createMicroservice(module as typeof EveryJobModule, {
-      strategy: new BullmqJobTransport({ redisUrl: testRedisUrl(), queueName: QUEUE, prefix: redis.prefix, concurrency: 2, logger: testLogger }),
+      strategy: new BullmqJobTransport({ redisUrl: testRedisUrl(), queueNames: [QUEUE], prefix: redis.prefix, concurrency: 2, logger: testLogger }),
       logger: false,
     });
 

@@ -1,8 +1,8 @@
 import { BaseRpcContext, Server, type CustomTransportStrategy } from '@nestjs/microservices';
-import type { Logger } from '@tollgate/platform';
+import { openRecordingRedis, type Logger } from '@tollgate/platform';
 import { missingJobHandlers } from '@tollgate/recording';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
-import Redis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { isObservable, lastValueFrom } from 'rxjs';
 
 /** What a handler gets besides the payload (`@Ctx()`): the BullMQ job, for its id, attempts and `updateData`. */
@@ -13,10 +13,13 @@ export class BullmqJobContext extends BaseRpcContext<[Job]> {
 }
 
 export interface BullmqJobTransportOptions {
-  redisUrl: string;
-  queueName: string;
+  redisUrl?: string;
+  /** Seed URLs of the Redis Cluster holding the queues (`recording.redisCluster`); empty or absent: `redisUrl`. */
+  redisCluster?: string[];
+  /** The queues to consume, one worker each: every shard (and those being drained). */
+  queueNames: string[];
   prefix: string;
-  /** Jobs held at once. */
+  /** Jobs held at once, shared by the workers. */
   concurrency: number;
   logger: Logger;
   /** BullMQ job lock: the jobs of a worker that dies are taken over after this long. Default 30 s. */
@@ -31,8 +34,8 @@ export interface BullmqJobTransportOptions {
 }
 
 /**
- * A Nest microservice transport over a BullMQ queue: a worker takes jobs and dispatches each, by its name (the
- * pattern), to the `@EventPattern` handler for that name. The handler is awaited and its error reaches BullMQ as it
+ * A Nest microservice transport over BullMQ queues (the shards of the recording queue): a worker per queue takes jobs
+ * and dispatches each, by its name (the pattern), to the `@EventPattern` handler for that name. The handler is awaited and its error reaches BullMQ as it
  * was thrown (so BullMQ retries the job and shows the error as its failedReason): handlers need a filter that
  * rethrows, since Nest's default one replaces every error with "Internal server error".
  * `listen` fails when a recording job name has no handler; a job with an unknown name fails without retries.
@@ -40,8 +43,8 @@ export interface BullmqJobTransportOptions {
 export class BullmqJobTransport extends Server implements CustomTransportStrategy {
   // Errors go back to BullMQ through the awaited handler, so Nest does not log them a second time.
   override readonly propagatesEventHandlerErrors = true;
-  private connection: Redis | undefined;
-  private worker: Worker | undefined;
+  private connection: Redis | Cluster | undefined;
+  private workers: Worker[] = [];
 
   constructor(private readonly options: BullmqJobTransportOptions) {
     super();
@@ -68,12 +71,12 @@ export class BullmqJobTransport extends Server implements CustomTransportStrateg
 
   /** Stops taking jobs, finishes the ones in hand, then closes the Redis connection. */
   async close(): Promise<void> {
-    const { worker, connection } = this;
-    if (!worker || !connection) return;
-    this.worker = undefined;
-    const workerClosed = worker.close();
+    const { workers, connection } = this;
+    if (workers.length === 0 || !connection) return;
+    this.workers = [];
+    const workersClosed = Promise.all(workers.map((worker) => worker.close()));
     await this.options.onStopTaking?.();
-    await workerClosed;
+    await workersClosed;
     await connection.quit().catch(() => connection.disconnect());
     this.options.logger.info('recorder worker stopped');
   }
@@ -82,33 +85,43 @@ export class BullmqJobTransport extends Server implements CustomTransportStrateg
     throw new Error('the BullMQ job transport has no events to listen to');
   }
 
+  /** The workers, one per queue. */
   unwrap<T>(): T {
-    return this.worker as T;
+    return this.workers as T;
   }
 
   private async startWorker(): Promise<void> {
     const { options } = this;
     const { logger } = options;
     // BullMQ workers need maxRetriesPerRequest: null (blocking commands must not give up while Redis reconnects).
-    this.connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-    this.connection.on('error', (error) => logger.warn({ err: error }, 'recorder Redis connection error'));
-    this.worker = new Worker(options.queueName, (job) => this.dispatch(job), {
-      connection: this.connection,
+    // The workers share this connection for their commands; each opens its own for the blocking wait for jobs.
+    const connection = openRecordingRedis({ redisUrl: options.redisUrl, redisCluster: options.redisCluster ?? [] }, { maxRetriesPerRequest: null });
+    connection.on('error', (error) => logger.warn({ err: error }, 'recorder Redis connection error'));
+    this.connection = connection;
+    const concurrency = Math.max(1, Math.ceil(options.concurrency / options.queueNames.length));
+    this.workers = options.queueNames.map((queueName) => this.createWorker(connection, queueName, concurrency));
+    await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
+    logger.info({ queues: options.queueNames, concurrency }, 'recorder worker started');
+  }
+
+  private createWorker(connection: Redis | Cluster, queueName: string, concurrency: number): Worker {
+    const { options } = this;
+    const { logger } = options;
+    const worker = new Worker(queueName, (job) => this.dispatch(job), {
+      connection,
       prefix: options.prefix,
-      concurrency: options.concurrency,
+      concurrency,
       autorun: false,
       lockDuration: options.lockDurationMs ?? 30_000,
       stalledInterval: options.stalledIntervalMs ?? 30_000,
     });
-    this.worker.on('error', (error) => logger.warn({ err: error }, 'recorder worker error'));
-    this.worker.on('failed', (job, error) => {
+    worker.on('error', (error) => logger.warn({ err: error, queue: queueName }, 'recorder worker error'));
+    worker.on('failed', (job, error) => {
       if (job && (error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1))) {
-        logger.error({ jobId: job.id, jobName: job.name, attempts: job.attemptsMade, err: error }, 'recording job moved to the failed set');
+        logger.error({ jobId: job.id, jobName: job.name, queue: queueName, attempts: job.attemptsMade, err: error }, 'recording job moved to the failed set');
       }
     });
-    const worker = this.worker;
-    void worker.run().catch((error: unknown) => logger.error({ err: error }, 'recorder worker failed'));
-    await worker.waitUntilReady();
-    logger.info({ queue: options.queueName, concurrency: options.concurrency }, 'recorder worker started');
+    void worker.run().catch((error: unknown) => logger.error({ err: error, queue: queueName }, 'recorder worker failed'));
+    return worker;
   }
 }

@@ -15,7 +15,7 @@ describe('recorder failed … (the failed set per event id, on Redis)', () => {
   const run = async (...args: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await runFailedJobsCommand(harness.queue, args, { write: (text: string) => out.push(text) }, { write: (text: string) => err.push(text) });
+    const code = await runFailedJobsCommand([harness.queue], args, { write: (text: string) => out.push(text) }, { write: (text: string) => err.push(text) });
     return { code, out: out.join(''), err: err.join('') };
   };
 

@@ -8,15 +8,16 @@ export interface FailedEventSummary {
   eventId?: string;
   /** The event's name, as the entry gives it. */
   event?: string;
-  /** The failed job holding it. */
+  /** The failed job holding it, and its queue (the shard). */
   jobId: string;
+  queue: string;
   attemptsMade: number;
   failedAt?: string;
   reason: string;
 }
 
 export interface FailedEventList {
-  /** Jobs in the failed set. */
+  /** Jobs in the failed sets of all queues. */
   failedJobs: number;
   /** Their events, most recently failed job first. */
   events: FailedEventSummary[];
@@ -26,37 +27,59 @@ export interface FailedEventList {
 
 const PAGE_SIZE = 100;
 
-/** The events of the failed set, up to `limit` (BullMQ keeps failed jobs: `removeOnFail: false`). */
-export async function listFailedEvents(queue: Queue, limit = 50): Promise<FailedEventList> {
+/**
+ * The events of the failed sets of `queues` (every shard), up to `limit` (BullMQ keeps failed jobs:
+ * `removeOnFail: false`).
+ */
+export async function listFailedEvents(queues: Queue[], limit = 50): Promise<FailedEventList> {
   const events: FailedEventSummary[] = [];
-  for await (const job of failedJobs(queue)) {
-    for (const entry of entriesOf(job)) {
-      if (events.length === limit) return { failedJobs: await queue.getFailedCount(), events, truncated: true };
-      events.push(summarise(job, entry));
+  const failedJobCount = async () => (await Promise.all(queues.map((queue) => queue.getFailedCount()))).reduce((sum, count) => sum + count, 0);
+  for (const queue of queues) {
+    for await (const job of failedJobs(queue)) {
+      for (const entry of entriesOf(job)) {
+        if (events.length === limit) return { failedJobs: await failedJobCount(), events, truncated: true };
+        events.push(summarise(queue, job, entry));
+      }
     }
   }
-  return { failedJobs: await queue.getFailedCount(), events, truncated: false };
+  return { failedJobs: await failedJobCount(), events, truncated: false };
 }
 
 /**
  * Retries one failed job, with fresh attempts, or if `id` is no failed job's, the failed event with that id: moved
- * out of its failed job (every one holding it) into a new one-event batch job with fresh attempts; a failed job left
- * empty is removed. Returns what was retried; throws if nothing failed has that id.
+ * out of its failed job (every one holding it, in any queue) into a new one-event batch job, on the queue that held
+ * it, with fresh attempts; a failed job left empty is removed. Returns what was retried; throws if nothing failed has
+ * that id.
  */
-export async function retryFailed(queue: Queue, id: string): Promise<string> {
-  const job = await queue.getJob(id);
-  const state = job ? await job.getState() : undefined;
-  if (job && state === 'failed') {
-    await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
-    return `job ${id}`;
+export async function retryFailed(queues: Queue[], id: string): Promise<string> {
+  let notFailed: string | undefined;
+  for (const queue of queues) {
+    const job = await queue.getJob(id);
+    if (!job) continue;
+    const state = await job.getState();
+    if (state === 'failed') {
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+      return `job ${id}`;
+    }
+    notFailed = `job ${id} is ${state}, not failed`;
   }
-  const newJobId = await retryFailedEvent(queue, id);
-  if (newJobId) return `event ${id} (now in job ${newJobId})`;
-  throw new Error(job ? `job ${id} is ${state}, not failed` : `no failed job or event with id ${id}`);
+  const newJobIds: string[] = [];
+  for (const queue of queues) {
+    const newJobId = await retryFailedEvent(queue, id);
+    if (newJobId) newJobIds.push(newJobId);
+  }
+  if (newJobIds.length > 0) return `event ${id} (now in job ${newJobIds.join(', ')})`;
+  throw new Error(notFailed ?? `no failed job or event with id ${id}`);
 }
 
-/** Retries every job that is in the failed set now (jobs failing again meanwhile are not retried twice). */
-export async function retryAllFailedJobs(queue: Queue): Promise<number> {
+/** Retries every job that is in a failed set now (jobs failing again meanwhile are not retried twice). */
+export async function retryAllFailedJobs(queues: Queue[]): Promise<number> {
+  let retried = 0;
+  for (const queue of queues) retried += await retryAllFailedJobsOf(queue);
+  return retried;
+}
+
+async function retryAllFailedJobsOf(queue: Queue): Promise<number> {
   const ids: string[] = [];
   for await (const job of failedJobs(queue)) ids.push(String(job.id));
   let retried = 0;
@@ -112,7 +135,7 @@ function entriesOf(job: Job): unknown[] {
   return Array.isArray(events) ? events : [];
 }
 
-function summarise(job: Job, entry: unknown): FailedEventSummary {
+function summarise(queue: Queue, job: Job, entry: unknown): FailedEventSummary {
   const { name } = (entry ?? {}) as { name?: unknown };
   // An entry that is not a valid event has its own reason (the job's may be about other events of the batch).
   const invalid = invalidReason(entry);
@@ -120,6 +143,7 @@ function summarise(job: Job, entry: unknown): FailedEventSummary {
     eventId: claimedEventId(entry),
     event: typeof name === 'string' ? name : undefined,
     jobId: String(job.id),
+    queue: queue.name,
     attemptsMade: job.attemptsMade,
     failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : undefined,
     reason: invalid ? `invalid, never retried: ${invalid}` : firstLine(job.failedReason),

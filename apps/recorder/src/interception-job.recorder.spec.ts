@@ -21,7 +21,7 @@ describe('InterceptionJobRecorder', () => {
 
   beforeEach(() => {
     registry = new Registry();
-    metrics = new RecorderMetrics(registry, async () => 0);
+    metrics = new RecorderMetrics(registry, async () => new Map());
     commits = [];
     startedRows = new Set();
     failWith = undefined;

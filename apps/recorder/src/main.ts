@@ -5,12 +5,12 @@
 //   node dist/recorder/main.js rotate-keys           re-seal stored provider keys under the first TOLLGATE_ENCRYPTION_KEYS entry
 import './instrument';
 import { createLogger, loadConfigOrExit, runUntilSignalled, type Logger, type TollgateConfig } from '@tollgate/platform';
-import { Queue } from 'bullmq';
-import Redis from 'ioredis';
+import type { Queue } from 'bullmq';
 import { FAILED_JOBS_USAGE, runFailedJobsCommand } from './failed-jobs.command';
 import { runMigrateCommand } from './migrate.command';
 import { runRotateKeysCommand } from './rotate-keys.command';
 import { startRecorder } from './recorder.microservice';
+import { RecordingQueues } from './recording-queues';
 
 const USAGE = `usage: recorder [run | migrate | rotate-keys | failed …]\n${FAILED_JOBS_USAGE}`;
 
@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<number | undefined> {
     case 'rotate-keys':
       return runRotateKeysCommand(config, logger, process.stdout, process.stderr);
     case 'failed':
-      return withQueue(config, (queue) => runFailedJobsCommand(queue, args, process.stdout, process.stderr));
+      return withQueues(config, (queues) => runFailedJobsCommand(queues, args, process.stdout, process.stderr));
     default:
       process.stderr.write(`${USAGE}\n`);
       return 2;
@@ -41,18 +41,17 @@ async function runRecorder(config: TollgateConfig, logger: Logger): Promise<void
   runUntilSignalled(logger, () => recorder.close());
 }
 
-async function withQueue(config: TollgateConfig, action: (queue: Queue) => Promise<number>): Promise<number> {
-  if (!config.redisUrl) {
-    process.stderr.write('the failed set lives in Redis: set redisUrl (REDIS_URL)\n');
+/** Every queue the recorder consumes (every shard, and those being drained). */
+async function withQueues(config: TollgateConfig, action: (queues: Queue[]) => Promise<number>): Promise<number> {
+  if (!config.redisUrl && config.recording.redisCluster.length === 0) {
+    process.stderr.write('the failed set lives in Redis: set redisUrl (REDIS_URL) or recording.redisCluster\n');
     return 1;
   }
-  const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
-  const queue = new Queue(config.recording.queueName, { connection, prefix: config.recording.queuePrefix });
+  const queues = RecordingQueues.open(config, () => undefined); // errors surface through the failing commands
   try {
-    return await action(queue);
+    return await action(queues.queues);
   } finally {
-    await queue.close();
-    await connection.quit();
+    await queues.close();
   }
 }
 

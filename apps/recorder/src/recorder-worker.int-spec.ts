@@ -259,7 +259,7 @@ describe('recorder (a Nest microservice on BullMQ in Redis → Postgres)', () =>
     const legacy = await producer.addEventJob(buildEndedEvent(started));
 
     await waitFor(() => harness.queue.getFailedCount(), (count) => count === 2, 'both jobs in the failed set');
-    const { events } = await listFailedEvents(harness.queue);
+    const { events } = await listFailedEvents([harness.queue]);
     expect(events.map((event) => [event.eventId, event.jobId, event.attemptsMade]).sort()).toEqual([
       [`${started.interceptionId}_interception.ended`, legacy.id, 3],
       [`${started.interceptionId}_interception.started`, batch.id, 3],
@@ -269,7 +269,7 @@ describe('recorder (a Nest microservice on BullMQ in Redis → Postgres)', () =>
     proxy.resume();
     const out: string[] = [];
     const output = { write: (text: string) => out.push(text) };
-    expect(await runFailedJobsCommand(harness.queue, ['retry', '--all'], output, output)).toBe(0);
+    expect(await runFailedJobsCommand([harness.queue], ['retry', '--all'], output, output)).toBe(0);
     expect(out).toEqual(['retried 2 job(s)\n']);
 
     expect(await harness.waitUntilRecorded([started])).toEqual(exactlyOnce(1));

@@ -1,14 +1,14 @@
 import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { TollgateDataSource } from '@tollgate/persistence';
-import type { Queue } from 'bullmq';
 import { startMetricsServer, type MetricsServer } from './metrics.server';
 import type { RecorderMetrics } from './recorder.metrics';
 import type { RecorderOptions } from './recorder.options';
-import { InjectRecorderDataSource, InjectRecorderMetrics, InjectRecorderOptions, InjectRecordingQueue } from './recorder.tokens';
+import type { RecordingQueues } from './recording-queues';
+import { InjectRecorderDataSource, InjectRecorderMetrics, InjectRecorderOptions, InjectRecordingQueues } from './recorder.tokens';
 
 /**
  * What the recorder holds besides its transport: the `/healthz` + `/metrics` server for the life of the process, and
- * at shutdown (after the transport finished the jobs in hand) the queue connection and the database.
+ * at shutdown (after the transport finished the jobs in hand) the queues' connection and the database.
  */
 @Injectable()
 export class RecorderLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
@@ -17,7 +17,7 @@ export class RecorderLifecycle implements OnApplicationBootstrap, BeforeApplicat
   constructor(
     @InjectRecorderOptions() private readonly options: RecorderOptions,
     @InjectRecorderMetrics() private readonly metrics: RecorderMetrics,
-    @InjectRecordingQueue() private readonly queue: Queue,
+    @InjectRecordingQueues() private readonly queues: RecordingQueues,
     @InjectRecorderDataSource() private readonly dataSource: TollgateDataSource,
   ) {}
 
@@ -32,7 +32,7 @@ export class RecorderLifecycle implements OnApplicationBootstrap, BeforeApplicat
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.queue.close();
+    await this.queues.close();
     if (!this.options.dataSource) await this.dataSource.destroy();
   }
 }

@@ -11,13 +11,14 @@ export class RecorderMetrics {
   readonly failed: BoundCounter<'event'>;
   readonly lagSeconds: BoundHistogram<never>;
   readonly queueDepth: Gauge;
+  readonly queueDepthByQueue: Gauge<'queue'>;
   readonly jobsProcessed: BoundCounter<'job'>;
   readonly eventsPerTransaction: BoundHistogram<never>;
 
-  /** `readQueueDepth` is called at scrape time (waiting + delayed jobs). */
+  /** `readQueueDepths` is called at scrape time (waiting + delayed jobs, by queue name). */
   constructor(
     readonly registry: Registry,
-    readQueueDepth: () => Promise<number>,
+    readQueueDepths: () => Promise<Map<string, number>>,
   ) {
     this.processed = new BoundCounter(registry, {
       name: 'tollgate_recording_events_processed_total',
@@ -38,16 +39,35 @@ export class RecorderMetrics {
       },
       [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
     );
+    // Both depth gauges are collected in the same scrape: they share one read of the queues.
+    let reading: Promise<Map<string, number>> | undefined;
+    const readDepthsOnce = () => (reading ??= readQueueDepths().finally(() => (reading = undefined)));
     this.queueDepth = new Gauge({
       name: 'tollgate_recording_queue_depth',
-      help: 'Recording jobs (batches) waiting in the queue (waiting + delayed), read at scrape time.',
+      help: 'Recording jobs (batches) waiting in the queues (waiting + delayed, every shard), read at scrape time.',
       registers: [registry],
       async collect() {
         try {
-          this.set(await readQueueDepth());
+          let total = 0;
+          for (const depth of (await readDepthsOnce()).values()) total += depth;
+          this.set(total);
         } catch {
           // Redis unreachable: report no value rather than failing the whole scrape.
           this.reset();
+        }
+      },
+    });
+    this.queueDepthByQueue = new Gauge({
+      name: 'tollgate_recording_queue_depth_by_queue',
+      help: 'Recording jobs (batches) waiting (waiting + delayed) in each queue the recorder consumes (every shard), read at scrape time.',
+      labelNames: ['queue'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        try {
+          for (const [queue, depth] of await readDepthsOnce()) this.labels(queue).set(depth);
+        } catch {
+          // as above: no value
         }
       },
     });

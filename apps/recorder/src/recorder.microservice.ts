@@ -5,6 +5,7 @@ import { NestPinoLogger } from '@tollgate/platform';
 import { BullmqJobTransport } from './bullmq-job.transport';
 import type { EventGroupCommitter } from './event-group.committer';
 import { RecorderModule } from './recorder.module';
+import { recorderQueueNames } from './recording-queues';
 import type { RecorderOptions } from './recorder.options';
 import { EVENT_GROUP_COMMITTER } from './recorder.tokens';
 
@@ -15,14 +16,18 @@ import { EVENT_GROUP_COMMITTER } from './recorder.tokens';
  */
 export async function startRecorder(options: RecorderOptions): Promise<INestMicroservice> {
   const { config, logger } = options;
-  const redisUrl = config.redisUrl;
-  if (!redisUrl) throw new Error('the recorder needs redisUrl (REDIS_URL): without Redis the gateway records in process');
+  const { redisUrl } = config;
+  const { redisCluster } = config.recording;
+  if (!redisUrl && redisCluster.length === 0) {
+    throw new Error('the recorder needs redisUrl (REDIS_URL) or recording.redisCluster: without Redis the gateway records in process');
+  }
   const transportOptions: AsyncMicroserviceOptions = {
     inject: [EVENT_GROUP_COMMITTER],
     useFactory: (committer: EventGroupCommitter) => ({
       strategy: new BullmqJobTransport({
         redisUrl,
-        queueName: config.recording.queueName,
+        redisCluster,
+        queueNames: recorderQueueNames(config),
         prefix: config.recording.queuePrefix,
         concurrency: config.recording.worker.concurrency,
         logger,

@@ -1,14 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { createDataSource, flushInterceptionEvents, InterceptionEventWriter, runMigrations, type TollgateDataSource } from '@tollgate/persistence';
 import { createPriceTable } from '@tollgate/usage';
-import { Queue } from 'bullmq';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { EventGroupCommitter } from './event-group.committer';
 import { InterceptionJobRecorder } from './interception-job.recorder';
 import { RecorderLifecycle } from './recorder.lifecycle';
 import { RecorderMetrics } from './recorder.metrics';
+import { RecordingQueues } from './recording-queues';
 import type { RecorderOptions } from './recorder.options';
-import { EVENT_GROUP_COMMITTER, INTERCEPTION_JOB_RECORDER, RECORDER_DATA_SOURCE, RECORDER_METRICS, RECORDER_OPTIONS, RECORDING_QUEUE } from './recorder.tokens';
+import { EVENT_GROUP_COMMITTER, INTERCEPTION_JOB_RECORDER, RECORDER_DATA_SOURCE, RECORDER_METRICS, RECORDER_OPTIONS, RECORDING_QUEUES } from './recorder.tokens';
 import { RecordingController } from './recording.controller';
 
 /** The recorder microservice: the recording controller, the writer path behind it, metrics and the database. */
@@ -23,17 +23,13 @@ export class RecorderModule {
         { provide: RECORDER_OPTIONS, useValue: options },
         { provide: RECORDER_DATA_SOURCE, useFactory: () => options.dataSource ?? openDatabase(options) },
         {
-          provide: RECORDING_QUEUE,
-          useFactory: () => {
-            const queue = new Queue(config.recording.queueName, { connection: { url: config.redisUrl }, prefix: config.recording.queuePrefix });
-            queue.on('error', (error) => options.logger.warn({ err: error }, 'recording queue error'));
-            return queue;
-          },
+          provide: RECORDING_QUEUES,
+          useFactory: () => RecordingQueues.open(config, (error) => options.logger.warn({ err: error }, 'recording queue error')),
         },
         {
           provide: RECORDER_METRICS,
-          inject: [RECORDING_QUEUE],
-          useFactory: (queue: Queue) => new RecorderMetrics(options.registry ?? defaultRegistry(), () => queue.getJobCountByTypes('waiting', 'delayed')),
+          inject: [RECORDING_QUEUES],
+          useFactory: (queues: RecordingQueues) => new RecorderMetrics(options.registry ?? defaultRegistry(), () => queues.depths()),
         },
         {
           provide: EVENT_GROUP_COMMITTER,

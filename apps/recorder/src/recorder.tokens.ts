@@ -9,9 +9,9 @@ export const InjectRecorderMetrics = (): ParameterDecorator => Inject(RECORDER_M
 export const RECORDER_DATA_SOURCE = Symbol('RecorderDataSource');
 export const InjectRecorderDataSource = (): ParameterDecorator => Inject(RECORDER_DATA_SOURCE);
 
-/** The recording queue as a BullMQ `Queue` (its depth); the transport's worker has its own connection. */
-export const RECORDING_QUEUE = Symbol('RecordingQueue');
-export const InjectRecordingQueue = (): ParameterDecorator => Inject(RECORDING_QUEUE);
+/** The recording queues (every shard) as BullMQ `Queue`s, for their depth; the transport's workers have their own connections. */
+export const RECORDING_QUEUES = Symbol('RecordingQueues');
+export const InjectRecordingQueues = (): ParameterDecorator => Inject(RECORDING_QUEUES);
 
 export const EVENT_GROUP_COMMITTER = Symbol('EventGroupCommitter');
 export const InjectEventGroupCommitter = (): ParameterDecorator => Inject(EVENT_GROUP_COMMITTER);

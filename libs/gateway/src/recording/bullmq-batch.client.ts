@@ -1,12 +1,26 @@
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
-import { batchJobId, deliverInBatchSpan, INTERCEPTION_BATCH_JOB, type EventBatchSender, type InterceptionEventBatch } from '@tollgate/recording';
+import { openRecordingRedis } from '@tollgate/platform';
+import {
+  batchJobId,
+  deliverInBatchSpan,
+  INTERCEPTION_BATCH_JOB,
+  interceptionShard,
+  recordingQueueNames,
+  splitBatchByShard,
+  type EventBatchSender,
+  type InterceptionEventBatch,
+} from '@tollgate/recording';
 import { Queue } from 'bullmq';
-import Redis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { lastValueFrom } from 'rxjs';
 
 export interface BullmqBatchClientOptions {
-  redisUrl: string;
+  redisUrl?: string;
+  /** Seed URLs of the Redis Cluster holding the queue (`recording.redisCluster`); empty or absent: `redisUrl`. */
+  redisCluster?: string[];
   queueName: string;
+  /** `recording.queueShards` (default 1): each batch is split over the shards' queues by interception id. */
+  shards?: number;
   /** BullMQ key prefix (Redis keys are `${prefix}:${queueName}:…`). */
   prefix: string;
   /** Processing attempts per job before it lands in the failed set. */
@@ -20,49 +34,70 @@ export interface BullmqBatchClientOptions {
  * The gateway's end of the recording transport, the client matching the recorder's BullMQ transport strategy: an
  * emitted `interception.batch` becomes one BullMQ job whose id is derived from the batch id. Emitting is per batch,
  * never per event, so Nest's client layer costs next to nothing per event. Events only: there is no request-response
- * on this queue.
+ * on this queue. With several shards a batch becomes one job per shard it has events for, on that shard's queue.
  */
 export class BullmqBatchClient extends ClientProxy implements EventBatchSender {
-  private connection: Redis | undefined;
-  private queue: Queue | undefined;
+  private connection: Redis | Cluster | undefined;
+  private queues: Queue[] | undefined;
+  private readonly shards: number;
+  private readonly queueNames: string[];
 
   constructor(private readonly options: BullmqBatchClientOptions) {
     super();
+    this.shards = options.shards ?? 1;
+    this.queueNames = recordingQueueNames({ queueName: options.queueName, shards: this.shards, onCluster: (options.redisCluster ?? []).length > 0 });
   }
 
-  /** Sends one batch; resolves once Redis has accepted its job. */
-  deliver(batch: InterceptionEventBatch): Promise<void> {
-    return deliverInBatchSpan(batch, this.options.queueName, () => lastValueFrom(this.emit(INTERCEPTION_BATCH_JOB, batch), { defaultValue: undefined }));
+  /**
+   * Sends one batch; resolves once Redis has accepted its job on every shard it touches. If one shard refuses, the
+   * whole batch is sent again later: the parts already accepted are then recorded twice over, which applies once.
+   */
+  async deliver(batch: InterceptionEventBatch): Promise<void> {
+    await Promise.all(
+      splitBatchByShard(batch, this.shards).map(({ shard, batch: part }) =>
+        deliverInBatchSpan(part, this.queueNames[shard], () => lastValueFrom(this.emit(INTERCEPTION_BATCH_JOB, part), { defaultValue: undefined })),
+      ),
+    );
   }
 
-  async connect(): Promise<Queue> {
-    if (this.queue) return this.queue;
+  async connect(): Promise<Queue[]> {
+    if (this.queues) return this.queues;
     // Commands fail at once while Redis is disconnected instead of queueing, so a batch fails fast and is sent
     // again later; the client keeps reconnecting in the background. (No commandTimeout and no skipWaitingForReady:
     // either makes a failure of BullMQ's start-up INFO permanent; the producer has its own send timeout.)
-    this.connection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false, disconnectTimeout: 100 });
-    this.connection.on('error', () => undefined); // reported through the failing sends
-    this.queue = new Queue(this.options.queueName, { connection: this.connection, prefix: this.options.prefix });
-    this.queue.on('error', () => undefined);
-    return this.queue;
+    const connection = openRecordingRedis(
+      { redisUrl: this.options.redisUrl, redisCluster: this.options.redisCluster ?? [] },
+      { maxRetriesPerRequest: 1, enableOfflineQueue: false, disconnectTimeout: 100 },
+    );
+    connection.on('error', () => undefined); // reported through the failing sends
+    this.connection = connection;
+    this.queues = this.queueNames.map((name) => {
+      const queue = new Queue(name, { connection, prefix: this.options.prefix });
+      queue.on('error', () => undefined);
+      return queue;
+    });
+    return this.queues;
   }
 
   async close(): Promise<void> {
-    const { queue, connection } = this;
-    this.queue = undefined;
+    const { queues, connection } = this;
+    this.queues = undefined;
     this.connection = undefined;
-    await queue?.close();
+    await Promise.all((queues ?? []).map((queue) => queue.close()));
     await connection?.quit().catch(() => connection.disconnect());
   }
 
+  /** The shards' queues, in shard order. */
   unwrap<T>(): T {
-    if (!this.queue) throw new Error('the recording client is not connected');
-    return this.queue as T;
+    if (!this.queues) throw new Error('the recording client is not connected');
+    return this.queues as T;
   }
 
-  /** `emit(INTERCEPTION_BATCH_JOB, batch)` lands here: one job per batch. */
+  /** `emit(INTERCEPTION_BATCH_JOB, batch)` lands here: one job per batch (per shard's part of a batch). */
   protected async dispatchEvent<T = undefined>(packet: ReadPacket<InterceptionEventBatch>): Promise<T> {
-    const queue = await this.connect();
+    const queues = await this.connect();
+    const [first] = packet.data.events;
+    const queue = queues[first ? interceptionShard(first.interceptionId, this.shards) : 0];
     await queue.add(packet.pattern as string, packet.data, {
       jobId: batchJobId(packet.data.batchId),
       attempts: this.options.attempts,

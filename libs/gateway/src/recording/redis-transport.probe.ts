@@ -1,8 +1,11 @@
+import { describeRecordingRedis, openRecordingRedis } from '@tollgate/platform';
 import { probeReachability, type ProbeResult, type RecordingTransportProbe } from '@tollgate/recording';
-import Redis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 export interface RedisTransportProbeOptions {
-  redisUrl: string;
+  redisUrl?: string;
+  /** Seed URLs of the Redis Cluster holding the queue (`recording.redisCluster`); empty or absent: `redisUrl`. */
+  redisCluster?: string[];
   /** A PING not answered within this long counts as unreachable (default 1 s). */
   timeoutMs?: number;
 }
@@ -12,15 +15,15 @@ export interface RedisTransportProbeOptions {
  * to itself). The connection fails commands at once while Redis is away and reconnects in the background.
  */
 export class RedisTransportProbe implements RecordingTransportProbe {
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   private readonly timeoutMs: number;
   private readonly target: string;
 
   constructor(options: RedisTransportProbeOptions) {
     this.timeoutMs = options.timeoutMs ?? 1_000;
-    const url = new URL(options.redisUrl);
-    this.target = `redis ${url.hostname}:${url.port || '6379'}`;
-    this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 0, enableOfflineQueue: false, disconnectTimeout: 100 });
+    const target = { redisUrl: options.redisUrl, redisCluster: options.redisCluster ?? [] };
+    this.target = describeRecordingRedis(target);
+    this.redis = openRecordingRedis(target, { maxRetriesPerRequest: 0, enableOfflineQueue: false, disconnectTimeout: 100 });
     this.redis.on('error', () => undefined); // reported through check()
   }
 

@@ -52,6 +52,23 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the queue sharding settings: one queue on REDIS_URL by default, 1 to 256 shards, cluster seeds as URLs', () => {
+    expect(loadConfig({ document: minimal, env }).recording).toMatchObject({ queueName: 'tollgate-interceptions', queueShards: 1, redisCluster: [] });
+    expect(loadConfig({ document: minimal, env }).recording.drainQueueShards).toBeUndefined();
+    const sharded = loadConfig({
+      document: { ...minimal, recording: { queueShards: 4, drainQueueShards: 1, redisCluster: ['redis://10.0.0.1:6379', 'rediss://10.0.0.2:6380'] } },
+      env,
+    });
+    expect(sharded.recording).toMatchObject({ queueShards: 4, drainQueueShards: 1, redisCluster: ['redis://10.0.0.1:6379', 'rediss://10.0.0.2:6380'] });
+    expect(problemsOf(() => loadConfig({ document: { ...minimal, recording: { queueShards: 0, drainQueueShards: 257, redisCluster: ['10.0.0.1:6379'] } }, env }))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^recording\.queueShards: /),
+        expect.stringMatching(/^recording\.drainQueueShards: /),
+        expect.stringMatching(/^recording\.redisCluster\[0\]: /),
+      ]),
+    );
+  });
+
   it('lets PORT, REDIS_URL and DATABASE_URL override the file', () => {
     const config = loadConfig({
       document: { ...minimal, server: { port: 1 } },

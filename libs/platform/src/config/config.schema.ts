@@ -174,6 +174,12 @@ export const configFileSchema = z
         endedTimeout: duration.optional(),
         queueName: z.string().min(1).default('tollgate-interceptions'),
         queuePrefix: z.string().min(1).default('tollgate'),
+        // Queues the events are spread over by interception id; the same value on every gateway and recorder.
+        queueShards: z.number().int().min(1).max(256).default(1),
+        // The shard count before a change of queueShards: recorders consume those queues too until they are empty.
+        drainQueueShards: z.number().int().min(1).max(256).optional(),
+        // Seed nodes of a Redis Cluster holding the recording queue (instead of REDIS_URL's Redis).
+        redisCluster: z.array(z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')).default([]),
         attempts: z.number().int().min(1).default(12),
         backoff: duration.default(1_000),
         runMigrationsAtStart: z.boolean().default(true),

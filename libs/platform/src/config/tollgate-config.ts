@@ -66,6 +66,12 @@ export interface TollgateConfig {
     enqueueTimeoutMs: number;
     queueName: string;
     queuePrefix: string;
+    /** Queues the events are spread over by interception id (docs/recording.md, "Sharding the queue"). */
+    queueShards: number;
+    /** The shard count before a change: recorders also consume those queues. */
+    drainQueueShards?: number;
+    /** Seed URLs of the Redis Cluster holding the recording queue; empty: the queue is on `redisUrl`. */
+    redisCluster: string[];
     /** Processing attempts per job, set by the producer on each job. */
     attempts: number;
     backoffMs: number;

@@ -75,12 +75,16 @@ export interface TestRecorderOptions {
   /** How long a started event waits for its ended event; default 0 here (the tests of pairing set it). */
   pairWaitMs?: number;
   parentRetry?: RecorderOptions['parentRetry'];
+  /** recording.queueShards, recording.drainQueueShards and recording.redisCluster; default: one queue on REDIS_URL. */
+  queueShards?: number;
+  drainQueueShards?: number;
+  redisCluster?: string[];
 }
 
 /** The recorder's configuration for a test: its queue under `prefix`, no HTTP port of its own. */
 export function testRecorderConfig(
   prefix: string,
-  worker: { batchSize?: number; batchMaxWaitMs?: number; concurrency?: number; pairWaitMs?: number } = {},
+  worker: Omit<TestRecorderOptions, 'dataSource' | 'registry' | 'parentRetry'> = {},
   queueName: string = QUEUE_NAME,
 ): TollgateConfig {
   return loadConfig({
@@ -90,6 +94,9 @@ export function testRecorderConfig(
       recording: {
         queueName,
         queuePrefix: prefix,
+        queueShards: worker.queueShards ?? 1,
+        ...(worker.drainQueueShards !== undefined && { drainQueueShards: worker.drainQueueShards }),
+        redisCluster: worker.redisCluster ?? [],
         runMigrationsAtStart: false,
         worker: {
           batchSize: worker.batchSize ?? 25,

@@ -4,3 +4,4 @@ export * from './test-redis-prefix';
 export * from './tcp-proxy';
 export * from './interception-events';
 export * from './recording-queue';
+export * from './redis-cluster';

@@ -14,6 +14,7 @@ const entries = {
   'mock-upstream': 'tools/mock-upstream/main.ts',
   bench: 'tools/bench/main.ts',
   'nest-dispatch': 'tools/bench/nest-dispatch.measure.ts',
+  'queue-shards': 'tools/bench/queue-shards.measure.ts',
   'console-api': 'tools/console/generate-api-types.ts',
   'console-screenshots': 'tools/console/screenshots.ts',
 };

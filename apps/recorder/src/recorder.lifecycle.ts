@@ -25,6 +25,18 @@ export class RecorderLifecycle implements OnApplicationBootstrap, BeforeApplicat
     const { server } = this.options.config;
     this.metricsServer = await startMetricsServer(this.metrics.registry, server.host, server.port);
     this.options.logger.info({ host: server.host, port: this.metricsServer.port }, 'recorder serving /healthz and /metrics');
+    await this.warnOfUnreadQueueOfBefore();
+  }
+
+  private async warnOfUnreadQueueOfBefore(): Promise<void> {
+    const { queueName } = this.options.config.recording;
+    const jobs = await this.queues.jobsLeftInUnreadQueueOfBefore().catch(() => 0); // Redis down: the workers say so
+    if (jobs > 0) {
+      this.options.logger.warn(
+        { queue: queueName, jobs },
+        'the queue of before sharding still holds jobs that no recorder reads: set recording.drainQueueShards: 1 on the recorders until it is empty',
+      );
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -17,6 +17,7 @@ export class RecordingQueues {
   private constructor(
     private readonly connection: Redis | Cluster,
     readonly queues: Queue[],
+    private readonly config: TollgateConfig,
   ) {}
 
   static open(config: TollgateConfig, onError: (error: Error) => void): RecordingQueues {
@@ -27,7 +28,23 @@ export class RecordingQueues {
       queue.on('error', onError);
       return queue;
     });
-    return new RecordingQueues(connection, queues);
+    return new RecordingQueues(connection, queues, config);
+  }
+
+  /**
+   * Jobs still waiting in the one queue of before sharding (`queueName` itself) when this recorder reads shards only:
+   * a change of `queueShards` made without `drainQueueShards` would leave them unrecorded. 0 when it reads that queue
+   * or the queue is on a cluster (where that name was never used).
+   */
+  async jobsLeftInUnreadQueueOfBefore(): Promise<number> {
+    const { queueName, queuePrefix, redisCluster } = this.config.recording;
+    if (redisCluster.length > 0 || this.queues.some((queue) => queue.name === queueName)) return 0;
+    const before = new Queue(queueName, { connection: this.connection, prefix: queuePrefix });
+    try {
+      return await before.getJobCountByTypes('waiting', 'delayed', 'prioritized');
+    } finally {
+      await before.close();
+    }
   }
 
   /** Jobs waiting or delayed, by queue name. */

@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import { BullmqBatchClient } from '@tollgate/gateway';
+import { createLogger } from '@tollgate/platform';
 import { interceptionEventId, interceptionShard, recordingQueueNames, type InterceptionEvent } from '@tollgate/recording';
 import { buildEndedEvent, buildStartedEvent, queuedInterceptionEvents, testRedisUrl } from '@tollgate/testing';
 import { Queue } from 'bullmq';
@@ -107,5 +109,31 @@ describe('recording queue shards (on Redis)', () => {
     }
     expect(await harness.waitUntilRecorded(started)).toEqual(exactlyOnce(6));
     expect(await failedJobs()).toBe(0);
+  });
+
+  it('warns at start when the queue of before sharding still holds jobs that no recorder reads, not when it drains it', async () => {
+    const left = interceptions(2);
+    await harness.producer().addBatch(withEnds(left));
+    const startWithLogs = async (options: { drainQueueShards?: number }) => {
+      const lines: string[] = [];
+      const destination = new Writable({
+        write: (chunk, _encoding, done) => {
+          lines.push(String(chunk));
+          done();
+        },
+      });
+      const recorder = await harness.startWorker({ queueShards: SHARDS, ...options, logger: createLogger({ level: 'warn', name: 'recorder-test', destination }) });
+      const warnings = lines.map((line) => JSON.parse(line) as { msg: string; queue?: string; jobs?: number }).filter((line) => line.msg.startsWith('the queue of before sharding'));
+      return { recorder, warnings };
+    };
+
+    const forgotten = await startWithLogs({});
+    expect(forgotten.warnings).toEqual([expect.objectContaining({ queue: QUEUE_NAME, jobs: 1 })]);
+    await forgotten.recorder.close();
+    expect(await harness.counts(left)).toMatchObject({ interceptions: 0 });
+
+    const draining = await startWithLogs({ drainQueueShards: 1 });
+    expect(draining.warnings).toEqual([]);
+    expect(await harness.waitUntilRecorded(left)).toEqual(exactlyOnce(2));
   });
 });

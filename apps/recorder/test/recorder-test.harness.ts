@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestMicroservice } from '@nestjs/common';
 import { createDataSource, runMigrations, type TollgateDataSource } from '@tollgate/persistence';
-import { createLogger, loadConfig, type TollgateConfig } from '@tollgate/platform';
+import { createLogger, loadConfig, type Logger, type TollgateConfig } from '@tollgate/platform';
 import { batchJobId, INTERCEPTION_BATCH_JOB, interceptionEventId, type InterceptionEvent, type InterceptionStarted } from '@tollgate/recording';
 import { buildEventBatch, createTestDatabase, createTestRedisPrefix, testRedisUrl, type TestDatabase, type TestRedisPrefix } from '@tollgate/testing';
 import { Queue, type Job, type JobsOptions } from 'bullmq';
@@ -75,6 +75,8 @@ export interface TestRecorderOptions {
   /** How long a started event waits for its ended event; default 0 here (the tests of pairing set it). */
   pairWaitMs?: number;
   parentRetry?: RecorderOptions['parentRetry'];
+  /** Default: testLogger. */
+  logger?: Logger;
   /** recording.queueShards, recording.drainQueueShards and recording.redisCluster; default: one queue on REDIS_URL. */
   queueShards?: number;
   drainQueueShards?: number;
@@ -84,7 +86,7 @@ export interface TestRecorderOptions {
 /** The recorder's configuration for a test: its queue under `prefix`, no HTTP port of its own. */
 export function testRecorderConfig(
   prefix: string,
-  worker: Omit<TestRecorderOptions, 'dataSource' | 'registry' | 'parentRetry'> = {},
+  worker: Omit<TestRecorderOptions, 'dataSource' | 'registry' | 'parentRetry' | 'logger'> = {},
   queueName: string = QUEUE_NAME,
 ): TollgateConfig {
   return loadConfig({
@@ -118,7 +120,7 @@ export function startTestRecorder(
 ): Promise<INestMicroservice> {
   return startRecorder({
     config: testRecorderConfig(options.prefix, options, options.queueName),
-    logger: testLogger,
+    logger: options.logger ?? testLogger,
     dataSource: options.dataSource,
     registry: options.registry ?? new Registry(),
     parentRetry: options.parentRetry ?? { delaysMs: [] },

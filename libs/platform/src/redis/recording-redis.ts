@@ -22,6 +22,7 @@ export function openRecordingRedis(target: RecordingRedisTarget, options: RedisO
     seeds.map((seed) => ({ host: seed.hostname, port: Number(seed.port || 6379) })),
     {
       enableOfflineQueue: options.enableOfflineQueue,
+      lazyConnect: options.lazyConnect,
       redisOptions: {
         ...options,
         username: decodeURIComponent(first.username) || undefined,

@@ -138,4 +138,23 @@ describe('request limits on the gateway HTTP server', () => {
       expect([201, 503]).toContain(response.status);
     });
   });
+
+  describe('client-chosen strings', () => {
+    it.each([
+      ['/openai/v1/chat/completions', { authorization: `Bearer ${ALICE_TOKEN}` }, { error: { type: 'invalid_request_error', code: 'invalid_request' } }],
+      ['/anthropic/v1/messages', { 'x-api-key': ALICE_TOKEN }, { type: 'error', error: { type: 'invalid_request_error' } }],
+    ])('a model name over 256 characters → 400 in the provider shape on %s, nothing upstream', async (path, headers, shape) => {
+      const response = await fetch(`${harness.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ model: 'm'.repeat(3000), max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: { message: string } };
+      expect(body).toMatchObject(shape);
+      expect(body.error.message).toBe('"model" must be at most 256 characters');
+      expect(harness.mock.received).toHaveLength(0);
+      expect(harness.sink.events).toHaveLength(0);
+    });
+  });
 });

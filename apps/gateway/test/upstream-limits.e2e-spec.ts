@@ -103,6 +103,26 @@ describe('limits on upstream responses', () => {
     });
   });
 
+  describe('usage numbers out of range', () => {
+    it('completion_tokens: 1e308 is clamped and the interception is ended, its prompt kept', async () => {
+      const answer = {
+        id: 'chatcmpl-huge',
+        object: 'chat.completion',
+        created: 1,
+        model: 'gpt-test',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 3, completion_tokens: 1e308, total_tokens: 1e308 },
+      };
+      mock.script('*', { body: answer });
+      const response = await post('/openai/v1/chat/completions', chatBody(), asAlice);
+      expect(response.status).toBe(200);
+      // The captured-events sink validates every event against the contract, as the recorder does.
+      const ended = await endedOf(response);
+      expect(ended.tokenUsages).toEqual([expect.objectContaining({ inputTokens: 3, outputTokens: 1e12 })]);
+      expect(ended.prompt?.text).toBe('hi');
+    });
+  });
+
   describe('streamed events over server.upstream.maxEventBytes', () => {
     it.each([
       ['OpenAI chat', '/openai/v1/chat/completions', chatBody({ stream: true }), asAlice, /\n\ndata: \{"error":\{"type":"api_error".*exceeds 4096 bytes/],

@@ -1,8 +1,13 @@
-// Postgres rejects U+0000 in text and jsonb. A prompt or tool argument containing it must still be recorded (a
-// rejected row would fail its whole batch on every retry), so it is replaced by U+FFFD, the replacement character.
+// Postgres rejects U+0000 in text and jsonb, and a lone UTF-16 surrogate (escaped by JSON.stringify) in the JSON the
+// rows arrive in. A prompt or tool argument containing one must still be recorded (a rejected row would fail its
+// whole batch on every retry), so each is replaced by U+FFFD, the replacement character.
+
+/** A NUL, or a surrogate that is not half of a pair. */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export function toPostgresText(value: string): string {
-  return value.includes('\u0000') ? value.replaceAll('\u0000', '\uFFFD') : value;
+  UNSTORABLE.lastIndex = 0;
+  return UNSTORABLE.test(value) ? value.replace(UNSTORABLE, '\uFFFD') : value;
 }
 
 export function toPostgresJson(value: unknown): string {

@@ -45,6 +45,10 @@ describe('request limits on the gateway HTTP server', () => {
     harness = await startHarness({ server: { headersTimeout: '400ms', requestTimeout: '800ms', apiMaxBodyBytes: 2048 } });
   });
   afterAll(() => harness.close());
+  beforeEach(() => {
+    harness.mock.reset();
+    harness.sink.events.length = 0;
+  });
 
   describe('a request that does not arrive in time', () => {
     it('a chat body dribbled a byte at a time → 408 in the OpenAI shape, connection closed', async () => {
@@ -63,6 +67,16 @@ describe('request limits on the gateway HTTP server', () => {
       const exchange = await rawRequest(harness.url, head, '{"model":"claude', 5_000);
       expect(exchange.status).toBe(408);
       expect(JSON.parse(exchange.body)).toEqual({ type: 'error', error: { type: 'timeout_error', message: 'the request did not arrive within the server timeout' } });
+    });
+
+    it('a slow answer is not cut: the timeout ends once the request has arrived', async () => {
+      harness.mock.script('*', { delayMs: 1_500 });
+      const response = await fetch(`${harness.url}/openai/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ALICE_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(response.status).toBe(200);
     });
 
     it('headers that never finish → 408 and the connection closed', async () => {

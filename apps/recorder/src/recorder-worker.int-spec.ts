@@ -238,8 +238,8 @@ describe('recorder (a Nest microservice on BullMQ in Redis → Postgres)', () =>
     const interceptions = interceptionsOf(3);
     const started = buildStartedEvent();
     const ended = buildEndedEvent(started);
-    // Valid by the contract, refused by Postgres: a lone surrogate in a usage key cannot be stored as JSON (22P02).
-    const refused = { ...ended, tokenUsages: [{ ...ended.tokenUsages[0], extra: { 'x\ud800': 1 } }] };
+    // Valid by the contract, refused by Postgres: the year 0 is out of timestamptz's range (SQLSTATE 22008).
+    const refused = { ...ended, endedAt: '0000-01-01T00:00:00Z' };
     const job = await harness.producer({ attempts: 5, backoffMs: 10 }).addBatch([...eventsOf(interceptions), started, refused]);
 
     expect(await harness.waitUntilRecorded(interceptions)).toEqual(exactlyOnce(3));
@@ -248,12 +248,12 @@ describe('recorder (a Nest microservice on BullMQ in Redis → Postgres)', () =>
     expect(failed.attemptsMade).toBe(1);
     expect(failed.data.events.map((event: InterceptionEvent) => interceptionEventId(event))).toEqual([interceptionEventId(refused)]);
     expect(failed.failedReason).toMatch(
-      new RegExp(`^1 event refused by the database, never retried: ${interceptionEventId(refused)}: the database refused the event's data \\(SQLSTATE 22P02\\)`),
+      new RegExp(`^1 event refused by the database, never retried: ${interceptionEventId(refused)}: the database refused the event's data \\(SQLSTATE 22008\\)`),
     );
     const [row] = (await harness.rows([started])).interceptions as { ended_at: Date | null; error_type: string; error_message: string }[];
     expect(row.ended_at).not.toBeNull();
     expect(row.error_type).toBe('rejected_event');
-    expect(row.error_message).toContain('SQLSTATE 22P02');
+    expect(row.error_message).toContain('SQLSTATE 22008');
   });
 
   it('closes the interception of an invalid ended event with the reason; its started event and the others are recorded', async () => {

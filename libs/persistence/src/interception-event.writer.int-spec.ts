@@ -490,10 +490,12 @@ describe.each(DATABASE_BACKENDS)('recording persistence on $name', (backend) => 
     });
 
     it('a lone surrogate or a NUL in a recorded string is stored as U+FFFD, not refused', async () => {
-      const started = buildStartedEvent({ userAgent: 'agent\ud800', client: 'a\u0000b' });
+      const started = buildStartedEvent({ userAgent: 'agent\ud800', client: 'a\u0000b', metadata: { 'key\udc00': 'value\ud800', text: '\\u0000' } });
       expect(await flushInterceptionEvents(writer, [started])).toEqual([{ ok: true, value: 'recorded' }]);
       const row = await interceptionRow(started.interceptionId);
       expect([row.user_agent, row.client]).toEqual(['agent\ufffd', 'a\ufffdb']);
+      // In JSON too; a backslash written as text followed by u0000 is text, kept as it is.
+      expect(row.metadata).toEqual({ 'key\ufffd': 'value\ufffd', text: '\\u0000' });
     });
   });
 

@@ -10,9 +10,15 @@ export function toPostgresText(value: string): string {
   return UNSTORABLE.test(value) ? value.replace(UNSTORABLE, '\uFFFD') : value;
 }
 
+/**
+ * In JSON text: the escape of a NUL or of a surrogate (JSON.stringify escapes only lone ones), not itself an escaped
+ * backslash followed by `u…`.
+ */
+const UNSTORABLE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g;
+
 export function toPostgresJson(value: unknown): string {
   const json = JSON.stringify(value);
-  return json.includes('\\u0000') ? json.replaceAll('\\u0000', '\\ufffd') : json;
+  return json.includes('\\u') ? json.replace(UNSTORABLE_ESCAPE, '$1\\ufffd') : json;
 }
 
 export function toPostgresNullableText(value: string | undefined): string | null {

@@ -3,9 +3,11 @@ import { EventRejectedError, ParentMissingError } from '@tollgate/persistence';
 import type { Logger } from '@tollgate/platform';
 import {
   closingEvent,
+  interceptionEndedBy,
   interceptionEventId,
   parseInterceptionEvent,
   readEventBatch,
+  type InterceptionEnded,
   type InterceptionEvent,
   type InvalidBatchEntry,
 } from '@tollgate/recording';
@@ -80,7 +82,10 @@ export class InterceptionJobRecorder {
     try {
       event = parseInterceptionEvent(job.data);
     } catch (error) {
-      this.refuse(job, 1, `${job.id}: ${(error as Error).message}`);
+      const reason = `${job.id}: ${(error as Error).message}`;
+      const ends = interceptionEndedBy(job.data);
+      if (ends !== undefined) await this.closeInterception(job, closingEvent(ends, { type: 'invalid_event', message: reason }, new Date(this.now())));
+      this.refuse(job, 1, reason);
     }
     await this.record(job, [event], [], 1, () => job.data);
   }
@@ -156,11 +161,13 @@ export class InterceptionJobRecorder {
     const closings = refused
       .filter(({ event }) => event.name === 'interception.ended')
       .map(({ event, error }) => closingEvent(event.interceptionId, { type: 'rejected_event', message: error.message }, at));
-    if (closings.length === 0) return;
-    const results = await this.commitOrFail(closings, ConsumerSpans.start(closings, job).traceOf(closings.map((_, index) => index)));
-    results.forEach((result, index) => {
-      if (!result.ok) logger.error({ jobId: job.id, interceptionId: closings[index].interceptionId, err: result.error }, 'could not close an interception whose ended event was refused');
-    });
+    for (const closing of closings) await this.closeInterception(job, closing);
+  }
+
+  /** Writes a closing event once; a failure is logged (the job fails for good anyway, with the event that was not recorded). */
+  private async closeInterception(job: RecordingJobHandle, closing: InterceptionEnded): Promise<void> {
+    const [result] = await this.commitOrFail([closing], ConsumerSpans.start([closing], job).traceOf([0]));
+    if (!result.ok) this.options.logger.error({ jobId: job.id, interceptionId: closing.interceptionId, err: result.error }, 'could not close the interception of an ended event that cannot be recorded');
   }
 
   /** Commits the events, then retries those whose parent row is missing after short waits, while the job is held. */
@@ -207,7 +214,7 @@ export class InterceptionJobRecorder {
 
   /** Fails the job for good: what it still holds is not valid (`invalidCount` entries), so retrying cannot help. */
   private refuse(job: RecordingJobHandle, invalidCount: number, reason: string): never {
-    this.options.metrics.failed.labels('invalid').inc(invalidCount);
+    if (invalidCount > 0) this.options.metrics.failed.labels('invalid').inc(invalidCount);
     this.options.logger.error({ jobId: job.id, jobName: job.name, reason }, 'invalid recording job entries: left in the failed set without retries');
     throw new UnrecoverableError(reason);
   }

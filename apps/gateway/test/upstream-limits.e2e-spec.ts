@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startMockUpstream, type MockUpstream } from '@tollgate/testing';
+import { startMockUpstream, startTestMcpServer, type MockUpstream, type TestMcpServer } from '@tollgate/testing';
 import { ALICE_TOKEN, KEYS, errorJson, startHarness, type Harness } from './support/gateway-harness';
 
 const LIMIT = 4096;
@@ -149,6 +149,40 @@ describe('limits on upstream responses', () => {
       for (let waited = 0; !endless.hungUp && waited < 2_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
       expect(endless.hungUp).toBe(true);
       expect(endless.bytesSent).toBeLessThan(1024 * 1024);
+    });
+  });
+
+  describe('through the MCP tool loop (an upstream call per iteration)', () => {
+    let mcp: TestMcpServer;
+    let looping: Harness;
+
+    beforeAll(async () => {
+      mcp = await startTestMcpServer();
+      looping = await startHarness({ mock, server: { upstream: { maxResponseBytes: LIMIT, maxEventBytes: LIMIT } }, mcp: { servers: [{ name: 'docs', url: mcp.url }] } });
+    });
+    afterAll(async () => {
+      await looping.close();
+      await mcp.close();
+    });
+
+    const toolCallThenHuge = () => mock.script('*', { toolCall: { name: 'mcp_docs_search', arguments: { query: 'pool' } } }, { text: 'z'.repeat(LIMIT * 2), chunks: 1 });
+    const postLooping = (body: string) => fetch(`${looping.url}/openai/v1/chat/completions`, { method: 'POST', body, headers: asAlice });
+
+    it('blocking: an answer over the limit after a tool call → 502 upstream_response_too_large', async () => {
+      toolCallThenHuge();
+      const response = await postLooping(chatBody());
+      expect(response.status).toBe(502);
+      expect((await errorJson(response)).error.code).toBe('upstream_response_too_large');
+      expect((await looping.sink.waitForEnded(response.headers.get('x-tollgate-interception-id')!)).error?.type).toBe('upstream_response_too_large');
+      expect(mock.received).toHaveLength(2);
+    });
+
+    it('streaming: an event over the limit after a tool call ends the stream with one error event', async () => {
+      toolCallThenHuge();
+      const response = await postLooping(chatBody({ stream: true }));
+      const text = await response.text();
+      expect(text.split('exceeds 4096 bytes')).toHaveLength(2);
+      expect((await looping.sink.waitForEnded(response.headers.get('x-tollgate-interception-id')!)).error?.type).toBe('upstream_event_too_large');
     });
   });
 });

@@ -212,10 +212,10 @@ export class InterceptionJobRecorder {
     return new EventsNotRecordedError(`${unrecorded.length} of ${events.length} events not recorded${suffix}: ${reasons.join('; ')}`);
   }
 
-  /** Fails the job for good: what it still holds is not valid (`invalidCount` entries), so retrying cannot help. */
+  /** Fails the job for good: what it still holds is invalid (`invalidCount` entries) or refused, so retrying cannot help. */
   private refuse(job: RecordingJobHandle, invalidCount: number, reason: string): never {
     if (invalidCount > 0) this.options.metrics.failed.labels('invalid').inc(invalidCount);
-    this.options.logger.error({ jobId: job.id, jobName: job.name, reason }, 'invalid recording job entries: left in the failed set without retries');
+    this.options.logger.error({ jobId: job.id, jobName: job.name, reason }, 'recording job entries that can never be recorded (invalid or refused): left in the failed set without retries');
     throw new UnrecoverableError(reason);
   }
 }

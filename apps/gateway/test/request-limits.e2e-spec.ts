@@ -33,7 +33,7 @@ function rawRequest(url: string, head: string, initialBody: string, waitMs: numb
     socket.on('data', (chunk) => chunks.push(chunk));
     socket.on('close', () => finish(true));
     socket.on('error', reject);
-    socket.write(head.replace(/\n/g, '\r\n') + '\r\n' + initialBody);
+    if (head !== '') socket.write(head.replace(/\n/g, '\r\n') + '\r\n' + initialBody);
     if (dribble) drip = setInterval(() => socket.writable && socket.write('x'), 100);
   });
 }
@@ -82,6 +82,12 @@ describe('request limits on the gateway HTTP server', () => {
     it('headers that never finish → 408 and the connection closed', async () => {
       const exchange = await rawRequest(harness.url, 'GET /healthz HTTP/1.1\nHost: x\nX-Slow: ', '', 5_000);
       expect(exchange.status).toBe(408);
+      expect(exchange.closed).toBe(true);
+      expect(exchange.elapsedMs).toBeLessThan(3_000);
+    });
+
+    it('a connection that sends nothing is closed once server.headersTimeout has passed', async () => {
+      const exchange = await rawRequest(harness.url, '', '', 5_000);
       expect(exchange.closed).toBe(true);
       expect(exchange.elapsedMs).toBeLessThan(3_000);
     });

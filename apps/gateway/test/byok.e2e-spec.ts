@@ -229,6 +229,7 @@ describe('bring your own key', () => {
         ['PUT', '/v1/me/keys/openai', token, { key: 'not-an-openai-key' }, 400, 'sk-'],
         ['PUT', '/v1/me/keys/anthropic', token, { key: 'sk-openai-style-key-123' }, 400, 'sk-ant-'],
         ['PUT', '/v1/me/keys/openai', token, { key: 'sk-valid-key-1234567', extra: true }, 400, 'Unrecognized key'],
+        ['PUT', '/v1/me/keys/openai', token, { key: `sk-${'x'.repeat(5000)}` }, 400, 'key:'],
         ['PUT', '/v1/me/keys/nope', token, { key: 'sk-valid-key-1234567' }, 404, 'no provider'],
         ['PUT', '/v1/me/keys/anthropic', token, { key: 'sk-ant-key-1234567', baseUrl: 'https://example.com/v1/' }, 400, 'user endpoints'],
         ['PUT', '/v1/me/keys/openai', token, { key: 'sk-valid-key-1234567', baseUrl: 'http://127.0.0.1:8080/v1/' }, 400, 'baseUrl refused'],

@@ -1,4 +1,4 @@
-import { ParentMissingError } from '@tollgate/persistence';
+import { EventRejectedError, ParentMissingError } from '@tollgate/persistence';
 import { createLogger } from '@tollgate/platform';
 import { interceptionEventId, type InterceptionEvent } from '@tollgate/recording';
 import { buildEndedEvent, buildEventBatch, buildStartedEvent } from '@tollgate/testing';
@@ -35,10 +35,12 @@ describe('InterceptionJobRecorder', () => {
     return events.map((event): EventResult => {
       if (event.name === 'interception.started') {
         if (event.model === 'poison') return { ok: false, error: new Error('index row size exceeds btree maximum') };
+        if (event.model === 'refused') return { ok: false, error: new EventRejectedError('54000', new Error('index row size exceeds btree maximum')) };
         const fresh = !startedRows.has(event.interceptionId);
         startedRows.add(event.interceptionId);
         return { ok: true, value: fresh ? 'recorded' : 'duplicate' };
       }
+      if (event.credentialHint === 'refused') return { ok: false, error: new EventRejectedError('22001', new Error('value too long')) };
       return startedRows.has(event.interceptionId) ? { ok: true, value: 'recorded' } : { ok: false, error: new ParentMissingError(event.interceptionId) };
     });
   };
@@ -209,5 +211,71 @@ describe('InterceptionJobRecorder', () => {
     );
     expect(commits).toEqual([]);
     expect(await counter('tollgate_recording_events_failed_total')).toEqual({ invalid: 2 });
+  });
+
+  describe('events that can never be recorded', () => {
+    it('an event the database refuses fails alone and is never retried; its interception is closed with the reason', async () => {
+      const good = buildStartedEvent();
+      const started = buildStartedEvent();
+      const refused = buildEndedEvent(started, { credentialHint: 'refused' });
+      const batchJob = job('interception.batch', buildEventBatch([good, started, refused], 'b-r'));
+
+      const error = await failureOf(recorder().recordBatch(batchJob));
+
+      expect(error).toBeInstanceOf(UnrecoverableError);
+      expect(error.message).toBe(
+        `1 event refused by the database, never retried: ${interceptionEventId(refused)}: the database refused the event's data (SQLSTATE 22001): value too long`,
+      );
+      expect(batchJob.data).toEqual({ batchId: 'b-r', events: [refused] });
+      expect(commits[1]).toEqual([
+        expect.objectContaining({
+          name: 'interception.ended',
+          interceptionId: started.interceptionId,
+          error: { type: 'rejected_event', message: "the database refused the event's data (SQLSTATE 22001): value too long" },
+          tokenUsages: [],
+          toolUsages: [],
+        }),
+      ]);
+      expect(await counter('tollgate_recording_events_failed_total')).toEqual({ 'interception.ended': 1 });
+    });
+
+    it('a refused started event is never retried either (nothing to close)', async () => {
+      const refused = buildStartedEvent({ model: 'refused' });
+      const error = await failureOf(recorder().recordBatch(job('interception.batch', buildEventBatch([refused]))));
+      expect(error).toBeInstanceOf(UnrecoverableError);
+      expect(error.message).toMatch(/^1 event refused by the database, never retried: .*SQLSTATE 54000/);
+      expect(commits).toHaveLength(1);
+    });
+
+    it('an invalid ended event in a batch closes its interception with the validation problem', async () => {
+      const started = buildStartedEvent();
+      const ended = buildEndedEvent(started);
+      const invalid = { ...ended, tokenUsages: [{ ...ended.tokenUsages[0], outputTokens: 'lots' }] };
+
+      const error = await failureOf(recorder().recordBatch(job('interception.batch', buildEventBatch([started, invalid as never]))));
+
+      expect(error).toBeInstanceOf(UnrecoverableError);
+      expect(commits).toEqual([
+        [
+          started,
+          expect.objectContaining({
+            interceptionId: started.interceptionId,
+            endedAt: new Date(now).toISOString(),
+            error: { type: 'invalid_event', message: expect.stringMatching(/^invalid interception.ended v1: tokenUsages\[0\]\.outputTokens/) },
+          }),
+        ],
+      ]);
+    });
+
+    it('an invalid ended event of a one-event job closes its interception too', async () => {
+      const started = buildStartedEvent();
+      startedRows.add(started.interceptionId);
+      const invalid = { ...buildEndedEvent(started), endedAt: 'yesterday' };
+
+      const error = await failureOf(recorder().recordOneEvent(job('interception.ended', invalid)));
+
+      expect(error).toBeInstanceOf(UnrecoverableError);
+      expect(commits).toEqual([[expect.objectContaining({ interceptionId: started.interceptionId, error: expect.objectContaining({ type: 'invalid_event' }) })]]);
+    });
   });
 });

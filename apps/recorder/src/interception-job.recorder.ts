@@ -1,10 +1,13 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { ParentMissingError } from '@tollgate/persistence';
+import { EventRejectedError, ParentMissingError } from '@tollgate/persistence';
 import type { Logger } from '@tollgate/platform';
 import {
+  closingEvent,
+  interceptionEndedBy,
   interceptionEventId,
   parseInterceptionEvent,
   readEventBatch,
+  type InterceptionEnded,
   type InterceptionEvent,
   type InvalidBatchEntry,
 } from '@tollgate/recording';
@@ -36,11 +39,20 @@ export class EventsNotRecordedError extends Error {
   override readonly name = 'EventsNotRecordedError';
 }
 
+/** An entry of the job that will never be recorded: invalid, or refused by the database. */
+interface NeverRecorded {
+  entry: number;
+  eventId?: string;
+  reason: string;
+}
+
 /**
  * Records the events of one job: a batch (`interception.batch`), or the single event of a job from a gateway that
  * predates batching. Events that cannot be recorded now leave the job holding only them (`job.updateData`) and fail
  * it, so that BullMQ's retries redo only those and its failed set holds exactly what is not recorded. Entries that
- * are not valid events are never retried: once the valid ones are recorded the job fails as unrecoverable.
+ * are not valid events, and events whose data the database refuses, are never retried: once the others are recorded
+ * the job fails as unrecoverable, holding only them. The interception of such an ended event is closed anyway, with
+ * the reason as its error (`invalid_event`, `rejected_event`), so that it is not left open forever.
  */
 export class InterceptionJobRecorder {
   private readonly parentRetryDelaysMs: readonly number[];
@@ -70,7 +82,10 @@ export class InterceptionJobRecorder {
     try {
       event = parseInterceptionEvent(job.data);
     } catch (error) {
-      this.refuse(job, 1, `${job.id}: ${(error as Error).message}`);
+      const reason = `${job.id}: ${(error as Error).message}`;
+      const ends = interceptionEndedBy(job.data);
+      if (ends !== undefined) await this.closeInterception(job, closingEvent(ends, { type: 'invalid_event', message: reason }, new Date(this.now())));
+      this.refuse(job, 1, reason);
     }
     await this.record(job, [event], [], 1, () => job.data);
   }
@@ -81,17 +96,23 @@ export class InterceptionJobRecorder {
    */
   private async record(
     job: RecordingJobHandle,
-    events: InterceptionEvent[],
+    valid: InterceptionEvent[],
     invalid: InvalidBatchEntry[],
     entryCount: number,
     dataHolding: (indices: number[]) => unknown,
   ): Promise<void> {
     const { metrics } = this.options;
+    // The job's entry of each event written: the valid events, then the closing events of invalid ended events.
+    const closings = invalid.filter((entry) => entry.ends !== undefined);
+    const events = [...valid, ...closings.map((entry) => closingEvent(entry.ends!, { type: 'invalid_event', message: entry.reason }, new Date(this.now())))];
+    const entryOfValid = validEntryIndices(entryCount, invalid);
+    const entryOf = [...valid.map((_, index) => entryOfValid(index)), ...closings.map((entry) => entry.index)];
     const spans = ConsumerSpans.start(events, job);
     const results = events.length > 0 ? await this.commitWaitingForParents(events, spans) : [];
 
     const committedAt = this.now();
     const unrecorded: number[] = [];
+    const rejected: number[] = [];
     results.forEach((result, index) => {
       const event = events[index];
       if (result.ok) {
@@ -99,17 +120,22 @@ export class InterceptionJobRecorder {
         if (result.value === 'recorded') metrics.lagSeconds.labels().observe(Math.max(0, committedAt - Date.parse(event.occurredAt)) / 1000);
         spans.end(index);
       } else {
-        unrecorded.push(index);
+        (result.error instanceof EventRejectedError ? rejected : unrecorded).push(index);
         metrics.failed.labels(event.name).inc();
         spans.end(index, result.error);
       }
     });
-    if (unrecorded.length === 0 && invalid.length === 0) {
+    if (rejected.length > 0) await this.closeRejected(job, rejected.map((index) => ({ event: events[index], error: (results[index] as { error: Error }).error })));
+    const neverRecorded: NeverRecorded[] = [
+      ...invalid.map((entry) => ({ entry: entry.index, eventId: entry.eventId, reason: entry.reason })),
+      ...rejected.map((index) => ({ entry: entryOf[index], eventId: interceptionEventId(events[index]), reason: (results[index] as { error: Error }).error.message })),
+    ];
+    if (unrecorded.length === 0 && neverRecorded.length === 0) {
       metrics.jobsProcessed.labels(job.name).inc();
       return;
     }
 
-    const keptEntries = [...invalid.map((entry) => entry.index), ...unrecorded.map(validEntryIndices(entryCount, invalid))].sort((a, b) => a - b);
+    const keptEntries = [...new Set([...neverRecorded.map((item) => item.entry), ...unrecorded.map((index) => entryOf[index])])].sort((a, b) => a - b);
     if (keptEntries.length < entryCount) {
       try {
         await job.updateData(dataHolding(keptEntries));
@@ -118,9 +144,30 @@ export class InterceptionJobRecorder {
         this.options.logger.warn({ jobId: job.id, err: error }, 'could not narrow the failed job to its unrecorded events');
       }
     }
-    if (unrecorded.length > 0) throw this.failure(job, events, results, unrecorded, invalid.length);
-    const reasons = invalid.map((entry) => `${entry.eventId ?? `entry ${entry.index}`}: ${entry.reason}`);
-    this.refuse(job, invalid.length, `${invalid.length} invalid entr${invalid.length === 1 ? 'y' : 'ies'}, never retried: ${reasons.join('; ')}`);
+    if (unrecorded.length > 0) throw this.failure(job, events, results, unrecorded, neverRecordedCounts(invalid.length, neverRecorded.length - invalid.length));
+    this.refuse(job, invalid.length, neverRecordedReason(invalid.length, neverRecorded));
+  }
+
+  /**
+   * Events the database refused: logged with their ids, and the interceptions of refused ended events closed with
+   * the reason (a closing event carries no strings from the client, so the database takes it).
+   */
+  private async closeRejected(job: RecordingJobHandle, refused: { event: InterceptionEvent; error: Error }[]): Promise<void> {
+    const { logger } = this.options;
+    for (const { event, error } of refused) {
+      logger.error({ jobId: job.id, eventId: interceptionEventId(event), err: error }, 'the database refused a recording event: left in the failed set without retries');
+    }
+    const at = new Date(this.now());
+    const closings = refused
+      .filter(({ event }) => event.name === 'interception.ended')
+      .map(({ event, error }) => closingEvent(event.interceptionId, { type: 'rejected_event', message: error.message }, at));
+    for (const closing of closings) await this.closeInterception(job, closing);
+  }
+
+  /** Writes a closing event once; a failure is logged (the job fails for good anyway, with the event that was not recorded). */
+  private async closeInterception(job: RecordingJobHandle, closing: InterceptionEnded): Promise<void> {
+    const [result] = await this.commitOrFail([closing], ConsumerSpans.start([closing], job).traceOf([0]));
+    if (!result.ok) this.options.logger.error({ jobId: job.id, interceptionId: closing.interceptionId, err: result.error }, 'could not close the interception of an ended event that cannot be recorded');
   }
 
   /** Commits the events, then retries those whose parent row is missing after short waits, while the job is held. */
@@ -151,7 +198,7 @@ export class InterceptionJobRecorder {
   }
 
   /** The error the job fails with: the events' own error when they share one (e.g. the database's), else a summary. */
-  private failure(job: RecordingJobHandle, events: InterceptionEvent[], results: EventResult[], unrecorded: number[], invalidCount: number): Error {
+  private failure(job: RecordingJobHandle, events: InterceptionEvent[], results: EventResult[], unrecorded: number[], neverRecorded: string): Error {
     const errors = unrecorded.map((index) => (results[index] as { error: Error }).error);
     const context = { jobId: job.id, jobName: job.name, attempt: job.attemptsMade + 1, unrecorded: unrecorded.length, of: events.length };
     if (errors.every((error) => error instanceof ParentMissingError)) {
@@ -159,18 +206,34 @@ export class InterceptionJobRecorder {
     } else {
       this.options.logger.warn({ ...context, err: errors[0] }, 'recording job failed: BullMQ will retry its unrecorded events');
     }
-    if (invalidCount === 0 && errors.every((error) => error === errors[0])) return errors[0];
+    if (neverRecorded === '' && errors.every((error) => error === errors[0])) return errors[0];
     const reasons = unrecorded.map((index, position) => `${interceptionEventId(events[index])}: ${errors[position].message}`);
-    const invalid = invalidCount > 0 ? ` (and ${invalidCount} invalid entr${invalidCount === 1 ? 'y' : 'ies'}, never retried)` : '';
-    return new EventsNotRecordedError(`${unrecorded.length} of ${events.length} events not recorded${invalid}: ${reasons.join('; ')}`);
+    const suffix = neverRecorded === '' ? '' : ` (and ${neverRecorded}, never retried)`;
+    return new EventsNotRecordedError(`${unrecorded.length} of ${events.length} events not recorded${suffix}: ${reasons.join('; ')}`);
   }
 
-  /** Fails the job for good: what it still holds is not valid (`invalidCount` entries), so retrying cannot help. */
+  /** Fails the job for good: what it still holds is invalid (`invalidCount` entries) or refused, so retrying cannot help. */
   private refuse(job: RecordingJobHandle, invalidCount: number, reason: string): never {
-    this.options.metrics.failed.labels('invalid').inc(invalidCount);
-    this.options.logger.error({ jobId: job.id, jobName: job.name, reason }, 'invalid recording job entries: left in the failed set without retries');
+    if (invalidCount > 0) this.options.metrics.failed.labels('invalid').inc(invalidCount);
+    this.options.logger.error({ jobId: job.id, jobName: job.name, reason }, 'recording job entries that can never be recorded (invalid or refused): left in the failed set without retries');
     throw new UnrecoverableError(reason);
   }
+}
+
+/** Why a job fails for good: its invalid entries and the events the database refused, each by id. */
+function neverRecordedReason(invalidCount: number, items: NeverRecorded[]): string {
+  const reasons = items.map((item) => `${item.eventId ?? `entry ${item.entry}`}: ${item.reason}`);
+  return `${neverRecordedCounts(invalidCount, items.length - invalidCount)}, never retried: ${reasons.join('; ')}`;
+}
+
+/** `2 invalid entries and 1 event refused by the database`; empty when there are none. */
+function neverRecordedCounts(invalidCount: number, refusedCount: number): string {
+  return [
+    invalidCount > 0 ? `${invalidCount} invalid entr${invalidCount === 1 ? 'y' : 'ies'}` : '',
+    refusedCount > 0 ? `${refusedCount} event${refusedCount === 1 ? '' : 's'} refused by the database` : '',
+  ]
+    .filter((part) => part !== '')
+    .join(' and ');
 }
 
 function isParentMissing(result: EventResult): boolean {

@@ -220,22 +220,60 @@ describe('recorder (a Nest microservice on BullMQ in Redis → Postgres)', () =>
     expect(failed.failedReason).not.toContain('sk-live');
   });
 
-  it('fails a poison event (too large for its index row) alone; the rest of its batch is recorded', async () => {
+  it('cuts a model name too long for its index row at the door: recorded with the rest of its batch, no failure', async () => {
     await harness.startWorker();
     const interceptions = interceptionsOf(3);
-    const poison = buildStartedEvent({ model: randomBytes(4_000).toString('hex') });
-    const job = await harness.producer({ attempts: 2, backoffMs: 10 }).addBatch([...eventsOf(interceptions), poison, buildEndedEvent(poison)]);
+    // Random hex does not compress: 8,000 characters would exceed the btree row limit (SQLSTATE 54000).
+    const longModel = buildStartedEvent({ model: randomBytes(4_000).toString('hex') });
+    await harness.producer({ attempts: 2, backoffMs: 10 }).addBatch([...eventsOf(interceptions), longModel, buildEndedEvent(longModel)]);
+
+    expect(await harness.waitUntilRecorded([...interceptions, longModel])).toEqual(exactlyOnce(4));
+    const [row] = (await harness.rows([longModel])).interceptions as { model: string }[];
+    expect(row.model).toBe(longModel.model.slice(0, 256));
+    await waitFor(() => harness.queue.getJobCounts('completed', 'failed'), (counts) => counts.completed === 1 && counts.failed === 0, 'the job completed');
+  });
+
+  it('fails an event the database refuses alone, never retried, and closes its interception with the reason', async () => {
+    await harness.startWorker();
+    const interceptions = interceptionsOf(3);
+    const started = buildStartedEvent();
+    const ended = buildEndedEvent(started);
+    // Valid by the contract, refused by Postgres: the year 0 is out of timestamptz's range (SQLSTATE 22008).
+    const refused = { ...ended, endedAt: '0000-01-01T00:00:00Z' };
+    const job = await harness.producer({ attempts: 5, backoffMs: 10 }).addBatch([...eventsOf(interceptions), started, refused]);
 
     expect(await harness.waitUntilRecorded(interceptions)).toEqual(exactlyOnce(3));
     await waitFor(() => harness.queue.getFailedCount(), (count) => count === 1, 'the job in the failed set');
     const failed = (await harness.queue.getJob(job.id!))!;
-    expect(failed.attemptsMade).toBe(2);
-    expect(failed.data.events.map((event: InterceptionEvent) => interceptionEventId(event))).toEqual([
-      interceptionEventId(poison),
-      `${poison.interceptionId}_interception.ended`,
-    ]);
-    expect(failed.failedReason).toMatch(/^2 of 2 events not recorded: .*index row size/);
-    expect(await harness.counts([poison])).toEqual(exactlyOnce(0));
+    expect(failed.attemptsMade).toBe(1);
+    expect(failed.data.events.map((event: InterceptionEvent) => interceptionEventId(event))).toEqual([interceptionEventId(refused)]);
+    expect(failed.failedReason).toMatch(
+      new RegExp(`^1 event refused by the database, never retried: ${interceptionEventId(refused)}: the database refused the event's data \\(SQLSTATE 22008\\)`),
+    );
+    const [row] = (await harness.rows([started])).interceptions as { ended_at: Date | null; error_type: string; error_message: string }[];
+    expect(row.ended_at).not.toBeNull();
+    expect(row.error_type).toBe('rejected_event');
+    expect(row.error_message).toContain('SQLSTATE 22008');
+  });
+
+  it('closes the interception of an invalid ended event with the reason; its started event and the others are recorded', async () => {
+    await harness.startWorker();
+    const interceptions = interceptionsOf(2);
+    const started = buildStartedEvent();
+    const ended = buildEndedEvent(started);
+    const invalid = { ...ended, tokenUsages: [{ ...ended.tokenUsages[0], outputTokens: 'many' }] };
+    const job = await harness.producer({ attempts: 5, backoffMs: 10 }).addBatch([...eventsOf(interceptions), started, invalid]);
+
+    expect(await harness.waitUntilRecorded(interceptions)).toEqual(exactlyOnce(2));
+    await waitFor(() => harness.queue.getFailedCount(), (count) => count === 1, 'the job in the failed set');
+    const failed = (await harness.queue.getJob(job.id!))!;
+    expect(failed.attemptsMade).toBe(1);
+    expect(failed.data.events).toEqual([invalid]);
+    expect(failed.failedReason).toMatch(new RegExp(`^1 invalid entry, never retried: ${interceptionEventId(ended)}: invalid interception.ended v1: tokenUsages\\[0\\]\\.outputTokens`));
+    const [row] = (await harness.rows([started])).interceptions as { ended_at: Date | null; error_type: string; error_message: string }[];
+    expect(row.ended_at).not.toBeNull();
+    expect(row.error_type).toBe('invalid_event');
+    expect(row.error_message).toContain('tokenUsages[0].outputTokens');
   });
 
   it('moves jobs that run out of attempts (database unreachable) to the failed set; the CLI retries them once it is back', async () => {

@@ -23,7 +23,7 @@ export async function createGatewayApp(deps: GatewayDependencies): Promise<Gatew
   await runtime.start();
   // The provider surface is served by the server itself (see createGatewayServer); Fastify gets everything else.
   const adapter = new FastifyAdapter({
-    bodyLimit: deps.config.server.maxBodyBytes,
+    bodyLimit: deps.config.server.apiMaxBodyBytes,
     logger: false,
     return503OnClosing: true,
     serverFactory: (fastifyHandler: RequestListener) => createGatewayServer(runtime, fastifyHandler),

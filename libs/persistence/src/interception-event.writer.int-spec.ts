@@ -454,7 +454,7 @@ describe.each(DATABASE_BACKENDS)('recording persistence on $name', (backend) => 
       expect(results.map((result) => (result.ok ? result.value : result.error.name))).toEqual([
         'recorded',
         'recorded',
-        'RecordingWriteError',
+        'EventRejectedError',
         'recorded',
         'ParentMissingError',
       ]);
@@ -471,8 +471,31 @@ describe.each(DATABASE_BACKENDS)('recording persistence on $name', (backend) => 
       const results = await flushInterceptionEvents(writer, [good, poison]);
 
       expect(results[0]).toEqual({ ok: true, value: 'recorded' });
-      expect(results[1]).toMatchObject({ ok: false, error: { name: 'RecordingWriteError', code: '54000' } });
+      expect(results[1]).toMatchObject({ ok: false, error: { name: 'EventRejectedError', sqlState: '54000' } });
       expect((await interceptionRow(good.interceptionId)).model).toBe(good.model);
+    });
+
+    it('finds one bad event among many in a few statements, not one statement per event', async () => {
+      const events = Array.from({ length: 64 }, () => buildStartedEvent());
+      events[41] = buildStartedEvent({ model: randomBytes(4_000).toString('hex') });
+      const applied = jest.spyOn(writer, 'applyBatch');
+
+      const results = await flushInterceptionEvents(writer, events);
+
+      expect(results.filter((result) => !result.ok)).toEqual([{ ok: false, error: expect.objectContaining({ sqlState: '54000' }) }]);
+      expect(results[41].ok).toBe(false);
+      // The whole batch, then two halves per level down to the event: 1 + 2·log2(64) statements at most.
+      expect(applied.mock.calls.length).toBeLessThanOrEqual(13);
+      applied.mockRestore();
+    });
+
+    it('a lone surrogate or a NUL in a recorded string is stored as U+FFFD, not refused', async () => {
+      const started = buildStartedEvent({ userAgent: 'agent\ud800', client: 'a\u0000b', metadata: { 'key\udc00': 'value\ud800', text: '\\u0000' } });
+      expect(await flushInterceptionEvents(writer, [started])).toEqual([{ ok: true, value: 'recorded' }]);
+      const row = await interceptionRow(started.interceptionId);
+      expect([row.user_agent, row.client]).toEqual(['agent\ufffd', 'a\ufffdb']);
+      // In JSON too; a backslash written as text followed by u0000 is text, kept as it is.
+      expect(row.metadata).toEqual({ 'key\ufffd': 'value\ufffd', text: '\\u0000' });
     });
   });
 

@@ -25,7 +25,7 @@ export { errorBody, type ProviderErrorDetails } from './errors/error-body';
 export { errorShapeFor, type ErrorShape, type GatewayErrorKind } from './errors/error-shape.table';
 export { sseErrorEvent, type StreamErrorDetails } from './errors/sse-error.event';
 
-export { SseParser, type SseEvent } from './sse/sse.parser';
+export { SseEventTooLarge, SseParser, type SseEvent } from './sse/sse.parser';
 
 export { inspectRequest, type RequestInspection } from './requests/request.inspector';
 export { withIncludeUsage } from './requests/include-usage.rewriter';

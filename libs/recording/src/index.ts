@@ -6,3 +6,4 @@ export * from './recording-transport.probe';
 export * from './event-batch.producer';
 export * from './batch-delivery.span';
 export * from './recording-shards';
+export * from './closing-event';

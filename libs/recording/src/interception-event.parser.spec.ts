@@ -1,5 +1,6 @@
 import { buildEndedEvent, buildStartedEvent } from './interception-event.fixtures';
 import { InvalidInterceptionEventError, parseInterceptionEvent } from './interception-event.parser';
+import { MAX_RECORDED_COUNT, RECORDED_TEXT_LIMITS } from './interception-event.schema';
 
 describe('parseInterceptionEvent', () => {
   it('round-trips a started event through JSON (the queue) unchanged', () => {
@@ -75,17 +76,43 @@ describe('parseInterceptionEvent', () => {
     );
   });
 
-  it('rejects negative or fractional token counts and a missing required field', () => {
+  it('clamps negative, fractional and out-of-range token counts at the door, and rejects a count that is not a number', () => {
     const started = buildStartedEvent();
     const usage = buildEndedEvent(started).tokenUsages[0];
-    expect(() => parseInterceptionEvent(buildEndedEvent(started, { tokenUsages: [{ ...usage, inputTokens: -1 }] }))).toThrow(
-      /tokenUsages\[0\]\.inputTokens/,
+    const parsed = parseInterceptionEvent(
+      buildEndedEvent(started, { tokenUsages: [{ ...usage, inputTokens: -1, outputTokens: 1.5, cacheReadInputTokens: 1e308 }] }),
     );
-    expect(() => parseInterceptionEvent(buildEndedEvent(started, { tokenUsages: [{ ...usage, outputTokens: 1.5 }] }))).toThrow(
-      /tokenUsages\[0\]\.outputTokens/,
-    );
-    const { endedAt: _endedAt, ...withoutEndedAt } = buildEndedEvent(started);
+    expect(parsed.name === 'interception.ended' && parsed.tokenUsages[0]).toMatchObject({ inputTokens: 0, outputTokens: 1, cacheReadInputTokens: MAX_RECORDED_COUNT });
+    expect(() => parseInterceptionEvent({ ...buildEndedEvent(started), tokenUsages: [{ ...usage, outputTokens: '7' }] })).toThrow(/tokenUsages\[0\]\.outputTokens/);
+  });
+
+  it('rejects a missing required field', () => {
+    const { endedAt: _endedAt, ...withoutEndedAt } = buildEndedEvent(buildStartedEvent());
     expect(() => parseInterceptionEvent(withoutEndedAt)).toThrow(/endedAt/);
+  });
+
+  it('cuts client-chosen strings at their recorded length, never inside a surrogate pair', () => {
+    const { identifier, userAgent, content } = RECORDED_TEXT_LIMITS;
+    const started = parseInterceptionEvent(buildStartedEvent({ model: 'm'.repeat(3_000), userAgent: 'u'.repeat(10_000), client: 'c'.repeat(1_000) }));
+    expect(started.name === 'interception.started' && [started.model.length, started.userAgent.length, started.client.length]).toEqual([
+      identifier,
+      userAgent,
+      RECORDED_TEXT_LIMITS.client,
+    ]);
+    const base = buildEndedEvent(buildStartedEvent());
+    const ended = parseInterceptionEvent({
+      ...base,
+      error: { type: 't'.repeat(500), message: 'e'.repeat(10_000) },
+      prompt: { providerResponseId: 'r'.repeat(300), text: 'p'.repeat(content - 1) + '\u{1F600}' },
+    });
+    if (ended.name !== 'interception.ended') throw new Error('unreachable');
+    expect([ended.error?.type.length, ended.error?.message.length, ended.prompt?.providerResponseId.length]).toEqual([
+      RECORDED_TEXT_LIMITS.errorType,
+      RECORDED_TEXT_LIMITS.errorMessage,
+      identifier,
+    ]);
+    // The emoji's first half would have been the last character kept: the pair is dropped whole.
+    expect(ended.prompt?.text).toBe('p'.repeat(content - 1));
   });
 
   it('does not echo field values in its error', () => {

@@ -5,7 +5,33 @@ import { z } from 'zod';
 // older recorder keeps working). Anything else is a new schemaVersion with its own schema below.
 
 const isoDateTime = z.iso.datetime({ offset: true });
-const counter = z.number().int().nonnegative();
+
+/** The longest value recorded for each string the client or the upstream chooses, in characters. */
+export const RECORDED_TEXT_LIMITS = {
+  identifier: 256,
+  client: 64,
+  userAgent: 512,
+  errorType: 128,
+  errorMessage: 4_096,
+  /** A prompt, a tool call's input or an invocation error. */
+  content: 256 * 1024,
+} as const;
+
+/** The largest token count recorded. */
+export const MAX_RECORDED_COUNT = 1e12;
+
+// The recorder's door: a value past its limit is cut (an out-of-range count clamped) rather than refused, so one odd
+// request can neither outgrow a column or an index row (SQLSTATE 54000) nor leave its interception unrecorded.
+const recordedText = (max: number) => z.string().transform((value) => truncate(value, max));
+const counter = z.number().transform((value) => Math.min(MAX_RECORDED_COUNT, Math.max(0, Math.floor(value))));
+
+function truncate(value: string, max: number): string {
+  if (value.length <= max) return value;
+  const cut = value.charCodeAt(max - 1);
+  return value.slice(0, cut >= 0xd800 && cut <= 0xdbff ? max - 1 : max); // never half a surrogate pair
+}
+
+const { identifier } = RECORDED_TEXT_LIMITS;
 /** W3C trace-context carrier (`traceparent`, `tracestate`) propagated from the gateway request. */
 const traceCarrier = z.record(z.string(), z.string());
 
@@ -15,13 +41,13 @@ export const interceptionStartedV1Schema = z.object({
   interceptionId: z.uuid(),
   occurredAt: isoDateTime,
   trace: traceCarrier.optional(),
-  initiatorId: z.string().min(1),
+  initiatorId: z.string().min(1).transform((value) => truncate(value, identifier)),
   providerType: z.enum(['openai', 'anthropic']),
-  providerName: z.string().min(1),
-  model: z.string(),
+  providerName: z.string().min(1).transform((value) => truncate(value, identifier)),
+  model: recordedText(identifier),
   streaming: z.boolean(),
-  client: z.string(),
-  userAgent: z.string(),
+  client: recordedText(RECORDED_TEXT_LIMITS.client),
+  userAgent: recordedText(RECORDED_TEXT_LIMITS.userAgent),
   credentialKind: z.enum(['centralized', 'byok']),
   // Where the credential came from (`request`/`stored` are `byok`, `pool` is `centralized`). Optional since it was
   // added within v1: a recorder reading an event without it derives it from `credentialKind`.
@@ -32,7 +58,7 @@ export const interceptionStartedV1Schema = z.object({
 });
 
 export const tokenUsageSchema = z.object({
-  providerResponseId: z.string(),
+  providerResponseId: recordedText(identifier),
   inputTokens: counter,
   outputTokens: counter,
   cacheReadInputTokens: counter,
@@ -41,14 +67,14 @@ export const tokenUsageSchema = z.object({
 });
 
 export const toolUsageSchema = z.object({
-  providerResponseId: z.string(),
-  tool: z.string(),
-  toolCallId: z.string(),
-  input: z.string(),
+  providerResponseId: recordedText(identifier),
+  tool: recordedText(identifier),
+  toolCallId: recordedText(identifier),
+  input: recordedText(RECORDED_TEXT_LIMITS.content),
   injected: z.boolean(),
   // The MCP server that ran an injected tool; added within v1, so optional.
-  server: z.string().optional(),
-  invocationError: z.string().optional(),
+  server: recordedText(identifier).optional(),
+  invocationError: recordedText(RECORDED_TEXT_LIMITS.content).optional(),
 });
 
 export const interceptionEndedV1Schema = z.object({
@@ -59,9 +85,9 @@ export const interceptionEndedV1Schema = z.object({
   trace: traceCarrier.optional(),
   endedAt: isoDateTime,
   credentialHint: z.string().max(32),
-  error: z.object({ type: z.string(), message: z.string() }).optional(),
+  error: z.object({ type: recordedText(RECORDED_TEXT_LIMITS.errorType), message: recordedText(RECORDED_TEXT_LIMITS.errorMessage) }).optional(),
   tokenUsages: z.array(tokenUsageSchema),
-  prompt: z.object({ providerResponseId: z.string(), text: z.string() }).optional(),
+  prompt: z.object({ providerResponseId: recordedText(identifier), text: recordedText(RECORDED_TEXT_LIMITS.content) }).optional(),
   toolUsages: z.array(toolUsageSchema),
 });
 

@@ -1,4 +1,5 @@
 import { parseInterceptionEvent } from './interception-event.parser';
+import { interceptionEndedBy } from './closing-event';
 import { INTERCEPTION_EVENT_NAMES, type InterceptionEnded, type InterceptionEvent, type InterceptionStarted } from './interception-event.schema';
 
 /** A batch of interception events: the payload of one `interception.batch` job. */
@@ -56,6 +57,8 @@ export interface InvalidBatchEntry {
   eventId?: string;
   /** What is wrong (field names, never values). */
   reason: string;
+  /** Set when the entry is an `interception.ended` naming a valid interception id: the interception to close anyway. */
+  ends?: string;
 }
 
 export interface ReadEventBatch {
@@ -79,7 +82,7 @@ export function readEventBatch(raw: unknown): ReadEventBatch {
     try {
       valid.push(parseInterceptionEvent(entry));
     } catch (error) {
-      invalid.push({ index, eventId: claimedEventId(entry), reason: (error as Error).message });
+      invalid.push({ index, eventId: claimedEventId(entry), reason: (error as Error).message, ends: interceptionEndedBy(entry) });
     }
   });
   return { batchId, events: valid, invalid };

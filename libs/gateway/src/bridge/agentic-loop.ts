@@ -31,6 +31,7 @@ import type { CatalogueTool, McpToolCatalogue } from '../mcp/mcp-tool.catalogue'
 import type { GatewayMetrics } from '../metrics/gateway.metrics';
 import { SpanKind, failSpan, inSpan, startSpan } from '../telemetry/gateway-tracer';
 import type { UpstreamClient, UpstreamResponse } from '../upstream/upstream.client';
+import { UpstreamResponseTooLarge, readUpstreamBody } from '../upstream/upstream-body.reader';
 import { ANTHROPIC_PING, streamFailureEvent, upstreamStreamFailure } from './stream-relay';
 import type { BridgedRequest } from './bridged-request';
 import { exhaustionError, transportError, upstreamErrorSummary } from './failure-mapping';
@@ -119,10 +120,10 @@ class AgenticRun {
       const upstream = result.response;
       let raw: Buffer;
       try {
-        raw = Buffer.from(await upstream.body.arrayBuffer());
+        raw = await readUpstreamBody(upstream, this.config.server.upstream.maxResponseBytes);
       } catch (error) {
         if (this.context.connection.isDisconnected) return this.failed('client_disconnected', 'the client closed the connection');
-        return this.answerError(transportError('connection', error as Error));
+        return this.answerError(error instanceof UpstreamResponseTooLarge ? error.toGatewayError() : transportError('connection', error as Error));
       }
       const answer = upstream.statusCode < 300 ? parseJsonObject(raw.toString('utf8')) : undefined;
       if (!answer) {
@@ -280,7 +281,7 @@ class AgenticRun {
 
   /** An upstream error status: relayed as is while nothing was sent, else one SSE error event. */
   private async upstreamRefused(upstream: UpstreamResponse): Promise<Outcome> {
-    const raw = Buffer.from(await upstream.body.arrayBuffer().catch(() => new ArrayBuffer(0)));
+    const raw = await readUpstreamBody(upstream, this.config.server.upstream.maxResponseBytes).catch(() => Buffer.alloc(0));
     const summary = upstreamErrorSummary(upstream.statusCode, raw);
     if (!this.out.headersSent) this.writeBody(upstream, raw);
     else this.out.write(sseErrorEvent(this.api, { type: 'api_error', message: summary }));
@@ -334,7 +335,7 @@ class AgenticRun {
     upstream: UpstreamResponse,
     merger: StreamMerger,
   ): Promise<{ observation: StreamObservation; failure?: { type: string; message: string }; clientDisconnected: boolean }> {
-    const parser = new SseParser();
+    const parser = new SseParser(this.config.server.upstream.maxEventBytes);
     const observer = createStreamObserver(this.api);
     let failure: { type: string; message: string } | undefined;
     try {

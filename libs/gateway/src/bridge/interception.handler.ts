@@ -13,6 +13,7 @@ import { ClientConnection } from '../http/client-connection';
 import { relayedResponseHeaders } from '../http/relayed-headers';
 import type { GatewayMetrics } from '../metrics/gateway.metrics';
 import type { UpstreamClient } from '../upstream/upstream.client';
+import { UpstreamResponseTooLarge, readUpstreamBody } from '../upstream/upstream-body.reader';
 import { clientNameFromUserAgent } from './client-name';
 import { exhaustionError, transportError, upstreamErrorSummary } from './failure-mapping';
 import { relayStream } from './stream-relay';
@@ -262,7 +263,8 @@ export class InterceptionHandler {
     const upstream = result.response;
     const headers = relayedResponseHeaders(upstream.headers, idHeader);
     if (streaming && upstream.statusCode < 300) {
-      const relay = await relayStream(api, upstream, out, headers, connection, request.timing, this.config.server.anthropicPingIntervalMs);
+      const { anthropicPingIntervalMs, upstream: limits } = this.config.server;
+      const relay = await relayStream(api, upstream, out, headers, connection, request.timing, anthropicPingIntervalMs, limits.maxEventBytes);
       const outcome = outcomeFromObservation(relay.observation);
       if (relay.clientDisconnected) return { ...outcome, error: { type: 'client_disconnected', message: 'the client closed the connection' } };
       if (relay.failure) return { ...outcome, error: relay.failure };
@@ -272,10 +274,10 @@ export class InterceptionHandler {
 
     let responseBody: Buffer;
     try {
-      responseBody = Buffer.from(await upstream.body.arrayBuffer());
+      responseBody = await readUpstreamBody(upstream, this.config.server.upstream.maxResponseBytes);
     } catch (error) {
       if (connection.isDisconnected) return withError('client_disconnected', 'the client closed the connection');
-      const gatewayError = transportError('connection', error as Error);
+      const gatewayError = error instanceof UpstreamResponseTooLarge ? error.toGatewayError() : transportError('connection', error as Error);
       writeGatewayError(out, providerType, gatewayError, idHeader);
       return withError(gatewayError.kind, gatewayError.message);
     }

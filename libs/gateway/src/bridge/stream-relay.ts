@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import { SseParser, createStreamObserver, sseErrorEvent, type BridgedApi, type StreamObservation } from '@tollgate/providers';
+import { SseEventTooLarge, SseParser, createStreamObserver, sseErrorEvent, type BridgedApi, type StreamObservation } from '@tollgate/providers';
 import type { UpstreamResponse } from '../upstream/upstream.client';
 import { classifyTransportError } from '../upstream/upstream.client';
 import type { ClientConnection } from '../http/client-connection';
@@ -11,6 +11,7 @@ export const ANTHROPIC_PING = 'event: ping\ndata: {"type": "ping"}\n\n';
 
 /** What broke an upstream stream after bytes reached the client, for the record. */
 export function upstreamStreamFailure(error: unknown): { type: string; message: string } {
+  if (error instanceof SseEventTooLarge) return { type: 'upstream_event_too_large', message: error.message };
   return classifyTransportError(error) === 'timeout'
     ? { type: 'timeout', message: 'upstream stream stalled (idle timeout)' }
     : { type: 'upstream_stream_error', message: `upstream stream broke: ${(error as Error).message}` };
@@ -42,12 +43,13 @@ export async function relayStream(
   connection: ClientConnection,
   timing: RequestTiming,
   pingIntervalMs: number,
+  maxEventBytes: number,
 ): Promise<StreamRelayResult> {
   out.writeHead(upstream.statusCode, withEventStreamHeaders(headers));
   out.flushHeaders();
   timing.markFirstByte();
 
-  const parser = new SseParser();
+  const parser = new SseParser(maxEventBytes);
   const observer = createStreamObserver(api);
   const ping = api === 'anthropic-messages' ? setTimeout(function sendPing() {
     out.write(ANTHROPIC_PING);
@@ -65,6 +67,8 @@ export async function relayStream(
   } catch (error) {
     if (!connection.isDisconnected) {
       failure = upstreamStreamFailure(error);
+      // The oversized event was partly relayed: end it, so the error event is read as an event of its own.
+      if (error instanceof SseEventTooLarge) out.write('\n\n');
       out.write(streamFailureEvent(api, failure, observer.result()));
     }
   } finally {

@@ -5,8 +5,10 @@ import { writeGatewayError } from '../errors/error-response';
 import type { GatewayRuntime } from '../gateway-runtime';
 import { planCredential } from '../identity/credential.planner';
 import type { ProviderRegistry, ProviderRuntime } from '../keys/provider-runtime';
-import { readRequestBody } from './request-body.reader';
+import { readRequestBody, requestHasBody } from './request-body.reader';
 import { RequestTiming } from './request-timing';
+import { refuseApiBodyBeforeReading } from './api-body.gate';
+import { RequestTimeoutResponder, serverTimeouts } from './request-timeout.responder';
 
 /**
  * The gateway's HTTP server. A request whose first path segment names a provider instance is the provider surface and
@@ -16,12 +18,16 @@ import { RequestTiming } from './request-timing';
  * read only once its sender is known.
  */
 export function createGatewayServer(runtime: GatewayRuntime, fastifyHandler: RequestListener): Server {
-  const server = createServer((request, response) => {
+  const timeouts = new RequestTimeoutResponder();
+  const server = createServer(serverTimeouts(runtime.config.server), (request, response) => {
     const provider = providerOf(runtime.providers, request.url ?? '/');
     if (!provider) {
+      if (refuseApiBodyBeforeReading(runtime, request, response)) return;
+      timeouts.track(response);
       fastifyHandler(request, response);
       return;
     }
+    timeouts.track(response, provider.config.type);
     if (!server.listening) {
       // Closing for shutdown: a request on a kept-alive connection is refused, and the connection closed.
       writeGatewayError(response, provider.config.type, new GatewayError('shutting_down', 'the gateway is shutting down; retry'), { connection: 'close' });
@@ -33,6 +39,7 @@ export function createGatewayServer(runtime: GatewayRuntime, fastifyHandler: Req
       else if (!response.writableEnded) response.end();
     });
   });
+  server.on('clientError', timeouts.onClientError);
   return server;
 }
 
@@ -53,8 +60,10 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
   const providerType = provider.config.type;
   const route = path.startsWith(provider.routePrefix) ? matchRoute(providerType, method, path.slice(provider.routePrefix.length)) : undefined;
+  // A refusal before the body is read closes the connection: the unread body is never drained.
+  const refusalHeaders: Record<string, string> = requestHasBody(request) ? { connection: 'close' } : {};
   if (!route) {
-    writeGatewayError(out, providerType, new GatewayError('not_found', `route not supported: ${method} ${path}`));
+    writeGatewayError(out, providerType, new GatewayError('not_found', `route not supported: ${method} ${path}`), refusalHeaders);
     return;
   }
 
@@ -62,12 +71,12 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
   const principal = credentials.gatewayToken ? runtime.resolveCaller(credentials.gatewayToken) : undefined;
   if (!principal) {
     const message = credentials.gatewayToken ? 'invalid or revoked gateway token' : 'a gateway token (tg_…) is required';
-    writeGatewayError(out, providerType, new GatewayError('unauthorized', message));
+    writeGatewayError(out, providerType, new GatewayError('unauthorized', message), refusalHeaders);
     return;
   }
   const planned = await planCredential(runtime, provider, principal.userId, credentials);
   if (!planned.ok) {
-    writeGatewayError(out, providerType, planned.error);
+    writeGatewayError(out, providerType, planned.error, refusalHeaders);
     return;
   }
 

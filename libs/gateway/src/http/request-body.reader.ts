@@ -21,6 +21,12 @@ export function readRequestBody(request: IncomingMessage, limit: number): Promis
   return new Promise((resolve) => new BodyCollector(request, limit, resolve));
 }
 
+/** Whether a body follows the request's headers (HTTP/1.1: a non-zero content-length or a transfer-encoding). */
+export function requestHasBody(request: IncomingMessage): boolean {
+  const declared = request.headers['content-length'];
+  return declared === undefined ? request.headers['transfer-encoding'] !== undefined : declared !== '0';
+}
+
 /** Collects `data` chunks with listeners on the request itself (no async iterator per request). */
 class BodyCollector {
   private readonly chunks: Buffer[] = [];

@@ -15,14 +15,19 @@ export class CallerTokenGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<CallerRequest>();
-    const header = (name: string) => {
-      const value = request.headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    };
-    const token = header('x-tollgate-token')?.trim() ?? /^\s*bearer\s+(tg_\S+)\s*$/i.exec(header('authorization') ?? '')?.[1];
+    const token = callerTokenOf(request.headers);
     const caller = token ? this.runtime.resolveCaller(token) : undefined;
     if (!caller) throw new ApiError(401, 'authentication_error', token ? 'invalid or revoked gateway token' : 'a gateway token (tg_…) is required');
     request.caller = caller;
     return true;
   }
+}
+
+/** The gateway token a `/v1/me…` request presents, if any. */
+export function callerTokenOf(headers: CallerRequest['headers']): string | undefined {
+  const header = (name: string) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  return header('x-tollgate-token')?.trim() ?? /^\s*bearer\s+(tg_\S+)\s*$/i.exec(header('authorization') ?? '')?.[1];
 }

@@ -29,7 +29,8 @@ export const issueTokenSchema = z.object({ name: z.string().max(100).default('')
 
 export const putKeySchema = z
   .object({
-    key: z.string({ message: 'is required' }),
+    // Provider keys are a few hundred characters at most; a bound keeps a client from storing anything it likes.
+    key: z.string({ message: 'is required' }).max(4096),
     verify: z.boolean().default(false),
     baseUrl: z.string().max(2048).optional(),
   })

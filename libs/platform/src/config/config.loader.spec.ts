@@ -79,6 +79,23 @@ describe('loadConfig', () => {
     expect(config.databaseUrl).toBe('postgres://d/db');
   });
 
+  describe('server limits', () => {
+    it('defaults: 1 MiB API bodies, 10 s for headers, 60 s for a whole request, 64 MiB blocking answers, 8 MiB SSE events', () => {
+      const { server } = loadConfig({ document: minimal, env });
+      expect(server).toMatchObject({ apiMaxBodyBytes: 1024 * 1024, headersTimeoutMs: 10_000, requestTimeoutMs: 60_000 });
+      expect(server.upstream).toMatchObject({ maxResponseBytes: 64 * 1024 * 1024, maxEventBytes: 8 * 1024 * 1024 });
+    });
+
+    it('reads sizes and durations, and refuses a headers timeout longer than the request timeout', () => {
+      const document = { ...minimal, server: { apiMaxBodyBytes: '64KiB', headersTimeout: '2s', requestTimeout: '30s', upstream: { maxResponseBytes: '1MiB', maxEventBytes: 4096 } } };
+      const { server } = loadConfig({ document, env });
+      expect(server).toMatchObject({ apiMaxBodyBytes: 65_536, headersTimeoutMs: 2_000, requestTimeoutMs: 30_000 });
+      expect(server.upstream).toMatchObject({ maxResponseBytes: 1024 * 1024, maxEventBytes: 4096 });
+      const problems = problemsOf(() => loadConfig({ document: { ...minimal, server: { headersTimeout: '2m', requestTimeout: '1m' } }, env }));
+      expect(problems).toEqual(['server.headersTimeout: must not be longer than server.requestTimeout']);
+    });
+  });
+
   it('names each bad field by its path', () => {
     const problems = problemsOf(() =>
       loadConfig({

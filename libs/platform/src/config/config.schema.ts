@@ -103,11 +103,20 @@ export const configFileSchema = z
         host: z.string().default('127.0.0.1'),
         port: z.coerce.number().int().min(0).max(65535).default(8080),
         maxBodyBytes: byteSize.default(32 * 1024 * 1024),
+        // Bodies of the admin and user APIs (/admin/…, /v1/me/…).
+        apiMaxBodyBytes: byteSize.default(1024 * 1024),
+        // A request's headers, and the whole request (headers and body), must arrive within these.
+        headersTimeout: duration.default(10_000),
+        requestTimeout: duration.default(60_000),
         upstream: z
           .object({
             connectTimeout: duration.default(10_000),
             firstByteTimeout: duration.default(600_000),
             idleTimeout: duration.default(300_000),
+            // A blocking (non-streamed) upstream response body larger than this is refused with 502.
+            maxResponseBytes: byteSize.default(64 * 1024 * 1024),
+            // One SSE event (or line) of a streamed response larger than this cuts the stream.
+            maxEventBytes: byteSize.default(8 * 1024 * 1024),
           })
           .strict()
           .prefault({}),
@@ -278,6 +287,9 @@ export const configFileSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    if (config.server.headersTimeout > config.server.requestTimeout) {
+      ctx.addIssue({ code: 'custom', path: ['server', 'headersTimeout'], message: 'must not be longer than server.requestTimeout' });
+    }
     const seen = new Set<string>();
     config.providers.forEach((provider, index) => {
       if (RESERVED_PREFIXES.has(provider.name)) {

@@ -46,7 +46,20 @@ export interface TollgateConfig {
     host: string;
     port: number;
     maxBodyBytes: number;
-    upstream: { connectTimeoutMs: number; firstByteTimeoutMs: number; idleTimeoutMs: number };
+    /** Request bodies of the admin and user APIs. */
+    apiMaxBodyBytes: number;
+    headersTimeoutMs: number;
+    /** The whole request (headers and body) must arrive within this; 408 otherwise. */
+    requestTimeoutMs: number;
+    upstream: {
+      connectTimeoutMs: number;
+      firstByteTimeoutMs: number;
+      idleTimeoutMs: number;
+      /** A blocking upstream response body over this is refused (502 `upstream_response_too_large`). */
+      maxResponseBytes: number;
+      /** An SSE line or event over this cuts the stream with one error event. */
+      maxEventBytes: number;
+    };
     anthropicPingIntervalMs: number;
     shutdown: { graceMs: number; drainTimeoutMs: number };
   };

@@ -6,6 +6,8 @@ export type GatewayErrorKind =
   | 'unauthorized'
   | 'not_found'
   | 'payload_too_large'
+  | 'request_timeout'
+  | 'upstream_response_too_large'
   | 'gateway_timeout'
   | 'upstream_unavailable'
   | 'recording_unavailable'
@@ -33,6 +35,8 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     unauthorized: { status: 401, type: 'authentication_error', code: 'invalid_api_key' },
     not_found: { status: 404, type: 'not_found_error', code: 'not_found' },
     payload_too_large: { status: 413, type: 'invalid_request_error', code: 'request_too_large' },
+    request_timeout: { status: 408, type: 'invalid_request_error', code: 'request_timeout' },
+    upstream_response_too_large: { status: 502, type: 'api_error', code: 'upstream_response_too_large' },
     gateway_timeout: { status: 504, type: 'timeout', code: 'gateway_timeout' },
     upstream_unavailable: { status: 502, type: 'api_error', code: 'upstream_unavailable' },
     recording_unavailable: { status: 503, type: 'server_error', code: 'service_unavailable' },
@@ -52,6 +56,8 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     unauthorized: { status: 401, type: 'authentication_error' },
     not_found: { status: 404, type: 'not_found_error' },
     payload_too_large: { status: 413, type: 'request_too_large' },
+    request_timeout: { status: 408, type: 'timeout_error' },
+    upstream_response_too_large: { status: 502, type: 'api_error' },
     gateway_timeout: { status: 504, type: 'timeout_error' },
     upstream_unavailable: { status: 502, type: 'api_error' },
     recording_unavailable: { status: 503, type: 'api_error' },

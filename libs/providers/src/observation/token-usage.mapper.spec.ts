@@ -1,4 +1,4 @@
-import { anthropicTokenUsage, chatTokenUsage, responsesTokenUsage } from './token-usage.mapper';
+import { MAX_TOKEN_COUNT, anthropicTokenUsage, chatTokenUsage, responsesTokenUsage } from './token-usage.mapper';
 
 describe('token usage mapping', () => {
   it('chat: input excludes cached tokens; extras keyed by path, zeros and totals left out', () => {
@@ -76,6 +76,21 @@ describe('token usage mapping', () => {
         'cache_creation.ephemeral_1h_input_tokens': 500,
         'server_tool_use.web_search_requests': 3,
       },
+    });
+  });
+
+  it('clamps out-of-range counters to whole numbers in [0, MAX_TOKEN_COUNT] (the record must stay valid)', () => {
+    expect(chatTokenUsage('c', { prompt_tokens: 7.9, completion_tokens: 1e308, prompt_tokens_details: { cached_tokens: -3 } })).toMatchObject({
+      inputTokens: 7,
+      outputTokens: MAX_TOKEN_COUNT,
+      cacheReadInputTokens: 0,
+    });
+    expect(responsesTokenUsage('r', { input_tokens: -1, output_tokens: 2.5 })).toMatchObject({ inputTokens: 0, outputTokens: 2 });
+    expect(anthropicTokenUsage('m', { input_tokens: 1e300, output_tokens: 1, cache_read_input_tokens: -1e308, cache_creation_input_tokens: 'x' })).toMatchObject({
+      inputTokens: MAX_TOKEN_COUNT,
+      outputTokens: 1,
+      cacheReadInputTokens: 0,
+      cacheWriteInputTokens: 0,
     });
   });
 });

@@ -1,13 +1,21 @@
 import { isJsonObject, numberField, type JsonObject } from '../json-value';
 import type { TokenUsage } from './observation.types';
 
+/** The largest token count recorded: an upstream number beyond it (1e308) is clamped, not allowed to spoil the record. */
+export const MAX_TOKEN_COUNT = 1e12;
+
+/** A token counter from upstream as a whole number in [0, MAX_TOKEN_COUNT]; anything that is not a number is 0. */
+function tokenCount(value: unknown): number {
+  return Math.min(MAX_TOKEN_COUNT, Math.max(0, Math.floor(numberField(value))));
+}
+
 /** OpenAI chat `usage`: input excludes cached prompt tokens, which are reported as cache reads. */
 export function chatTokenUsage(providerResponseId: string, usage: JsonObject): TokenUsage {
-  const cached = numberField(nested(usage.prompt_tokens_details).cached_tokens);
+  const cached = tokenCount(nested(usage.prompt_tokens_details).cached_tokens);
   return {
     providerResponseId,
-    inputTokens: Math.max(0, numberField(usage.prompt_tokens) - cached),
-    outputTokens: numberField(usage.completion_tokens),
+    inputTokens: Math.max(0, tokenCount(usage.prompt_tokens) - cached),
+    outputTokens: tokenCount(usage.completion_tokens),
     cacheReadInputTokens: cached,
     cacheWriteInputTokens: 0,
     extra: extraCounters(usage, CHAT_MAPPED),
@@ -16,11 +24,11 @@ export function chatTokenUsage(providerResponseId: string, usage: JsonObject): T
 
 /** OpenAI Responses `usage`: same rule with `input_tokens` / `input_tokens_details.cached_tokens`. */
 export function responsesTokenUsage(providerResponseId: string, usage: JsonObject): TokenUsage {
-  const cached = numberField(nested(usage.input_tokens_details).cached_tokens);
+  const cached = tokenCount(nested(usage.input_tokens_details).cached_tokens);
   return {
     providerResponseId,
-    inputTokens: Math.max(0, numberField(usage.input_tokens) - cached),
-    outputTokens: numberField(usage.output_tokens),
+    inputTokens: Math.max(0, tokenCount(usage.input_tokens) - cached),
+    outputTokens: tokenCount(usage.output_tokens),
     cacheReadInputTokens: cached,
     cacheWriteInputTokens: 0,
     extra: extraCounters(usage, RESPONSES_MAPPED),
@@ -31,10 +39,10 @@ export function responsesTokenUsage(providerResponseId: string, usage: JsonObjec
 export function anthropicTokenUsage(providerResponseId: string, usage: JsonObject): TokenUsage {
   return {
     providerResponseId,
-    inputTokens: numberField(usage.input_tokens),
-    outputTokens: numberField(usage.output_tokens),
-    cacheReadInputTokens: numberField(usage.cache_read_input_tokens),
-    cacheWriteInputTokens: numberField(usage.cache_creation_input_tokens),
+    inputTokens: tokenCount(usage.input_tokens),
+    outputTokens: tokenCount(usage.output_tokens),
+    cacheReadInputTokens: tokenCount(usage.cache_read_input_tokens),
+    cacheWriteInputTokens: tokenCount(usage.cache_creation_input_tokens),
     extra: extraCounters(usage, ANTHROPIC_MAPPED),
   };
 }

@@ -13,8 +13,13 @@ describe('inspectRequest: rejects what cannot go upstream', () => {
     ['no model', json({ messages: [] }), 'request body must have a "model" string'],
     ['numeric model', json({ model: 4 }), 'request body must have a "model" string'],
     ['empty model', json({ model: '' }), 'request body must have a "model" string'],
+    ['a model name over 256 characters', json({ model: 'm'.repeat(257) }), '"model" must be at most 256 characters'],
   ])('%s', (_name, body, reason) => {
     expect(inspectRequest('openai-chat', body)).toEqual({ ok: false, reason });
+  });
+
+  it('accepts a model name of exactly 256 characters', () => {
+    expect(inspectRequest('openai-chat', json({ model: 'm'.repeat(256) }))).toMatchObject({ ok: true, model: 'm'.repeat(256) });
   });
 
   it('does not echo the body back in the reason', () => {

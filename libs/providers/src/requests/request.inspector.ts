@@ -7,6 +7,9 @@ export type RequestInspection =
   | { ok: true; model: string; stream: boolean; tools: string[]; lastUserPrompt?: string; body: JsonObject }
   | { ok: false; reason: string };
 
+/** Longest model name accepted: it is recorded, indexed and used as a metric label. */
+export const MAX_MODEL_LENGTH = 256;
+
 /** Reads what the gateway needs from a bridged request body; the body itself is forwarded untouched. */
 export function inspectRequest(api: BridgedApi, body: Buffer): RequestInspection {
   let parsed: unknown;
@@ -19,6 +22,9 @@ export function inspectRequest(api: BridgedApi, body: Buffer): RequestInspection
   if (!isJsonObject(parsed)) return { ok: false, reason: 'request body must be a JSON object' };
   if (typeof parsed.model !== 'string' || parsed.model === '') {
     return { ok: false, reason: 'request body must have a "model" string' };
+  }
+  if (parsed.model.length > MAX_MODEL_LENGTH) {
+    return { ok: false, reason: `"model" must be at most ${MAX_MODEL_LENGTH} characters` };
   }
   return {
     ok: true,

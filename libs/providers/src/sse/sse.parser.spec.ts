@@ -1,4 +1,4 @@
-import { SseParser, type SseEvent } from './sse.parser';
+import { SseEventTooLarge, SseParser, type SseEvent } from './sse.parser';
 
 /** A stream exercising every rule: BOM, LF/CRLF/CR endings, multi-byte text, comments, ignored fields. */
 const SAMPLE =
@@ -112,5 +112,25 @@ describe('SseParser', () => {
     expect(events[0].data.length).toBe(payload.length);
     // 65 536 pushes; re-scanning the carried line on each push would take minutes.
     expect(elapsedMs).toBeLessThan(3000);
+  });
+
+  describe('maxEventSize', () => {
+    it('throws once a line that has not ended grows past the limit (it is never held whole)', () => {
+      const parser = new SseParser(100);
+      expect(parser.push(Buffer.from('data: ' + 'a'.repeat(90)))).toEqual([]);
+      expect(() => parser.push(Buffer.from('a'.repeat(20)))).toThrow(SseEventTooLarge);
+    });
+
+    it('throws for an event whose data lines together pass the limit', () => {
+      const parser = new SseParser(100);
+      const line = `data: ${'b'.repeat(60)}\n`;
+      expect(() => parser.push(Buffer.from(line + line))).toThrow('an upstream SSE event exceeds 100 bytes');
+    });
+
+    it('passes events up to the limit', () => {
+      const parser = new SseParser(100);
+      const events = parser.push(Buffer.from(`data: ${'c'.repeat(94)}\n\ndata: ${'c'.repeat(94)}\n\n`));
+      expect(events.map((event) => event.data.length)).toEqual([94, 94]);
+    });
   });
 });

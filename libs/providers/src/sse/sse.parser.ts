@@ -5,15 +5,25 @@ export interface SseEvent {
   data: string;
 }
 
+/** A line or event longer than the parser's limit: the stream is cut rather than held in memory. */
+export class SseEventTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`an upstream SSE event exceeds ${limit} bytes (server.upstream.maxEventBytes)`);
+  }
+}
+
 const LF = 0x0a;
 const SPACE = 0x20;
 
 /**
  * Incremental Server-Sent Events parser (WHATWG event-stream rules) for a copy of an upstream stream. Chunks may
  * split anywhere, even inside a UTF-8 character or a CRLF pair. Each chunk is decoded once and scanned once: only
- * the unfinished last line is carried over, so long streams and huge events stay linear.
+ * the unfinished last line is carried over, so long streams and huge events stay linear. A line, or an event's
+ * data, longer than `maxEventSize` characters (never more than its bytes) throws SseEventTooLarge.
  */
 export class SseParser {
+  constructor(private readonly maxEventSize = Number.POSITIVE_INFINITY) {}
+
   private readonly decoder = new TextDecoder('utf-8');
   private partialLine = '';
   /** The previous chunk ended in CR: a LF starting the next chunk belongs to that line ending. */
@@ -73,9 +83,11 @@ export class SseParser {
       if (lf !== -1 && lf < start) lf = text.indexOf('\n', start);
     }
     if (start < text.length) this.partialLine += text.slice(start);
+    if (this.partialLine.length > this.maxEventSize) throw new SseEventTooLarge(this.maxEventSize);
   }
 
   private processLine(line: string, events: SseEvent[]): void {
+    if (line.length > this.maxEventSize) throw new SseEventTooLarge(this.maxEventSize);
     if (line === '') {
       this.dispatch(events);
       return;
@@ -88,6 +100,7 @@ export class SseParser {
     if (field === 'data') {
       this.data = this.hasData ? `${this.data}\n${value}` : value;
       this.hasData = true;
+      if (this.data.length > this.maxEventSize) throw new SseEventTooLarge(this.maxEventSize);
     } else if (field === 'event') {
       this.eventName = value === '' ? undefined : value;
     }

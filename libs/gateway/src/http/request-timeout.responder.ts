@@ -1,0 +1,63 @@
+import type { ServerOptions, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { errorBody, errorShapeFor, type ProviderType } from '@tollgate/providers';
+import type { TollgateConfig } from '@tollgate/platform';
+
+/** Node's own limits on how long a request may take to arrive (its 408 is ours: see RequestTimeoutResponder). */
+export function serverTimeouts(server: TollgateConfig['server']): ServerOptions {
+  return {
+    headersTimeout: server.headersTimeoutMs,
+    requestTimeout: server.requestTimeoutMs,
+    // Node looks for expired requests this often (default 30 s, far too coarse for second-scale timeouts).
+    connectionsCheckingInterval: Math.max(50, Math.min(1_000, server.headersTimeoutMs / 2)),
+  };
+}
+
+/** The request a connection is receiving: its response, and the provider shape it is answered in (none: the API's). */
+interface RequestInFlight {
+  response: ServerResponse;
+  providerType?: ProviderType;
+}
+
+/**
+ * Answers a request that did not arrive in time (headers or body dribbled) with 408 in the provider's error shape
+ * when its route is known, the API's shape otherwise, and closes the connection. Other malformed requests keep Node's
+ * plain 400/431.
+ */
+export class RequestTimeoutResponder {
+  private readonly inFlight = new WeakMap<Duplex, RequestInFlight>();
+
+  track(response: ServerResponse, providerType?: ProviderType): void {
+    this.inFlight.set(response.req.socket, { response, providerType });
+  }
+
+  readonly onClientError = (error: NodeJS.ErrnoException, socket: Duplex): void => {
+    const current = this.inFlight.get(socket);
+    const pending = current && !current.response.writableFinished ? current : undefined;
+    if (socket.writable && !pending?.response.headersSent) {
+      socket.write(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? timeoutResponse(pending?.providerType) : plainResponse(error.code));
+    }
+    socket.destroy();
+  };
+}
+
+function timeoutResponse(providerType: ProviderType | undefined): string {
+  const message = 'the request did not arrive within the server timeout';
+  let body: string;
+  if (providerType) {
+    const shape = errorShapeFor(providerType, 'request_timeout');
+    body = errorBody(providerType, { type: shape.type, code: shape.code, message });
+  } else {
+    body = JSON.stringify({ error: { type: 'request_timeout', message } });
+  }
+  return rawResponse('408 Request Timeout', body);
+}
+
+function plainResponse(code: string | undefined): string {
+  if (code === 'HPE_HEADER_OVERFLOW') return 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n';
+  return 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n';
+}
+
+function rawResponse(status: string, body: string): string {
+  return `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}

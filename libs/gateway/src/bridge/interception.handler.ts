@@ -183,7 +183,9 @@ export class InterceptionHandler {
       writeGatewayError(out, providerType, budget.error, idHeader);
       return withError(budget.error.kind, budget.error.message);
     }
-    const breakerKey = this.config.circuitBreaker.enabled ? { provider: provider.config.name, route: api, model: inspection.model } : undefined;
+    // The breaker guards the pool: a user's own key or endpoint failing says nothing about it, and must not trip it for others.
+    const guardedByBreaker = this.config.circuitBreaker.enabled && request.plan.kind === 'centralized';
+    const breakerKey = guardedByBreaker ? { provider: provider.config.name, route: api, model: inspection.model } : undefined;
     const breaker = breakerKey ? this.breakers.admit(breakerKey) : undefined;
     if (breaker && !breaker.admitted) {
       const error = new GatewayError('circuit_open', 'circuit breaker is open', breaker.retryAfterSeconds);

@@ -20,6 +20,7 @@ import { credentialSourceOf, sendWithFailover, type AttemptSummary } from './ups
 import type { BridgedRequest } from './bridged-request';
 import { outcomeFromObservation, withError, type Outcome } from './interception-outcome';
 import type { AgenticLoop } from './agentic-loop';
+import { budgetEndingOf } from './budget-ending';
 import { NO_SPAN, SpanKind, failSpan, inSpan, startSpan, traceCarrier, tracingActive } from '../telemetry/gateway-tracer';
 import type { Span } from '@opentelemetry/api';
 
@@ -212,7 +213,7 @@ export class InterceptionHandler {
 
     if (breakerKey && breaker) this.breakers.report(breakerKey, out.headersSent && isBreakerFailure(providerType, out.statusCode), breaker.trial);
     if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
-    if (budget) void budget.hold.finish(outcome.tokenUsages);
+    if (budget) void budget.hold.finish(outcome.tokenUsages, budgetEndingOf(outcome, out.headersSent && out.statusCode < 300));
     return outcome;
   }
 

@@ -22,8 +22,8 @@ function modelValuesByMetric(exposition: string): Map<string, Set<string>> {
 describe('GatewayMetrics model labels', () => {
   it('10,000 distinct client-chosen model names keep every metric carrying a model at 100 values plus other', async () => {
     const options = { failureThreshold: 1, windowMs: 10_000, openMs: 30_000, halfOpenTrials: 1 };
-    const metrics = new GatewayMetrics(() => [], () => breakers, () => new MemoryKeyStateStore());
-    const breakers = new CircuitBreakers(options, new FakeClock(0), metrics.breakerObserver);
+    const metrics: GatewayMetrics = new GatewayMetrics(() => [], (): CircuitBreakers => breakers, () => new MemoryKeyStateStore());
+    const breakers: CircuitBreakers = new CircuitBreakers(options, new FakeClock(0), metrics.breakerObserver);
     const timing = new RequestTiming();
     for (const model of MODELS) {
       metrics.interceptionCompleted('openai', 'openai-chat', model, timing, [USAGE]);

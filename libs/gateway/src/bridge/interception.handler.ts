@@ -202,7 +202,7 @@ export class InterceptionHandler {
         outcome = await this.agentic.run(request, agenticPlan, { model: inspection.model, streaming: inspection.stream, connection, summary, idHeader });
       } else {
         const body = api === 'openai-chat' && inspection.stream ? withIncludeUsage(request.body, inspection.body) : request.body;
-        outcome = await this.exchange(request, inspection.stream, body, connection, summary, idHeader);
+        outcome = await this.exchange(request, inspection, body, connection, summary, idHeader);
       }
     } catch (error) {
       this.logger.error({ err: error, interceptionId }, 'interception failed unexpectedly');
@@ -232,7 +232,7 @@ export class InterceptionHandler {
 
   private async exchange(
     request: BridgedRequest,
-    streaming: boolean,
+    { stream: streaming, model }: Inspection,
     body: Buffer,
     connection: ClientConnection,
     summary: AttemptSummary,
@@ -248,6 +248,7 @@ export class InterceptionHandler {
       request: { target: request.upstream, method: 'POST', headers: request.forwardHeaders, body, signal: connection },
       summary,
       metrics: this.metrics,
+      model,
     });
 
     if (result.kind === 'aborted') return withError('client_disconnected', 'the client closed the connection');

@@ -1,5 +1,5 @@
-import { FakeClock, MODEL_DENIED_COOLDOWN_MS } from '@tollgate/keypool';
-import { startMockUpstream, type MockUpstream } from '@tollgate/testing';
+import { FakeClock, MODEL_DENIED_COOLDOWN_MS, RedisKeyStateStore } from '@tollgate/keypool';
+import { createTestRedisPrefix, dumpRedisKeyspace, startMockUpstream, testRedisUrl, type MockUpstream } from '@tollgate/testing';
 import { ADMIN_TOKEN, ALICE_TOKEN, startHarness, type Harness } from './support/gateway-harness';
 
 /** 403 bodies as the providers send them when a key may not use one model. */
@@ -102,5 +102,48 @@ describe('a key denied one model is skipped for that model only', () => {
     });
     expect((await messages('claude-opus-test')).status).toBe(200);
     expect(await keyStates('anthropic')).toEqual(['disabled', 'valid', 'valid']);
+  });
+});
+
+describe('a model denial is shared by replicas through Redis', () => {
+  it('A learns k0 is denied a model; B then skips k0 for that model only, and Redis holds no model name nor key', async () => {
+    const prefix = createTestRedisPrefix();
+    const mock = await startMockUpstream();
+    const replica = () => startHarness({ mock, keys: KEYS, keyStateStore: new RedisKeyStateStore({ redis: testRedisUrl(), keyPrefix: prefix.prefix }) });
+    const [a, b] = await Promise.all([replica(), replica()]);
+    const chatOn = async (url: string, model: string) => {
+      const response = await fetch(`${url}/openai/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ALICE_TOKEN}` },
+        body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    try {
+      mock.script('k0-long-key', OPENAI_DENIAL('gpt-restricted'));
+      expect(await chatOn(a.url, 'gpt-restricted')).toBe(200);
+      expect(mock.keysSeen()).toEqual(['k0-long-key', 'k1-long-key']);
+
+      // B hears of it through pub/sub (within milliseconds); until then its requests still go to k0 (answered 200).
+      const deadline = Date.now() + 2_000;
+      do {
+        mock.reset();
+        expect(await chatOn(b.url, 'gpt-restricted')).toBe(200);
+      } while (mock.keysSeen()[0] === 'k0-long-key' && Date.now() < deadline);
+      expect(mock.keysSeen()).toEqual(['k1-long-key']);
+      mock.reset();
+      expect(await chatOn(b.url, 'gpt-other')).toBe(200);
+      expect(mock.keysSeen()).toEqual(['k0-long-key']);
+
+      const dump = await dumpRedisKeyspace(prefix.prefix, testRedisUrl());
+      expect(dump).toContain('model_denied');
+      expect(dump).not.toContain('gpt-restricted');
+      for (const key of KEYS) expect(dump).not.toContain(key);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await mock.close();
+      await prefix.cleanup();
+    }
   });
 });

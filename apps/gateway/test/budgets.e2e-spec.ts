@@ -211,6 +211,22 @@ describe('budgets across two gateway replicas sharing Redis', () => {
     expect(await errorJson(refused!)).toMatchObject({ error: { code: 'budget_exceeded' } });
   });
 
+  it('a request refused by an open circuit breaker gives its reservation back', async () => {
+    nextDay();
+    mock.script('*', ...Array.from({ length: 5 }, () => ({ status: 503 })));
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const response = await chat(a, BOB_TOKEN);
+      expect(response.status).toBe(503);
+      await response.text();
+    }
+    const refused = await chat(a, BOB_TOKEN);
+    expect(refused.status).toBe(503);
+    expect((await errorJson(refused)).error.message).toBe('circuit breaker is open');
+    expect(mock.keysSeen()).toHaveLength(5);
+    await waitUntil(async () => (await redis.hget(counterKey('bob'), 'reserved')) === '0');
+    expect(await redis.hgetall(counterKey('bob'))).toMatchObject({ spent: '0', reserved: '0' });
+  });
+
   it('the next period reopens the budget', async () => {
     const window = nextDay();
     const { rejected } = await exhaust(a, BOB_TOKEN);

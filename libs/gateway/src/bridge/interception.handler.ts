@@ -189,6 +189,7 @@ export class InterceptionHandler {
     const breakerKey = guardedByBreaker ? { provider: provider.config.name, route: api, model: inspection.model } : undefined;
     const breaker = breakerKey ? this.breakers.admit(breakerKey) : undefined;
     if (breaker && !breaker.admitted) {
+      if (budget) void budget.hold.finish([], 'not_served');
       const error = new GatewayError('circuit_open', 'circuit breaker is open', breaker.retryAfterSeconds);
       writeGatewayError(out, providerType, error, idHeader);
       return withError(error.kind, error.message);

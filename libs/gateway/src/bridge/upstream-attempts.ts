@@ -84,7 +84,8 @@ export async function sendWithFailover(call: FailoverCall): Promise<AttemptResul
     const headers = applyCredential(providerType, request.headers, key.key);
     const span = tracing ? attemptSpan(walker.handedOut, key.hint) : NO_SPAN;
     const result = await sendOnce(call, { ...request, headers }, span);
-    const modelDenied = result.kind === 'response' && (await deniesModel(call, walker, result.response));
+    // Only a 403 pays for the await: the success path stays synchronous.
+    const modelDenied = result.kind === 'response' && result.response.statusCode === 403 && (await deniesModel(call, walker, result.response));
     const failover = result.kind === 'response' && walker.report(result.response.statusCode, result.response.headers, modelDenied) === 'failover';
     endAttemptSpan(span, result, walker);
     if (!failover || result.kind !== 'response') return result;

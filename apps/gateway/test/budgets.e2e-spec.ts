@@ -172,6 +172,61 @@ describe('budgets across two gateway replicas sharing Redis', () => {
     expect((await chat(a, BOB_TOKEN)).status).toBe(200);
   });
 
+  it('a client that aborts its streams before the usage chunk pays each estimate, and is refused once they use up the budget', async () => {
+    nextDay();
+    const streamText = JSON.stringify({ ...BODY, stream: true });
+    const streamEstimate = estimateRequestCost(PRICES, 'openai', MODEL, { bodyBytes: Buffer.byteLength(streamText), body: { ...BODY, stream: true } }, {
+      defaultMaxOutputTokens: 4096,
+      charsPerToken: 4,
+    }).costMicros;
+    const affordable = Math.floor(BUDGET_MICROS / streamEstimate);
+    const aborted: string[] = [];
+    let refused: Response | undefined;
+    for (let attempt = 0; attempt < affordable + 2 && !refused; attempt++) {
+      // The upstream sends two chunks, then nothing: the final usage chunk never comes before the client leaves.
+      mock.script('*', { stallAfterChunks: 2 });
+      const controller = new AbortController();
+      const response = await fetch(`${(attempt % 2 ? a : b).url}/openai/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${BOB_TOKEN}` },
+        body: streamText,
+        signal: controller.signal,
+      });
+      if (response.status === 429) {
+        refused = response;
+        break;
+      }
+      expect(response.status).toBe(200);
+      const id = response.headers.get('x-tollgate-interception-id')!;
+      await response.body!.getReader().read();
+      controller.abort();
+      await waitForEnded([id]);
+      aborted.push(id);
+    }
+    expect(refused).toBeDefined();
+    expect(aborted).toHaveLength(affordable);
+    for (const id of aborted) expect((a.sink.ended(id) ?? b.sink.ended(id))).toMatchObject({ error: { type: 'client_disconnected' }, tokenUsages: [] });
+    await waitUntil(async () => (await redis.hget(counterKey('bob'), 'reserved')) === '0');
+    expect(Number(await redis.hget(counterKey('bob'), 'spent'))).toBe(affordable * streamEstimate);
+    expect(await errorJson(refused!)).toMatchObject({ error: { code: 'budget_exceeded' } });
+  });
+
+  it('a request refused by an open circuit breaker gives its reservation back', async () => {
+    nextDay();
+    mock.script('*', ...Array.from({ length: 5 }, () => ({ status: 503 })));
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const response = await chat(a, BOB_TOKEN);
+      expect(response.status).toBe(503);
+      await response.text();
+    }
+    const refused = await chat(a, BOB_TOKEN);
+    expect(refused.status).toBe(503);
+    expect((await errorJson(refused)).error.message).toBe('circuit breaker is open');
+    expect(mock.keysSeen()).toHaveLength(5);
+    await waitUntil(async () => (await redis.hget(counterKey('bob'), 'reserved')) === '0');
+    expect(await redis.hgetall(counterKey('bob'))).toMatchObject({ spent: '0', reserved: '0' });
+  });
+
   it('the next period reopens the budget', async () => {
     const window = nextDay();
     const { rejected } = await exhaust(a, BOB_TOKEN);

@@ -72,6 +72,33 @@ describe('circuit breaker per provider, route and model', () => {
     expect(harness.mock.received).toHaveLength(6);
   });
 
+  it("503s from a user's own key (BYOK) never count toward the pool's breaker, nor are refused by it", async () => {
+    const byok = (body: string) =>
+      fetch(`${harness.url}/openai/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-user-own-key-1234', 'x-tollgate-token': ALICE_TOKEN },
+        body,
+      });
+    harness.mock.script('sk-user-own-key-1234', ...Array.from({ length: 7 }, () => ({ status: 503 })));
+    for (let i = 0; i < 7; i++) {
+      const response = await byok(chat());
+      expect(response.status).toBe(503);
+      await response.text();
+    }
+    // Every BYOK request reached the upstream (its own breaker-free single attempt), and the pool's route still serves.
+    expect(harness.mock.keysSeen()).toEqual(Array(7).fill('sk-user-own-key-1234'));
+    expect((await post('/openai/v1/chat/completions', chat())).response.status).toBe(200);
+    expect(harness.mock.keysSeen().at(-1)).toBe('k0-long-key');
+
+    // And an open pool breaker does not refuse a user's own key.
+    harness.mock.script('k0-long-key', ...Array.from({ length: 5 }, () => ({ status: 503 })));
+    for (let i = 0; i < 5; i++) await post('/openai/v1/chat/completions', chat());
+    expect((await post('/openai/v1/chat/completions', chat())).text).toContain('circuit breaker is open');
+    const own = await byok(chat());
+    expect(own.status).toBe(200);
+    await own.text();
+  });
+
   it('429s never trip it', async () => {
     for (let i = 0; i < 7; i++) {
       harness.mock.script('k0-long-key', { status: 429, headers: { 'retry-after': '1' } });

@@ -8,3 +8,4 @@ export type { Exhaustion, HandedOutKey, KeySource, KeyWalker } from './key-sourc
 export { MemoryKeyStateStore } from './memory-key-state.store';
 export { RedisKeyStateStore, type KeyStateLogger, type RedisKeyStateStoreOptions } from './redis-key-state.store';
 export { cooldownFromHeaders, type CooldownOptions, type HeaderBag } from './retry-after.parser';
+export { MODEL_DENIED_COOLDOWN_MS } from './model-scope';

@@ -3,6 +3,7 @@ import { fingerprintKey } from './fingerprint';
 import { KeyPool, type KeyPoolObserver, type KeyPoolOptions } from './key-pool';
 import type { KeyReason, KeyStateStore } from './key-state';
 import { MemoryKeyStateStore } from './memory-key-state.store';
+import { MODEL_DENIED_COOLDOWN_MS } from './model-scope';
 
 const KEYS = ['k0-long-key', 'k1-long-key', 'k2-long-key'];
 const SECRET = 'test-fingerprint-secret';
@@ -13,7 +14,7 @@ class RecordingObserver implements KeyPoolObserver {
   transition(provider: string, reason: KeyReason): void {
     this.transitions.push([provider, reason]);
   }
-  exhaustion(provider: string, outcome: 'rate_limited' | 'auth_failed'): void {
+  exhaustion(provider: string, outcome: string): void {
     this.exhaustions.push([provider, outcome]);
   }
 }
@@ -93,6 +94,69 @@ describe('KeyPool walker', () => {
       ['valid', undefined],
     ]);
     expect(pool.list()[0].until).toBeUndefined();
+  });
+
+  it('a 403 denying the model skips the key for that model only, for MODEL_DENIED_COOLDOWN_MS; a key-level 403 still disables it', () => {
+    const { pool, clock, observer } = setup();
+    const walker = pool.startWalk('gpt-restricted');
+    expect(walker.forbiddenFailsOver).toBe(true);
+    walker.next();
+    expect(walker.report(403, {}, true)).toBe('failover');
+    expect(walker.lastTransition).toEqual({ state: 'cooling', reason: 'model_denied' });
+    expect(walker.next()?.position).toBe(1);
+    // The key itself stays valid: other models still get it first.
+    expect(pool.counts()).toEqual({ valid: 3, cooling: 0, disabled: 0 });
+    expect(pool.startWalk('gpt-other').next()?.position).toBe(0);
+    expect(pool.startWalk().next()?.position).toBe(0);
+    expect(pool.startWalk('gpt-restricted').next()?.position).toBe(1);
+    expect(observer.transitions).toEqual([['openai', 'model_denied']]);
+    // Bounded: it heals.
+    clock.advance(MODEL_DENIED_COOLDOWN_MS);
+    expect(pool.startWalk('gpt-restricted').next()?.position).toBe(0);
+    // Without a model to scope it to, or when the body said nothing about the model: the key is disabled.
+    const unscoped = pool.startWalk();
+    unscoped.next();
+    expect(unscoped.report(403, {}, true)).toBe('failover');
+    expect(pool.list()[0]).toMatchObject({ state: 'disabled', reason: 'forbidden' });
+  });
+
+  it('every key denied the model: exhaustion says model_denied (not auth_failed), and other models are unaffected', () => {
+    const { pool, observer } = setup();
+    const walker = pool.startWalk('claude-opus');
+    for (let position = 0; position < KEYS.length; position++) {
+      expect(walker.next()?.position).toBe(position);
+      expect(walker.report(403, {}, true)).toBe('failover');
+    }
+    expect(walker.next()).toBeUndefined();
+    expect(walker.exhausted()).toEqual({
+      outcome: 'model_denied',
+      model: 'claude-opus',
+      message: 'the model "claude-opus" is not available through this gateway: the provider denied every configured key access to it',
+    });
+    expect(observer.exhaustions).toEqual([['openai', 'model_denied']]);
+    expect(pool.startWalk('claude-opus').next()).toBeUndefined();
+    expect(pool.startWalk('claude-haiku').next()?.position).toBe(0);
+  });
+
+  it('a key rate-limited while the others are denied the model: 429 (waiting helps), not model_denied', () => {
+    const { pool } = setup();
+    const walker = pool.startWalk('m');
+    walker.next();
+    walker.report(429, { 'retry-after': '5' });
+    walker.next();
+    walker.report(403, {}, true);
+    walker.next();
+    walker.report(403, {}, true);
+    expect(walker.exhausted()).toMatchObject({ outcome: 'rate_limited', retryAfterSeconds: 5 });
+  });
+
+  it('with authFailure: cooldown a 403 is the answer even when it denies the model', () => {
+    const { pool } = setup({ authFailure: 'cooldown' });
+    const walker = pool.startWalk('m');
+    expect(walker.forbiddenFailsOver).toBe(false);
+    walker.next();
+    expect(walker.report(403, {}, true)).toBe('final');
+    expect(pool.startWalk('m').next()?.position).toBe(0);
   });
 
   it.each([400, 404, 408, 409, 500, 503, 529])('%d is final and leaves the key alone', (status) => {

@@ -2,7 +2,7 @@ import type { Clock } from './clock';
 import { fingerprintKey } from './fingerprint';
 import { hint } from './hint';
 import type { KeyMark, KeyReason, KeyState, KeyStateStore, KeyStatus } from './key-state';
-import type { KeySource, KeyWalker } from './key-source';
+import type { Exhaustion, KeySource, KeyWalker } from './key-source';
 import { PoolWalker } from './key-walker';
 
 export interface KeyPoolOptions {
@@ -18,7 +18,7 @@ export interface KeyPoolOptions {
 export interface KeyPoolObserver {
   /** A key really changed state (not called when it already was cooling/disabled). */
   transition(provider: string, reason: KeyReason): void;
-  exhaustion(provider: string, outcome: 'rate_limited' | 'auth_failed'): void;
+  exhaustion(provider: string, outcome: Exhaustion['outcome']): void;
 }
 
 export interface KeyPoolArgs {
@@ -79,8 +79,8 @@ export class KeyPool implements KeySource {
   }
 
   /** A fresh walker for one upstream call. */
-  startWalk(): KeyWalker {
-    return new PoolWalker(this, this.keys, this.startIndex());
+  startWalk(model?: string): KeyWalker {
+    return new PoolWalker(this, this.keys, this.startIndex(), model);
   }
 
   list(): KeyListing[] {
@@ -114,14 +114,19 @@ export class KeyPool implements KeySource {
     return this.store.read(key.fingerprint, nowMs);
   }
 
-  /** @internal used by walkers */
-  mark(key: PoolKey, next: KeyMark): void {
-    const { changed } = this.store.mark(key.fingerprint, next, this.clock.now());
+  /** @internal used by walkers: the key's entry for one model (`scope` from `modelScope`). */
+  modelStatus(key: PoolKey, scope: string, nowMs: number): KeyStatus {
+    return this.store.read(key.fingerprint + scope, nowMs);
+  }
+
+  /** @internal used by walkers; `scope`: mark the key's entry for one model only. */
+  mark(key: PoolKey, next: KeyMark, scope = ''): void {
+    const { changed } = this.store.mark(key.fingerprint + scope, next, this.clock.now());
     if (changed) this.observer?.transition(this.provider, next.reason);
   }
 
   /** @internal used by walkers */
-  exhausted(outcome: 'rate_limited' | 'auth_failed'): void {
+  exhausted(outcome: Exhaustion['outcome']): void {
     this.observer?.exhaustion(this.provider, outcome);
   }
 

@@ -1,5 +1,6 @@
 export type KeyState = 'valid' | 'cooling' | 'disabled';
-export type KeyReason = 'rate_limited' | 'unauthorized' | 'forbidden';
+/** `model_denied` marks a key's entry for one model only (see `model-scope.ts`), never the key itself. */
+export type KeyReason = 'rate_limited' | 'unauthorized' | 'forbidden' | 'model_denied';
 
 /** What a store answers about one key. `until` (epoch ms) is set for `cooling` only. */
 export interface KeyStatus {

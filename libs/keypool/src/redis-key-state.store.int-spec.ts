@@ -4,6 +4,7 @@ import Redis, { type RedisOptions } from 'ioredis';
 import { FakeClock, systemClock } from './clock';
 import { hint } from './hint';
 import { KeyPool } from './key-pool';
+import { modelScope } from './model-scope';
 import { RedisKeyStateStore } from './redis-key-state.store';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -145,6 +146,23 @@ describe('RedisKeyStateStore (real Redis)', () => {
     console.log(`enable propagated A → B in ${enabledMs.toFixed(1)} ms`);
     expect(enabledMs).toBeLessThan(100);
     expect(await admin.exists(`${prefix}keypool:fp-1`)).toBe(0);
+  });
+
+  it("a key's per-model entry reaches the other replica without being tracked, expires in Redis, and leaves the key valid", async () => {
+    const [a, b] = await connectedReplicas(['fp-model']);
+    const scoped = 'fp-model' + modelScope('gpt-restricted');
+    const until = Date.now() + 30_000;
+    a.mark(scoped, { state: 'cooling', reason: 'model_denied', until }, Date.now());
+    await waitFor(() => b.read(scoped, Date.now()).state === 'cooling', 1000, 'model denial on B');
+    expect(b.read(scoped, Date.now())).toEqual({ state: 'cooling', reason: 'model_denied', until });
+    expect(b.read('fp-model', Date.now())).toEqual({ state: 'valid' });
+    // Bounded in Redis by its own TTL, under a fixed-length key that holds no model name.
+    const stored = await admin.keys(`${prefix}keypool:*`);
+    expect(stored).toEqual([`${prefix}keypool:${scoped}`]);
+    expect(stored[0]).not.toContain('gpt-restricted');
+    const ttl = await admin.pttl(stored[0]);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(30_000);
   });
 
   it('racing marks keep the later deadline, in Redis and on both replicas', async () => {

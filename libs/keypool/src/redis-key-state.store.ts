@@ -3,6 +3,7 @@ import { systemClock, type Clock } from './clock';
 import type { KeyMark, KeyReason, KeyStateStore, KeyStatus } from './key-state';
 import { mergeMark } from './key-state.merge';
 import { KeyStateView } from './key-state.view';
+import { keyFingerprintOf } from './model-scope';
 import { ENABLE_KEY_SCRIPT, MARK_KEY_STATE_SCRIPT } from './key-state-mark.script';
 
 /** The slice of a (pino) logger the store uses. */
@@ -36,7 +37,7 @@ interface ChangeMessage {
   until?: number;
 }
 
-const REASONS: readonly string[] = ['rate_limited', 'unauthorized', 'forbidden'];
+const REASONS: readonly string[] = ['rate_limited', 'unauthorized', 'forbidden', 'model_denied'];
 const RESYNC_RETRY_MS = 1000;
 const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
 const DISCONNECT_TIMEOUT_MS = 200;
@@ -297,7 +298,8 @@ export class RedisKeyStateStore implements KeyStateStore {
   private applyMessage(channel: string, raw: string): void {
     if (channel !== this.channel) return;
     const message = parseMessage(raw);
-    if (!message || !this.tracked.has(message.fingerprint)) return;
+    // A key's per-model entries (model-scope.ts) follow their key: they are not tracked one by one.
+    if (!message || !this.tracked.has(keyFingerprintOf(message.fingerprint))) return;
     if (message.state === 'valid') {
       this.view.delete(message.fingerprint);
       return;

@@ -24,6 +24,7 @@ export type { RequestHeaders } from './credentials/request-headers';
 export { errorBody, type ProviderErrorDetails } from './errors/error-body';
 export { errorShapeFor, type ErrorShape, type GatewayErrorKind } from './errors/error-shape.table';
 export { sseErrorEvent, type StreamErrorDetails } from './errors/sse-error.event';
+export { isModelAccessDenial } from './errors/model-access-denial';
 
 export { SseEventTooLarge, SseParser, type SseEvent } from './sse/sse.parser';
 

@@ -253,6 +253,7 @@ class AgenticRun {
       },
       summary: this.context.summary,
       metrics: this.deps.metrics,
+      model: this.context.model,
     });
   }
 

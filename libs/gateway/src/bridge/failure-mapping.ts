@@ -3,7 +3,7 @@ import { GatewayError } from '../errors/gateway-error';
 import type { ProviderRuntime } from '../keys/provider-runtime';
 import type { TransportFailure } from '../upstream/upstream.client';
 
-/** The answer when the walker found no valid key: 429 while any key cools down, else 502. */
+/** The answer when the walker found no valid key: 429 while any key cools down, 403 when every key left is denied the model, else 502. */
 export function exhaustionError(provider: ProviderRuntime, walker: KeyWalker): GatewayError {
   if (provider.config.keys.length === 0) {
     return new GatewayError(
@@ -12,9 +12,9 @@ export function exhaustionError(provider: ProviderRuntime, walker: KeyWalker): G
     );
   }
   const exhaustion = walker.exhausted();
-  return exhaustion.outcome === 'rate_limited'
-    ? new GatewayError('rate_limited', exhaustion.message, exhaustion.retryAfterSeconds)
-    : new GatewayError('all_keys_failed', exhaustion.message);
+  if (exhaustion.outcome === 'rate_limited') return new GatewayError('rate_limited', exhaustion.message, exhaustion.retryAfterSeconds);
+  if (exhaustion.outcome === 'model_denied') return new GatewayError('model_access_denied', exhaustion.message);
+  return new GatewayError('all_keys_failed', exhaustion.message);
 }
 
 export function transportError(failure: TransportFailure, cause?: Error): GatewayError {

@@ -21,6 +21,7 @@ import { credentialSourceOf, sendWithFailover, type AttemptSummary } from './ups
 import type { BridgedRequest } from './bridged-request';
 import { outcomeFromObservation, withError, type Outcome } from './interception-outcome';
 import type { AgenticLoop } from './agentic-loop';
+import { budgetEndingOf } from './budget-ending';
 import { NO_SPAN, SpanKind, failSpan, inSpan, startSpan, traceCarrier, tracingActive } from '../telemetry/gateway-tracer';
 import type { Span } from '@opentelemetry/api';
 
@@ -184,9 +185,12 @@ export class InterceptionHandler {
       writeGatewayError(out, providerType, budget.error, idHeader);
       return withError(budget.error.kind, budget.error.message);
     }
-    const breakerKey = this.config.circuitBreaker.enabled ? { provider: provider.config.name, route: api, model: inspection.model } : undefined;
+    // The breaker guards the pool: a user's own key or endpoint failing says nothing about it, and must not trip it for others.
+    const guardedByBreaker = this.config.circuitBreaker.enabled && request.plan.kind === 'centralized';
+    const breakerKey = guardedByBreaker ? { provider: provider.config.name, route: api, model: inspection.model } : undefined;
     const breaker = breakerKey ? this.breakers.admit(breakerKey) : undefined;
     if (breaker && !breaker.admitted) {
+      if (budget) void budget.hold.finish([], 'not_served');
       const error = new GatewayError('circuit_open', 'circuit breaker is open', breaker.retryAfterSeconds);
       writeGatewayError(out, providerType, error, idHeader);
       return withError(error.kind, error.message);
@@ -200,7 +204,7 @@ export class InterceptionHandler {
         outcome = await this.agentic.run(request, agenticPlan, { model: inspection.model, streaming: inspection.stream, connection, summary, idHeader });
       } else {
         const body = api === 'openai-chat' && inspection.stream ? withIncludeUsage(request.body, inspection.body) : request.body;
-        outcome = await this.exchange(request, inspection.stream, body, connection, summary, idHeader);
+        outcome = await this.exchange(request, inspection, body, connection, summary, idHeader);
       }
     } catch (error) {
       this.logger.error({ err: error, interceptionId }, 'interception failed unexpectedly');
@@ -211,7 +215,7 @@ export class InterceptionHandler {
 
     if (breakerKey && breaker) this.breakers.report(breakerKey, out.headersSent && isBreakerFailure(providerType, out.statusCode), breaker.trial);
     if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
-    if (budget) void budget.hold.finish(outcome.tokenUsages);
+    if (budget) void budget.hold.finish(outcome.tokenUsages, budgetEndingOf(outcome, out.headersSent && out.statusCode < 300));
     return outcome;
   }
 
@@ -230,7 +234,7 @@ export class InterceptionHandler {
 
   private async exchange(
     request: BridgedRequest,
-    streaming: boolean,
+    { stream: streaming, model }: Inspection,
     body: Buffer,
     connection: ClientConnection,
     summary: AttemptSummary,
@@ -246,6 +250,7 @@ export class InterceptionHandler {
       request: { target: request.upstream, method: 'POST', headers: request.forwardHeaders, body, signal: connection },
       summary,
       metrics: this.metrics,
+      model,
     });
 
     if (result.kind === 'aborted') return withError('client_disconnected', 'the client closed the connection');

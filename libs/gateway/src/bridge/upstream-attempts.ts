@@ -1,5 +1,5 @@
 import type { HandedOutKey, KeySource, KeyWalker } from '@tollgate/keypool';
-import { applyCredential, type CredentialHeader, type ProviderType } from '@tollgate/providers';
+import { applyCredential, isModelAccessDenial, type CredentialHeader, type ProviderType } from '@tollgate/providers';
 import type { Span } from '@opentelemetry/api';
 import { NO_SPAN, SpanKind, inSpan, startSpan, tracingActive } from '../telemetry/gateway-tracer';
 import type { Dispatcher } from 'undici';
@@ -56,6 +56,8 @@ export interface FailoverCall {
   request: AttemptRequest;
   summary: AttemptSummary;
   metrics: UpstreamAttemptMetrics;
+  /** The requested model, when known: a key denied it (a 403 naming it) is skipped for that model only. */
+  model?: string;
 }
 
 /**
@@ -75,20 +77,35 @@ export async function sendWithFailover(call: FailoverCall): Promise<AttemptResul
     endAttemptSpan(span, result);
     return result;
   }
-  const walker = provider.keys.startWalk();
+  const walker = provider.keys.startWalk(call.model);
   for (let key = selectKey(walker, tracing); key !== undefined; key = selectKey(walker, tracing)) {
     summary.hint = walker.lastHint;
     summary.handedOut = walker.handedOut;
     const headers = applyCredential(providerType, request.headers, key.key);
     const span = tracing ? attemptSpan(walker.handedOut, key.hint) : NO_SPAN;
     const result = await sendOnce(call, { ...request, headers }, span);
-    const failover = result.kind === 'response' && walker.report(result.response.statusCode, result.response.headers) === 'failover';
+    // Only a 403 pays for the await: the success path stays synchronous.
+    const modelDenied = result.kind === 'response' && result.response.statusCode === 403 && (await deniesModel(call, walker, result.response));
+    const failover = result.kind === 'response' && walker.report(result.response.statusCode, result.response.headers, modelDenied) === 'failover';
     endAttemptSpan(span, result, walker);
     if (!failover || result.kind !== 'response') return result;
     // The failed answer is not relayed; release the connection for reuse and try the next key.
     await result.response.body.dump().catch(() => undefined);
   }
   return { kind: 'exhausted', walker };
+}
+
+/**
+ * Whether a 403 says this key may not use the requested model. Its body is read only when the 403 fails over
+ * anyway (it is never relayed then); a body that cannot be read counts as a key-level 403.
+ */
+async function deniesModel(call: FailoverCall, walker: KeyWalker, response: UpstreamResponse): Promise<boolean> {
+  if (response.statusCode !== 403 || call.model === undefined || !walker.forbiddenFailsOver) return false;
+  try {
+    return isModelAccessDenial(call.provider.config.type, Buffer.from(await response.body.arrayBuffer()), call.model);
+  } catch {
+    return false;
+  }
 }
 
 function selectKey(walker: KeyWalker, tracing: boolean): HandedOutKey | undefined {

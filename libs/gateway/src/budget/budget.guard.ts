@@ -18,10 +18,19 @@ export interface EffectiveBudget {
   period: BudgetPeriod;
 }
 
+/**
+ * How a budgeted interception ended, which decides what its hold is charged:
+ * - `complete`: the upstream served it and reported its usage — the real cost;
+ * - `cut_short`: the upstream took it but its usage was not (all) seen — the client left, the stream broke, no usage
+ *   chunk came — the estimate, or the usage seen if that costs more (otherwise leaving early would be free);
+ * - `not_served`: the upstream never served it (an error status, unreachable, no key left) — the usage seen if any,
+ *   else nothing (the hold is released).
+ */
+export type BudgetEnding = 'complete' | 'cut_short' | 'not_served';
+
 /** One centralized request's hold on its user's budget. */
 export interface BudgetHold {
-  /** Settles with the cost of the usages (released when there are none: the request failed before any usage). */
-  finish(tokenUsages: readonly TokenUsage[]): Promise<void>;
+  finish(tokenUsages: readonly TokenUsage[], ending: BudgetEnding): Promise<void>;
 }
 
 export type BudgetAdmission = { ok: true; hold: BudgetHold } | { ok: false; error: GatewayError };
@@ -86,17 +95,25 @@ export class BudgetGuard {
         `(centralized keys); the budget resets at ${result.resetsAt.toISOString()}`;
       return { ok: false, error: new GatewayError('budget_exceeded', message, secondsUntil(result.resetsAt, now)) };
     }
-    return { ok: true, hold: { finish: (usages) => this.finish(result.reservation, providerName, model, usages) } };
+    const reservation = result.reservation;
+    return { ok: true, hold: { finish: (usages, ending) => this.finish(reservation, providerName, model, usages, ending) } };
   }
 
-  private async finish(reservation: BudgetReservation, providerName: string, model: string, usages: readonly TokenUsage[]): Promise<void> {
+  private async finish(
+    reservation: BudgetReservation,
+    providerName: string,
+    model: string,
+    usages: readonly TokenUsage[],
+    ending: BudgetEnding,
+  ): Promise<void> {
     try {
-      if (usages.length === 0) {
+      if (usages.length === 0 && ending === 'not_served') {
         await this.ledger.release(reservation);
         return;
       }
       let costMicros = 0;
       for (const usage of usages) costMicros += this.prices.cost(providerName, model, usage).costMicros;
+      if (ending === 'cut_short') costMicros = Math.max(costMicros, reservation.estimateMicros);
       await this.ledger.settle(reservation, costMicros);
       this.metrics.centralizedSpent(providerName, costMicros);
     } catch (error) {

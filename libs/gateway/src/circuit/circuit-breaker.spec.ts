@@ -85,6 +85,20 @@ describe('CircuitBreakers', () => {
     expect(breakers.states().map((state) => state.model)).toEqual(['gpt-x']);
   });
 
+  it('10,000 failing client-chosen model names never keep more breakers than the cap, least recently reported out', () => {
+    const breakers = new CircuitBreakers(OPTIONS, new FakeClock(0), { tripped: () => undefined, rejected: () => undefined }, 50);
+    for (let i = 0; i < 5; i++) breakers.report(key, true, false);
+    for (let model = 0; model < 10_000; model++) {
+      breakers.report({ ...key, model: `made-up-${model}` }, true, false);
+      if (model % 40 === 0) breakers.report(key, true, false); // still open, and recently reported: kept
+      expect(breakers.size).toBeLessThanOrEqual(50);
+    }
+    expect(breakers.size).toBe(50);
+    expect(breakers.admit(key).admitted).toBe(false);
+    expect(breakers.states().map((state) => state.model)).not.toContain('made-up-0');
+    expect(breakers.states().map((state) => state.model)).toContain('made-up-9999');
+  });
+
   it.each([
     ['openai', 503, true],
     ['openai', 504, true],

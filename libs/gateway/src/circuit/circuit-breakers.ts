@@ -18,9 +18,13 @@ export function isBreakerFailure(providerType: ProviderType, status: number): bo
   return status === 503 || status === 504 || (providerType === 'anthropic' && status === 529);
 }
 
+/** Breakers kept at most; past it the least recently reported one is forgotten (it starts closed if it comes back). */
+export const MAX_CIRCUIT_BREAKERS = 1000;
+
 /**
  * The breakers of one gateway process, one per (provider, route, model), created on the first failure and dropped
- * once they are closed and clean again, so arbitrary model names cannot grow the map.
+ * once they are closed and clean again. Model names are chosen by clients, so the map is also capped: least
+ * recently reported first out (a Map keeps insertion order; a report moves its breaker to the end).
  */
 export class CircuitBreakers {
   private readonly breakers = new Map<string, { key: BreakerKey; breaker: CircuitBreaker }>();
@@ -29,6 +33,7 @@ export class CircuitBreakers {
     private readonly options: BreakerOptions,
     private readonly clock: Clock,
     private readonly observer: CircuitBreakerObserver,
+    private readonly maxBreakers = MAX_CIRCUIT_BREAKERS,
   ) {}
 
   admit(key: BreakerKey): Admission {
@@ -45,15 +50,27 @@ export class CircuitBreakers {
     if (!entry) {
       if (!failed) return;
       entry = { key, breaker: new CircuitBreaker(this.options, this.clock) };
-      this.breakers.set(name, entry);
+      this.forgetLeastRecentWhileFull();
     }
+    this.breakers.delete(name);
     if (entry.breaker.report(failed, trial)) this.observer.tripped(key);
-    if (entry.breaker.isIdle) this.breakers.delete(name);
+    if (!entry.breaker.isIdle) this.breakers.set(name, entry);
+  }
+
+  get size(): number {
+    return this.breakers.size;
   }
 
   /** Breakers that are not closed, for the state gauge. */
   states(): Array<BreakerKey & { state: BreakerState }> {
     return [...this.breakers.values()].map(({ key, breaker }) => ({ ...key, state: breaker.currentState() }));
+  }
+
+  private forgetLeastRecentWhileFull(): void {
+    for (const name of this.breakers.keys()) {
+      if (this.breakers.size < this.maxBreakers) return;
+      this.breakers.delete(name);
+    }
   }
 }
 

@@ -17,3 +17,19 @@ export class BoundedLabelValues {
     return value;
   }
 }
+
+/** Client-chosen model names as label values, bounded per provider: every metric that carries a model uses one of these. */
+export class ModelLabels {
+  private readonly byProvider = new Map<string, BoundedLabelValues>();
+
+  constructor(private readonly limitPerProvider = 100) {}
+
+  valueFor(provider: string, model: string): string {
+    let values = this.byProvider.get(provider);
+    if (!values) {
+      values = new BoundedLabelValues(this.limitPerProvider);
+      this.byProvider.set(provider, values);
+    }
+    return values.valueFor(model);
+  }
+}

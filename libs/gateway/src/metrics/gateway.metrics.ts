@@ -2,7 +2,7 @@ import { BoundCounter, BoundHistogram, type CounterChild, type HistogramChild } 
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EventBatchProducerObserver, TokenUsage } from '@tollgate/recording';
 import type { RequestTiming } from '../http/request-timing';
-import { BoundedLabelValues } from './bounded-label';
+import { ModelLabels } from './bounded-label';
 import type { BreakerKey, CircuitBreakerObserver, CircuitBreakers } from '../circuit/circuit-breakers';
 import type { McpCatalogueObserver } from '../mcp/mcp-tool.catalogue';
 import { registerKeyPoolMetrics, type KeyPool, type KeyPoolObserver, type KeyStateStore } from '@tollgate/keypool';
@@ -29,9 +29,11 @@ export class GatewayMetrics {
       if (!up) this.mcpRefreshFailures.inc({ server });
     },
   };
+  /** One bound on model label values shared by every metric that carries a model (clients choose model names). */
+  private readonly modelLabels = new ModelLabels();
   readonly breakerObserver: CircuitBreakerObserver = {
-    tripped: (key: BreakerKey) => this.breakerTrips.inc({ ...key }),
-    rejected: (key: BreakerKey) => this.breakerRejections.inc({ ...key }),
+    tripped: (key: BreakerKey) => this.breakerTrips.inc(this.breakerLabels(key)),
+    rejected: (key: BreakerKey) => this.breakerRejections.inc(this.breakerLabels(key)),
   };
 
   constructor(pools: () => KeyPool[], breakers: () => CircuitBreakers, keyStateStore: () => KeyStateStore) {
@@ -45,7 +47,8 @@ export class GatewayMetrics {
       labelNames: ['provider', 'route', 'status'],
     });
     this.recordingObserver = recordingMetrics(this.registry);
-    this.latency = new LatencyMetrics(this.registry);
+    this.latency = new LatencyMetrics(this.registry, this.modelLabels);
+    const modelLabels = this.modelLabels;
     this.breakerTrips = new Counter({
       name: 'tollgate_circuit_breaker_trips_total',
       help: 'Times a circuit breaker opened',
@@ -65,8 +68,9 @@ export class GatewayMetrics {
       registers: [this.registry],
       collect() {
         this.reset();
+        // Several breakers can share the `other` model label: they add up.
         for (const { provider, route, model, state } of breakers().states()) {
-          if (state !== 'closed') this.set({ provider, route, model, state }, 1);
+          if (state !== 'closed') this.inc({ provider, route, model: modelLabels.valueFor(provider, model), state });
         }
       },
     });
@@ -162,11 +166,15 @@ export class GatewayMetrics {
   }
 
   injectedToolInvoked(provider: string, model: string, server: string, tool: string): void {
-    this.injectedToolInvocations.inc({ provider, model, server, tool });
+    this.injectedToolInvocations.inc({ provider, model: this.modelLabels.valueFor(provider, model), server, tool });
   }
 
   configReloaded(outcome: 'applied' | 'rejected'): void {
     this.configReloads.inc({ outcome });
+  }
+
+  private breakerLabels(key: BreakerKey): Record<'provider' | 'route' | 'model', string> {
+    return { provider: key.provider, route: key.route, model: this.modelLabels.valueFor(key.provider, key.model) };
   }
 }
 
@@ -237,10 +245,12 @@ class LatencyMetrics {
   private readonly firstByte: BoundHistogram<'provider' | 'route' | 'model'>;
   private readonly upstream: BoundHistogram<'provider' | 'route' | 'status'>;
   private readonly tokens: BoundCounter<'provider' | 'model' | 'kind'>;
-  private readonly models = new Map<string, BoundedLabelValues>();
   private readonly requestChildren = new Map<string, Map<string, Map<string, RequestChildren>>>();
 
-  constructor(registry: Registry) {
+  constructor(
+    registry: Registry,
+    private readonly models: ModelLabels,
+  ) {
     this.duration = new BoundHistogram(
       registry,
       {
@@ -276,7 +286,7 @@ class LatencyMetrics {
   }
 
   requestCompleted(provider: string, route: string, model: string, timing: RequestTiming, usages: readonly TokenUsage[]): void {
-    const children = this.childrenOf(provider, route, this.modelLabel(provider, model));
+    const children = this.childrenOf(provider, route, this.models.valueFor(provider, model));
     const now = performance.now();
     children.duration.observe(timing.durationSeconds(now));
     children.firstByte.observe(timing.firstByteSeconds(now));
@@ -311,15 +321,6 @@ class LatencyMetrics {
 
   upstreamAttempted(provider: string, route: string, status: string, seconds: number): void {
     this.upstream.labels(provider, route, status).observe(seconds);
-  }
-
-  private modelLabel(provider: string, model: string): string {
-    let values = this.models.get(provider);
-    if (!values) {
-      values = new BoundedLabelValues(100);
-      this.models.set(provider, values);
-    }
-    return values.valueFor(model);
   }
 }
 

@@ -15,6 +15,7 @@ export type GatewayErrorKind =
   | 'circuit_open'
   | 'rate_limited'
   | 'all_keys_failed'
+  | 'model_access_denied'
   | 'byok_disabled'
   | 'byok_required'
   | 'budget_exceeded'
@@ -44,6 +45,8 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     circuit_open: { status: 503, type: 'server_error', code: 'service_unavailable' },
     rate_limited: { status: 429, type: 'rate_limit_error', code: 'rate_limit_exceeded' },
     all_keys_failed: { status: 502, type: 'api_error', code: 'server_error' },
+    // What OpenAI itself answers when a project may not use a model.
+    model_access_denied: { status: 403, type: 'invalid_request_error', code: 'model_not_found' },
     byok_disabled: { status: 403, type: 'permission_error', code: 'byok_disabled' },
     byok_required: { status: 403, type: 'permission_error', code: 'byok_required' },
     budget_exceeded: { status: 429, type: 'rate_limit_error', code: 'budget_exceeded' },
@@ -65,6 +68,7 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     circuit_open: { status: 503, type: 'overloaded_error' },
     rate_limited: { status: 429, type: 'rate_limit_error' },
     all_keys_failed: { status: 502, type: 'api_error' },
+    model_access_denied: { status: 403, type: 'permission_error' },
     byok_disabled: { status: 403, type: 'permission_error' },
     byok_required: { status: 403, type: 'permission_error' },
     budget_exceeded: { status: 429, type: 'rate_limit_error' },

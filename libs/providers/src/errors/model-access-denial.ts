@@ -1,0 +1,28 @@
+import type { ProviderType } from '../provider-type';
+
+/**
+ * Whether a 403 body says the key may not use the requested model (as opposed to the key being refused outright).
+ * The rule, in order:
+ * - OpenAI's own marker: `error.code` `model_not_found` (what OpenAI answers, with 403, for "Project … does not have
+ *   access to model …"), or a message saying "does not have access to model";
+ * - either provider: the error message names the requested model (Anthropic's `permission_error` for a model the
+ *   organisation may not use names it; a key-level refusal does not).
+ * Anything else — unparseable, no message, a message about the key, the organisation or the resource in general — is
+ * a key-level 403.
+ */
+export function isModelAccessDenial(providerType: ProviderType, body: Buffer, model: string): boolean {
+  const error = errorObjectOf(body);
+  if (!error) return false;
+  const message = typeof error.message === 'string' ? error.message.toLowerCase() : '';
+  if (providerType === 'openai' && (error.code === 'model_not_found' || message.includes('does not have access to model'))) return true;
+  return model.trim().length > 0 && message.includes(model.toLowerCase());
+}
+
+function errorObjectOf(body: Buffer): { message?: unknown; code?: unknown; type?: unknown } | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { error?: unknown };
+    return parsed !== null && typeof parsed.error === 'object' && parsed.error !== null ? (parsed.error as { message?: unknown }) : undefined;
+  } catch {
+    return undefined;
+  }
+}

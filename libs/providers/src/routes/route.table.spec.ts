@@ -8,6 +8,7 @@ describe('matchRoute', () => {
     ['openai', 'GET', '/models', { kind: 'passthrough', upstreamPath: '/models' }],
     ['openai', 'GET', '/models/gpt-4o-mini', { kind: 'passthrough', upstreamPath: '/models/gpt-4o-mini' }],
     ['openai', 'GET', '/models/ft:gpt-4o:acme::abc123', { kind: 'passthrough', upstreamPath: '/models/ft:gpt-4o:acme::abc123' }],
+    ['openai', 'GET', '/models/ft%3Agpt-4o%3Aacme', { kind: 'passthrough', upstreamPath: '/models/ft%3Agpt-4o%3Aacme' }],
     ['openai', 'POST', '/conversations', { kind: 'passthrough', upstreamPath: '/conversations' }],
     ['openai', 'GET', '/conversations', { kind: 'passthrough', upstreamPath: '/conversations' }],
     ['openai', 'GET', '/conversations/conv_123', { kind: 'passthrough', upstreamPath: '/conversations/conv_123' }],
@@ -74,6 +75,21 @@ describe('matchRoute', () => {
     ['openai', 'GET', '/responses/..'],
     ['openai', 'GET', '/conversations/a\\..\\b'],
     ['anthropic', 'GET', '/v1/models/..'],
+    // encoded slashes, backslashes and dot segments: an upstream that decodes them would climb out of the id
+    ['openai', 'GET', '/responses/..%2Fadmin'],
+    ['openai', 'GET', '/responses/..%2fadmin'],
+    ['openai', 'DELETE', '/responses/%2e%2e%2fusers'],
+    ['openai', 'GET', '/responses/resp_1%2F..%2F..%2Fmodels'],
+    ['openai', 'GET', '/conversations/conv_1/items/..%5Cmsg'],
+    ['openai', 'GET', '/models/a%2fb'],
+    ['openai', 'POST', '/responses/.%2e/cancel'],
+    ['anthropic', 'GET', '/v1/models/%2E%2E%2Fmessages'],
+    // double encoding (`%252e%252e%252f` is `../` after two decodes) and encoded control characters
+    ['openai', 'GET', '/responses/%252e%252e%252fadmin'],
+    ['openai', 'GET', '/responses/resp_1%00'],
+    ['openai', 'GET', '/responses/resp_1%0d%0aX-Injected:1'],
+    // malformed percent-encoding
+    ['openai', 'GET', '/responses/resp_%zz'],
   ];
 
   it.each(unsupported)('%s %s %j is not supported', (type, method, path) => {

@@ -77,14 +77,30 @@ function segmentsMatch(pattern: readonly string[], segments: readonly string[]):
   return true;
 }
 
-/** The path's segments, or `undefined` for a path that is empty, has empty segments, dot segments or backslashes. */
+/**
+ * The path's segments, or `undefined` for a path that is empty, has empty segments, dot segments or backslashes —
+ * also when percent-encoded: an upstream (or a proxy before it) that decodes `..%2F` or `%2e%2e` would otherwise climb
+ * out of the id the route allows. A segment that still holds `%` after decoding (double encoding), or a control
+ * character, is refused too: no provider id contains one.
+ */
 function safeSegments(path: string): string[] | undefined {
   if (path.length < 2 || path.charCodeAt(0) !== 0x2f || path.includes('\\')) return undefined;
   const segments = path.slice(1).split('/');
   for (const segment of segments) {
-    if (segment === '') return undefined;
-    const decodedDots = segment.replace(/%2e/gi, '.');
-    if (decodedDots === '.' || decodedDots === '..') return undefined;
+    if (segment === '' || segment === '.' || segment === '..') return undefined;
+    if (segment.includes('%') && !isSafeEncodedSegment(segment)) return undefined;
   }
   return segments;
+}
+
+const UNSAFE_DECODED = /[/\\%\u0000-\u001f\u007f]/;
+
+function isSafeEncodedSegment(segment: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    return false;
+  }
+  return decoded !== '.' && decoded !== '..' && !UNSAFE_DECODED.test(decoded);
 }

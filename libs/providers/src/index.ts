@@ -16,6 +16,7 @@ export {
   ALWAYS_STRIPPED_REQUEST_HEADERS,
   CLIENT_CREDENTIAL_HEADERS,
   HOP_BY_HOP_HEADERS,
+  POOL_KEY_STRIPPED_REQUEST_HEADERS,
   headersToForward,
 } from './credentials/forward-headers';
 export { applyCredential } from './credentials/upstream-credential';

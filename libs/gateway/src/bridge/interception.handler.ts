@@ -260,7 +260,7 @@ export class InterceptionHandler {
     }
 
     const upstream = result.response;
-    const headers = relayedResponseHeaders(upstream.headers, idHeader);
+    const headers = relayedResponseHeaders(upstream.headers, idHeader, request.plan.kind === 'centralized');
     if (streaming && upstream.statusCode < 300) {
       const relay = await relayStream(api, upstream, out, headers, connection, request.timing, this.config.server.anthropicPingIntervalMs);
       const outcome = outcomeFromObservation(relay.observation);

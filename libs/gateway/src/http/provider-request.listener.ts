@@ -82,7 +82,7 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
   const plan = planned.plan;
   const base = planned.baseUrl === undefined ? provider.upstreamBase : parseUpstreamBase(planned.baseUrl);
   const target = { origin: base.origin, path: upstreamPathAndQuery(base, route.upstreamPath, queryStart === -1 ? '' : url.slice(queryStart)) };
-  const forwardHeaders = headersToForward(providerType, request.headers, route.kind === 'bridged', credentials);
+  const forwardHeaders = headersToForward(providerType, request.headers, route.kind === 'bridged', credentials, plan.kind === 'centralized');
   if (route.kind === 'bridged') {
     await runtime.interceptions.handle({
       provider,

@@ -58,7 +58,7 @@ export class PassthroughHandler {
         return;
       case 'response': {
         const upstream = result.response;
-        out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers));
+        out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, undefined, request.plan.kind === 'centralized'));
         request.timing.markFirstByte();
         try {
           await pipeline(upstream.body, out);

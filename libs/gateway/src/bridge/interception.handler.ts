@@ -20,6 +20,7 @@ import { credentialSourceOf, sendWithFailover, type AttemptSummary } from './ups
 import type { BridgedRequest } from './bridged-request';
 import { outcomeFromObservation, withError, type Outcome } from './interception-outcome';
 import type { AgenticLoop } from './agentic-loop';
+import { mcpToolsAllowed } from '../mcp/mcp-credential.policy';
 import { NO_SPAN, SpanKind, failSpan, inSpan, startSpan, traceCarrier, tracingActive } from '../telemetry/gateway-tracer';
 import type { Span } from '@opentelemetry/api';
 
@@ -194,7 +195,7 @@ export class InterceptionHandler {
     let outcome: Outcome;
     try {
       const connection = new ClientConnection(out);
-      const agenticPlan = this.agentic?.plan(api, request.body, inspection.stream);
+      const agenticPlan = mcpToolsAllowed(request.plan, this.config.mcp) ? this.agentic?.plan(api, request.body, inspection.stream) : undefined;
       if (this.agentic && agenticPlan) {
         outcome = await this.agentic.run(request, agenticPlan, { model: inspection.model, streaming: inspection.stream, connection, summary, idHeader });
       } else {

@@ -146,6 +146,8 @@ function toTollgateConfig(file: ConfigFile, configPath: string, encryptionKeys: 
       toolTimeoutMs: file.mcp.toolTimeout,
       refreshIntervalMs: file.mcp.refreshInterval,
       connectTimeoutMs: file.mcp.connectTimeout,
+      userKeys: file.mcp.userKeys,
+      userEndpoints: file.mcp.userEndpoints,
     },
     prices: {
       useDefaults: file.prices.useDefaults,

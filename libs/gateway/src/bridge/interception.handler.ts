@@ -20,6 +20,7 @@ import { credentialSourceOf, sendWithFailover, type AttemptSummary } from './ups
 import type { BridgedRequest } from './bridged-request';
 import { outcomeFromObservation, withError, type Outcome } from './interception-outcome';
 import type { AgenticLoop } from './agentic-loop';
+import type { StoredObjectOwners } from '../stored-objects/stored-object.owners';
 import { mcpToolsAllowed } from '../mcp/mcp-credential.policy';
 import { NO_SPAN, SpanKind, failSpan, inSpan, startSpan, traceCarrier, tracingActive } from '../telemetry/gateway-tracer';
 import type { Span } from '@opentelemetry/api';
@@ -41,6 +42,7 @@ export class InterceptionHandler {
     private readonly breakers: CircuitBreakers,
     private readonly metrics: GatewayMetrics,
     private readonly logger: Logger,
+    private readonly storedObjectOwners: StoredObjectOwners,
     /** The server-side tool loop, when MCP servers are configured. */
     private readonly agentic?: AgenticLoop,
   ) {}
@@ -209,10 +211,22 @@ export class InterceptionHandler {
       outcome = withError('internal', (error as Error).message);
     }
 
+    if (api === 'openai-responses' && outcome.responseId && request.plan.kind === 'centralized') {
+      await this.recordResponseOwner(provider.config.name, outcome.responseId, request.principal.userId, interceptionId);
+    }
     if (breakerKey && breaker) this.breakers.report(breakerKey, out.headersSent && isBreakerFailure(providerType, out.statusCode), breaker.trial);
     if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
     if (budget) void budget.hold.finish(outcome.tokenUsages);
     return outcome;
+  }
+
+  /** The pool account stores the response: from now on only its creator reaches it through the gateway. */
+  private async recordResponseOwner(providerName: string, responseId: string, userId: string, interceptionId: string): Promise<void> {
+    try {
+      await this.storedObjectOwners.record(providerName, 'response', responseId, userId);
+    } catch (error) {
+      this.logger.warn({ err: error, interceptionId, provider: providerName }, 'could not record the owner of a stored response; it will answer 404');
+    }
   }
 
   private finishSpan(span: Span, outcome: Outcome): void {

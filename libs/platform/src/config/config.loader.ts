@@ -149,6 +149,7 @@ function toTollgateConfig(file: ConfigFile, configPath: string, encryptionKeys: 
       userKeys: file.mcp.userKeys,
       userEndpoints: file.mcp.userEndpoints,
     },
+    storedObjects: { ownerTtlMs: file.storedObjects.ownerTtl },
     prices: {
       useDefaults: file.prices.useDefaults,
       entries: file.prices.entries.map((entry) => ({

@@ -253,6 +253,14 @@ export const configFileSchema = z
       })
       .strict()
       .prefault({}),
+    storedObjects: z
+      .object({
+        // How long the gateway remembers who created a stored response or conversation with a pool key (sliding:
+        // every use by anyone restarts it). OpenAI keeps stored responses 30 days by default.
+        ownerTtl: duration.default(720 * 3_600_000),
+      })
+      .strict()
+      .prefault({}),
     console: z
       .object({
         // Serve the admin console under /console (static files; no route of the provider surface changes).

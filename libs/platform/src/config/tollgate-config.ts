@@ -101,6 +101,8 @@ export interface TollgateConfig {
     /** Inject tools for a user's own stored endpoint (default: never). */
     userEndpoints: boolean;
   };
+  /** Who created each stored response / conversation (pool keys), remembered for `ownerTtlMs` since last use. */
+  storedObjects: { ownerTtlMs: number };
   /** The admin console under /console; `jaegerUrl` unset: interceptions get no trace link. */
   console: { enabled: boolean; assetsDir: string; jaegerUrl?: string; jaegerService: string };
   logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };

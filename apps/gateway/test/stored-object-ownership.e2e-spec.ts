@@ -101,6 +101,24 @@ describe('stored responses and conversations belong to the user who created them
     expect(mock.received).toHaveLength(2);
   });
 
+  it.each([
+    ['previous_response_id', (ids: { response: string; conversation: string }) => ({ previous_response_id: ids.response })],
+    ['conversation (id)', (ids: { response: string; conversation: string }) => ({ conversation: ids.conversation })],
+    ['conversation ({id})', (ids: { response: string; conversation: string }) => ({ conversation: { id: ids.conversation } })],
+  ])('a new response building on another user’s %s is refused with a 404; its creator may', async (_field, reference) => {
+    const response = await createResponse(false);
+    const created = await call(replicaA, 'POST', '/conversations', ALICE_TOKEN, {});
+    const conversation = ((await created.json()) as { id: string }).id;
+    mock.reset();
+    const body = { model: 'gpt-4o-mini', input: 'what did we say?', ...reference({ response, conversation }) };
+
+    for (const stream of [false, true]) await expectNotFound(await call(replicaB, 'POST', '/responses', BOB_TOKEN, { ...body, stream }));
+    expect(mock.received).toHaveLength(0);
+    const own = await call(replicaB, 'POST', '/responses', ALICE_TOKEN, body);
+    expect(own.status).toBe(200);
+    expect(mock.received).toHaveLength(1);
+  });
+
   it('an id never created through the gateway answers 404 to everyone (no guessing ids of the pool account)', async () => {
     await expectNotFound(await call(replicaA, 'GET', '/responses/resp_created_elsewhere', ALICE_TOKEN));
     await expectNotFound(await call(replicaA, 'GET', '/conversations/conv_created_elsewhere/items', ALICE_TOKEN));

@@ -4,6 +4,7 @@ import {
   inspectRequest,
   observeBlocking,
   withIncludeUsage,
+  type JsonObject,
 } from '@tollgate/providers';
 import type { EventBatchProducer, InterceptionStarted } from '@tollgate/recording';
 import { isBreakerFailure, type CircuitBreakers } from '../circuit/circuit-breakers';
@@ -21,6 +22,7 @@ import type { BridgedRequest } from './bridged-request';
 import { outcomeFromObservation, withError, type Outcome } from './interception-outcome';
 import type { AgenticLoop } from './agentic-loop';
 import type { StoredObjectOwners } from '../stored-objects/stored-object.owners';
+import { referencedStoredObjects } from '../stored-objects/referenced-stored-objects';
 import { mcpToolsAllowed } from '../mcp/mcp-credential.policy';
 import { NO_SPAN, SpanKind, failSpan, inSpan, startSpan, traceCarrier, tracingActive } from '../telemetry/gateway-tracer';
 import type { Span } from '@opentelemetry/api';
@@ -181,6 +183,13 @@ export class InterceptionHandler {
   ): Promise<Outcome> {
     const { provider, api, out } = request;
     const providerType = provider.config.type;
+    if (api === 'openai-responses' && request.plan.kind === 'centralized') {
+      const foreign = await this.foreignReference(provider.config.name, inspection.body, request.principal.userId);
+      if (foreign) {
+        writeGatewayError(out, providerType, foreign, idHeader);
+        return withError(foreign.kind, foreign.message);
+      }
+    }
     const budget = request.budget ? await request.budget.admit(inspection.model, inspection.body, request.body.length) : undefined;
     if (budget && !budget.ok) {
       writeGatewayError(out, providerType, budget.error, idHeader);
@@ -218,6 +227,14 @@ export class InterceptionHandler {
     if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
     if (budget) void budget.hold.finish(outcome.tokenUsages);
     return outcome;
+  }
+
+  /** A stored object the request builds on that is not the caller's (docs/http-api.md), as the 404 to answer. */
+  private async foreignReference(providerName: string, body: JsonObject, userId: string): Promise<GatewayError | undefined> {
+    for (const { kind, id } of referencedStoredObjects(body)) {
+      if ((await this.storedObjectOwners.ownerOf(providerName, kind, id)) !== userId) return new GatewayError('not_found', `no ${kind} found with id '${id}'`);
+    }
+    return undefined;
   }
 
   /** The pool account stores the response: from now on only its creator reaches it through the gateway. */

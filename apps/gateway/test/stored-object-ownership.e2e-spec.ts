@@ -133,6 +133,14 @@ describe('stored responses and conversations belong to the user who created them
     expect(mock.keysSeen()).toEqual([BOB_OWN_KEY]);
   });
 
+  it('a response with store: false is not kept by the provider, so no owner is recorded for it', async () => {
+    const response = await call(replicaA, 'POST', '/responses', ALICE_TOKEN, { model: 'gpt-4o-mini', store: false, input: 'forget this' });
+    expect(response.status).toBe(200);
+    const { id } = (await response.json()) as { id: string };
+    expect(await dumpRedisKeyspace(prefix.prefix)).not.toContain(`:owner:openai:response:${id}`);
+    await expectNotFound(await call(replicaB, 'GET', `/responses/${id}`, ALICE_TOKEN));
+  });
+
   it('Redis holds user ids only, never a gateway token or key', async () => {
     await createResponse(false);
     const redis = await dumpRedisKeyspace(prefix.prefix);

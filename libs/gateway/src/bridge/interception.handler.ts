@@ -220,7 +220,8 @@ export class InterceptionHandler {
       outcome = withError('internal', (error as Error).message);
     }
 
-    if (api === 'openai-responses' && outcome.responseId && request.plan.kind === 'centralized') {
+    // `store: false` responses are not kept by the provider: nothing to own.
+    if (api === 'openai-responses' && outcome.responseId && request.plan.kind === 'centralized' && inspection.body.store !== false) {
       await this.recordResponseOwner(provider.config.name, outcome.responseId, request.principal.userId, interceptionId);
     }
     if (breakerKey && breaker) this.breakers.report(breakerKey, out.headersSent && isBreakerFailure(providerType, out.statusCode), breaker.trial);

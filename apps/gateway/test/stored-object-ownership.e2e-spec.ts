@@ -77,6 +77,26 @@ describe('stored responses and conversations belong to the user who created them
     expect(mock.keysSeen().every((key) => KEYS.includes(key))).toBe(true);
   });
 
+  it('a streamed response is its creator’s as soon as its id reaches the client: cancel from another replica mid-stream', async () => {
+    mock.script(KEYS[0], { chunks: 4, chunkDelayMs: 300 });
+    const streaming = await call(replicaA, 'POST', '/responses', ALICE_TOKEN, { model: 'gpt-4o-mini', stream: true, background: true, input: 'long task' });
+    expect(streaming.status).toBe(200);
+    const reader = streaming.body!.getReader();
+    let seen = '';
+    let id: string | undefined;
+    while (!id) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error('the stream ended before response.created');
+      seen += Buffer.from(value).toString('utf8');
+      id = /"id":"(resp_[^"]+)"/.exec(seen)?.[1];
+    }
+    await expectNotFound(await call(replicaB, 'POST', `/responses/${id}/cancel`, BOB_TOKEN));
+    const cancelled = await call(replicaB, 'POST', `/responses/${id}/cancel`, ALICE_TOKEN);
+    expect(cancelled.status).toBe(200);
+    expect(mock.received.at(-1)).toMatchObject({ method: 'POST', path: `/openai/v1/responses/${id}/cancel` });
+    await reader.cancel();
+  });
+
   it('a conversation: created through the gateway, reachable (items included) only by its creator, on any replica', async () => {
     const created = await call(replicaA, 'POST', '/conversations', ALICE_TOKEN, { metadata: { topic: 'secrets' } });
     expect(created.status).toBe(200);

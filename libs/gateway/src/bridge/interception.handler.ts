@@ -203,6 +203,16 @@ export class InterceptionHandler {
       return withError(error.kind, error.message);
     }
 
+    // Who created a stored response, recorded as soon as its id is known (a streamed one: before the client sees it).
+    // `store: false` responses are not kept by the provider: nothing to own.
+    const ownsResponse = api === 'openai-responses' && request.plan.kind === 'centralized' && inspection.body.store !== false;
+    let ownedResponseId: string | undefined;
+    const recordOwner = ownsResponse
+      ? (responseId: string) => {
+          ownedResponseId = responseId;
+          return this.recordResponseOwner(provider.config.name, responseId, request.principal.userId, interceptionId);
+        }
+      : undefined;
     let outcome: Outcome;
     try {
       const connection = new ClientConnection(out);
@@ -211,7 +221,7 @@ export class InterceptionHandler {
         outcome = await this.agentic.run(request, agenticPlan, { model: inspection.model, streaming: inspection.stream, connection, summary, idHeader });
       } else {
         const body = api === 'openai-chat' && inspection.stream ? withIncludeUsage(request.body, inspection.body) : request.body;
-        outcome = await this.exchange(request, inspection.stream, body, connection, summary, idHeader);
+        outcome = await this.exchange(request, inspection.stream, body, connection, summary, idHeader, recordOwner);
       }
     } catch (error) {
       this.logger.error({ err: error, interceptionId }, 'interception failed unexpectedly');
@@ -220,10 +230,7 @@ export class InterceptionHandler {
       outcome = withError('internal', (error as Error).message);
     }
 
-    // `store: false` responses are not kept by the provider: nothing to own.
-    if (api === 'openai-responses' && outcome.responseId && request.plan.kind === 'centralized' && inspection.body.store !== false) {
-      await this.recordResponseOwner(provider.config.name, outcome.responseId, request.principal.userId, interceptionId);
-    }
+    if (recordOwner && outcome.responseId && outcome.responseId !== ownedResponseId) await recordOwner(outcome.responseId);
     if (breakerKey && breaker) this.breakers.report(breakerKey, out.headersSent && isBreakerFailure(providerType, out.statusCode), breaker.trial);
     if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
     if (budget) void budget.hold.finish(outcome.tokenUsages);
@@ -267,6 +274,7 @@ export class InterceptionHandler {
     connection: ClientConnection,
     summary: AttemptSummary,
     idHeader: Record<string, string>,
+    onResponseCreated?: (responseId: string) => Promise<void>,
   ): Promise<Outcome> {
     const { provider, api, out } = request;
     const providerType = provider.config.type;
@@ -295,7 +303,7 @@ export class InterceptionHandler {
     const upstream = result.response;
     const headers = relayedResponseHeaders(upstream.headers, idHeader, request.plan.kind === 'centralized');
     if (streaming && upstream.statusCode < 300) {
-      const relay = await relayStream(api, upstream, out, headers, connection, request.timing, this.config.server.anthropicPingIntervalMs);
+      const relay = await relayStream(api, upstream, out, headers, connection, request.timing, this.config.server.anthropicPingIntervalMs, onResponseCreated);
       const outcome = outcomeFromObservation(relay.observation);
       if (relay.clientDisconnected) return { ...outcome, error: { type: 'client_disconnected', message: 'the client closed the connection' } };
       if (relay.failure) return { ...outcome, error: relay.failure };

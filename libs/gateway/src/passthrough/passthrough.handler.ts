@@ -105,7 +105,7 @@ export class PassthroughHandler {
         this.logger.warn({ err: error, provider: provider.config.name }, `could not record the owner of a stored ${created.kind}; it will answer 404`);
       }
     }
-    out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, { 'content-length': body.length }, true));
+    out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, { 'content-length': body.length }, request.plan.kind === 'centralized'));
     request.timing.markFirstByte();
     out.end(body);
   }

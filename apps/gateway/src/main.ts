@@ -1,6 +1,6 @@
 import './instrument';
 import { RedisKeyStateStore } from '@tollgate/keypool';
-import { BullmqBatchClient, RedisBudgetLedger, RedisTransportProbe, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
+import { BullmqBatchClient, RedisBudgetLedger, RedisStoredObjectOwners, RedisTransportProbe, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
 import { createLogger, loadConfigOrExit, releaseStartupMemory, runUntilSignalled, startOrExit } from '@tollgate/platform';
 import { PgPoolSqlClient, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { spendBaselineFrom } from '@tollgate/usage';
@@ -36,7 +36,19 @@ async function main(): Promise<void> {
   if (!identityStore) logger.info('no DATABASE_URL: gateway tokens come from the config file only, stored keys, the usage API and the interceptions API are off');
   // Budget counters shared by every replica; a missing counter is rebuilt from the recorded spend (if any database).
   const budgetLedger = new RedisBudgetLedger({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, baseline: spendBaselineFrom(usageStore) });
-  const gateway = await createGatewayApp({ config, logger, eventSender, recordingProbe, keyStateStore, identityStore, usageStore, interceptionStore, budgetLedger });
+  const storedObjectOwners = new RedisStoredObjectOwners({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, ttlMs: config.storedObjects.ownerTtlMs });
+  const gateway = await createGatewayApp({
+    config,
+    logger,
+    eventSender,
+    recordingProbe,
+    keyStateStore,
+    identityStore,
+    usageStore,
+    interceptionStore,
+    budgetLedger,
+    storedObjectOwners,
+  });
   releaseStartupMemory();
   const address = await gateway.listen();
   logger.info({ address, providers: config.providers.map((provider) => provider.name) }, 'gateway listening');

@@ -1,6 +1,6 @@
 import './instrument';
 import { MemoryKeyStateStore, RedisKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
-import { RedisBudgetLedger, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
+import { RedisBudgetLedger, RedisStoredObjectOwners, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
 import { DatabaseTransportProbe, EmbeddedBatchSender, InterceptionEventWriter, TypeormSqlClient, createDataSource } from '@tollgate/persistence';
 import { PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { createPriceTable, spendBaselineFrom } from '@tollgate/usage';
@@ -27,6 +27,9 @@ async function main(): Promise<void> {
   const budgetLedger = config.redisUrl
     ? new RedisBudgetLedger({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, baseline: spendBaselineFrom(usageStore) })
     : undefined;
+  const storedObjectOwners = config.redisUrl
+    ? new RedisStoredObjectOwners({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, ttlMs: config.storedObjects.ownerTtlMs })
+    : undefined;
   const recordingProbe = new DatabaseTransportProbe(dataSource);
   const gateway = await createGatewayApp({
     config,
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
     usageStore,
     interceptionStore: new PostgresInterceptionStore(sql),
     budgetLedger,
+    storedObjectOwners,
   });
   releaseStartupMemory();
   const address = await gateway.listen();

@@ -19,9 +19,11 @@ import { ProviderRegistry } from './keys/provider-runtime';
 import { GatewayMetrics } from './metrics/gateway.metrics';
 import { PassthroughHandler } from './passthrough/passthrough.handler';
 import { UpstreamClient } from './upstream/upstream.client';
+import { MemoryStoredObjectOwners } from './stored-objects/memory-stored-object.owners';
+import type { StoredObjectOwners } from './stored-objects/stored-object.owners';
 
 /** Settings a running gateway cannot swap; a reload that changes them logs that a restart is needed. */
-const RESTART_ONLY_FIELDS = ['server', 'keyPool', 'recording', 'circuitBreaker', 'redisUrl', 'databaseUrl', 'dataDir', 'logging', 'prices', 'budgets', 'console', 'mcp'] as const;
+const RESTART_ONLY_FIELDS = ['server', 'keyPool', 'recording', 'circuitBreaker', 'redisUrl', 'databaseUrl', 'dataDir', 'logging', 'prices', 'budgets', 'console', 'mcp', 'storedObjects'] as const;
 
 export interface GatewayDependencies {
   config: TollgateConfig;
@@ -47,6 +49,11 @@ export interface GatewayDependencies {
   endpointResolver?: Resolver;
   /** Replaces the whole SSRF guard (tests that must reach a loopback mock as a user endpoint). */
   endpointGuard?: EndpointGuard;
+  /**
+   * Who created each stored response and conversation, shared by the replicas (RedisStoredObjectOwners); unset: kept
+   * in this process (one gateway). Closed with the gateway.
+   */
+  storedObjectOwners?: StoredObjectOwners;
 }
 
 /** What a configuration reload replaces; in-flight requests keep the objects they started with. */
@@ -84,6 +91,8 @@ export class GatewayRuntime {
   private readonly userEndpoints: UserEndpointsWiring;
   /** Budgets on centralized spend (docs/usage.md). */
   readonly budgets: BudgetGuard;
+  /** Who created each stored response and conversation with a pool key (docs/http-api.md). */
+  readonly storedObjectOwners: StoredObjectOwners;
 
   constructor(deps: GatewayDependencies) {
     this.logger = deps.logger;
@@ -119,6 +128,7 @@ export class GatewayRuntime {
       refusingNow: () => refusesWhenFull && this.recording.isFull,
       pendingEvents: () => this.recording.pendingEvents,
     });
+    this.storedObjectOwners = deps.storedObjectOwners ?? new MemoryStoredObjectOwners(deps.config.storedObjects.ownerTtlMs, () => clock.now());
     this.mcpTools = new McpToolCatalogue(deps.config.mcp, this.metrics.mcpObserver, deps.logger);
     this.interceptions = new InterceptionHandler(
       deps.config,
@@ -127,6 +137,7 @@ export class GatewayRuntime {
       this.breakers,
       this.metrics,
       deps.logger,
+      this.storedObjectOwners,
       this.mcpTools.enabled
         ? new AgenticLoop({ config: deps.config, catalogue: this.mcpTools, client: this.upstream, metrics: this.metrics, logger: deps.logger })
         : undefined,
@@ -134,7 +145,7 @@ export class GatewayRuntime {
     const budgetLedger =
       deps.budgetLedger ?? new MemoryBudgetLedger({ baseline: spendBaselineFrom(deps.usageStore), now: () => clock.now() });
     this.budgets = new BudgetGuard(budgetLedger, createPriceTable(deps.config.prices), deps.config.budgets, () => this.now(), this.metrics, deps.logger);
-    this.passthrough = new PassthroughHandler(this.upstream, this.metrics, deps.logger);
+    this.passthrough = new PassthroughHandler(this.upstream, this.metrics, deps.logger, this.storedObjectOwners);
     const endpoints = createUserEndpoints(deps.config, deps.endpointResolver);
     this.userEndpoints = deps.endpointGuard ? { guard: deps.endpointGuard, close: endpoints.close } : endpoints;
     if (deps.identityStore) {
@@ -225,6 +236,7 @@ export class GatewayRuntime {
     await this.userEndpoints.close();
     await this.keyStateStore.close();
     await this.budgets.close();
+    await this.storedObjectOwners.close();
     await this.mcpTools.close();
     await this.upstream.close();
   }

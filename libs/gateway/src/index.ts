@@ -7,6 +7,8 @@ export { createUserEndpoints } from './identity/identity.factory';
 export type { KeyView, MeView, TokenView, UserView } from './identity/identity-api.views';
 export type { UsageRowView, UsageTotalsView, UsageView } from './usage/usage-api.views';
 export { RedisBudgetLedger, type RedisBudgetLedgerOptions } from './budget/redis-budget.ledger';
+export type { StoredObjectOwners } from './stored-objects/stored-object.owners';
+export { RedisStoredObjectOwners, type RedisStoredObjectOwnersOptions } from './stored-objects/redis-stored-object.owners';
 export { OPENAPI_DOCUMENT } from './openapi/openapi.document';
 export type { ActivityView, InterceptionDetailView, InterceptionListView, InterceptionView } from './interceptions/interception-api.views';
 export type { KeyPoolsView } from './key-pools/key-pools.views';

@@ -1,7 +1,7 @@
 export { isJsonObject, parseJsonObject, type JsonObject } from './json-value';
 export { PROVIDER_TYPES, providerTypeOfApi, type BridgedApi, type ProviderType } from './provider-type';
 
-export { matchRoute, type RouteMatch } from './routes/route.table';
+export { matchRoute, type RouteMatch, type StoredObjectKind } from './routes/route.table';
 export { DEFAULT_BASE_URLS, defaultBaseUrl, parseUpstreamBase, upstreamPathAndQuery, upstreamUrl, type UpstreamBase } from './routes/upstream-url';
 
 export {
@@ -16,6 +16,7 @@ export {
   ALWAYS_STRIPPED_REQUEST_HEADERS,
   CLIENT_CREDENTIAL_HEADERS,
   HOP_BY_HOP_HEADERS,
+  POOL_KEY_STRIPPED_REQUEST_HEADERS,
   headersToForward,
 } from './credentials/forward-headers';
 export { applyCredential } from './credentials/upstream-credential';

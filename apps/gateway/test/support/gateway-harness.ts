@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import type { IdentityStore } from '@tollgate/byok';
 import type { BudgetLedger, UsageStore } from '@tollgate/usage';
 import { MemoryKeyStateStore, type Clock, type KeyStateStore } from '@tollgate/keypool';
-import { createGatewayApp, type EndpointGuard, type GatewayApp } from '@tollgate/gateway';
+import { createGatewayApp, type EndpointGuard, type GatewayApp, type StoredObjectOwners } from '@tollgate/gateway';
 import { createLogger, loadConfig, type TollgateConfig } from '@tollgate/platform';
 import type { EventBatchSender, RecordingTransportProbe } from '@tollgate/recording';
 import { startMockUpstream, type MockUpstream } from '@tollgate/testing';
@@ -44,6 +44,8 @@ export interface HarnessOptions {
   eventSender?: EventBatchSender;
   /** What /readyz checks the recording transport with; default: nothing. */
   recordingProbe?: RecordingTransportProbe;
+  /** Owners of stored responses and conversations (shared Redis for replica tests); unset: the in-process store. */
+  storedObjectOwners?: StoredObjectOwners;
 }
 
 export interface Harness {
@@ -107,6 +109,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     usageStore: options.usageStore,
     budgetLedger: options.budgetLedger,
     endpointGuard: options.endpointGuard,
+    storedObjectOwners: options.storedObjectOwners,
   });
   const url = await gateway.listen(0, '127.0.0.1');
   return {

@@ -22,6 +22,9 @@ export const systemResolver: Resolver = async (hostname) => {
  * The address to connect to for a URL that passed `checkEndpointUrl`. A literal IP is checked as it stands; a name is
  * resolved and refused if any answer is refused, since the client could connect to any of them. The first answer is
  * returned so the connection can be pinned to it. A bad deny-list CIDR throws: it is a config error, not a refusal.
+ *
+ * A refusal of a name never says what it resolved to, nor which range or deny-list entry matched: the reason reaches
+ * the user, and naming the addresses would let anyone read the gateway's internal DNS through it.
  */
 export async function resolveSafeAddress(
   url: URL,
@@ -40,7 +43,7 @@ export async function resolveSafeAddress(
   if (!candidates.ok) return candidates;
   for (const candidate of candidates.addresses) {
     const verdict = classifyAddress(candidate, denyList);
-    if (!verdict.allowed) return { ok: false, reason: `${url.hostname}: ${verdict.reason}` };
+    if (!verdict.allowed) return { ok: false, reason: `${url.hostname} resolves to an address the gateway does not connect to` };
   }
   return { ok: true, address: pinnable(candidates.addresses[0]) };
 }
@@ -63,7 +66,7 @@ async function resolveAll(hostname: string, resolver: Resolver): Promise<Resolut
   const addresses: IpAddress[] = [];
   for (const { address } of answers) {
     const parsed = parseIp(address);
-    if (!parsed) return { ok: false, reason: `${hostname} resolved to an unreadable address "${address}"` };
+    if (!parsed) return { ok: false, reason: `${hostname} resolved to an unreadable address` };
     addresses.push(parsed);
   }
   return { ok: true, addresses };

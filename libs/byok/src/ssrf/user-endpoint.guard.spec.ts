@@ -84,19 +84,21 @@ describe('guardUserEndpoint', () => {
 
   it('refuses addresses on the admin deny-list, by name and by literal, IPv4 and IPv6', async () => {
     expect(await reasonFor('https://api.example.com/', answering({ address: '198.41.0.4', family: 4 }))).toBe(
-      'api.example.com: 198.41.0.4 is in the admin deny-list (198.41.0.0/24)',
+      'api.example.com resolves to an address the gateway does not connect to',
     );
     expect(await reasonFor('https://[2620:4f:8000::1]/')).toBe('2620:4f:8000::1 is in the admin deny-list (2620:4f:8000::/48)');
   });
 
   it('refuses a name resolving to a public and a private address', async () => {
     expect(await reasonFor('https://api.example.com/', answering(PUBLIC_V4, PRIVATE_V4))).toBe(
-      'api.example.com: 10.0.0.5 is in a refused range: private (10.0.0.0/8)',
+      'api.example.com resolves to an address the gateway does not connect to',
     );
   });
 
   it('refuses a name resolving to an IPv6 loopback among public answers', async () => {
-    expect(await reasonFor('https://api.example.com/', answering(PUBLIC_V6, { address: '::1', family: 6 }))).toMatch(/loopback/);
+    expect(await reasonFor('https://api.example.com/', answering(PUBLIC_V6, { address: '::1', family: 6 }))).toBe(
+      'api.example.com resolves to an address the gateway does not connect to',
+    );
   });
 
   it('DNS rebinding: resolves once per check and pins that answer; a later check sees the private answer and refuses', async () => {
@@ -108,7 +110,7 @@ describe('guardUserEndpoint', () => {
     expect(rebinding).toHaveBeenCalledTimes(1);
 
     const later = await guardUserEndpoint('https://rebind.example.com/v1', policy, rebinding);
-    expect(later).toEqual({ ok: false, reason: 'rebind.example.com: 10.0.0.5 is in a refused range: private (10.0.0.0/8)' });
+    expect(later).toEqual({ ok: false, reason: 'rebind.example.com resolves to an address the gateway does not connect to' });
     expect(rebinding).toHaveBeenCalledTimes(2);
   });
 });

@@ -301,7 +301,7 @@ class AgenticRun {
   }
 
   private writeBody(upstream: UpstreamResponse, body: Buffer): void {
-    const headers = relayedResponseHeaders(upstream.headers, this.context.idHeader);
+    const headers = relayedResponseHeaders(upstream.headers, this.context.idHeader, this.request.plan.kind === 'centralized');
     headers['content-length'] = body.length;
     this.request.timing.markFirstByte();
     this.out.writeHead(upstream.statusCode, headers);
@@ -311,7 +311,7 @@ class AgenticRun {
   private openStream(upstream: UpstreamResponse): void {
     if (this.streamOpen) return;
     this.streamOpen = true;
-    this.out.writeHead(upstream.statusCode, withEventStreamHeaders(relayedResponseHeaders(upstream.headers, this.context.idHeader)));
+    this.out.writeHead(upstream.statusCode, withEventStreamHeaders(relayedResponseHeaders(upstream.headers, this.context.idHeader, this.request.plan.kind === 'centralized')));
     this.out.flushHeaders();
     this.request.timing.markFirstByte();
     if (this.api === 'anthropic-messages') {

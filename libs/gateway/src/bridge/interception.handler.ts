@@ -4,6 +4,7 @@ import {
   inspectRequest,
   observeBlocking,
   withIncludeUsage,
+  type JsonObject,
 } from '@tollgate/providers';
 import type { EventBatchProducer, InterceptionStarted } from '@tollgate/recording';
 import { isBreakerFailure, type CircuitBreakers } from '../circuit/circuit-breakers';
@@ -22,6 +23,9 @@ import type { BridgedRequest } from './bridged-request';
 import { outcomeFromObservation, withError, type Outcome } from './interception-outcome';
 import type { AgenticLoop } from './agentic-loop';
 import { budgetEndingOf } from './budget-ending';
+import type { StoredObjectOwners } from '../stored-objects/stored-object.owners';
+import { referencedStoredObjects } from '../stored-objects/referenced-stored-objects';
+import { mcpToolsAllowed } from '../mcp/mcp-credential.policy';
 import { NO_SPAN, SpanKind, failSpan, inSpan, startSpan, traceCarrier, tracingActive } from '../telemetry/gateway-tracer';
 import type { Span } from '@opentelemetry/api';
 
@@ -42,6 +46,7 @@ export class InterceptionHandler {
     private readonly breakers: CircuitBreakers,
     private readonly metrics: GatewayMetrics,
     private readonly logger: Logger,
+    private readonly storedObjectOwners: StoredObjectOwners,
     /** The server-side tool loop, when MCP servers are configured. */
     private readonly agentic?: AgenticLoop,
   ) {}
@@ -180,6 +185,13 @@ export class InterceptionHandler {
   ): Promise<Outcome> {
     const { provider, api, out } = request;
     const providerType = provider.config.type;
+    if (api === 'openai-responses' && request.plan.kind === 'centralized') {
+      const foreign = await this.foreignReference(provider.config.name, inspection.body, request.principal.userId);
+      if (foreign) {
+        writeGatewayError(out, providerType, foreign, idHeader);
+        return withError(foreign.kind, foreign.message);
+      }
+    }
     const budget = request.budget ? await request.budget.admit(inspection.model, inspection.body, request.body.length) : undefined;
     if (budget && !budget.ok) {
       writeGatewayError(out, providerType, budget.error, idHeader);
@@ -196,15 +208,25 @@ export class InterceptionHandler {
       return withError(error.kind, error.message);
     }
 
+    // Who created a stored response, recorded as soon as its id is known (a streamed one: before the client sees it).
+    // `store: false` responses are not kept by the provider: nothing to own.
+    const ownsResponse = api === 'openai-responses' && request.plan.kind === 'centralized' && inspection.body.store !== false;
+    let ownedResponseId: string | undefined;
+    const recordOwner = ownsResponse
+      ? (responseId: string) => {
+          ownedResponseId = responseId;
+          return this.recordResponseOwner(provider.config.name, responseId, request.principal.userId, interceptionId);
+        }
+      : undefined;
     let outcome: Outcome;
     try {
       const connection = new ClientConnection(out);
-      const agenticPlan = this.agentic?.plan(api, request.body, inspection.stream);
+      const agenticPlan = mcpToolsAllowed(request.plan, this.config.mcp) ? this.agentic?.plan(api, request.body, inspection.stream) : undefined;
       if (this.agentic && agenticPlan) {
         outcome = await this.agentic.run(request, agenticPlan, { model: inspection.model, streaming: inspection.stream, connection, summary, idHeader });
       } else {
         const body = api === 'openai-chat' && inspection.stream ? withIncludeUsage(request.body, inspection.body) : request.body;
-        outcome = await this.exchange(request, inspection, body, connection, summary, idHeader);
+        outcome = await this.exchange(request, inspection, body, connection, summary, idHeader, recordOwner);
       }
     } catch (error) {
       this.logger.error({ err: error, interceptionId }, 'interception failed unexpectedly');
@@ -213,10 +235,28 @@ export class InterceptionHandler {
       outcome = withError('internal', (error as Error).message);
     }
 
+    if (recordOwner && outcome.responseId && outcome.responseId !== ownedResponseId) await recordOwner(outcome.responseId);
     if (breakerKey && breaker) this.breakers.report(breakerKey, out.headersSent && isBreakerFailure(providerType, out.statusCode), breaker.trial);
     if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
     if (budget) void budget.hold.finish(outcome.tokenUsages, budgetEndingOf(outcome, out.headersSent && out.statusCode < 300));
     return outcome;
+  }
+
+  /** A stored object the request builds on that is not the caller's (docs/http-api.md), as the 404 to answer. */
+  private async foreignReference(providerName: string, body: JsonObject, userId: string): Promise<GatewayError | undefined> {
+    for (const { kind, id } of referencedStoredObjects(body)) {
+      if ((await this.storedObjectOwners.ownerOf(providerName, kind, id)) !== userId) return new GatewayError('not_found', `no ${kind} found with id '${id}'`);
+    }
+    return undefined;
+  }
+
+  /** The pool account stores the response: from now on only its creator reaches it through the gateway. */
+  private async recordResponseOwner(providerName: string, responseId: string, userId: string, interceptionId: string): Promise<void> {
+    try {
+      await this.storedObjectOwners.record(providerName, 'response', responseId, userId);
+    } catch (error) {
+      this.logger.warn({ err: error, interceptionId, provider: providerName }, 'could not record the owner of a stored response; it will answer 404');
+    }
   }
 
   private finishSpan(span: Span, outcome: Outcome): void {
@@ -239,6 +279,7 @@ export class InterceptionHandler {
     connection: ClientConnection,
     summary: AttemptSummary,
     idHeader: Record<string, string>,
+    onResponseCreated?: (responseId: string) => Promise<void>,
   ): Promise<Outcome> {
     const { provider, api, out } = request;
     const providerType = provider.config.type;
@@ -266,10 +307,10 @@ export class InterceptionHandler {
     }
 
     const upstream = result.response;
-    const headers = relayedResponseHeaders(upstream.headers, idHeader);
+    const headers = relayedResponseHeaders(upstream.headers, idHeader, request.plan.kind === 'centralized');
     if (streaming && upstream.statusCode < 300) {
       const { anthropicPingIntervalMs, upstream: limits } = this.config.server;
-      const relay = await relayStream(api, upstream, out, headers, connection, request.timing, anthropicPingIntervalMs, limits.maxEventBytes);
+      const relay = await relayStream(api, upstream, out, headers, connection, request.timing, anthropicPingIntervalMs, limits.maxEventBytes, onResponseCreated);
       const outcome = outcomeFromObservation(relay.observation);
       if (relay.clientDisconnected) return { ...outcome, error: { type: 'client_disconnected', message: 'the client closed the connection' } };
       if (relay.failure) return { ...outcome, error: relay.failure };

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import { SseEventTooLarge, SseParser, createStreamObserver, sseErrorEvent, type BridgedApi, type StreamObservation } from '@tollgate/providers';
+import { SseEventTooLarge, SseParser, createStreamObserver, isJsonObject, parseJsonObject, sseErrorEvent, type BridgedApi, type StreamObservation } from '@tollgate/providers';
 import type { UpstreamResponse } from '../upstream/upstream.client';
 import { classifyTransportError } from '../upstream/upstream.client';
 import type { ClientConnection } from '../http/client-connection';
@@ -33,7 +33,8 @@ export interface StreamRelayResult {
 /**
  * Forwards upstream SSE bytes to the client exactly as they arrive, while a side parser reads a copy for usage,
  * tool calls and errors. A broken upstream becomes one SSE error event; Anthropic streams get a ping every
- * `pingIntervalMs` of upstream silence.
+ * `pingIntervalMs` of upstream silence. `onResponseCreated` (Responses) is awaited with the response id before the
+ * bytes that carry it reach the client.
  */
 export async function relayStream(
   api: BridgedApi,
@@ -44,6 +45,7 @@ export async function relayStream(
   timing: RequestTiming,
   pingIntervalMs: number,
   maxEventBytes: number,
+  onResponseCreated?: (responseId: string) => Promise<void>,
 ): Promise<StreamRelayResult> {
   out.writeHead(upstream.statusCode, withEventStreamHeaders(headers));
   out.flushHeaders();
@@ -57,11 +59,21 @@ export async function relayStream(
   }, pingIntervalMs) : undefined;
 
   let failure: StreamRelayResult['failure'];
+  let announceCreated = onResponseCreated;
   try {
     for await (const chunk of upstream.body) {
       ping?.refresh();
+      const events = parser.push(chunk);
+      for (const event of events) observer.onEvent(event);
+      if (announceCreated) {
+        const created = events.find((event) => event.event === 'response.created');
+        const responseId = created && createdResponseId(created.data);
+        if (responseId) {
+          announceCreated = undefined;
+          await onResponseCreated!(responseId);
+        }
+      }
       if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
-      for (const event of parser.push(chunk)) observer.onEvent(event);
     }
     for (const event of parser.end()) observer.onEvent(event);
   } catch (error) {
@@ -76,4 +88,10 @@ export async function relayStream(
     if (!out.writableEnded) out.end();
   }
   return { observation: observer.result(), failure, clientDisconnected: connection.isDisconnected };
+}
+
+function createdResponseId(data: string): string | undefined {
+  const payload = parseJsonObject(data);
+  const response = payload && payload.response;
+  return isJsonObject(response) && typeof response.id === 'string' ? response.id : undefined;
 }

@@ -79,6 +79,15 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
     writeGatewayError(out, providerType, planned.error, refusalHeaders);
     return;
   }
+  const usesPoolKey = planned.plan.kind === 'centralized';
+  // The pool's account holds every user's stored objects: through it, each is reachable only by its creator.
+  if (usesPoolKey && route.kind === 'passthrough' && route.storedObject) {
+    const { kind, id } = route.storedObject;
+    if ((await runtime.storedObjectOwners.ownerOf(provider.config.name, kind, id)) !== principal.userId) {
+      writeGatewayError(out, providerType, new GatewayError('not_found', `no ${kind} found with id '${id}'`));
+      return;
+    }
+  }
 
   const maxBodyBytes = runtime.config.server.maxBodyBytes;
   const body = await readRequestBody(request, maxBodyBytes);
@@ -91,7 +100,9 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
   const plan = planned.plan;
   const base = planned.baseUrl === undefined ? provider.upstreamBase : parseUpstreamBase(planned.baseUrl);
   const target = { origin: base.origin, path: upstreamPathAndQuery(base, route.upstreamPath, queryStart === -1 ? '' : url.slice(queryStart)) };
-  const forwardHeaders = headersToForward(providerType, request.headers, route.kind === 'bridged', credentials);
+  // Answers the gateway reads (bridged, and creates whose id it records) must come uncompressed.
+  const readsAnswer = route.kind === 'bridged' || (usesPoolKey && route.creates !== undefined);
+  const forwardHeaders = headersToForward(providerType, request.headers, readsAnswer, credentials, usesPoolKey);
   if (route.kind === 'bridged') {
     await runtime.interceptions.handle({
       provider,
@@ -105,10 +116,11 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
       out,
       timing,
       // BYOK spend is reported, never limited: only pool-paid requests are held against a budget.
-      budget: plan.kind === 'centralized' ? runtime.budgetGate(provider.config.name, principal.userId) : undefined,
+      budget: usesPoolKey ? runtime.budgetGate(provider.config.name, principal.userId) : undefined,
     });
   } else {
-    await runtime.passthrough.handle({ provider, method, upstream: target, plan, forwardHeaders, body: body.bytes.length > 0 ? body.bytes : undefined, out, timing });
+    const recordCreated = usesPoolKey && route.creates ? { kind: route.creates, userId: principal.userId } : undefined;
+    await runtime.passthrough.handle({ provider, method, upstream: target, plan, forwardHeaders, body: body.bytes.length > 0 ? body.bytes : undefined, out, timing, recordCreated });
     runtime.metrics.passthroughCompleted(provider.config.name, timing);
   }
   runtime.metrics.requestAnswered(provider.config.name, route.kind === 'bridged' ? route.api : 'passthrough', out.statusCode);

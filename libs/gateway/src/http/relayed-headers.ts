@@ -13,15 +13,33 @@ const HOP_BY_HOP = new Set([
   'content-length',
 ]);
 
+/**
+ * Answer headers that describe the provider account behind a pool key: the company's organisation and project ids,
+ * and cookies the provider sets for that account. A user served from the pool must not learn or hold them.
+ */
+export const POOL_ACCOUNT_RESPONSE_HEADERS: readonly string[] = [
+  'set-cookie',
+  'set-cookie2',
+  'openai-organization',
+  'openai-project',
+  'anthropic-organization-id',
+];
+
+const NOT_RELAYED_FOR_POOL_KEY = new Set([...HOP_BY_HOP, ...POOL_ACCOUNT_RESPONSE_HEADERS]);
+
 /** Header values as `writeHead` takes them. */
 export type ResponseHeaders = Record<string, string | string[] | number>;
 
-/** Upstream response headers worth giving the client (everything but hop-by-hop and length framing), then `extra`. */
-export function relayedResponseHeaders(upstream: IncomingHttpHeaders, extra?: Readonly<ResponseHeaders>): ResponseHeaders {
+/**
+ * Upstream response headers worth giving the client (everything but hop-by-hop and length framing, and for an answer
+ * to a pool key also the pool account's headers), then `extra`.
+ */
+export function relayedResponseHeaders(upstream: IncomingHttpHeaders, extra: Readonly<ResponseHeaders> | undefined, servedByPoolKey: boolean): ResponseHeaders {
+  const dropped = servedByPoolKey ? NOT_RELAYED_FOR_POOL_KEY : HOP_BY_HOP;
   const headers: ResponseHeaders = {};
   for (const name in upstream) {
     const value = upstream[name];
-    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+    if (value !== undefined && !dropped.has(name)) headers[name] = value;
   }
   if (extra) Object.assign(headers, extra);
   return headers;

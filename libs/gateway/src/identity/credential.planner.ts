@@ -47,6 +47,12 @@ export async function planCredential(
   const header: CredentialHeader = provider.config.type === 'anthropic' ? 'x-api-key' : 'authorization';
   const plan = { kind: 'byok', source: 'stored', credential: stored.key, header, hint: stored.hint } as const;
   if (!stored.baseUrl) return { ok: true, plan };
+  if (!provider.config.userEndpoints) {
+    const message =
+      `provider ${providerName} does not accept user endpoints (anymore): your stored endpoint is not used. ` +
+      `Remove it with DELETE /v1/me/keys/${providerName}, or save a plain key for this provider with PUT /v1/me/keys/${providerName}`;
+    return { ok: false, error: new GatewayError('user_endpoint_disabled', message) };
+  }
   // A user endpoint is checked again on every request: DNS may have moved it to a refused address since it was saved.
   const endpoint = await runtime.endpointGuard(stored.baseUrl);
   if (!endpoint.ok) return { ok: false, error: new GatewayError('invalid_endpoint', `your endpoint is refused: ${endpoint.reason}`) };

@@ -13,6 +13,8 @@ function catalogueFor(servers: Array<{ name: string; url: string; allow?: string
       toolTimeoutMs: 300,
       refreshIntervalMs: 60_000,
       connectTimeoutMs: 2_000,
+      userKeys: false,
+      userEndpoints: false,
     },
     observer ?? { serverRefreshed: () => undefined },
     silent,

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@tollgate/platform';
+import type { StoredObjectKind } from '@tollgate/providers';
 import { exhaustionError, transportError } from '../bridge/failure-mapping';
 import { sendWithFailover, type AttemptSummary, type CredentialPlan } from '../bridge/upstream-attempts';
 import { writeGatewayError } from '../errors/error-response';
@@ -9,7 +10,8 @@ import { relayedResponseHeaders } from '../http/relayed-headers';
 import type { RequestTiming } from '../http/request-timing';
 import type { ProviderRuntime } from '../keys/provider-runtime';
 import type { GatewayMetrics } from '../metrics/gateway.metrics';
-import type { UpstreamClient, UpstreamTarget } from '../upstream/upstream.client';
+import type { StoredObjectOwners } from '../stored-objects/stored-object.owners';
+import type { UpstreamClient, UpstreamResponse, UpstreamTarget } from '../upstream/upstream.client';
 
 export interface PassthroughRequest {
   provider: ProviderRuntime;
@@ -21,6 +23,8 @@ export interface PassthroughRequest {
   body?: Buffer;
   out: ServerResponse;
   timing: RequestTiming;
+  /** The request creates a stored object in the pool's account: record this user as its owner from the answer's id. */
+  recordCreated?: { kind: StoredObjectKind; userId: string };
 }
 
 /** Allow-listed reverse proxy: same key pool and failover as bridged routes, no interception record. */
@@ -29,6 +33,7 @@ export class PassthroughHandler {
     private readonly client: UpstreamClient,
     private readonly metrics: GatewayMetrics,
     private readonly logger: Logger,
+    private readonly storedObjectOwners: StoredObjectOwners,
   ) {}
 
   async handle(request: PassthroughRequest): Promise<void> {
@@ -58,7 +63,11 @@ export class PassthroughHandler {
         return;
       case 'response': {
         const upstream = result.response;
-        out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers));
+        if (request.recordCreated && upstream.statusCode < 300) {
+          await this.relayCreated(request, request.recordCreated, upstream, connection);
+          return;
+        }
+        out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, undefined, request.plan.kind === 'centralized'));
         request.timing.markFirstByte();
         try {
           await pipeline(upstream.body, out);
@@ -68,5 +77,45 @@ export class PassthroughHandler {
         }
       }
     }
+  }
+
+  /**
+   * Reads the (small JSON) answer to a create and records its owner before the client sees the id, so that the
+   * creator's next request, on any replica, finds it.
+   */
+  private async relayCreated(
+    request: PassthroughRequest,
+    created: NonNullable<PassthroughRequest['recordCreated']>,
+    upstream: UpstreamResponse,
+    connection: ClientConnection,
+  ): Promise<void> {
+    const { provider, out } = request;
+    let body: Buffer;
+    try {
+      body = Buffer.from(await upstream.body.arrayBuffer());
+    } catch (error) {
+      if (!connection.isDisconnected) writeGatewayError(out, provider.config.type, transportError('connection', error as Error));
+      return;
+    }
+    const id = idOf(body);
+    if (id !== undefined) {
+      try {
+        await this.storedObjectOwners.record(provider.config.name, created.kind, id, created.userId);
+      } catch (error) {
+        this.logger.warn({ err: error, provider: provider.config.name }, `could not record the owner of a stored ${created.kind}; it will answer 404`);
+      }
+    }
+    out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, { 'content-length': body.length }, request.plan.kind === 'centralized'));
+    request.timing.markFirstByte();
+    out.end(body);
+  }
+}
+
+function idOf(body: Buffer): string | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { id?: unknown };
+    return typeof parsed.id === 'string' ? parsed.id : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -184,14 +184,21 @@ describe('loadConfig', () => {
   });
 
   describe('mcp', () => {
-    it('defaults to no servers, 8 iterations, a 30 s tool timeout and a one-minute refresh', () => {
+    it('defaults to no servers, 8 iterations, a 30 s tool timeout, a one-minute refresh, tools for pool keys only', () => {
       expect(loadConfig({ document: minimal, env }).mcp).toEqual({
         servers: [],
         maxIterations: 8,
         toolTimeoutMs: 30_000,
         refreshIntervalMs: 60_000,
         connectTimeoutMs: 10_000,
+        userKeys: false,
+        userEndpoints: false,
       });
+    });
+
+    it('reads mcp.userKeys and mcp.userEndpoints', () => {
+      const config = loadConfig({ document: { ...minimal, mcp: { userKeys: true, userEndpoints: true } }, env });
+      expect(config.mcp).toMatchObject({ userKeys: true, userEndpoints: true });
     });
 
     it('reads servers with interpolated headers and filters', () => {
@@ -242,6 +249,13 @@ describe('loadConfig', () => {
       expect(problems).toMatch(/mcp\.servers\[1\]\.url: must be an http\(s\) URL/);
       expect(problems).toMatch(/mcp\.servers\[2\]\.deny\[0\]: must be a valid regular expression/);
       expect(problems).toMatch(/mcp\.maxIterations/);
+    });
+  });
+
+  describe('storedObjects', () => {
+    it('remembers owners of stored responses and conversations 30 days by default, or as configured', () => {
+      expect(loadConfig({ document: minimal, env }).storedObjects).toEqual({ ownerTtlMs: 30 * 24 * 3_600_000 });
+      expect(loadConfig({ document: { ...minimal, storedObjects: { ownerTtl: '48h' } }, env }).storedObjects).toEqual({ ownerTtlMs: 48 * 3_600_000 });
     });
   });
 

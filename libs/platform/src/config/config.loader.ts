@@ -154,7 +154,10 @@ function toTollgateConfig(file: ConfigFile, configPath: string, encryptionKeys: 
       toolTimeoutMs: file.mcp.toolTimeout,
       refreshIntervalMs: file.mcp.refreshInterval,
       connectTimeoutMs: file.mcp.connectTimeout,
+      userKeys: file.mcp.userKeys,
+      userEndpoints: file.mcp.userEndpoints,
     },
+    storedObjects: { ownerTtlMs: file.storedObjects.ownerTtl },
     prices: {
       useDefaults: file.prices.useDefaults,
       entries: file.prices.entries.map((entry) => ({

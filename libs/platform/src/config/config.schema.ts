@@ -261,6 +261,18 @@ export const configFileSchema = z
         // How often tool lists are fetched again (and servers that were down retried).
         refreshInterval: duration.default(60_000),
         connectTimeout: duration.default(10_000),
+        // Tools are injected for pool keys only, unless these allow a user's own key (at the operator's base URL) or
+        // a user's own endpoint: the operator's tools and their results must not go to an account or server a user chose.
+        userKeys: z.boolean().default(false),
+        userEndpoints: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    storedObjects: z
+      .object({
+        // How long the gateway remembers who created a stored response or conversation with a pool key (sliding:
+        // every use by anyone restarts it). OpenAI keeps stored responses 30 days by default.
+        ownerTtl: duration.default(720 * 3_600_000),
       })
       .strict()
       .prefault({}),

@@ -109,7 +109,19 @@ export interface TollgateConfig {
     default?: { amountMicros: number; period: 'day' | 'week' | 'month' };
     estimate: { defaultMaxOutputTokens: number; charsPerToken: number };
   };
-  mcp: { servers: McpServerConfig[]; maxIterations: number; toolTimeoutMs: number; refreshIntervalMs: number; connectTimeoutMs: number };
+  mcp: {
+    servers: McpServerConfig[];
+    maxIterations: number;
+    toolTimeoutMs: number;
+    refreshIntervalMs: number;
+    connectTimeoutMs: number;
+    /** Inject tools for a user's own key sent to the provider's configured base URL (default: pool keys only). */
+    userKeys: boolean;
+    /** Inject tools for a user's own stored endpoint (default: never). */
+    userEndpoints: boolean;
+  };
+  /** Who created each stored response / conversation (pool keys), remembered for `ownerTtlMs` since last use. */
+  storedObjects: { ownerTtlMs: number };
   /** The admin console under /console; `jaegerUrl` unset: interceptions get no trace link. */
   console: { enabled: boolean; assetsDir: string; jaegerUrl?: string; jaegerService: string };
   logging: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };

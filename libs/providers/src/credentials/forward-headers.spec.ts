@@ -58,6 +58,20 @@ describe('headersToForward', () => {
     expect(forwarded).toEqual({ 'x-api-key': 'sk-ant-user' });
   });
 
+  describe('account-selecting headers (OpenAI-Organization, OpenAI-Project)', () => {
+    const account = { 'openai-organization': 'org-client-chosen', 'openai-project': 'proj_client_chosen', 'content-type': 'application/json' };
+
+    it.each([false, true])('are dropped when a pool key is used (bridged: %s)', (bridged) => {
+      const forwarded = headersToForward('openai', { ...account, authorization: 'Bearer tg_alice' }, bridged, undefined, true);
+      expect(forwarded).toEqual({ 'content-type': 'application/json' });
+    });
+
+    it('are kept with the user’s own key', () => {
+      const forwarded = headersToForward('openai', { ...account, 'x-tollgate-token': 'tg_alice', authorization: 'Bearer sk-user' }, true, undefined, false);
+      expect(forwarded).toEqual({ ...account, authorization: 'Bearer sk-user' });
+    });
+  });
+
   it('joins repeated values and skips HTTP/2 pseudo-headers', () => {
     const forwarded = headersToForward('openai', { 'x-custom': ['a', 'b'], ':authority': 'gw', ':path': '/x' });
     expect(forwarded).toEqual({ 'x-custom': 'a, b' });

@@ -30,26 +30,36 @@ export const ALWAYS_STRIPPED_REQUEST_HEADERS: readonly string[] = [
 /** Client auth headers: dropped unless one carries the client's own provider key (BYOK), which goes as is. */
 export const CLIENT_CREDENTIAL_HEADERS: readonly CredentialHeader[] = ['authorization', 'x-api-key'];
 
+/**
+ * Client headers that pick an account, organisation or project at the provider. With a pool key they would bill or
+ * scope the company's key to whatever the client names; with the user's own key they are the user's business.
+ */
+export const POOL_KEY_STRIPPED_REQUEST_HEADERS: readonly string[] = ['openai-organization', 'openai-project'];
+
 const ALWAYS_STRIPPED = new Set(ALWAYS_STRIPPED_REQUEST_HEADERS);
+const STRIPPED_FOR_POOL_KEY = new Set([...ALWAYS_STRIPPED_REQUEST_HEADERS, ...POOL_KEY_STRIPPED_REQUEST_HEADERS]);
 
 /**
  * The client's request headers to send upstream. `bridged` routes also drop `accept-encoding`, so the upstream
  * answers uncompressed and the gateway can read usage from the body it relays. Pass `credentials` when the caller
- * has already extracted them from these headers.
+ * has already extracted them from these headers. `forPoolKey` (the request goes out with a pool key) also drops the
+ * account-selecting headers.
  */
 export function headersToForward(
   type: ProviderType,
   headers: RequestHeaders,
   bridged = false,
   credentials: ExtractedCredentials = extractCredentials(type, headers),
+  forPoolKey = false,
 ): Record<string, string> {
+  const stripped = forPoolKey ? STRIPPED_FOR_POOL_KEY : ALWAYS_STRIPPED;
   const keptCredential = credentials.byokHeader;
   const listedInConnection = connectionTokens(headers.connection);
   const forwarded: Record<string, string> = {};
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined || name.charCodeAt(0) === 0x3a /* HTTP/2 pseudo-header */) continue;
-    if (ALWAYS_STRIPPED.has(name) || listedInConnection?.has(name)) continue;
+    if (stripped.has(name) || listedInConnection?.has(name)) continue;
     if ((name === 'authorization' || name === 'x-api-key') && name !== keptCredential) continue;
     if (bridged && name === 'accept-encoding') continue;
     forwarded[name] = Array.isArray(value) ? value.join(', ') : value;

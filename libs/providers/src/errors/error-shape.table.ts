@@ -18,6 +18,7 @@ export type GatewayErrorKind =
   | 'model_access_denied'
   | 'byok_disabled'
   | 'byok_required'
+  | 'user_endpoint_disabled'
   | 'budget_exceeded'
   | 'invalid_endpoint'
   | 'max_iterations_exceeded'
@@ -49,6 +50,7 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     model_access_denied: { status: 403, type: 'invalid_request_error', code: 'model_not_found' },
     byok_disabled: { status: 403, type: 'permission_error', code: 'byok_disabled' },
     byok_required: { status: 403, type: 'permission_error', code: 'byok_required' },
+    user_endpoint_disabled: { status: 403, type: 'permission_error', code: 'user_endpoint_disabled' },
     budget_exceeded: { status: 429, type: 'rate_limit_error', code: 'budget_exceeded' },
     invalid_endpoint: { status: 502, type: 'api_error', code: 'invalid_endpoint' },
     max_iterations_exceeded: { status: 500, type: 'server_error', code: 'max_iterations_exceeded' },
@@ -71,6 +73,7 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     model_access_denied: { status: 403, type: 'permission_error' },
     byok_disabled: { status: 403, type: 'permission_error' },
     byok_required: { status: 403, type: 'permission_error' },
+    user_endpoint_disabled: { status: 403, type: 'permission_error' },
     budget_exceeded: { status: 429, type: 'rate_limit_error' },
     invalid_endpoint: { status: 502, type: 'api_error' },
     max_iterations_exceeded: { status: 500, type: 'api_error' },

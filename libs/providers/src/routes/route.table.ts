@@ -1,8 +1,18 @@
 import type { BridgedApi, ProviderType } from '../provider-type';
 
+/** Objects the provider stores per account, reachable by id on passthrough routes (Responses, conversations). */
+export type StoredObjectKind = 'response' | 'conversation';
+
 export type RouteMatch =
   | { kind: 'bridged'; api: BridgedApi; upstreamPath: string }
-  | { kind: 'passthrough'; upstreamPath: string };
+  | {
+      kind: 'passthrough';
+      upstreamPath: string;
+      /** The stored object the path names by its `:id` segment (as sent, not decoded). */
+      storedObject?: { kind: StoredObjectKind; id: string };
+      /** The route creates a stored object of this kind; its id is in the answer's `id`. */
+      creates?: StoredObjectKind;
+    };
 
 interface RouteRule {
   /** Upper-case HTTP method, or `*` for any. */
@@ -10,6 +20,9 @@ interface RouteRule {
   /** `/`-separated; `:id` matches one segment, a trailing `**` matches one or more segments. */
   pattern: string;
   api?: BridgedApi;
+  /** The `:id` segment names a stored object of this kind. */
+  storedObject?: StoredObjectKind;
+  creates?: StoredObjectKind;
 }
 
 // Paths are relative to the provider prefix: `/{name}/v1` for openai, `/{name}` for anthropic.
@@ -19,12 +32,14 @@ const RULES: Record<ProviderType, readonly RouteRule[]> = {
     { method: 'POST', pattern: '/responses', api: 'openai-responses' },
     { method: 'GET', pattern: '/models' },
     { method: 'GET', pattern: '/models/:id' },
+    { method: 'POST', pattern: '/conversations', creates: 'conversation' },
     { method: '*', pattern: '/conversations' },
-    { method: '*', pattern: '/conversations/**' },
-    { method: 'GET', pattern: '/responses/:id' },
-    { method: 'GET', pattern: '/responses/:id/**' },
-    { method: 'DELETE', pattern: '/responses/:id' },
-    { method: 'POST', pattern: '/responses/:id/cancel' },
+    { method: '*', pattern: '/conversations/:id', storedObject: 'conversation' },
+    { method: '*', pattern: '/conversations/:id/**', storedObject: 'conversation' },
+    { method: 'GET', pattern: '/responses/:id', storedObject: 'response' },
+    { method: 'GET', pattern: '/responses/:id/**', storedObject: 'response' },
+    { method: 'DELETE', pattern: '/responses/:id', storedObject: 'response' },
+    { method: 'POST', pattern: '/responses/:id/cancel', storedObject: 'response' },
   ],
   anthropic: [
     { method: 'POST', pattern: '/v1/messages', api: 'anthropic-messages' },
@@ -38,6 +53,10 @@ interface CompiledRule {
   method: string;
   segments: readonly string[];
   api?: BridgedApi;
+  storedObject?: StoredObjectKind;
+  /** Where the `:id` of a stored object is among the segments. */
+  idIndex: number;
+  creates?: StoredObjectKind;
 }
 
 const COMPILED: Record<ProviderType, readonly CompiledRule[]> = {
@@ -46,7 +65,8 @@ const COMPILED: Record<ProviderType, readonly CompiledRule[]> = {
 };
 
 function compile(rule: RouteRule): CompiledRule {
-  return { method: rule.method, segments: rule.pattern.split('/').slice(1), api: rule.api };
+  const segments = rule.pattern.split('/').slice(1);
+  return { method: rule.method, segments, api: rule.api, storedObject: rule.storedObject, idIndex: segments.indexOf(':id'), creates: rule.creates };
 }
 
 /**
@@ -59,9 +79,10 @@ export function matchRoute(type: ProviderType, method: string, pathAfterPrefix: 
   const upperMethod = method.toUpperCase();
   for (const rule of COMPILED[type]) {
     if ((rule.method === '*' || rule.method === upperMethod) && segmentsMatch(rule.segments, segments)) {
-      return rule.api
-        ? { kind: 'bridged', api: rule.api, upstreamPath: pathAfterPrefix }
-        : { kind: 'passthrough', upstreamPath: pathAfterPrefix };
+      if (rule.api) return { kind: 'bridged', api: rule.api, upstreamPath: pathAfterPrefix };
+      if (rule.storedObject) return { kind: 'passthrough', upstreamPath: pathAfterPrefix, storedObject: { kind: rule.storedObject, id: segments[rule.idIndex] } };
+      if (rule.creates) return { kind: 'passthrough', upstreamPath: pathAfterPrefix, creates: rule.creates };
+      return { kind: 'passthrough', upstreamPath: pathAfterPrefix };
     }
   }
   return undefined;
@@ -77,14 +98,30 @@ function segmentsMatch(pattern: readonly string[], segments: readonly string[]):
   return true;
 }
 
-/** The path's segments, or `undefined` for a path that is empty, has empty segments, dot segments or backslashes. */
+/**
+ * The path's segments, or `undefined` for a path that is empty, has empty segments, dot segments or backslashes —
+ * also when percent-encoded: an upstream (or a proxy before it) that decodes `..%2F` or `%2e%2e` would otherwise climb
+ * out of the id the route allows. A segment that still holds `%` after decoding (double encoding), or a control
+ * character, is refused too: no provider id contains one.
+ */
 function safeSegments(path: string): string[] | undefined {
   if (path.length < 2 || path.charCodeAt(0) !== 0x2f || path.includes('\\')) return undefined;
   const segments = path.slice(1).split('/');
   for (const segment of segments) {
-    if (segment === '') return undefined;
-    const decodedDots = segment.replace(/%2e/gi, '.');
-    if (decodedDots === '.' || decodedDots === '..') return undefined;
+    if (segment === '' || segment === '.' || segment === '..') return undefined;
+    if (segment.includes('%') && !isSafeEncodedSegment(segment)) return undefined;
   }
   return segments;
+}
+
+const UNSAFE_DECODED = /[/\\%\u0000-\u001f\u007f]/;
+
+function isSafeEncodedSegment(segment: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    return false;
+  }
+  return decoded !== '.' && decoded !== '..' && !UNSAFE_DECODED.test(decoded);
 }

@@ -56,7 +56,7 @@ export class ConfigReloader {
  */
 export function enableLiveReload(runtime: GatewayRuntime, logger: Logger): () => void {
   const path = runtime.config.configPath;
-  const reloader = new ConfigReloader(runtime, () => loadConfig({ path }), logger, (outcome) => runtime.metrics.configReloaded(outcome));
+  const reloader = new ConfigReloader(runtime, () => loadConfig({ path, servesGateway: true }), logger, (outcome) => runtime.metrics.configReloaded(outcome));
   const onHangup = (): void => void reloader.reload('SIGHUP');
   process.on('SIGHUP', onHangup);
   if (existsSync(path)) reloader.watch(path);

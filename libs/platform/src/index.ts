@@ -6,3 +6,4 @@ export * from './process/start-or-exit';
 export * from './metrics/bound-metrics';
 export * from './sql/sql-client';
 export * from './process/release-startup-memory';
+export * from './process/database-not-migrated.error';

@@ -1,9 +1,15 @@
 // Bundles each entry point (our code only; node_modules stay external) into dist/<name>/bundle.js with esbuild,
-// started by a small dist/<name>/main.js (see LAUNCHER), and the admin console (a static single-page app, built by
+// started by a small dist/<name>/main.js (see launcher), and the admin console (a static single-page app, built by
 // Vite) into dist/console, which the gateway serves.
 // Usage: node tools/build.mjs [name ...]   (no name: every entry and the console)
 import { build } from 'esbuild';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+// `npm start` builds first: a too-old Node gets the one-line answer here too, not a stack trace from Vite.
+const NODE_VERSION_CHECK = 'node-version.check.cjs';
+const ENGINES = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).engines.node;
+createRequire(import.meta.url)(`./${NODE_VERSION_CHECK}`).exitIfUnsupportedNode(ENGINES, 'tollgate build');
 
 const entries = {
   gateway: 'apps/gateway/src/main.ts',
@@ -23,7 +29,9 @@ const entries = {
 // standalone gateway idled 8–12 MiB higher with it (measured side by side; see docs/benchmarks.md). The setting
 // applies to modules loaded after it, hence a launcher in front of the bundle. Node before 22.14 has no per-origin
 // switch and gets every map.
-const LAUNCHER = `'use strict';
+// The Node version check runs first, before the bundle loads anything a too-old Node would crash on.
+const launcher = (name) => `'use strict';
+require('./${NODE_VERSION_CHECK}').exitIfUnsupportedNode(${JSON.stringify(ENGINES)}, ${JSON.stringify(name)});
 const nodeModule = require('node:module');
 if (typeof nodeModule.setSourceMapsSupport === 'function') nodeModule.setSourceMapsSupport(true, { nodeModules: false, generatedCode: false });
 else process.setSourceMapsEnabled(true);
@@ -54,7 +62,8 @@ for (const name of (requested.length > 0 ? requested : Object.keys(entries)).fil
     tsconfig: 'tsconfig.base.json',
     logLevel: 'warning',
   });
-  writeFileSync(`dist/${name}/main.js`, LAUNCHER);
+  copyFileSync(new URL(`./${NODE_VERSION_CHECK}`, import.meta.url), `dist/${name}/${NODE_VERSION_CHECK}`);
+  writeFileSync(`dist/${name}/main.js`, launcher(name));
 }
 
 if (requested.length === 0 || requested.includes(CONSOLE)) {

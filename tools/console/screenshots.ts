@@ -16,7 +16,7 @@ import { createPriceTable } from '@tollgate/usage';
 
 const ROOT = resolve(__dirname, '../..');
 const OUT = join(ROOT, 'docs/console');
-const ADMIN_TOKEN = 'tg_screenshots_admin';
+const ADMIN_TOKEN = 'tg_screenshots_admin_0123456789abcdef';
 const MODELS = ['gpt-4o-mini', 'gpt-4o', 'claude-sonnet-4-5'];
 const USERS = ['alice', 'bob', 'carol'];
 

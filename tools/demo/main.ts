@@ -11,7 +11,7 @@ import { createLogger, loadConfig, runUntilSignalled } from '@tollgate/platform'
 import { startMockUpstream } from '@tollgate/testing';
 
 const DEMO_TOKEN = 'tg_demo_token';
-const DEMO_ADMIN_TOKEN = 'tg_demo_admin';
+const DEMO_ADMIN_TOKEN = 'tg_demo_admin_0123456789abcdef0123';
 
 /** `npm run demo`: a mock provider and a gateway wired to it, fully offline, plus snippets to try. */
 async function main(): Promise<void> {

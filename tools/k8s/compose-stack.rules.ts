@@ -24,6 +24,12 @@ export interface ComposeFile {
 const REQUIRED_SERVICES = ['redis', 'postgres', 'jaeger', 'migrate', 'recorder', 'gateway', 'load-balancer'];
 const OTLP_ENDPOINT = 'http://jaeger:4318';
 const DEPENDENCY_CONDITIONS = new Set(['service_started', 'service_healthy', 'service_completed_successfully']);
+const REQUIRED_BY_COMPOSE = /^\$\{[A-Za-z_][A-Za-z0-9_]*:?\?/;
+
+/** A value an operator could have set for a required variable: long enough and `tg_…`, valid for any secret field. */
+function standIn(variable: string): string {
+  return `tg_compose_${variable.toLowerCase()}_${'0'.repeat(24)}`;
+}
 
 /** Parses docker-compose.yml as compose does: YAML merge keys (`<<: *anchor`) are expanded. */
 export function parseComposeFile(text: string): ComposeFile {
@@ -82,7 +88,7 @@ function checkTollgateService(name: string, service: ComposeService, repositoryR
     problems.push(`service ${name} must send traces to ${OTLP_ENDPOINT} (OTEL_EXPORTER_OTLP_ENDPOINT)`);
   }
   if (longRunning && !service.healthcheck) problems.push(`service ${name} has no healthcheck`);
-  const config = mountedConfig(service, repositoryRoot);
+  const config = mountedConfig(name, service, repositoryRoot);
   if ('problem' in config) return [...problems, `service ${name}: ${config.problem}`];
   if (config.config.server.host !== '0.0.0.0') problems.push(`service ${name}: its configuration must set server.host 0.0.0.0`);
   if (name === 'gateway') {
@@ -96,17 +102,20 @@ function checkTollgateService(name: string, service: ComposeService, repositoryR
 }
 
 /** The configuration a Tollgate service loads: TOLLGATE_CONFIG, bind-mounted from the repository. */
-function mountedConfig(service: ComposeService, repositoryRoot: string): { config: TollgateConfig } | { problem: string } {
+function mountedConfig(name: string, service: ComposeService, repositoryRoot: string): { config: TollgateConfig } | { problem: string } {
   const path = service.environment?.TOLLGATE_CONFIG;
   if (typeof path !== 'string') return { problem: 'sets no TOLLGATE_CONFIG' };
   const mount = (service.volumes ?? []).map((volume) => volume.split(':')).find(([, target]) => target === path);
   if (!mount) return { problem: `mounts nothing at TOLLGATE_CONFIG ${path}` };
   const file = join(repositoryRoot, mount[0]);
   if (!existsSync(file)) return { problem: `mounts missing file ${mount[0]}` };
-  // Compose passes unset shell variables as empty strings, as the stack does for a first `docker compose up`.
-  const env = Object.fromEntries(Object.keys(service.environment ?? {}).map((key) => [key, '']));
+  // Compose passes unset shell variables as empty strings, as the stack does for a first `docker compose up`; a
+  // variable compose requires (`${VAR:?message}`) stops `docker compose up` when unset, so here it has a stand-in.
+  const env = Object.fromEntries(
+    Object.entries(service.environment ?? {}).map(([key, value]) => [key, typeof value === 'string' && REQUIRED_BY_COMPOSE.test(value) ? standIn(key) : '']),
+  );
   try {
-    return { config: loadConfig({ document: parseYaml(readFileSync(file, 'utf8')), env }) };
+    return { config: loadConfig({ document: parseYaml(readFileSync(file, 'utf8')), env, servesGateway: name === 'gateway' }) };
   } catch (error) {
     return { problem: `${mount[0]} does not load with the stack's environment: ${(error as Error).message}` };
   }

@@ -212,6 +212,7 @@ describe('docker-compose.yml', () => {
     ['no OTLP endpoint', (file) => delete file.services.gateway.environment!.OTEL_EXPORTER_OTLP_ENDPOINT, /service gateway must send traces to http:\/\/jaeger:4318/],
     ['a short stop grace period', (file) => (file.services.gateway.stop_grace_period = '10s'), /stop_grace_period 10s is shorter than shutdown grace \+ drain timeout \(45s\)/],
     ['a missing config mount', (file) => (file.services.recorder.volumes = []), /service recorder: mounts nothing at TOLLGATE_CONFIG/],
+    ['a gateway token compose does not require', (file) => (file.services.gateway.environment!.TOLLGATE_TOKEN = '${TOLLGATE_TOKEN:-}'), /environment variable TOLLGATE_TOKEN is not set/],
     ['a recorder that does not wait for migrations', (file) => delete (file.services.recorder.depends_on as Record<string, unknown>).migrate, /wait for migrate to complete/],
   ])('catches %s', (_what, breakIt, expected) => {
     const file = compose();

@@ -19,7 +19,7 @@ export function mountedTollgateConfig(objects: KubeObject[], namespace: string |
   const text = configMapFileAt(objects, namespace, podSpec, container, path);
   if (text === undefined) return { problem: `mounts no ConfigMap file at TOLLGATE_CONFIG ${path}` };
   const env: Record<string, string> = {};
-  for (const [, name] of text.matchAll(REQUIRED_VARIABLE)) env[name] = `tg_stub_${name.toLowerCase()}`;
+  for (const [, name] of text.matchAll(REQUIRED_VARIABLE)) env[name] = `tg_stub_${name.toLowerCase()}_${'0'.repeat(24)}`;
   try {
     return { path, text, config: loadConfig({ document: parseYaml(text), env }) };
   } catch (error) {

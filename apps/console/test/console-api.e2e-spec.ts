@@ -10,7 +10,7 @@ import { createLogger, loadConfig } from '@tollgate/platform';
 import { PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { createTestDatabase, startMockUpstream, type MockUpstream, type TestDatabase } from '@tollgate/testing';
 
-const ADMIN = { authorization: 'Bearer tg_admin_console_api' };
+const ADMIN = { authorization: 'Bearer tg_admin_console_api_0123456789abcdef' };
 const ALICE_TOKEN = 'tg_alice_console_api';
 const silent = createLogger({ level: 'silent', destination: { write: () => undefined } });
 

@@ -20,7 +20,7 @@ import {
 } from '@tollgate/testing';
 
 const WORKSPACE = resolve(__dirname, '../../..');
-const ADMIN_TOKEN = 'tg_console_admin_token';
+const ADMIN_TOKEN = 'tg_console_admin_token_0123456789abcdef';
 const ALICE_TOKEN = 'tg_console_alice_token';
 const KEYS = ['k0-long-key', 'k1-long-key'];
 const JAEGER_URL = 'http://jaeger.test:16686';

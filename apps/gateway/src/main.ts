@@ -11,7 +11,7 @@ import { spendBaselineFrom } from '@tollgate/usage';
  * the schema is migrated by the recorder (`recorder migrate`), not here.
  */
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit({ servesGateway: true });
   const logger = createLogger({ level: config.logging.level, name: 'gateway' });
   if (!config.redisUrl) {
     logger.fatal('the standalone gateway needs REDIS_URL (key state and the recording queue); use `npm start` for the embedded all-in-one');

@@ -54,6 +54,21 @@ describe('invalid configuration stops the process', () => {
     expect(result.stdout + result.stderr).not.toContain(shortKey);
   });
 
+  it.each(['gateway', 'tollgate'] as const)('%s refuses the development token and the public fingerprint secret when not bound to loopback', (entry) => {
+    const configPath = writeConfigFile({
+      server: { host: '0.0.0.0' },
+      auth: { tokens: [{ token: '${TOLLGATE_TOKEN:-tg_local_dev_token}', user: 'local' }] },
+      dataDir: join(tmpdir(), `tollgate-exposed-${entry}-${process.pid}`),
+    });
+    const result = runGateway(entry, configPath, { REDIS_URL: '' });
+    expect(result.status).toBe(1);
+    const problems = result.stderr.split('\n').filter((line) => line.startsWith('  - '));
+    expect(problems).toEqual([
+      expect.stringContaining('auth.tokens[0].token: the local development token tg_local_dev_token works only on a loopback server.host, not 0.0.0.0: set TOLLGATE_TOKEN'),
+      expect.stringContaining('keyPool.fingerprintSecret: the public default works only on a loopback server.host, not 0.0.0.0: set TOLLGATE_KEY_FINGERPRINT_SECRET'),
+    ]);
+  });
+
   it('reports a missing config file', () => {
     const result = runGateway('gateway', '/nonexistent/tollgate.yaml');
     expect(result.status).toBe(1);

@@ -12,9 +12,10 @@ describe('live reload of tollgate.yaml', () => {
   let configPath: string;
   let gateway: GatewayProcess;
 
-  const document = (keys: string[], tokens: Array<{ token: string; user: string }>) => ({
+  const document = (keys: string[], tokens: Array<{ token: string; user: string }>, extra: Record<string, unknown> = {}) => ({
     providers: [{ name: 'openai', type: 'openai', baseUrl: mock.openaiBaseUrl, keys }],
     auth: { tokens },
+    ...extra,
     keyPool: { redisKeyPrefix: `${redisPrefix.prefix}kp:` },
     recording: { queuePrefix: `${redisPrefix.prefix}bull` },
     server: { shutdown: { grace: 0, drainTimeout: '5s' } },
@@ -80,5 +81,28 @@ describe('live reload of tollgate.yaml', () => {
     expect((await chat(ALICE_TOKEN)).status).toBe(200);
     expect(mock.keysSeen()).toEqual(['sighup-key-22']);
     expect(gateway.output()).not.toContain('sighup-key-22');
+  });
+
+  it('a file edit applies byok.mode live and names each changed setting that needs a restart in one warning line', async () => {
+    const byokChat = () =>
+      fetch(`${gateway.url}/openai/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer sk-user-own-key-0000', 'x-tollgate-token': ALICE_TOKEN },
+        body: JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+    const tokens = [{ token: ALICE_TOKEN, user: 'alice' }];
+    writeFileSync(configPath, stringify(document(['byok-pool-key'], tokens)));
+    gateway.child.kill('SIGHUP');
+    await waitFor(async () => (await byokChat()).status === 200);
+
+    writeFileSync(configPath, stringify(document(['byok-pool-key'], tokens, { byok: { mode: 'disabled', verifyTimeout: '3s' }, identity: { pollInterval: '5s' } })));
+    await waitFor(async () => (await byokChat()).status === 403);
+    const refused = (await (await byokChat()).json()) as { error: { code: string } };
+    expect(refused.error.code).toBe('byok_disabled');
+
+    const warnings = gateway.output().split('\n').filter((line) => line.includes('take effect only after a restart'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('after a restart: byok.verifyTimeout, identity.pollInterval"');
+    expect(warnings[0]).not.toContain('byok.mode');
   });
 });

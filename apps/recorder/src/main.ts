@@ -4,7 +4,7 @@
 //   node dist/recorder/main.js failed list|retry …   inspect / retry the failed set (see FAILED_JOBS_USAGE)
 //   node dist/recorder/main.js rotate-keys           re-seal stored provider keys under the first TOLLGATE_ENCRYPTION_KEYS entry
 import './instrument';
-import { createLogger, loadConfigOrExit, runUntilSignalled, type Logger, type TollgateConfig } from '@tollgate/platform';
+import { DatabaseNotMigratedError, createLogger, explainMissingSchema, loadConfigOrExit, runUntilSignalled, type Logger, type TollgateConfig } from '@tollgate/platform';
 import type { Queue } from 'bullmq';
 import { FAILED_JOBS_USAGE, runFailedJobsCommand } from './failed-jobs.command';
 import { runMigrateCommand } from './migrate.command';
@@ -59,8 +59,11 @@ main(process.argv.slice(2)).then(
   (exitCode) => {
     if (exitCode !== undefined) process.exitCode = exitCode;
   },
-  (error: unknown) => {
-    process.stderr.write(`recorder: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  (failure: unknown) => {
+    const error = explainMissingSchema(failure);
+    // A database that is not migrated is an operator's next step, not a bug: one line, no stack.
+    const text = error instanceof DatabaseNotMigratedError ? `could not start: ${error.message}` : error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`recorder: ${text}\n`);
     process.exit(1);
   },
 );

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { createDataSource, flushInterceptionEvents, InterceptionEventWriter, runMigrations, type TollgateDataSource } from '@tollgate/persistence';
+import { createDataSource, flushInterceptionEvents, InterceptionEventWriter, pendingMigrations, runMigrations, type TollgateDataSource } from '@tollgate/persistence';
+import { DatabaseNotMigratedError } from '@tollgate/platform';
 import { createPriceTable } from '@tollgate/usage';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { EventGroupCommitter } from './event-group.committer';
@@ -66,14 +67,17 @@ export class RecorderModule {
 
 async function openDatabase({ config, logger }: RecorderOptions): Promise<TollgateDataSource> {
   const dataSource = await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
-  if (config.recording.runMigrationsAtStart) {
-    try {
+  try {
+    if (config.recording.runMigrationsAtStart) {
       const applied = await runMigrations(dataSource);
       logger.info({ applied }, applied.length > 0 ? 'database migrated' : 'database schema up to date');
-    } catch (error) {
-      await dataSource.destroy();
-      throw error;
+    } else {
+      const pending = await pendingMigrations(dataSource);
+      if (pending.length > 0) throw new DatabaseNotMigratedError(`${pending.length} pending migration(s), the first ${pending[0]}`);
     }
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
   }
   return dataSource;
 }

@@ -29,7 +29,7 @@ describe('recorder rotate-keys', () => {
     const oldRing = KeyRing.parse(oldKek);
     for (const user of users) {
       await store.ensureUser(user);
-      const sealed = sealProviderKey(oldRing, plaintext(user), { userId: user, providerName: 'openai' });
+      const sealed = sealProviderKey(oldRing, plaintext(user), { userId: user, providerName: 'openai', baseUrl: null });
       await store.putKey({ userId: user, providerName: 'openai', ...sealed, hint: 'sk-...ey', fingerprint: user, baseUrl: null });
     }
   }, 60_000);
@@ -53,7 +53,7 @@ describe('recorder rotate-keys', () => {
     expect(rows).toHaveLength(3);
     for (const row of rows) {
       expect(row.kekId).toBe('new');
-      expect(openProviderKey(onlyNew, row, { userId: row.userId, providerName: row.providerName })).toBe(plaintext(row.userId));
+      expect(openProviderKey(onlyNew, row, { userId: row.userId, providerName: row.providerName, baseUrl: row.baseUrl })).toBe(plaintext(row.userId));
     }
 
     const again = capture();
@@ -64,7 +64,7 @@ describe('recorder rotate-keys', () => {
   it('reports keys it cannot open, by id only, and exits 1', async () => {
     const stranger = KeyRing.parse(generateKeyEncryptionKey('lost'));
     await store.ensureUser('dan');
-    await store.putKey({ userId: 'dan', providerName: 'openai', ...sealProviderKey(stranger, 'sk-dan-secret-key-000', { userId: 'dan', providerName: 'openai' }), hint: 'sk-...00', fingerprint: 'dan', baseUrl: null });
+    await store.putKey({ userId: 'dan', providerName: 'openai', ...sealProviderKey(stranger, 'sk-dan-secret-key-000', { userId: 'dan', providerName: 'openai', baseUrl: null }), hint: 'sk-...00', fingerprint: 'dan', baseUrl: null });
     const out = capture();
     expect(await runRotateKeysCommand(configWith(newKek), silent, out, capture())).toBe(1);
     const text = out.lines.join('');

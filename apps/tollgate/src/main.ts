@@ -12,7 +12,7 @@ import { createLogger, loadConfigOrExit, releaseStartupMemory, runUntilSignalled
  * under `dataDir`, so nothing but Node is needed.
  */
 async function main(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit({ servesGateway: true });
   const logger = createLogger({ level: config.logging.level, name: 'tollgate' });
   const dataSource = await createDataSource({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger, migrate: true });
   const eventSender = new EmbeddedBatchSender(new InterceptionEventWriter(dataSource, { prices: createPriceTable(config.prices) }), logger);

@@ -7,7 +7,7 @@ import { createDataSource } from '@tollgate/persistence';
 import { createLogger } from '@tollgate/platform';
 import { startGatewayProcess, startMockUpstream, writeConfigFile, type MockUpstream } from '@tollgate/testing';
 
-const ADMIN_TOKEN = 'tg_embedded_admin_token';
+const ADMIN_TOKEN = 'tg_embedded_admin_token_0123456789abcdef';
 const STORED_KEY = 'sk-embedded-user-own-key-42';
 
 describe('bring your own key in the embedded default (PGlite)', () => {

@@ -11,15 +11,18 @@ export {
   type KeyEncryptionKey,
   type KeyRingProblem,
 } from './crypto/key-encryption-key.ring';
-export { encodeProviderKeyBinding, type ProviderKeyBinding } from './crypto/provider-key.binding';
+export { encodeProviderKeyBinding, type ProviderKeyBinding, type ProviderKeyBindingVersion } from './crypto/provider-key.binding';
 export {
+  isSealedAsCurrent,
   isSealedWithPrimary,
   openProviderKey,
+  openStoredProviderKey,
   PROVIDER_KEY_AUTH_TAG_BYTES,
   PROVIDER_KEY_IV_BYTES,
   resealProviderKey,
   sealProviderKey,
   StoredKeyDecryptionError,
+  type OpenedProviderKey,
   type SealedProviderKey,
   type StoredKeyDecryptionFailure,
 } from './crypto/provider-key.cipher';

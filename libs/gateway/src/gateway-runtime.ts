@@ -21,9 +21,7 @@ import { PassthroughHandler } from './passthrough/passthrough.handler';
 import { UpstreamClient } from './upstream/upstream.client';
 import { MemoryStoredObjectOwners } from './stored-objects/memory-stored-object.owners';
 import type { StoredObjectOwners } from './stored-objects/stored-object.owners';
-
-/** Settings a running gateway cannot swap; a reload that changes them logs that a restart is needed. */
-const RESTART_ONLY_FIELDS = ['server', 'keyPool', 'recording', 'circuitBreaker', 'redisUrl', 'databaseUrl', 'dataDir', 'logging', 'prices', 'budgets', 'console', 'mcp', 'storedObjects'] as const;
+import { restartOnlyChanges } from './config/restart-only.settings';
 
 export interface GatewayDependencies {
   config: TollgateConfig;
@@ -206,14 +204,14 @@ export class GatewayRuntime {
   }
 
   /**
-   * Applies a new configuration's providers, keys, gateway tokens and admin tokens. Key states carry over (they are
-   * keyed by key fingerprint); requests in flight finish with what they started with. Returns the fields that
-   * changed but only take effect after a restart.
+   * Applies a new configuration's providers, keys, gateway tokens, admin tokens and default BYOK mode. Key states
+   * carry over (they are keyed by key fingerprint); requests in flight finish with what they started with. Returns
+   * the settings that changed but only take effect after a restart.
    */
   applyConfig(next: TollgateConfig): string[] {
     const current = this.live.config;
-    const restartOnly = RESTART_ONLY_FIELDS.filter((field) => JSON.stringify(current[field]) !== JSON.stringify(next[field]));
-    this.live = this.buildReloadable({ ...current, providers: next.providers, auth: next.auth });
+    const restartOnly = restartOnlyChanges(current, next);
+    this.live = this.buildReloadable({ ...current, providers: next.providers, auth: next.auth, byok: { ...current.byok, mode: next.byok.mode } });
     return restartOnly;
   }
 

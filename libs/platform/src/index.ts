@@ -7,3 +7,4 @@ export * from './metrics/bound-metrics';
 export * from './sql/sql-client';
 export * from './process/release-startup-memory';
 export * from './redis/recording-redis';
+export * from './process/database-not-migrated.error';

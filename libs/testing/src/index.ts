@@ -4,3 +4,4 @@ export * from './otlp';
 export * from './processes';
 export * from './mcp';
 export * from './browser/chromium';
+export * from './byok/legacy-sealed-key';

@@ -10,7 +10,7 @@ import { CapturedEventsSink } from './captured-events.sink';
 
 export const ALICE_TOKEN = 'tg_alice_test_token';
 export const BOB_TOKEN = 'tg_bob_test_token';
-export const ADMIN_TOKEN = 'tg_admin_test_token';
+export const ADMIN_TOKEN = 'tg_admin_test_token_0123456789abcdef';
 export const KEYS = ['k0-long-key', 'k1-long-key', 'k2-long-key'];
 
 export interface HarnessOptions {

@@ -1,7 +1,11 @@
+import { sealProviderKeyAsLegacy } from '@tollgate/testing';
 import { KeyRing } from './key-encryption-key.ring';
+import type { ProviderKeyBinding } from './provider-key.binding';
 import {
+  isSealedAsCurrent,
   isSealedWithPrimary,
   openProviderKey,
+  openStoredProviderKey,
   resealProviderKey,
   sealProviderKey,
   StoredKeyDecryptionError,
@@ -13,7 +17,7 @@ const keyOf = (fill: number) => Buffer.alloc(32, fill).toString('base64');
 const OLD_ENTRY = `old:${keyOf(1)}`;
 const NEW_ENTRY = `new:${keyOf(2)}`;
 const ring = KeyRing.parse(OLD_ENTRY);
-const binding = { userId: 'user-1', providerName: 'openai' };
+const binding: ProviderKeyBinding = { userId: 'user-1', providerName: 'openai', baseUrl: null };
 const PLAINTEXT = 'sk-test-THE-SECRET-provider-key-0123456789';
 
 function openError(sealed: SealedProviderKey, using = ring, row = binding): StoredKeyDecryptionError {
@@ -56,17 +60,17 @@ describe('sealProviderKey / openProviderKey', () => {
   });
 
   it.each([
-    ['another user', { userId: 'user-2', providerName: 'openai' }],
-    ['another provider of the same user', { userId: 'user-1', providerName: 'anthropic' }],
-    ['fields shifted across the boundary', { userId: 'user-1o', providerName: 'penai' }],
+    ['another user', { userId: 'user-2', providerName: 'openai', baseUrl: null }],
+    ['another provider of the same user', { userId: 'user-1', providerName: 'anthropic', baseUrl: null }],
+    ['fields shifted across the boundary', { userId: 'user-1o', providerName: 'penai', baseUrl: null }],
   ])('fails to open a ciphertext moved to %s', (_case, otherRow) => {
     const sealed = sealProviderKey(ring, PLAINTEXT, binding);
     expect(openError(sealed, ring, otherRow).reason).toBe('authentication-failed');
   });
 
   it("keeps ('ab','c') and ('a','bc') apart", () => {
-    const sealed = sealProviderKey(ring, PLAINTEXT, { userId: 'ab', providerName: 'c' });
-    expect(openError(sealed, ring, { userId: 'a', providerName: 'bc' }).reason).toBe('authentication-failed');
+    const sealed = sealProviderKey(ring, PLAINTEXT, { userId: 'ab', providerName: 'c', baseUrl: null });
+    expect(openError(sealed, ring, { userId: 'a', providerName: 'bc', baseUrl: null }).reason).toBe('authentication-failed');
   });
 
   it.each<[string, (sealed: SealedProviderKey) => SealedProviderKey]>([
@@ -131,7 +135,7 @@ describe('envelope: each key under its own data key, wrapped by the kek', () => 
 
   it('fails when a wrapped data key is moved to another row, even with that row’s own ciphertext', () => {
     const mine = sealProviderKey(ring, PLAINTEXT, binding);
-    const otherBinding = { userId: 'user-2', providerName: 'openai' };
+    const otherBinding = { userId: 'user-2', providerName: 'openai', baseUrl: null };
     const theirs = sealProviderKey(ring, 'sk-their-key-0000000000', otherBinding);
     expect(openError({ ...theirs, wrappedKey: mine.wrappedKey }, ring, otherBinding).reason).toBe('authentication-failed');
   });
@@ -160,7 +164,44 @@ describe('isSealedWithPrimary / resealProviderKey', () => {
 
   it('refuses to re-seal a key that does not open for its row', () => {
     const sealed = sealProviderKey(ring, PLAINTEXT, binding);
-    const otherRow = { ...binding, providerName: 'other' };
+    const otherRow = { ...binding, providerName: 'other', baseUrl: null };
     expect(() => resealProviderKey(rotated, sealed, otherRow)).toThrow(StoredKeyDecryptionError);
+  });
+});
+
+describe('the endpoint (base_url) in the binding', () => {
+  const withEndpoint: ProviderKeyBinding = { userId: 'gina', providerName: 'compat', baseUrl: 'https://api.example-llm.com/v1/' };
+
+  it.each<[string, ProviderKeyBinding]>([
+    ['another endpoint', { ...withEndpoint, baseUrl: 'https://attacker.example/v1/' }],
+    ['no endpoint', { ...withEndpoint, baseUrl: null }],
+    ['an empty endpoint', { ...withEndpoint, baseUrl: '' }],
+  ])('a key sealed for one endpoint does not open for %s', (_what, altered) => {
+    const sealed = sealProviderKey(ring, PLAINTEXT, withEndpoint);
+    expect(openProviderKey(ring, sealed, withEndpoint)).toBe(PLAINTEXT);
+    expect(openError(sealed, ring, altered).reason).toBe('authentication-failed');
+  });
+
+  it('a key sealed without an endpoint does not open once one is set', () => {
+    const sealed = sealProviderKey(ring, PLAINTEXT, { ...withEndpoint, baseUrl: null });
+    expect(openError(sealed, ring, withEndpoint).reason).toBe('authentication-failed');
+  });
+
+  it('opens a key sealed before the endpoint was bound, says so, and re-sealing binds the endpoint', () => {
+    const legacy = sealProviderKeyAsLegacy(OLD_ENTRY, PLAINTEXT, withEndpoint);
+    expect(openStoredProviderKey(ring, legacy, withEndpoint)).toEqual({ plaintext: PLAINTEXT, bindingVersion: 'legacy' });
+    expect(isSealedAsCurrent(ring, legacy, withEndpoint)).toBe(false);
+
+    const resealed = resealProviderKey(ring, legacy, withEndpoint);
+    expect(resealed.iv.equals(legacy.iv)).toBe(false);
+    expect(openStoredProviderKey(ring, resealed, withEndpoint)).toEqual({ plaintext: PLAINTEXT, bindingVersion: 'current' });
+    expect(isSealedAsCurrent(ring, resealed, withEndpoint)).toBe(true);
+    expect(openError(resealed, ring, { ...withEndpoint, baseUrl: 'https://attacker.example/v1/' }).reason).toBe('authentication-failed');
+  });
+
+  it('never opens a key sealed today under the legacy binding (no downgrade)', () => {
+    const sealed = sealProviderKey(ring, PLAINTEXT, withEndpoint);
+    expect(openStoredProviderKey(ring, sealed, withEndpoint).bindingVersion).toBe('current');
+    expect(openError(sealed, ring, { ...withEndpoint, baseUrl: null }).reason).toBe('authentication-failed');
   });
 });

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { KeyRing } from './key-encryption-key.ring';
-import { encodeProviderKeyBinding, type ProviderKeyBinding } from './provider-key.binding';
+import { encodeProviderKeyBinding, type ProviderKeyBinding, type ProviderKeyBindingVersion } from './provider-key.binding';
 
 const ALGORITHM = 'aes-256-gcm';
 export const PROVIDER_KEY_IV_BYTES = 12;
@@ -49,28 +49,56 @@ export function sealProviderKey(ring: KeyRing, plaintext: string, binding: Provi
   return { ciphertext, iv, authTag, kekId: ring.primary.id, wrappedKey: wrapDataKey(ring.primary.key, dataKey, aad) };
 }
 
+/** An opened stored key, and whether it was sealed the legacy way (without its endpoint) and should be sealed again. */
+export interface OpenedProviderKey {
+  readonly plaintext: string;
+  readonly bindingVersion: ProviderKeyBindingVersion;
+}
+
+/**
+ * Opens a stored key bound to `binding` as sealed today; a row sealed before the endpoint was bound opens under the
+ * legacy binding (and says so). Throws StoredKeyDecryptionError if it opens under neither.
+ */
+export function openStoredProviderKey(ring: KeyRing, sealed: SealedProviderKey, binding: ProviderKeyBinding): OpenedProviderKey {
+  const opened = openUnder(ring, sealed, binding, 'current') ?? openUnder(ring, sealed, binding, 'legacy');
+  if (opened === undefined) throw new StoredKeyDecryptionError('authentication-failed', sealed.kekId);
+  return opened;
+}
+
 /** Unwraps the data key with the kek it was wrapped under, then decrypts; throws StoredKeyDecryptionError if it cannot. */
 export function openProviderKey(ring: KeyRing, sealed: SealedProviderKey, binding: ProviderKeyBinding): string {
-  const aad = encodeProviderKeyBinding(binding);
-  const dataKey = unwrapDataKey(ring, sealed, aad);
-  const plaintext = decrypt(dataKey, sealed, aad);
-  if (plaintext === undefined) throw new StoredKeyDecryptionError('authentication-failed', sealed.kekId);
-  return plaintext.toString('utf8');
+  return openStoredProviderKey(ring, sealed, binding).plaintext;
 }
 
 export function isSealedWithPrimary(ring: KeyRing, sealed: SealedProviderKey): boolean {
   return sealed.kekId === ring.primary.id;
 }
 
+/** Whether a stored key is sealed as `sealProviderKey` seals today: under the primary kek, with the current binding. */
+export function isSealedAsCurrent(ring: KeyRing, sealed: SealedProviderKey, binding: ProviderKeyBinding): boolean {
+  return isSealedWithPrimary(ring, sealed) && openStoredProviderKey(ring, sealed, binding).bindingVersion === 'current';
+}
+
 /**
- * Rotation step: unwraps the data key with the kek it is under and wraps it again under the primary. The key's own
- * ciphertext does not change; the key is checked to open first, so a damaged row is reported, not carried along.
+ * Rotation step: unwraps the data key with the kek it is under and wraps it again under the primary; the key's own
+ * ciphertext does not change. A key sealed under the legacy binding is sealed afresh instead, bound as today. The key
+ * is checked to open first, so a damaged row is reported, not carried along.
  */
 export function resealProviderKey(ring: KeyRing, sealed: SealedProviderKey, binding: ProviderKeyBinding): SealedProviderKey {
+  const opened = openStoredProviderKey(ring, sealed, binding);
+  if (opened.bindingVersion === 'legacy') return sealProviderKey(ring, opened.plaintext, binding);
   const aad = encodeProviderKeyBinding(binding);
   const dataKey = unwrapDataKey(ring, sealed, aad);
-  if (decrypt(dataKey, sealed, aad) === undefined) throw new StoredKeyDecryptionError('authentication-failed', sealed.kekId);
+  if (dataKey === undefined) throw new StoredKeyDecryptionError('authentication-failed', sealed.kekId);
   return { ...sealed, kekId: ring.primary.id, wrappedKey: wrapDataKey(ring.primary.key, dataKey, aad) };
+}
+
+/** undefined when the key does not open under that binding version (unknown kek: throws). */
+function openUnder(ring: KeyRing, sealed: SealedProviderKey, binding: ProviderKeyBinding, version: ProviderKeyBindingVersion): OpenedProviderKey | undefined {
+  const aad = encodeProviderKeyBinding(binding, version);
+  const dataKey = unwrapDataKey(ring, sealed, aad);
+  const plaintext = dataKey && decrypt(dataKey, sealed, aad);
+  return plaintext === undefined ? undefined : { plaintext: plaintext.toString('utf8'), bindingVersion: version };
 }
 
 function wrapDataKey(kek: Buffer, dataKey: Buffer, aad: Buffer): Buffer {
@@ -78,12 +106,13 @@ function wrapDataKey(kek: Buffer, dataKey: Buffer, aad: Buffer): Buffer {
   return Buffer.concat([iv, authTag, ciphertext]);
 }
 
-function unwrapDataKey(ring: KeyRing, sealed: SealedProviderKey, aad: Buffer): Buffer {
+/** The data key, or undefined when it does not authenticate under this additional data; an unknown kek throws. */
+function unwrapDataKey(ring: KeyRing, sealed: SealedProviderKey, aad: Buffer): Buffer | undefined {
   const kek = ring.get(sealed.kekId);
   if (kek === undefined) throw new StoredKeyDecryptionError('unknown-kek', sealed.kekId);
   const wrapped = sealed.wrappedKey;
-  if (wrapped.length !== WRAPPED_KEY_BYTES) throw new StoredKeyDecryptionError('authentication-failed', sealed.kekId);
-  const dataKey = decrypt(
+  if (wrapped.length !== WRAPPED_KEY_BYTES) return undefined;
+  return decrypt(
     kek.key,
     {
       iv: wrapped.subarray(0, PROVIDER_KEY_IV_BYTES),
@@ -92,8 +121,6 @@ function unwrapDataKey(ring: KeyRing, sealed: SealedProviderKey, aad: Buffer): B
     },
     Buffer.concat([DATA_KEY_LABEL, aad]),
   );
-  if (dataKey === undefined) throw new StoredKeyDecryptionError('authentication-failed', sealed.kekId);
-  return dataKey;
 }
 
 function encrypt(key: Buffer, plaintext: Buffer, aad: Buffer): { ciphertext: Buffer; iv: Buffer; authTag: Buffer } {

@@ -1,6 +1,7 @@
 import { KeyRing } from '../crypto/key-encryption-key.ring';
 import type { ProviderKeyBinding } from '../crypto/provider-key.binding';
-import { openProviderKey, sealProviderKey, type SealedProviderKey } from '../crypto/provider-key.cipher';
+import { sealProviderKeyAsLegacy } from '@tollgate/testing';
+import { openProviderKey, openStoredProviderKey, sealProviderKey, type SealedProviderKey } from '../crypto/provider-key.cipher';
 import { rotateStoredKeys, type StoredKeyCursor, type StoredKeyRow } from './stored-key.rotation';
 
 const keyOf = (fill: number) => Buffer.alloc(32, fill).toString('base64');
@@ -65,7 +66,7 @@ class MemoryStoredKeyStore {
 
 const USERS = ['u1', 'u2', 'u3'];
 const PROVIDERS = ['anthropic', 'openai'];
-const BINDINGS = USERS.flatMap((userId) => PROVIDERS.map((providerName) => ({ userId, providerName })));
+const BINDINGS = USERS.flatMap((userId) => PROVIDERS.map((providerName) => ({ userId, providerName, baseUrl: null })));
 
 function storeWith(bindings: ProviderKeyBinding[], ring: KeyRing): MemoryStoredKeyStore {
   const store = new MemoryStoredKeyStore();
@@ -106,6 +107,16 @@ describe('rotateStoredKeys', () => {
     expect(await rotate(store)).toMatchObject({ scanned: 6, resealed: 0, alreadyPrimary: 6 });
   });
 
+  it('re-seals a key sealed before its endpoint was bound, even under the primary, binding the endpoint', async () => {
+    const store = new MemoryStoredKeyStore();
+    const legacy = { userId: 'gina', providerName: 'compat', baseUrl: 'https://api.example-llm.com/v1/' };
+    store.overwrite({ ...legacy, ...sealProviderKeyAsLegacy(NEW_ENTRY, 'sk-gina-endpoint-key', legacy) });
+
+    expect(await rotate(store)).toMatchObject({ scanned: 1, resealed: 1, alreadyPrimary: 0, failed: [] });
+    expect(openStoredProviderKey(newOnlyRing, store.row(legacy), legacy)).toEqual({ plaintext: 'sk-gina-endpoint-key', bindingVersion: 'current' });
+    expect(await rotate(store)).toMatchObject({ scanned: 1, resealed: 0, alreadyPrimary: 1 });
+  });
+
   it('does not clobber a row updated between load and save', async () => {
     const store = storeWith(BINDINGS, oldRing);
     const updated = BINDINGS[3];
@@ -133,7 +144,7 @@ describe('rotateStoredKeys', () => {
 
   it('also walks rows inserted ahead of the cursor while it runs', async () => {
     const store = storeWith(BINDINGS.slice(0, 2), oldRing);
-    const late = { userId: 'u9', providerName: 'openai' };
+    const late = { userId: 'u9', providerName: 'openai', baseUrl: null };
     let inserted = false;
     store.beforeSave = () => {
       if (!inserted) store.put(late, oldRing);
@@ -154,8 +165,8 @@ describe('rotateStoredKeys', () => {
 
     expect(report).toMatchObject({ scanned: 6, resealed: 4, skippedConcurrentUpdate: 0 });
     expect(report.failed).toEqual([
-      { ...BINDINGS[1], kekId: 'lost', reason: 'unknown-kek' },
-      { ...BINDINGS[2], kekId: 'old', reason: 'authentication-failed' },
+      { userId: BINDINGS[1].userId, providerName: BINDINGS[1].providerName, kekId: 'lost', reason: 'unknown-kek' },
+      { userId: BINDINGS[2].userId, providerName: BINDINGS[2].providerName, kekId: 'old', reason: 'authentication-failed' },
     ]);
     expect(JSON.stringify(report)).not.toContain('SECRET');
     expect(store.row(BINDINGS[1]).kekId).toBe('lost');

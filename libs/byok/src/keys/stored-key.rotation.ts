@@ -1,7 +1,7 @@
 import type { KeyRing } from '../crypto/key-encryption-key.ring';
 import type { ProviderKeyBinding } from '../crypto/provider-key.binding';
 import {
-  isSealedWithPrimary,
+  isSealedAsCurrent,
   resealProviderKey,
   StoredKeyDecryptionError,
   type SealedProviderKey,
@@ -11,7 +11,7 @@ import {
 export type StoredKeyRow = ProviderKeyBinding & SealedProviderKey;
 
 /** Where the next batch starts: the (userId, providerName) of the last row already seen. */
-export type StoredKeyCursor = ProviderKeyBinding;
+export type StoredKeyCursor = Pick<ProviderKeyBinding, 'userId' | 'providerName'>;
 
 export interface StoredKeyRotationArgs {
   ring: KeyRing;
@@ -25,7 +25,7 @@ export interface StoredKeyRotationArgs {
   batchSize?: number;
 }
 
-export interface StoredKeyRotationFailure extends ProviderKeyBinding {
+export interface StoredKeyRotationFailure extends StoredKeyCursor {
   readonly kekId: string;
   readonly reason: StoredKeyDecryptionFailure;
 }
@@ -41,7 +41,8 @@ export interface StoredKeyRotationReport {
 const DEFAULT_BATCH_SIZE = 100;
 
 /**
- * Re-seals every stored key that is not under the ring's primary kek, online, one batch at a time.
+ * Re-seals every stored key that is not under the ring's primary kek, or still under the legacy binding (without its
+ * endpoint), online, one batch at a time.
  * A row that cannot be opened is reported in `failed` and the walk goes on; a store error stops the walk.
  * An old kek can leave the ring once a run reports nothing skipped or failed and every replica seals with the new
  * primary (a replica still on the old ring may write under the old kek during the run).
@@ -78,12 +79,12 @@ async function rotateRow(
   report: StoredKeyRotationReport,
 ): Promise<void> {
   const { ring } = args;
-  if (isSealedWithPrimary(ring, row)) {
-    report.alreadyPrimary += 1;
-    return;
-  }
   let resealed: SealedProviderKey;
   try {
+    if (isSealedAsCurrent(ring, row, row)) {
+      report.alreadyPrimary += 1;
+      return;
+    }
     resealed = resealProviderKey(ring, row, row);
   } catch (error) {
     if (!(error instanceof StoredKeyDecryptionError)) throw error;

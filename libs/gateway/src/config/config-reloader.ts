@@ -6,8 +6,8 @@ export type ReloadOutcome = 'applied' | 'rejected';
 
 /**
  * Live reload of the configuration file: on a change of the file (polled, so Kubernetes' ConfigMap symlink swaps
- * are seen too) or on demand (SIGHUP), the file is read and validated again. A valid file swaps providers, keys and
- * tokens in the running gateway; an invalid one is logged with every problem and the running configuration stays.
+ * are seen too) or on demand (SIGHUP), the file is read and validated again. A valid file swaps providers, keys,
+ * tokens and the default BYOK mode in the running gateway; an invalid one is logged with every problem and the running configuration stays.
  */
 export class ConfigReloader {
   private watchedPath?: string;
@@ -30,7 +30,9 @@ export class ConfigReloader {
       return 'rejected';
     }
     const restartOnly = this.runtime.applyConfig(next);
-    if (restartOnly.length > 0) this.logger.warn({ fields: restartOnly }, 'these settings changed but take effect only after a restart');
+    if (restartOnly.length > 0) {
+      this.logger.warn({ reason, settings: restartOnly }, `configuration reload: these changed settings take effect only after a restart: ${restartOnly.join(', ')}`);
+    }
     this.logger.info({ reason, providers: next.providers.map((provider) => provider.name) }, 'configuration reloaded');
     this.onReload('applied');
     return 'applied';
@@ -54,7 +56,7 @@ export class ConfigReloader {
  */
 export function enableLiveReload(runtime: GatewayRuntime, logger: Logger): () => void {
   const path = runtime.config.configPath;
-  const reloader = new ConfigReloader(runtime, () => loadConfig({ path }), logger, (outcome) => runtime.metrics.configReloaded(outcome));
+  const reloader = new ConfigReloader(runtime, () => loadConfig({ path, servesGateway: true }), logger, (outcome) => runtime.metrics.configReloaded(outcome));
   const onHangup = (): void => void reloader.reload('SIGHUP');
   process.on('SIGHUP', onHangup);
   if (existsSync(path)) reloader.watch(path);

@@ -4,7 +4,7 @@ import {
   effectiveMode,
   issueGatewayToken,
   checkProviderKeyFormat,
-  openProviderKey,
+  openStoredProviderKey,
   sealProviderKey,
   type ByokMode,
   type GatewayTokenRecord,
@@ -54,6 +54,9 @@ export interface StoredCredential {
  * the other replicas follow the store's change log.
  */
 export class IdentityService {
+  /** Stored keys (user, provider) being sealed again with the current binding. */
+  private readonly sealingAgain = new Set<string>();
+
   constructor(private readonly deps: IdentityServiceDependencies) {}
 
   get directory(): IdentityDirectory {
@@ -77,13 +80,34 @@ export class IdentityService {
       return undefined;
     }
     try {
-      const key = openProviderKey(this.deps.keyRing, record, { userId, providerName });
+      const opened = openStoredProviderKey(this.deps.keyRing, record, { userId, providerName, baseUrl: record.baseUrl });
       this.deps.directory.noteKeyUsed(userId, providerName);
-      return { key, hint: record.hint, baseUrl: record.baseUrl };
+      if (opened.bindingVersion === 'legacy') this.sealAgainInBackground(this.deps.keyRing, record, opened.plaintext);
+      return { key: opened.plaintext, hint: record.hint, baseUrl: record.baseUrl };
     } catch (error) {
       this.deps.logger.error({ userId, provider: providerName, kekId: record.kekId, err: error }, 'stored key cannot be decrypted');
       return undefined;
     }
+  }
+
+  /**
+   * A key stored before its endpoint was bound into the ciphertext is sealed again, bound as today, the first time it
+   * is used (compare-and-set: a key the user replaced meanwhile is left alone). Off the request path; once per key.
+   */
+  private sealAgainInBackground(ring: KeyRing, record: StoredProviderKeyRecord, plaintext: string): void {
+    const { userId, providerName, baseUrl } = record;
+    const rowName = `${userId}\u0000${providerName}`;
+    if (this.sealingAgain.has(rowName)) return;
+    this.sealingAgain.add(rowName);
+    const sealed = sealProviderKey(ring, plaintext, { userId, providerName, baseUrl });
+    void this.deps.store
+      .resealKey({ userId, providerName }, { kekId: record.kekId, iv: record.iv }, sealed)
+      .then(async (replaced) => {
+        if (replaced) await this.deps.directory.refreshUser(userId);
+        this.deps.logger.info({ userId, provider: providerName, replaced }, 'stored key sealed again with its endpoint bound');
+      })
+      .catch((error: unknown) => this.deps.logger.warn({ userId, provider: providerName, err: error }, 'stored key could not be sealed again; it is tried on its next use'))
+      .finally(() => this.sealingAgain.delete(rowName));
   }
 
   // --- users ---
@@ -188,7 +212,7 @@ export class IdentityService {
       if (!verdict.ok) throw new ApiError(400, 'key_verification_failed', `the provider refused this key: ${verdict.reason}`);
     }
     const baseUrl = endpoint?.baseUrl ?? null;
-    const sealed = sealProviderKey(ring, format.key, { userId, providerName });
+    const sealed = sealProviderKey(ring, format.key, { userId, providerName, baseUrl });
     try {
       await this.deps.store.ensureUser(userId);
       const record = await this.deps.store.putKey({

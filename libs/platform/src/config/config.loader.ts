@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { configFileSchema, type ConfigFile } from './config.schema';
 import { interpolateEnv, type MissingVariable } from './interpolate';
+import { publicDefaultProblems } from './public-defaults.policy';
 import type { TollgateConfig } from './tollgate-config';
 
 export class ConfigError extends Error {
@@ -20,6 +21,11 @@ export interface LoadConfigOptions {
   path?: string;
   /** Parsed YAML tree to use instead of reading a file (tests, embedded defaults). */
   document?: unknown;
+  /**
+   * The process serves the gateway: refuse the development token and the public fingerprint secret unless it binds
+   * a loopback address (docs/configuration.md#public-defaults).
+   */
+  servesGateway?: boolean;
 }
 
 /** Reads, interpolates and validates the configuration once. Throws ConfigError naming each bad field. */
@@ -36,7 +42,10 @@ export function loadConfig(options: LoadConfigOptions = {}): TollgateConfig {
     : parsed.error.issues.filter((issue) => !missing.some((variable) => covers(variable, issuePath(issue)))).map(describeIssue);
   const problems = [...missing.map(({ path, name }) => `${path}: environment variable ${name} is not set`), ...schemaProblems];
   if (!parsed.success || missing.length > 0) throw new ConfigError(problems);
-  return toTollgateConfig(parsed.data, configPath, env.TOLLGATE_ENCRYPTION_KEYS?.trim());
+  const config = toTollgateConfig(parsed.data, configPath, env.TOLLGATE_ENCRYPTION_KEYS?.trim());
+  const exposed = options.servesGateway ? publicDefaultProblems(config) : [];
+  if (exposed.length > 0) throw new ConfigError(exposed);
+  return config;
 }
 
 function covers(variable: MissingVariable, path: string): boolean {
@@ -60,6 +69,10 @@ function applyEnvOverrides(document: unknown, env: Env): unknown {
   if (env.PORT) root.server = { ...(isRecord(root.server) ? root.server : {}), port: env.PORT };
   if (env.REDIS_URL) root.redisUrl = env.REDIS_URL;
   if (env.DATABASE_URL) root.databaseUrl = env.DATABASE_URL;
+  const keyPool = isRecord(root.keyPool) ? root.keyPool : {};
+  if (keyPool.fingerprintSecret === undefined && env.TOLLGATE_KEY_FINGERPRINT_SECRET) {
+    root.keyPool = { ...keyPool, fingerprintSecret: env.TOLLGATE_KEY_FINGERPRINT_SECRET };
+  }
   return root;
 }
 

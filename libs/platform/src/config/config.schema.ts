@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDurationMs } from './duration';
+import { MIN_ADMIN_TOKEN_LENGTH, PUBLIC_FINGERPRINT_SECRET } from './public-defaults.policy';
 
 const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const ms = parseDurationMs(value);
@@ -138,7 +139,11 @@ export const configFileSchema = z
       .object({
         tokens: z.array(tokenSchema).default([]),
         adminTokens: z
-          .array(z.string())
+          .array(
+            z.string().refine((token) => token.length === 0 || token.length >= MIN_ADMIN_TOKEN_LENGTH, {
+              message: `must be at least ${MIN_ADMIN_TOKEN_LENGTH} characters (e.g. "$(openssl rand -hex 24)")`,
+            }),
+          )
           .default([])
           .transform((tokens) => tokens.filter((token) => token.length > 0)),
       })
@@ -157,7 +162,8 @@ export const configFileSchema = z
     keyPool: z
       .object({
         // Key for the HMAC that names a key in Redis. Set the same value on every replica.
-        fingerprintSecret: z.string().min(1).default('tollgate-key-fingerprint'),
+        // Unset: TOLLGATE_KEY_FINGERPRINT_SECRET, else the public default (refused unless the gateway binds loopback).
+        fingerprintSecret: z.string().min(1).default(PUBLIC_FINGERPRINT_SECRET),
         redisKeyPrefix: z.string().default('tollgate:'),
       })
       .strict()

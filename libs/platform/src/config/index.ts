@@ -2,3 +2,4 @@ export * from './config.loader';
 export * from './duration';
 export * from './tollgate-config';
 export * from './telemetry-env';
+export * from './public-defaults.policy';

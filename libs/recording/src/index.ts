@@ -5,3 +5,4 @@ export * from './event-batch.sender';
 export * from './recording-transport.probe';
 export * from './event-batch.producer';
 export * from './batch-delivery.span';
+export * from './recorded-text.policy';

@@ -8,3 +8,4 @@ export { flushInterceptionEvents, ParentMissingError, type SettledOutcome } from
 export { EmbeddedBatchSender } from './embedded-batch.sender';
 export { DatabaseTransportProbe } from './database-transport.probe';
 export { TypeormSqlClient } from './typeorm.sql-client';
+export { RetentionSweeper, deleteExpiredBatch, RETENTION_TABLES, type RetentionDeletions, type RetentionSweeperOptions } from './interception-retention';

@@ -2,7 +2,7 @@ import './instrument';
 import { RedisKeyStateStore } from '@tollgate/keypool';
 import { BullmqBatchClient, RedisBudgetLedger, RedisTransportProbe, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
 import { createLogger, loadConfigOrExit, releaseStartupMemory, runUntilSignalled, startOrExit } from '@tollgate/platform';
-import { PgPoolSqlClient, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
+import { PgPoolSqlClient, PostgresAdminAuditLog, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { spendBaselineFrom } from '@tollgate/usage';
 
 /**
@@ -31,10 +31,11 @@ async function main(): Promise<void> {
   const identityStore = sql ? new PostgresIdentityStore(sql) : undefined;
   const usageStore = sql ? new PostgresUsageStore(sql) : undefined;
   const interceptionStore = sql ? new PostgresInterceptionStore(sql) : undefined;
+  const adminAuditLog = sql ? new PostgresAdminAuditLog(sql) : undefined;
   if (!identityStore) logger.info('no DATABASE_URL: gateway tokens come from the config file only, stored keys, the usage API and the interceptions API are off');
   // Budget counters shared by every replica; a missing counter is rebuilt from the recorded spend (if any database).
   const budgetLedger = new RedisBudgetLedger({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, baseline: spendBaselineFrom(usageStore) });
-  const gateway = await createGatewayApp({ config, logger, eventSender, recordingProbe, keyStateStore, identityStore, usageStore, interceptionStore, budgetLedger });
+  const gateway = await createGatewayApp({ config, logger, eventSender, recordingProbe, keyStateStore, identityStore, usageStore, interceptionStore, adminAuditLog, budgetLedger });
   releaseStartupMemory();
   const address = await gateway.listen();
   logger.info({ address, providers: config.providers.map((provider) => provider.name) }, 'gateway listening');

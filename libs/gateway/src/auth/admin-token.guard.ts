@@ -3,14 +3,23 @@ import { timingSafeEqual } from 'node:crypto';
 import { GatewayRuntime } from '../gateway-runtime';
 import { hashGatewayToken } from '@tollgate/byok';
 
+type RequestHeaders = Record<string, string | string[] | undefined>;
+
+/** The token a request presents: `X-Tollgate-Token`, else `Authorization: Bearer …`. */
+export function presentedToken(headers: RequestHeaders): string | undefined {
+  const header = headers['x-tollgate-token'];
+  if (typeof header === 'string') return header;
+  const authorization = headers.authorization;
+  return typeof authorization === 'string' ? /^Bearer\s+(.+)$/i.exec(authorization)?.[1] : undefined;
+}
+
 /** Admin routes accept a configured admin token as `Authorization: Bearer …` or `X-Tollgate-Token`. */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
   constructor(@Inject(GatewayRuntime) private readonly runtime: GatewayRuntime) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const headers = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>().headers;
-    const presented = headers['x-tollgate-token'] ?? /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
+    const presented = presentedToken(context.switchToHttp().getRequest<{ headers: RequestHeaders }>().headers);
     if (presented && this.isAdminToken(presented)) return true;
     throw new UnauthorizedException({ error: { type: 'authentication_error', message: 'a valid admin token is required' } });
   }

@@ -1,5 +1,5 @@
 import { buildEndedEvent, buildStartedEvent } from './interception-event.fixtures';
-import { FULL_TEXT_MAX_CHARS, TRUNCATED_TEXT_CHARS, applyPromptPolicy, recordableText } from './recorded-text.policy';
+import { FULL_TEXT_MAX_CHARS, TRUNCATED_TEXT_CHARS, UNRECORDED_ERROR_TEXT, applyPromptPolicy, recordableText } from './recorded-text.policy';
 
 describe('recorded text policy', () => {
   const long = 'x'.repeat(FULL_TEXT_MAX_CHARS + 10);
@@ -36,5 +36,15 @@ describe('recorded text policy', () => {
     expect(off.prompt).toBeUndefined();
     expect(off.toolUsages).toEqual([{ ...ended.toolUsages[0], input: '' }]);
     expect(JSON.stringify(off)).not.toContain('xxxx');
+  });
+
+  it("cuts a tool's error text (its output) the same way; off keeps only that it failed", () => {
+    const failed = { providerResponseId: 'resp-1', tool: 'search', toolCallId: 'call_1', input: '{}', injected: true, invocationError: `leaked ${'e'.repeat(500)}` };
+    const ended = buildEndedEvent(buildStartedEvent(), { toolUsages: [failed, { ...failed, toolCallId: 'call_2', invocationError: undefined }] });
+    expect(applyPromptPolicy(ended, 'full').toolUsages[0].invocationError).toBe(failed.invocationError);
+    expect(applyPromptPolicy(ended, 'truncated').toolUsages[0].invocationError).toHaveLength(TRUNCATED_TEXT_CHARS);
+    const off = applyPromptPolicy(ended, 'off').toolUsages;
+    expect(off[0].invocationError).toBe(UNRECORDED_ERROR_TEXT);
+    expect(off[1].invocationError).toBeUndefined(); // a call that succeeded stays one
   });
 });

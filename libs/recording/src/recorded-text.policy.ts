@@ -15,16 +15,24 @@ export function recordableText(text: string, mode: PromptRecordingMode): string 
   return headOf(text, mode === 'full' ? FULL_TEXT_MAX_CHARS : TRUNCATED_TEXT_CHARS);
 }
 
+/** What stands for a tool's error text under `off`: the call still reads as failed, its output is not kept. */
+export const UNRECORDED_ERROR_TEXT = 'not recorded (recording.prompts: off)';
+
 /**
- * The `ended` event as it may be recorded: its prompt and each tool call's arguments cut (or removed) under `mode`.
- * Applied before the event is queued, so text that will not be stored never leaves the gateway.
+ * The `ended` event as it may be recorded: its prompt, each tool call's arguments and each tool's error text (a tool's
+ * output) cut, or removed, under `mode`. Applied before the event is queued, so text that will not be stored never
+ * leaves the gateway.
  */
 export function applyPromptPolicy(ended: InterceptionEnded, mode: PromptRecordingMode): InterceptionEnded {
   const promptText = ended.prompt && recordableText(ended.prompt.text, mode);
   return {
     ...ended,
     prompt: ended.prompt && promptText !== undefined ? { ...ended.prompt, text: promptText } : undefined,
-    toolUsages: ended.toolUsages.map((usage) => ({ ...usage, input: recordableText(usage.input, mode) ?? '' })),
+    toolUsages: ended.toolUsages.map((usage) => ({
+      ...usage,
+      input: recordableText(usage.input, mode) ?? '',
+      ...(usage.invocationError === undefined ? {} : { invocationError: recordableText(usage.invocationError, mode) ?? UNRECORDED_ERROR_TEXT }),
+    })),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AdminCommand, OptionSpec } from './admin-command';
+import { AUDIT_COMMANDS } from './audit.commands';
 import { KEK_COMMANDS } from './kek.commands';
 import { KEY_POOL_COMMANDS } from './key-pool.commands';
 import { MCP_COMMANDS } from './mcp.commands';
@@ -16,7 +17,7 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 
-export const ADMIN_COMMANDS: readonly AdminCommand[] = [...USER_ADMIN_COMMANDS, ...KEY_POOL_COMMANDS, ...MCP_COMMANDS, ...USAGE_COMMANDS, ...SELF_SERVICE_COMMANDS, ...KEK_COMMANDS];
+export const ADMIN_COMMANDS: readonly AdminCommand[] = [...USER_ADMIN_COMMANDS, ...KEY_POOL_COMMANDS, ...MCP_COMMANDS, ...USAGE_COMMANDS, ...AUDIT_COMMANDS, ...SELF_SERVICE_COMMANDS, ...KEK_COMMANDS];
 
 /** The first word of every command (`users`, `tokens`, `me`…), in table order. */
 export function commandGroups(commands: readonly AdminCommand[]): string[] {

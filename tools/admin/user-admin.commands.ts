@@ -144,13 +144,13 @@ export const USER_ADMIN_COMMANDS: readonly AdminCommand[] = [
   },
 ];
 
-function pageLimit(context: CommandContext): number | undefined {
+export function pageLimit(context: CommandContext): number | undefined {
   const limit = stringOption(context, 'limit');
   return limit === undefined ? undefined : parseInteger(limit, '--limit', 1, MAX_PAGE);
 }
 
 /** Every item from `after` on, following `next`. */
-async function allPages<T>(api: GatewayClient, path: string, query: Query): Promise<T[]> {
+export async function allPages<T>(api: GatewayClient, path: string, query: Query): Promise<T[]> {
   const items: T[] = [];
   const seen = new Set<string>();
   let after = query.after === undefined ? undefined : String(query.after);
@@ -165,7 +165,7 @@ async function allPages<T>(api: GatewayClient, path: string, query: Query): Prom
   }
 }
 
-function shellWord(text: string): string {
+export function shellWord(text: string): string {
   return /^[\w.~=+/:@-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 

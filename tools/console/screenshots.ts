@@ -10,7 +10,7 @@ import { MemoryKeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp } from '@tollgate/gateway';
 import { EmbeddedBatchSender, InterceptionEventWriter, TypeormSqlClient, createDataSource } from '@tollgate/persistence';
 import { createLogger, loadConfig } from '@tollgate/platform';
-import { PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
+import { PostgresAdminAuditLog, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { buildEndedEvent, buildStartedEvent, launchChromium, startMockUpstream, startTestMcpServer } from '@tollgate/testing';
 import { createPriceTable } from '@tollgate/usage';
 
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     identityStore: new PostgresIdentityStore(sql),
     usageStore: new PostgresUsageStore(sql),
     interceptionStore: new PostgresInterceptionStore(sql),
+    adminAuditLog: new PostgresAdminAuditLog(sql),
   });
   const url = await gateway.listen(0, '127.0.0.1');
   const browser = await launchChromium();
@@ -90,6 +91,9 @@ async function main(): Promise<void> {
     await operator.getByRole('button', { name: 'Issue token' }).click();
     await operator.getByLabel('New gateway token').waitFor();
     await shoot(operator, 'users');
+    await operator.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Audit log', exact: true }).click();
+    await operator.getByRole('region', { name: 'Admin actions' }).waitFor();
+    await shoot(operator, 'audit-log', false);
 
     const user = await (await browser.newContext({ width: 1280, height: 860 })).newPage();
     await signIn(user, url, tokens.get('bob')!, 'My account');

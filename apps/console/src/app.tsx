@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { createGatewayClient } from './api/api-client';
 import { ApiContext } from './api/api-context';
 import { storedSession, storeSession, type Role, type Session } from './auth/session';
+import { AuditLogPage } from './pages/audit-log.page';
 import { BudgetsPage } from './pages/budgets.page';
 import { InterceptionDetailPage } from './pages/interception-detail.page';
 import { InterceptionsPage } from './pages/interceptions.page';
@@ -26,6 +27,7 @@ const PAGES: Page[] = [
   { path: '/interceptions', title: 'Interceptions', roles: ['admin'] },
   { path: '/users', title: 'Users & tokens', roles: ['admin'] },
   { path: '/budgets', title: 'Budgets & usage', roles: ['admin'] },
+  { path: '/audit', title: 'Audit log', roles: ['admin'] },
   { path: '/me', title: 'My account', roles: ['user'] },
 ];
 
@@ -132,6 +134,8 @@ function PageContent({ path }: { path: string }) {
       return <UsersPage />;
     case '/budgets':
       return <BudgetsPage />;
+    case '/audit':
+      return <AuditLogPage />;
     case '/me':
       return <MyAccountPage />;
     default:

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { generateKeyEncryptionKey } from '@tollgate/byok';
+import { hint } from '@tollgate/keypool';
 import {
   createTestDatabase,
   createTestRedisPrefix,
@@ -144,6 +145,7 @@ describe('the admin console in a browser, against two gateway replicas sharing R
       ['MCP tools', 'MCP tools'],
       ['Users & tokens', 'Users & tokens'],
       ['Budgets & usage', 'Budgets & usage'],
+      ['Audit log', 'Audit log'],
       ['Interceptions', 'Interceptions'],
     ]) {
       await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: link, exact: true }).click();
@@ -268,5 +270,24 @@ describe('the admin console in a browser, against two gateway replicas sharing R
 
     await eventually(() => chat(replicaB.url, issuedToken), 401);
     await eventually(() => chat(replicaA.url, issuedToken), 401);
+  }, 60_000);
+
+  it('lists what the operator did on either replica in the audit log, the token by its hint only', async () => {
+    const page = onA;
+    await page.goto(`${replicaA.url}/console/audit`);
+    await page.getByRole('heading', { level: 1, name: 'Audit log' }).waitFor();
+    const table = page.getByRole('region', { name: 'Admin actions' });
+    const actions = () => table.locator('tbody td:nth-child(3)').allTextContents();
+    await table.waitFor();
+    expect(await actions()).toEqual(['token.revoke', 'user.update', 'token.issue', 'user.create', 'pool_key.enable']);
+    await table.getByText(`hint: ${hint(issuedToken)}`).first().waitFor();
+    expect(await page.content()).not.toContain(issuedToken);
+    await expectAccessible(page);
+
+    await page.getByLabel('Action', { exact: true }).selectOption('token.issue');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/action=token\.issue/);
+    await eventually(async () => (await actions()).join(), 'token.issue');
+    await expect(table.locator('tbody td:nth-child(4)').textContent()).resolves.toBe('carol');
   }, 60_000);
 });

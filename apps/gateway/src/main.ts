@@ -2,7 +2,7 @@ import './instrument';
 import { RedisKeyStateStore } from '@tollgate/keypool';
 import { BullmqBatchClient, RedisBudgetLedger, RedisStoredObjectOwners, RedisTransportProbe, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
 import { createLogger, loadConfigOrExit, releaseStartupMemory, runUntilSignalled, startOrExit } from '@tollgate/platform';
-import { PgPoolSqlClient, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
+import { PgPoolSqlClient, PostgresAdminAuditLog, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { spendBaselineFrom } from '@tollgate/usage';
 
 /**
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   const identityStore = sql ? new PostgresIdentityStore(sql) : undefined;
   const usageStore = sql ? new PostgresUsageStore(sql) : undefined;
   const interceptionStore = sql ? new PostgresInterceptionStore(sql) : undefined;
+  const adminAuditLog = sql ? new PostgresAdminAuditLog(sql) : undefined;
   if (!identityStore) logger.info('no DATABASE_URL: gateway tokens come from the config file only, stored keys, the usage API and the interceptions API are off');
   // Budget counters shared by every replica; a missing counter is rebuilt from the recorded spend (if any database).
   const budgetLedger = new RedisBudgetLedger({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, baseline: spendBaselineFrom(usageStore) });
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
     identityStore,
     usageStore,
     interceptionStore,
+    adminAuditLog,
     budgetLedger,
     storedObjectOwners,
   });

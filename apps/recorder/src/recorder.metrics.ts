@@ -1,5 +1,5 @@
 import { BoundCounter, BoundHistogram } from '@tollgate/platform';
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 
 /**
  * The recorder's Prometheus metrics. `event` is an interception event name, or `invalid` for an entry that is not a
@@ -14,6 +14,7 @@ export class RecorderMetrics {
   readonly queueDepthByQueue: Gauge<'queue'>;
   readonly jobsProcessed: BoundCounter<'job'>;
   readonly eventsPerTransaction: BoundHistogram<never>;
+  readonly retentionDeletedRows: Counter<'table'>;
 
   /** `readQueueDepths` is called at scrape time (waiting + delayed jobs, by queue name). */
   constructor(
@@ -81,5 +82,11 @@ export class RecorderMetrics {
       { name: 'tollgate_recording_transaction_events', help: 'Events written together in one transaction (the events of one or more jobs).', labelNames: [] },
       [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000],
     );
+    this.retentionDeletedRows = new Counter({
+      name: 'tollgate_recording_retention_deleted_rows_total',
+      help: 'Rows deleted because their interception is older than recording.retention, by table.',
+      labelNames: ['table'],
+      registers: [registry],
+    });
   }
 }

@@ -1,8 +1,8 @@
 import './instrument';
 import { MemoryKeyStateStore, RedisKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
 import { RedisBudgetLedger, RedisStoredObjectOwners, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
-import { DatabaseTransportProbe, EmbeddedBatchSender, InterceptionEventWriter, TypeormSqlClient, createDataSource } from '@tollgate/persistence';
-import { PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
+import { DatabaseTransportProbe, EmbeddedBatchSender, InterceptionEventWriter, RetentionSweeper, TypeormSqlClient, createDataSource } from '@tollgate/persistence';
+import { PostgresAdminAuditLog, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { createPriceTable, spendBaselineFrom } from '@tollgate/usage';
 import { createLogger, loadConfigOrExit, releaseStartupMemory, runUntilSignalled, startOrExit } from '@tollgate/platform';
 
@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     identityStore: new PostgresIdentityStore(sql),
     usageStore,
     interceptionStore: new PostgresInterceptionStore(sql),
+    adminAuditLog: new PostgresAdminAuditLog(sql),
     budgetLedger,
     storedObjectOwners,
   });
@@ -54,9 +55,13 @@ async function main(): Promise<void> {
     },
     'tollgate listening',
   );
+  const { retentionMs, retentionIntervalMs } = config.recording;
+  const retention = retentionMs === undefined ? undefined : new RetentionSweeper({ sql, retentionMs, intervalMs: retentionIntervalMs, logger });
+  retention?.start();
   const stopReloading = enableLiveReload(gateway.runtime, logger);
   runUntilSignalled(logger, async () => {
     stopReloading();
+    await retention?.stop();
     await gateway.close();
     await dataSource.destroy();
   });

@@ -2,8 +2,17 @@ import { hashGatewayToken, type IdentityDirectory, type IdentityStore, type Reso
 import { systemClock, type Clock, type KeyStateStore } from '@tollgate/keypool';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import { EventBatchProducer, type EventBatchSender, type RecordingTransportProbe } from '@tollgate/recording';
-import { MemoryBudgetLedger, createPriceTable, spendBaselineFrom, type BudgetLedger, type InterceptionStore, type UsageStore } from '@tollgate/usage';
+import {
+  MemoryBudgetLedger,
+  createPriceTable,
+  spendBaselineFrom,
+  type AdminAuditLog,
+  type BudgetLedger,
+  type InterceptionStore,
+  type UsageStore,
+} from '@tollgate/usage';
 
+import { AdminAuditTrail } from './audit/admin-audit.trail';
 import { GatewayTokenRegistry, type GatewayPrincipal } from './auth/gateway-token.registry';
 import { createIdentity, createUserEndpoints, type UserEndpointsWiring } from './identity/identity.factory';
 import type { IdentityService } from './identity/identity.service';
@@ -43,6 +52,8 @@ export interface GatewayDependencies {
    * way a missing counter starts from the usage store's recorded centralized spend.
    */
   budgetLedger?: BudgetLedger;
+  /** The audit log of admin actions (docs/admin-audit.md); unset: admin actions are only logged. */
+  adminAuditLog?: AdminAuditLog;
   /** How user endpoints' host names are resolved before the SSRF check (tests inject one). */
   endpointResolver?: Resolver;
   /** Replaces the whole SSRF guard (tests that must reach a loopback mock as a user endpoint). */
@@ -91,6 +102,8 @@ export class GatewayRuntime {
   readonly budgets: BudgetGuard;
   /** Who created each stored response and conversation with a pool key (docs/http-api.md). */
   readonly storedObjectOwners: StoredObjectOwners;
+  /** What admins did: one entry per admin mutation (docs/admin-audit.md). */
+  readonly adminAudit: AdminAuditTrail;
 
   constructor(deps: GatewayDependencies) {
     this.logger = deps.logger;
@@ -100,6 +113,7 @@ export class GatewayRuntime {
     this.interceptionStore = deps.interceptionStore;
     const clock = deps.clock ?? systemClock;
     this.clock = clock;
+    this.adminAudit = new AdminAuditTrail(deps.adminAuditLog, deps.logger, () => this.now());
     this.metrics = new GatewayMetrics(
       () => this.providers.all().map((provider) => provider.pool),
       () => this.breakers,

@@ -15,6 +15,8 @@ import { InterceptionsController } from './interceptions/interceptions.controlle
 import { KeyPoolsController } from './key-pools/key-pools.controller';
 import { OpenApiController } from './openapi/openapi.controller';
 import { McpAdminController } from './mcp/mcp-admin.controller';
+import { AdminAuditController } from './audit/admin-audit.controller';
+import { AdminAuditInterceptor } from './audit/admin-audit.interceptor';
 
 /** Nest hosts the operator surface (health, metrics, admin); the provider routes are plain Fastify routes. */
 @Module({})
@@ -34,6 +36,7 @@ export class GatewayModule {
         InterceptionsController,
         OpenApiController,
         McpAdminController,
+        AdminAuditController,
       ],
       providers: [
         { provide: GatewayLifecycle, useValue: runtime.lifecycle },
@@ -42,6 +45,7 @@ export class GatewayModule {
         { provide: GatewayRuntime, useValue: runtime },
         AdminTokenGuard,
         CallerTokenGuard,
+        AdminAuditInterceptor,
       ],
     };
   }

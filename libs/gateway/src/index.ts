@@ -12,3 +12,4 @@ export { RedisStoredObjectOwners, type RedisStoredObjectOwnersOptions } from './
 export { OPENAPI_DOCUMENT } from './openapi/openapi.document';
 export type { ActivityView, InterceptionDetailView, InterceptionListView, InterceptionView } from './interceptions/interception-api.views';
 export type { KeyPoolsView } from './key-pools/key-pools.views';
+export type { AdminAuditEntryView, AdminAuditListView } from './audit/admin-audit-api.views';

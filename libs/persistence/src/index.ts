@@ -9,3 +9,4 @@ export { EventRejectedError, flushInterceptionEvents, ParentMissingError, type S
 export { EmbeddedBatchSender } from './embedded-batch.sender';
 export { DatabaseTransportProbe } from './database-transport.probe';
 export { TypeormSqlClient } from './typeorm.sql-client';
+export { RetentionSweeper, deleteExpiredBatch, RETENTION_TABLES, type RetentionDeletions, type RetentionSweeperOptions } from './interception-retention';

@@ -7,3 +7,4 @@ export * from './event-batch.producer';
 export * from './batch-delivery.span';
 export * from './recording-shards';
 export * from './closing-event';
+export * from './recorded-text.policy';

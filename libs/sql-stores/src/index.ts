@@ -3,3 +3,4 @@ export { PostgresIdentityStore, type PostgresIdentityStoreOptions } from './iden
 export { InvalidPageCursorError } from './identity/page-cursor';
 export { PostgresUsageStore } from './usage/postgres-usage.store';
 export { PostgresInterceptionStore } from './interceptions/postgres-interception.store';
+export { PostgresAdminAuditLog } from './audit/postgres-admin-audit.log';

@@ -43,3 +43,12 @@ export {
   type PoolKeyUse,
   type TokenUsageRecord,
 } from './interceptions/interception.store';
+export {
+  ADMIN_AUDIT_ACTIONS,
+  type AdminAuditAction,
+  type AdminAuditEntry,
+  type AdminAuditFilter,
+  type AdminAuditLog,
+  type AdminAuditPage,
+  type AdminAuditRecord,
+} from './audit/admin-audit.log';

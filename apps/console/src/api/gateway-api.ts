@@ -19,6 +19,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The audit log of admin actions, newest first (hints only, never a token or key) */
+        get: operations["listAuditEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/interceptions": {
         parameters: {
             query?: never;
@@ -320,6 +337,28 @@ export interface components {
             outputTokens: number;
             /** Format: date-time */
             start: string;
+        };
+        /** @enum {string} */
+        AuditAction: "user.create" | "user.update" | "token.issue" | "token.revoke" | "pool_key.enable";
+        AuditEntry: {
+            action: components["schemas"]["AuditAction"];
+            /** @description The admin token's hint. */
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            /** @description What changed; hints, never a secret. */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            id: string;
+            /** @description The X-Request-Id of the admin call. */
+            requestId: string;
+            target: string;
+        };
+        AuditPage: {
+            items: components["schemas"]["AuditEntry"][];
+            next: string | null;
         };
         Budget: {
             amountUsd: number;
@@ -669,6 +708,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Activity"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    listAuditEntries: {
+        parameters: {
+            query?: {
+                /** @description Action */
+                action?: components["schemas"]["AuditAction"];
+                /** @description Who, e.g. `admin tg...en` */
+                actor?: string;
+                /** @description The `next` of the previous page. */
+                after?: string;
+                /** @description At or after */
+                from?: string;
+                /** @description Page size, 1-200 (default 50). */
+                limit?: number;
+                /** @description A user id, a token id, or `provider/position` for a pool key */
+                target?: string;
+                /** @description Before */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
                 };
             };
             400: components["responses"]["Error400"];

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { IdentityStore } from '@tollgate/byok';
-import type { BudgetLedger, UsageStore } from '@tollgate/usage';
+import type { AdminAuditLog, BudgetLedger, UsageStore } from '@tollgate/usage';
 import { MemoryKeyStateStore, type Clock, type KeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp, type EndpointGuard, type GatewayApp, type StoredObjectOwners } from '@tollgate/gateway';
 import { createLogger, loadConfig, type TollgateConfig } from '@tollgate/platform';
@@ -28,6 +28,8 @@ export interface HarnessOptions {
   identityStore?: IdentityStore;
   /** Usage aggregates (usage API tests). */
   usageStore?: UsageStore;
+  /** The admin audit log (audit tests). */
+  adminAuditLog?: AdminAuditLog;
   /** Budget counters (shared Redis ledger for replica tests); unset: the gateway's in-process ledger. */
   budgetLedger?: BudgetLedger;
   /** The `budgets` section of the config file. */
@@ -107,6 +109,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     clock: options.clock,
     identityStore: options.identityStore,
     usageStore: options.usageStore,
+    adminAuditLog: options.adminAuditLog,
     budgetLedger: options.budgetLedger,
     endpointGuard: options.endpointGuard,
     storedObjectOwners: options.storedObjectOwners,

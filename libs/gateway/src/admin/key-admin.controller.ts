@@ -1,5 +1,7 @@
 import { Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseIntPipe, Post, UseGuards } from '@nestjs/common';
+import type { KeyListing } from '@tollgate/keypool';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { Audited } from '../audit/audited.decorator';
 import { GatewayRuntime } from '../gateway-runtime';
 import type { ProviderRuntime } from '../keys/provider-runtime';
 
@@ -16,6 +18,10 @@ export class KeyAdminController {
 
   @Post(':name/keys/:position/enable')
   @HttpCode(200)
+  @Audited<{ key?: KeyListing }>('pool_key.enable', ({ params, result }) => ({
+    target: `${params.name}/${params.position}`,
+    details: { hint: result.key?.hint ?? '' },
+  }))
   async enableKey(@Param('name') name: string, @Param('position', ParseIntPipe) position: number) {
     const pool = this.provider(name).pool;
     if (!(await pool.enable(position))) throw new NotFoundException({ error: { type: 'not_found', message: `no key at position ${position}` } });

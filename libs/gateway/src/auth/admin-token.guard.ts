@@ -4,6 +4,17 @@ import { timingSafeEqual } from 'node:crypto';
 import { GatewayRuntime } from '../gateway-runtime';
 import { hashGatewayToken } from '@tollgate/byok';
 
+type RequestHeaders = Record<string, string | string[] | undefined>;
+
+/** The token a request presents: `X-Tollgate-Token`, else `Authorization: Bearer …`. */
+export function presentedToken(headers: RequestHeaders): string | undefined {
+  const header = headers['x-tollgate-token'];
+  if (typeof header === 'string') return header;
+  if (Array.isArray(header)) return header[0];
+  const authorization = headers.authorization;
+  return typeof authorization === 'string' ? /^Bearer\s+(.+)$/i.exec(authorization)?.[1] : undefined;
+}
+
 /** Admin routes accept a configured admin token as `Authorization: Bearer …` or `X-Tollgate-Token`. */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
@@ -19,8 +30,7 @@ export class AdminTokenGuard implements CanActivate {
 
 /** Whether the request carries one of `adminTokens` (compared as hashes, in constant time). */
 export function presentsAdminToken(headers: IncomingHttpHeaders, adminTokens: readonly string[]): boolean {
-  const tokenHeader = headers['x-tollgate-token'];
-  const presented = (Array.isArray(tokenHeader) ? tokenHeader[0] : tokenHeader) ?? /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
+  const presented = presentedToken(headers);
   if (!presented) return false;
   const candidate = Buffer.from(hashGatewayToken(presented), 'hex');
   return adminTokens.some((token) => timingSafeEqual(Buffer.from(hashGatewayToken(token), 'hex'), candidate));

@@ -6,7 +6,7 @@ import {
   withIncludeUsage,
   type JsonObject,
 } from '@tollgate/providers';
-import type { EventBatchProducer, InterceptionStarted } from '@tollgate/recording';
+import { applyPromptPolicy, type EventBatchProducer, type InterceptionStarted } from '@tollgate/recording';
 import { isBreakerFailure, type CircuitBreakers } from '../circuit/circuit-breakers';
 import { GatewayError } from '../errors/gateway-error';
 import { writeGatewayError } from '../errors/error-response';
@@ -131,22 +131,25 @@ export class InterceptionHandler {
       this.finishSpan(span, outcome);
       const endedAt = new Date().toISOString();
       this.recording.add(
-        {
-          name: 'interception.ended',
-          schemaVersion: 1,
-          interceptionId,
-          occurredAt: endedAt,
-          trace,
-          endedAt,
-          credentialHint: summary.hint,
-          error: outcome.error,
-          tokenUsages: outcome.tokenUsages,
-          toolUsages: outcome.toolUsages,
-          prompt:
-            inspection.lastUserPrompt === undefined
-              ? undefined
-              : { providerResponseId: outcome.responseId ?? '', text: inspection.lastUserPrompt },
-        },
+        applyPromptPolicy(
+          {
+            name: 'interception.ended',
+            schemaVersion: 1,
+            interceptionId,
+            occurredAt: endedAt,
+            trace,
+            endedAt,
+            credentialHint: summary.hint,
+            error: outcome.error,
+            tokenUsages: outcome.tokenUsages,
+            toolUsages: outcome.toolUsages,
+            prompt:
+              inspection.lastUserPrompt === undefined
+                ? undefined
+                : { providerResponseId: outcome.responseId ?? '', text: inspection.lastUserPrompt },
+          },
+          this.config.recording.prompts,
+        ),
         admission,
       );
       span.end();

@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, UseFilters, UseGuards } from '@nestjs/common';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { Audited } from '../audit/audited.decorator';
 import { GatewayRuntime } from '../gateway-runtime';
 import { ApiErrorFilter } from './api-error';
 import { createUserSchema, issueTokenSchema, pageQuerySchema, updateUserSchema } from './identity-request.schemas';
 import { requireIdentity } from './identity-availability';
+import type { TokenView, UserView } from './identity-api.views';
 
 /** Operators manage users, their BYOK mode, their gateway tokens (shown once) and see their stored keys' hints. */
 @Controller('admin/v1')
@@ -14,6 +16,7 @@ export class UserAdminController {
 
   @Post('users')
   @HttpCode(201)
+  @Audited<UserView>('user.create', ({ result }) => ({ target: result.id, details: { displayName: result.displayName, byokMode: result.byokMode } }))
   createUser(@Body() body: unknown) {
     return requireIdentity(this.runtime).createUser(createUserSchema.parse(body ?? {}));
   }
@@ -29,12 +32,15 @@ export class UserAdminController {
   }
 
   @Patch('users/:id')
+  // The body passed the strict schema (displayName, byokMode, budget): it is the change, as the operator asked it.
+  @Audited('user.update', ({ params, body }) => ({ target: params.id, details: { changes: body } }))
   updateUser(@Param('id') id: string, @Body() body: unknown) {
     return requireIdentity(this.runtime).updateUser(id, updateUserSchema.parse(body ?? {}));
   }
 
   @Post('users/:id/tokens')
   @HttpCode(201)
+  @Audited<TokenView>('token.issue', ({ params, result }) => ({ target: params.id, details: { tokenId: result.id, name: result.name, hint: result.hint } }))
   issueToken(@Param('id') id: string, @Body() body: unknown) {
     return requireIdentity(this.runtime).issueToken(id, issueTokenSchema.parse(body ?? {}).name);
   }
@@ -45,6 +51,7 @@ export class UserAdminController {
   }
 
   @Delete('tokens/:id')
+  @Audited<TokenView>('token.revoke', ({ params, result }) => ({ target: params.id, details: { user: result.user, name: result.name, hint: result.hint } }))
   revokeToken(@Param('id') id: string) {
     return requireIdentity(this.runtime).revokeToken(id);
   }

@@ -2,6 +2,8 @@
 // generated from it (apps/console/src/api/gateway-api.ts) and a test checks that every admin and self-service route
 // of the gateway is described here; describe a new route here when you add it.
 
+import { ADMIN_AUDIT_ACTIONS } from '@tollgate/usage';
+
 type Schema = Record<string, unknown>;
 
 const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
@@ -118,6 +120,17 @@ export const OPENAPI_DOCUMENT = {
       BudgetPeriod: { type: 'string', enum: ['day', 'week', 'month'] },
       Budget: object({ amountUsd: { type: 'number', minimum: 0 }, period: ref('BudgetPeriod') }),
       KeyState: { type: 'string', enum: ['valid', 'cooling', 'disabled'] },
+      AuditAction: { type: 'string', enum: ADMIN_AUDIT_ACTIONS },
+      AuditEntry: object({
+        id: { type: 'string', format: 'uuid' },
+        at: dateTime,
+        actor: { type: 'string', description: "The admin token's hint." },
+        action: ref('AuditAction'),
+        target: { type: 'string' },
+        requestId: { type: 'string', description: 'The X-Request-Id of the admin call.' },
+        details: { type: 'object', additionalProperties: true, description: 'What changed; hints, never a secret.' },
+      }),
+      AuditPage: object({ items: { type: 'array', items: ref('AuditEntry') }, next: nullable({ type: 'string' }) }),
       KeyReason: { type: 'string', enum: ['rate_limited', 'unauthorized', 'forbidden'] },
       KeyListing: object(
         {
@@ -325,6 +338,22 @@ export const OPENAPI_DOCUMENT = {
           queryParameter('bucketSeconds', 'Bucket width, 10-86400 (default 60); at most 1440 buckets', { type: 'integer', minimum: 10, maximum: 86_400 }),
         ],
         responses: { 200: json(ref('Activity')), ...errors(400, 401, 503) },
+      },
+    },
+    '/admin/v1/audit': {
+      get: {
+        operationId: 'listAuditEntries',
+        summary: 'The audit log of admin actions, newest first (hints only, never a token or key)',
+        security: ADMIN,
+        parameters: [
+          queryParameter('actor', 'Who, e.g. `admin tg...en`'),
+          queryParameter('action', 'Action', ref('AuditAction')),
+          queryParameter('target', 'A user id, a token id, or `provider/position` for a pool key'),
+          queryParameter('from', 'At or after', dateTime),
+          queryParameter('to', 'Before', dateTime),
+          ...pageQuery,
+        ],
+        responses: { 200: json(ref('AuditPage')), ...errors(400, 401, 503) },
       },
     },
     '/v1/me': {

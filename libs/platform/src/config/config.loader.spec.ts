@@ -69,6 +69,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the privacy settings: prompts full by default, retention off unless given in days (at least 1h)', () => {
+    expect(loadConfig({ document: minimal, env }).recording).toMatchObject({ prompts: 'full', retentionMs: undefined, retentionIntervalMs: 300_000 });
+    const kept = loadConfig({ document: { ...minimal, recording: { prompts: 'truncated', retention: '30d', retentionInterval: '1m' } }, env });
+    expect(kept.recording).toMatchObject({ prompts: 'truncated', retentionMs: 30 * 86_400_000, retentionIntervalMs: 60_000 });
+    expect(problemsOf(() => loadConfig({ document: { ...minimal, recording: { prompts: 'some', retention: '5m' } }, env }))).toEqual(
+      expect.arrayContaining(['recording.retention: must be at least 1h', expect.stringMatching(/^recording\.prompts: /)]),
+    );
+  });
+
   it('lets PORT, REDIS_URL and DATABASE_URL override the file', () => {
     const config = loadConfig({
       document: { ...minimal, server: { port: 1 } },

@@ -151,6 +151,9 @@ function toTollgateConfig(file: ConfigFile, configPath: string, encryptionKeys: 
         concurrency: file.recording.worker.concurrency,
         pairWaitMs: file.recording.worker.pairWait,
       },
+      prompts: file.recording.prompts,
+      retentionMs: file.recording.retention,
+      retentionIntervalMs: file.recording.retentionInterval,
     },
     byok: {
       mode: file.byok.mode,

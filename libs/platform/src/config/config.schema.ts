@@ -210,6 +210,12 @@ export const configFileSchema = z
           })
           .strict()
           .prefault({}),
+        // How much prompt and tool-call text is recorded: full (capped), truncated (a short head) or off (none).
+        prompts: z.enum(['full', 'truncated', 'off']).default('full'),
+        // The recorder deletes interceptions (and their rows) older than this; unset: kept for ever.
+        retention: duration.refine((ms) => ms >= 3_600_000, { message: 'must be at least 1h' }).optional(),
+        // How often the recorder looks for interceptions past the retention.
+        retentionInterval: duration.default(300_000),
       })
       .strict()
       .prefault({}),

@@ -91,6 +91,11 @@ export interface TollgateConfig {
     runMigrationsAtStart: boolean;
     /** The recorder: events per transaction, longest wait to fill one, jobs held at once, a started event's wait for its end. */
     worker: { batchSize: number; batchMaxWaitMs: number; concurrency: number; pairWaitMs: number };
+    /** Prompt and tool-call text recorded: `full` (capped), `truncated` (a short head) or `off` (docs/recording.md). */
+    prompts: 'full' | 'truncated' | 'off';
+    /** Interceptions older than this are deleted by the recorder, every `retentionIntervalMs`; unset: kept. */
+    retentionMs?: number;
+    retentionIntervalMs: number;
   };
   byok: {
     mode: 'disabled' | 'prefer' | 'require';

@@ -21,6 +21,8 @@ import { PassthroughHandler } from './passthrough/passthrough.handler';
 import { UpstreamClient } from './upstream/upstream.client';
 
 /** Settings a running gateway cannot swap; a reload that changes them logs that a restart is needed. */
+/** How long a starting gateway waits for the shared key state; Redis down at start delays it by this much. */
+const KEY_STATE_SYNC_TIMEOUT_MS = 3_000;
 const RESTART_ONLY_FIELDS = ['server', 'keyPool', 'recording', 'circuitBreaker', 'redisUrl', 'databaseUrl', 'dataDir', 'logging', 'prices', 'budgets', 'console', 'mcp'] as const;
 
 export interface GatewayDependencies {
@@ -155,6 +157,17 @@ export class GatewayRuntime {
   async start(): Promise<void> {
     await this.identityDirectory?.start();
     await this.mcpTools.start();
+    await this.loadSharedKeyState();
+  }
+
+  /** Before serving: the key states other replicas recorded in the shared store (cooling, disabled keys). */
+  private async loadSharedKeyState(): Promise<void> {
+    if (!this.keyStateStore.whenSynced) return;
+    if (await this.keyStateStore.whenSynced(KEY_STATE_SYNC_TIMEOUT_MS)) return;
+    this.logger.warn(
+      { waitedMs: KEY_STATE_SYNC_TIMEOUT_MS },
+      'key state store not reachable at start: serving on the local view until Redis is back (keys cooling or disabled elsewhere may be tried)',
+    );
   }
 
   /** The SSRF guard for user endpoints (pinned dispatchers included). */

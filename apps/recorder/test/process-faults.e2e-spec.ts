@@ -29,8 +29,11 @@ describe('faults with real processes: every interception that got a response is 
     await rig.redis.stop('SIGKILL');
     coolFirstKey(rig); // marked while Redis is down: written to Redis once it is back
     await sleep(1_500);
+    const heldDuringOutage = await rig.gatewayMetric(gateway, 'tollgate_recording_pending_events');
     await rig.redis.start();
     const results = await load.done;
+
+    expect(heldDuringOutage).toBeGreaterThan(0); // the outage was real: events waited in the gateway
 
     expect(results.filter((result) => !result.complete)).toEqual([]);
     expect(await rig.audit(results)).toEqual(exactlyOnce(120));
@@ -46,7 +49,10 @@ describe('faults with real processes: every interception that got a response is 
 
     expect(await rig.cutDatabase()).toBeGreaterThan(0); // the recorder's connections
     coolFirstKey(rig);
-    await sleep(1_500);
+    const cutUntil = Date.now() + 1_500;
+    // The outage is real: jobs fail and wait in BullMQ's backoff.
+    await waitFor(() => rig.queue.getDelayedCount(), (delayed) => delayed > 0, 'jobs retrying while Postgres refuses connections', 1_500);
+    await sleep(cutUntil - Date.now());
     await rig.allowConnections();
     const results = await load.done;
 

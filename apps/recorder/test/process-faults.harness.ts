@@ -254,6 +254,13 @@ export class ProcessFaultRig {
     return { responded: required.length, recordedOnce: required.length - lost.length, lost, duplicates };
   }
 
+  /** A counter or gauge (without labels) from the gateway's /metrics. */
+  async gatewayMetric(gateway: GatewayProcess, name: string): Promise<number> {
+    const text = await (await fetch(`${gateway.url}/metrics`)).text();
+    const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));
+    return line === undefined ? Number.NaN : Number(line.slice(name.length + 1));
+  }
+
   /** Per key of the pool: the gateway's state and the state Redis holds (a key with no entry there is valid). */
   async keyStates(gateway: GatewayProcess, keys: string[]): Promise<{ gateway: string[]; redis: string[] }> {
     const response = await fetch(`${gateway.url}/admin/v1/providers/openai/keys`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });

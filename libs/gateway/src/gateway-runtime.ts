@@ -20,9 +20,9 @@ import { GatewayMetrics } from './metrics/gateway.metrics';
 import { PassthroughHandler } from './passthrough/passthrough.handler';
 import { UpstreamClient } from './upstream/upstream.client';
 
-/** Settings a running gateway cannot swap; a reload that changes them logs that a restart is needed. */
 /** How long a starting gateway waits for the shared key state; Redis down at start delays it by this much. */
 const KEY_STATE_SYNC_TIMEOUT_MS = 3_000;
+/** Settings a running gateway cannot swap; a reload that changes them logs that a restart is needed. */
 const RESTART_ONLY_FIELDS = ['server', 'keyPool', 'recording', 'circuitBreaker', 'redisUrl', 'databaseUrl', 'dataDir', 'logging', 'prices', 'budgets', 'console', 'mcp'] as const;
 
 export interface GatewayDependencies {

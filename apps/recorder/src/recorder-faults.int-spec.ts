@@ -1,12 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createDataSource } from '@tollgate/persistence';
 import type { InterceptionStarted } from '@tollgate/recording';
 import { buildEndedEvent, buildStartedEvent, startTcpProxy, testRedisUrl } from '@tollgate/testing';
-import { build } from 'esbuild';
 import { Registry } from 'prom-client';
+import { bundleRecorderWorker, collectLines, startProcess, stopProcess } from '../test/recorder-process.harness';
 import { exactlyOnce, QUEUE_NAME, RecorderTestHarness, testLogger, waitFor } from '../test/recorder-test.harness';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -95,7 +95,7 @@ describe('recorder under faults', () => {
 
   it('loses and duplicates nothing when a worker process is SIGKILLed with batches in hand and another takes over', async () => {
     const script = join(scratch, 'recorder-worker.js');
-    await bundle(join(ROOT, 'apps/recorder/test/recorder-worker.process.ts'), script);
+    await bundleRecorderWorker(script);
     const env = {
       DATABASE_URL: harness.database.url,
       REDIS_URL: testRedisUrl(),
@@ -173,64 +173,11 @@ describe('recorder under faults', () => {
   }, 45_000);
 });
 
-async function bundle(entry: string, outfile: string): Promise<void> {
-  const { compilerOptions } = JSON.parse(readFileSync(join(ROOT, 'tsconfig.base.json'), 'utf8')) as {
-    compilerOptions: { paths: Record<string, string[]> };
-  };
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    packages: 'external',
-    alias: Object.fromEntries(Object.entries(compilerOptions.paths).map(([alias, [target]]) => [alias, join(ROOT, target)])),
-    tsconfig: join(ROOT, 'tsconfig.base.json'),
-    logLevel: 'error',
-  });
-}
-
 async function runBuild(): Promise<void> {
   const child = spawn(process.execPath, [join(ROOT, 'tools/build.mjs'), 'recorder'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   const stderr = collectLines(child);
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`build failed: ${stderr.stderr.join('')}`);
-}
-
-async function startProcess(script: string, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [script], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, NODE_PATH: join(ROOT, 'node_modules'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output = collectLines(child);
-  await waitFor(
-    async () => ({ ready: output.lines.includes('ready'), exited: child.exitCode !== null }),
-    (state) => state.ready || state.exited,
-    'the worker process to start',
-  );
-  if (child.exitCode !== null) throw new Error(`worker process exited: ${output.stderr.join('')}`);
-  return child;
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
-
-function collectLines(child: ChildProcess): { lines: string[]; stderr: string[] } {
-  const collected = { lines: [] as string[], stderr: [] as string[] };
-  let partial = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    const text = partial + chunk.toString('utf8');
-    const lines = text.split('\n');
-    partial = lines.pop() ?? '';
-    collected.lines.push(...lines);
-  });
-  child.stderr?.on('data', (chunk: Buffer) => collected.stderr.push(chunk.toString('utf8')));
-  return collected;
 }
 
 function safeJson(line: string): Record<string, unknown> | undefined {

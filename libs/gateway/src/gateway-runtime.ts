@@ -32,6 +32,9 @@ import { MemoryStoredObjectOwners } from './stored-objects/memory-stored-object.
 import type { StoredObjectOwners } from './stored-objects/stored-object.owners';
 import { restartOnlyChanges } from './config/restart-only.settings';
 
+/** How long a starting gateway waits for the shared key state; Redis down at start delays it by this much. */
+const KEY_STATE_SYNC_TIMEOUT_MS = 3_000;
+
 export interface GatewayDependencies {
   config: TollgateConfig;
   logger: Logger;
@@ -178,6 +181,17 @@ export class GatewayRuntime {
   async start(): Promise<void> {
     await this.identityDirectory?.start();
     await this.mcpTools.start();
+    await this.loadSharedKeyState();
+  }
+
+  /** Before serving: the key states other replicas recorded in the shared store (cooling, disabled keys). */
+  private async loadSharedKeyState(): Promise<void> {
+    if (!this.keyStateStore.whenSynced) return;
+    if (await this.keyStateStore.whenSynced(KEY_STATE_SYNC_TIMEOUT_MS)) return;
+    this.logger.warn(
+      { waitedMs: KEY_STATE_SYNC_TIMEOUT_MS },
+      'key state store not reachable at start: serving on the local view until Redis is back (keys cooling or disabled elsewhere may be tried)',
+    );
   }
 
   /** The SSRF guard for user endpoints (pinned dispatchers included). */

@@ -32,6 +32,11 @@ export interface KeyStateStore {
   enable(fingerprint: string): Promise<void>;
   /** The fingerprints this replica cares about; shared stores load their current state. */
   track(fingerprints: string[]): Promise<void>;
+  /**
+   * Shared stores: resolves true once the tracked keys' states are loaded, or false after `timeoutMs` (the store
+   * unreachable). A replica that served before would use keys the others already know to be cooling or disabled.
+   */
+  whenSynced?(timeoutMs: number): Promise<boolean>;
   health(): { shared: boolean; connected: boolean; detail?: string };
   close(): Promise<void>;
 }

@@ -213,6 +213,30 @@ describe('RedisKeyStateStore (real Redis)', () => {
     await waitFor(() => c.read('fp-late', Date.now()).state === 'disabled', 2000, 'late replica loaded the state');
   });
 
+  it('whenSynced: a replica starting now has the shared state of its keys once it resolves, whenever it tracks them', async () => {
+    const [a] = await connectedReplicas(['fp-start', 'fp-later']);
+    a.mark('fp-start', { state: 'disabled', reason: 'unauthorized' }, Date.now());
+    a.mark('fp-later', { state: 'disabled', reason: 'unauthorized' }, Date.now());
+    const deadline = Date.now() + 1000;
+    while ((await admin.exists(`${prefix}keypool:fp-start`, `${prefix}keypool:fp-later`)) < 2 && Date.now() < deadline);
+
+    const starting = store();
+    void starting.track(['fp-start']); // as a key pool does, without waiting
+    expect(await starting.whenSynced(2_000)).toBe(true);
+    expect(starting.read('fp-start', Date.now()).state).toBe('disabled');
+    void starting.track(['fp-later']); // a pool built after the first sync (a config reload)
+    expect(await starting.whenSynced(2_000)).toBe(true);
+    expect(starting.read('fp-later', Date.now()).state).toBe('disabled');
+  });
+
+  it('whenSynced gives up after its timeout when Redis is unreachable at start', async () => {
+    const dead = store({ redis: { ...redisOptions(await freePort()), retryStrategy: () => 50 } });
+    void dead.track(['fp-y']);
+    const started = performance.now();
+    expect(await dead.whenSynced(300)).toBe(false);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
   it('never writes or publishes a key (or its hint) — only fingerprints', async () => {
     const secrets = ['sk-proj-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'sk-proj-BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB', 'sk-proj-CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC'];
     const messages: string[] = [];

@@ -74,6 +74,8 @@ export class RedisKeyStateStore implements KeyStateStore {
   private resyncAgain = false;
   private resyncRetry?: NodeJS.Timeout;
   private closed = false;
+  private markFirstSync!: () => void;
+  private readonly firstSync = new Promise<void>((resolve) => (this.markFirstSync = resolve));
 
   constructor(options: RedisKeyStateStoreOptions) {
     this.keyPrefix = options.keyPrefix;
@@ -133,7 +135,20 @@ export class RedisKeyStateStore implements KeyStateStore {
 
   async track(fingerprints: string[]): Promise<void> {
     for (const fingerprint of fingerprints) this.tracked.add(fingerprint);
-    if (this.connected) await this.reload(fingerprints).catch((error: Error) => this.recordError(error));
+    if (this.connected) await this.background(this.reload(fingerprints)).catch((error: Error) => this.recordError(error));
+  }
+
+  async whenSynced(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+    try {
+      const synced = await Promise.race([this.firstSync.then(() => true as const), timedOut]);
+      // Keys tracked after the first sync are loaded by their own reload, still in flight.
+      if (synced) await Promise.allSettled([...this.inFlight]);
+      return synced;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   health(): { shared: boolean; connected: boolean; detail?: string } {
@@ -313,6 +328,7 @@ export class RedisKeyStateStore implements KeyStateStore {
     const first = this.connected === undefined;
     this.connected = connected;
     if (connected) {
+      this.markFirstSync();
       this.lastError = undefined;
       this.logger?.info({}, first ? 'key state store: connected to Redis' : 'key state store: Redis is back, key state resynchronised');
       if (first) return;

@@ -1,1 +1,2 @@
 export * from './entry-process';
+export * from './redis-server.process';

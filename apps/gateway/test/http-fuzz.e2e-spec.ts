@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import fc from 'fast-check';
+import { SseParser } from '@tollgate/providers';
 import { createTestRedisPrefix, startGatewayProcess, testRedisUrl, writeConfigFile, type GatewayProcess, type TestRedisPrefix } from '@tollgate/testing';
 import { ALICE_TOKEN } from './support/gateway-harness';
 import { fuzzCase, type FuzzCase } from './support/fuzz-requests';
@@ -85,6 +86,9 @@ function problemWith(fuzz: FuzzCase, outcome: Outcome): string | undefined {
     if (text.includes(secret) || JSON.stringify(outcome.headers).includes(secret)) return `a credential appears in clear in the answer`;
   }
   if (outcome.transportError && !mayBeCut(fuzz)) return `answer cut: ${outcome.transportError}`;
+  if (fuzz.bridged && BROKEN_STREAM_BEHAVIOURS.has(fuzz.behaviour) && String(outcome.headers?.['content-type']).startsWith('text/event-stream')) {
+    return brokenStreamProblem(fuzz, outcome.body);
+  }
   const relayed = outcome.headers?.[RELAYED_MARK_HEADER] !== undefined;
   if (outcome.status < 400 || relayed || fuzz.method === 'HEAD') return undefined;
 
@@ -98,6 +102,25 @@ function problemWith(fuzz: FuzzCase, outcome: Outcome): string | undefined {
     return `gateway-made ${outcome.status}: ${text.slice(0, 200)}`;
   }
   return fuzz.shape === 'openai' ? openaiShapeProblem(body) : anthropicShapeProblem(body);
+}
+
+/** Upstream streams that break after the first bytes: the client must get one error event, then the end. */
+const BROKEN_STREAM_BEHAVIOURS = new Set(['sse-truncated', 'sse-stall']);
+
+function brokenStreamProblem(fuzz: FuzzCase, body: Buffer): string | undefined {
+  const parser = new SseParser();
+  const events = [...parser.push(body), ...parser.end()];
+  const last = events[events.length - 1];
+  let data: unknown;
+  try {
+    data = JSON.parse(last?.data ?? '');
+  } catch {
+    return `a broken upstream stream did not end with an error event: ${body.toString('utf8').slice(-200)}`;
+  }
+  // A stream cut inside its very last line ending still carried every event: the gateway may end it normally.
+  if (last.data === '[DONE]' || (data as { type?: unknown }).type === 'message_stop') return undefined;
+  const problem = fuzz.shape === 'anthropic' ? anthropicShapeProblem(data) : (data as { type?: unknown }).type === 'error' ? undefined : openaiShapeProblem(data);
+  return problem ? `broken stream, last event: ${problem}` : undefined;
 }
 
 function openaiShapeProblem(body: unknown): string | undefined {

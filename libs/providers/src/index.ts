@@ -26,6 +26,7 @@ export { errorShapeFor, type ErrorShape, type GatewayErrorKind } from './errors/
 export { sseErrorEvent, type StreamErrorDetails } from './errors/sse-error.event';
 
 export { SseParser, type SseEvent } from './sse/sse.parser';
+export { EventBoundary } from './sse/event-boundary';
 
 export { inspectRequest, type RequestInspection } from './requests/request.inspector';
 export { withIncludeUsage } from './requests/include-usage.rewriter';

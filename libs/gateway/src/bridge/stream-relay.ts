@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import { SseParser, createStreamObserver, sseErrorEvent, type BridgedApi, type StreamObservation } from '@tollgate/providers';
+import { EventBoundary, SseParser, createStreamObserver, sseErrorEvent, type BridgedApi, type StreamObservation } from '@tollgate/providers';
 import type { UpstreamResponse } from '../upstream/upstream.client';
 import { classifyTransportError } from '../upstream/upstream.client';
 import type { ClientConnection } from '../http/client-connection';
@@ -49,8 +49,10 @@ export async function relayStream(
 
   const parser = new SseParser();
   const observer = createStreamObserver(api);
+  const relayed = new EventBoundary();
   const ping = api === 'anthropic-messages' ? setTimeout(function sendPing() {
-    out.write(ANTHROPIC_PING);
+    // An upstream silent in the middle of an event: a ping there would be glued onto it.
+    if (relayed.isAtBoundary()) out.write(ANTHROPIC_PING);
     ping?.refresh();
   }, pingIntervalMs) : undefined;
 
@@ -58,6 +60,7 @@ export async function relayStream(
   try {
     for await (const chunk of upstream.body) {
       ping?.refresh();
+      relayed.observe(chunk);
       if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
       for (const event of parser.push(chunk)) observer.onEvent(event);
     }
@@ -65,7 +68,7 @@ export async function relayStream(
   } catch (error) {
     if (!connection.isDisconnected) {
       failure = upstreamStreamFailure(error);
-      out.write(streamFailureEvent(api, failure, observer.result()));
+      out.write(relayed.terminator() + streamFailureEvent(api, failure, observer.result()));
     }
   } finally {
     if (ping) clearTimeout(ping);

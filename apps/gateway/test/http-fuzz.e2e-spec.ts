@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import { SseParser } from '@tollgate/providers';
 import { createTestRedisPrefix, startGatewayProcess, testRedisUrl, writeConfigFile, type GatewayProcess, type TestRedisPrefix } from '@tollgate/testing';
 import { ALICE_TOKEN } from './support/gateway-harness';
-import { fuzzCase, type FuzzCase } from './support/fuzz-requests';
+import { fuzzCase, rawRequest, type FuzzCase } from './support/fuzz-requests';
 import { BEHAVIOUR_HEADER, CASE_HEADER, RELAYED_MARK_HEADER, startHostileUpstream, type HostileUpstream } from './support/hostile-upstream';
 
 /**
@@ -14,6 +15,7 @@ import { BEHAVIOUR_HEADER, CASE_HEADER, RELAYED_MARK_HEADER, startHostileUpstrea
 const SEED = Number(process.env.FUZZ_SEED ?? 17_005);
 const REQUESTS = 2_000;
 const CONCURRENCY = 16;
+const RAW_REQUESTS = 300;
 const POOL_KEYS = ['fuzz-pool-key-0000', 'fuzz-pool-key-1111'];
 const USER_PROVIDER_KEY = 'sk-fuzz-user-provider-key-9999';
 /** Client-side limit on a response, far above anything the gateway should send back. */
@@ -141,6 +143,47 @@ function anthropicShapeProblem(body: unknown): string | undefined {
   return ok ? undefined : `not the Anthropic error shape: ${JSON.stringify(body).slice(0, 200)}`;
 }
 
+/** Writes raw bytes on a fresh connection and returns what came back before the gateway closed it (or 3 s). */
+function sendRaw(gatewayUrl: string, bytes: Buffer): Promise<string> {
+  const url = new URL(gatewayUrl);
+  return new Promise((resolveAnswer) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(Number(url.port), url.hostname, () => socket.end(bytes));
+    const finish = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolveAnswer(Buffer.concat(chunks).toString('latin1'));
+    };
+    const timer = setTimeout(finish, 3_000);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.once('close', finish);
+    socket.once('error', finish);
+  });
+}
+
+/** Every answer on the wire must be HTTP; an error among them must be JSON in a provider's error shape. */
+function rawAnswerProblems(answer: string): string[] {
+  const problems: string[] = [];
+  for (const response of answer.split(/(?=HTTP\/1\.1 \d{3} )/).filter((part) => part !== '')) {
+    const status = /^HTTP\/1\.1 (\d{3}) /.exec(response)?.[1];
+    if (!status) {
+      problems.push(`not an HTTP answer: ${JSON.stringify(response.slice(0, 120))}`);
+      continue;
+    }
+    if (Number(status) < 400) continue;
+    const body = response.slice(response.indexOf('\r\n\r\n') + 4);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      if (body !== '') problems.push(`${status} answer body is not JSON: ${JSON.stringify(body.slice(0, 120))}`);
+      continue;
+    }
+    if (openaiShapeProblem(parsed) && anthropicShapeProblem(parsed)) problems.push(`${status} not in a provider's error shape: ${body.slice(0, 160)}`);
+  }
+  return problems;
+}
+
 async function heapUsedBytes(gatewayUrl: string): Promise<number> {
   const metrics = await (await fetch(`${gatewayUrl}/metrics`)).text();
   const line = metrics.split('\n').find((entry) => entry.startsWith('tollgate_process_nodejs_heap_size_used_bytes '));
@@ -231,4 +274,24 @@ describe('HTTP fuzz: random and mutated requests, hostile upstream', () => {
     expect(heapAtEnd).toBeLessThan(heapAfterWarmUp + 96 * 2 ** 20);
     expect(resident).toBeLessThan(768 * 2 ** 20);
   }, 180_000);
+
+  it(`survives ${RAW_REQUESTS} seeded malformed HTTP/1.1 messages on raw sockets, answering errors in a provider's shape`, async () => {
+    const messages = fc.sample(rawRequest(ALICE_TOKEN), { seed: SEED, numRuns: RAW_REQUESTS });
+    const problems: string[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < messages.length) {
+        const index = next++;
+        for (const problem of rawAnswerProblems(await sendRaw(gateway.url, messages[index]))) {
+          problems.push(`${problem}\n    #${index} (seed ${SEED}) sent ${JSON.stringify(messages[index].subarray(0, 200).toString('latin1'))}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+
+    expect(problems.slice(0, 10)).toEqual([]);
+    expect(gateway.child.exitCode).toBeNull();
+    expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
+    expect(gateway.output()).not.toMatch(/unhandled|uncaught|"level":"fatal"/i);
+  }, 120_000);
 });

@@ -190,3 +190,48 @@ export function fuzzCase(credentials: FuzzCredentials): fc.Arbitrary<FuzzCase> {
       })),
   );
 }
+
+const RAW_PATHS = ['/openai/v1/chat/completions', '/openai/v1/responses', '/anthropic/v1/messages', '/openai/v1/models', '/anthropic/v1/models', '/healthz'];
+
+/**
+ * Whole HTTP/1.1 messages as bytes, broken the ways a socket can carry them: bad request lines and versions,
+ * control bytes in names and values, conflicting or lying lengths, broken chunked framing, oversized headers.
+ */
+export function rawRequest(token: string): fc.Arbitrary<Buffer> {
+  const body = '{"model":"gpt-fuzz","messages":[{"role":"user","content":"hi"}]}';
+  const valid = (path: string, headers: string, payload: string) => `POST ${path} HTTP/1.1\r\nhost: gateway\r\nauthorization: Bearer ${token}\r\ncontent-type: application/json\r\n${headers}\r\n${payload}`;
+  return fc.tuple(fc.constantFrom(...RAW_PATHS), fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 8 }), fc.nat(12)).map(([path, position, noise, kind]) => {
+    switch (kind) {
+      case 0:
+        return Buffer.from(valid(path, `content-length: ${body.length}\r\ncontent-length: ${body.length + 5}\r\n`, body));
+      case 1:
+        return Buffer.from(valid(path, 'content-length: nope\r\n', body));
+      case 2:
+        return Buffer.from(valid(path, 'transfer-encoding: chunked\r\n', `zz\r\n${body}\r\n0\r\n\r\n`));
+      case 3:
+        return Buffer.from(valid(path, `transfer-encoding: chunked\r\ncontent-length: ${body.length}\r\n`, `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`));
+      case 4:
+        return Buffer.from(valid(path, `x-big: ${'a'.repeat(20_000)}\r\ncontent-length: ${body.length}\r\n`, body));
+      case 5:
+        return Buffer.from(`POST ${path} HTTP/9.9\r\nhost: g\r\n\r\n`);
+      case 6:
+        return Buffer.from(`P O S T ${path} HTTP/1.1\r\nhost: g\r\n\r\n`);
+      case 7:
+        return Buffer.from(valid(path, `x-bad\u0000name: v\r\ncontent-length: ${body.length}\r\n`, body), 'latin1');
+      case 8:
+        return Buffer.from(valid(path, `x-bad-value: a\u0001b\u007f\r\ncontent-length: ${body.length}\r\n`, body), 'latin1');
+      case 9:
+        return Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+      case 10:
+        // A content-length larger than what is sent: the gateway waits, then the client half-closes.
+        return Buffer.from(valid(path, `content-length: ${body.length + 100}\r\n`, body));
+      case 11: {
+        const message = Buffer.from(valid(path, `content-length: ${body.length}\r\n`, body));
+        const at = position % message.length;
+        return Buffer.concat([message.subarray(0, at), Buffer.from(noise), message.subarray(at)]);
+      }
+      default:
+        return Buffer.from(`${valid(path, `content-length: ${body.length}\r\n`, body)}GET /healthz HTTP/1.1\r\nhost: g\r\n\r\n`);
+    }
+  });
+}

@@ -161,6 +161,18 @@ function sendRaw(gatewayUrl: string, bytes: Buffer): Promise<string> {
   });
 }
 
+function decodeChunked(raw: string): string {
+  let body = '';
+  let rest = raw;
+  for (;;) {
+    const lineEnd = rest.indexOf('\r\n');
+    const size = parseInt(rest.slice(0, lineEnd), 16);
+    if (lineEnd < 0 || !(size > 0)) return body;
+    body += rest.slice(lineEnd + 2, lineEnd + 2 + size);
+    rest = rest.slice(lineEnd + 2 + size + 2);
+  }
+}
+
 /** Every answer on the wire must be HTTP; an error among them must be JSON in a provider's error shape. */
 function rawAnswerProblems(answer: string): string[] {
   const problems: string[] = [];
@@ -171,7 +183,9 @@ function rawAnswerProblems(answer: string): string[] {
       continue;
     }
     if (Number(status) < 400) continue;
-    const body = response.slice(response.indexOf('\r\n\r\n') + 4);
+    const head = response.slice(0, response.indexOf('\r\n\r\n'));
+    const rawBody = response.slice(head.length + 4);
+    const body = /^transfer-encoding: *chunked/im.test(head) ? decodeChunked(rawBody) : rawBody;
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -274,6 +288,35 @@ describe('HTTP fuzz: random and mutated requests, hostile upstream', () => {
     expect(heapAtEnd).toBeLessThan(heapAfterWarmUp + 96 * 2 ** 20);
     expect(resident).toBeLessThan(768 * 2 ** 20);
   }, 180_000);
+
+  it('replays the cases other seeds found (regressions)', async () => {
+    const agent = new Agent({ keepAlive: false });
+    const regression = (method: string, path: string, shape: 'openai' | 'anthropic'): FuzzCase => ({
+      method,
+      path,
+      shape,
+      bridged: false,
+      headers: { authorization: `Bearer ${ALICE_TOKEN}` },
+      body: Buffer.alloc(0),
+      behaviour: 'json-ok',
+      caseNumber: 0,
+    });
+    const cases = [
+      // Seed 3, case #1113: Fastify's FST_ERR_BAD_URL body instead of the OpenAI shape.
+      regression('GET', '/zz-unknown/route/%ff%fe', 'openai'),
+      regression('POST', '/v1/%c0%af', 'openai'),
+      regression('GET', '/openai/v1/models/%ff', 'openai'),
+      regression('GET', '/anthropic/v1/models/%ff%fe', 'anthropic'),
+    ];
+    const problems: string[] = [];
+    for (const [index, fuzz] of cases.entries()) {
+      const outcome = await send(gateway.url, agent, fuzz, index);
+      const problem = problemWith(fuzz, outcome) ?? (outcome.status! < 400 && !outcome.headers?.[RELAYED_MARK_HEADER] ? `answered ${outcome.status}` : undefined);
+      if (problem) problems.push(`${problem}\n    ${fuzz.method} ${fuzz.path}`);
+    }
+    agent.destroy();
+    expect(problems).toEqual([]);
+  });
 
   it(`survives ${RAW_REQUESTS} seeded malformed HTTP/1.1 messages on raw sockets, answering errors in a provider's shape`, async () => {
     const messages = fc.sample(rawRequest(ALICE_TOKEN), { seed: SEED, numRuns: RAW_REQUESTS });

@@ -7,6 +7,7 @@ import { GatewayRuntime, type GatewayDependencies } from './gateway-runtime';
 import { createGatewayServer } from './http/provider-request.listener';
 import { registerNotFoundRoute } from './http/not-found.route';
 import { answerClientError } from './http/client-error.handler';
+import { answerFrameworkError } from './http/framework-error.handler';
 import { registerConsoleRoutes } from './console/console.routes';
 import { ApiErrorFilter } from './identity/api-error';
 import { NestPinoLogger } from '@tollgate/platform';
@@ -28,6 +29,7 @@ export async function createGatewayApp(deps: GatewayDependencies): Promise<Gatew
     logger: false,
     return503OnClosing: true,
     clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
     serverFactory: (fastifyHandler: RequestListener) => createGatewayServer(runtime, fastifyHandler),
     schemaController: { compilersFactory: { buildValidator: refuseRouteSchemas, buildSerializer: refuseRouteSchemas } },
   });

@@ -191,7 +191,8 @@ export function fuzzCase(credentials: FuzzCredentials): fc.Arbitrary<FuzzCase> {
   );
 }
 
-const RAW_PATHS = ['/openai/v1/chat/completions', '/openai/v1/responses', '/anthropic/v1/messages', '/openai/v1/models', '/anthropic/v1/models', '/healthz'];
+// The gateway's own API (/healthz, /admin, /v1/me) answers in its own documented shape, so it is not among them.
+const RAW_PATHS = ['/openai/v1/chat/completions', '/openai/v1/responses', '/anthropic/v1/messages', '/openai/v1/models', '/anthropic/v1/models', '/zz-unknown'];
 
 /**
  * Whole HTTP/1.1 messages as bytes, broken the ways a socket can carry them: bad request lines and versions,

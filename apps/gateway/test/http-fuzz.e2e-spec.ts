@@ -88,6 +88,9 @@ function problemWith(fuzz: FuzzCase, outcome: Outcome): string | undefined {
     if (text.includes(secret) || JSON.stringify(outcome.headers).includes(secret)) return `a credential appears in clear in the answer`;
   }
   if (outcome.transportError && !mayBeCut(fuzz)) return `answer cut: ${outcome.transportError}`;
+  if (fuzz.bridged && fuzz.behaviour === 'sse-pause-mid-event' && String(outcome.headers?.['content-type']).startsWith('text/event-stream')) {
+    return pausedStreamProblem(outcome.body);
+  }
   if (fuzz.bridged && BROKEN_STREAM_BEHAVIOURS.has(fuzz.behaviour) && String(outcome.headers?.['content-type']).startsWith('text/event-stream')) {
     return brokenStreamProblem(fuzz, outcome.body);
   }
@@ -123,6 +126,20 @@ function brokenStreamProblem(fuzz: FuzzCase, body: Buffer): string | undefined {
   if (last.data === '[DONE]' || (data as { type?: unknown }).type === 'message_stop') return undefined;
   const problem = fuzz.shape === 'anthropic' ? anthropicShapeProblem(data) : (data as { type?: unknown }).type === 'error' ? undefined : openaiShapeProblem(data);
   return problem ? `broken stream, last event: ${problem}` : undefined;
+}
+
+/** An upstream silent mid-event, then whole again: every event the client parses must be intact. */
+function pausedStreamProblem(body: Buffer): string | undefined {
+  const parser = new SseParser();
+  for (const event of [...parser.push(body), ...parser.end()]) {
+    if (event.data === '[DONE]') continue;
+    try {
+      JSON.parse(event.data);
+    } catch {
+      return `a paused upstream stream reached the client altered: ${JSON.stringify(event.data.slice(0, 200))}`;
+    }
+  }
+  return undefined;
 }
 
 function openaiShapeProblem(body: unknown): string | undefined {
@@ -226,6 +243,8 @@ describe('HTTP fuzz: random and mutated requests, hostile upstream', () => {
       server: {
         maxBodyBytes: '256KiB',
         upstream: { connectTimeout: '2s', firstByteTimeout: '3s', idleTimeout: '1500ms' },
+        // Pings during every upstream pause the hostile upstream makes (sse-pause-mid-event, sse-stall).
+        anthropicPingInterval: '100ms',
         shutdown: { grace: 0, drainTimeout: '2s' },
       },
       providers: [
@@ -291,15 +310,21 @@ describe('HTTP fuzz: random and mutated requests, hostile upstream', () => {
 
   it('replays the cases other seeds found (regressions)', async () => {
     const agent = new Agent({ keepAlive: false });
-    const regression = (method: string, path: string, shape: 'openai' | 'anthropic'): FuzzCase => ({
+    const regression = (method: string, path: string, shape: 'openai' | 'anthropic', stream?: Partial<FuzzCase>): FuzzCase => ({
       method,
       path,
       shape,
       bridged: false,
-      headers: { authorization: `Bearer ${ALICE_TOKEN}` },
+      headers: { authorization: `Bearer ${ALICE_TOKEN}`, 'content-type': 'application/json' },
       body: Buffer.alloc(0),
       behaviour: 'json-ok',
       caseNumber: 0,
+      ...stream,
+    });
+    const streaming = (model: string, behaviour: FuzzCase['behaviour']): Partial<FuzzCase> => ({
+      bridged: true,
+      behaviour,
+      body: Buffer.from(JSON.stringify({ model, stream: true, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] })),
     });
     const cases = [
       // Seed 3, case #1113: Fastify's FST_ERR_BAD_URL body instead of the OpenAI shape.
@@ -307,6 +332,11 @@ describe('HTTP fuzz: random and mutated requests, hostile upstream', () => {
       regression('POST', '/v1/%c0%af', 'openai'),
       regression('GET', '/openai/v1/models/%ff', 'openai'),
       regression('GET', '/anthropic/v1/models/%ff%fe', 'anthropic'),
+      // Upstream silent mid-event past the ping interval: the ping used to land inside the unfinished event.
+      regression('POST', '/anthropic/v1/messages', 'anthropic', streaming('claude-fuzz', 'sse-pause-mid-event')),
+      // Seed 17005 (generator of eb37b8e), case #359: the error event glued onto a line cut mid-way.
+      regression('POST', '/openai/v1/chat/completions', 'openai', { ...streaming('gpt-fuzz', 'sse-truncated'), caseNumber: 1_483_235_304 }),
+      regression('POST', '/anthropic/v1/messages', 'anthropic', { ...streaming('claude-fuzz', 'sse-truncated'), caseNumber: 200 }),
     ];
     const problems: string[] = [];
     for (const [index, fuzz] of cases.entries()) {

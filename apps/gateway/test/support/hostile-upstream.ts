@@ -17,6 +17,7 @@ export const HOSTILE_BEHAVIOURS = [
   'sse-truncated',
   'sse-error-event',
   'sse-stall',
+  'sse-pause-mid-event',
   'error-status',
   'no-content',
   'reset',
@@ -38,6 +39,9 @@ export interface HostileUpstream {
   received(): number;
   close(): Promise<void>;
 }
+
+/** How long `sse-pause-mid-event` stays silent: several of the fuzzed gateway's ping intervals. */
+export const PAUSE_MS = 400;
 
 const ERROR_STATUSES = [400, 401, 403, 404, 408, 409, 413, 422, 429, 500, 502, 503, 529];
 const RETRY_AFTER_VALUES = ['1', '0', '-5', 'soon', '1e400', 'Wed, 21 Oct 2015 07:28:00 GMT', '99999999999', ' 2 '];
@@ -120,6 +124,15 @@ function answer(behaviour: HostileBehaviour, caseNumber: number, request: Incomi
       sse();
       response.write(anthropic ? ANTHROPIC_STREAM.split('\n\n')[0] + '\n\n' : CHAT_STREAM.split('\n\n')[0] + '\n\n');
       return; // never ends: the gateway's idle timeout must
+    case 'sse-pause-mid-event': {
+      // Silent in the middle of an event for longer than the gateway's ping interval, then finishes cleanly.
+      sse();
+      const stream = anthropic ? ANTHROPIC_STREAM : CHAT_STREAM;
+      const middle = stream.indexOf('"text') > 0 ? stream.indexOf('"text') : Math.floor(stream.length / 2);
+      response.write(stream.slice(0, middle));
+      setTimeout(() => response.end(stream.slice(middle)), PAUSE_MS);
+      return;
+    }
     case 'error-status': {
       const status = ERROR_STATUSES[caseNumber % ERROR_STATUSES.length];
       const bodies = ['', '<html><body>502 Bad Gateway</body></html>', '{"error":{"message":"nope","type":"x"}}', '{"type":"error","error":{"type":"x","message":"nope"}}', 'not json at all', '{"error":'];

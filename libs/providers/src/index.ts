@@ -28,6 +28,7 @@ export { sseErrorEvent, type StreamErrorDetails } from './errors/sse-error.event
 export { isModelAccessDenial } from './errors/model-access-denial';
 
 export { SseEventTooLarge, SseParser, type SseEvent } from './sse/sse.parser';
+export { EventBoundary } from './sse/event-boundary';
 
 export { inspectRequest, type RequestInspection } from './requests/request.inspector';
 export { withIncludeUsage } from './requests/include-usage.rewriter';

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import { SseEventTooLarge, SseParser, createStreamObserver, isJsonObject, parseJsonObject, sseErrorEvent, type BridgedApi, type StreamObservation } from '@tollgate/providers';
+import { EventBoundary, SseEventTooLarge, SseParser, createStreamObserver, isJsonObject, parseJsonObject, sseErrorEvent, type BridgedApi, type StreamObservation } from '@tollgate/providers';
 import type { UpstreamResponse } from '../upstream/upstream.client';
 import { classifyTransportError } from '../upstream/upstream.client';
 import type { ClientConnection } from '../http/client-connection';
@@ -53,8 +53,10 @@ export async function relayStream(
 
   const parser = new SseParser(maxEventBytes);
   const observer = createStreamObserver(api);
+  const relayed = new EventBoundary();
   const ping = api === 'anthropic-messages' ? setTimeout(function sendPing() {
-    out.write(ANTHROPIC_PING);
+    // An upstream silent in the middle of an event: a ping there would be glued onto it.
+    if (relayed.isAtBoundary()) out.write(ANTHROPIC_PING);
     ping?.refresh();
   }, pingIntervalMs) : undefined;
 
@@ -73,15 +75,16 @@ export async function relayStream(
           await onResponseCreated!(responseId);
         }
       }
+      relayed.observe(chunk);
       if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'close')]);
     }
     for (const event of parser.end()) observer.onEvent(event);
   } catch (error) {
     if (!connection.isDisconnected) {
       failure = upstreamStreamFailure(error);
-      // The oversized event was partly relayed: end it, so the error event is read as an event of its own.
-      if (error instanceof SseEventTooLarge) out.write('\n\n');
-      out.write(streamFailureEvent(api, failure, observer.result()));
+      // An oversized event or a broken upstream may leave an event half relayed: close it first, so the error event
+      // is read as an event of its own.
+      out.write(relayed.terminator() + streamFailureEvent(api, failure, observer.result()));
     }
   } finally {
     if (ping) clearTimeout(ping);

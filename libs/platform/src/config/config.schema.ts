@@ -2,16 +2,23 @@ import { z } from 'zod';
 import { parseDurationMs } from './duration';
 import { MIN_ADMIN_TOKEN_LENGTH, PUBLIC_FINGERPRINT_SECRET } from './public-defaults.policy';
 
+/** The longest delay a Node timer honours: a longer one fires after 1 ms instead. */
+const MAX_DURATION_MS = 2_147_483_647;
+
 const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const ms = parseDurationMs(value);
   if (ms === undefined) {
     ctx.addIssue({ code: 'custom', message: 'must be a duration such as 500ms, 30s, 5m or 1h' });
     return z.NEVER;
   }
+  if (ms > MAX_DURATION_MS) {
+    ctx.addIssue({ code: 'custom', message: `must be at most 596h (${MAX_DURATION_MS}ms, the longest a timer can wait)` });
+    return z.NEVER;
+  }
   return ms;
 });
 
-const byteSize = z.union([z.number().int().positive(), z.string()]).transform((value, ctx) => {
+const byteSize = z.union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.string()]).transform((value, ctx) => {
   if (typeof value === 'number') return value;
   const match = /^\s*(\d+)\s*(b|kib|mib|gib|kb|mb|gb)?\s*$/i.exec(value);
   if (!match) {
@@ -20,7 +27,12 @@ const byteSize = z.union([z.number().int().positive(), z.string()]).transform((v
   }
   const unit = (match[2] ?? 'b').toLowerCase();
   const factor: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
-  return Number(match[1]) * factor[unit];
+  const bytes = Number(match[1]) * factor[unit];
+  if (!Number.isSafeInteger(bytes) || bytes <= 0) {
+    ctx.addIssue({ code: 'custom', message: 'must be a size of at least 1 byte and at most 8 PiB' });
+    return z.NEVER;
+  }
+  return bytes;
 });
 
 const httpUrl = z

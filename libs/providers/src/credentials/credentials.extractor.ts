@@ -69,6 +69,7 @@ function isGatewayToken(value: string): boolean {
 /** The credential of an `Authorization: Bearer …` header (scheme case-insensitive), else `undefined`. */
 function bearerCredential(authorization: string | undefined): string | undefined {
   if (authorization === undefined) return undefined;
-  const match = /^\s*bearer\s+(\S.*?)\s*$/i.exec(authorization);
+  // Trimmed first: a lazy group followed by `\s*$` backtracks quadratically over a run of inner spaces.
+  const match = /^bearer\s+(.+)$/i.exec(authorization.trim());
   return match?.[1];
 }

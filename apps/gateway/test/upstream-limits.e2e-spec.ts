@@ -125,8 +125,8 @@ describe('limits on upstream responses', () => {
 
   describe('streamed events over server.upstream.maxEventBytes', () => {
     it.each([
-      ['OpenAI chat', '/openai/v1/chat/completions', chatBody({ stream: true }), asAlice, /\n\ndata: \{"error":\{"type":"api_error".*exceeds 4096 bytes/],
-      ['Anthropic', '/anthropic/v1/messages', messagesBody({ stream: true }), anthropicAsAlice, /\n\nevent: error\ndata: \{"type":"error","error":\{"type":"api_error","message":"an upstream SSE event exceeds 4096/],
+      ['OpenAI chat', '/openai/v1/chat/completions', chatBody({ stream: true }), asAlice, /(^|\n\n)data: \{"error":\{"type":"api_error".*exceeds 4096 bytes/],
+      ['Anthropic', '/anthropic/v1/messages', messagesBody({ stream: true }), anthropicAsAlice, /(^|\n\n)event: error\ndata: \{"type":"error","error":\{"type":"api_error","message":"an upstream SSE event exceeds 4096/],
     ])('%s: the stream is cut with one error event and the interception says why', async (_api, path, body, headers, errorEvent) => {
       mock.script('*', { text: 'y'.repeat(LIMIT * 2), chunks: 1 });
       const response = await post(path, body, headers);
@@ -143,7 +143,7 @@ describe('limits on upstream responses', () => {
       endless.bytesSent = 0;
       const response = await post('/endless/v1/chat/completions', chatBody({ stream: true }), asAlice);
       const text = await response.text();
-      expect(text).toMatch(/\n\ndata: \{"error":\{"type":"api_error".*exceeds 4096 bytes/);
+      expect(text).toMatch(/(^|\n\n)data: \{"error":\{"type":"api_error".*exceeds 4096 bytes/);
       const ended = await endedOf(response);
       expect(ended.error?.type).toBe('upstream_event_too_large');
       for (let waited = 0; !endless.hungUp && waited < 2_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));

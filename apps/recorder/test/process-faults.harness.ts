@@ -27,7 +27,7 @@ import { bundleRecorderWorker, startProcess, stopProcess } from './recorder-proc
 import { QUEUE_NAME, testLogger, waitFor } from './recorder-test.harness';
 
 export const FAULT_TOKEN = 'tg_process_faults_token';
-const ADMIN_TOKEN = 'tg_process_faults_admin';
+const ADMIN_TOKEN = 'tg_process_faults_admin_0123456789abcdef0123';
 const FINGERPRINT_SECRET = 'process-faults-fingerprints';
 const QUEUE_PREFIX = 'faults';
 const KEY_PREFIX = 'faults:';

@@ -12,7 +12,7 @@ import {
   type TestDatabase,
 } from '@tollgate/testing';
 
-const ADMIN_TOKEN = 'tg_privacy_admin_token';
+const ADMIN_TOKEN = 'tg_privacy_admin_token_0123456789abcdef0123';
 const USER_TOKEN = 'tg_privacy_user_token';
 
 async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {

@@ -94,10 +94,13 @@ function loadOrRefuse(load: () => TollgateConfig): TollgateConfig | ConfigError 
 }
 
 /** Every field that ends in `Ms`, wherever it sits in the loaded config. */
+/** Periods compared with timestamps or sent to Redis as TTLs, never given to a timer (and `retention` may be unset). */
+const NOT_TIMERS = new Set(['recording.retentionMs', 'storedObjects.ownerTtlMs']);
+
 function durationsOf(value: unknown, path = ''): Array<[string, unknown]> {
   if (value === null || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([name, field]) =>
-    name.endsWith('Ms') ? [[`${path}${name}`, field] as [string, unknown]] : durationsOf(field, `${path}${name}.`),
+    name.endsWith('Ms') ? (NOT_TIMERS.has(`${path}${name}`) ? [] : [[`${path}${name}`, field] as [string, unknown]]) : durationsOf(field, `${path}${name}.`),
   );
 }
 

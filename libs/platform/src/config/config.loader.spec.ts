@@ -78,6 +78,13 @@ describe('loadConfig', () => {
     );
   });
 
+  it('takes periods longer than a timer can wait where no timer waits on them: retention and the stored-object owner TTL', () => {
+    const long = loadConfig({ document: { ...minimal, recording: { retention: '400d' }, storedObjects: { ownerTtl: '90d' } }, env });
+    expect(long.recording.retentionMs).toBe(400 * 86_400_000);
+    expect(long.storedObjects.ownerTtlMs).toBe(90 * 86_400_000);
+    expect(problemsOf(() => loadConfig({ document: { ...minimal, recording: { retentionInterval: '30d' } }, env }))).toEqual([expect.stringMatching(/^recording\.retentionInterval: must be at most 596h/)]);
+  });
+
   it('lets PORT, REDIS_URL and DATABASE_URL override the file', () => {
     const config = loadConfig({
       document: { ...minimal, server: { port: 1 } },

@@ -18,6 +18,16 @@ const duration = z.union([z.string(), z.number()]).transform((value, ctx) => {
   return ms;
 });
 
+/** A length of time that is compared with timestamps or given to Redis as a TTL, never to a Node timer: no 596h cap. */
+const period = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = parseDurationMs(value);
+  if (ms === undefined || ms > Number.MAX_SAFE_INTEGER) {
+    ctx.addIssue({ code: 'custom', message: 'must be a duration such as 30d, 12h or 90m' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 const byteSize = z.union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.string()]).transform((value, ctx) => {
   if (typeof value === 'number') return value;
   const match = /^\s*(\d+)\s*(b|kib|mib|gib|kb|mb|gb)?\s*$/i.exec(value);
@@ -225,7 +235,7 @@ export const configFileSchema = z
         // How much prompt and tool-call text is recorded: full (capped), truncated (a short head) or off (none).
         prompts: z.enum(['full', 'truncated', 'off']).default('full'),
         // The recorder deletes interceptions (and their rows) older than this; unset: kept for ever.
-        retention: duration.refine((ms) => ms >= 3_600_000, { message: 'must be at least 1h' }).optional(),
+        retention: period.refine((ms) => ms >= 3_600_000, { message: 'must be at least 1h' }).optional(),
         // How often the recorder looks for interceptions past the retention.
         retentionInterval: duration.default(300_000),
       })
@@ -296,7 +306,7 @@ export const configFileSchema = z
       .object({
         // How long the gateway remembers who created a stored response or conversation with a pool key (sliding:
         // every use by anyone restarts it). OpenAI keeps stored responses 30 days by default.
-        ownerTtl: duration.default(720 * 3_600_000),
+        ownerTtl: period.default(720 * 3_600_000),
       })
       .strict()
       .prefault({}),

@@ -207,7 +207,7 @@ function rawAnswerProblems(answer: string): string[] {
     try {
       parsed = JSON.parse(body);
     } catch {
-      if (body !== '') problems.push(`${status} answer body is not JSON: ${JSON.stringify(body.slice(0, 120))}`);
+      problems.push(`${status} answer body is not JSON: ${JSON.stringify(body.slice(0, 120))}`);
       continue;
     }
     if (openaiShapeProblem(parsed) && anthropicShapeProblem(parsed)) problems.push(`${status} not in a provider's error shape: ${body.slice(0, 160)}`);

@@ -6,7 +6,6 @@ import { GatewayModule } from './gateway.module';
 import { GatewayRuntime, type GatewayDependencies } from './gateway-runtime';
 import { createGatewayServer } from './http/provider-request.listener';
 import { registerNotFoundRoute } from './http/not-found.route';
-import { answerClientError } from './http/client-error.handler';
 import { answerFrameworkError } from './http/framework-error.handler';
 import { registerConsoleRoutes } from './console/console.routes';
 import { ApiErrorFilter } from './identity/api-error';
@@ -28,7 +27,8 @@ export async function createGatewayApp(deps: GatewayDependencies): Promise<Gatew
     bodyLimit: deps.config.server.apiMaxBodyBytes,
     logger: false,
     return503OnClosing: true,
-    clientErrorHandler: answerClientError,
+    // The server's own `clientError` listener answers (RequestTimeoutResponder); Fastify's must not write a second answer.
+    clientErrorHandler: () => undefined,
     frameworkErrors: answerFrameworkError,
     serverFactory: (fastifyHandler: RequestListener) => createGatewayServer(runtime, fastifyHandler),
     schemaController: { compilersFactory: { buildValidator: refuseRouteSchemas, buildSerializer: refuseRouteSchemas } },

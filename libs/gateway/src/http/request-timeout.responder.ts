@@ -2,6 +2,7 @@ import type { ServerOptions, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { errorBody, errorShapeFor, type ProviderType } from '@tollgate/providers';
 import type { TollgateConfig } from '@tollgate/platform';
+import { answerClientError } from './client-error.handler';
 
 /** Node's own limits on how long a request may take to arrive (its 408 is ours: see RequestTimeoutResponder). */
 export function serverTimeouts(server: TollgateConfig['server']): ServerOptions {
@@ -20,9 +21,9 @@ interface RequestInFlight {
 }
 
 /**
- * Answers a request that did not arrive in time (headers or body dribbled) with 408 in the provider's error shape
- * when its route is known, the API's shape otherwise, and closes the connection. Other malformed requests keep Node's
- * plain 400/431.
+ * The server's one `clientError` listener. Answers a request that did not arrive in time (headers or body dribbled)
+ * with 408 in the provider's error shape when its route is known, the API's shape otherwise, and closes the
+ * connection; every other message Node's parser refused goes to `answerClientError`.
  */
 export class RequestTimeoutResponder {
   private readonly inFlight = new WeakMap<Duplex, RequestInFlight>();
@@ -34,9 +35,15 @@ export class RequestTimeoutResponder {
   readonly onClientError = (error: NodeJS.ErrnoException, socket: Duplex): void => {
     const current = this.inFlight.get(socket);
     const pending = current && !current.response.writableFinished ? current : undefined;
-    if (socket.writable && !pending?.response.headersSent) {
-      socket.write(error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? timeoutResponse(pending?.providerType) : plainResponse(error.code));
+    if (pending?.response.headersSent) {
+      socket.destroy();
+      return;
     }
+    if (error.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
+      answerClientError(error, socket);
+      return;
+    }
+    if (socket.writable) socket.write(timeoutResponse(pending?.providerType));
     socket.destroy();
   };
 }
@@ -51,11 +58,6 @@ function timeoutResponse(providerType: ProviderType | undefined): string {
     body = JSON.stringify({ error: { type: 'request_timeout', message } });
   }
   return rawResponse('408 Request Timeout', body);
-}
-
-function plainResponse(code: string | undefined): string {
-  if (code === 'HPE_HEADER_OVERFLOW') return 'HTTP/1.1 431 Request Header Fields Too Large\r\nConnection: close\r\n\r\n';
-  return 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n';
 }
 
 function rawResponse(status: string, body: string): string {

@@ -232,14 +232,22 @@ export class GatewayRuntime {
   }
 
   /**
-   * Applies a new configuration's providers, keys, gateway tokens, admin tokens and default BYOK mode. Key states
+   * Applies a new configuration's providers, keys, gateway tokens, admin tokens, default BYOK mode, default limits
+   * and deployment model policy. Key states
    * carry over (they are keyed by key fingerprint); requests in flight finish with what they started with. Returns
    * the settings that changed but only take effect after a restart.
    */
   applyConfig(next: TollgateConfig): string[] {
     const current = this.live.config;
     const restartOnly = restartOnlyChanges(current, next);
-    this.live = this.buildReloadable({ ...current, providers: next.providers, auth: next.auth, byok: { ...current.byok, mode: next.byok.mode } });
+    this.live = this.buildReloadable({
+      ...current,
+      providers: next.providers,
+      auth: next.auth,
+      byok: { ...current.byok, mode: next.byok.mode },
+      limits: next.limits,
+      models: next.models,
+    });
     return restartOnly;
   }
 

@@ -1,0 +1,3 @@
+export type { LimitKind, LimitScope, LimitSet, LimitSubject } from './limit-set';
+export type { LeveledModelPolicy, ModelPolicy, ModelPolicyLevel } from './model-policy';
+export type { CallerAccess } from './caller-access';

@@ -1,5 +1,6 @@
 import { hashGatewayToken, type IdentityDirectory, type IdentityStore, type Resolver } from '@tollgate/byok';
 import { systemClock, type Clock, type KeyStateStore } from '@tollgate/keypool';
+import { resolveCallerAccess, type CallerAccess } from '@tollgate/limits';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import { EventBatchProducer, type EventBatchSender, type RecordingTransportProbe } from '@tollgate/recording';
 import {
@@ -205,7 +206,13 @@ export class GatewayRuntime {
     const fromConfig = this.tokens.resolveHash(tokenHash);
     if (fromConfig) return fromConfig;
     const owner = this.identityDirectory?.tokenOwner(tokenHash);
-    return owner ? { userId: owner.userId } : undefined;
+    return owner ? { userId: owner.userId, tokenId: owner.tokenId } : undefined;
+  }
+
+  /** The limits and model policies this caller's requests are held to (docs/limits.md); no I/O. */
+  callerAccess(principal: GatewayPrincipal): CallerAccess {
+    const config = this.config;
+    return resolveCallerAccess({ userId: principal.userId, deploymentLimits: config.limits.default, deploymentModels: config.models });
   }
 
   /** The budget gate for a centralized request of this user at this provider; undefined: the user is not limited. */

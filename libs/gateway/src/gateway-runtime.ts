@@ -1,4 +1,4 @@
-import { hashGatewayToken, type IdentityDirectory, type IdentityStore, type Resolver } from '@tollgate/byok';
+import { hashGatewayToken, type DirectoryChangeNotifier, type IdentityDirectory, type IdentityStore, type Resolver } from '@tollgate/byok';
 import { systemClock, type Clock, type KeyStateStore } from '@tollgate/keypool';
 import { resolveCallerAccess, type CallerAccess } from '@tollgate/limits';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
@@ -18,7 +18,7 @@ import { GatewayTokenRegistry, type GatewayPrincipal } from './auth/gateway-toke
 import { createIdentity, createUserEndpoints, type UserEndpointsWiring } from './identity/identity.factory';
 import type { IdentityService } from './identity/identity.service';
 import type { EndpointGuard } from './identity/user-endpoint.guard';
-import { BudgetGuard, type BudgetGate } from './budget/budget.guard';
+import { BudgetGuard, type BudgetGate, type BudgetLimit } from './budget/budget.guard';
 import { CircuitBreakers } from './circuit/circuit-breakers';
 import { InterceptionHandler } from './bridge/interception.handler';
 import { AgenticLoop } from './bridge/agentic-loop';
@@ -45,8 +45,13 @@ export interface GatewayDependencies {
   recordingProbe?: RecordingTransportProbe;
   keyStateStore: KeyStateStore;
   clock?: Clock;
-  /** Users, database-issued tokens and stored keys; unset: only the config file's tokens, no stored keys. */
+  /** Users, teams, database-issued tokens and stored keys; unset: only the config file's tokens, no stored keys. */
   identityStore?: IdentityStore;
+  /**
+   * Tells the other replicas at once that this one changed the identity directory (RedisDirectoryNotifier), so a
+   * revocation takes effect everywhere within a second; unset: they see it at their next poll.
+   */
+  directoryNotifier?: DirectoryChangeNotifier;
   /** Aggregates of recorded usage and cost (the usage API); unset: the usage routes answer 503. */
   usageStore?: UsageStore;
   /** The recorded interceptions for operators (list, detail, activity, pool keys' last use); unset: those answer 503. */
@@ -172,6 +177,8 @@ export class GatewayRuntime {
         upstream: this.upstream,
         endpoints: this.userEndpoints,
         logger: deps.logger,
+        notifier: deps.directoryNotifier,
+        now: () => this.now(),
       });
       this.identity = identity.service;
       this.identityDirectory = identity.directory;
@@ -200,25 +207,54 @@ export class GatewayRuntime {
     return this.userEndpoints.guard;
   }
 
-  /** Who a gateway token belongs to: the config file's tokens first, then database-issued ones (by hash). */
+  /**
+   * Who a gateway token belongs to: the config file's tokens first, then database-issued ones (by hash), unless
+   * expired by the gateway's clock. A database token's use is noted in memory (written in batches).
+   */
   resolveCaller(token: string): GatewayPrincipal | undefined {
     const tokenHash = hashGatewayToken(token);
     const fromConfig = this.tokens.resolveHash(tokenHash);
     if (fromConfig) return fromConfig;
-    const owner = this.identityDirectory?.tokenOwner(tokenHash);
-    return owner ? { userId: owner.userId, tokenId: owner.tokenId } : undefined;
+    const directory = this.identityDirectory;
+    const owner = directory?.tokenOwner(tokenHash);
+    if (!directory || !owner) return undefined;
+    if (owner.expiresAt && owner.expiresAt.getTime() <= this.clock.now()) return undefined;
+    directory.noteTokenUsed(owner.tokenId);
+    return { userId: owner.userId, tokenId: owner.tokenId, tokenScope: { limits: owner.limits, models: owner.models, teamId: owner.teamId } };
   }
 
-  /** The limits and model policies this caller's requests are held to (docs/limits.md); no I/O. */
+  /**
+   * The limits and model policies this caller's requests are held to (docs/limits.md), from the configuration and the
+   * identity directory's in-memory view (the user's settings and teams, the teams' settings, the token's scope); no I/O.
+   */
   callerAccess(principal: GatewayPrincipal): CallerAccess {
     const config = this.config;
-    return resolveCallerAccess({ userId: principal.userId, deploymentLimits: config.limits.default, deploymentModels: config.models });
+    const user = this.identityDirectory?.user(principal.userId);
+    const scope = principal.tokenScope;
+    return resolveCallerAccess({
+      userId: principal.userId,
+      deploymentLimits: config.limits.default,
+      deploymentModels: config.models,
+      user: user && { limits: user.limits, models: user.models, teamIds: user.teamIds },
+      teams: this.identityDirectory?.teamSettings(),
+      token: principal.tokenId && scope ? { id: principal.tokenId, ...scope } : undefined,
+    });
   }
 
-  /** The budget gate for a centralized request of this user at this provider; undefined: the user is not limited. */
-  budgetGate(providerName: string, userId: string): BudgetGate | undefined {
-    const budget = this.budgets.effective(this.identityDirectory?.user(userId)?.budget);
-    return budget && this.budgets.gate(providerName, userId, budget);
+  /**
+   * The budget gate for a centralized request: the user's own budget (or the default) and the budget of each team it
+   * counts against; undefined: none of them is limited.
+   */
+  budgetGate(providerName: string, access: CallerAccess): BudgetGate | undefined {
+    const directory = this.identityDirectory;
+    const limits: BudgetLimit[] = [];
+    const own = this.budgets.effective(directory?.user(access.userId)?.budget);
+    if (own) limits.push({ owner: { scope: 'user', id: access.userId }, budget: own });
+    for (const teamId of access.teamIds) {
+      const budget = directory?.team(teamId)?.budget;
+      if (directory && budget) limits.push({ owner: { scope: 'team', id: teamId, members: () => directory.teamMembers(teamId) }, budget });
+    }
+    return limits.length > 0 ? this.budgets.gate(providerName, limits) : undefined;
   }
 
   /** Now, by the gateway's clock. */

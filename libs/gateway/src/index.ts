@@ -7,6 +7,7 @@ export { createUserEndpoints } from './identity/identity.factory';
 export type { KeyView, MeView, TokenView, UserView } from './identity/identity-api.views';
 export type { UsageRowView, UsageTotalsView, UsageView } from './usage/usage-api.views';
 export { RedisBudgetLedger, type RedisBudgetLedgerOptions } from './budget/redis-budget.ledger';
+export { RedisDirectoryNotifier, type RedisDirectoryNotifierOptions } from './identity/redis-directory.notifier';
 export type { StoredObjectOwners } from './stored-objects/stored-object.owners';
 export { RedisStoredObjectOwners, type RedisStoredObjectOwnersOptions } from './stored-objects/redis-stored-object.owners';
 export { OPENAPI_DOCUMENT } from './openapi/openapi.document';

@@ -101,7 +101,9 @@ export class IdentityDirectory {
     this.lastSyncAt = new Date();
     this.timer = setInterval(() => void this.poll(), this.options.pollIntervalMs);
     this.timer.unref();
-    await this.options.notifier?.subscribe(() => void this.poll());
+    await this.options.notifier?.subscribe(() => void this.poll()).catch((error: unknown) => {
+      this.options.logger.warn({ err: error }, 'identity directory cannot hear other replicas; following their changes by polling');
+    });
   }
 
   async stop(): Promise<void> {
@@ -123,6 +125,11 @@ export class IdentityDirectory {
 
   team(teamId: string): TeamSettings | undefined {
     return this.teams.get(teamId);
+  }
+
+  /** Every team's settings, by id (a live view: read it, do not keep it). */
+  teamSettings(): ReadonlyMap<string, TeamSettings> {
+    return this.teams;
   }
 
   userMode(userId: string): ByokMode | null {

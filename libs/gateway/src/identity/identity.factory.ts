@@ -5,6 +5,7 @@ import {
   guardUserEndpoint,
   systemResolver,
   validateEndpointPolicy,
+  type DirectoryChangeNotifier,
   type EndpointPolicy,
   type IdentityStore,
   type Resolver,
@@ -61,10 +62,17 @@ export function createIdentity(args: {
   upstream: UpstreamClient;
   endpoints: UserEndpointsWiring;
   logger: Logger;
+  notifier?: DirectoryChangeNotifier;
+  now: () => Date;
 }): IdentityWiring {
   const initial = args.config();
   const keyRing = initial.byok.encryptionKeys ? KeyRing.parse(initial.byok.encryptionKeys) : undefined;
-  const directory = new IdentityDirectory(args.store, { pollIntervalMs: initial.identity.pollIntervalMs, logger: args.logger });
+  const directory = new IdentityDirectory(args.store, {
+    pollIntervalMs: initial.identity.pollIntervalMs,
+    logger: args.logger,
+    notifier: args.notifier,
+    now: args.now,
+  });
   const service = new IdentityService({
     store: args.store,
     directory,

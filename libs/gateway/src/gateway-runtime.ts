@@ -17,6 +17,7 @@ import { AdminAuditTrail } from './audit/admin-audit.trail';
 import { GatewayTokenRegistry, type GatewayPrincipal } from './auth/gateway-token.registry';
 import { createIdentity, createUserEndpoints, type UserEndpointsWiring } from './identity/identity.factory';
 import type { IdentityService } from './identity/identity.service';
+import type { TeamService } from './identity/team.service';
 import type { EndpointGuard } from './identity/user-endpoint.guard';
 import { BudgetGuard, type BudgetGate, type BudgetLimit } from './budget/budget.guard';
 import { CircuitBreakers } from './circuit/circuit-breakers';
@@ -101,6 +102,8 @@ export class GatewayRuntime {
   readonly passthrough: PassthroughHandler;
   /** Present when the gateway has a database for users, tokens and stored keys. */
   readonly identity?: IdentityService;
+  /** Present with the identity service: teams and their members. */
+  readonly teams?: TeamService;
   private readonly identityDirectory?: IdentityDirectory;
   /** Present when the gateway can read the recorded interceptions. */
   readonly usageStore?: UsageStore;
@@ -181,6 +184,7 @@ export class GatewayRuntime {
         now: () => this.now(),
       });
       this.identity = identity.service;
+      this.teams = identity.teams;
       this.identityDirectory = identity.directory;
     }
   }

@@ -4,6 +4,7 @@ import { AdminTokenGuard } from './auth/admin-token.guard';
 import { CallerTokenGuard } from './identity/caller-token.guard';
 import { MeController } from './identity/me.controller';
 import { UserAdminController } from './identity/user-admin.controller';
+import { TeamAdminController } from './identity/team-admin.controller';
 import { MyUsageController, UsageAdminController } from './usage/usage.controller';
 import { GatewayLifecycle } from './health/gateway-lifecycle';
 import { HealthController } from './health/health.controller';
@@ -29,6 +30,7 @@ export class GatewayModule {
         MetricsController,
         KeyAdminController,
         UserAdminController,
+        TeamAdminController,
         MeController,
         UsageAdminController,
         MyUsageController,

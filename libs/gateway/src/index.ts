@@ -4,7 +4,7 @@ export * from './recording';
 export * from './config';
 export type { EndpointGuard, PinnedEndpoint } from './identity/user-endpoint.guard';
 export { createUserEndpoints } from './identity/identity.factory';
-export type { KeyView, MeView, TokenView, UserView } from './identity/identity-api.views';
+export type { KeyView, MeView, TeamView, TokenView, UserView } from './identity/identity-api.views';
 export type { UsageRowView, UsageTotalsView, UsageView } from './usage/usage-api.views';
 export { RedisBudgetLedger, type RedisBudgetLedgerOptions } from './budget/redis-budget.ledger';
 export { RedisDirectoryNotifier, type RedisDirectoryNotifierOptions } from './identity/redis-directory.notifier';

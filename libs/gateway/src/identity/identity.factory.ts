@@ -14,6 +14,7 @@ import type { Logger, TollgateConfig } from '@tollgate/platform';
 import type { ProviderRegistry } from '../keys/provider-runtime';
 import type { UpstreamClient } from '../upstream/upstream.client';
 import { IdentityService } from './identity.service';
+import { TeamService } from './team.service';
 import { createKeyVerifier } from './provider-key.verifier';
 import type { EndpointGuard } from './user-endpoint.guard';
 
@@ -51,6 +52,7 @@ export function createUserEndpoints(config: TollgateConfig, resolver: Resolver =
 
 export interface IdentityWiring {
   service: IdentityService;
+  teams: TeamService;
   directory: IdentityDirectory;
 }
 
@@ -87,6 +89,7 @@ export function createIdentity(args: {
     verifyKey: createKeyVerifier(args.upstream, initial.byok.verifyTimeoutMs),
     guardEndpoint: args.endpoints.guard,
     logger: args.logger,
+    now: args.now,
   });
-  return { service, directory };
+  return { service, teams: new TeamService(args.store, directory), directory };
 }

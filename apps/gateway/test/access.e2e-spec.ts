@@ -138,6 +138,8 @@ describe('teams, model access and scoped tokens across two replicas', () => {
       const issued = await adminJson<{ token: string; id: string }>(a, 'POST', `/users/${id}/tokens`, { name: 'ci', ...scope }, 201);
       expect(issued).toMatchObject({ ...scope, expiresAt: null, lastUsedAt: null });
       expect((await admin(a, 'POST', `/users/${id}/tokens`, { team: 'not-a-member-team' })).status).toBe(400);
+      const audited = await adminJson<{ items: { details: Record<string, unknown> }[] }>(a, 'GET', `/audit?target=${id}&action=token.issue`);
+      expect(audited.items[0].details).toMatchObject({ tokenId: issued.id, ...scope });
       expect(await status(chat(a, issued.token))).toBe(200);
 
       // Any change announced to replica a makes it poll, and the poll writes the uses it noted.

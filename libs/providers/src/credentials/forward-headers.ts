@@ -1,4 +1,4 @@
-import type { ProviderType } from '../provider-type';
+import type { ProviderRef } from '../description/provider-descriptions';
 import { extractCredentials, GATEWAY_TOKEN_HEADER, type CredentialHeader, type ExtractedCredentials } from './credentials.extractor';
 import type { RequestHeaders } from './request-headers';
 
@@ -46,10 +46,10 @@ const STRIPPED_FOR_POOL_KEY = new Set([...ALWAYS_STRIPPED_REQUEST_HEADERS, ...PO
  * account-selecting headers.
  */
 export function headersToForward(
-  type: ProviderType,
+  provider: ProviderRef,
   headers: RequestHeaders,
   bridged = false,
-  credentials: ExtractedCredentials = extractCredentials(type, headers),
+  credentials: ExtractedCredentials = extractCredentials(provider, headers),
   forPoolKey = false,
 ): Record<string, string> {
   const stripped = forPoolKey ? STRIPPED_FOR_POOL_KEY : ALWAYS_STRIPPED;

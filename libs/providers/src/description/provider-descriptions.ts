@@ -1,0 +1,16 @@
+import type { ProviderType } from '../provider-type';
+import { ANTHROPIC } from './anthropic.description';
+import { OPENAI } from './openai.description';
+import type { ProviderDescription } from './provider-description';
+
+export const PROVIDER_DESCRIPTIONS: Readonly<Record<ProviderType, ProviderDescription>> = {
+  openai: OPENAI,
+  anthropic: ANTHROPIC,
+};
+
+/** A provider's description, or the type of a built-in one: what every provider-specific function here accepts. */
+export type ProviderRef = ProviderType | ProviderDescription;
+
+export function describeProvider(provider: ProviderRef): ProviderDescription {
+  return typeof provider === 'string' ? PROVIDER_DESCRIPTIONS[provider] : provider;
+}

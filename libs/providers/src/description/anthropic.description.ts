@@ -37,6 +37,7 @@ export const ANTHROPIC: ProviderDescription = {
     internal: { status: 500, type: 'api_error' },
   },
   errorBody: (error) => JSON.stringify({ type: 'error', error: { type: error.type, message: error.message } }),
+  accountHeaders: { request: [], response: ['anthropic-organization-id'] },
   // 529: Anthropic's "overloaded".
   breakerStatuses: [503, 504, 529],
   streamPing: 'event: ping\ndata: {"type": "ping"}\n\n',

@@ -45,6 +45,9 @@ export const OPENAI: ProviderDescription = {
     internal: { status: 500, type: 'server_error', code: 'internal_error' },
   },
   errorBody: (error) => JSON.stringify({ error: { message: error.message, type: error.type, code: error.code ?? null, param: null } }),
+  accountHeaders: { request: ['openai-organization', 'openai-project'], response: ['openai-organization', 'openai-project'] },
+  // What OpenAI answers, with 403, for "Project … does not have access to model …".
+  modelDenial: { code: 'model_not_found', phrase: 'does not have access to model' },
   breakerStatuses: [503, 504],
   keyCheck: { path: '/models', headers: {} },
 };

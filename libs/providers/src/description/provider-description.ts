@@ -27,6 +27,16 @@ export interface ProviderDescription {
   errorShapes: Readonly<Record<GatewayErrorKind, ErrorShape>>;
   /** A gateway-made error body in the provider's own JSON shape, so the official SDKs raise their usual errors. */
   errorBody(error: ProviderErrorDetails): string;
+  /**
+   * Headers naming the provider account, organisation or project: a client using a pool key may neither choose one
+   * (`request`) nor learn the company's (`response`).
+   */
+  accountHeaders: { request: readonly string[]; response: readonly string[] };
+  /**
+   * How the provider says, beyond naming the model in the message, that a key may not use a model: an error `code`,
+   * or a phrase of the message (lower case). A 403 saying so fails over for that model only.
+   */
+  modelDenial?: { code: string; phrase: string };
   /** Answers the client saw that count against a circuit breaker (429 never does: the key pool handles it). */
   breakerStatuses: readonly number[];
   /** The SSE bytes that keep a stream alive through upstream silence, when the provider's clients expect them. */

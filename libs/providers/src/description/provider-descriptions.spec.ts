@@ -3,6 +3,7 @@ import { extractCredentials } from '../credentials/credentials.extractor';
 import { headersToForward } from '../credentials/forward-headers';
 import { errorBody } from '../errors/error-body';
 import { errorShapeFor, type GatewayErrorKind } from '../errors/error-shape.table';
+import { isModelAccessDenial } from '../errors/model-access-denial';
 import { PROVIDER_TYPES, providerTypeOfApi, type ProviderType } from '../provider-type';
 import { matchRoute } from '../routes/route.table';
 import { defaultBaseUrl } from '../routes/upstream-url';
@@ -64,6 +65,7 @@ describe('a provider type that only has a description', () => {
     clientCredentialHeaders: ['x-api-key'],
     errorShapes: { ...OPENAI.errorShapes, rate_limited: { status: 429, type: 'slow_down' } },
     errorBody: (error) => JSON.stringify({ failure: { kind: error.type, text: error.message } }),
+    accountHeaders: { request: ['acme-tenant'], response: [] },
     breakerStatuses: [502, 503],
     streamPing: ': keep-alive\n\n',
     keyCheck: { path: '/v2/models', headers: { 'acme-version': '7' } },
@@ -80,5 +82,11 @@ describe('a provider type that only has a description', () => {
     const shape = errorShapeFor(acme, 'rate_limited');
     expect(shape).toEqual({ status: 429, type: 'slow_down' });
     expect(errorBody(acme, { type: shape.type, message: 'wait' })).toBe('{"failure":{"kind":"slow_down","text":"wait"}}');
+  });
+
+  it('knows a model denial by its own marker only', () => {
+    const denial = Buffer.from(JSON.stringify({ error: { code: 'model_not_found', message: 'no' } }));
+    expect(isModelAccessDenial(acme, denial, 'acme-large')).toBe(false);
+    expect(isModelAccessDenial({ ...acme, modelDenial: { code: 'model_not_found', phrase: 'not yours' } }, denial, 'acme-large')).toBe(true);
   });
 });

@@ -14,3 +14,8 @@ export type ProviderRef = ProviderType | ProviderDescription;
 export function describeProvider(provider: ProviderRef): ProviderDescription {
   return typeof provider === 'string' ? PROVIDER_DESCRIPTIONS[provider] : provider;
 }
+
+/** The account headers of every provider type: a pool key's request and answer never carry any of them. */
+export function accountHeadersOfAllProviders(direction: 'request' | 'response'): string[] {
+  return [...new Set(Object.values(PROVIDER_DESCRIPTIONS).flatMap((description) => description.accountHeaders[direction]))];
+}

@@ -41,5 +41,6 @@ export const ANTHROPIC: ProviderDescription = {
   // 529: Anthropic's "overloaded".
   breakerStatuses: [503, 504, 529],
   streamPing: 'event: ping\ndata: {"type": "ping"}\n\n',
+  keyFormat: { prefix: 'sk-ant-', vendor: 'an Anthropic' },
   keyCheck: { path: '/v1/models', headers: { 'anthropic-version': '2023-06-01' } },
 };

@@ -49,5 +49,6 @@ export const OPENAI: ProviderDescription = {
   // What OpenAI answers, with 403, for "Project … does not have access to model …".
   modelDenial: { code: 'model_not_found', phrase: 'does not have access to model' },
   breakerStatuses: [503, 504],
+  keyFormat: { prefix: 'sk-', vendor: 'an OpenAI' },
   keyCheck: { path: '/models', headers: {} },
 };

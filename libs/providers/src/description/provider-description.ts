@@ -41,6 +41,8 @@ export interface ProviderDescription {
   breakerStatuses: readonly number[];
   /** The SSE bytes that keep a stream alive through upstream silence, when the provider's clients expect them. */
   streamPing?: string;
+  /** What a key of this provider looks like, checked before one is saved (`vendor` names it in the refusal). */
+  keyFormat: { prefix: string; vendor: string };
   /** The cheap authenticated call that tells whether a key works (the model list), relative to the base URL. */
   keyCheck: { path: string; headers: Readonly<Record<string, string>> };
 }

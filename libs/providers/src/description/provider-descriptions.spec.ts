@@ -68,6 +68,7 @@ describe('a provider type that only has a description', () => {
     accountHeaders: { request: ['acme-tenant'], response: [] },
     breakerStatuses: [502, 503],
     streamPing: ': keep-alive\n\n',
+    keyFormat: { prefix: 'acme_', vendor: 'an Acme' },
     keyCheck: { path: '/v2/models', headers: { 'acme-version': '7' } },
   };
 

@@ -5,15 +5,9 @@ import { createKeyVerifier } from './provider-key.verifier';
 
 describe('createKeyVerifier', () => {
   let mock: MockUpstream;
-  let client: UpstreamClient;
-  beforeAll(async () => {
-    mock = await startMockUpstream();
-    client = new UpstreamClient({ connectTimeoutMs: 1_000, firstByteTimeoutMs: 5_000, idleTimeoutMs: 5_000 });
-  });
-  afterAll(async () => {
-    await client.close();
-    await mock.close();
-  });
+  const client = new UpstreamClient({ connectTimeoutMs: 1_000, firstByteTimeoutMs: 5_000, idleTimeoutMs: 5_000 });
+  beforeAll(async () => (mock = await startMockUpstream()));
+  afterAll(() => Promise.all([client.close(), mock.close()]));
 
   const providerDescribedAs = (description: ProviderDescription) =>
     ({ description, upstreamBase: parseUpstreamBase(mock.anthropicBaseUrl) }) as ProviderRuntime;

@@ -37,7 +37,7 @@ export class ClientAnswer {
     if (!this.stream) {
       const ping = this.request.provider.description.streamPing;
       const keepAlive = ping === undefined ? undefined : { ping, intervalMs: this.pingIntervalMs };
-      this.stream = new EventStreamWriter(this.request.out, upstream.statusCode, this.relayedHeaders(upstream), this.request.timing, keepAlive);
+      this.stream = EventStreamWriter.open(this.request.out, upstream.statusCode, this.relayedHeaders(upstream), this.request.timing, keepAlive);
     }
     return this.stream;
   }

@@ -16,13 +16,18 @@ export interface KeepAlive {
  */
 export class EventStreamWriter {
   private readonly sent = new EventBoundary();
-  private readonly ping: NodeJS.Timeout | undefined;
+  private ping: NodeJS.Timeout | undefined;
 
-  constructor(private readonly out: ServerResponse, status: number, headers: ResponseHeaders, timing: RequestTiming, keepAlive?: KeepAlive) {
+  private constructor(private readonly out: ServerResponse) {}
+
+  /** Writes the SSE head (`status`, `headers` and the event-stream headers) and starts the pings, if any. */
+  static open(out: ServerResponse, status: number, headers: ResponseHeaders, timing: RequestTiming, keepAlive?: KeepAlive): EventStreamWriter {
     out.writeHead(status, withEventStreamHeaders(headers));
     out.flushHeaders();
     timing.markFirstByte();
-    if (keepAlive) this.ping = setTimeout(() => this.sendPing(keepAlive.ping), keepAlive.intervalMs);
+    const stream = new EventStreamWriter(out);
+    if (keepAlive) stream.ping = setTimeout(() => stream.sendPing(keepAlive.ping), keepAlive.intervalMs);
+    return stream;
   }
 
   /** Sends `chunk` as it is; resolves once the client can take more (or is gone). */

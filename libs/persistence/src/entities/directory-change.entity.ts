@@ -1,7 +1,8 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 /** One row per write to the identity directory; replicas poll for ids above the last one they applied. */
 @Entity({ name: 'directory_changes' })
+@Check('chk_directory_changes_subject', `"user_id" IS NOT NULL OR "team_id" IS NOT NULL`)
 export class DirectoryChangeEntity {
   // bigint comes back from pg as a string.
   @PrimaryGeneratedColumn('increment', { type: 'bigint', primaryKeyConstraintName: 'pk_directory_changes' })

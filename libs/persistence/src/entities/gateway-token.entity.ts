@@ -3,6 +3,7 @@ import { UserEntity } from './user.entity';
 
 @Entity({ name: 'gateway_tokens' })
 @Index('idx_gateway_tokens_user_created', ['userId', 'createdAt'])
+@Index('idx_gateway_tokens_team', ['teamId'])
 @Unique('uq_gateway_tokens_token_hash', ['tokenHash'])
 export class GatewayTokenEntity {
   @PrimaryColumn({ type: 'uuid', primaryKeyConstraintName: 'pk_gateway_tokens' })
@@ -40,7 +41,7 @@ export class GatewayTokenEntity {
   @Column({ type: 'jsonb', nullable: true })
   models!: { allow?: string[]; deny?: string[] } | null;
 
-  /** The one team the token's requests count against; null: every team of the user. */
+  /** The one team the token's requests count against; null: every team of the user. Checked by the store, no key. */
   @Column({ name: 'team_id', type: 'text', nullable: true })
   teamId!: string | null;
 

@@ -1,4 +1,3 @@
-export * from './entities';
 export * from './migrations';
 export { createDataSource, TollgateDataSource, type CreateDataSourceOptions } from './data-source.factory';
 export { runMigrations } from './migration.runner';

@@ -1,4 +1,4 @@
-import { buildEndedEvent, buildStartedEvent } from './interception-event.fixtures';
+import { buildEndedEvent, buildStartedEvent } from '@tollgate/testing';
 import type { EventBatchSender } from './event-batch.sender';
 import { EventBatchProducer, RecordingUnavailableError, type EventBatchProducerOptions, type ProducerTimers } from './event-batch.producer';
 import type { InterceptionEvent } from './interception-event.schema';

@@ -1,7 +1,7 @@
 import type { InterceptionEvent, InterceptionStarted } from '@tollgate/recording';
-import { buildEndedEvent, buildStartedEvent } from '@tollgate/testing';
+import { buildEndedEvent, buildStartedEvent, waitFor } from '@tollgate/testing';
 import { Registry } from 'prom-client';
-import { RecorderTestHarness, testLogger, testRecorderConfig, waitFor } from '../test/recorder-test.harness';
+import { RecorderTestHarness, testLogger, testRecorderConfig } from '../test/recorder-test.harness';
 import { startRecorder } from './recorder.microservice';
 
 describe('recorder retention (recording.retention)', () => {

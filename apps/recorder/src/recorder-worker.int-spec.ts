@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createDataSource, runMigrations } from '@tollgate/persistence';
 import { INTERCEPTION_BATCH_JOB, interceptionEventId, type InterceptionEvent, type InterceptionStarted } from '@tollgate/recording';
-import { buildEndedEvent, buildStartedEvent, createTestDatabase, startTcpProxy } from '@tollgate/testing';
+import { buildEndedEvent, buildStartedEvent, createTestDatabase, startTcpProxy, waitFor } from '@tollgate/testing';
 import { Registry } from 'prom-client';
-import { exactlyOnce, RecorderTestHarness, recordingJobOptions, testLogger, waitFor } from '../test/recorder-test.harness';
+import { exactlyOnce, RecorderTestHarness, recordingJobOptions, testLogger } from '../test/recorder-test.harness';
 import { listFailedEvents } from './failed-jobs';
 import { runFailedJobsCommand } from './failed-jobs.command';
 
@@ -115,10 +115,15 @@ describe('recorder (a Nest microservice on BullMQ in Redis → Postgres)', () =>
     await harness.startWorker({
       parentRetry: {
         delaysMs: [100, 300, 600],
-        sleep: (ms) => {
-          waits.push(ms);
-          waitStarted();
-          return waiting;
+        // A retry wait ends when the test releases it.
+        clock: {
+          now: () => Date.now(),
+          setTimeout: (callback, ms) => {
+            waits.push(ms);
+            waitStarted();
+            void waiting.then(callback);
+          },
+          clearTimeout: () => undefined,
         },
       },
     });

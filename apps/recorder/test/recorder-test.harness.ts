@@ -5,7 +5,7 @@ import type { INestMicroservice } from '@nestjs/common';
 import { createDataSource, runMigrations, type TollgateDataSource } from '@tollgate/persistence';
 import { createLogger, loadConfig, type Logger, type TollgateConfig } from '@tollgate/platform';
 import { batchJobId, INTERCEPTION_BATCH_JOB, interceptionEventId, type InterceptionEvent, type InterceptionStarted } from '@tollgate/recording';
-import { buildEventBatch, createTestDatabase, createTestRedisPrefix, testRedisUrl, type TestDatabase, type TestRedisPrefix } from '@tollgate/testing';
+import { buildEventBatch, createTestDatabase, createTestRedisPrefix, testRedisUrl, waitFor, type TestDatabase, type TestRedisPrefix } from '@tollgate/testing';
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import { Registry } from 'prom-client';
 import { startRecorder } from '../src/recorder.microservice';
@@ -13,16 +13,6 @@ import type { RecorderOptions } from '../src/recorder.options';
 
 export const QUEUE_NAME = 'interceptions';
 export const testLogger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'recorder-test' });
-
-export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** The options a gateway sets on each recording job (recording.attempts, recording.backoff). */
 export function recordingJobOptions(options: { attempts?: number; backoffMs?: number } = {}): JobsOptions {

@@ -90,7 +90,7 @@ describe('budgets across two gateway replicas sharing Redis', () => {
           redis: testRedisUrl(),
           keyPrefix: `${prefix.prefix}:`,
           baseline: spendBaselineFrom(usageStore),
-          now: () => clock.now(),
+          clock,
         }),
       });
     [a, b] = await Promise.all([replica(), replica()]);

@@ -14,9 +14,15 @@ function boundaries({ tests }) {
     {
       enforceBuildableLibDependency: false,
       allow: [],
-      // The contracts' specs use the testing lib's fixtures and fake clock, which build on those contracts. Only
-      // tests make these loops: the constraints below still keep the contracts' own code off the testing lib.
-      ignoredCircularDependencies: [['recording', 'testing'], ['time', 'testing']],
+      ignoredCircularDependencies: [
+        // The contracts' specs use the testing lib's fixtures and fake clock, which build on those contracts. Only
+        // tests make these loops: the constraints below still keep the contracts' own code off the testing lib.
+        ['recording', 'testing'],
+        ['time', 'testing'],
+        // Until the request path and the operator API take narrow services instead of the whole GatewayRuntime.
+        ['request-path', 'gateway-composition'],
+        ['operator-api', 'gateway-composition'],
+      ],
       depConstraints: [
         { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:contract', ...testing],
           bannedExternalImports: ['@nestjs/*', 'typeorm', 'bullmq', 'ioredis'] },
@@ -26,7 +32,7 @@ function boundaries({ tests }) {
         // The SQL stores run in the standalone gateway, which loads no ORM: plain SQL through the platform's SQL port.
         { sourceTag: 'data:sql', onlyDependOnLibsWithTags: ['type:contract', 'type:platform', 'type:domain', ...testing, ...dataInTests],
           bannedExternalImports: ['typeorm', '@nestjs/*'] },
-        { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:platform', ...testing] },
+        { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:feature', 'type:domain', 'type:contract', 'type:platform', ...testing] },
         { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:domain', 'type:contract', 'type:platform', 'type:data', 'type:testing'] },
         // The gateway's code does no SQL; its entry point may still wire in a database-backed store (users, tokens).
         { allSourceTags: ['scope:gateway', 'type:feature'], notDependOnLibsWithTags: ['type:data'] },

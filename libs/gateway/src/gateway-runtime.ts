@@ -1,5 +1,6 @@
 import { hashGatewayToken, type IdentityDirectory, type IdentityStore, type Resolver } from '@tollgate/byok';
 import { systemClock, type Clock, type KeyStateStore } from '@tollgate/keypool';
+import { resolveCallerAccess, type CallerAccess } from '@tollgate/limits';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import { EventBatchProducer, type EventBatchSender, type RecordingTransportProbe } from '@tollgate/recording';
 import {
@@ -12,24 +13,24 @@ import {
   type UsageStore,
 } from '@tollgate/usage';
 
-import { AdminAuditTrail } from './audit/admin-audit.trail';
-import { GatewayTokenRegistry, type GatewayPrincipal } from './auth/gateway-token.registry';
-import { createIdentity, createUserEndpoints, type UserEndpointsWiring } from './identity/identity.factory';
-import type { IdentityService } from './identity/identity.service';
-import type { EndpointGuard } from './identity/user-endpoint.guard';
-import { BudgetGuard, type BudgetGate } from './budget/budget.guard';
-import { CircuitBreakers } from './circuit/circuit-breakers';
-import { InterceptionHandler } from './bridge/interception.handler';
-import { AgenticLoop } from './bridge/agentic-loop';
-import { McpToolCatalogue } from './mcp/mcp-tool.catalogue';
+import { AdminAuditTrail } from '@tollgate/operator-api';
+import { GatewayTokenRegistry, type GatewayPrincipal } from '@tollgate/request-path';
+import { createIdentity, createUserEndpoints, type UserEndpointsWiring } from '@tollgate/operator-api';
+import type { IdentityService } from '@tollgate/operator-api';
+import type { EndpointGuard } from '@tollgate/request-path';
+import { BudgetGuard, type BudgetGate } from '@tollgate/request-path';
+import { CircuitBreakers } from '@tollgate/request-path';
+import { InterceptionHandler } from '@tollgate/request-path';
+import { AgenticLoop } from '@tollgate/request-path';
+import { McpToolCatalogue } from '@tollgate/request-path';
 import { GatewayLifecycle } from './health/gateway-lifecycle';
 import { Readiness } from './health/readiness';
-import { ProviderRegistry } from './keys/provider-runtime';
-import { GatewayMetrics } from './metrics/gateway.metrics';
-import { PassthroughHandler } from './passthrough/passthrough.handler';
-import { UpstreamClient } from './upstream/upstream.client';
-import { MemoryStoredObjectOwners } from './stored-objects/memory-stored-object.owners';
-import type { StoredObjectOwners } from './stored-objects/stored-object.owners';
+import { ProviderRegistry } from '@tollgate/request-path';
+import { GatewayMetrics } from '@tollgate/request-path';
+import { PassthroughHandler } from '@tollgate/request-path';
+import { UpstreamClient } from '@tollgate/request-path';
+import { MemoryStoredObjectOwners } from '@tollgate/request-path';
+import type { StoredObjectOwners } from '@tollgate/request-path';
 import { restartOnlyChanges } from './config/restart-only.settings';
 
 /** How long a starting gateway waits for the shared key state; Redis down at start delays it by this much. */
@@ -205,7 +206,13 @@ export class GatewayRuntime {
     const fromConfig = this.tokens.resolveHash(tokenHash);
     if (fromConfig) return fromConfig;
     const owner = this.identityDirectory?.tokenOwner(tokenHash);
-    return owner ? { userId: owner.userId } : undefined;
+    return owner ? { userId: owner.userId, tokenId: owner.tokenId } : undefined;
+  }
+
+  /** The limits and model policies this caller's requests are held to (docs/limits.md); no I/O. */
+  callerAccess(principal: GatewayPrincipal): CallerAccess {
+    const config = this.config;
+    return resolveCallerAccess({ userId: principal.userId, deploymentLimits: config.limits.default, deploymentModels: config.models });
   }
 
   /** The budget gate for a centralized request of this user at this provider; undefined: the user is not limited. */
@@ -232,14 +239,22 @@ export class GatewayRuntime {
   }
 
   /**
-   * Applies a new configuration's providers, keys, gateway tokens, admin tokens and default BYOK mode. Key states
+   * Applies a new configuration's providers, keys, gateway tokens, admin tokens, default BYOK mode, default limits
+   * and deployment model policy. Key states
    * carry over (they are keyed by key fingerprint); requests in flight finish with what they started with. Returns
    * the settings that changed but only take effect after a restart.
    */
   applyConfig(next: TollgateConfig): string[] {
     const current = this.live.config;
     const restartOnly = restartOnlyChanges(current, next);
-    this.live = this.buildReloadable({ ...current, providers: next.providers, auth: next.auth, byok: { ...current.byok, mode: next.byok.mode } });
+    this.live = this.buildReloadable({
+      ...current,
+      providers: next.providers,
+      auth: next.auth,
+      byok: { ...current.byok, mode: next.byok.mode },
+      limits: next.limits,
+      models: next.models,
+    });
     return restartOnly;
   }
 

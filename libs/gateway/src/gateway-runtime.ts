@@ -1,7 +1,8 @@
 import { hashGatewayToken, type IdentityDirectory, type IdentityStore, type Resolver } from '@tollgate/byok';
-import { systemClock, type Clock, type KeyStateStore } from '@tollgate/keypool';
+import type { KeyStateStore } from '@tollgate/keypool';
 import { resolveCallerAccess, type CallerAccess } from '@tollgate/limits';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
+import { systemClock, type Clock } from '@tollgate/time';
 import { EventBatchProducer, type EventBatchSender, type RecordingTransportProbe } from '@tollgate/recording';
 import {
   MemoryBudgetLedger,
@@ -144,7 +145,7 @@ export class GatewayRuntime {
       refusingNow: () => refusesWhenFull && this.recording.isFull,
       pendingEvents: () => this.recording.pendingEvents,
     });
-    this.storedObjectOwners = deps.storedObjectOwners ?? new MemoryStoredObjectOwners(deps.config.storedObjects.ownerTtlMs, () => clock.now());
+    this.storedObjectOwners = deps.storedObjectOwners ?? new MemoryStoredObjectOwners(deps.config.storedObjects.ownerTtlMs, clock);
     this.mcpTools = new McpToolCatalogue(deps.config.mcp, this.metrics.mcpObserver, deps.logger);
     this.interceptions = new InterceptionHandler(
       deps.config,
@@ -159,7 +160,7 @@ export class GatewayRuntime {
         : undefined,
     );
     const budgetLedger =
-      deps.budgetLedger ?? new MemoryBudgetLedger({ baseline: spendBaselineFrom(deps.usageStore), now: () => clock.now() });
+      deps.budgetLedger ?? new MemoryBudgetLedger({ baseline: spendBaselineFrom(deps.usageStore), clock });
     this.budgets = new BudgetGuard(budgetLedger, createPriceTable(deps.config.prices), deps.config.budgets, () => this.now(), this.metrics, deps.logger);
     this.passthrough = new PassthroughHandler(this.upstream, this.metrics, deps.logger, this.storedObjectOwners);
     const endpoints = createUserEndpoints(deps.config, deps.endpointResolver);

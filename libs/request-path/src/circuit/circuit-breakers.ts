@@ -1,4 +1,4 @@
-import type { Clock } from '@tollgate/keypool';
+import type { Clock } from '@tollgate/time';
 import type { ProviderType } from '@tollgate/providers';
 import { CircuitBreaker, type Admission, type BreakerOptions, type BreakerState } from './circuit-breaker';
 

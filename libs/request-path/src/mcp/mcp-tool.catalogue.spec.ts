@@ -118,7 +118,6 @@ describe('McpToolCatalogue with a server that keeps sessions', () => {
       // Restarted again, and a tool call (not a refresh) is the first to notice: answered 404, run on a new session.
       await server.close();
       server = await startTestMcpServer({ sessions: true, port });
-      await new Promise((resolve) => setTimeout(resolve, 100));
       await expect(catalogue.invoke(catalogue.lookup('mcp_docs_search')!, { query: 'three' })).resolves.toEqual({ text: 'results for three', isError: false });
       expect(server.calls.map((call) => call.arguments)).toEqual([{ query: 'three' }]);
     } finally {

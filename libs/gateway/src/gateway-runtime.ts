@@ -118,7 +118,7 @@ export class GatewayRuntime {
     this.interceptionStore = deps.interceptionStore;
     const clock = deps.clock ?? systemClock;
     this.clock = clock;
-    this.adminAudit = new AdminAuditTrail(deps.adminAuditLog, deps.logger, () => this.now());
+    this.adminAudit = new AdminAuditTrail(deps.adminAuditLog, deps.logger, clock);
     this.metrics = new GatewayMetrics(
       () => this.providers.all().map((provider) => provider.pool),
       () => this.breakers,
@@ -161,7 +161,7 @@ export class GatewayRuntime {
     );
     const budgetLedger =
       deps.budgetLedger ?? new MemoryBudgetLedger({ baseline: spendBaselineFrom(deps.usageStore), clock });
-    this.budgets = new BudgetGuard(budgetLedger, createPriceTable(deps.config.prices), deps.config.budgets, () => this.now(), this.metrics, deps.logger);
+    this.budgets = new BudgetGuard(budgetLedger, createPriceTable(deps.config.prices), deps.config.budgets, clock, this.metrics, deps.logger);
     this.passthrough = new PassthroughHandler(this.upstream, this.metrics, deps.logger, this.storedObjectOwners);
     const endpoints = createUserEndpoints(deps.config, deps.endpointResolver);
     this.userEndpoints = deps.endpointGuard ? { guard: deps.endpointGuard, close: endpoints.close } : endpoints;

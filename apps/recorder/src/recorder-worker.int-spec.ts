@@ -113,18 +113,16 @@ describe('recorder (a Nest microservice on BullMQ in Redis → Postgres)', () =>
     let waitStarted: () => void = () => undefined;
     const inWait = new Promise<void>((resolve) => (waitStarted = resolve));
     await harness.startWorker({
-      parentRetry: {
-        delaysMs: [100, 300, 600],
-        // A retry wait ends when the test releases it.
-        clock: {
-          now: () => Date.now(),
-          setTimeout: (callback, ms) => {
-            waits.push(ms);
-            waitStarted();
-            void waiting.then(callback);
-          },
-          clearTimeout: () => undefined,
+      parentRetry: { delaysMs: [100, 300, 600] },
+      // A retry wait ends when the test releases it.
+      clock: {
+        now: () => Date.now(),
+        setTimeout: (callback, ms) => {
+          waits.push(ms);
+          waitStarted();
+          void waiting.then(callback);
         },
+        clearTimeout: () => undefined,
       },
     });
     const inOrder = buildStartedEvent();

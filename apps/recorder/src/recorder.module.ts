@@ -56,7 +56,7 @@ export class RecorderModule {
               metrics,
               logger: options.logger,
               parentRetryDelaysMs: options.parentRetry?.delaysMs,
-              clock: options.parentRetry?.clock,
+              clock: options.clock,
             }),
         },
         RecorderLifecycle,

@@ -11,8 +11,10 @@ export interface RecorderOptions {
   dataSource?: TollgateDataSource;
   /** Default: a new registry with Node's default metrics. */
   registry?: Registry;
-  /** In-process waits for the parent row of an `ended` event (default PARENT_RETRY_DELAYS_MS), and the clock timing them. */
-  parentRetry?: { delaysMs: readonly number[]; clock?: Clock };
+  /** In-process waits for the parent row of an `ended` event (default PARENT_RETRY_DELAYS_MS). */
+  parentRetry?: { delaysMs: readonly number[] };
+  /** Times the parent-row waits and the retention sweeps (not the group commit's waits). Default: the system clock. */
+  clock?: Clock;
   /** BullMQ lock timings: a dead worker's jobs are taken over after `durationMs`. Default 30 s each. */
   lock?: { durationMs: number; stalledIntervalMs: number };
 }

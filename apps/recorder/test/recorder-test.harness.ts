@@ -65,6 +65,7 @@ export interface TestRecorderOptions {
   /** How long a started event waits for its ended event; default 0 here (the tests of pairing set it). */
   pairWaitMs?: number;
   parentRetry?: RecorderOptions['parentRetry'];
+  clock?: RecorderOptions['clock'];
   /** Default: testLogger. */
   logger?: Logger;
   /** recording.queueShards, recording.drainQueueShards and recording.redisCluster; default: one queue on REDIS_URL. */
@@ -76,7 +77,7 @@ export interface TestRecorderOptions {
 /** The recorder's configuration for a test: its queue under `prefix`, no HTTP port of its own. */
 export function testRecorderConfig(
   prefix: string,
-  worker: Omit<TestRecorderOptions, 'dataSource' | 'registry' | 'parentRetry' | 'logger'> = {},
+  worker: Omit<TestRecorderOptions, 'dataSource' | 'registry' | 'parentRetry' | 'clock' | 'logger'> = {},
   queueName: string = QUEUE_NAME,
 ): TollgateConfig {
   return loadConfig({
@@ -114,6 +115,7 @@ export function startTestRecorder(
     dataSource: options.dataSource,
     registry: options.registry ?? new Registry(),
     parentRetry: options.parentRetry ?? { delaysMs: [] },
+    clock: options.clock,
   });
 }
 

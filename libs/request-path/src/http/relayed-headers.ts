@@ -1,20 +1,15 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { HOP_BY_HOP_HEADERS } from '@tollgate/providers';
+import { accountHeadersOfAllProviders, HOP_BY_HOP_HEADERS } from '@tollgate/providers';
 
 /** Not relayed to the client: hop-by-hop headers, and the length (the gateway frames what it writes itself). */
 const NOT_RELAYED = new Set([...HOP_BY_HOP_HEADERS, 'content-length']);
 
 /**
- * Answer headers that describe the provider account behind a pool key: the company's organisation and project ids,
- * and cookies the provider sets for that account. A user served from the pool must not learn or hold them.
+ * Answer headers that describe the provider account behind a pool key: the company's organisation and project ids
+ * (each provider description's account headers), and cookies the provider sets for that account. A user served from
+ * the pool must not learn or hold them.
  */
-export const POOL_ACCOUNT_RESPONSE_HEADERS: readonly string[] = [
-  'set-cookie',
-  'set-cookie2',
-  'openai-organization',
-  'openai-project',
-  'anthropic-organization-id',
-];
+export const POOL_ACCOUNT_RESPONSE_HEADERS: readonly string[] = ['set-cookie', 'set-cookie2', ...accountHeadersOfAllProviders('response')];
 
 const NOT_RELAYED_FOR_POOL_KEY = new Set([...NOT_RELAYED, ...POOL_ACCOUNT_RESPONSE_HEADERS]);
 

@@ -1,7 +1,8 @@
 import { hashGatewayToken, type DirectoryChangeNotifier, type IdentityDirectory, type IdentityStore, type Resolver } from '@tollgate/byok';
-import { systemClock, type Clock, type KeyStateStore } from '@tollgate/keypool';
+import type { KeyStateStore } from '@tollgate/keypool';
 import type { CallerAccess } from '@tollgate/limits';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
+import { systemClock, type Clock } from '@tollgate/time';
 import { EventBatchProducer, type EventBatchSender, type RecordingTransportProbe } from '@tollgate/recording';
 import {
   MemoryBudgetLedger,
@@ -124,7 +125,7 @@ export class GatewayRuntime {
     this.interceptionStore = deps.interceptionStore;
     const clock = deps.clock ?? systemClock;
     this.clock = clock;
-    this.adminAudit = new AdminAuditTrail(deps.adminAuditLog, deps.logger, () => this.now());
+    this.adminAudit = new AdminAuditTrail(deps.adminAuditLog, deps.logger, clock);
     this.metrics = new GatewayMetrics(
       () => this.providers.all().map((provider) => provider.pool),
       () => this.breakers,
@@ -151,7 +152,7 @@ export class GatewayRuntime {
       refusingNow: () => refusesWhenFull && this.recording.isFull,
       pendingEvents: () => this.recording.pendingEvents,
     });
-    this.storedObjectOwners = deps.storedObjectOwners ?? new MemoryStoredObjectOwners(deps.config.storedObjects.ownerTtlMs, () => clock.now());
+    this.storedObjectOwners = deps.storedObjectOwners ?? new MemoryStoredObjectOwners(deps.config.storedObjects.ownerTtlMs, clock);
     this.mcpTools = new McpToolCatalogue(deps.config.mcp, this.metrics.mcpObserver, deps.logger);
     this.interceptions = new InterceptionHandler(
       deps.config,
@@ -166,8 +167,8 @@ export class GatewayRuntime {
         : undefined,
     );
     const budgetLedger =
-      deps.budgetLedger ?? new MemoryBudgetLedger({ baseline: spendBaselineFrom(deps.usageStore), now: () => clock.now() });
-    this.budgets = new BudgetGuard(budgetLedger, createPriceTable(deps.config.prices), deps.config.budgets, () => this.now(), this.metrics, deps.logger);
+      deps.budgetLedger ?? new MemoryBudgetLedger({ baseline: spendBaselineFrom(deps.usageStore), clock });
+    this.budgets = new BudgetGuard(budgetLedger, createPriceTable(deps.config.prices), deps.config.budgets, clock, this.metrics, deps.logger);
     this.passthrough = new PassthroughHandler(this.upstream, this.metrics, deps.logger, this.storedObjectOwners);
     const endpoints = createUserEndpoints(deps.config, deps.endpointResolver);
     this.userEndpoints = deps.endpointGuard ? { guard: deps.endpointGuard, close: endpoints.close } : endpoints;
@@ -180,7 +181,7 @@ export class GatewayRuntime {
         endpoints: this.userEndpoints,
         logger: deps.logger,
         notifier: deps.directoryNotifier,
-        now: () => this.now(),
+        clock,
       });
       this.identity = identity.service;
       this.teams = identity.teams;

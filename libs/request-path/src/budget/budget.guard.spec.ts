@@ -1,5 +1,6 @@
-import { FakeClock, MemoryKeyStateStore } from '@tollgate/keypool';
+import { MemoryKeyStateStore } from '@tollgate/keypool';
 import { createLogger } from '@tollgate/platform';
+import { FakeClock } from '@tollgate/testing';
 import { MemoryBudgetLedger, createPriceTable, estimateRequestCost, periodWindowOf, type BudgetOwner } from '@tollgate/usage';
 import { CircuitBreakers } from '../circuit/circuit-breakers';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
@@ -18,11 +19,12 @@ const alice: BudgetOwner = { scope: 'user', id: 'alice' };
 const red: BudgetOwner = { scope: 'team', id: 'red', members: () => ['alice', 'bob'] };
 
 function guardWith() {
-  const ledger = new MemoryBudgetLedger({ baseline: async () => 0, now: () => NOW.getTime() });
+  const clock = new FakeClock(NOW.getTime());
+  const ledger = new MemoryBudgetLedger({ baseline: async () => 0, clock });
   const metrics: GatewayMetrics = new GatewayMetrics(() => [], (): CircuitBreakers => breakers, () => new MemoryKeyStateStore());
-  const breakers = new CircuitBreakers({ failureThreshold: 1, windowMs: 1, openMs: 1, halfOpenTrials: 1 }, new FakeClock(0), metrics.breakerObserver);
+  const breakers = new CircuitBreakers({ failureThreshold: 1, windowMs: 1, openMs: 1, halfOpenTrials: 1 }, clock, metrics.breakerObserver);
   const logger = createLogger({ level: 'silent', destination: { write: () => undefined } });
-  const guard = new BudgetGuard(ledger, createPriceTable(), SETTINGS, () => NOW, metrics, logger);
+  const guard = new BudgetGuard(ledger, createPriceTable(), SETTINGS, clock, metrics, logger);
   return { ledger, guard };
 }
 

@@ -14,8 +14,6 @@ function boundaries({ tests }) {
     {
       enforceBuildableLibDependency: false,
       allow: [],
-      // Until the request path and the operator API take narrow services instead of the whole GatewayRuntime.
-      ignoredCircularDependencies: [['request-path', 'gateway-composition'], ['operator-api', 'gateway-composition']],
       depConstraints: [
         { sourceTag: 'type:contract', onlyDependOnLibsWithTags: ['type:contract', ...testing],
           bannedExternalImports: ['@nestjs/*', 'typeorm', 'bullmq', 'ioredis'] },

@@ -1,7 +1,26 @@
-import { hashGatewayToken, type IdentityDirectory, type IdentityStore, type Resolver } from '@tollgate/byok';
+import type { IdentityDirectory, IdentityStore, Resolver } from '@tollgate/byok';
 import { systemClock, type Clock, type KeyStateStore } from '@tollgate/keypool';
+import { AdminAuditTrail, createIdentity, createUserEndpoints, type IdentityService, type UserEndpointsWiring } from '@tollgate/operator-api';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import { EventBatchProducer, type EventBatchSender, type RecordingTransportProbe } from '@tollgate/recording';
+import {
+  AgenticLoop,
+  BudgetGuard,
+  CallerResolver,
+  CircuitBreakers,
+  GatewayMetrics,
+  InterceptionHandler,
+  LiveConfiguration,
+  McpToolCatalogue,
+  MemoryStoredObjectOwners,
+  PassthroughHandler,
+  UpstreamClient,
+  UserBudgetGates,
+  type EndpointGuard,
+  type ProviderRegistry,
+  type ProviderRequestServices,
+  type StoredObjectOwners,
+} from '@tollgate/request-path';
 import {
   MemoryBudgetLedger,
   createPriceTable,
@@ -11,26 +30,9 @@ import {
   type InterceptionStore,
   type UsageStore,
 } from '@tollgate/usage';
-
-import { AdminAuditTrail } from '@tollgate/operator-api';
-import { GatewayTokenRegistry, type GatewayPrincipal } from '@tollgate/request-path';
-import { createIdentity, createUserEndpoints, type UserEndpointsWiring } from '@tollgate/operator-api';
-import type { IdentityService } from '@tollgate/operator-api';
-import type { EndpointGuard } from '@tollgate/request-path';
-import { BudgetGuard, type BudgetGate } from '@tollgate/request-path';
-import { CircuitBreakers } from '@tollgate/request-path';
-import { InterceptionHandler } from '@tollgate/request-path';
-import { AgenticLoop } from '@tollgate/request-path';
-import { McpToolCatalogue } from '@tollgate/request-path';
+import { restartOnlyChanges } from './config/restart-only.settings';
 import { GatewayLifecycle } from './health/gateway-lifecycle';
 import { Readiness } from './health/readiness';
-import { ProviderRegistry } from '@tollgate/request-path';
-import { GatewayMetrics } from '@tollgate/request-path';
-import { PassthroughHandler } from '@tollgate/request-path';
-import { UpstreamClient } from '@tollgate/request-path';
-import { MemoryStoredObjectOwners } from '@tollgate/request-path';
-import type { StoredObjectOwners } from '@tollgate/request-path';
-import { restartOnlyChanges } from './config/restart-only.settings';
 
 /** How long a starting gateway waits for the shared key state; Redis down at start delays it by this much. */
 const KEY_STATE_SYNC_TIMEOUT_MS = 3_000;
@@ -68,45 +70,42 @@ export interface GatewayDependencies {
   storedObjectOwners?: StoredObjectOwners;
 }
 
-/** What a configuration reload replaces; in-flight requests keep the objects they started with. */
-interface ReloadableState {
-  config: TollgateConfig;
-  providers: ProviderRegistry;
-  tokens: GatewayTokenRegistry;
-}
-
-/** Everything a gateway process holds, wired by hand once (these objects sit on the hot path, not behind DI). */
+/**
+ * The gateway process's composition root: builds the request path's and the operator API's services once from
+ * the dependencies (these objects sit on the hot path, not behind DI), and runs their lifecycle: start, configuration
+ * reload, close. Nest hands the operator API the narrow services it uses (GatewayModule), never this object.
+ */
 export class GatewayRuntime {
   readonly logger: Logger;
-  readonly keyStateStore: KeyStateStore;
+  readonly clock: Clock;
   readonly lifecycle = new GatewayLifecycle();
   readonly readiness: Readiness;
-  private readonly recordingProbe?: RecordingTransportProbe;
   readonly metrics: GatewayMetrics;
-  readonly breakers: CircuitBreakers;
-  readonly upstream: UpstreamClient;
-  private readonly clock: Clock;
-  private live: ReloadableState;
+  /** The running configuration with its providers and gateway tokens; a reload swaps them. */
+  readonly live: LiveConfiguration;
+  readonly callers: CallerResolver;
   /** Batches interception events and hands them to the event sender (docs/recording.md). */
   readonly recording: EventBatchProducer;
-  readonly interceptions: InterceptionHandler;
   /** The injected MCP tools (docs/mcp.md); empty when no MCP server is configured. */
   readonly mcpTools: McpToolCatalogue;
-  readonly passthrough: PassthroughHandler;
+  /** What the provider request path uses (createGatewayServer). */
+  readonly requestPath: ProviderRequestServices;
   /** Present when the gateway has a database for users, tokens and stored keys. */
   readonly identity?: IdentityService;
-  private readonly identityDirectory?: IdentityDirectory;
   /** Present when the gateway can read the recorded interceptions. */
   readonly usageStore?: UsageStore;
   /** Present when the gateway can read the recorded interceptions (operators only, never on the request path). */
   readonly interceptionStore?: InterceptionStore;
-  private readonly userEndpoints: UserEndpointsWiring;
-  /** Budgets on centralized spend (docs/usage.md). */
-  readonly budgets: BudgetGuard;
-  /** Who created each stored response and conversation with a pool key (docs/http-api.md). */
-  readonly storedObjectOwners: StoredObjectOwners;
   /** What admins did: one entry per admin mutation (docs/admin-audit.md). */
   readonly adminAudit: AdminAuditTrail;
+  private readonly keyStateStore: KeyStateStore;
+  private readonly recordingProbe?: RecordingTransportProbe;
+  private readonly breakers: CircuitBreakers;
+  private readonly upstream: UpstreamClient;
+  private readonly budgets: BudgetGuard;
+  private readonly storedObjectOwners: StoredObjectOwners;
+  private readonly identityDirectory?: IdentityDirectory;
+  private readonly userEndpoints: UserEndpointsWiring;
 
   constructor(deps: GatewayDependencies) {
     this.logger = deps.logger;
@@ -116,13 +115,14 @@ export class GatewayRuntime {
     this.interceptionStore = deps.interceptionStore;
     const clock = deps.clock ?? systemClock;
     this.clock = clock;
-    this.adminAudit = new AdminAuditTrail(deps.adminAuditLog, deps.logger, () => this.now());
+    const now = (): Date => new Date(clock.now());
+    this.adminAudit = new AdminAuditTrail(deps.adminAuditLog, deps.logger, now);
     this.metrics = new GatewayMetrics(
       () => this.providers.all().map((provider) => provider.pool),
       () => this.breakers,
       () => this.keyStateStore,
     );
-    this.live = this.buildReloadable(deps.config);
+    this.live = new LiveConfiguration(deps.config, deps.keyStateStore, clock, this.metrics.keyPoolObserver);
     this.breakers = new CircuitBreakers(deps.config.circuitBreaker, clock, this.metrics.breakerObserver);
     this.upstream = new UpstreamClient(deps.config.server.upstream);
     const recordingConfig = deps.config.recording;
@@ -145,7 +145,7 @@ export class GatewayRuntime {
     });
     this.storedObjectOwners = deps.storedObjectOwners ?? new MemoryStoredObjectOwners(deps.config.storedObjects.ownerTtlMs, () => clock.now());
     this.mcpTools = new McpToolCatalogue(deps.config.mcp, this.metrics.mcpObserver, deps.logger);
-    this.interceptions = new InterceptionHandler(
+    const interceptions = new InterceptionHandler(
       deps.config,
       this.upstream,
       this.recording,
@@ -159,8 +159,8 @@ export class GatewayRuntime {
     );
     const budgetLedger =
       deps.budgetLedger ?? new MemoryBudgetLedger({ baseline: spendBaselineFrom(deps.usageStore), now: () => clock.now() });
-    this.budgets = new BudgetGuard(budgetLedger, createPriceTable(deps.config.prices), deps.config.budgets, () => this.now(), this.metrics, deps.logger);
-    this.passthrough = new PassthroughHandler(this.upstream, this.metrics, deps.logger, this.storedObjectOwners);
+    this.budgets = new BudgetGuard(budgetLedger, createPriceTable(deps.config.prices), deps.config.budgets, now, this.metrics, deps.logger);
+    const passthrough = new PassthroughHandler(this.upstream, this.metrics, deps.logger, this.storedObjectOwners);
     const endpoints = createUserEndpoints(deps.config, deps.endpointResolver);
     this.userEndpoints = deps.endpointGuard ? { guard: deps.endpointGuard, close: endpoints.close } : endpoints;
     if (deps.identityStore) {
@@ -175,6 +175,19 @@ export class GatewayRuntime {
       this.identity = identity.service;
       this.identityDirectory = identity.directory;
     }
+    this.callers = new CallerResolver(this.live, this.identityDirectory);
+    this.requestPath = {
+      live: this.live,
+      callers: this.callers,
+      storedCredentials: this.identity,
+      endpointGuard: this.userEndpoints.guard,
+      budgets: new UserBudgetGates(this.budgets, this.identityDirectory),
+      storedObjectOwners: this.storedObjectOwners,
+      interceptions,
+      passthrough,
+      metrics: this.metrics,
+      logger: deps.logger,
+    };
   }
 
   /** Loads what must be in memory before the first request: the identity directory's snapshot, the MCP tool lists. */
@@ -194,31 +207,6 @@ export class GatewayRuntime {
     );
   }
 
-  /** The SSRF guard for user endpoints (pinned dispatchers included). */
-  get endpointGuard(): EndpointGuard {
-    return this.userEndpoints.guard;
-  }
-
-  /** Who a gateway token belongs to: the config file's tokens first, then database-issued ones (by hash). */
-  resolveCaller(token: string): GatewayPrincipal | undefined {
-    const tokenHash = hashGatewayToken(token);
-    const fromConfig = this.tokens.resolveHash(tokenHash);
-    if (fromConfig) return fromConfig;
-    const owner = this.identityDirectory?.tokenOwner(tokenHash);
-    return owner ? { userId: owner.userId } : undefined;
-  }
-
-  /** The budget gate for a centralized request of this user at this provider; undefined: the user is not limited. */
-  budgetGate(providerName: string, userId: string): BudgetGate | undefined {
-    const budget = this.budgets.effective(this.identityDirectory?.user(userId)?.budget);
-    return budget && this.budgets.gate(providerName, userId, budget);
-  }
-
-  /** Now, by the gateway's clock. */
-  now(): Date {
-    return new Date(this.clock.now());
-  }
-
   get config(): TollgateConfig {
     return this.live.config;
   }
@@ -227,28 +215,16 @@ export class GatewayRuntime {
     return this.live.providers;
   }
 
-  get tokens(): GatewayTokenRegistry {
-    return this.live.tokens;
-  }
-
   /**
    * Applies a new configuration's providers, keys, gateway tokens, admin tokens and default BYOK mode. Key states
    * carry over (they are keyed by key fingerprint); requests in flight finish with what they started with. Returns
    * the settings that changed but only take effect after a restart.
    */
   applyConfig(next: TollgateConfig): string[] {
-    const current = this.live.config;
+    const current = this.config;
     const restartOnly = restartOnlyChanges(current, next);
-    this.live = this.buildReloadable({ ...current, providers: next.providers, auth: next.auth, byok: { ...current.byok, mode: next.byok.mode } });
+    this.live.replace({ ...current, providers: next.providers, auth: next.auth, byok: { ...current.byok, mode: next.byok.mode } });
     return restartOnly;
-  }
-
-  private buildReloadable(config: TollgateConfig): ReloadableState {
-    return {
-      config,
-      providers: new ProviderRegistry(config, this.keyStateStore, this.clock, this.metrics.keyPoolObserver),
-      tokens: new GatewayTokenRegistry(config.auth.tokens),
-    };
   }
 
   /**

@@ -1,8 +1,8 @@
 import { Controller, Get, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
+import type { Clock } from '@tollgate/keypool';
 import { microsToUsd, usageTotals, utcMonthOf, type UsageRow, type UsageStore, type UsageTotals } from '@tollgate/usage';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
-import type { GatewayRuntime } from '@tollgate/gateway';
-import { InjectGatewayRuntime } from '../composition.tokens';
+import { InjectGatewayClock, InjectUsageStore } from '../operator-api.tokens';
 import { ApiError, ApiErrorFilter, invalidRequest } from '../identity/api-error';
 import { CallerTokenGuard, type CallerRequest } from '../identity/caller-token.guard';
 import type { UsageTotalsView, UsageView } from './usage-api.views';
@@ -13,11 +13,14 @@ import { adminUsageQuerySchema, myUsageQuerySchema, type UsageRequest } from './
 @UseGuards(AdminTokenGuard)
 @UseFilters(ApiErrorFilter)
 export class UsageAdminController {
-  constructor(@InjectGatewayRuntime() private readonly runtime: GatewayRuntime) {}
+  constructor(
+    @InjectUsageStore() private readonly store: UsageStore | undefined,
+    @InjectGatewayClock() private readonly clock: Clock,
+  ) {}
 
   @Get()
   usage(@Query() query: unknown): Promise<UsageView> {
-    return answerUsage(this.runtime, adminUsageQuerySchema.parse(query ?? {}));
+    return answerUsage(this.store, this.clock, adminUsageQuerySchema.parse(query ?? {}));
   }
 }
 
@@ -26,17 +29,20 @@ export class UsageAdminController {
 @UseGuards(CallerTokenGuard)
 @UseFilters(ApiErrorFilter)
 export class MyUsageController {
-  constructor(@InjectGatewayRuntime() private readonly runtime: GatewayRuntime) {}
+  constructor(
+    @InjectUsageStore() private readonly store: UsageStore | undefined,
+    @InjectGatewayClock() private readonly clock: Clock,
+  ) {}
 
   @Get()
   usage(@Req() request: CallerRequest, @Query() query: unknown): Promise<UsageView> {
-    return answerUsage(this.runtime, myUsageQuerySchema.parse(query ?? {}), request.caller!.userId);
+    return answerUsage(this.store, this.clock, myUsageQuerySchema.parse(query ?? {}), request.caller!.userId);
   }
 }
 
-async function answerUsage(runtime: GatewayRuntime, request: UsageRequest, initiatorId?: string): Promise<UsageView> {
-  const store = requireUsageStore(runtime);
-  const month = utcMonthOf(runtime.now());
+async function answerUsage(recorded: UsageStore | undefined, clock: Clock, request: UsageRequest, initiatorId?: string): Promise<UsageView> {
+  const store = requireUsageStore(recorded);
+  const month = utcMonthOf(new Date(clock.now()));
   const from = request.from ? new Date(request.from) : month.from;
   const to = request.to ? new Date(request.to) : month.to;
   if (from.getTime() >= to.getTime()) throw invalidRequest('from must be before to (to is exclusive)');
@@ -55,7 +61,7 @@ function totalsView(totals: UsageTotals): UsageTotalsView {
   return { interceptions, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costMicros, costUsd: microsToUsd(costMicros) };
 }
 
-function requireUsageStore(runtime: GatewayRuntime): UsageStore {
-  if (!runtime.usageStore) throw new ApiError(503, 'usage_unavailable', 'usage is read from the recording database: start the gateway with DATABASE_URL');
-  return runtime.usageStore;
+function requireUsageStore(store: UsageStore | undefined): UsageStore {
+  if (!store) throw new ApiError(503, 'usage_unavailable', 'usage is read from the recording database: start the gateway with DATABASE_URL');
+  return store;
 }

@@ -2,13 +2,13 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Requ
 import { extractCredentials, headersToForward, matchRoute, parseUpstreamBase, upstreamPathAndQuery } from '@tollgate/providers';
 import { GatewayError } from '../errors/gateway-error';
 import { writeGatewayError } from '../errors/error-response';
-import type { GatewayRuntime } from '@tollgate/gateway';
 import { planCredential } from '../identity/credential.planner';
 import type { ProviderRegistry, ProviderRuntime } from '../keys/provider-runtime';
 import { readRequestBody, requestHasBody } from './request-body.reader';
 import { RequestTiming } from './request-timing';
 import { refuseApiBodyBeforeReading } from './api-body.gate';
 import { RequestTimeoutResponder, serverTimeouts } from './request-timeout.responder';
+import type { ProviderRequestServices } from './provider-request.services';
 
 /**
  * The gateway's HTTP server. A request whose first path segment names a provider instance is the provider surface and
@@ -17,12 +17,12 @@ import { RequestTimeoutResponder, serverTimeouts } from './request-timeout.respo
  * goes to Fastify, where Nest serves it. The hot path so skips Fastify's per-request objects and hooks, and a body is
  * read only once its sender is known.
  */
-export function createGatewayServer(runtime: GatewayRuntime, fastifyHandler: RequestListener): Server {
+export function createGatewayServer(services: ProviderRequestServices, fastifyHandler: RequestListener): Server {
   const timeouts = new RequestTimeoutResponder();
-  const server = createServer(serverTimeouts(runtime.config.server), (request, response) => {
-    const provider = providerOf(runtime.providers, request.url ?? '/');
+  const server = createServer(serverTimeouts(services.live.config.server), (request, response) => {
+    const provider = providerOf(services.live.providers, request.url ?? '/');
     if (!provider) {
-      if (refuseApiBodyBeforeReading(runtime, request, response)) return;
+      if (refuseApiBodyBeforeReading(services, request, response)) return;
       timeouts.track(response);
       fastifyHandler(request, response);
       return;
@@ -33,8 +33,8 @@ export function createGatewayServer(runtime: GatewayRuntime, fastifyHandler: Req
       writeGatewayError(response, provider.config.type, new GatewayError('shutting_down', 'the gateway is shutting down; retry'), { connection: 'close' });
       return;
     }
-    serveProviderRequest(runtime, provider, request, response).catch((error: unknown) => {
-      runtime.logger.error({ err: error, method: request.method, provider: provider.config.name }, 'provider request failed unexpectedly');
+    serveProviderRequest(services, provider, request, response).catch((error: unknown) => {
+      services.logger.error({ err: error, method: request.method, provider: provider.config.name }, 'provider request failed unexpectedly');
       if (!response.headersSent) writeGatewayError(response, provider.config.type, new GatewayError('internal', 'internal gateway error'));
       else if (!response.writableEnded) response.end();
     });
@@ -52,7 +52,7 @@ function providerOf(providers: ProviderRegistry, url: string): ProviderRuntime |
   return providers.get(url.slice(1, end));
 }
 
-async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderRuntime, request: IncomingMessage, out: ServerResponse): Promise<void> {
+async function serveProviderRequest(services: ProviderRequestServices, provider: ProviderRuntime, request: IncomingMessage, out: ServerResponse): Promise<void> {
   const timing = new RequestTiming();
   const url = request.url ?? '/';
   const method = request.method ?? 'GET';
@@ -68,13 +68,13 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
   }
 
   const credentials = extractCredentials(providerType, request.headers);
-  const principal = credentials.gatewayToken ? runtime.resolveCaller(credentials.gatewayToken) : undefined;
+  const principal = credentials.gatewayToken ? services.callers.resolve(credentials.gatewayToken) : undefined;
   if (!principal) {
     const message = credentials.gatewayToken ? 'invalid or revoked gateway token' : 'a gateway token (tg_…) is required';
     writeGatewayError(out, providerType, new GatewayError('unauthorized', message), refusalHeaders);
     return;
   }
-  const planned = await planCredential(runtime, provider, principal.userId, credentials);
+  const planned = await planCredential(services, provider, principal.userId, credentials);
   if (!planned.ok) {
     writeGatewayError(out, providerType, planned.error, refusalHeaders);
     return;
@@ -83,13 +83,13 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
   // The pool's account holds every user's stored objects: through it, each is reachable only by its creator.
   if (usesPoolKey && route.kind === 'passthrough' && route.storedObject) {
     const { kind, id } = route.storedObject;
-    if ((await runtime.storedObjectOwners.ownerOf(provider.config.name, kind, id)) !== principal.userId) {
+    if ((await services.storedObjectOwners.ownerOf(provider.config.name, kind, id)) !== principal.userId) {
       writeGatewayError(out, providerType, new GatewayError('not_found', `no ${kind} found with id '${id}'`));
       return;
     }
   }
 
-  const maxBodyBytes = runtime.config.server.maxBodyBytes;
+  const maxBodyBytes = services.live.config.server.maxBodyBytes;
   const body = await readRequestBody(request, maxBodyBytes);
   if (body.kind === 'aborted') return;
   if (body.kind === 'too_large') {
@@ -104,7 +104,7 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
   const readsAnswer = route.kind === 'bridged' || (usesPoolKey && route.creates !== undefined);
   const forwardHeaders = headersToForward(providerType, request.headers, readsAnswer, credentials, usesPoolKey);
   if (route.kind === 'bridged') {
-    await runtime.interceptions.handle({
+    await services.interceptions.handle({
       provider,
       api: route.api,
       upstream: target,
@@ -116,14 +116,14 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
       out,
       timing,
       // BYOK spend is reported, never limited: only pool-paid requests are held against a budget.
-      budget: usesPoolKey ? runtime.budgetGate(provider.config.name, principal.userId) : undefined,
+      budget: usesPoolKey ? services.budgets.gateFor(provider.config.name, principal.userId) : undefined,
     });
   } else {
     const recordCreated = usesPoolKey && route.creates ? { kind: route.creates, userId: principal.userId } : undefined;
-    await runtime.passthrough.handle({ provider, method, upstream: target, plan, forwardHeaders, body: body.bytes.length > 0 ? body.bytes : undefined, out, timing, recordCreated });
-    runtime.metrics.passthroughCompleted(provider.config.name, timing);
+    await services.passthrough.handle({ provider, method, upstream: target, plan, forwardHeaders, body: body.bytes.length > 0 ? body.bytes : undefined, out, timing, recordCreated });
+    services.metrics.passthroughCompleted(provider.config.name, timing);
   }
-  runtime.metrics.requestAnswered(provider.config.name, route.kind === 'bridged' ? route.api : 'passthrough', out.statusCode);
+  services.metrics.requestAnswered(provider.config.name, route.kind === 'bridged' ? route.api : 'passthrough', out.statusCode);
 }
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string {

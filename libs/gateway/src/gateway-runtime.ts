@@ -6,6 +6,7 @@ import { EventBatchProducer, type EventBatchSender, type RecordingTransportProbe
 import {
   AgenticLoop,
   BudgetGuard,
+  CallerAccessPolicy,
   CallerResolver,
   CircuitBreakers,
   GatewayMetrics,
@@ -84,6 +85,8 @@ export class GatewayRuntime {
   /** The running configuration with its providers and gateway tokens; a reload swaps them. */
   readonly live: LiveConfiguration;
   readonly callers: CallerResolver;
+  /** The limits and model policies each caller is held to (docs/limits.md). */
+  readonly access: CallerAccessPolicy;
   /** Batches interception events and hands them to the event sender (docs/recording.md). */
   readonly recording: EventBatchProducer;
   /** The injected MCP tools (docs/mcp.md); empty when no MCP server is configured. */
@@ -176,9 +179,11 @@ export class GatewayRuntime {
       this.identityDirectory = identity.directory;
     }
     this.callers = new CallerResolver(this.live, this.identityDirectory);
+    this.access = new CallerAccessPolicy(this.live);
     this.requestPath = {
       live: this.live,
       callers: this.callers,
+      access: this.access,
       storedCredentials: this.identity,
       endpointGuard: this.userEndpoints.guard,
       budgets: new UserBudgetGates(this.budgets, this.identityDirectory),
@@ -216,14 +221,21 @@ export class GatewayRuntime {
   }
 
   /**
-   * Applies a new configuration's providers, keys, gateway tokens, admin tokens and default BYOK mode. Key states
-   * carry over (they are keyed by key fingerprint); requests in flight finish with what they started with. Returns
+   * Applies a new configuration's providers, keys, gateway tokens, admin tokens, default BYOK mode, default limits
+   * and deployment model policy. Key states carry over (they are keyed by key fingerprint); requests in flight finish with what they started with. Returns
    * the settings that changed but only take effect after a restart.
    */
   applyConfig(next: TollgateConfig): string[] {
     const current = this.config;
     const restartOnly = restartOnlyChanges(current, next);
-    this.live.replace({ ...current, providers: next.providers, auth: next.auth, byok: { ...current.byok, mode: next.byok.mode } });
+    this.live.replace({
+      ...current,
+      providers: next.providers,
+      auth: next.auth,
+      byok: { ...current.byok, mode: next.byok.mode },
+      limits: next.limits,
+      models: next.models,
+    });
     return restartOnly;
   }
 

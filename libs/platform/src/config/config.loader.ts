@@ -164,6 +164,11 @@ function toTollgateConfig(file: ConfigFile, configPath: string, encryptionKeys: 
       encryptionKeys: encryptionKeys || undefined,
     },
     identity: { pollIntervalMs: file.identity.pollInterval },
+    limits: {
+      ...(file.limits.default === undefined ? {} : { default: file.limits.default }),
+      byok: file.limits.byok,
+    },
+    ...(file.models === undefined ? {} : { models: file.models }),
     mcp: {
       servers: file.mcp.servers,
       maxIterations: file.mcp.maxIterations,

@@ -79,6 +79,21 @@ const tokenSchema = z
 
 const usdPerMillion = z.number().min(0, { message: 'must be a number ≥ 0 (USD per million tokens)' });
 
+const limitSetSchema = z
+  .object({
+    requestsPerMinute: z.number().int().min(1).optional(),
+    tokensPerMinute: z.number().int().min(1).optional(),
+    concurrent: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+const modelPolicySchema = z
+  .object({
+    allow: z.array(z.string().min(1).max(512)).optional(),
+    deny: z.array(z.string().min(1).max(512)).optional(),
+  })
+  .strict();
+
 const priceEntrySchema = z
   .object({
     // A provider instance name, or * for all of them.
@@ -286,6 +301,17 @@ export const configFileSchema = z
       })
       .strict()
       .prefault({}),
+    limits: z
+      .object({
+        // Every user's rate and concurrency limits unless their own are set (docs/limits.md); unset: no default.
+        default: limitSetSchema.optional(),
+        // Whether requests paid with a user's own key count toward request and concurrency limits.
+        byok: z.enum(['count', 'exempt']).default('count'),
+      })
+      .strict()
+      .prefault({}),
+    // The deployment's model policy (docs/limits.md); unset: every configured model may be used.
+    models: modelPolicySchema.optional(),
     mcp: z
       .object({
         servers: z.array(mcpServerSchema).default([]),

@@ -114,6 +114,13 @@ export interface TollgateConfig {
     default?: { amountMicros: number; period: 'day' | 'week' | 'month' };
     estimate: { defaultMaxOutputTokens: number; charsPerToken: number };
   };
+  /** Rate and concurrency limits (docs/limits.md): `default` applies to users without their own limits. */
+  limits: {
+    default?: { requestsPerMinute?: number; tokensPerMinute?: number; concurrent?: number };
+    byok: 'count' | 'exempt';
+  };
+  /** The deployment's model policy; unset: every model may be used. */
+  models?: { allow?: string[]; deny?: string[] };
   mcp: {
     servers: McpServerConfig[];
     maxIterations: number;

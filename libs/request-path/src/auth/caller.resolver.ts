@@ -15,6 +15,6 @@ export class CallerResolver {
     const fromConfig = this.live.tokens.resolveHash(tokenHash);
     if (fromConfig) return fromConfig;
     const owner = this.directory?.tokenOwner(tokenHash);
-    return owner ? { userId: owner.userId } : undefined;
+    return owner ? { userId: owner.userId, tokenId: owner.tokenId } : undefined;
   }
 }

@@ -3,6 +3,8 @@ import type { GatewayTokenConfig } from '@tollgate/platform';
 
 export interface GatewayPrincipal {
   userId: string;
+  /** The database-issued token's id; absent for the config file's tokens. */
+  tokenId?: string;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Logger } from '@tollgate/platform';
+import type { CallerAccessPolicy } from '../auth/caller-access.policy';
 import type { CallerResolver } from '../auth/caller.resolver';
 import type { InterceptionHandler } from '../bridge/interception.handler';
 import type { UserBudgetGates } from '../budget/user-budget.gates';
@@ -10,6 +11,7 @@ import type { StoredObjectOwners } from '../stored-objects/stored-object.owners'
 /** What the provider request path uses, built once by the composition root (`@tollgate/gateway`). */
 export interface ProviderRequestServices extends CredentialSources {
   readonly callers: CallerResolver;
+  readonly access: CallerAccessPolicy;
   readonly budgets: UserBudgetGates;
   readonly storedObjectOwners: StoredObjectOwners;
   readonly interceptions: InterceptionHandler;

@@ -20,6 +20,7 @@ import {
   READINESS,
   USAGE_STORE,
   UsageAdminController,
+  UsageReport,
   UserAdminController,
 } from '@tollgate/operator-api';
 import { CallerResolver, GatewayMetrics, LiveConfiguration, McpToolCatalogue } from '@tollgate/request-path';
@@ -60,6 +61,7 @@ export class GatewayModule {
         ...optionalValue(IdentityService, runtime.identity),
         ...optionalValue(USAGE_STORE, runtime.usageStore),
         ...optionalValue(INTERCEPTION_STORE, runtime.interceptionStore),
+        UsageReport,
         AdminTokenGuard,
         CallerTokenGuard,
         AdminAuditInterceptor,

@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
 import type { Clock } from '@tollgate/keypool';
 import { microsToUsd, usageTotals, utcMonthOf, type UsageRow, type UsageStore, type UsageTotals } from '@tollgate/usage';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
@@ -8,19 +8,41 @@ import { CallerTokenGuard, type CallerRequest } from '../identity/caller-token.g
 import type { UsageTotalsView, UsageView } from './usage-api.views';
 import { adminUsageQuerySchema, myUsageQuerySchema, type UsageRequest } from './usage-request.schemas';
 
-/** Operators: usage and cost of every caller, grouped by user, model, provider instance or UTC day. */
-@Controller('admin/v1/usage')
-@UseGuards(AdminTokenGuard)
-@UseFilters(ApiErrorFilter)
-export class UsageAdminController {
+/** Usage and cost from the recording database, this UTC month unless asked otherwise; 503 without a database. */
+@Injectable()
+export class UsageReport {
   constructor(
     @InjectUsageStore() private readonly store: UsageStore | undefined,
     @InjectGatewayClock() private readonly clock: Clock,
   ) {}
 
+  async answer(request: UsageRequest, initiatorId?: string): Promise<UsageView> {
+    const store = requireUsageStore(this.store);
+    const month = utcMonthOf(new Date(this.clock.now()));
+    const from = request.from ? new Date(request.from) : month.from;
+    const to = request.to ? new Date(request.to) : month.to;
+    if (from.getTime() >= to.getTime()) throw invalidRequest('from must be before to (to is exclusive)');
+    const rows: UsageRow[] = await store.usageByGroup({ groupBy: request.groupBy, from, to, initiatorId, credentialKind: request.credentialKind });
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      groupBy: request.groupBy,
+      rows: rows.map((row) => ({ key: row.key, ...totalsView(row) })),
+      totals: totalsView(usageTotals(rows)),
+    };
+  }
+}
+
+/** Operators: usage and cost of every caller, grouped by user, model, provider instance or UTC day. */
+@Controller('admin/v1/usage')
+@UseGuards(AdminTokenGuard)
+@UseFilters(ApiErrorFilter)
+export class UsageAdminController {
+  constructor(@Inject(UsageReport) private readonly report: UsageReport) {}
+
   @Get()
   usage(@Query() query: unknown): Promise<UsageView> {
-    return answerUsage(this.store, this.clock, adminUsageQuerySchema.parse(query ?? {}));
+    return this.report.answer(adminUsageQuerySchema.parse(query ?? {}));
   }
 }
 
@@ -29,32 +51,14 @@ export class UsageAdminController {
 @UseGuards(CallerTokenGuard)
 @UseFilters(ApiErrorFilter)
 export class MyUsageController {
-  constructor(
-    @InjectUsageStore() private readonly store: UsageStore | undefined,
-    @InjectGatewayClock() private readonly clock: Clock,
-  ) {}
+  constructor(@Inject(UsageReport) private readonly report: UsageReport) {}
 
   @Get()
   usage(@Req() request: CallerRequest, @Query() query: unknown): Promise<UsageView> {
-    return answerUsage(this.store, this.clock, myUsageQuerySchema.parse(query ?? {}), request.caller!.userId);
+    return this.report.answer(myUsageQuerySchema.parse(query ?? {}), request.caller!.userId);
   }
 }
 
-async function answerUsage(recorded: UsageStore | undefined, clock: Clock, request: UsageRequest, initiatorId?: string): Promise<UsageView> {
-  const store = requireUsageStore(recorded);
-  const month = utcMonthOf(new Date(clock.now()));
-  const from = request.from ? new Date(request.from) : month.from;
-  const to = request.to ? new Date(request.to) : month.to;
-  if (from.getTime() >= to.getTime()) throw invalidRequest('from must be before to (to is exclusive)');
-  const rows: UsageRow[] = await store.usageByGroup({ groupBy: request.groupBy, from, to, initiatorId, credentialKind: request.credentialKind });
-  return {
-    from: from.toISOString(),
-    to: to.toISOString(),
-    groupBy: request.groupBy,
-    rows: rows.map((row) => ({ key: row.key, ...totalsView(row) })),
-    totals: totalsView(usageTotals(rows)),
-  };
-}
 
 function totalsView(totals: UsageTotals): UsageTotalsView {
   const { interceptions, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costMicros } = totals;

@@ -86,7 +86,7 @@ export class GatewayRuntime {
   readonly live: LiveConfiguration;
   readonly callers: CallerResolver;
   /** Batches interception events and hands them to the event sender (docs/recording.md). */
-  readonly recording: EventBatchProducer;
+  private readonly recording: EventBatchProducer;
   /** The injected MCP tools (docs/mcp.md); empty when no MCP server is configured. */
   readonly mcpTools: McpToolCatalogue;
   /** What the provider request path uses (createGatewayServer). */

@@ -1,7 +1,8 @@
 import type { IdentityDirectory, IdentityStore, Resolver } from '@tollgate/byok';
-import { systemClock, type Clock, type KeyStateStore } from '@tollgate/keypool';
+import type { KeyStateStore } from '@tollgate/keypool';
 import { AdminAuditTrail, createIdentity, createUserEndpoints, type IdentityService, type UserEndpointsWiring } from '@tollgate/operator-api';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
+import { systemClock, type Clock } from '@tollgate/time';
 import { EventBatchProducer, type EventBatchSender, type RecordingTransportProbe } from '@tollgate/recording';
 import {
   AgenticLoop,
@@ -116,8 +117,7 @@ export class GatewayRuntime {
     this.interceptionStore = deps.interceptionStore;
     const clock = deps.clock ?? systemClock;
     this.clock = clock;
-    const now = (): Date => new Date(clock.now());
-    this.adminAudit = new AdminAuditTrail(deps.adminAuditLog, deps.logger, now);
+    this.adminAudit = new AdminAuditTrail(deps.adminAuditLog, deps.logger, clock);
     this.metrics = new GatewayMetrics(
       () => this.providers.all().map((provider) => provider.pool),
       () => this.breakers,
@@ -144,7 +144,7 @@ export class GatewayRuntime {
       refusingNow: () => refusesWhenFull && this.recording.isFull,
       pendingEvents: () => this.recording.pendingEvents,
     });
-    this.storedObjectOwners = deps.storedObjectOwners ?? new MemoryStoredObjectOwners(deps.config.storedObjects.ownerTtlMs, () => clock.now());
+    this.storedObjectOwners = deps.storedObjectOwners ?? new MemoryStoredObjectOwners(deps.config.storedObjects.ownerTtlMs, clock);
     this.mcpTools = new McpToolCatalogue(deps.config.mcp, this.metrics.mcpObserver, deps.logger);
     const interceptions = new InterceptionHandler(
       deps.config,
@@ -159,8 +159,8 @@ export class GatewayRuntime {
         : undefined,
     );
     const budgetLedger =
-      deps.budgetLedger ?? new MemoryBudgetLedger({ baseline: spendBaselineFrom(deps.usageStore), now: () => clock.now() });
-    this.budgets = new BudgetGuard(budgetLedger, createPriceTable(deps.config.prices), deps.config.budgets, now, this.metrics, deps.logger);
+      deps.budgetLedger ?? new MemoryBudgetLedger({ baseline: spendBaselineFrom(deps.usageStore), clock });
+    this.budgets = new BudgetGuard(budgetLedger, createPriceTable(deps.config.prices), deps.config.budgets, clock, this.metrics, deps.logger);
     const passthrough = new PassthroughHandler(this.upstream, this.metrics, deps.logger, this.storedObjectOwners);
     const endpoints = createUserEndpoints(deps.config, deps.endpointResolver);
     this.userEndpoints = deps.endpointGuard ? { guard: deps.endpointGuard, close: endpoints.close } : endpoints;

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query, UseFilters, UseGuards } from '@nestjs/common';
 import { fillActivity, microsToUsd, type ActivityBucket, type InterceptionStore, type InterceptionSummary } from '@tollgate/usage';
-import type { Clock } from '@tollgate/keypool';
+import type { Clock } from '@tollgate/time';
 import type { TollgateConfig } from '@tollgate/platform';
 import { LiveConfiguration } from '@tollgate/request-path';
 import { AdminTokenGuard } from '../auth/admin-token.guard';

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
-import type { Clock } from '@tollgate/keypool';
+import type { Clock } from '@tollgate/time';
 import { LiveConfiguration } from '@tollgate/request-path';
 import type { InterceptionStore } from '@tollgate/usage';
 import { AdminTokenGuard } from '../auth/admin-token.guard';

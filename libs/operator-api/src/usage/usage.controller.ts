@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Injectable, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
-import type { Clock } from '@tollgate/keypool';
+import type { Clock } from '@tollgate/time';
 import { microsToUsd, usageTotals, utcMonthOf, type UsageRow, type UsageStore, type UsageTotals } from '@tollgate/usage';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { InjectGatewayClock, InjectUsageStore } from '../operator-api.tokens';

@@ -1,4 +1,5 @@
-import type { Clock, KeyPoolObserver, KeyStateStore } from '@tollgate/keypool';
+import type { KeyPoolObserver, KeyStateStore } from '@tollgate/keypool';
+import type { Clock } from '@tollgate/time';
 import type { TollgateConfig } from '@tollgate/platform';
 import { GatewayTokenRegistry } from '../auth/gateway-token.registry';
 import { ProviderRegistry } from '../keys/provider-runtime';

@@ -27,15 +27,15 @@ export function createGatewayServer(services: ProviderRequestServices, fastifyHa
       fastifyHandler(request, response);
       return;
     }
-    timeouts.track(response, provider.config.type);
+    timeouts.track(response, provider.description);
     if (!server.listening) {
       // Closing for shutdown: a request on a kept-alive connection is refused, and the connection closed.
-      writeGatewayError(response, provider.config.type, new GatewayError('shutting_down', 'the gateway is shutting down; retry'), { connection: 'close' });
+      writeGatewayError(response, provider.description, new GatewayError('shutting_down', 'the gateway is shutting down; retry'), { connection: 'close' });
       return;
     }
     serveProviderRequest(services, provider, request, response).catch((error: unknown) => {
       services.logger.error({ err: error, method: request.method, provider: provider.config.name }, 'provider request failed unexpectedly');
-      if (!response.headersSent) writeGatewayError(response, provider.config.type, new GatewayError('internal', 'internal gateway error'));
+      if (!response.headersSent) writeGatewayError(response, provider.description, new GatewayError('internal', 'internal gateway error'));
       else if (!response.writableEnded) response.end();
     });
   });
@@ -58,25 +58,25 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
   const method = request.method ?? 'GET';
   const queryStart = url.indexOf('?');
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
-  const providerType = provider.config.type;
-  const route = path.startsWith(provider.routePrefix) ? matchRoute(providerType, method, path.slice(provider.routePrefix.length)) : undefined;
+  const description = provider.description;
+  const route = path.startsWith(provider.routePrefix) ? matchRoute(description, method, path.slice(provider.routePrefix.length)) : undefined;
   // A refusal before the body is read closes the connection: the unread body is never drained.
   const refusalHeaders: Record<string, string> = requestHasBody(request) ? { connection: 'close' } : {};
   if (!route) {
-    writeGatewayError(out, providerType, new GatewayError('not_found', `route not supported: ${method} ${path}`), refusalHeaders);
+    writeGatewayError(out, description, new GatewayError('not_found', `route not supported: ${method} ${path}`), refusalHeaders);
     return;
   }
 
-  const credentials = extractCredentials(providerType, request.headers);
+  const credentials = extractCredentials(description, request.headers);
   const principal = credentials.gatewayToken ? services.callers.resolve(credentials.gatewayToken) : undefined;
   if (!principal) {
     const message = credentials.gatewayToken ? 'invalid or revoked gateway token' : 'a gateway token (tg_…) is required';
-    writeGatewayError(out, providerType, new GatewayError('unauthorized', message), refusalHeaders);
+    writeGatewayError(out, description, new GatewayError('unauthorized', message), refusalHeaders);
     return;
   }
   const planned = await planCredential(services, provider, principal.userId, credentials);
   if (!planned.ok) {
-    writeGatewayError(out, providerType, planned.error, refusalHeaders);
+    writeGatewayError(out, description, planned.error, refusalHeaders);
     return;
   }
   const usesPoolKey = planned.plan.kind === 'centralized';
@@ -84,7 +84,7 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
   if (usesPoolKey && route.kind === 'passthrough' && route.storedObject) {
     const { kind, id } = route.storedObject;
     if ((await services.storedObjectOwners.ownerOf(provider.config.name, kind, id)) !== principal.userId) {
-      writeGatewayError(out, providerType, new GatewayError('not_found', `no ${kind} found with id '${id}'`));
+      writeGatewayError(out, description, new GatewayError('not_found', `no ${kind} found with id '${id}'`));
       return;
     }
   }
@@ -93,7 +93,7 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
   const body = await readRequestBody(request, maxBodyBytes);
   if (body.kind === 'aborted') return;
   if (body.kind === 'too_large') {
-    writeGatewayError(out, providerType, new GatewayError('payload_too_large', `request body exceeds ${maxBodyBytes} bytes`), { connection: 'close' });
+    writeGatewayError(out, description, new GatewayError('payload_too_large', `request body exceeds ${maxBodyBytes} bytes`), { connection: 'close' });
     return;
   }
 
@@ -102,7 +102,7 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
   const target = { origin: base.origin, path: upstreamPathAndQuery(base, route.upstreamPath, queryStart === -1 ? '' : url.slice(queryStart)) };
   // Answers the gateway reads (bridged, and creates whose id it records) must come uncompressed.
   const readsAnswer = route.kind === 'bridged' || (usesPoolKey && route.creates !== undefined);
-  const forwardHeaders = headersToForward(providerType, request.headers, readsAnswer, credentials, usesPoolKey);
+  const forwardHeaders = headersToForward(description, request.headers, readsAnswer, credentials, usesPoolKey);
   if (route.kind === 'bridged') {
     await services.interceptions.handle({
       provider,

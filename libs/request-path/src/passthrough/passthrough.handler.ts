@@ -2,8 +2,9 @@ import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@tollgate/platform';
 import type { StoredObjectKind } from '@tollgate/providers';
-import { exhaustionError, transportError } from '../bridge/failure-mapping';
-import { sendWithFailover, type AttemptSummary, type CredentialPlan } from '../bridge/upstream-attempts';
+import { transportError } from '../bridge/failure-mapping';
+import type { AttemptSummary, CredentialPlan } from '../bridge/upstream-attempts';
+import { sendOrAnswer } from '../bridge/upstream-exchange';
 import { writeGatewayError } from '../errors/error-response';
 import { ClientConnection } from '../http/client-connection';
 import { relayedResponseHeaders } from '../http/relayed-headers';
@@ -38,44 +39,35 @@ export class PassthroughHandler {
 
   async handle(request: PassthroughRequest): Promise<void> {
     const { provider, out } = request;
-    const providerType = provider.config.type;
     const connection = new ClientConnection(out);
     const summary: AttemptSummary = { hint: '', handedOut: 0 };
-    const result = await sendWithFailover({
-      client: this.client,
-      provider,
-      route: 'passthrough',
-      plan: request.plan,
-      request: { target: request.upstream, method: request.method, headers: request.forwardHeaders, body: request.body, signal: connection },
-      summary,
-      metrics: this.metrics,
-    });
+    const sent = await sendOrAnswer(
+      {
+        client: this.client,
+        provider,
+        route: 'passthrough',
+        plan: request.plan,
+        request: { target: request.upstream, method: request.method, headers: request.forwardHeaders, body: request.body, signal: connection },
+        summary,
+        metrics: this.metrics,
+      },
+      (error) => writeGatewayError(out, provider.description, error),
+    );
     if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
+    if (!sent.ok) return;
 
-    switch (result.kind) {
-      case 'aborted':
-        return;
-      case 'exhausted':
-        writeGatewayError(out, providerType, exhaustionError(provider, result.walker));
-        return;
-      case 'transport':
-        writeGatewayError(out, providerType, transportError(result.failure, result.error));
-        return;
-      case 'response': {
-        const upstream = result.response;
-        if (request.recordCreated && upstream.statusCode < 300) {
-          await this.relayCreated(request, request.recordCreated, upstream, connection);
-          return;
-        }
-        out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, undefined, request.plan.kind === 'centralized'));
-        request.timing.markFirstByte();
-        try {
-          await pipeline(upstream.body, out);
-        } catch (error) {
-          if (!connection.isDisconnected) this.logger.warn({ err: error, provider: provider.config.name }, 'passthrough response broke mid-body');
-          out.destroy();
-        }
-      }
+    const upstream = sent.response;
+    if (request.recordCreated && upstream.statusCode < 300) {
+      await this.relayCreated(request, request.recordCreated, upstream, connection);
+      return;
+    }
+    out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, undefined, request.plan.kind === 'centralized'));
+    request.timing.markFirstByte();
+    try {
+      await pipeline(upstream.body, out);
+    } catch (error) {
+      if (!connection.isDisconnected) this.logger.warn({ err: error, provider: provider.config.name }, 'passthrough response broke mid-body');
+      out.destroy();
     }
   }
 
@@ -94,7 +86,7 @@ export class PassthroughHandler {
     try {
       body = Buffer.from(await upstream.body.arrayBuffer());
     } catch (error) {
-      if (!connection.isDisconnected) writeGatewayError(out, provider.config.type, transportError('connection', error as Error));
+      if (!connection.isDisconnected) writeGatewayError(out, provider.description, transportError('connection', error as Error));
       return;
     }
     const id = idOf(body);

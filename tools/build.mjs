@@ -24,6 +24,7 @@ const entries = {
   'key-state-propagation': 'tools/bench/key-state-propagation.measure.ts',
   'console-api': 'tools/console/generate-api-types.ts',
   'console-screenshots': 'tools/console/screenshots.ts',
+  'docs-graph': 'tools/docs/generate-library-graph.ts',
 };
 
 // Source-mapped stack traces for our own code only: `--enable-source-maps` also covers node_modules, and the

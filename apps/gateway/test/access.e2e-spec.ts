@@ -269,7 +269,8 @@ describe('teams, model access and scoped tokens across two replicas', () => {
       await adminJson(b, 'PATCH', `/teams/${red}`, { budget: { amountUsd: (4 * ESTIMATE) / 1e6, period: 'day' } });
       await adminJson(b, 'PATCH', `/teams/${blue}`, { budget: { amountUsd: (100 * ESTIMATE) / 1e6, period: 'day' } });
       // Both replicas hold red's budget (dave has none of his own: he has a budget gate only through red).
-      const knowsRedBudget = (harness: Harness) => harness.gateway.runtime.budgetGate('openai', harness.gateway.runtime.callerAccess({ userId: dave })) !== undefined;
+      const knowsRedBudget = ({ gateway: { runtime } }: Harness) =>
+        runtime.requestPath.budgets.gateFor('openai', runtime.requestPath.access.accessOf({ userId: dave })) !== undefined;
       await waitUntil(async () => knowsRedBudget(a) && knowsRedBudget(b), "both replicas to hold red's budget");
 
       let refused: Response | undefined;

@@ -1,9 +1,35 @@
-import { hashGatewayToken, type DirectoryChangeNotifier, type IdentityDirectory, type IdentityStore, type Resolver } from '@tollgate/byok';
+import type { DirectoryChangeNotifier, IdentityDirectory, IdentityStore, Resolver } from '@tollgate/byok';
 import type { KeyStateStore } from '@tollgate/keypool';
-import type { CallerAccess } from '@tollgate/limits';
+import {
+  AdminAuditTrail,
+  createIdentity,
+  createUserEndpoints,
+  type IdentityService,
+  type TeamService,
+  type UserEndpointsWiring,
+} from '@tollgate/operator-api';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import { systemClock, type Clock } from '@tollgate/time';
 import { EventBatchProducer, type EventBatchSender, type RecordingTransportProbe } from '@tollgate/recording';
+import {
+  AgenticLoop,
+  BudgetGuard,
+  CallerAccessPolicy,
+  CallerResolver,
+  CircuitBreakers,
+  GatewayMetrics,
+  InterceptionHandler,
+  LiveConfiguration,
+  McpToolCatalogue,
+  MemoryStoredObjectOwners,
+  PassthroughHandler,
+  UpstreamClient,
+  UserBudgetGates,
+  type EndpointGuard,
+  type ProviderRegistry,
+  type ProviderRequestServices,
+  type StoredObjectOwners,
+} from '@tollgate/request-path';
 import {
   MemoryBudgetLedger,
   createPriceTable,
@@ -13,26 +39,9 @@ import {
   type InterceptionStore,
   type UsageStore,
 } from '@tollgate/usage';
-
-import { AdminAuditTrail } from '@tollgate/operator-api';
-import { GatewayTokenRegistry, type GatewayPrincipal } from '@tollgate/request-path';
-import { createIdentity, createUserEndpoints, type UserEndpointsWiring } from '@tollgate/operator-api';
-import type { IdentityService, TeamService } from '@tollgate/operator-api';
-import type { EndpointGuard } from '@tollgate/request-path';
-import { BudgetGuard, callerAccessOf, type BudgetGate, type BudgetLimit } from '@tollgate/request-path';
-import { CircuitBreakers } from '@tollgate/request-path';
-import { InterceptionHandler } from '@tollgate/request-path';
-import { AgenticLoop } from '@tollgate/request-path';
-import { McpToolCatalogue } from '@tollgate/request-path';
+import { restartOnlyChanges } from './config/restart-only.settings';
 import { GatewayLifecycle } from './health/gateway-lifecycle';
 import { Readiness } from './health/readiness';
-import { ProviderRegistry } from '@tollgate/request-path';
-import { GatewayMetrics } from '@tollgate/request-path';
-import { PassthroughHandler } from '@tollgate/request-path';
-import { UpstreamClient } from '@tollgate/request-path';
-import { MemoryStoredObjectOwners } from '@tollgate/request-path';
-import type { StoredObjectOwners } from '@tollgate/request-path';
-import { restartOnlyChanges } from './config/restart-only.settings';
 
 /** How long a starting gateway waits for the shared key state; Redis down at start delays it by this much. */
 const KEY_STATE_SYNC_TIMEOUT_MS = 3_000;
@@ -75,47 +84,44 @@ export interface GatewayDependencies {
   storedObjectOwners?: StoredObjectOwners;
 }
 
-/** What a configuration reload replaces; in-flight requests keep the objects they started with. */
-interface ReloadableState {
-  config: TollgateConfig;
-  providers: ProviderRegistry;
-  tokens: GatewayTokenRegistry;
-}
-
-/** Everything a gateway process holds, wired by hand once (these objects sit on the hot path, not behind DI). */
+/**
+ * The gateway process's composition root: builds the request path's and the operator API's services once from
+ * the dependencies (these objects sit on the hot path, not behind DI), and runs their lifecycle: start, configuration
+ * reload, close. Nest hands the operator API the narrow services it uses (GatewayModule), never this object.
+ */
 export class GatewayRuntime {
   readonly logger: Logger;
-  readonly keyStateStore: KeyStateStore;
+  readonly clock: Clock;
   readonly lifecycle = new GatewayLifecycle();
   readonly readiness: Readiness;
-  private readonly recordingProbe?: RecordingTransportProbe;
   readonly metrics: GatewayMetrics;
-  readonly breakers: CircuitBreakers;
-  readonly upstream: UpstreamClient;
-  private readonly clock: Clock;
-  private live: ReloadableState;
+  /** The running configuration with its providers and gateway tokens; a reload swaps them. */
+  readonly live: LiveConfiguration;
+  readonly callers: CallerResolver;
   /** Batches interception events and hands them to the event sender (docs/recording.md). */
-  readonly recording: EventBatchProducer;
-  readonly interceptions: InterceptionHandler;
+  private readonly recording: EventBatchProducer;
   /** The injected MCP tools (docs/mcp.md); empty when no MCP server is configured. */
   readonly mcpTools: McpToolCatalogue;
-  readonly passthrough: PassthroughHandler;
+  /** What the provider request path uses (createGatewayServer). */
+  readonly requestPath: ProviderRequestServices;
   /** Present when the gateway has a database for users, tokens and stored keys. */
   readonly identity?: IdentityService;
   /** Present with the identity service: teams and their members. */
   readonly teams?: TeamService;
-  private readonly identityDirectory?: IdentityDirectory;
   /** Present when the gateway can read the recorded interceptions. */
   readonly usageStore?: UsageStore;
   /** Present when the gateway can read the recorded interceptions (operators only, never on the request path). */
   readonly interceptionStore?: InterceptionStore;
-  private readonly userEndpoints: UserEndpointsWiring;
-  /** Budgets on centralized spend (docs/usage.md). */
-  readonly budgets: BudgetGuard;
-  /** Who created each stored response and conversation with a pool key (docs/http-api.md). */
-  readonly storedObjectOwners: StoredObjectOwners;
   /** What admins did: one entry per admin mutation (docs/admin-audit.md). */
   readonly adminAudit: AdminAuditTrail;
+  private readonly keyStateStore: KeyStateStore;
+  private readonly recordingProbe?: RecordingTransportProbe;
+  private readonly breakers: CircuitBreakers;
+  private readonly upstream: UpstreamClient;
+  private readonly budgets: BudgetGuard;
+  private readonly storedObjectOwners: StoredObjectOwners;
+  private readonly identityDirectory?: IdentityDirectory;
+  private readonly userEndpoints: UserEndpointsWiring;
 
   constructor(deps: GatewayDependencies) {
     this.logger = deps.logger;
@@ -131,7 +137,7 @@ export class GatewayRuntime {
       () => this.breakers,
       () => this.keyStateStore,
     );
-    this.live = this.buildReloadable(deps.config);
+    this.live = new LiveConfiguration(deps.config, deps.keyStateStore, clock, this.metrics.keyPoolObserver);
     this.breakers = new CircuitBreakers(deps.config.circuitBreaker, clock, this.metrics.breakerObserver);
     this.upstream = new UpstreamClient(deps.config.server.upstream);
     const recordingConfig = deps.config.recording;
@@ -154,7 +160,7 @@ export class GatewayRuntime {
     });
     this.storedObjectOwners = deps.storedObjectOwners ?? new MemoryStoredObjectOwners(deps.config.storedObjects.ownerTtlMs, clock);
     this.mcpTools = new McpToolCatalogue(deps.config.mcp, this.metrics.mcpObserver, deps.logger);
-    this.interceptions = new InterceptionHandler(
+    const interceptions = new InterceptionHandler(
       deps.config,
       this.upstream,
       this.recording,
@@ -169,7 +175,7 @@ export class GatewayRuntime {
     const budgetLedger =
       deps.budgetLedger ?? new MemoryBudgetLedger({ baseline: spendBaselineFrom(deps.usageStore), clock });
     this.budgets = new BudgetGuard(budgetLedger, createPriceTable(deps.config.prices), deps.config.budgets, clock, this.metrics, deps.logger);
-    this.passthrough = new PassthroughHandler(this.upstream, this.metrics, deps.logger, this.storedObjectOwners);
+    const passthrough = new PassthroughHandler(this.upstream, this.metrics, deps.logger, this.storedObjectOwners);
     const endpoints = createUserEndpoints(deps.config, deps.endpointResolver);
     this.userEndpoints = deps.endpointGuard ? { guard: deps.endpointGuard, close: endpoints.close } : endpoints;
     if (deps.identityStore) {
@@ -187,6 +193,20 @@ export class GatewayRuntime {
       this.teams = identity.teams;
       this.identityDirectory = identity.directory;
     }
+    this.callers = new CallerResolver(this.live, clock, this.identityDirectory);
+    this.requestPath = {
+      live: this.live,
+      callers: this.callers,
+      access: new CallerAccessPolicy(this.live, this.identityDirectory),
+      storedCredentials: this.identity,
+      endpointGuard: this.userEndpoints.guard,
+      budgets: new UserBudgetGates(this.budgets, this.identityDirectory),
+      storedObjectOwners: this.storedObjectOwners,
+      interceptions,
+      passthrough,
+      metrics: this.metrics,
+      logger: deps.logger,
+    };
   }
 
   /** Loads what must be in memory before the first request: the identity directory's snapshot, the MCP tool lists. */
@@ -206,56 +226,6 @@ export class GatewayRuntime {
     );
   }
 
-  /** The SSRF guard for user endpoints (pinned dispatchers included). */
-  get endpointGuard(): EndpointGuard {
-    return this.userEndpoints.guard;
-  }
-
-  /**
-   * Who a gateway token belongs to: the config file's tokens first, then database-issued ones (by hash), unless
-   * expired by the gateway's clock. A database token's use is noted in memory (written in batches).
-   */
-  resolveCaller(token: string): GatewayPrincipal | undefined {
-    const tokenHash = hashGatewayToken(token);
-    const fromConfig = this.tokens.resolveHash(tokenHash);
-    if (fromConfig) return fromConfig;
-    const directory = this.identityDirectory;
-    const owner = directory?.tokenOwner(tokenHash);
-    if (!directory || !owner) return undefined;
-    if (owner.expiresAt && owner.expiresAt.getTime() <= this.clock.now()) return undefined;
-    directory.noteTokenUsed(owner.tokenId);
-    return { userId: owner.userId, tokenId: owner.tokenId, tokenScope: { limits: owner.limits, models: owner.models, teamId: owner.teamId } };
-  }
-
-  /**
-   * The limits and model policies this caller's requests are held to (docs/limits.md), from the configuration and the
-   * identity directory's in-memory view (the user's settings and teams, the teams' settings, the token's scope); no I/O.
-   */
-  callerAccess(principal: GatewayPrincipal): CallerAccess {
-    return callerAccessOf(principal, this.config, this.identityDirectory);
-  }
-
-  /**
-   * The budget gate for a centralized request: the user's own budget (or the default) and the budget of each team it
-   * counts against; undefined: none of them is limited.
-   */
-  budgetGate(providerName: string, access: CallerAccess): BudgetGate | undefined {
-    const directory = this.identityDirectory;
-    const limits: BudgetLimit[] = [];
-    const own = this.budgets.effective(directory?.user(access.userId)?.budget);
-    if (own) limits.push({ owner: { scope: 'user', id: access.userId }, budget: own });
-    for (const teamId of access.teamIds) {
-      const budget = directory?.team(teamId)?.budget;
-      if (directory && budget) limits.push({ owner: { scope: 'team', id: teamId, members: () => directory.teamMembers(teamId) }, budget });
-    }
-    return limits.length > 0 ? this.budgets.gate(providerName, limits) : undefined;
-  }
-
-  /** Now, by the gateway's clock. */
-  now(): Date {
-    return new Date(this.clock.now());
-  }
-
   get config(): TollgateConfig {
     return this.live.config;
   }
@@ -264,20 +234,15 @@ export class GatewayRuntime {
     return this.live.providers;
   }
 
-  get tokens(): GatewayTokenRegistry {
-    return this.live.tokens;
-  }
-
   /**
    * Applies a new configuration's providers, keys, gateway tokens, admin tokens, default BYOK mode, default limits
-   * and deployment model policy. Key states
-   * carry over (they are keyed by key fingerprint); requests in flight finish with what they started with. Returns
+   * and deployment model policy. Key states carry over (they are keyed by key fingerprint); requests in flight finish with what they started with. Returns
    * the settings that changed but only take effect after a restart.
    */
   applyConfig(next: TollgateConfig): string[] {
-    const current = this.live.config;
+    const current = this.config;
     const restartOnly = restartOnlyChanges(current, next);
-    this.live = this.buildReloadable({
+    this.live.replace({
       ...current,
       providers: next.providers,
       auth: next.auth,
@@ -286,14 +251,6 @@ export class GatewayRuntime {
       models: next.models,
     });
     return restartOnly;
-  }
-
-  private buildReloadable(config: TollgateConfig): ReloadableState {
-    return {
-      config,
-      providers: new ProviderRegistry(config, this.keyStateStore, this.clock, this.metrics.keyPoolObserver),
-      tokens: new GatewayTokenRegistry(config.auth.tokens),
-    };
   }
 
   /**

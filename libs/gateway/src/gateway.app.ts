@@ -31,7 +31,7 @@ export async function createGatewayApp(deps: GatewayDependencies): Promise<Gatew
     // The server's own `clientError` listener answers (RequestTimeoutResponder); Fastify's must not write a second answer.
     clientErrorHandler: () => undefined,
     frameworkErrors: answerFrameworkError,
-    serverFactory: (fastifyHandler: RequestListener) => createGatewayServer(runtime, fastifyHandler),
+    serverFactory: (fastifyHandler: RequestListener) => createGatewayServer(runtime.requestPath, fastifyHandler),
     schemaController: { compilersFactory: { buildValidator: refuseRouteSchemas, buildSerializer: refuseRouteSchemas } },
   });
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.forRoot(runtime), adapter, {

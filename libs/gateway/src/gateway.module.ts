@@ -1,26 +1,37 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { KeyAdminController } from '@tollgate/operator-api';
-import { AdminTokenGuard } from '@tollgate/operator-api';
-import { CallerTokenGuard } from '@tollgate/operator-api';
-import { MeController } from '@tollgate/operator-api';
-import { UserAdminController } from '@tollgate/operator-api';
-import { TeamAdminController } from '@tollgate/operator-api';
-import { MyUsageController, UsageAdminController } from '@tollgate/operator-api';
-import { GatewayLifecycle } from './health/gateway-lifecycle';
-import { HealthController } from '@tollgate/operator-api';
-import { Readiness } from './health/readiness';
-import { GatewayMetrics } from '@tollgate/request-path';
-import { MetricsController } from '@tollgate/operator-api';
-import { GatewayRuntime } from './gateway-runtime';
-import { InterceptionsController } from '@tollgate/operator-api';
-import { KeyPoolsController } from '@tollgate/operator-api';
-import { OpenApiController } from '@tollgate/operator-api';
-import { McpAdminController } from '@tollgate/operator-api';
-import { AdminAuditController } from '@tollgate/operator-api';
-import { AdminAuditInterceptor } from '@tollgate/operator-api';
-import { GATEWAY_RUNTIME, READINESS } from '@tollgate/operator-api';
+import { Module, type DynamicModule, type InjectionToken, type Provider } from '@nestjs/common';
+import {
+  AdminAuditController,
+  AdminAuditInterceptor,
+  AdminAuditTrail,
+  AdminTokenGuard,
+  CallerTokenGuard,
+  GATEWAY_CLOCK,
+  HealthController,
+  IdentityService,
+  INTERCEPTION_STORE,
+  InterceptionsController,
+  KeyAdminController,
+  KeyPoolsController,
+  McpAdminController,
+  MeController,
+  MetricsController,
+  MyUsageController,
+  OpenApiController,
+  READINESS,
+  TeamAdminController,
+  TeamService,
+  USAGE_STORE,
+  UsageAdminController,
+  UsageReport,
+  UserAdminController,
+} from '@tollgate/operator-api';
+import { CallerResolver, GatewayMetrics, LiveConfiguration, McpToolCatalogue } from '@tollgate/request-path';
+import type { GatewayRuntime } from './gateway-runtime';
 
-/** Nest hosts the operator surface (health, metrics, admin); the provider routes are plain Fastify routes. */
+/**
+ * Nest hosts the operator surface (health, metrics, admin, self-service); the provider routes are plain Node routes.
+ * Each controller and guard gets the services it reads from the runtime's composition, one provider each.
+ */
 @Module({})
 export class GatewayModule {
   static forRoot(runtime: GatewayRuntime): DynamicModule {
@@ -42,15 +53,27 @@ export class GatewayModule {
         AdminAuditController,
       ],
       providers: [
-        { provide: GatewayLifecycle, useValue: runtime.lifecycle },
-        { provide: Readiness, useValue: runtime.readiness },
-        { provide: GatewayMetrics, useValue: runtime.metrics },
-        { provide: GATEWAY_RUNTIME, useValue: runtime },
         { provide: READINESS, useValue: runtime.readiness },
+        { provide: GATEWAY_CLOCK, useValue: runtime.clock },
+        { provide: GatewayMetrics, useValue: runtime.metrics },
+        { provide: LiveConfiguration, useValue: runtime.live },
+        { provide: CallerResolver, useValue: runtime.callers },
+        { provide: McpToolCatalogue, useValue: runtime.mcpTools },
+        { provide: AdminAuditTrail, useValue: runtime.adminAudit },
+        // Without a database these are not provided: their consumers answer 503.
+        ...optionalValue(IdentityService, runtime.identity),
+        ...optionalValue(TeamService, runtime.teams),
+        ...optionalValue(USAGE_STORE, runtime.usageStore),
+        ...optionalValue(INTERCEPTION_STORE, runtime.interceptionStore),
+        UsageReport,
         AdminTokenGuard,
         CallerTokenGuard,
         AdminAuditInterceptor,
       ],
     };
   }
+}
+
+function optionalValue(token: InjectionToken, value: unknown): Provider[] {
+  return value === undefined ? [] : [{ provide: token, useValue: value }];
 }

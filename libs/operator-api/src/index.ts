@@ -5,7 +5,7 @@ export * from './audit/admin-audit.controller';
 export * from './audit/admin-audit.interceptor';
 export * from './audit/admin-audit.trail';
 export * from './auth/admin-token.guard';
-export * from './composition.tokens';
+export * from './operator-api.tokens';
 export * from './console/console.routes';
 export * from './health/health.controller';
 export * from './identity/api-error';

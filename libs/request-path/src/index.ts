@@ -1,15 +1,22 @@
 /** The provider request path: the HTTP listener, bridge, upstream client, key pools, breakers, budgets, MCP tools. */
 export * from './access/caller-access.source';
+export * from './auth/caller-access.policy';
+export * from './auth/caller.resolver';
 export * from './auth/gateway-token.registry';
 export * from './auth/presented-tokens';
 export * from './bridge/agentic-loop';
 export * from './bridge/interception.handler';
 export * from './budget/budget.guard';
 export * from './budget/redis-budget.ledger';
+export * from './budget/user-budget.gates';
 export * from './circuit/circuit-breakers';
+export * from './configuration/live-configuration';
 export * from './http/framework-error.handler';
 export * from './http/not-found.route';
 export * from './http/provider-request.listener';
+export * from './http/provider-request.services';
+export type { CredentialSources } from './identity/credential.planner';
+export * from './identity/stored-credentials';
 export * from './identity/user-endpoint.guard';
 export * from './keys/provider-runtime';
 export * from './mcp/mcp-tool.catalogue';

@@ -1,16 +1,14 @@
-import { Controller, Get, HttpCode, NotFoundException, Param, ParseIntPipe, Post, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, NotFoundException, Param, ParseIntPipe, Post, UseGuards } from '@nestjs/common';
 import type { KeyListing } from '@tollgate/keypool';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { Audited } from '../audit/audited.decorator';
-import type { GatewayRuntime } from '@tollgate/gateway';
-import { InjectGatewayRuntime } from '../composition.tokens';
-import type { ProviderRuntime } from '@tollgate/request-path';
+import { LiveConfiguration, type ProviderRuntime } from '@tollgate/request-path';
 
 /** Operator view of the key pools: hints and states only, never a key. */
 @Controller('admin/v1/providers')
 @UseGuards(AdminTokenGuard)
 export class KeyAdminController {
-  constructor(@InjectGatewayRuntime() private readonly runtime: GatewayRuntime) {}
+  constructor(@Inject(LiveConfiguration) private readonly live: LiveConfiguration) {}
 
   @Get(':name/keys')
   listKeys(@Param('name') name: string) {
@@ -30,7 +28,7 @@ export class KeyAdminController {
   }
 
   private provider(name: string): ProviderRuntime {
-    const provider = this.runtime.providers.get(name);
+    const provider = this.live.providers.get(name);
     if (!provider) throw new NotFoundException({ error: { type: 'not_found', message: `no provider named "${name}"` } });
     return provider;
   }

@@ -5,8 +5,7 @@ import { hint } from '@tollgate/keypool';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { mergeMap, type Observable } from 'rxjs';
 import { presentedToken } from '@tollgate/request-path';
-import type { GatewayRuntime } from '@tollgate/gateway';
-import { InjectGatewayRuntime } from '../composition.tokens';
+import { AdminAuditTrail } from './admin-audit.trail';
 import { AUDITED_ROUTE, type AuditedRoute } from './audited-route';
 
 /** A caller's `X-Request-Id` is kept when it is a plain id; anything else is replaced, never stored as sent. */
@@ -19,7 +18,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 @Injectable()
 export class AdminAuditInterceptor implements NestInterceptor {
   constructor(
-    @InjectGatewayRuntime() private readonly runtime: GatewayRuntime,
+    @Inject(AdminAuditTrail) private readonly trail: AdminAuditTrail,
     @Inject(Reflector) private readonly reflector: Reflector,
   ) {}
 
@@ -35,7 +34,7 @@ export class AdminAuditInterceptor implements NestInterceptor {
     return next.handle().pipe(
       mergeMap(async (result: unknown) => {
         const call = { params: (request.params ?? {}) as Record<string, string>, body: request.body, result: result as never };
-        await this.runtime.adminAudit.record({ actor, action: route.action, requestId, ...route.describe(call) });
+        await this.trail.record({ actor, action: route.action, requestId, ...route.describe(call) });
         return result;
       }),
     );

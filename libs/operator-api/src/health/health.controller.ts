@@ -1,11 +1,15 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import type { Readiness } from '@tollgate/gateway';
-import { InjectReadiness } from '../composition.tokens';
+import { InjectReadiness } from '../operator-api.tokens';
+
+/** The replica's readiness as `/readyz` answers it (the composition root's `Readiness`). */
+export interface ReadinessCheck {
+  report(): Promise<{ ready: boolean; body: unknown }>;
+}
 
 @Controller()
 export class HealthController {
-  constructor(@InjectReadiness() private readonly readiness: Readiness) {}
+  constructor(@InjectReadiness() private readonly readiness: ReadinessCheck) {}
 
   @Get('healthz')
   @HttpCode(200)

@@ -24,7 +24,7 @@ import { fingerprintKey, hint } from '@tollgate/keypool';
 import type { Logger } from '@tollgate/platform';
 import type { Clock } from '@tollgate/time';
 import type { Dispatcher } from 'undici';
-import type { ProviderRegistry, ProviderRuntime } from '@tollgate/request-path';
+import type { ProviderRegistry, ProviderRuntime, StoredCredential, StoredCredentials } from '@tollgate/request-path';
 import { ApiError, invalidRequest, notFound } from './api-error';
 import type { EndpointGuard } from '@tollgate/request-path';
 import type { KeyVerifier } from './provider-key.verifier';
@@ -47,19 +47,12 @@ export interface IdentityServiceDependencies {
   clock: Clock;
 }
 
-/** A stored key opened for one upstream call. */
-export interface StoredCredential {
-  key: string;
-  hint: string;
-  baseUrl: string | null;
-}
-
 /**
  * Users, gateway tokens and stored provider keys: the operations behind `/v1/me…` and `/admin/v1/users…`, and the
  * per-request lookup of a user's stored key. Writes go to the store, then this replica refreshes the user at once;
  * the other replicas follow the store's change log.
  */
-export class IdentityService {
+export class IdentityService implements StoredCredentials {
   /** Stored keys (user, provider) being sealed again with the current binding. */
   private readonly sealingAgain = new Set<string>();
 

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, UseFilters, UseGuards } from '@nestjs/common';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { Audited } from '../audit/audited.decorator';
-import type { GatewayRuntime } from '@tollgate/gateway';
-import { InjectGatewayRuntime } from '../composition.tokens';
+import { InjectTeamService } from '../operator-api.tokens';
+import type { TeamService } from './team.service';
 import { ApiErrorFilter } from './api-error';
 import { createTeamSchema, pageQuerySchema, updateTeamSchema } from './identity-request.schemas';
 import { requireTeams } from './identity-availability';
@@ -13,48 +13,48 @@ import type { TeamView } from './identity-api.views';
 @UseGuards(AdminTokenGuard)
 @UseFilters(ApiErrorFilter)
 export class TeamAdminController {
-  constructor(@InjectGatewayRuntime() private readonly runtime: GatewayRuntime) {}
+  constructor(@InjectTeamService() private readonly teams?: TeamService) {}
 
   @Post('teams')
   @HttpCode(201)
   @Audited<TeamView>('team.create', ({ result }) => ({ target: result.id, details: { name: result.name } }))
   createTeam(@Body() body: unknown) {
-    return requireTeams(this.runtime).createTeam(createTeamSchema.parse(body ?? {}));
+    return requireTeams(this.teams).createTeam(createTeamSchema.parse(body ?? {}));
   }
 
   @Get('teams')
   listTeams(@Query() query: unknown) {
-    return requireTeams(this.runtime).listTeams(pageQuerySchema.parse(query ?? {}));
+    return requireTeams(this.teams).listTeams(pageQuerySchema.parse(query ?? {}));
   }
 
   @Get('teams/:id')
   getTeam(@Param('id') id: string) {
-    return requireTeams(this.runtime).getTeam(id);
+    return requireTeams(this.teams).getTeam(id);
   }
 
   @Patch('teams/:id')
   // The body passed the strict schema (name, limits, budget, models): it is the change, as the operator asked it.
   @Audited('team.update', ({ params, body }) => ({ target: params.id, details: { changes: body } }))
   updateTeam(@Param('id') id: string, @Body() body: unknown) {
-    return requireTeams(this.runtime).updateTeam(id, updateTeamSchema.parse(body ?? {}));
+    return requireTeams(this.teams).updateTeam(id, updateTeamSchema.parse(body ?? {}));
   }
 
   @Delete('teams/:id')
   @HttpCode(204)
   @Audited<TeamView>('team.delete', ({ params, result }) => ({ target: params.id, details: { name: result.name, members: result.members } }))
   async deleteTeam(@Param('id') id: string) {
-    return requireTeams(this.runtime).deleteTeam(id);
+    return requireTeams(this.teams).deleteTeam(id);
   }
 
   @Put('teams/:id/members/:userId')
   @Audited('team.member.add', ({ params }) => ({ target: params.id, details: { user: params.userId } }))
   addMember(@Param('id') id: string, @Param('userId') userId: string) {
-    return requireTeams(this.runtime).addMember(id, userId);
+    return requireTeams(this.teams).addMember(id, userId);
   }
 
   @Delete('teams/:id/members/:userId')
   @Audited('team.member.remove', ({ params }) => ({ target: params.id, details: { user: params.userId } }))
   removeMember(@Param('id') id: string, @Param('userId') userId: string) {
-    return requireTeams(this.runtime).removeMember(id, userId);
+    return requireTeams(this.teams).removeMember(id, userId);
   }
 }

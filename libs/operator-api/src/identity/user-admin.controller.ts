@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseFilters, UseGuards } from '@nestjs/common';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { Audited } from '../audit/audited.decorator';
-import type { GatewayRuntime } from '@tollgate/gateway';
-import { InjectGatewayRuntime } from '../composition.tokens';
+import { InjectIdentityService } from '../operator-api.tokens';
+import type { IdentityService } from './identity.service';
 import { ApiErrorFilter } from './api-error';
 import { createUserSchema, issueTokenSchema, pageQuerySchema, updateUserSchema } from './identity-request.schemas';
 import { requireIdentity } from './identity-availability';
@@ -16,30 +16,30 @@ import type { TokenView, UserView } from './identity-api.views';
 @UseGuards(AdminTokenGuard)
 @UseFilters(ApiErrorFilter)
 export class UserAdminController {
-  constructor(@InjectGatewayRuntime() private readonly runtime: GatewayRuntime) {}
+  constructor(@InjectIdentityService() private readonly identity?: IdentityService) {}
 
   @Post('users')
   @HttpCode(201)
   @Audited<UserView>('user.create', ({ result }) => ({ target: result.id, details: { displayName: result.displayName, byokMode: result.byokMode } }))
   createUser(@Body() body: unknown) {
-    return requireIdentity(this.runtime).createUser(createUserSchema.parse(body ?? {}));
+    return requireIdentity(this.identity).createUser(createUserSchema.parse(body ?? {}));
   }
 
   @Get('users')
   listUsers(@Query() query: unknown) {
-    return requireIdentity(this.runtime).listUsers(pageQuerySchema.parse(query ?? {}));
+    return requireIdentity(this.identity).listUsers(pageQuerySchema.parse(query ?? {}));
   }
 
   @Get('users/:id')
   getUser(@Param('id') id: string) {
-    return requireIdentity(this.runtime).getUser(id);
+    return requireIdentity(this.identity).getUser(id);
   }
 
   @Patch('users/:id')
   // The body passed the strict schema (displayName, byokMode, budget, limits, models): it is the change, as asked.
   @Audited('user.update', ({ params, body }) => ({ target: params.id, details: { changes: body } }))
   updateUser(@Param('id') id: string, @Body() body: unknown) {
-    return requireIdentity(this.runtime).updateUser(id, updateUserSchema.parse(body ?? {}));
+    return requireIdentity(this.identity).updateUser(id, updateUserSchema.parse(body ?? {}));
   }
 
   @Post('users/:id/tokens')
@@ -50,23 +50,23 @@ export class UserAdminController {
   }))
   issueToken(@Param('id') id: string, @Body() body: unknown) {
     const { name, expiresAt, limits, models, team } = issueTokenSchema.parse(body ?? {});
-    return requireIdentity(this.runtime).issueToken(id, name, { expiresAt: expiresAt ?? null, limits: limits ?? null, models: models ?? null, teamId: team ?? null });
+    return requireIdentity(this.identity).issueToken(id, name, { expiresAt: expiresAt ?? null, limits: limits ?? null, models: models ?? null, teamId: team ?? null });
   }
 
   @Get('users/:id/tokens')
   listTokens(@Param('id') id: string, @Query() query: unknown) {
-    return requireIdentity(this.runtime).listTokens(id, pageQuerySchema.parse(query ?? {}));
+    return requireIdentity(this.identity).listTokens(id, pageQuerySchema.parse(query ?? {}));
   }
 
   @Delete('tokens/:id')
   @Audited<TokenView>('token.revoke', ({ params, result }) => ({ target: params.id, details: { user: result.user, name: result.name, hint: result.hint } }))
   revokeToken(@Param('id') id: string) {
-    return requireIdentity(this.runtime).revokeToken(id);
+    return requireIdentity(this.identity).revokeToken(id);
   }
 
   @Get('users/:id/keys')
   async listUserKeys(@Param('id') id: string) {
-    const identity = requireIdentity(this.runtime);
+    const identity = requireIdentity(this.identity);
     await identity.getUser(id);
     return { keys: await identity.listKeys(id) };
   }

@@ -1,9 +1,10 @@
-import { Controller, Get, Param, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, UseFilters, UseGuards } from '@nestjs/common';
 import { fillActivity, microsToUsd, type ActivityBucket, type InterceptionStore, type InterceptionSummary } from '@tollgate/usage';
+import type { Clock } from '@tollgate/time';
 import type { TollgateConfig } from '@tollgate/platform';
+import { LiveConfiguration } from '@tollgate/request-path';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
-import type { GatewayRuntime } from '@tollgate/gateway';
-import { InjectGatewayRuntime } from '../composition.tokens';
+import { InjectGatewayClock, InjectInterceptionStore } from '../operator-api.tokens';
 import { ApiError, ApiErrorFilter, invalidRequest, notFound } from '../identity/api-error';
 import type { ActivityView, InterceptionDetailView, InterceptionListView, InterceptionView } from './interception-api.views';
 import { activityQuerySchema, interceptionListQuerySchema, MAX_ACTIVITY_BUCKETS } from './interception-request.schemas';
@@ -13,7 +14,11 @@ import { activityQuerySchema, interceptionListQuerySchema, MAX_ACTIVITY_BUCKETS 
 @UseGuards(AdminTokenGuard)
 @UseFilters(ApiErrorFilter)
 export class InterceptionsController {
-  constructor(@InjectGatewayRuntime() private readonly runtime: GatewayRuntime) {}
+  constructor(
+    @InjectInterceptionStore() private readonly store: InterceptionStore | undefined,
+    @Inject(LiveConfiguration) private readonly live: LiveConfiguration,
+    @InjectGatewayClock() private readonly clock: Clock,
+  ) {}
 
   @Get('interceptions')
   async list(@Query() query: unknown): Promise<InterceptionListView> {
@@ -21,7 +26,7 @@ export class InterceptionsController {
     const from = request.from ? new Date(request.from) : undefined;
     const to = request.to ? new Date(request.to) : undefined;
     if (from && to && from.getTime() >= to.getTime()) throw invalidRequest('from must be before to (to is exclusive)');
-    const page = await requireInterceptionStore(this.runtime).list({
+    const page = await requireInterceptionStore(this.store).list({
       initiatorId: request.user,
       providerName: request.provider,
       model: request.model,
@@ -36,7 +41,7 @@ export class InterceptionsController {
 
   @Get('interceptions/:id')
   async detail(@Param('id') id: string): Promise<InterceptionDetailView> {
-    const found = await requireInterceptionStore(this.runtime).find(id);
+    const found = await requireInterceptionStore(this.store).find(id);
     if (!found) throw notFound(`no interception ${id}`);
     return {
       ...interceptionView(found),
@@ -44,7 +49,7 @@ export class InterceptionsController {
       metadata: found.metadata,
       priceVersion: found.priceVersion,
       tokenUsages: found.tokenUsages.map((usage) => ({ ...usage, createdAt: usage.createdAt.toISOString() })),
-      traceUrl: traceUrl(this.runtime.config.console, found.id),
+      traceUrl: traceUrl(this.live.config.console, found.id),
     };
   }
 
@@ -52,14 +57,14 @@ export class InterceptionsController {
   async activity(@Query() query: unknown): Promise<ActivityView> {
     const request = activityQuerySchema.parse(query ?? {});
     const stepMs = request.bucketSeconds * 1000;
-    const to = request.to ? new Date(request.to) : new Date(Math.ceil(this.runtime.now().getTime() / stepMs) * stepMs);
+    const to = request.to ? new Date(request.to) : new Date(Math.ceil(this.clock.now() / stepMs) * stepMs);
     const from = request.from ? new Date(request.from) : new Date(to.getTime() - 60 * stepMs);
     if (from.getTime() >= to.getTime()) throw invalidRequest('from must be before to (to is exclusive)');
     if ((to.getTime() - from.getTime()) / stepMs > MAX_ACTIVITY_BUCKETS) {
       throw invalidRequest(`at most ${MAX_ACTIVITY_BUCKETS} buckets: widen bucketSeconds or narrow from/to`);
     }
     const range = { from, to, bucketSeconds: request.bucketSeconds };
-    const buckets = fillActivity(range, await requireInterceptionStore(this.runtime).activity(range));
+    const buckets = fillActivity(range, await requireInterceptionStore(this.store).activity(range));
     return {
       from: from.toISOString(),
       to: to.toISOString(),
@@ -102,9 +107,9 @@ function sumBuckets(buckets: readonly ActivityBucket[]): Omit<ActivityBucket, 's
   return totals;
 }
 
-function requireInterceptionStore(runtime: GatewayRuntime): InterceptionStore {
-  if (!runtime.interceptionStore) {
+function requireInterceptionStore(store: InterceptionStore | undefined): InterceptionStore {
+  if (!store) {
     throw new ApiError(503, 'interceptions_unavailable', 'interceptions are read from the recording database: start the gateway with DATABASE_URL');
   }
-  return runtime.interceptionStore;
+  return store;
 }

@@ -1,7 +1,9 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
+import type { Clock } from '@tollgate/time';
+import { LiveConfiguration } from '@tollgate/request-path';
+import type { InterceptionStore } from '@tollgate/usage';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
-import type { GatewayRuntime } from '@tollgate/gateway';
-import { InjectGatewayRuntime } from '../composition.tokens';
+import { InjectGatewayClock, InjectInterceptionStore } from '../operator-api.tokens';
 import type { KeyPoolsView } from './key-pools.views';
 
 /**
@@ -11,23 +13,27 @@ import type { KeyPoolsView } from './key-pools.views';
 @Controller('admin/v1/providers')
 @UseGuards(AdminTokenGuard)
 export class KeyPoolsController {
-  constructor(@InjectGatewayRuntime() private readonly runtime: GatewayRuntime) {}
+  constructor(
+    @Inject(LiveConfiguration) private readonly live: LiveConfiguration,
+    @InjectInterceptionStore() private readonly store: InterceptionStore | undefined,
+    @InjectGatewayClock() private readonly clock: Clock,
+  ) {}
 
   @Get()
   async list(): Promise<KeyPoolsView> {
-    const providers = this.runtime.providers.all().map((provider) => ({
+    const providers = this.live.providers.all().map((provider) => ({
       name: provider.config.name,
       type: provider.config.type,
       strategy: provider.config.strategy,
       keys: provider.pool.list(),
     }));
-    const store = this.runtime.interceptionStore;
+    const store = this.store;
     const uses = store
       ? await store.poolKeyUses(providers.flatMap((provider) => provider.keys.map((key) => ({ providerName: provider.name, hint: key.hint }))))
       : [];
     const lastUse = new Map(uses.map((use) => [`${use.providerName}\n${use.hint}`, use.lastUsedAt.toISOString()]));
     return {
-      now: this.runtime.now().toISOString(),
+      now: new Date(this.clock.now()).toISOString(),
       lastUseRecorded: store !== undefined,
       providers: providers.map((provider) => ({
         ...provider,

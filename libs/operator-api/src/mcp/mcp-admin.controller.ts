@@ -1,17 +1,15 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
-import type { GatewayRuntime } from '@tollgate/gateway';
-import { InjectGatewayRuntime } from '../composition.tokens';
-import type { McpServerStatus } from '@tollgate/request-path';
+import { McpToolCatalogue, type McpServerStatus } from '@tollgate/request-path';
 
 /** Operators: which MCP servers answer and which of their tools every request gets (docs/mcp.md). */
 @Controller('admin/v1/mcp')
 @UseGuards(AdminTokenGuard)
 export class McpAdminController {
-  constructor(@InjectGatewayRuntime() private readonly runtime: GatewayRuntime) {}
+  constructor(@Inject(McpToolCatalogue) private readonly catalogue: McpToolCatalogue) {}
 
   @Get('servers')
   servers(): { servers: McpServerStatus[] } {
-    return { servers: this.runtime.mcpTools.status() };
+    return { servers: this.catalogue.status() };
   }
 }

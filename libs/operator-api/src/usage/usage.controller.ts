@@ -1,23 +1,48 @@
-import { Controller, Get, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
+import type { Clock } from '@tollgate/time';
 import { microsToUsd, usageTotals, utcMonthOf, type UsageRow, type UsageStore, type UsageTotals } from '@tollgate/usage';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
-import type { GatewayRuntime } from '@tollgate/gateway';
-import { InjectGatewayRuntime } from '../composition.tokens';
+import { InjectGatewayClock, InjectUsageStore } from '../operator-api.tokens';
 import { ApiError, ApiErrorFilter, invalidRequest } from '../identity/api-error';
 import { CallerTokenGuard, type CallerRequest } from '../identity/caller-token.guard';
 import type { UsageTotalsView, UsageView } from './usage-api.views';
 import { adminUsageQuerySchema, myUsageQuerySchema, type UsageRequest } from './usage-request.schemas';
+
+/** Usage and cost from the recording database, this UTC month unless asked otherwise; 503 without a database. */
+@Injectable()
+export class UsageReport {
+  constructor(
+    @InjectUsageStore() private readonly store: UsageStore | undefined,
+    @InjectGatewayClock() private readonly clock: Clock,
+  ) {}
+
+  async answer(request: UsageRequest, initiatorId?: string): Promise<UsageView> {
+    const store = requireUsageStore(this.store);
+    const month = utcMonthOf(new Date(this.clock.now()));
+    const from = request.from ? new Date(request.from) : month.from;
+    const to = request.to ? new Date(request.to) : month.to;
+    if (from.getTime() >= to.getTime()) throw invalidRequest('from must be before to (to is exclusive)');
+    const rows: UsageRow[] = await store.usageByGroup({ groupBy: request.groupBy, from, to, initiatorId, credentialKind: request.credentialKind });
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      groupBy: request.groupBy,
+      rows: rows.map((row) => ({ key: row.key, ...totalsView(row) })),
+      totals: totalsView(usageTotals(rows)),
+    };
+  }
+}
 
 /** Operators: usage and cost of every caller, grouped by user, model, provider instance or UTC day. */
 @Controller('admin/v1/usage')
 @UseGuards(AdminTokenGuard)
 @UseFilters(ApiErrorFilter)
 export class UsageAdminController {
-  constructor(@InjectGatewayRuntime() private readonly runtime: GatewayRuntime) {}
+  constructor(@Inject(UsageReport) private readonly report: UsageReport) {}
 
   @Get()
   usage(@Query() query: unknown): Promise<UsageView> {
-    return answerUsage(this.runtime, adminUsageQuerySchema.parse(query ?? {}));
+    return this.report.answer(adminUsageQuerySchema.parse(query ?? {}));
   }
 }
 
@@ -26,36 +51,21 @@ export class UsageAdminController {
 @UseGuards(CallerTokenGuard)
 @UseFilters(ApiErrorFilter)
 export class MyUsageController {
-  constructor(@InjectGatewayRuntime() private readonly runtime: GatewayRuntime) {}
+  constructor(@Inject(UsageReport) private readonly report: UsageReport) {}
 
   @Get()
   usage(@Req() request: CallerRequest, @Query() query: unknown): Promise<UsageView> {
-    return answerUsage(this.runtime, myUsageQuerySchema.parse(query ?? {}), request.caller!.userId);
+    return this.report.answer(myUsageQuerySchema.parse(query ?? {}), request.caller!.userId);
   }
 }
 
-async function answerUsage(runtime: GatewayRuntime, request: UsageRequest, initiatorId?: string): Promise<UsageView> {
-  const store = requireUsageStore(runtime);
-  const month = utcMonthOf(runtime.now());
-  const from = request.from ? new Date(request.from) : month.from;
-  const to = request.to ? new Date(request.to) : month.to;
-  if (from.getTime() >= to.getTime()) throw invalidRequest('from must be before to (to is exclusive)');
-  const rows: UsageRow[] = await store.usageByGroup({ groupBy: request.groupBy, from, to, initiatorId, credentialKind: request.credentialKind });
-  return {
-    from: from.toISOString(),
-    to: to.toISOString(),
-    groupBy: request.groupBy,
-    rows: rows.map((row) => ({ key: row.key, ...totalsView(row) })),
-    totals: totalsView(usageTotals(rows)),
-  };
-}
 
 function totalsView(totals: UsageTotals): UsageTotalsView {
   const { interceptions, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costMicros } = totals;
   return { interceptions, inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, costMicros, costUsd: microsToUsd(costMicros) };
 }
 
-function requireUsageStore(runtime: GatewayRuntime): UsageStore {
-  if (!runtime.usageStore) throw new ApiError(503, 'usage_unavailable', 'usage is read from the recording database: start the gateway with DATABASE_URL');
-  return runtime.usageStore;
+function requireUsageStore(store: UsageStore | undefined): UsageStore {
+  if (!store) throw new ApiError(503, 'usage_unavailable', 'usage is read from the recording database: start the gateway with DATABASE_URL');
+  return store;
 }

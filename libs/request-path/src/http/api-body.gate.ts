@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { presentsAdminToken } from '../auth/presented-tokens';
+import { callerTokenOf, presentsAdminToken } from '../auth/presented-tokens';
 import { GatewayError } from '../errors/gateway-error';
 import { writeGatewayError } from '../errors/error-response';
-import type { GatewayRuntime } from '@tollgate/gateway';
-import { callerTokenOf } from '../auth/presented-tokens';
+import type { CallerResolver } from '../auth/caller.resolver';
+import type { LiveConfiguration } from '../configuration/live-configuration';
 import { requestHasBody } from './request-body.reader';
 
 /**
@@ -12,7 +12,11 @@ import { requestHasBody } from './request-body.reader';
  * declared size fits `server.apiMaxBodyBytes`. No other non-provider route takes a body: those get the usual 404.
  * Refusals close the connection, so the unread body is never drained. Says whether it answered.
  */
-export function refuseApiBodyBeforeReading(runtime: GatewayRuntime, request: IncomingMessage, response: ServerResponse): boolean {
+export function refuseApiBodyBeforeReading(
+  services: { live: LiveConfiguration; callers: CallerResolver },
+  request: IncomingMessage,
+  response: ServerResponse,
+): boolean {
   if (!requestHasBody(request)) return false;
   const method = request.method ?? 'GET';
   const url = request.url ?? '/';
@@ -25,13 +29,13 @@ export function refuseApiBodyBeforeReading(runtime: GatewayRuntime, request: Inc
   }
   const authenticated =
     needs === 'admin'
-      ? presentsAdminToken(request.headers, runtime.config.auth.adminTokens)
-      : runtime.resolveCaller(callerTokenOf(request.headers) ?? '') !== undefined;
+      ? presentsAdminToken(request.headers, services.live.config.auth.adminTokens)
+      : services.callers.resolve(callerTokenOf(request.headers) ?? '') !== undefined;
   if (!authenticated) {
     writeApiError(response, 401, 'authentication_error', needs === 'admin' ? 'a valid admin token is required' : 'a valid gateway token (tg_…) is required');
     return true;
   }
-  const limit = runtime.config.server.apiMaxBodyBytes;
+  const limit = services.live.config.server.apiMaxBodyBytes;
   if (Number(request.headers['content-length'] ?? 0) > limit) {
     writeApiError(response, 413, 'payload_too_large', `request body exceeds ${limit} bytes`);
     return true;

@@ -2,7 +2,6 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Requ
 import { extractCredentials, headersToForward, matchRoute, parseUpstreamBase, upstreamPathAndQuery } from '@tollgate/providers';
 import { GatewayError } from '../errors/gateway-error';
 import { writeGatewayError } from '../errors/error-response';
-import type { GatewayRuntime } from '@tollgate/gateway';
 import { planCredential } from '../identity/credential.planner';
 import { modelRefusal } from '../access/model-access.gate';
 import { filterModelList } from '../access/model-list.filter';
@@ -11,6 +10,7 @@ import { readRequestBody, requestHasBody } from './request-body.reader';
 import { RequestTiming } from './request-timing';
 import { refuseApiBodyBeforeReading } from './api-body.gate';
 import { RequestTimeoutResponder, serverTimeouts } from './request-timeout.responder';
+import type { ProviderRequestServices } from './provider-request.services';
 
 /**
  * The gateway's HTTP server. A request whose first path segment names a provider instance is the provider surface and
@@ -19,12 +19,12 @@ import { RequestTimeoutResponder, serverTimeouts } from './request-timeout.respo
  * goes to Fastify, where Nest serves it. The hot path so skips Fastify's per-request objects and hooks, and a body is
  * read only once its sender is known.
  */
-export function createGatewayServer(runtime: GatewayRuntime, fastifyHandler: RequestListener): Server {
+export function createGatewayServer(services: ProviderRequestServices, fastifyHandler: RequestListener): Server {
   const timeouts = new RequestTimeoutResponder();
-  const server = createServer(serverTimeouts(runtime.config.server), (request, response) => {
-    const provider = providerOf(runtime.providers, request.url ?? '/');
+  const server = createServer(serverTimeouts(services.live.config.server), (request, response) => {
+    const provider = providerOf(services.live.providers, request.url ?? '/');
     if (!provider) {
-      if (refuseApiBodyBeforeReading(runtime, request, response)) return;
+      if (refuseApiBodyBeforeReading(services, request, response)) return;
       timeouts.track(response);
       fastifyHandler(request, response);
       return;
@@ -35,8 +35,8 @@ export function createGatewayServer(runtime: GatewayRuntime, fastifyHandler: Req
       writeGatewayError(response, provider.description, new GatewayError('shutting_down', 'the gateway is shutting down; retry'), { connection: 'close' });
       return;
     }
-    serveProviderRequest(runtime, provider, request, response).catch((error: unknown) => {
-      runtime.logger.error({ err: error, method: request.method, provider: provider.config.name }, 'provider request failed unexpectedly');
+    serveProviderRequest(services, provider, request, response).catch((error: unknown) => {
+      services.logger.error({ err: error, method: request.method, provider: provider.config.name }, 'provider request failed unexpectedly');
       if (!response.headersSent) writeGatewayError(response, provider.description, new GatewayError('internal', 'internal gateway error'));
       else if (!response.writableEnded) response.end();
     });
@@ -54,7 +54,7 @@ function providerOf(providers: ProviderRegistry, url: string): ProviderRuntime |
   return providers.get(url.slice(1, end));
 }
 
-async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderRuntime, request: IncomingMessage, out: ServerResponse): Promise<void> {
+async function serveProviderRequest(services: ProviderRequestServices, provider: ProviderRuntime, request: IncomingMessage, out: ServerResponse): Promise<void> {
   const timing = new RequestTiming();
   const url = request.url ?? '/';
   const method = request.method ?? 'GET';
@@ -70,23 +70,23 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
   }
 
   const credentials = extractCredentials(description, request.headers);
-  const principal = credentials.gatewayToken ? runtime.resolveCaller(credentials.gatewayToken) : undefined;
+  const principal = credentials.gatewayToken ? services.callers.resolve(credentials.gatewayToken) : undefined;
   if (!principal) {
     const message = credentials.gatewayToken ? 'invalid, expired or revoked gateway token' : 'a gateway token (tg_…) is required';
     writeGatewayError(out, description, new GatewayError('unauthorized', message), refusalHeaders);
     return;
   }
-  const access = runtime.callerAccess(principal);
+  const access = services.access.accessOf(principal);
   const catalog = route.kind === 'passthrough' ? route.modelCatalog : undefined;
   if (catalog?.kind === 'model') {
     const refusal = modelRefusal(access, provider.config.name, safeDecode(catalog.id));
     if (refusal) {
-      runtime.metrics.modelRefused(refusal.level);
+      services.metrics.modelRefused(refusal.level);
       writeGatewayError(out, description, refusal.error, refusalHeaders);
       return;
     }
   }
-  const planned = await planCredential(runtime, provider, principal.userId, credentials);
+  const planned = await planCredential(services, provider, principal.userId, credentials);
   if (!planned.ok) {
     writeGatewayError(out, description, planned.error, refusalHeaders);
     return;
@@ -95,13 +95,13 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
   // The pool's account holds every user's stored objects: through it, each is reachable only by its creator.
   if (usesPoolKey && route.kind === 'passthrough' && route.storedObject) {
     const { kind, id } = route.storedObject;
-    if ((await runtime.storedObjectOwners.ownerOf(provider.config.name, kind, id)) !== principal.userId) {
+    if ((await services.storedObjectOwners.ownerOf(provider.config.name, kind, id)) !== principal.userId) {
       writeGatewayError(out, description, new GatewayError('not_found', `no ${kind} found with id '${id}'`));
       return;
     }
   }
 
-  const maxBodyBytes = runtime.config.server.maxBodyBytes;
+  const maxBodyBytes = services.live.config.server.maxBodyBytes;
   const body = await readRequestBody(request, maxBodyBytes);
   if (body.kind === 'aborted') return;
   if (body.kind === 'too_large') {
@@ -118,7 +118,7 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
   const readsAnswer = route.kind === 'bridged' || (usesPoolKey && route.creates !== undefined) || filtersModels;
   const forwardHeaders = headersToForward(description, request.headers, readsAnswer, credentials, usesPoolKey);
   if (route.kind === 'bridged') {
-    await runtime.interceptions.handle({
+    await services.interceptions.handle({
       provider,
       api: route.api,
       upstream: target,
@@ -131,12 +131,12 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
       out,
       timing,
       // BYOK spend is reported, never limited: only pool-paid requests are held against a budget.
-      budget: usesPoolKey ? runtime.budgetGate(provider.config.name, access) : undefined,
+      budget: usesPoolKey ? services.budgets.gateFor(provider.config.name, access) : undefined,
     });
   } else {
     const recordCreated = usesPoolKey && route.creates ? { kind: route.creates, userId: principal.userId } : undefined;
     const rewriteAnswer = filtersModels ? (answer: Buffer) => filterModelList(answer, provider.config.name, access.modelPolicies) : undefined;
-    await runtime.passthrough.handle({
+    await services.passthrough.handle({
       provider,
       method,
       upstream: target,
@@ -148,9 +148,9 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
       recordCreated,
       rewriteAnswer,
     });
-    runtime.metrics.passthroughCompleted(provider.config.name, timing);
+    services.metrics.passthroughCompleted(provider.config.name, timing);
   }
-  runtime.metrics.requestAnswered(provider.config.name, route.kind === 'bridged' ? route.api : 'passthrough', out.statusCode);
+  services.metrics.requestAnswered(provider.config.name, route.kind === 'bridged' ? route.api : 'passthrough', out.statusCode);
 }
 
 /** A path segment as the upstream reads it (`ft%3Agpt-4o` → `ft:gpt-4o`); as sent if it is not valid escaping. */

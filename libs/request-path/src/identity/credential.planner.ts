@@ -3,8 +3,20 @@ import { hint } from '@tollgate/keypool';
 import type { CredentialHeader, ExtractedCredentials } from '@tollgate/providers';
 import type { CredentialPlan } from '../bridge/upstream-attempts';
 import { GatewayError } from '../errors/gateway-error';
-import type { GatewayRuntime } from '@tollgate/gateway';
+import type { LiveConfiguration } from '../configuration/live-configuration';
 import type { ProviderRuntime } from '../keys/provider-runtime';
+import type { EndpointGuard } from './user-endpoint.guard';
+import type { StoredCredentials } from './stored-credentials';
+
+/** Where a request's upstream credential can come from, besides the request itself and the key pool. */
+export interface CredentialSources {
+  /** The deployment's default BYOK mode follows configuration reloads. */
+  readonly live: LiveConfiguration;
+  /** Users' modes and stored keys; unset when the gateway has no identity database. */
+  readonly storedCredentials?: StoredCredentials;
+  /** The SSRF guard a stored user endpoint passes again on every request. */
+  readonly endpointGuard: EndpointGuard;
+}
 
 export type PlannedCredential =
   | { ok: true; plan: CredentialPlan; /** A stored user endpoint replaces the provider's base URL. */ baseUrl?: string }
@@ -17,16 +29,16 @@ const POOL: PlannedCredential = { ok: true, plan: { kind: 'centralized' } };
  * as the user's BYOK mode allows, and never falls back from a user key to the pool.
  */
 export async function planCredential(
-  runtime: GatewayRuntime,
+  sources: CredentialSources,
   provider: ProviderRuntime,
   userId: string,
   credentials: ExtractedCredentials,
 ): Promise<PlannedCredential> {
   const providerName = provider.config.name;
-  const identity = runtime.identity;
+  const identity = sources.storedCredentials;
   const requestKey = credentials.byokCredential;
   const resolution = resolveCredential({
-    mode: identity ? identity.modeOf(userId) : runtime.config.byok.mode,
+    mode: identity ? identity.modeOf(userId) : sources.live.config.byok.mode,
     hasRequestKey: requestKey !== undefined,
     hasStoredKey: requestKey === undefined && (identity?.hasStoredKey(userId, providerName) ?? false),
     providerName,
@@ -54,7 +66,7 @@ export async function planCredential(
     return { ok: false, error: new GatewayError('user_endpoint_disabled', message) };
   }
   // A user endpoint is checked again on every request: DNS may have moved it to a refused address since it was saved.
-  const endpoint = await runtime.endpointGuard(stored.baseUrl);
+  const endpoint = await sources.endpointGuard(stored.baseUrl);
   if (!endpoint.ok) return { ok: false, error: new GatewayError('invalid_endpoint', `your endpoint is refused: ${endpoint.reason}`) };
   return { ok: true, plan: { ...plan, dispatcher: endpoint.dispatcher }, baseUrl: endpoint.url.href };
 }

@@ -1,5 +1,6 @@
 import './instrument';
 import { RedisKeyStateStore } from '@tollgate/keypool';
+import { RedisRateLimiter } from '@tollgate/limits';
 import { BullmqBatchClient, RedisBudgetLedger, RedisStoredObjectOwners, RedisTransportProbe, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
 import { createLogger, loadConfigOrExit, releaseStartupMemory, runUntilSignalled, startOrExit } from '@tollgate/platform';
 import { PgPoolSqlClient, PostgresAdminAuditLog, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
@@ -38,6 +39,12 @@ async function main(): Promise<void> {
   // Budget counters shared by every replica; a missing counter is rebuilt from the recorded spend (if any database).
   const budgetLedger = new RedisBudgetLedger({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, baseline: spendBaselineFrom(usageStore) });
   const storedObjectOwners = new RedisStoredObjectOwners({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, ttlMs: config.storedObjects.ownerTtlMs });
+  const rateLimiter = new RedisRateLimiter({
+    redis: config.redisUrl,
+    keyPrefix: config.keyPool.redisKeyPrefix,
+    leaseMs: config.limits.concurrencyLeaseMs,
+    onRenewalFailure: (error) => logger.warn({ err: error }, 'could not renew concurrency leases; they expire if Redis stays unreachable'),
+  });
   const gateway = await createGatewayApp({
     config,
     logger,
@@ -49,6 +56,7 @@ async function main(): Promise<void> {
     interceptionStore,
     adminAuditLog,
     budgetLedger,
+    rateLimiter,
     storedObjectOwners,
   });
   releaseStartupMemory();

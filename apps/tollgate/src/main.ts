@@ -1,5 +1,6 @@
 import './instrument';
 import { MemoryKeyStateStore, RedisKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
+import { RedisRateLimiter } from '@tollgate/limits';
 import { RedisBudgetLedger, RedisStoredObjectOwners, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
 import { DatabaseTransportProbe, EmbeddedBatchSender, InterceptionEventWriter, RetentionSweeper, TypeormSqlClient, createDataSource } from '@tollgate/persistence';
 import { PostgresAdminAuditLog, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
@@ -30,6 +31,15 @@ async function main(): Promise<void> {
   const storedObjectOwners = config.redisUrl
     ? new RedisStoredObjectOwners({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, ttlMs: config.storedObjects.ownerTtlMs })
     : undefined;
+  // Limit counters likewise: shared through Redis, else counted in this process.
+  const rateLimiter = config.redisUrl
+    ? new RedisRateLimiter({
+        redis: config.redisUrl,
+        keyPrefix: config.keyPool.redisKeyPrefix,
+        leaseMs: config.limits.concurrencyLeaseMs,
+        onRenewalFailure: (error) => logger.warn({ err: error }, 'could not renew concurrency leases; they expire if Redis stays unreachable'),
+      })
+    : undefined;
   const recordingProbe = new DatabaseTransportProbe(dataSource);
   const gateway = await createGatewayApp({
     config,
@@ -42,6 +52,7 @@ async function main(): Promise<void> {
     interceptionStore: new PostgresInterceptionStore(sql),
     adminAuditLog: new PostgresAdminAuditLog(sql),
     budgetLedger,
+    rateLimiter,
     storedObjectOwners,
   });
   releaseStartupMemory();

@@ -3,6 +3,7 @@ import { KeyAdminController } from './admin/key-admin.controller';
 import { AdminTokenGuard } from './auth/admin-token.guard';
 import { CallerTokenGuard } from './identity/caller-token.guard';
 import { MeController } from './identity/me.controller';
+import { MyLimitsController } from './limits/my-limits.controller';
 import { UserAdminController } from './identity/user-admin.controller';
 import { MyUsageController, UsageAdminController } from './usage/usage.controller';
 import { GatewayLifecycle } from './health/gateway-lifecycle';
@@ -30,6 +31,7 @@ export class GatewayModule {
         KeyAdminController,
         UserAdminController,
         MeController,
+        MyLimitsController,
         UsageAdminController,
         MyUsageController,
         KeyPoolsController,

@@ -63,5 +63,7 @@ export interface RateLimiter {
   admit(claim: LimitClaim): Promise<LimitAdmission>;
   /** The counters of these subjects, without changing them. */
   peek(subjects: readonly LimitSubject[]): Promise<LimitReading[]>;
+  /** Shared counters: resolves true once reachable, false after `timeoutMs`. */
+  whenReady?(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -103,6 +103,7 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
   // Answers the gateway reads (bridged, and creates whose id it records) must come uncompressed.
   const readsAnswer = route.kind === 'bridged' || (usesPoolKey && route.creates !== undefined);
   const forwardHeaders = headersToForward(providerType, request.headers, readsAnswer, credentials, usesPoolKey);
+  const limits = runtime.limitGate(principal, { providerType, credential: plan.kind, usageKnown: route.kind === 'bridged' });
   if (route.kind === 'bridged') {
     await runtime.interceptions.handle({
       provider,
@@ -117,11 +118,22 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
       timing,
       // BYOK spend is reported, never limited: only pool-paid requests are held against a budget.
       budget: usesPoolKey ? runtime.budgetGate(provider.config.name, principal.userId) : undefined,
+      limits,
     });
   } else {
-    const recordCreated = usesPoolKey && route.creates ? { kind: route.creates, userId: principal.userId } : undefined;
-    await runtime.passthrough.handle({ provider, method, upstream: target, plan, forwardHeaders, body: body.bytes.length > 0 ? body.bytes : undefined, out, timing, recordCreated });
-    runtime.metrics.passthroughCompleted(provider.config.name, timing);
+    const admission = limits && (await limits.admit());
+    if (admission && !admission.ok) {
+      writeGatewayError(out, providerType, admission.error, admission.headers);
+    } else {
+      const recordCreated = usesPoolKey && route.creates ? { kind: route.creates, userId: principal.userId } : undefined;
+      const answerHeaders = admission?.headers;
+      try {
+        await runtime.passthrough.handle({ provider, method, upstream: target, plan, forwardHeaders, body: body.bytes.length > 0 ? body.bytes : undefined, out, timing, recordCreated, answerHeaders });
+      } finally {
+        admission?.finish([], 'not_served');
+      }
+      runtime.metrics.passthroughCompleted(provider.config.name, timing);
+    }
   }
   runtime.metrics.requestAnswered(provider.config.name, route.kind === 'bridged' ? route.api : 'passthrough', out.statusCode);
 }

@@ -25,6 +25,8 @@ export interface PassthroughRequest {
   timing: RequestTiming;
   /** The request creates a stored object in the pool's account: record this user as its owner from the answer's id. */
   recordCreated?: { kind: StoredObjectKind; userId: string };
+  /** Headers for the answer, whatever it is (a limited caller's rate-limit headers, replacing the upstream's). */
+  answerHeaders?: Record<string, string>;
 }
 
 /** Allow-listed reverse proxy: same key pool and failover as bridged routes, no interception record. */
@@ -56,10 +58,10 @@ export class PassthroughHandler {
       case 'aborted':
         return;
       case 'exhausted':
-        writeGatewayError(out, providerType, exhaustionError(provider, result.walker));
+        writeGatewayError(out, providerType, exhaustionError(provider, result.walker), request.answerHeaders);
         return;
       case 'transport':
-        writeGatewayError(out, providerType, transportError(result.failure, result.error));
+        writeGatewayError(out, providerType, transportError(result.failure, result.error), request.answerHeaders);
         return;
       case 'response': {
         const upstream = result.response;
@@ -67,7 +69,7 @@ export class PassthroughHandler {
           await this.relayCreated(request, request.recordCreated, upstream, connection);
           return;
         }
-        out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, undefined, request.plan.kind === 'centralized'));
+        out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, request.answerHeaders, request.plan.kind === 'centralized'));
         request.timing.markFirstByte();
         try {
           await pipeline(upstream.body, out);
@@ -94,7 +96,7 @@ export class PassthroughHandler {
     try {
       body = Buffer.from(await upstream.body.arrayBuffer());
     } catch (error) {
-      if (!connection.isDisconnected) writeGatewayError(out, provider.config.type, transportError('connection', error as Error));
+      if (!connection.isDisconnected) writeGatewayError(out, provider.config.type, transportError('connection', error as Error), request.answerHeaders);
       return;
     }
     const id = idOf(body);
@@ -105,7 +107,7 @@ export class PassthroughHandler {
         this.logger.warn({ err: error, provider: provider.config.name }, `could not record the owner of a stored ${created.kind}; it will answer 404`);
       }
     }
-    out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, { 'content-length': body.length }, request.plan.kind === 'centralized'));
+    out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, { ...request.answerHeaders, 'content-length': body.length }, request.plan.kind === 'centralized'));
     request.timing.markFirstByte();
     out.end(body);
   }

@@ -20,6 +20,9 @@ export type GatewayErrorKind =
   | 'byok_required'
   | 'user_endpoint_disabled'
   | 'budget_exceeded'
+  | 'request_limit_exceeded'
+  | 'token_limit_exceeded'
+  | 'concurrency_limit_exceeded'
   | 'invalid_endpoint'
   | 'max_iterations_exceeded'
   | 'internal';
@@ -52,6 +55,9 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     byok_required: { status: 403, type: 'permission_error', code: 'byok_required' },
     user_endpoint_disabled: { status: 403, type: 'permission_error', code: 'user_endpoint_disabled' },
     budget_exceeded: { status: 429, type: 'rate_limit_error', code: 'budget_exceeded' },
+    request_limit_exceeded: { status: 429, type: 'rate_limit_error', code: 'request_limit_exceeded' },
+    token_limit_exceeded: { status: 429, type: 'rate_limit_error', code: 'token_limit_exceeded' },
+    concurrency_limit_exceeded: { status: 429, type: 'rate_limit_error', code: 'concurrency_limit_exceeded' },
     invalid_endpoint: { status: 502, type: 'api_error', code: 'invalid_endpoint' },
     max_iterations_exceeded: { status: 500, type: 'server_error', code: 'max_iterations_exceeded' },
     internal: { status: 500, type: 'server_error', code: 'internal_error' },
@@ -75,6 +81,9 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     byok_required: { status: 403, type: 'permission_error' },
     user_endpoint_disabled: { status: 403, type: 'permission_error' },
     budget_exceeded: { status: 429, type: 'rate_limit_error' },
+    request_limit_exceeded: { status: 429, type: 'rate_limit_error' },
+    token_limit_exceeded: { status: 429, type: 'rate_limit_error' },
+    concurrency_limit_exceeded: { status: 429, type: 'rate_limit_error' },
     invalid_endpoint: { status: 502, type: 'api_error' },
     max_iterations_exceeded: { status: 500, type: 'api_error' },
     internal: { status: 500, type: 'api_error' },

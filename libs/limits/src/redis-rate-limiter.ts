@@ -46,7 +46,8 @@ export class RedisRateLimiter implements RateLimiter {
 
   constructor(private readonly options: RedisRateLimiterOptions) {
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-    const enforced: RedisOptions = { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS };
+    // A short disconnectTimeout: ioredis arms it even for a socket that is already gone (closing while Redis is down).
+    const enforced: RedisOptions = { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS, disconnectTimeout: 200 };
     const redis = typeof options.redis === 'string' ? new Redis(options.redis, enforced) : new Redis({ ...options.redis, ...enforced });
     redis.on('error', () => undefined);
     redis.defineCommand('tollgateLimitAdmit', { lua: ADMIT_SCRIPT });

@@ -1,9 +1,9 @@
 // The admin and self-service APIs' answers as they arrive over the wire (docs/admin-cli.md lists the routes).
 
 import type { ByokMode } from '@tollgate/byok';
-import type { AdminAuditEntryView, KeyView, TokenView, UsageRowView, UsageView, UserView } from '@tollgate/gateway';
+import type { AdminAuditEntryView, KeyView, TeamView, TokenView, UsageRowView, UsageView, UserView } from '@tollgate/gateway';
 
-export type { TokenView, UsageRowView, UsageView, UserView };
+export type { TeamView, TokenView, UsageRowView, UsageView, UserView };
 export type AuditEntryView = AdminAuditEntryView;
 export type ByokModeValue = ByokMode;
 export type StoredKeyView = KeyView;

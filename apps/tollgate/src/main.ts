@@ -1,7 +1,6 @@
 import './instrument';
 import { MemoryKeyStateStore, RedisKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
-import { RedisRateLimiter } from '@tollgate/limits';
-import { RedisBudgetLedger, RedisStoredObjectOwners, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
+import { RedisBudgetLedger, RedisDirectoryNotifier, RedisRateLimiter, RedisStoredObjectOwners, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
 import { DatabaseTransportProbe, EmbeddedBatchSender, InterceptionEventWriter, RetentionSweeper, TypeormSqlClient, createDataSource } from '@tollgate/persistence';
 import { PostgresAdminAuditLog, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { createPriceTable, spendBaselineFrom } from '@tollgate/usage';
@@ -40,6 +39,8 @@ async function main(): Promise<void> {
         onRenewalFailure: (error) => logger.warn({ err: error }, 'could not renew concurrency leases; they expire if Redis stays unreachable'),
       })
     : undefined;
+  // With Redis, replicas of the all-in-one hear each other's directory changes at once (one process needs nothing).
+  const directoryNotifier = config.redisUrl ? new RedisDirectoryNotifier({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix }) : undefined;
   const recordingProbe = new DatabaseTransportProbe(dataSource);
   const gateway = await createGatewayApp({
     config,
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     recordingProbe,
     keyStateStore,
     identityStore: new PostgresIdentityStore(sql),
+    directoryNotifier,
     usageStore,
     interceptionStore: new PostgresInterceptionStore(sql),
     adminAuditLog: new PostgresAdminAuditLog(sql),

@@ -5,6 +5,7 @@ import { CallerTokenGuard } from '@tollgate/operator-api';
 import { MeController } from '@tollgate/operator-api';
 import { MyLimitsController } from '@tollgate/operator-api';
 import { UserAdminController } from '@tollgate/operator-api';
+import { TeamAdminController } from '@tollgate/operator-api';
 import { MyUsageController, UsageAdminController } from '@tollgate/operator-api';
 import { GatewayLifecycle } from './health/gateway-lifecycle';
 import { HealthController } from '@tollgate/operator-api';
@@ -31,6 +32,7 @@ export class GatewayModule {
         MetricsController,
         KeyAdminController,
         UserAdminController,
+        TeamAdminController,
         MeController,
         MyLimitsController,
         UsageAdminController,

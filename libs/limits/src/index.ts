@@ -5,3 +5,4 @@ export { resolveCallerAccess, type CallerAccessInputs } from './caller-access.re
 export type { KindStatus, LimitAdmission, LimitClaim, LimitHold, LimitReading, LimitRefusal, LimitStatus, RateLimiter } from './rate-limiter';
 export { MemoryRateLimiter } from './memory-rate-limiter';
 export { DEFAULT_LEASE_MS, RedisRateLimiter, type RedisRateLimiterOptions } from './redis-rate-limiter';
+export { policyAllows, refusingPolicy } from './model-policy.matcher';

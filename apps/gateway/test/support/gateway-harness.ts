@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import type { IdentityStore } from '@tollgate/byok';
+import type { DirectoryChangeNotifier, IdentityStore } from '@tollgate/byok';
 import type { AdminAuditLog, BudgetLedger, UsageStore } from '@tollgate/usage';
 import { MemoryKeyStateStore, type Clock, type KeyStateStore } from '@tollgate/keypool';
 import type { RateLimiter } from '@tollgate/limits';
@@ -27,6 +27,11 @@ export interface HarnessOptions {
   mock?: MockUpstream;
   /** Users, database tokens and stored keys (BYOK tests). */
   identityStore?: IdentityStore;
+  /** Announces directory changes to the other replicas (RedisDirectoryNotifier in replica tests). */
+  directoryNotifier?: DirectoryChangeNotifier;
+  /** The `limits` section and the `models` policy of the config file. */
+  limits?: Record<string, unknown>;
+  models?: Record<string, unknown>;
   /** Usage aggregates (usage API tests). */
   usageStore?: UsageStore;
   /** The admin audit log (audit tests). */
@@ -37,8 +42,6 @@ export interface HarnessOptions {
   budgets?: Record<string, unknown>;
   /** Limit counters (shared Redis limiter for replica tests); unset: the gateway's in-process limiter. */
   rateLimiter?: RateLimiter;
-  /** The `limits` section of the config file. */
-  limits?: Record<string, unknown>;
   /** `byok` and `identity` sections of the config file. */
   byok?: Record<string, unknown>;
   identity?: Record<string, unknown>;
@@ -90,7 +93,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       byok: options.byok ?? {},
       identity: options.identity ?? {},
       budgets: options.budgets ?? {},
-      limits: options.limits ?? {},
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.models ? { models: options.models } : {}),
       mcp: options.mcp ?? {},
       logging: { level: 'debug' },
     },
@@ -114,6 +118,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     keyStateStore: options.keyStateStore ?? new MemoryKeyStateStore(),
     clock: options.clock,
     identityStore: options.identityStore,
+    directoryNotifier: options.directoryNotifier,
     usageStore: options.usageStore,
     adminAuditLog: options.adminAuditLog,
     budgetLedger: options.budgetLedger,

@@ -23,6 +23,7 @@ export type GatewayErrorKind =
   | 'request_limit_exceeded'
   | 'token_limit_exceeded'
   | 'concurrency_limit_exceeded'
+  | 'model_not_allowed'
   | 'invalid_endpoint'
   | 'max_iterations_exceeded'
   | 'internal';
@@ -58,6 +59,8 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     request_limit_exceeded: { status: 429, type: 'rate_limit_error', code: 'request_limit_exceeded' },
     token_limit_exceeded: { status: 429, type: 'rate_limit_error', code: 'token_limit_exceeded' },
     concurrency_limit_exceeded: { status: 429, type: 'rate_limit_error', code: 'concurrency_limit_exceeded' },
+    // A model policy (deployment, team, user or token) refuses the model: docs/configuration.md `models`.
+    model_not_allowed: { status: 403, type: 'permission_error', code: 'model_not_allowed' },
     invalid_endpoint: { status: 502, type: 'api_error', code: 'invalid_endpoint' },
     max_iterations_exceeded: { status: 500, type: 'server_error', code: 'max_iterations_exceeded' },
     internal: { status: 500, type: 'server_error', code: 'internal_error' },
@@ -84,6 +87,7 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     request_limit_exceeded: { status: 429, type: 'rate_limit_error' },
     token_limit_exceeded: { status: 429, type: 'rate_limit_error' },
     concurrency_limit_exceeded: { status: 429, type: 'rate_limit_error' },
+    model_not_allowed: { status: 403, type: 'permission_error' },
     invalid_endpoint: { status: 502, type: 'api_error' },
     max_iterations_exceeded: { status: 500, type: 'api_error' },
     internal: { status: 500, type: 'api_error' },

@@ -27,6 +27,8 @@ export interface PassthroughRequest {
   recordCreated?: { kind: StoredObjectKind; userId: string };
   /** Headers for the answer, whatever it is (a limited caller's rate-limit headers, replacing the upstream's). */
   answerHeaders?: Record<string, string>;
+  /** Rewrites a successful answer before the client sees it (a model list filtered by model policy). */
+  rewriteAnswer?: (body: Buffer) => Buffer;
 }
 
 /** Allow-listed reverse proxy: same key pool and failover as bridged routes, no interception record. */
@@ -65,8 +67,8 @@ export class PassthroughHandler {
         return;
       case 'response': {
         const upstream = result.response;
-        if (request.recordCreated && upstream.statusCode < 300) {
-          await this.relayCreated(request, request.recordCreated, upstream, connection);
+        if ((request.recordCreated || request.rewriteAnswer) && upstream.statusCode < 300) {
+          await this.relayRead(request, upstream, connection);
           return;
         }
         out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, request.answerHeaders, request.plan.kind === 'centralized'));
@@ -82,16 +84,11 @@ export class PassthroughHandler {
   }
 
   /**
-   * Reads the (small JSON) answer to a create and records its owner before the client sees the id, so that the
-   * creator's next request, on any replica, finds it.
+   * Reads a (small JSON) answer whole: for a create, records its owner before the client sees the id, so that the
+   * creator's next request, on any replica, finds it; for a rewritten answer, rewrites it.
    */
-  private async relayCreated(
-    request: PassthroughRequest,
-    created: NonNullable<PassthroughRequest['recordCreated']>,
-    upstream: UpstreamResponse,
-    connection: ClientConnection,
-  ): Promise<void> {
-    const { provider, out } = request;
+  private async relayRead(request: PassthroughRequest, upstream: UpstreamResponse, connection: ClientConnection): Promise<void> {
+    const { provider, out, recordCreated: created } = request;
     let body: Buffer;
     try {
       body = Buffer.from(await upstream.body.arrayBuffer());
@@ -99,14 +96,15 @@ export class PassthroughHandler {
       if (!connection.isDisconnected) writeGatewayError(out, provider.config.type, transportError('connection', error as Error), request.answerHeaders);
       return;
     }
-    const id = idOf(body);
-    if (id !== undefined) {
+    const id = created && idOf(body);
+    if (created && id !== undefined) {
       try {
         await this.storedObjectOwners.record(provider.config.name, created.kind, id, created.userId);
       } catch (error) {
         this.logger.warn({ err: error, provider: provider.config.name }, `could not record the owner of a stored ${created.kind}; it will answer 404`);
       }
     }
+    if (request.rewriteAnswer) body = request.rewriteAnswer(body);
     out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, { ...request.answerHeaders, 'content-length': body.length }, request.plan.kind === 'centralized'));
     request.timing.markFirstByte();
     out.end(body);

@@ -313,7 +313,8 @@ export class GatewayRuntime {
       providers: next.providers,
       auth: next.auth,
       byok: { ...current.byok, mode: next.byok.mode },
-      limits: next.limits,
+      // The lease length is the limiter's, fixed at start.
+      limits: { ...next.limits, concurrencyLeaseMs: current.limits.concurrencyLeaseMs },
       models: next.models,
     });
     return restartOnly;

@@ -57,11 +57,9 @@ export class LimitGuard {
   gate(access: CallerAccess, request: LimitedRequest): LimitGate | undefined {
     const countsRequests = request.credential === 'centralized' || this.settings().byok === 'count';
     const countsTokens = request.credential === 'centralized' && request.usageKnown;
-    const subjects: LimitSubject[] = [];
-    for (const subject of access.limitSubjects) {
-      const limits = countedLimits(subject.limits, countsRequests, countsTokens);
-      if (limits) subjects.push({ scope: subject.scope, id: subject.id, limits });
-    }
+    if (access.limitSubjects.length === 0) return undefined;
+    // A pool-paid bridged request counts every limit: the caller's subjects as they are, without copies.
+    const subjects = countsRequests && countsTokens ? access.limitSubjects : countedSubjects(access.limitSubjects, countsRequests, countsTokens);
     if (subjects.length === 0) return undefined;
     return { admit: (body) => this.admit(request.providerType, subjects, body) };
   }
@@ -75,7 +73,7 @@ export class LimitGuard {
     await this.limiter.close();
   }
 
-  private async admit(providerType: ProviderType, subjects: LimitSubject[], body?: { parsed: unknown; bytes: number }): Promise<LimitGateAdmission> {
+  private async admit(providerType: ProviderType, subjects: readonly LimitSubject[], body?: { parsed: unknown; bytes: number }): Promise<LimitGateAdmission> {
     const countsTokens = subjects.some((subject) => subject.limits.tokensPerMinute !== undefined);
     const tokens = countsTokens && body ? estimatedTokens(body, this.estimate) : 0;
     let admission;
@@ -109,6 +107,15 @@ export class LimitGuard {
     this.lastFailureLoggedAt = now;
     this.logger.warn({ err: error }, message);
   }
+}
+
+function countedSubjects(all: readonly LimitSubject[], countsRequests: boolean, countsTokens: boolean): LimitSubject[] {
+  const subjects: LimitSubject[] = [];
+  for (const subject of all) {
+    const limits = countedLimits(subject.limits, countsRequests, countsTokens);
+    if (limits) subjects.push({ scope: subject.scope, id: subject.id, limits });
+  }
+  return subjects;
 }
 
 /** The limits of a set that count for a request, or undefined if none does. */

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { accountHeadersOfAllProviders } from '@tollgate/providers';
 import { isRateLimitHeader } from '../limits/rate-limit.headers';
 
 const HOP_BY_HOP = new Set([
@@ -15,16 +16,11 @@ const HOP_BY_HOP = new Set([
 ]);
 
 /**
- * Answer headers that describe the provider account behind a pool key: the company's organisation and project ids,
- * and cookies the provider sets for that account. A user served from the pool must not learn or hold them.
+ * Answer headers that describe the provider account behind a pool key: the company's organisation and project ids
+ * (each provider description's account headers), and cookies the provider sets for that account. A user served from
+ * the pool must not learn or hold them.
  */
-export const POOL_ACCOUNT_RESPONSE_HEADERS: readonly string[] = [
-  'set-cookie',
-  'set-cookie2',
-  'openai-organization',
-  'openai-project',
-  'anthropic-organization-id',
-];
+export const POOL_ACCOUNT_RESPONSE_HEADERS: readonly string[] = ['set-cookie', 'set-cookie2', ...accountHeadersOfAllProviders('response')];
 
 const NOT_RELAYED_FOR_POOL_KEY = new Set([...HOP_BY_HOP, ...POOL_ACCOUNT_RESPONSE_HEADERS]);
 

@@ -1,25 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import Redis, { type RedisOptions } from 'ioredis';
+import type Redis from 'ioredis';
+import { openRedis, REDIS_PRESETS, type RedisTarget } from '@tollgate/platform';
+import { systemClock, type Clock, type TimerHandle } from '@tollgate/time';
 import type { LimitSubject } from './limit-set';
 import { readingsOf, refusalOf, statusOf, type SubjectCounters } from './limit-decision';
 import type { LimitAdmission, LimitClaim, LimitHold, LimitReading, RateLimiter } from './rate-limiter';
 import { ADMIT_SCRIPT, FINISH_SCRIPT, PEEK_SCRIPT, RENEW_SCRIPT } from './rate-limiter.scripts';
 
 export interface RedisRateLimiterOptions {
-  /** A redis:// URL or ioredis options; the limiter enforces its own offline-queue and timeout settings on top. */
-  redis: string | RedisOptions;
+  /** A redis:// URL or ioredis options (`REDIS_PRESETS.limitCounters` applies on top). */
+  redis: RedisTarget;
   /** Prefix of every key, e.g. `tollgate:`; counters are `${keyPrefix}limits:{requests|tokens|leases}:{scope}:{id}`. */
   keyPrefix: string;
   /** A concurrency slot is freed this long after its replica last renewed it (a crashed replica's slots). Default 30 s. */
   leaseMs?: number;
-  /** Epoch ms (tests). Default: the Redis server's clock, so every replica counts on the same clock. */
-  now?: () => number;
+  /**
+   * The time the scripts count with and the renewal timer (tests). Default: the Redis server's time, so every replica
+   * counts on the same clock, and the system's timers.
+   */
+  clock?: Clock;
   /** Told when renewing the live leases failed (they expire if Redis stays unreachable for a lease's length). */
   onRenewalFailure?: (error: unknown) => void;
 }
 
 export const DEFAULT_LEASE_MS = 30_000;
-const COMMAND_TIMEOUT_MS = 1000;
 
 /** The scripts, called with the key count and one array of keys then arguments (ioredis flattens it). */
 interface LimiterCommands {
@@ -52,7 +56,8 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly leaseMs: number;
   /** Live leases of this process: lease id → its lease-set keys. */
   private readonly liveLeases = new Map<string, string[]>();
-  private renewTimer?: NodeJS.Timeout;
+  private readonly clock: Clock;
+  private renewTimer?: TimerHandle;
   private readonly subjectKeys = new Map<string, Map<string, SubjectKeys>>();
   private cachedSubjects = 0;
   /** Lease ids are this process's random prefix and a counter: unique across replicas, cheaper than a UUID each. */
@@ -61,9 +66,8 @@ export class RedisRateLimiter implements RateLimiter {
 
   constructor(private readonly options: RedisRateLimiterOptions) {
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-    // A short disconnectTimeout: ioredis arms it even for a socket that is already gone (closing while Redis is down).
-    const enforced: RedisOptions = { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS, disconnectTimeout: 200 };
-    const redis = typeof options.redis === 'string' ? new Redis(options.redis, enforced) : new Redis({ ...options.redis, ...enforced });
+    this.clock = options.clock ?? systemClock;
+    const redis = openRedis(options.redis, REDIS_PRESETS.limitCounters);
     redis.on('error', () => undefined);
     redis.defineCommand('tollgateLimitAdmit', { lua: ADMIT_SCRIPT });
     redis.defineCommand('tollgateLimitFinish', { lua: FINISH_SCRIPT });
@@ -194,21 +198,30 @@ export class RedisRateLimiter implements RateLimiter {
 
   private trackLease(leaseId: string, leaseKeys: string[]): void {
     this.liveLeases.set(leaseId, leaseKeys);
-    if (this.renewTimer) return;
-    this.renewTimer = setInterval(() => {
-      this.renewLeases().catch((error: unknown) => this.options.onRenewalFailure?.(error));
-    }, Math.max(1, Math.floor(this.leaseMs / 3)));
-    this.renewTimer.unref();
+    this.scheduleRenewal();
+  }
+
+  /** One timer per process while any lease is live: every third of the lease length, all of them are renewed. */
+  private scheduleRenewal(): void {
+    if (this.renewTimer !== undefined || this.liveLeases.size === 0) return;
+    const renew = () => {
+      this.renewLeases()
+        .catch((error: unknown) => this.options.onRenewalFailure?.(error))
+        .finally(() => {
+          this.renewTimer = undefined;
+          this.scheduleRenewal();
+        });
+    };
+    this.renewTimer = this.clock.setTimeout(renew, Math.max(1, Math.floor(this.leaseMs / 3)), { background: true });
   }
 
   private stopRenewing(): void {
-    if (!this.renewTimer) return;
-    clearInterval(this.renewTimer);
+    this.clock.clearTimeout(this.renewTimer);
     this.renewTimer = undefined;
   }
 
   private nowArg(): string {
-    return this.options.now ? String(this.options.now()) : '';
+    return this.options.clock ? String(this.options.clock.now()) : '';
   }
 }
 

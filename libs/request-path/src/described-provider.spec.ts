@@ -1,9 +1,10 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MemoryKeyStateStore, systemClock } from '@tollgate/keypool';
+import { MemoryKeyStateStore } from '@tollgate/keypool';
 import { loadConfig } from '@tollgate/platform';
 import { PROVIDER_DESCRIPTIONS, matchRoute, type ProviderDescription } from '@tollgate/providers';
 import { startMockUpstream, type MockUpstream } from '@tollgate/testing';
+import { systemClock } from '@tollgate/time';
 import { ClientAnswer } from './bridge/client-answer';
 import type { BridgedRequest } from './bridge/bridged-request';
 import { sendWithFailover } from './bridge/upstream-attempts';

@@ -1,5 +1,5 @@
-import type { Clock } from '@tollgate/keypool';
 import { describeProvider, type ProviderRef } from '@tollgate/providers';
+import type { Clock } from '@tollgate/time';
 import { CircuitBreaker, type Admission, type BreakerOptions, type BreakerState } from './circuit-breaker';
 
 export interface BreakerKey {

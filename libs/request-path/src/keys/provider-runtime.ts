@@ -1,4 +1,5 @@
-import { KeyPool, type Clock, type KeyPoolObserver, type KeySource, type KeyStateStore } from '@tollgate/keypool';
+import { KeyPool, type KeyPoolObserver, type KeySource, type KeyStateStore } from '@tollgate/keypool';
+import type { Clock } from '@tollgate/time';
 import type { ProviderConfig, TollgateConfig } from '@tollgate/platform';
 import { PROVIDER_DESCRIPTIONS, parseUpstreamBase, type ProviderDescription, type ProviderType, type UpstreamBase } from '@tollgate/providers';
 

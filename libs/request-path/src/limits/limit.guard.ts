@@ -2,6 +2,7 @@ import type { CallerAccess, LimitHold, LimitRefusal, LimitSet, LimitSubject, Rat
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import type { ProviderType } from '@tollgate/providers';
 import type { TokenUsage } from '@tollgate/recording';
+import type { Clock } from '@tollgate/time';
 import { estimateRequestTokens, type EstimateSettings } from '@tollgate/usage';
 import type { BudgetEnding } from '../budget/budget.guard';
 import { GatewayError } from '../errors/gateway-error';
@@ -48,7 +49,7 @@ export class LimitGuard {
     private readonly limiter: RateLimiter,
     private readonly settings: () => TollgateConfig['limits'],
     private readonly estimate: EstimateSettings,
-    private readonly now: () => number,
+    private readonly clock: Clock,
     private readonly metrics: GatewayMetrics,
     private readonly logger: Logger,
   ) {}
@@ -83,7 +84,7 @@ export class LimitGuard {
       this.checkFailed(error, 'could not check rate limits; admitting the request unlimited');
       return { ok: true, headers: {}, finish: () => undefined };
     }
-    const headers = rateLimitHeaders(providerType, admission.status, this.now());
+    const headers = rateLimitHeaders(providerType, admission.status, this.clock.now());
     if (!admission.admitted) {
       this.metrics.limitRefused(admission.refusal.kind, admission.refusal.scope);
       const { refusal } = admission;
@@ -102,7 +103,7 @@ export class LimitGuard {
 
   private checkFailed(error: unknown, message: string): void {
     this.metrics.limitCheckFailed();
-    const now = this.now();
+    const now = this.clock.now();
     if (now - this.lastFailureLoggedAt < FAILURE_LOG_INTERVAL_MS) return;
     this.lastFailureLoggedAt = now;
     this.logger.warn({ err: error }, message);

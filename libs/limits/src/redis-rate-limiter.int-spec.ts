@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { createTestRedisPrefix, FakeClock, testRedisUrl, type TestRedisPrefix } from '@tollgate/testing';
+import type { Clock } from '@tollgate/time';
 import type { LimitSubject } from './limit-set';
 import { RedisRateLimiter } from './redis-rate-limiter';
 import { admitted, describeRateLimiterContract } from './rate-limiter.contract.test-support';
@@ -56,8 +57,16 @@ describe('RedisRateLimiter (real Redis)', () => {
     expect(new Set(refusals)).toEqual(new Set(['concurrency']));
   });
 
+  /** A replica whose renewal timer does not fire on its own (a stalled or crashed process): renewals are the test's. */
+  function stalledLimiter(): RedisRateLimiter {
+    const stalled: Clock = { now: () => clock.now(), setTimeout: () => undefined, clearTimeout: () => undefined };
+    const created = new RedisRateLimiter({ redis: testRedisUrl(), keyPrefix: `${prefix.prefix}:`, leaseMs: 30_000, clock: stalled });
+    limiters.push(created);
+    return created;
+  }
+
   it('frees the slots of a replica that stopped renewing them a lease length after its last renewal', async () => {
-    const [crashed, survivor] = [limiter(30_000), limiter(30_000)];
+    const [crashed, survivor] = [stalledLimiter(), limiter(30_000)];
     await ready(crashed, survivor);
     const subjects: LimitSubject[] = [{ scope: 'user', id: 'alice', limits: { concurrent: 1 } }];
     admitted(await crashed.admit({ subjects, tokens: 0 }));
@@ -65,29 +74,27 @@ describe('RedisRateLimiter (real Redis)', () => {
     await crashed.renewLeases();
     clock.advance(20_000);
     expect((await survivor.admit({ subjects, tokens: 0 })).admitted).toBe(false);
-    await crashed.close(); // crashed: no more renewals
-    clock.advance(10_001);
+    // The crashed replica renews no more: 30 s after its last renewal the slot is free.
+    clock.advance(9_999);
+    expect((await survivor.admit({ subjects, tokens: 0 })).admitted).toBe(false);
+    clock.advance(2);
     const [slots] = await survivor.peek(subjects);
     expect(slots.remaining).toBe(1);
     admitted(await survivor.admit({ subjects, tokens: 0 }));
   });
 
-  it('does not bring back a lease that expired before it was renewed', async () => {
-    const shared = limiter(30_000);
-    await ready(shared);
+  it('does not bring back a lease that expired before its replica renewed it', async () => {
+    const [late, other] = [stalledLimiter(), limiter(30_000)];
+    await ready(late, other);
     const subjects: LimitSubject[] = [{ scope: 'user', id: 'alice', limits: { concurrent: 1 } }];
-    admitted(await shared.admit({ subjects, tokens: 0 }));
+    admitted(await late.admit({ subjects, tokens: 0 }));
     clock.advance(30_001);
-    const other = admitted(await shared.admit({ subjects, tokens: 0 }));
-    await shared.renewLeases();
-    const [slots] = await shared.peek(subjects);
-    expect(slots.remaining).toBe(0);
-    clock.advance(20_000);
-    // The renewed lease lives on; the expired one was not brought back.
-    expect((await shared.peek(subjects))[0].remaining).toBe(0);
-    expect((await shared.admit({ subjects, tokens: 0 })).admitted).toBe(false);
-    await other.finish(0);
-    expect(await redis.exists(shared.key('leases', subjects[0]))).toBe(0);
+    const taken = admitted(await other.admit({ subjects, tokens: 0 }));
+    await late.renewLeases();
+    await taken.finish(0);
+    // Only the other replica's lease was live: with it ended, the slot is free and the expired lease trimmed.
+    expect((await other.peek(subjects))[0].remaining).toBe(1);
+    expect(await redis.exists(other.key('leases', subjects[0]))).toBe(0);
   });
 
   it('keeps counters under the key prefix, expiring once the buckets would be full again', async () => {

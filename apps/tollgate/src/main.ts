@@ -1,6 +1,6 @@
 import './instrument';
 import { MemoryKeyStateStore, RedisKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
-import { RedisBudgetLedger, RedisDirectoryNotifier, RedisStoredObjectOwners, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
+import { RedisBudgetLedger, RedisDirectoryNotifier, RedisRateLimiter, RedisStoredObjectOwners, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
 import { DatabaseTransportProbe, EmbeddedBatchSender, InterceptionEventWriter, RetentionSweeper, TypeormSqlClient, createDataSource } from '@tollgate/persistence';
 import { PostgresAdminAuditLog, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { createPriceTable, spendBaselineFrom } from '@tollgate/usage';
@@ -30,6 +30,15 @@ async function main(): Promise<void> {
   const storedObjectOwners = config.redisUrl
     ? new RedisStoredObjectOwners({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, ttlMs: config.storedObjects.ownerTtlMs })
     : undefined;
+  // Limit counters likewise: shared through Redis, else counted in this process.
+  const rateLimiter = config.redisUrl
+    ? new RedisRateLimiter({
+        redis: config.redisUrl,
+        keyPrefix: config.keyPool.redisKeyPrefix,
+        leaseMs: config.limits.concurrencyLeaseMs,
+        onRenewalFailure: (error) => logger.warn({ err: error }, 'could not renew concurrency leases; they expire if Redis stays unreachable'),
+      })
+    : undefined;
   // With Redis, replicas of the all-in-one hear each other's directory changes at once (one process needs nothing).
   const directoryNotifier = config.redisUrl ? new RedisDirectoryNotifier({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix }) : undefined;
   const recordingProbe = new DatabaseTransportProbe(dataSource);
@@ -45,6 +54,7 @@ async function main(): Promise<void> {
     interceptionStore: new PostgresInterceptionStore(sql),
     adminAuditLog: new PostgresAdminAuditLog(sql),
     budgetLedger,
+    rateLimiter,
     storedObjectOwners,
   });
   releaseStartupMemory();

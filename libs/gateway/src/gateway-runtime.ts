@@ -8,6 +8,7 @@ import {
   type TeamService,
   type UserEndpointsWiring,
 } from '@tollgate/operator-api';
+import { MemoryRateLimiter, type RateLimiter } from '@tollgate/limits';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import { systemClock, type Clock } from '@tollgate/time';
 import { EventBatchProducer, type EventBatchSender, type RecordingTransportProbe } from '@tollgate/recording';
@@ -19,6 +20,7 @@ import {
   CircuitBreakers,
   GatewayMetrics,
   InterceptionHandler,
+  LimitGuard,
   LiveConfiguration,
   McpToolCatalogue,
   MemoryStoredObjectOwners,
@@ -45,6 +47,8 @@ import { Readiness } from './health/readiness';
 
 /** How long a starting gateway waits for the shared key state; Redis down at start delays it by this much. */
 const KEY_STATE_SYNC_TIMEOUT_MS = 3_000;
+/** How long a starting gateway waits for the shared limit counters. */
+const LIMITER_CONNECT_TIMEOUT_MS = 3_000;
 
 export interface GatewayDependencies {
   config: TollgateConfig;
@@ -71,6 +75,8 @@ export interface GatewayDependencies {
    * way a missing counter starts from the usage store's recorded centralized spend.
    */
   budgetLedger?: BudgetLedger;
+  /** Rate and concurrency counters shared by the replicas (RedisRateLimiter); unset: in this process (one gateway). */
+  rateLimiter?: RateLimiter;
   /** The audit log of admin actions (docs/admin-audit.md); unset: admin actions are only logged. */
   adminAuditLog?: AdminAuditLog;
   /** How user endpoints' host names are resolved before the SSRF check (tests inject one). */
@@ -114,6 +120,9 @@ export class GatewayRuntime {
   readonly interceptionStore?: InterceptionStore;
   /** What admins did: one entry per admin mutation (docs/admin-audit.md). */
   readonly adminAudit: AdminAuditTrail;
+  /** Rate and concurrency limits (docs/limits.md). */
+  readonly limits: LimitGuard;
+  private readonly rateLimiter: RateLimiter;
   private readonly keyStateStore: KeyStateStore;
   private readonly recordingProbe?: RecordingTransportProbe;
   private readonly breakers: CircuitBreakers;
@@ -175,6 +184,8 @@ export class GatewayRuntime {
     const budgetLedger =
       deps.budgetLedger ?? new MemoryBudgetLedger({ baseline: spendBaselineFrom(deps.usageStore), clock });
     this.budgets = new BudgetGuard(budgetLedger, createPriceTable(deps.config.prices), deps.config.budgets, clock, this.metrics, deps.logger);
+    this.rateLimiter = deps.rateLimiter ?? new MemoryRateLimiter(clock);
+    this.limits = new LimitGuard(this.rateLimiter, () => this.config.limits, deps.config.budgets.estimate, clock, this.metrics, deps.logger);
     const passthrough = new PassthroughHandler(this.upstream, this.metrics, deps.logger, this.storedObjectOwners);
     const endpoints = createUserEndpoints(deps.config, deps.endpointResolver);
     this.userEndpoints = deps.endpointGuard ? { guard: deps.endpointGuard, close: endpoints.close } : endpoints;
@@ -201,6 +212,7 @@ export class GatewayRuntime {
       storedCredentials: this.identity,
       endpointGuard: this.userEndpoints.guard,
       budgets: new UserBudgetGates(this.budgets, this.identityDirectory),
+      limits: this.limits,
       storedObjectOwners: this.storedObjectOwners,
       interceptions,
       passthrough,
@@ -214,6 +226,13 @@ export class GatewayRuntime {
     await this.identityDirectory?.start();
     await this.mcpTools.start();
     await this.loadSharedKeyState();
+    await this.connectRateLimiter();
+  }
+
+  /** Before serving: the shared limit counters, so the first requests are counted (not admitted unlimited). */
+  private async connectRateLimiter(): Promise<void> {
+    if (!this.rateLimiter.whenReady || (await this.rateLimiter.whenReady(LIMITER_CONNECT_TIMEOUT_MS))) return;
+    this.logger.warn({ waitedMs: LIMITER_CONNECT_TIMEOUT_MS }, 'limit counters not reachable at start: requests are admitted unlimited until Redis is back');
   }
 
   /** Before serving: the key states other replicas recorded in the shared store (cooling, disabled keys). */
@@ -247,7 +266,8 @@ export class GatewayRuntime {
       providers: next.providers,
       auth: next.auth,
       byok: { ...current.byok, mode: next.byok.mode },
-      limits: next.limits,
+      // The lease length is the limiter's, fixed at start.
+      limits: { ...next.limits, concurrencyLeaseMs: current.limits.concurrencyLeaseMs },
       models: next.models,
     });
     return restartOnly;
@@ -264,6 +284,7 @@ export class GatewayRuntime {
     await this.userEndpoints.close();
     await this.keyStateStore.close();
     await this.budgets.close();
+    await this.limits.close();
     await this.storedObjectOwners.close();
     await this.mcpTools.close();
     await this.upstream.close();

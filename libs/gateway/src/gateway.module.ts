@@ -15,6 +15,7 @@ import {
   McpAdminController,
   MeController,
   MetricsController,
+  MyLimitsController,
   MyUsageController,
   OpenApiController,
   READINESS,
@@ -25,7 +26,7 @@ import {
   UsageReport,
   UserAdminController,
 } from '@tollgate/operator-api';
-import { CallerResolver, GatewayMetrics, LiveConfiguration, McpToolCatalogue } from '@tollgate/request-path';
+import { CallerAccessPolicy, CallerResolver, GatewayMetrics, LimitGuard, LiveConfiguration, McpToolCatalogue } from '@tollgate/request-path';
 import type { GatewayRuntime } from './gateway-runtime';
 
 /**
@@ -44,8 +45,10 @@ export class GatewayModule {
         UserAdminController,
         TeamAdminController,
         MeController,
+        MyLimitsController,
         UsageAdminController,
         MyUsageController,
+        MyLimitsController,
         KeyPoolsController,
         InterceptionsController,
         OpenApiController,
@@ -58,6 +61,8 @@ export class GatewayModule {
         { provide: GatewayMetrics, useValue: runtime.metrics },
         { provide: LiveConfiguration, useValue: runtime.live },
         { provide: CallerResolver, useValue: runtime.callers },
+        { provide: CallerAccessPolicy, useValue: runtime.requestPath.access },
+        { provide: LimitGuard, useValue: runtime.limits },
         { provide: McpToolCatalogue, useValue: runtime.mcpTools },
         { provide: AdminAuditTrail, useValue: runtime.adminAudit },
         // Without a database these are not provided: their consumers answer 503.

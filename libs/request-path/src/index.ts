@@ -19,6 +19,7 @@ export type { CredentialSources } from './identity/credential.planner';
 export * from './identity/stored-credentials';
 export * from './identity/user-endpoint.guard';
 export * from './keys/provider-runtime';
+export * from './limits/limit.guard';
 export * from './mcp/mcp-tool.catalogue';
 export * from './metrics/gateway.metrics';
 export * from './passthrough/passthrough.handler';

@@ -23,6 +23,12 @@ export const REDIS_PRESETS = {
    */
   requestState: { maxRetriesPerRequest: 1, commandTimeout: 2_000 },
   /**
+   * Rate-limit counters, checked on every limited request and admitted without limits when Redis fails: no offline
+   * queue and a short command timeout, so a dead Redis costs a request no more than a second (at once when the
+   * connection is known to be down); a short disconnectTimeout as for the key state.
+   */
+  limitCounters: { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1_000, disconnectTimeout: 200 },
+  /**
    * The gateway's recording producer: commands fail at once while Redis is away instead of queueing, so a batch
    * fails fast and is sent again later; the client reconnects in the background. (No commandTimeout: it would make a
    * failure of BullMQ's start-up INFO permanent; the producer has its own send timeout.)

@@ -40,6 +40,9 @@ export const OPENAI: ProviderDescription = {
     byok_required: { status: 403, type: 'permission_error', code: 'byok_required' },
     user_endpoint_disabled: { status: 403, type: 'permission_error', code: 'user_endpoint_disabled' },
     budget_exceeded: { status: 429, type: 'rate_limit_error', code: 'budget_exceeded' },
+    request_limit_exceeded: { status: 429, type: 'rate_limit_error', code: 'request_limit_exceeded' },
+    token_limit_exceeded: { status: 429, type: 'rate_limit_error', code: 'token_limit_exceeded' },
+    concurrency_limit_exceeded: { status: 429, type: 'rate_limit_error', code: 'concurrency_limit_exceeded' },
     // A model policy (deployment, team, user or token) refuses the model: docs/configuration.md `models`.
     model_not_allowed: { status: 403, type: 'permission_error', code: 'model_not_allowed' },
     invalid_endpoint: { status: 502, type: 'api_error', code: 'invalid_endpoint' },

@@ -18,7 +18,7 @@ const teams = new Map<string, TeamSettings>([
   ['blue', { id: 'blue', limits: { tokensPerMinute: 5000 }, budget: null, models: null }],
 ]);
 const directory: DirectoryView = { user: (userId) => (userId === 'alice' ? alice : undefined), teamSettings: () => teams };
-const config = { limits: { default: { requestsPerMinute: 60 }, byok: 'count' as const }, models: { deny: ['*-preview'] } };
+const config = { limits: { default: { requestsPerMinute: 60 }, byok: 'count' as const, concurrencyLeaseMs: 30_000 }, models: { deny: ['*-preview'] } };
 
 describe('callerAccessOf', () => {
   it("feeds the user's own limits, policy and teams, and the teams' settings, from the directory view", () => {

@@ -117,6 +117,7 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
   // Answers the gateway reads (bridged, creates whose id it records, filtered model lists) must come uncompressed.
   const readsAnswer = route.kind === 'bridged' || (usesPoolKey && route.creates !== undefined) || filtersModels;
   const forwardHeaders = headersToForward(description, request.headers, readsAnswer, credentials, usesPoolKey);
+  const limits = services.limits.gate(access, { providerType: provider.config.type, credential: plan.kind, usageKnown: route.kind === 'bridged' });
   if (route.kind === 'bridged') {
     await services.interceptions.handle({
       provider,
@@ -132,23 +133,34 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
       timing,
       // BYOK spend is reported, never limited: only pool-paid requests are held against a budget.
       budget: usesPoolKey ? services.budgets.gateFor(provider.config.name, access) : undefined,
+      limits,
     });
   } else {
-    const recordCreated = usesPoolKey && route.creates ? { kind: route.creates, userId: principal.userId } : undefined;
-    const rewriteAnswer = filtersModels ? (answer: Buffer) => filterModelList(answer, provider.config.name, access.modelPolicies) : undefined;
-    await services.passthrough.handle({
-      provider,
-      method,
-      upstream: target,
-      plan,
-      forwardHeaders,
-      body: body.bytes.length > 0 ? body.bytes : undefined,
-      out,
-      timing,
-      recordCreated,
-      rewriteAnswer,
-    });
-    services.metrics.passthroughCompleted(provider.config.name, timing);
+    const admission = limits && (await limits.admit());
+    if (admission && !admission.ok) {
+      writeGatewayError(out, description, admission.error, admission.headers);
+    } else {
+      const recordCreated = usesPoolKey && route.creates ? { kind: route.creates, userId: principal.userId } : undefined;
+      const rewriteAnswer = filtersModels ? (answer: Buffer) => filterModelList(answer, provider.config.name, access.modelPolicies) : undefined;
+      try {
+        await services.passthrough.handle({
+          provider,
+          method,
+          upstream: target,
+          plan,
+          forwardHeaders,
+          body: body.bytes.length > 0 ? body.bytes : undefined,
+          out,
+          timing,
+          recordCreated,
+          rewriteAnswer,
+          answerHeaders: admission?.headers,
+        });
+      } finally {
+        admission?.finish([], 'not_served');
+      }
+      services.metrics.passthroughCompleted(provider.config.name, timing);
+    }
   }
   services.metrics.requestAnswered(provider.config.name, route.kind === 'bridged' ? route.api : 'passthrough', out.statusCode);
 }

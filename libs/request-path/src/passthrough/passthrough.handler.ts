@@ -28,6 +28,8 @@ export interface PassthroughRequest {
   recordCreated?: { kind: StoredObjectKind; userId: string };
   /** Rewrites a successful answer before the client sees it (a model list filtered by model policy). */
   rewriteAnswer?: (body: Buffer) => Buffer;
+  /** Headers for the answer, whatever it is (a limited caller's rate-limit headers, replacing the upstream's). */
+  answerHeaders?: Record<string, string>;
 }
 
 /** Allow-listed reverse proxy: same key pool and failover as bridged routes, no interception record. */
@@ -53,7 +55,7 @@ export class PassthroughHandler {
         summary,
         metrics: this.metrics,
       },
-      (error) => writeGatewayError(out, provider.description, error),
+      (error) => writeGatewayError(out, provider.description, error, request.answerHeaders),
     );
     if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
     if (!sent.ok) return;
@@ -63,7 +65,7 @@ export class PassthroughHandler {
       await this.relayRead(request, upstream, connection);
       return;
     }
-    out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, undefined, request.plan.kind === 'centralized'));
+    out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, request.answerHeaders, request.plan.kind === 'centralized'));
     request.timing.markFirstByte();
     try {
       await pipeline(upstream.body, out);
@@ -83,7 +85,7 @@ export class PassthroughHandler {
     try {
       body = Buffer.from(await upstream.body.arrayBuffer());
     } catch (error) {
-      if (!connection.isDisconnected) writeGatewayError(out, provider.description, transportError('connection', error as Error));
+      if (!connection.isDisconnected) writeGatewayError(out, provider.description, transportError('connection', error as Error), request.answerHeaders);
       return;
     }
     const id = created && idOf(body);
@@ -95,7 +97,7 @@ export class PassthroughHandler {
       }
     }
     if (request.rewriteAnswer) body = request.rewriteAnswer(body);
-    out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, { 'content-length': body.length }, request.plan.kind === 'centralized'));
+    out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, { ...request.answerHeaders, 'content-length': body.length }, request.plan.kind === 'centralized'));
     request.timing.markFirstByte();
     out.end(body);
   }

@@ -48,7 +48,6 @@ export class GatewayModule {
         MyLimitsController,
         UsageAdminController,
         MyUsageController,
-        MyLimitsController,
         KeyPoolsController,
         InterceptionsController,
         OpenApiController,

@@ -1,4 +1,4 @@
-import { Controller, Get, Req, UseFilters, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Req, UseFilters, UseGuards } from '@nestjs/common';
 import type { LimitReading } from '@tollgate/limits';
 import { CallerAccessPolicy, LimitGuard } from '@tollgate/request-path';
 import type { Clock } from '@tollgate/time';
@@ -12,8 +12,8 @@ import { CallerTokenGuard, type CallerRequest } from '../identity/caller-token.g
 @UseFilters(ApiErrorFilter)
 export class MyLimitsController {
   constructor(
-    private readonly access: CallerAccessPolicy,
-    private readonly limits: LimitGuard,
+    @Inject(CallerAccessPolicy) private readonly access: CallerAccessPolicy,
+    @Inject(LimitGuard) private readonly limits: LimitGuard,
     @InjectGatewayClock() private readonly clock: Clock,
   ) {}
 

@@ -1,8 +1,9 @@
 import createClient, { type Client } from 'openapi-fetch';
-import type { components, paths } from './gateway-api';
+import type { ConsolePaths } from './access-api.types';
+import type { components } from './gateway-api';
 
 export type Schemas = components['schemas'];
-export type GatewayClient = Client<paths>;
+export type GatewayClient = Client<ConsolePaths>;
 
 /** A failed API call, with what the gateway said (`{"error":{"type","message"}}`) or why there was no answer. */
 export class ApiFailure extends Error {
@@ -17,7 +18,7 @@ export class ApiFailure extends Error {
 
 /** A client typed by the gateway's OpenAPI document, sending `token` on every call. */
 export function createGatewayClient(token: string, onUnauthorized: () => void): GatewayClient {
-  const client = createClient<paths>({ baseUrl: window.location.origin, headers: { authorization: `Bearer ${token}` } });
+  const client = createClient<ConsolePaths>({ baseUrl: window.location.origin, headers: { authorization: `Bearer ${token}` } });
   client.use({
     onResponse({ response }) {
       if (response.status === 401) onUnauthorized();

@@ -106,7 +106,16 @@ export function TeamsPage() {
           </form>
         </section>
         {selected ? (
-          <TeamPanel key={selected} teamId={selected} onChanged={teams.reload} />
+          <TeamPanel
+            key={selected}
+            teamId={selected}
+            onChanged={teams.reload}
+            onDeleted={() => {
+              setNotice({ tone: 'success', text: `Team ${selected} deleted.` });
+              teams.reload();
+              navigate('/teams', { replace: true });
+            }}
+          />
         ) : (
           <section className="card">
             <Empty title="Select a team">
@@ -119,7 +128,7 @@ export function TeamsPage() {
   );
 }
 
-function TeamPanel({ teamId, onChanged }: { teamId: string; onChanged: () => void }) {
+function TeamPanel({ teamId, onChanged, onDeleted }: { teamId: string; onChanged: () => void; onDeleted: () => void }) {
   const { api } = useConsole();
   const path = { params: { path: { id: teamId } } };
   const team = useLoad(() => unwrap(api.GET('/admin/v1/teams/{id}', path)), [teamId]);
@@ -153,12 +162,8 @@ function TeamPanel({ teamId, onChanged }: { teamId: string; onChanged: () => voi
       return `${userId} is no longer a member of ${teamId}.`;
     });
   const remove = () => {
-    if (!window.confirm(`Delete team ${teamId}? Its members stay as users; tokens issued for the team stop counting against it.`)) return;
-    void act(async () => {
-      await unwrap(api.DELETE('/admin/v1/teams/{id}', path));
-      navigate('/teams', { replace: true });
-      return `Team ${teamId} deleted.`;
-    });
+    if (!window.confirm(`Delete team ${teamId}? Its members stay as users.`)) return;
+    unwrap(api.DELETE('/admin/v1/teams/{id}', path)).then(onDeleted, (error: ApiFailure) => setNotice({ tone: 'error', text: error.message }));
   };
 
   const candidates = (users.data ?? []).filter((user) => !team.data?.members.includes(user.id));

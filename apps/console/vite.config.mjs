@@ -1,4 +1,4 @@
-// The console is a static single-page app served by the gateway under /console (libs/gateway/src/console).
+// The console is a static single-page app served by the gateway under /console (libs/operator-api/src/console).
 // `node tools/build.mjs console` builds it into dist/console; `npx vite apps/console` serves it for development,
 // proxying the API to a gateway on :8080.
 import react from '@vitejs/plugin-react';

@@ -3,7 +3,7 @@ import { OPENAPI_DOCUMENT } from '@tollgate/gateway';
 /** Where the console's client types live (generated; never edited by hand). */
 export const API_TYPES_FILE = 'apps/console/src/api/gateway-api.ts';
 
-const HEADER = `// Generated from the gateway's OpenAPI document (libs/gateway/src/openapi/openapi.document.ts) by
+const HEADER = `// Generated from the gateway's OpenAPI document (libs/operator-api/src/openapi/openapi.document.ts) by
 // \`npm run console:api\`. Do not edit: change the document and regenerate; a test fails when the two drift.
 
 `;

@@ -13,24 +13,24 @@ import {
   type UsageStore,
 } from '@tollgate/usage';
 
-import { AdminAuditTrail } from './audit/admin-audit.trail';
-import { GatewayTokenRegistry, type GatewayPrincipal } from './auth/gateway-token.registry';
-import { createIdentity, createUserEndpoints, type UserEndpointsWiring } from './identity/identity.factory';
-import type { IdentityService } from './identity/identity.service';
-import type { EndpointGuard } from './identity/user-endpoint.guard';
-import { BudgetGuard, type BudgetGate } from './budget/budget.guard';
-import { CircuitBreakers } from './circuit/circuit-breakers';
-import { InterceptionHandler } from './bridge/interception.handler';
-import { AgenticLoop } from './bridge/agentic-loop';
-import { McpToolCatalogue } from './mcp/mcp-tool.catalogue';
+import { AdminAuditTrail } from '@tollgate/operator-api';
+import { GatewayTokenRegistry, type GatewayPrincipal } from '@tollgate/request-path';
+import { createIdentity, createUserEndpoints, type UserEndpointsWiring } from '@tollgate/operator-api';
+import type { IdentityService } from '@tollgate/operator-api';
+import type { EndpointGuard } from '@tollgate/request-path';
+import { BudgetGuard, type BudgetGate } from '@tollgate/request-path';
+import { CircuitBreakers } from '@tollgate/request-path';
+import { InterceptionHandler } from '@tollgate/request-path';
+import { AgenticLoop } from '@tollgate/request-path';
+import { McpToolCatalogue } from '@tollgate/request-path';
 import { GatewayLifecycle } from './health/gateway-lifecycle';
 import { Readiness } from './health/readiness';
-import { ProviderRegistry } from './keys/provider-runtime';
-import { GatewayMetrics } from './metrics/gateway.metrics';
-import { PassthroughHandler } from './passthrough/passthrough.handler';
-import { UpstreamClient } from './upstream/upstream.client';
-import { MemoryStoredObjectOwners } from './stored-objects/memory-stored-object.owners';
-import type { StoredObjectOwners } from './stored-objects/stored-object.owners';
+import { ProviderRegistry } from '@tollgate/request-path';
+import { GatewayMetrics } from '@tollgate/request-path';
+import { PassthroughHandler } from '@tollgate/request-path';
+import { UpstreamClient } from '@tollgate/request-path';
+import { MemoryStoredObjectOwners } from '@tollgate/request-path';
+import type { StoredObjectOwners } from '@tollgate/request-path';
 import { restartOnlyChanges } from './config/restart-only.settings';
 
 /** How long a starting gateway waits for the shared key state; Redis down at start delays it by this much. */

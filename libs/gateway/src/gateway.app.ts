@@ -4,11 +4,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { GatewayModule } from './gateway.module';
 import { GatewayRuntime, type GatewayDependencies } from './gateway-runtime';
-import { createGatewayServer } from './http/provider-request.listener';
-import { registerNotFoundRoute } from './http/not-found.route';
-import { answerFrameworkError } from './http/framework-error.handler';
-import { registerConsoleRoutes } from './console/console.routes';
-import { ApiErrorFilter } from './identity/api-error';
+import { createGatewayServer } from '@tollgate/request-path';
+import { registerNotFoundRoute } from '@tollgate/request-path';
+import { answerFrameworkError } from '@tollgate/request-path';
+import { registerConsoleRoutes } from '@tollgate/operator-api';
+import { ApiErrorFilter } from '@tollgate/operator-api';
 import { NestPinoLogger } from '@tollgate/platform';
 
 export interface GatewayApp {

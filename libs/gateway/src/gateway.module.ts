@@ -1,22 +1,23 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { KeyAdminController } from './admin/key-admin.controller';
-import { AdminTokenGuard } from './auth/admin-token.guard';
-import { CallerTokenGuard } from './identity/caller-token.guard';
-import { MeController } from './identity/me.controller';
-import { UserAdminController } from './identity/user-admin.controller';
-import { MyUsageController, UsageAdminController } from './usage/usage.controller';
+import { KeyAdminController } from '@tollgate/operator-api';
+import { AdminTokenGuard } from '@tollgate/operator-api';
+import { CallerTokenGuard } from '@tollgate/operator-api';
+import { MeController } from '@tollgate/operator-api';
+import { UserAdminController } from '@tollgate/operator-api';
+import { MyUsageController, UsageAdminController } from '@tollgate/operator-api';
 import { GatewayLifecycle } from './health/gateway-lifecycle';
-import { HealthController } from './health/health.controller';
+import { HealthController } from '@tollgate/operator-api';
 import { Readiness } from './health/readiness';
-import { GatewayMetrics } from './metrics/gateway.metrics';
-import { MetricsController } from './metrics/metrics.controller';
+import { GatewayMetrics } from '@tollgate/request-path';
+import { MetricsController } from '@tollgate/operator-api';
 import { GatewayRuntime } from './gateway-runtime';
-import { InterceptionsController } from './interceptions/interceptions.controller';
-import { KeyPoolsController } from './key-pools/key-pools.controller';
-import { OpenApiController } from './openapi/openapi.controller';
-import { McpAdminController } from './mcp/mcp-admin.controller';
-import { AdminAuditController } from './audit/admin-audit.controller';
-import { AdminAuditInterceptor } from './audit/admin-audit.interceptor';
+import { InterceptionsController } from '@tollgate/operator-api';
+import { KeyPoolsController } from '@tollgate/operator-api';
+import { OpenApiController } from '@tollgate/operator-api';
+import { McpAdminController } from '@tollgate/operator-api';
+import { AdminAuditController } from '@tollgate/operator-api';
+import { AdminAuditInterceptor } from '@tollgate/operator-api';
+import { GATEWAY_RUNTIME, READINESS } from '@tollgate/operator-api';
 
 /** Nest hosts the operator surface (health, metrics, admin); the provider routes are plain Fastify routes. */
 @Module({})
@@ -42,7 +43,8 @@ export class GatewayModule {
         { provide: GatewayLifecycle, useValue: runtime.lifecycle },
         { provide: Readiness, useValue: runtime.readiness },
         { provide: GatewayMetrics, useValue: runtime.metrics },
-        { provide: GatewayRuntime, useValue: runtime },
+        { provide: GATEWAY_RUNTIME, useValue: runtime },
+        { provide: READINESS, useValue: runtime.readiness },
         AdminTokenGuard,
         CallerTokenGuard,
         AdminAuditInterceptor,

@@ -1,4 +1,4 @@
-// Generated from the gateway's OpenAPI document (libs/gateway/src/openapi/openapi.document.ts) by
+// Generated from the gateway's OpenAPI document (libs/operator-api/src/openapi/openapi.document.ts) by
 // `npm run console:api`. Do not edit: change the document and regenerate; a test fails when the two drift.
 
 export interface paths {

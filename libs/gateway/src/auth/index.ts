@@ -1,2 +1,0 @@
-export * from './admin-token.guard';
-export * from './gateway-token.registry';

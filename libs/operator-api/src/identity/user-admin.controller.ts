@@ -1,0 +1,66 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { Audited } from '../audit/audited.decorator';
+import type { GatewayRuntime } from '@tollgate/gateway';
+import { InjectGatewayRuntime } from '../composition.tokens';
+import { ApiErrorFilter } from './api-error';
+import { createUserSchema, issueTokenSchema, pageQuerySchema, updateUserSchema } from './identity-request.schemas';
+import { requireIdentity } from './identity-availability';
+import type { TokenView, UserView } from './identity-api.views';
+
+/** Operators manage users, their BYOK mode, their gateway tokens (shown once) and see their stored keys' hints. */
+@Controller('admin/v1')
+@UseGuards(AdminTokenGuard)
+@UseFilters(ApiErrorFilter)
+export class UserAdminController {
+  constructor(@InjectGatewayRuntime() private readonly runtime: GatewayRuntime) {}
+
+  @Post('users')
+  @HttpCode(201)
+  @Audited<UserView>('user.create', ({ result }) => ({ target: result.id, details: { displayName: result.displayName, byokMode: result.byokMode } }))
+  createUser(@Body() body: unknown) {
+    return requireIdentity(this.runtime).createUser(createUserSchema.parse(body ?? {}));
+  }
+
+  @Get('users')
+  listUsers(@Query() query: unknown) {
+    return requireIdentity(this.runtime).listUsers(pageQuerySchema.parse(query ?? {}));
+  }
+
+  @Get('users/:id')
+  getUser(@Param('id') id: string) {
+    return requireIdentity(this.runtime).getUser(id);
+  }
+
+  @Patch('users/:id')
+  // The body passed the strict schema (displayName, byokMode, budget): it is the change, as the operator asked it.
+  @Audited('user.update', ({ params, body }) => ({ target: params.id, details: { changes: body } }))
+  updateUser(@Param('id') id: string, @Body() body: unknown) {
+    return requireIdentity(this.runtime).updateUser(id, updateUserSchema.parse(body ?? {}));
+  }
+
+  @Post('users/:id/tokens')
+  @HttpCode(201)
+  @Audited<TokenView>('token.issue', ({ params, result }) => ({ target: params.id, details: { tokenId: result.id, name: result.name, hint: result.hint } }))
+  issueToken(@Param('id') id: string, @Body() body: unknown) {
+    return requireIdentity(this.runtime).issueToken(id, issueTokenSchema.parse(body ?? {}).name);
+  }
+
+  @Get('users/:id/tokens')
+  listTokens(@Param('id') id: string, @Query() query: unknown) {
+    return requireIdentity(this.runtime).listTokens(id, pageQuerySchema.parse(query ?? {}));
+  }
+
+  @Delete('tokens/:id')
+  @Audited<TokenView>('token.revoke', ({ params, result }) => ({ target: params.id, details: { user: result.user, name: result.name, hint: result.hint } }))
+  revokeToken(@Param('id') id: string) {
+    return requireIdentity(this.runtime).revokeToken(id);
+  }
+
+  @Get('users/:id/keys')
+  async listUserKeys(@Param('id') id: string) {
+    const identity = requireIdentity(this.runtime);
+    await identity.getUser(id);
+    return { keys: await identity.listKeys(id) };
+  }
+}

@@ -1,0 +1,132 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { extractCredentials, headersToForward, matchRoute, parseUpstreamBase, upstreamPathAndQuery } from '@tollgate/providers';
+import { GatewayError } from '../errors/gateway-error';
+import { writeGatewayError } from '../errors/error-response';
+import type { GatewayRuntime } from '@tollgate/gateway';
+import { planCredential } from '../identity/credential.planner';
+import type { ProviderRegistry, ProviderRuntime } from '../keys/provider-runtime';
+import { readRequestBody, requestHasBody } from './request-body.reader';
+import { RequestTiming } from './request-timing';
+import { refuseApiBodyBeforeReading } from './api-body.gate';
+import { RequestTimeoutResponder, serverTimeouts } from './request-timeout.responder';
+
+/**
+ * The gateway's HTTP server. A request whose first path segment names a provider instance is the provider surface and
+ * is served here, straight from Node's server: route, gateway token and credential first, then the body, then the
+ * bridge or the passthrough. Everything else (health, metrics, the admin and user APIs, the console, unknown paths)
+ * goes to Fastify, where Nest serves it. The hot path so skips Fastify's per-request objects and hooks, and a body is
+ * read only once its sender is known.
+ */
+export function createGatewayServer(runtime: GatewayRuntime, fastifyHandler: RequestListener): Server {
+  const timeouts = new RequestTimeoutResponder();
+  const server = createServer(serverTimeouts(runtime.config.server), (request, response) => {
+    const provider = providerOf(runtime.providers, request.url ?? '/');
+    if (!provider) {
+      if (refuseApiBodyBeforeReading(runtime, request, response)) return;
+      timeouts.track(response);
+      fastifyHandler(request, response);
+      return;
+    }
+    timeouts.track(response, provider.config.type);
+    if (!server.listening) {
+      // Closing for shutdown: a request on a kept-alive connection is refused, and the connection closed.
+      writeGatewayError(response, provider.config.type, new GatewayError('shutting_down', 'the gateway is shutting down; retry'), { connection: 'close' });
+      return;
+    }
+    serveProviderRequest(runtime, provider, request, response).catch((error: unknown) => {
+      runtime.logger.error({ err: error, method: request.method, provider: provider.config.name }, 'provider request failed unexpectedly');
+      if (!response.headersSent) writeGatewayError(response, provider.config.type, new GatewayError('internal', 'internal gateway error'));
+      else if (!response.writableEnded) response.end();
+    });
+  });
+  server.on('clientError', timeouts.onClientError);
+  return server;
+}
+
+/** The provider instance named by the first path segment, if any. */
+function providerOf(providers: ProviderRegistry, url: string): ProviderRuntime | undefined {
+  let end = url.indexOf('/', 1);
+  if (end === -1) end = url.length;
+  const query = url.indexOf('?', 1);
+  if (query !== -1 && query < end) end = query;
+  return providers.get(url.slice(1, end));
+}
+
+async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderRuntime, request: IncomingMessage, out: ServerResponse): Promise<void> {
+  const timing = new RequestTiming();
+  const url = request.url ?? '/';
+  const method = request.method ?? 'GET';
+  const queryStart = url.indexOf('?');
+  const path = queryStart === -1 ? url : url.slice(0, queryStart);
+  const providerType = provider.config.type;
+  const route = path.startsWith(provider.routePrefix) ? matchRoute(providerType, method, path.slice(provider.routePrefix.length)) : undefined;
+  // A refusal before the body is read closes the connection: the unread body is never drained.
+  const refusalHeaders: Record<string, string> = requestHasBody(request) ? { connection: 'close' } : {};
+  if (!route) {
+    writeGatewayError(out, providerType, new GatewayError('not_found', `route not supported: ${method} ${path}`), refusalHeaders);
+    return;
+  }
+
+  const credentials = extractCredentials(providerType, request.headers);
+  const principal = credentials.gatewayToken ? runtime.resolveCaller(credentials.gatewayToken) : undefined;
+  if (!principal) {
+    const message = credentials.gatewayToken ? 'invalid or revoked gateway token' : 'a gateway token (tg_…) is required';
+    writeGatewayError(out, providerType, new GatewayError('unauthorized', message), refusalHeaders);
+    return;
+  }
+  const planned = await planCredential(runtime, provider, principal.userId, credentials);
+  if (!planned.ok) {
+    writeGatewayError(out, providerType, planned.error, refusalHeaders);
+    return;
+  }
+  const usesPoolKey = planned.plan.kind === 'centralized';
+  // The pool's account holds every user's stored objects: through it, each is reachable only by its creator.
+  if (usesPoolKey && route.kind === 'passthrough' && route.storedObject) {
+    const { kind, id } = route.storedObject;
+    if ((await runtime.storedObjectOwners.ownerOf(provider.config.name, kind, id)) !== principal.userId) {
+      writeGatewayError(out, providerType, new GatewayError('not_found', `no ${kind} found with id '${id}'`));
+      return;
+    }
+  }
+
+  const maxBodyBytes = runtime.config.server.maxBodyBytes;
+  const body = await readRequestBody(request, maxBodyBytes);
+  if (body.kind === 'aborted') return;
+  if (body.kind === 'too_large') {
+    writeGatewayError(out, providerType, new GatewayError('payload_too_large', `request body exceeds ${maxBodyBytes} bytes`), { connection: 'close' });
+    return;
+  }
+
+  const plan = planned.plan;
+  const base = planned.baseUrl === undefined ? provider.upstreamBase : parseUpstreamBase(planned.baseUrl);
+  const target = { origin: base.origin, path: upstreamPathAndQuery(base, route.upstreamPath, queryStart === -1 ? '' : url.slice(queryStart)) };
+  // Answers the gateway reads (bridged, and creates whose id it records) must come uncompressed.
+  const readsAnswer = route.kind === 'bridged' || (usesPoolKey && route.creates !== undefined);
+  const forwardHeaders = headersToForward(providerType, request.headers, readsAnswer, credentials, usesPoolKey);
+  if (route.kind === 'bridged') {
+    await runtime.interceptions.handle({
+      provider,
+      api: route.api,
+      upstream: target,
+      principal,
+      plan,
+      forwardHeaders,
+      userAgent: headerValue(request.headers, 'user-agent'),
+      body: body.bytes,
+      out,
+      timing,
+      // BYOK spend is reported, never limited: only pool-paid requests are held against a budget.
+      budget: usesPoolKey ? runtime.budgetGate(provider.config.name, principal.userId) : undefined,
+    });
+  } else {
+    const recordCreated = usesPoolKey && route.creates ? { kind: route.creates, userId: principal.userId } : undefined;
+    await runtime.passthrough.handle({ provider, method, upstream: target, plan, forwardHeaders, body: body.bytes.length > 0 ? body.bytes : undefined, out, timing, recordCreated });
+    runtime.metrics.passthroughCompleted(provider.config.name, timing);
+  }
+  runtime.metrics.requestAnswered(provider.config.name, route.kind === 'bridged' ? route.api : 'passthrough', out.statusCode);
+}
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : (value ?? '');
+}

@@ -1,42 +1,15 @@
 // The admin and self-service APIs' answers as they arrive over the wire (docs/admin-cli.md lists the routes).
 
 import type { ByokMode } from '@tollgate/byok';
-import type { AdminAuditEntryView, KeyView, TokenView as BaseTokenView, UsageRowView, UsageView, UserView as BaseUserView } from '@tollgate/gateway';
+import type { AdminAuditEntryView, KeyView, TeamView, TokenView, UsageRowView, UsageView, UserView } from '@tollgate/gateway';
 import type { LeveledModelPolicy, LimitKind, LimitScope, LimitSet, ModelPolicy } from '@tollgate/limits';
 
-export type { LimitSet, ModelPolicy, UsageRowView, UsageView };
+export type { LimitSet, ModelPolicy, TeamView, TokenView, UsageRowView, UsageView, UserView };
 export type AuditEntryView = AdminAuditEntryView;
 export type ByokModeValue = ByokMode;
 export type StoredKeyView = KeyView;
 
-export type BudgetView = NonNullable<BaseUserView['budget']>;
-
-/** A user with their own limits and model policy (null: none of their own) and their teams (docs/limits.md). */
-export interface UserView extends BaseUserView {
-  limits: LimitSet | null;
-  models: ModelPolicy | null;
-  teams: string[];
-}
-
-/** A gateway token with its scope: expiry, limits, model policy, the team it counts against. */
-export interface TokenView extends BaseTokenView {
-  expiresAt: string | null;
-  limits: LimitSet | null;
-  models: ModelPolicy | null;
-  team: string | null;
-  lastUsedAt: string | null;
-}
-
-export interface TeamView {
-  id: string;
-  name: string;
-  limits: LimitSet | null;
-  budget: BudgetView | null;
-  models: ModelPolicy | null;
-  members: string[];
-  createdAt: string;
-  updatedAt: string;
-}
+export type BudgetView = NonNullable<UserView['budget']>;
 
 /** `GET /v1/me/limits`: each of the caller's own limits with what is left of it, and the model policies they pass. */
 export interface MyLimitsView {

@@ -1,6 +1,14 @@
 import './instrument';
 import { RedisKeyStateStore } from '@tollgate/keypool';
-import { BullmqBatchClient, RedisBudgetLedger, RedisStoredObjectOwners, RedisTransportProbe, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
+import {
+  BullmqBatchClient,
+  RedisBudgetLedger,
+  RedisDirectoryNotifier,
+  RedisStoredObjectOwners,
+  RedisTransportProbe,
+  createGatewayApp,
+  enableLiveReload,
+} from '@tollgate/gateway';
 import { createLogger, loadConfigOrExit, releaseStartupMemory, runUntilSignalled, startOrExit } from '@tollgate/platform';
 import { PgPoolSqlClient, PostgresAdminAuditLog, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { spendBaselineFrom } from '@tollgate/usage';
@@ -37,6 +45,8 @@ async function main(): Promise<void> {
   if (!identityStore) logger.info('no DATABASE_URL: gateway tokens come from the config file only, stored keys, the usage API and the interceptions API are off');
   // Budget counters shared by every replica; a missing counter is rebuilt from the recorded spend (if any database).
   const budgetLedger = new RedisBudgetLedger({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, baseline: spendBaselineFrom(usageStore) });
+  // Revocations and other directory changes reach every replica at once, not only at its next poll.
+  const directoryNotifier = identityStore ? new RedisDirectoryNotifier({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix }) : undefined;
   const storedObjectOwners = new RedisStoredObjectOwners({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, ttlMs: config.storedObjects.ownerTtlMs });
   const gateway = await createGatewayApp({
     config,
@@ -45,6 +55,7 @@ async function main(): Promise<void> {
     recordingProbe,
     keyStateStore,
     identityStore,
+    directoryNotifier,
     usageStore,
     interceptionStore,
     adminAuditLog,

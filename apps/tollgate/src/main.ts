@@ -1,6 +1,6 @@
 import './instrument';
 import { MemoryKeyStateStore, RedisKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
-import { RedisBudgetLedger, RedisStoredObjectOwners, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
+import { RedisBudgetLedger, RedisDirectoryNotifier, RedisStoredObjectOwners, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
 import { DatabaseTransportProbe, EmbeddedBatchSender, InterceptionEventWriter, RetentionSweeper, TypeormSqlClient, createDataSource } from '@tollgate/persistence';
 import { PostgresAdminAuditLog, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { createPriceTable, spendBaselineFrom } from '@tollgate/usage';
@@ -30,6 +30,8 @@ async function main(): Promise<void> {
   const storedObjectOwners = config.redisUrl
     ? new RedisStoredObjectOwners({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, ttlMs: config.storedObjects.ownerTtlMs })
     : undefined;
+  // With Redis, replicas of the all-in-one hear each other's directory changes at once (one process needs nothing).
+  const directoryNotifier = config.redisUrl ? new RedisDirectoryNotifier({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix }) : undefined;
   const recordingProbe = new DatabaseTransportProbe(dataSource);
   const gateway = await createGatewayApp({
     config,
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
     recordingProbe,
     keyStateStore,
     identityStore: new PostgresIdentityStore(sql),
+    directoryNotifier,
     usageStore,
     interceptionStore: new PostgresInterceptionStore(sql),
     adminAuditLog: new PostgresAdminAuditLog(sql),

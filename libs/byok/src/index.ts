@@ -1,6 +1,13 @@
 // Bring your own key: credential resolution, stored-key encryption and the SSRF guard for user endpoints.
 export * from './directory/identity.store';
-export { IdentityDirectory, type DirectoryLogger, type IdentityDirectoryOptions, type TokenOwner } from './directory/identity.directory';
+export {
+  IdentityDirectory,
+  type DirectoryChangeNotifier,
+  type DirectoryLogger,
+  type IdentityDirectoryOptions,
+  type TeamSettings,
+  type TokenOwner,
+} from './directory/identity.directory';
 export { effectiveMode, resolveCredential, type CredentialCandidates, type CredentialResolution, type CredentialSource } from './resolution/credential.resolution';
 export { hashGatewayToken, issueGatewayToken, type IssuedGatewayToken } from './tokens/gateway-token.issuer';
 export {

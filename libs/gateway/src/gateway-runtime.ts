@@ -1,4 +1,4 @@
-import { hashGatewayToken, type IdentityDirectory, type IdentityStore, type Resolver } from '@tollgate/byok';
+import { hashGatewayToken, type DirectoryChangeNotifier, type IdentityDirectory, type IdentityStore, type Resolver } from '@tollgate/byok';
 import { systemClock, type Clock, type KeyStateStore } from '@tollgate/keypool';
 import { resolveCallerAccess, type CallerAccess } from '@tollgate/limits';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
@@ -16,9 +16,9 @@ import {
 import { AdminAuditTrail } from '@tollgate/operator-api';
 import { GatewayTokenRegistry, type GatewayPrincipal } from '@tollgate/request-path';
 import { createIdentity, createUserEndpoints, type UserEndpointsWiring } from '@tollgate/operator-api';
-import type { IdentityService } from '@tollgate/operator-api';
+import type { IdentityService, TeamService } from '@tollgate/operator-api';
 import type { EndpointGuard } from '@tollgate/request-path';
-import { BudgetGuard, type BudgetGate } from '@tollgate/request-path';
+import { BudgetGuard, type BudgetGate, type BudgetLimit } from '@tollgate/request-path';
 import { CircuitBreakers } from '@tollgate/request-path';
 import { InterceptionHandler } from '@tollgate/request-path';
 import { AgenticLoop } from '@tollgate/request-path';
@@ -45,8 +45,13 @@ export interface GatewayDependencies {
   recordingProbe?: RecordingTransportProbe;
   keyStateStore: KeyStateStore;
   clock?: Clock;
-  /** Users, database-issued tokens and stored keys; unset: only the config file's tokens, no stored keys. */
+  /** Users, teams, database-issued tokens and stored keys; unset: only the config file's tokens, no stored keys. */
   identityStore?: IdentityStore;
+  /**
+   * Tells the other replicas at once that this one changed the identity directory (RedisDirectoryNotifier), so a
+   * revocation takes effect everywhere within a second; unset: they see it at their next poll.
+   */
+  directoryNotifier?: DirectoryChangeNotifier;
   /** Aggregates of recorded usage and cost (the usage API); unset: the usage routes answer 503. */
   usageStore?: UsageStore;
   /** The recorded interceptions for operators (list, detail, activity, pool keys' last use); unset: those answer 503. */
@@ -96,6 +101,8 @@ export class GatewayRuntime {
   readonly passthrough: PassthroughHandler;
   /** Present when the gateway has a database for users, tokens and stored keys. */
   readonly identity?: IdentityService;
+  /** Present with the identity service: teams and their members. */
+  readonly teams?: TeamService;
   private readonly identityDirectory?: IdentityDirectory;
   /** Present when the gateway can read the recorded interceptions. */
   readonly usageStore?: UsageStore;
@@ -172,8 +179,11 @@ export class GatewayRuntime {
         upstream: this.upstream,
         endpoints: this.userEndpoints,
         logger: deps.logger,
+        notifier: deps.directoryNotifier,
+        now: () => this.now(),
       });
       this.identity = identity.service;
+      this.teams = identity.teams;
       this.identityDirectory = identity.directory;
     }
   }
@@ -200,25 +210,54 @@ export class GatewayRuntime {
     return this.userEndpoints.guard;
   }
 
-  /** Who a gateway token belongs to: the config file's tokens first, then database-issued ones (by hash). */
+  /**
+   * Who a gateway token belongs to: the config file's tokens first, then database-issued ones (by hash), unless
+   * expired by the gateway's clock. A database token's use is noted in memory (written in batches).
+   */
   resolveCaller(token: string): GatewayPrincipal | undefined {
     const tokenHash = hashGatewayToken(token);
     const fromConfig = this.tokens.resolveHash(tokenHash);
     if (fromConfig) return fromConfig;
-    const owner = this.identityDirectory?.tokenOwner(tokenHash);
-    return owner ? { userId: owner.userId, tokenId: owner.tokenId } : undefined;
+    const directory = this.identityDirectory;
+    const owner = directory?.tokenOwner(tokenHash);
+    if (!directory || !owner) return undefined;
+    if (owner.expiresAt && owner.expiresAt.getTime() <= this.clock.now()) return undefined;
+    directory.noteTokenUsed(owner.tokenId);
+    return { userId: owner.userId, tokenId: owner.tokenId, tokenScope: { limits: owner.limits, models: owner.models, teamId: owner.teamId } };
   }
 
-  /** The limits and model policies this caller's requests are held to (docs/limits.md); no I/O. */
+  /**
+   * The limits and model policies this caller's requests are held to (docs/limits.md), from the configuration and the
+   * identity directory's in-memory view (the user's settings and teams, the teams' settings, the token's scope); no I/O.
+   */
   callerAccess(principal: GatewayPrincipal): CallerAccess {
     const config = this.config;
-    return resolveCallerAccess({ userId: principal.userId, deploymentLimits: config.limits.default, deploymentModels: config.models });
+    const user = this.identityDirectory?.user(principal.userId);
+    const scope = principal.tokenScope;
+    return resolveCallerAccess({
+      userId: principal.userId,
+      deploymentLimits: config.limits.default,
+      deploymentModels: config.models,
+      user: user && { limits: user.limits, models: user.models, teamIds: user.teamIds },
+      teams: this.identityDirectory?.teamSettings(),
+      token: principal.tokenId && scope ? { id: principal.tokenId, ...scope } : undefined,
+    });
   }
 
-  /** The budget gate for a centralized request of this user at this provider; undefined: the user is not limited. */
-  budgetGate(providerName: string, userId: string): BudgetGate | undefined {
-    const budget = this.budgets.effective(this.identityDirectory?.user(userId)?.budget);
-    return budget && this.budgets.gate(providerName, userId, budget);
+  /**
+   * The budget gate for a centralized request: the user's own budget (or the default) and the budget of each team it
+   * counts against; undefined: none of them is limited.
+   */
+  budgetGate(providerName: string, access: CallerAccess): BudgetGate | undefined {
+    const directory = this.identityDirectory;
+    const limits: BudgetLimit[] = [];
+    const own = this.budgets.effective(directory?.user(access.userId)?.budget);
+    if (own) limits.push({ owner: { scope: 'user', id: access.userId }, budget: own });
+    for (const teamId of access.teamIds) {
+      const budget = directory?.team(teamId)?.budget;
+      if (directory && budget) limits.push({ owner: { scope: 'team', id: teamId, members: () => directory.teamMembers(teamId) }, budget });
+    }
+    return limits.length > 0 ? this.budgets.gate(providerName, limits) : undefined;
   }
 
   /** Now, by the gateway's clock. */

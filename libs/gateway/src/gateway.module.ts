@@ -4,6 +4,7 @@ import { AdminTokenGuard } from '@tollgate/operator-api';
 import { CallerTokenGuard } from '@tollgate/operator-api';
 import { MeController } from '@tollgate/operator-api';
 import { UserAdminController } from '@tollgate/operator-api';
+import { TeamAdminController } from '@tollgate/operator-api';
 import { MyUsageController, UsageAdminController } from '@tollgate/operator-api';
 import { GatewayLifecycle } from './health/gateway-lifecycle';
 import { HealthController } from '@tollgate/operator-api';
@@ -30,6 +31,7 @@ export class GatewayModule {
         MetricsController,
         KeyAdminController,
         UserAdminController,
+        TeamAdminController,
         MeController,
         UsageAdminController,
         MyUsageController,

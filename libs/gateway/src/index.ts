@@ -4,7 +4,8 @@ export { BullmqBatchClient, RedisTransportProbe, type BullmqBatchClientOptions, 
 export * from './config';
 export type { EndpointGuard, PinnedEndpoint } from '@tollgate/request-path';
 export { createUserEndpoints } from '@tollgate/operator-api';
-export type { KeyView, MeView, TokenView, UserView } from '@tollgate/operator-api';
+export type { KeyView, MeView, TeamView, TokenView, UserView } from '@tollgate/operator-api';
+export { RedisDirectoryNotifier, type RedisDirectoryNotifierOptions } from '@tollgate/operator-api';
 export type { UsageRowView, UsageTotalsView, UsageView } from '@tollgate/operator-api';
 export { RedisBudgetLedger, type RedisBudgetLedgerOptions } from '@tollgate/request-path';
 export type { StoredObjectOwners } from '@tollgate/request-path';

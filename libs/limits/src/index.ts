@@ -2,3 +2,4 @@ export type { LimitKind, LimitScope, LimitSet, LimitSubject } from './limit-set'
 export type { LeveledModelPolicy, ModelPolicy, ModelPolicyLevel } from './model-policy';
 export type { CallerAccess } from './caller-access';
 export { resolveCallerAccess, type CallerAccessInputs } from './caller-access.resolver';
+export { policyAllows, refusingPolicy } from './model-policy.matcher';

@@ -137,6 +137,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listTeams"];
+        put?: never;
+        post: operations["createTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/teams/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getTeam"];
+        put?: never;
+        post?: never;
+        /** Deletes a team and its memberships; refused (409) while active tokens are scoped to it */
+        delete: operations["deleteTeam"];
+        options?: never;
+        head?: never;
+        /** Name, limits, budget, model policy (null clears) */
+        patch: operations["updateTeam"];
+        trace?: never;
+    };
+    "/admin/v1/teams/{id}/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Adds a user to the team (idempotent) */
+        put: operations["addTeamMember"];
+        post?: never;
+        /** Removes a user from the team (idempotent) */
+        delete: operations["removeTeamMember"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/tokens/{id}": {
         parameters: {
             query?: never;
@@ -147,7 +199,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revokes a gateway token on every replica within seconds */
+        /** Revokes a gateway token on every replica within a second (with Redis; else within a poll interval) */
         delete: operations["revokeToken"];
         options?: never;
         head?: never;
@@ -199,7 +251,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Display name, BYOK mode, budget (null: the deployment default) */
+        /** Display name, BYOK mode, budget, limits, model policy (null: the deployment default, or none) */
         patch: operations["updateUser"];
         trace?: never;
     };
@@ -229,7 +281,7 @@ export interface paths {
         };
         get: operations["listTokens"];
         put?: never;
-        /** Issues a gateway token, returned this once */
+        /** Issues a gateway token, optionally scoped (expiry, limits, model policy, team); returned this once */
         post: operations["issueToken"];
         delete?: never;
         options?: never;
@@ -339,7 +391,7 @@ export interface components {
             start: string;
         };
         /** @enum {string} */
-        AuditAction: "user.create" | "user.update" | "token.issue" | "token.revoke" | "pool_key.enable";
+        AuditAction: "user.create" | "user.update" | "token.issue" | "token.revoke" | "pool_key.enable" | "team.create" | "team.update" | "team.delete" | "team.member.add" | "team.member.remove";
         AuditEntry: {
             action: components["schemas"]["AuditAction"];
             /** @description The admin token's hint. */
@@ -368,6 +420,10 @@ export interface components {
         BudgetPeriod: "day" | "week" | "month";
         /** @enum {string} */
         ByokMode: "disabled" | "prefer" | "require";
+        CreateTeam: {
+            id: string;
+            name?: string;
+        };
         CreateUser: {
             byokMode?: components["schemas"]["ByokMode"] | null;
             displayName?: string;
@@ -460,14 +516,34 @@ export interface components {
         IssuedToken: {
             /** Format: date-time */
             createdAt: string;
+            /** @description Refused (401) from then on; null: never expires. */
+            expiresAt: string | null;
             hint: string;
             /** Format: uuid */
             id: string;
+            /** @description Written by the gateways in batches (up to a poll interval late); null: never used. */
+            lastUsedAt: string | null;
+            limits: components["schemas"]["LimitSet"] | null;
+            models: components["schemas"]["ModelPolicy"] | null;
             name: string;
             revokedAt: string | null;
+            /** @description The one team the token's requests count against; null: every team of the user. */
+            team: string | null;
             /** @description The gateway token itself: shown this once, never again. */
             token: string;
             user: string;
+        };
+        IssueToken: {
+            /**
+             * Format: date-time
+             * @description Refused from then on; must lie ahead.
+             */
+            expiresAt?: string;
+            limits?: components["schemas"]["LimitSet"];
+            models?: components["schemas"]["ModelPolicy"];
+            name?: string;
+            /** @description One of the user's teams: the token's requests count only against it. */
+            team?: string;
         };
         KeyListing: {
             hint: string;
@@ -493,6 +569,14 @@ export interface components {
         KeyReason: "rate_limited" | "unauthorized" | "forbidden";
         /** @enum {string} */
         KeyState: "valid" | "cooling" | "disabled";
+        LimitSet: {
+            /** @description Requests in flight at once. */
+            concurrent?: number;
+            /** @description A token bucket of this capacity, refilled at this many per minute. */
+            requestsPerMinute?: number;
+            /** @description The same bucket in tokens (input + output). */
+            tokensPerMinute?: number;
+        };
         McpServer: {
             /** @description Why the last refresh failed. */
             lastError?: string;
@@ -519,7 +603,19 @@ export interface components {
             effectiveByokMode: components["schemas"]["ByokMode"];
             id: string;
             keys: components["schemas"]["StoredKey"][];
+            /** @description The user's own limits; null: `limits.default` applies. */
+            limits: components["schemas"]["LimitSet"] | null;
+            /** @description The user's own model policy; null: none. */
+            models: components["schemas"]["ModelPolicy"] | null;
+            /** @description The teams the user belongs to. */
+            teams: string[];
             updatedAt: string | null;
+        };
+        ModelPolicy: {
+            /** @description Patterns (`*` wildcard) matching `provider/model` or `model`; empty or missing: every model. */
+            allow?: string[];
+            /** @description Patterns refused; deny wins over allow. */
+            deny?: string[];
         };
         PoolKey: components["schemas"]["KeyListing"] & {
             lastUsedAt: string | null;
@@ -550,14 +646,40 @@ export interface components {
         StoredKeys: {
             keys: components["schemas"]["StoredKey"][];
         };
+        Team: {
+            /** @description Counted in addition to each member's own budget; null: none. */
+            budget: components["schemas"]["Budget"] | null;
+            /** Format: date-time */
+            createdAt: string;
+            id: string;
+            limits: components["schemas"]["LimitSet"] | null;
+            /** @description User ids. */
+            members: string[];
+            models: components["schemas"]["ModelPolicy"] | null;
+            name: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        TeamPage: {
+            items: components["schemas"]["Team"][];
+            next?: string;
+        };
         Token: {
             /** Format: date-time */
             createdAt: string;
+            /** @description Refused (401) from then on; null: never expires. */
+            expiresAt: string | null;
             hint: string;
             /** Format: uuid */
             id: string;
+            /** @description Written by the gateways in batches (up to a poll interval late); null: never used. */
+            lastUsedAt: string | null;
+            limits: components["schemas"]["LimitSet"] | null;
+            models: components["schemas"]["ModelPolicy"] | null;
             name: string;
             revokedAt: string | null;
+            /** @description The one team the token's requests count against; null: every team of the user. */
+            team: string | null;
             user: string;
         };
         TokenPage: {
@@ -578,10 +700,18 @@ export interface components {
             priced: boolean;
             providerResponseId: string;
         };
+        UpdateTeam: {
+            budget?: components["schemas"]["Budget"] | null;
+            limits?: components["schemas"]["LimitSet"] | null;
+            models?: components["schemas"]["ModelPolicy"] | null;
+            name?: string;
+        };
         UpdateUser: {
             budget?: components["schemas"]["Budget"] | null;
             byokMode?: components["schemas"]["ByokMode"] | null;
             displayName?: string;
+            limits?: components["schemas"]["LimitSet"] | null;
+            models?: components["schemas"]["ModelPolicy"] | null;
         };
         Usage: {
             /** Format: date-time */
@@ -623,6 +753,12 @@ export interface components {
             effectiveBudget: components["schemas"]["Budget"] | null;
             effectiveByokMode: components["schemas"]["ByokMode"];
             id: string;
+            /** @description The user's own limits; null: `limits.default` applies. */
+            limits: components["schemas"]["LimitSet"] | null;
+            /** @description The user's own model policy; null: none. */
+            models: components["schemas"]["ModelPolicy"] | null;
+            /** @description The teams the user belongs to. */
+            teams: string[];
             /** Format: date-time */
             updatedAt: string;
         };
@@ -659,7 +795,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Already exists. */
+        /** @description Already exists, or still in use. */
         Error409: {
             headers: {
                 [name: string]: unknown;
@@ -728,7 +864,7 @@ export interface operations {
                 from?: string;
                 /** @description Page size, 1-200 (default 50). */
                 limit?: number;
-                /** @description A user id, a token id, or `provider/position` for a pool key */
+                /** @description A user id, a token id, a team id, or `provider/position` for a pool key */
                 target?: string;
                 /** @description Before */
                 to?: string;
@@ -920,6 +1056,200 @@ export interface operations {
             400: components["responses"]["Error400"];
             401: components["responses"]["Error401"];
             404: components["responses"]["Error404"];
+        };
+    };
+    listTeams: {
+        parameters: {
+            query?: {
+                /** @description The `next` of the previous page. */
+                after?: string;
+                /** @description Page size, 1-200 (default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamPage"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    createTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTeam"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            409: components["responses"]["Error409"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Team id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    deleteTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Team id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    updateTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Team id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTeam"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    addTeamMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Team id */
+                id: string;
+                /** @description User id */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    removeTeamMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Team id */
+                id: string;
+                /** @description User id */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            401: components["responses"]["Error401"];
+            404: components["responses"]["Error404"];
+            503: components["responses"]["Error503"];
         };
     };
     revokeToken: {
@@ -1162,9 +1492,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    name?: string;
-                };
+                "application/json": components["schemas"]["IssueToken"];
             };
         };
         responses: {

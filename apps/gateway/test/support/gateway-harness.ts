@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import type { IdentityStore } from '@tollgate/byok';
+import type { DirectoryChangeNotifier, IdentityStore } from '@tollgate/byok';
 import type { AdminAuditLog, BudgetLedger, UsageStore } from '@tollgate/usage';
 import { MemoryKeyStateStore, type Clock, type KeyStateStore } from '@tollgate/keypool';
 import { createGatewayApp, type EndpointGuard, type GatewayApp, type StoredObjectOwners } from '@tollgate/gateway';
@@ -26,6 +26,11 @@ export interface HarnessOptions {
   mock?: MockUpstream;
   /** Users, database tokens and stored keys (BYOK tests). */
   identityStore?: IdentityStore;
+  /** Announces directory changes to the other replicas (RedisDirectoryNotifier in replica tests). */
+  directoryNotifier?: DirectoryChangeNotifier;
+  /** The `limits` section and the `models` policy of the config file. */
+  limits?: Record<string, unknown>;
+  models?: Record<string, unknown>;
   /** Usage aggregates (usage API tests). */
   usageStore?: UsageStore;
   /** The admin audit log (audit tests). */
@@ -85,6 +90,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       byok: options.byok ?? {},
       identity: options.identity ?? {},
       budgets: options.budgets ?? {},
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.models ? { models: options.models } : {}),
       mcp: options.mcp ?? {},
       logging: { level: 'debug' },
     },
@@ -108,6 +115,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     keyStateStore: options.keyStateStore ?? new MemoryKeyStateStore(),
     clock: options.clock,
     identityStore: options.identityStore,
+    directoryNotifier: options.directoryNotifier,
     usageStore: options.usageStore,
     adminAuditLog: options.adminAuditLog,
     budgetLedger: options.budgetLedger,

@@ -1,3 +1,5 @@
+import type { LimitSet, ModelPolicy } from '@tollgate/limits';
+
 /** How a user may pay for model usage (see docs/byok.md). `null` on a user means "the deployment default". */
 export type ByokMode = 'disabled' | 'prefer' | 'require';
 
@@ -16,8 +18,55 @@ export interface UserRecord {
   byokMode: ByokMode | null;
   /** `null`: the deployment default budget (if any) applies. */
   budget: UserBudget | null;
+  /** Own rate and concurrency limits; `null`: `limits.default` applies. */
+  limits: LimitSet | null;
+  /** Own model policy; `null`: none at the user level. */
+  models: ModelPolicy | null;
+  /** The teams the user belongs to, by id (sorted). */
+  teamIds: string[];
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** A group of users sharing limits, a budget and a model policy (counted per team, shared by its members). */
+export interface TeamRecord {
+  id: string;
+  name: string;
+  limits: LimitSet | null;
+  /** Counted in addition to each member's own budget; `null`: the team has none. */
+  budget: UserBudget | null;
+  models: ModelPolicy | null;
+  /** User ids (sorted). */
+  members: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What may change on a team; `null` clears a setting, `undefined` keeps it. */
+export interface TeamChanges {
+  name?: string;
+  limits?: LimitSet | null;
+  budget?: UserBudget | null;
+  models?: ModelPolicy | null;
+}
+
+/** What may change on a user; `null` clears a setting, `undefined` keeps it. */
+export interface UserChanges {
+  byokMode?: ByokMode | null;
+  displayName?: string;
+  budget?: UserBudget | null;
+  limits?: LimitSet | null;
+  models?: ModelPolicy | null;
+}
+
+/** The scope of a gateway token, set when it is issued (docs/byok.md). */
+export interface TokenScope {
+  /** Refused from this time on; `null`: never expires. */
+  expiresAt: Date | null;
+  limits: LimitSet | null;
+  models: ModelPolicy | null;
+  /** The one team the token's requests count against; `null`: every team of the user. */
+  teamId: string | null;
 }
 
 export interface GatewayTokenRecord {
@@ -31,6 +80,12 @@ export interface GatewayTokenRecord {
   name: string;
   createdAt: Date;
   revokedAt: Date | null;
+  expiresAt: Date | null;
+  limits: LimitSet | null;
+  models: ModelPolicy | null;
+  teamId: string | null;
+  /** The last use the gateways wrote (in batches, never per request); `null`: never used. */
+  lastUsedAt: Date | null;
 }
 
 /** A user's saved provider key: sealed with AES-256-GCM, bound to (user, provider); never stored in clear. */
@@ -64,11 +119,15 @@ export interface PageRequest {
   after?: string;
 }
 
-/** Someone changed a user, one of their tokens or one of their keys: replicas reload that user. */
+/**
+ * Someone changed a user (their settings, teams, tokens or keys): replicas reload that user; or a team's settings:
+ * replicas reload that team. Exactly one of `userId` and `teamId` is set.
+ */
 export interface DirectoryChange {
   /** Monotonic (a bigserial as a decimal string). */
   id: string;
-  userId: string;
+  userId: string | null;
+  teamId: string | null;
 }
 
 export interface DirectorySnapshot {
@@ -76,6 +135,7 @@ export interface DirectorySnapshot {
   /** Tokens that are not revoked. */
   tokens: GatewayTokenRecord[];
   keys: StoredProviderKeyRecord[];
+  teams: TeamRecord[];
   /** The id of the newest change included; poll `changesSince` from here. '0' when there is none. */
   version: string;
 }
@@ -101,6 +161,31 @@ export class UnknownUserError extends Error {
   }
 }
 
+export class TeamAlreadyExistsError extends Error {
+  override readonly name = 'TeamAlreadyExistsError';
+  constructor(readonly teamId: string) {
+    super(`team ${teamId} already exists`);
+  }
+}
+
+export class UnknownTeamError extends Error {
+  override readonly name = 'UnknownTeamError';
+  constructor(readonly teamId: string) {
+    super(`no team ${teamId}`);
+  }
+}
+
+/** A team that active gateway tokens are scoped to cannot be deleted (they would count against no team). */
+export class TeamInUseError extends Error {
+  override readonly name = 'TeamInUseError';
+  constructor(
+    readonly teamId: string,
+    readonly activeTokens: number,
+  ) {
+    super(`team ${teamId} has ${activeTokens} active gateway token(s) scoped to it`);
+  }
+}
+
 /**
  * The identity directory's persistence port: users, gateway tokens (as hashes) and sealed provider keys. Every
  * write records a `DirectoryChange` in the same transaction, so replicas can follow changes with `changesSince`.
@@ -115,15 +200,27 @@ export interface IdentityStore {
   ensureUser(userId: string): Promise<UserRecord>;
   findUser(userId: string): Promise<UserRecord | undefined>;
   listUsers(page: PageRequest): Promise<Page<UserRecord>>;
-  updateUser(
-    userId: string,
-    changes: { byokMode?: ByokMode | null; displayName?: string; budget?: UserBudget | null },
-  ): Promise<UserRecord | undefined>;
+  updateUser(userId: string, changes: UserChanges): Promise<UserRecord | undefined>;
 
-  createToken(token: { userId: string; tokenHash: string; hint: string; name: string }): Promise<GatewayTokenRecord>;
+  /** Throws `UnknownTeamError` if the scope names a team that does not exist. */
+  createToken(token: { userId: string; tokenHash: string; hint: string; name: string } & Partial<TokenScope>): Promise<GatewayTokenRecord>;
   listTokens(userId: string, page: PageRequest): Promise<Page<GatewayTokenRecord>>;
   /** Sets `revokedAt` (idempotent); undefined if there is no such token. */
   revokeToken(tokenId: string): Promise<GatewayTokenRecord | undefined>;
+  /** Sets `last_used_at` for tokens used recently (batched by the caller; not a directory change). */
+  markTokensUsed(uses: { tokenId: string; at: Date }[]): Promise<void>;
+
+  /** Throws `TeamAlreadyExistsError`. */
+  createTeam(team: { id: string; name: string }): Promise<TeamRecord>;
+  findTeam(teamId: string): Promise<TeamRecord | undefined>;
+  listTeams(page: PageRequest): Promise<Page<TeamRecord>>;
+  updateTeam(teamId: string, changes: TeamChanges): Promise<TeamRecord | undefined>;
+  /** False if there is no such team; throws `TeamInUseError` while active tokens are scoped to it. */
+  deleteTeam(teamId: string): Promise<boolean>;
+  /** Idempotent; undefined if there is no such team; throws `UnknownUserError`. */
+  addTeamMember(teamId: string, userId: string): Promise<TeamRecord | undefined>;
+  /** Idempotent; undefined if there is no such team. */
+  removeTeamMember(teamId: string, userId: string): Promise<TeamRecord | undefined>;
 
   /** Inserts or replaces the user's key for that provider. The user must exist. */
   putKey(key: Omit<StoredProviderKeyRecord, 'createdAt' | 'updatedAt' | 'lastUsedAt'>): Promise<StoredProviderKeyRecord>;

@@ -1,4 +1,5 @@
 import type { ByokMode } from '@tollgate/byok';
+import type { LimitSet, ModelPolicy } from '@tollgate/limits';
 
 // What the user and admin APIs answer (JSON): the contract their clients (the admin CLI) are typed against.
 
@@ -19,6 +20,14 @@ export interface TokenView {
   hint: string;
   createdAt: string;
   revokedAt: string | null;
+  /** Refused from then on; null: never expires. */
+  expiresAt: string | null;
+  limits: LimitSet | null;
+  models: ModelPolicy | null;
+  /** The one team the token's requests count against; null: every team of the user. */
+  team: string | null;
+  /** As the gateways last wrote it (in batches, so up to a poll interval late); null: never used. */
+  lastUsedAt: string | null;
 }
 
 /** A budget on centralized spend: US dollars per calendar period (UTC). */
@@ -37,6 +46,25 @@ export interface UserView {
   budget: BudgetView | null;
   /** What limits the user's centralized spend; null: nothing. */
   effectiveBudget: BudgetView | null;
+  /** The user's own limits, or null for `limits.default`. */
+  limits: LimitSet | null;
+  /** The user's own model policy, or null for none. */
+  models: ModelPolicy | null;
+  /** The teams the user belongs to. */
+  teams: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TeamView {
+  id: string;
+  name: string;
+  limits: LimitSet | null;
+  /** Counted in addition to each member's own budget; null: the team has none. */
+  budget: BudgetView | null;
+  models: ModelPolicy | null;
+  /** User ids. */
+  members: string[];
   createdAt: string;
   updatedAt: string;
 }

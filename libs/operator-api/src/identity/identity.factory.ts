@@ -5,6 +5,7 @@ import {
   guardUserEndpoint,
   systemResolver,
   validateEndpointPolicy,
+  type DirectoryChangeNotifier,
   type EndpointPolicy,
   type IdentityStore,
   type Resolver,
@@ -13,6 +14,7 @@ import type { Logger, TollgateConfig } from '@tollgate/platform';
 import type { ProviderRegistry } from '@tollgate/request-path';
 import type { UpstreamClient } from '@tollgate/request-path';
 import { IdentityService } from './identity.service';
+import { TeamService } from './team.service';
 import { createKeyVerifier } from './provider-key.verifier';
 import type { EndpointGuard } from '@tollgate/request-path';
 
@@ -50,6 +52,7 @@ export function createUserEndpoints(config: TollgateConfig, resolver: Resolver =
 
 export interface IdentityWiring {
   service: IdentityService;
+  teams: TeamService;
   directory: IdentityDirectory;
 }
 
@@ -61,10 +64,17 @@ export function createIdentity(args: {
   upstream: UpstreamClient;
   endpoints: UserEndpointsWiring;
   logger: Logger;
+  notifier?: DirectoryChangeNotifier;
+  now: () => Date;
 }): IdentityWiring {
   const initial = args.config();
   const keyRing = initial.byok.encryptionKeys ? KeyRing.parse(initial.byok.encryptionKeys) : undefined;
-  const directory = new IdentityDirectory(args.store, { pollIntervalMs: initial.identity.pollIntervalMs, logger: args.logger });
+  const directory = new IdentityDirectory(args.store, {
+    pollIntervalMs: initial.identity.pollIntervalMs,
+    logger: args.logger,
+    notifier: args.notifier,
+    now: args.now,
+  });
   const service = new IdentityService({
     store: args.store,
     directory,
@@ -79,6 +89,7 @@ export function createIdentity(args: {
     verifyKey: createKeyVerifier(args.upstream, initial.byok.verifyTimeoutMs),
     guardEndpoint: args.endpoints.guard,
     logger: args.logger,
+    now: args.now,
   });
-  return { service, directory };
+  return { service, teams: new TeamService(args.store, directory), directory };
 }

@@ -1,4 +1,5 @@
 import {
+  UnknownTeamError,
   UnknownUserError,
   UserAlreadyExistsError,
   effectiveMode,
@@ -14,7 +15,9 @@ import {
   type Page,
   type PageRequest,
   type StoredProviderKeyRecord,
+  type TokenScope,
   type UserBudget,
+  type UserChanges,
   type UserRecord,
 } from '@tollgate/byok';
 import { fingerprintKey, hint } from '@tollgate/keypool';
@@ -39,6 +42,8 @@ export interface IdentityServiceDependencies {
   verifyKey: KeyVerifier;
   guardEndpoint: EndpointGuard;
   logger: Logger;
+  /** The gateway's clock (a token's expiry must lie ahead of it). */
+  now: () => Date;
 }
 
 /** A stored key opened for one upstream call. */
@@ -134,10 +139,7 @@ export class IdentityService {
     return this.userView(user);
   }
 
-  async updateUser(
-    userId: string,
-    changes: { byokMode?: ByokMode | null; displayName?: string; budget?: UserBudget | null },
-  ): Promise<UserView> {
+  async updateUser(userId: string, changes: UserChanges): Promise<UserView> {
     const user = await this.deps.store.updateUser(userId, changes);
     if (!user) throw notFound(`no user ${userId}`);
     await this.deps.directory.refreshUser(userId);
@@ -157,6 +159,9 @@ export class IdentityService {
       effectiveByokMode: this.deps.defaultMode(),
       budget: null,
       effectiveBudget: budgetView(this.deps.defaultBudget()),
+      limits: null,
+      models: null,
+      teams: [],
       createdAt: null,
       updatedAt: null,
       keys,
@@ -165,10 +170,20 @@ export class IdentityService {
 
   // --- gateway tokens ---
 
-  async issueToken(userId: string, name: string): Promise<TokenView & { token: string }> {
-    if (!(await this.deps.store.findUser(userId))) throw notFound(`no user ${userId}`);
+  /** A token scoped to a team must belong to one of the user's teams; an expiry must lie ahead. */
+  async issueToken(userId: string, name: string, scope: Partial<TokenScope> = {}): Promise<TokenView & { token: string }> {
+    const user = await this.deps.store.findUser(userId);
+    if (!user) throw notFound(`no user ${userId}`);
+    if (scope.teamId && !user.teamIds.includes(scope.teamId)) throw invalidRequest(`team: user ${userId} is not a member of team ${scope.teamId}`);
+    if (scope.expiresAt && scope.expiresAt.getTime() <= this.deps.now().getTime()) throw invalidRequest('expiresAt: must be in the future');
     const issued = issueGatewayToken();
-    const record = await this.deps.store.createToken({ userId, tokenHash: issued.tokenHash, hint: issued.hint, name });
+    let record: GatewayTokenRecord;
+    try {
+      record = await this.deps.store.createToken({ userId, tokenHash: issued.tokenHash, hint: issued.hint, name, ...scope });
+    } catch (error) {
+      if (error instanceof UnknownTeamError) throw invalidRequest(`team: no team ${error.teamId}`);
+      throw error;
+    }
     await this.deps.directory.refreshUser(userId);
     return { ...tokenView(record), token: issued.token };
   }
@@ -250,6 +265,9 @@ export class IdentityService {
       effectiveByokMode: effectiveMode(user.byokMode, this.deps.defaultMode()),
       budget: budgetView(user.budget),
       effectiveBudget: budgetView(user.budget ?? this.deps.defaultBudget()),
+      limits: user.limits,
+      models: user.models,
+      teams: user.teamIds,
       createdAt: user.createdAt.toISOString(),
       updatedAt: user.updatedAt.toISOString(),
     };
@@ -264,6 +282,11 @@ function tokenView(record: GatewayTokenRecord): TokenView {
     hint: record.hint,
     createdAt: record.createdAt.toISOString(),
     revokedAt: record.revokedAt?.toISOString() ?? null,
+    expiresAt: record.expiresAt?.toISOString() ?? null,
+    limits: record.limits,
+    models: record.models,
+    team: record.teamId,
+    lastUsedAt: record.lastUsedAt?.toISOString() ?? null,
   };
 }
 

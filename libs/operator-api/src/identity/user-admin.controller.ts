@@ -8,7 +8,10 @@ import { createUserSchema, issueTokenSchema, pageQuerySchema, updateUserSchema }
 import { requireIdentity } from './identity-availability';
 import type { TokenView, UserView } from './identity-api.views';
 
-/** Operators manage users, their BYOK mode, their gateway tokens (shown once) and see their stored keys' hints. */
+/**
+ * Operators manage users (BYOK mode, budget, limits, model policy), their gateway tokens (shown once, optionally scoped)
+ * and see their stored keys' hints.
+ */
 @Controller('admin/v1')
 @UseGuards(AdminTokenGuard)
 @UseFilters(ApiErrorFilter)
@@ -33,7 +36,7 @@ export class UserAdminController {
   }
 
   @Patch('users/:id')
-  // The body passed the strict schema (displayName, byokMode, budget): it is the change, as the operator asked it.
+  // The body passed the strict schema (displayName, byokMode, budget, limits, models): it is the change, as asked.
   @Audited('user.update', ({ params, body }) => ({ target: params.id, details: { changes: body } }))
   updateUser(@Param('id') id: string, @Body() body: unknown) {
     return requireIdentity(this.runtime).updateUser(id, updateUserSchema.parse(body ?? {}));
@@ -41,9 +44,13 @@ export class UserAdminController {
 
   @Post('users/:id/tokens')
   @HttpCode(201)
-  @Audited<TokenView>('token.issue', ({ params, result }) => ({ target: params.id, details: { tokenId: result.id, name: result.name, hint: result.hint } }))
+  @Audited<TokenView>('token.issue', ({ params, result }) => ({
+    target: params.id,
+    details: { tokenId: result.id, name: result.name, hint: result.hint, expiresAt: result.expiresAt, limits: result.limits, models: result.models, team: result.team },
+  }))
   issueToken(@Param('id') id: string, @Body() body: unknown) {
-    return requireIdentity(this.runtime).issueToken(id, issueTokenSchema.parse(body ?? {}).name);
+    const { name, expiresAt, limits, models, team } = issueTokenSchema.parse(body ?? {});
+    return requireIdentity(this.runtime).issueToken(id, name, { expiresAt: expiresAt ?? null, limits: limits ?? null, models: models ?? null, teamId: team ?? null });
   }
 
   @Get('users/:id/tokens')

@@ -79,6 +79,19 @@ const user = {
   effectiveByokMode: ref('ByokMode'),
   budget: nullable(ref('Budget')),
   effectiveBudget: nullable(ref('Budget')),
+  limits: { ...nullable(ref('LimitSet')), description: 'The user\'s own limits; null: `limits.default` applies.' },
+  models: { ...nullable(ref('ModelPolicy')), description: "The user's own model policy; null: none." },
+  teams: { type: 'array', items: { type: 'string' }, description: 'The teams the user belongs to.' },
+  createdAt: dateTime,
+  updatedAt: dateTime,
+};
+const team = {
+  id: { type: 'string' },
+  name: { type: 'string' },
+  limits: nullable(ref('LimitSet')),
+  budget: { ...nullable(ref('Budget')), description: "Counted in addition to each member's own budget; null: none." },
+  models: nullable(ref('ModelPolicy')),
+  members: { type: 'array', items: { type: 'string' }, description: 'User ids.' },
   createdAt: dateTime,
   updatedAt: dateTime,
 };
@@ -89,7 +102,13 @@ const token = {
   hint: { type: 'string' },
   createdAt: dateTime,
   revokedAt: nullable(dateTime),
+  expiresAt: { ...nullable(dateTime), description: 'Refused (401) from then on; null: never expires.' },
+  limits: nullable(ref('LimitSet')),
+  models: nullable(ref('ModelPolicy')),
+  team: { ...nullable({ type: 'string' }), description: "The one team the token's requests count against; null: every team of the user." },
+  lastUsedAt: { ...nullable(dateTime), description: 'Written by the gateways in batches (up to a poll interval late); null: never used.' },
 };
+const teamId = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$' };
 
 export const OPENAPI_DOCUMENT = {
   openapi: '3.1.0',
@@ -110,7 +129,7 @@ export const OPENAPI_DOCUMENT = {
         [400, 'The request is invalid; the message names each bad field.'],
         [401, 'No valid token.'],
         [404, 'Not found.'],
-        [409, 'Already exists.'],
+        [409, 'Already exists, or still in use.'],
         [503, 'Needs the recording database, or stored keys need TOLLGATE_ENCRYPTION_KEYS.'],
       ].map(([status, description]) => [`Error${status}`, json(ref('Error'), description as string)]),
     ),
@@ -119,6 +138,21 @@ export const OPENAPI_DOCUMENT = {
       ByokMode: { type: 'string', enum: ['disabled', 'prefer', 'require'] },
       BudgetPeriod: { type: 'string', enum: ['day', 'week', 'month'] },
       Budget: object({ amountUsd: { type: 'number', minimum: 0 }, period: ref('BudgetPeriod') }),
+      LimitSet: object(
+        {
+          requestsPerMinute: { type: 'integer', minimum: 1, description: 'A token bucket of this capacity, refilled at this many per minute.' },
+          tokensPerMinute: { type: 'integer', minimum: 1, description: 'The same bucket in tokens (input + output).' },
+          concurrent: { type: 'integer', minimum: 1, description: 'Requests in flight at once.' },
+        },
+        ['requestsPerMinute', 'tokensPerMinute', 'concurrent'],
+      ),
+      ModelPolicy: object(
+        {
+          allow: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 512 }, description: 'Patterns (`*` wildcard) matching `provider/model` or `model`; empty or missing: every model.' },
+          deny: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 512 }, description: 'Patterns refused; deny wins over allow.' },
+        },
+        ['allow', 'deny'],
+      ),
       KeyState: { type: 'string', enum: ['valid', 'cooling', 'disabled'] },
       AuditAction: { type: 'string', enum: ADMIN_AUDIT_ACTIONS },
       AuditEntry: object({
@@ -177,11 +211,33 @@ export const OPENAPI_DOCUMENT = {
         { id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$' }, displayName: { type: 'string', maxLength: 200 }, byokMode: nullable(ref('ByokMode')) },
         ['displayName', 'byokMode'],
       ),
-      UpdateUser: object({ displayName: { type: 'string', maxLength: 200 }, byokMode: nullable(ref('ByokMode')), budget: nullable(ref('Budget')) }, [
-        'displayName',
-        'byokMode',
-        'budget',
-      ]),
+      UpdateUser: object(
+        {
+          displayName: { type: 'string', maxLength: 200 },
+          byokMode: nullable(ref('ByokMode')),
+          budget: nullable(ref('Budget')),
+          limits: nullable(ref('LimitSet')),
+          models: nullable(ref('ModelPolicy')),
+        },
+        ['displayName', 'byokMode', 'budget', 'limits', 'models'],
+      ),
+      IssueToken: object(
+        {
+          name: { type: 'string', maxLength: 100 },
+          expiresAt: { ...dateTime, description: 'Refused from then on; must lie ahead.' },
+          limits: ref('LimitSet'),
+          models: ref('ModelPolicy'),
+          team: { ...teamId, description: "One of the user's teams: the token's requests count only against it." },
+        },
+        ['name', 'expiresAt', 'limits', 'models', 'team'],
+      ),
+      Team: object(team),
+      TeamPage: object({ items: { type: 'array', items: ref('Team') }, next: { type: 'string' } }, ['next']),
+      CreateTeam: object({ id: teamId, name: { type: 'string', maxLength: 200 } }, ['name']),
+      UpdateTeam: object(
+        { name: { type: 'string', maxLength: 200 }, limits: nullable(ref('LimitSet')), budget: nullable(ref('Budget')), models: nullable(ref('ModelPolicy')) },
+        ['name', 'limits', 'budget', 'models'],
+      ),
       Token: object(token),
       IssuedToken: object({ ...token, token: { type: 'string', description: 'The gateway token itself: shown this once, never again.' } }),
       TokenPage: object({ items: { type: 'array', items: ref('Token') }, next: { type: 'string' } }, ['next']),
@@ -266,7 +322,7 @@ export const OPENAPI_DOCUMENT = {
       get: { operationId: 'getUser', security: ADMIN, parameters: [pathParameter('id', 'User id')], responses: { 200: json(ref('User')), ...errors(401, 404, 503) } },
       patch: {
         operationId: 'updateUser',
-        summary: 'Display name, BYOK mode, budget (null: the deployment default)',
+        summary: 'Display name, BYOK mode, budget, limits, model policy (null: the deployment default, or none)',
         security: ADMIN,
         parameters: [pathParameter('id', 'User id')],
         requestBody: body(ref('UpdateUser')),
@@ -277,17 +333,17 @@ export const OPENAPI_DOCUMENT = {
       get: { operationId: 'listTokens', security: ADMIN, parameters: [pathParameter('id', 'User id'), ...pageQuery], responses: { 200: json(ref('TokenPage')), ...errors(400, 401, 404, 503) } },
       post: {
         operationId: 'issueToken',
-        summary: 'Issues a gateway token, returned this once',
+        summary: 'Issues a gateway token, optionally scoped (expiry, limits, model policy, team); returned this once',
         security: ADMIN,
         parameters: [pathParameter('id', 'User id')],
-        requestBody: body(object({ name: { type: 'string', maxLength: 100 } }, ['name'])),
+        requestBody: body(ref('IssueToken')),
         responses: { 201: json(ref('IssuedToken'), 'Created'), ...errors(400, 401, 404, 503) },
       },
     },
     '/admin/v1/tokens/{id}': {
       delete: {
         operationId: 'revokeToken',
-        summary: 'Revokes a gateway token on every replica within seconds',
+        summary: 'Revokes a gateway token on every replica within a second (with Redis; else within a poll interval)',
         security: ADMIN,
         parameters: [pathParameter('id', 'Token id')],
         responses: { 200: json(ref('Token')), ...errors(401, 404, 503) },
@@ -295,6 +351,44 @@ export const OPENAPI_DOCUMENT = {
     },
     '/admin/v1/users/{id}/keys': {
       get: { operationId: 'listUserKeys', summary: "A user's stored keys (hints only)", security: ADMIN, parameters: [pathParameter('id', 'User id')], responses: { 200: json(ref('StoredKeys')), ...errors(401, 404, 503) } },
+    },
+    '/admin/v1/teams': {
+      get: { operationId: 'listTeams', security: ADMIN, parameters: pageQuery, responses: { 200: json(ref('TeamPage')), ...errors(400, 401, 503) } },
+      post: { operationId: 'createTeam', security: ADMIN, requestBody: body(ref('CreateTeam')), responses: { 201: json(ref('Team'), 'Created'), ...errors(400, 401, 409, 503) } },
+    },
+    '/admin/v1/teams/{id}': {
+      get: { operationId: 'getTeam', security: ADMIN, parameters: [pathParameter('id', 'Team id')], responses: { 200: json(ref('Team')), ...errors(401, 404, 503) } },
+      patch: {
+        operationId: 'updateTeam',
+        summary: 'Name, limits, budget, model policy (null clears)',
+        security: ADMIN,
+        parameters: [pathParameter('id', 'Team id')],
+        requestBody: body(ref('UpdateTeam')),
+        responses: { 200: json(ref('Team')), ...errors(400, 401, 404, 503) },
+      },
+      delete: {
+        operationId: 'deleteTeam',
+        summary: 'Deletes a team and its memberships; refused (409) while active tokens are scoped to it',
+        security: ADMIN,
+        parameters: [pathParameter('id', 'Team id')],
+        responses: { 204: { description: 'Deleted' }, ...errors(401, 404, 409, 503) },
+      },
+    },
+    '/admin/v1/teams/{id}/members/{userId}': {
+      put: {
+        operationId: 'addTeamMember',
+        summary: 'Adds a user to the team (idempotent)',
+        security: ADMIN,
+        parameters: [pathParameter('id', 'Team id'), pathParameter('userId', 'User id')],
+        responses: { 200: json(ref('Team')), ...errors(401, 404, 503) },
+      },
+      delete: {
+        operationId: 'removeTeamMember',
+        summary: 'Removes a user from the team (idempotent)',
+        security: ADMIN,
+        parameters: [pathParameter('id', 'Team id'), pathParameter('userId', 'User id')],
+        responses: { 200: json(ref('Team')), ...errors(401, 404, 503) },
+      },
     },
     '/admin/v1/mcp/servers': {
       get: {
@@ -348,7 +442,7 @@ export const OPENAPI_DOCUMENT = {
         parameters: [
           queryParameter('actor', 'Who, e.g. `admin tg...en`'),
           queryParameter('action', 'Action', ref('AuditAction')),
-          queryParameter('target', 'A user id, a token id, or `provider/position` for a pool key'),
+          queryParameter('target', 'A user id, a token id, a team id, or `provider/position` for a pool key'),
           queryParameter('from', 'At or after', dateTime),
           queryParameter('to', 'Before', dateTime),
           ...pageQuery,

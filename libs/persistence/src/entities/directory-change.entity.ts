@@ -7,8 +7,13 @@ export class DirectoryChangeEntity {
   @PrimaryGeneratedColumn('increment', { type: 'bigint', primaryKeyConstraintName: 'pk_directory_changes' })
   id!: string;
 
-  @Column({ name: 'user_id', type: 'text' })
-  userId!: string;
+  /** The user whose entry changed, or null for a team's change. */
+  @Column({ name: 'user_id', type: 'text', nullable: true })
+  userId!: string | null;
+
+  /** The team whose settings changed, or null for a user's change. */
+  @Column({ name: 'team_id', type: 'text', nullable: true })
+  teamId!: string | null;
 
   @Column({ name: 'changed_at', type: 'timestamptz', default: () => 'now()' })
   changedAt!: Date;

@@ -27,4 +27,24 @@ export class GatewayTokenEntity {
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
+
+  /** Refused from this time on; null: never expires. */
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  expiresAt!: Date | null;
+
+  /** The token's own limits (a LimitSet); null: none. */
+  @Column({ type: 'jsonb', nullable: true })
+  limits!: Record<string, number> | null;
+
+  /** The token's model policy ({allow, deny}); null: none. */
+  @Column({ type: 'jsonb', nullable: true })
+  models!: { allow?: string[]; deny?: string[] } | null;
+
+  /** The one team the token's requests count against; null: every team of the user. */
+  @Column({ name: 'team_id', type: 'text', nullable: true })
+  teamId!: string | null;
+
+  /** Written in batches by the gateways (never per request). */
+  @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
+  lastUsedAt!: Date | null;
 }

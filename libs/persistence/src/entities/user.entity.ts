@@ -26,6 +26,14 @@ export class UserEntity {
   @Column({ name: 'budget_period', type: 'text', nullable: true })
   budgetPeriod!: 'day' | 'week' | 'month' | null;
 
+  /** Own rate and concurrency limits (a LimitSet); null: `limits.default`. */
+  @Column({ type: 'jsonb', nullable: true })
+  limits!: Record<string, number> | null;
+
+  /** Own model policy ({allow, deny}); null: none. */
+  @Column({ type: 'jsonb', nullable: true })
+  models!: { allow?: string[]; deny?: string[] } | null;
+
   @Column({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

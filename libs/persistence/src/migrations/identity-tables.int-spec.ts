@@ -40,6 +40,8 @@ describe.each(DATABASE_BACKENDS)('identity tables on $name', (backend) => {
       'updated_at timestamp with time zone',
       'budget_micros bigint null',
       'budget_period text null',
+      'limits jsonb null',
+      'models jsonb null',
     ]);
     expect(describe('gateway_tokens')).toEqual([
       'id uuid',
@@ -49,6 +51,11 @@ describe.each(DATABASE_BACKENDS)('identity tables on $name', (backend) => {
       "name text default ''::text",
       'created_at timestamp with time zone',
       'revoked_at timestamp with time zone null',
+      'expires_at timestamp with time zone null',
+      'limits jsonb null',
+      'models jsonb null',
+      'team_id text null',
+      'last_used_at timestamp with time zone null',
     ]);
     expect(describe('user_provider_keys')).toEqual([
       'user_id text',
@@ -67,8 +74,9 @@ describe.each(DATABASE_BACKENDS)('identity tables on $name', (backend) => {
     ]);
     expect(describe('directory_changes')).toEqual([
       "id bigint default nextval('directory_changes_id_seq'::regclass)",
-      'user_id text',
+      'user_id text null',
       'changed_at timestamp with time zone default now()',
+      'team_id text null',
     ]);
     expect(await describeColumn('interceptions', 'credential_source')).toEqual({ data_type: 'text', is_nullable: 'NO', column_default: "'pool'::text" });
   });
@@ -83,7 +91,9 @@ describe.each(DATABASE_BACKENDS)('identity tables on $name', (backend) => {
         ORDER BY 1, 2`,
     );
     expect(constraints.map((c) => `${c.table}.${c.name}: ${c.definition}`)).toEqual([
+      'directory_changes.chk_directory_changes_subject: CHECK (((user_id IS NOT NULL) OR (team_id IS NOT NULL)))',
       'directory_changes.pk_directory_changes: PRIMARY KEY (id)',
+      'gateway_tokens.fk_gateway_tokens_team: FOREIGN KEY (team_id) REFERENCES teams(id) ON DELETE SET NULL',
       'gateway_tokens.fk_gateway_tokens_user: FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE',
       'gateway_tokens.pk_gateway_tokens: PRIMARY KEY (id)',
       'gateway_tokens.uq_gateway_tokens_token_hash: UNIQUE (token_hash)',

@@ -20,6 +20,7 @@ export type GatewayErrorKind =
   | 'byok_required'
   | 'user_endpoint_disabled'
   | 'budget_exceeded'
+  | 'model_not_allowed'
   | 'invalid_endpoint'
   | 'max_iterations_exceeded'
   | 'internal';
@@ -52,6 +53,8 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     byok_required: { status: 403, type: 'permission_error', code: 'byok_required' },
     user_endpoint_disabled: { status: 403, type: 'permission_error', code: 'user_endpoint_disabled' },
     budget_exceeded: { status: 429, type: 'rate_limit_error', code: 'budget_exceeded' },
+    // A model policy (deployment, team, user or token) refuses the model: docs/configuration.md `models`.
+    model_not_allowed: { status: 403, type: 'permission_error', code: 'model_not_allowed' },
     invalid_endpoint: { status: 502, type: 'api_error', code: 'invalid_endpoint' },
     max_iterations_exceeded: { status: 500, type: 'server_error', code: 'max_iterations_exceeded' },
     internal: { status: 500, type: 'server_error', code: 'internal_error' },
@@ -75,6 +78,7 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     byok_required: { status: 403, type: 'permission_error' },
     user_endpoint_disabled: { status: 403, type: 'permission_error' },
     budget_exceeded: { status: 429, type: 'rate_limit_error' },
+    model_not_allowed: { status: 403, type: 'permission_error' },
     invalid_endpoint: { status: 502, type: 'api_error' },
     max_iterations_exceeded: { status: 500, type: 'api_error' },
     internal: { status: 500, type: 'api_error' },

@@ -5,10 +5,10 @@ describe('matchRoute', () => {
   const supported: Array<[ProviderType, string, string, RouteMatch]> = [
     ['openai', 'POST', '/chat/completions', { kind: 'bridged', api: 'openai-chat', upstreamPath: '/chat/completions' }],
     ['openai', 'POST', '/responses', { kind: 'bridged', api: 'openai-responses', upstreamPath: '/responses' }],
-    ['openai', 'GET', '/models', { kind: 'passthrough', upstreamPath: '/models' }],
-    ['openai', 'GET', '/models/gpt-4o-mini', { kind: 'passthrough', upstreamPath: '/models/gpt-4o-mini' }],
-    ['openai', 'GET', '/models/ft:gpt-4o:acme::abc123', { kind: 'passthrough', upstreamPath: '/models/ft:gpt-4o:acme::abc123' }],
-    ['openai', 'GET', '/models/ft%3Agpt-4o%3Aacme', { kind: 'passthrough', upstreamPath: '/models/ft%3Agpt-4o%3Aacme' }],
+    ['openai', 'GET', '/models', { kind: 'passthrough', upstreamPath: '/models', modelCatalog: { kind: 'list' } }],
+    ['openai', 'GET', '/models/gpt-4o-mini', { kind: 'passthrough', upstreamPath: '/models/gpt-4o-mini', modelCatalog: { kind: 'model', id: 'gpt-4o-mini' } }],
+    ['openai', 'GET', '/models/ft:gpt-4o:acme::abc123', { kind: 'passthrough', upstreamPath: '/models/ft:gpt-4o:acme::abc123', modelCatalog: { kind: 'model', id: 'ft:gpt-4o:acme::abc123' } }],
+    ['openai', 'GET', '/models/ft%3Agpt-4o%3Aacme', { kind: 'passthrough', upstreamPath: '/models/ft%3Agpt-4o%3Aacme', modelCatalog: { kind: 'model', id: 'ft%3Agpt-4o%3Aacme' } }],
     ['openai', 'POST', '/conversations', { kind: 'passthrough', upstreamPath: '/conversations', creates: 'conversation' }],
     ['openai', 'GET', '/conversations', { kind: 'passthrough', upstreamPath: '/conversations' }],
     ['openai', 'GET', '/conversations/conv_123', { kind: 'passthrough', upstreamPath: '/conversations/conv_123', storedObject: { kind: 'conversation', id: 'conv_123' } }],
@@ -23,8 +23,8 @@ describe('matchRoute', () => {
     ['openai', 'POST', '/responses/resp_123/cancel', { kind: 'passthrough', upstreamPath: '/responses/resp_123/cancel', storedObject: { kind: 'response', id: 'resp_123' } }],
     ['openai', 'post', '/chat/completions', { kind: 'bridged', api: 'openai-chat', upstreamPath: '/chat/completions' }],
     ['anthropic', 'POST', '/v1/messages', { kind: 'bridged', api: 'anthropic-messages', upstreamPath: '/v1/messages' }],
-    ['anthropic', 'GET', '/v1/models', { kind: 'passthrough', upstreamPath: '/v1/models' }],
-    ['anthropic', 'GET', '/v1/models/claude-sonnet-4-5', { kind: 'passthrough', upstreamPath: '/v1/models/claude-sonnet-4-5' }],
+    ['anthropic', 'GET', '/v1/models', { kind: 'passthrough', upstreamPath: '/v1/models', modelCatalog: { kind: 'list' } }],
+    ['anthropic', 'GET', '/v1/models/claude-sonnet-4-5', { kind: 'passthrough', upstreamPath: '/v1/models/claude-sonnet-4-5', modelCatalog: { kind: 'model', id: 'claude-sonnet-4-5' } }],
     ['anthropic', 'POST', '/v1/messages/count_tokens', { kind: 'passthrough', upstreamPath: '/v1/messages/count_tokens' }],
   ];
 

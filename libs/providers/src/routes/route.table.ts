@@ -12,6 +12,8 @@ export type RouteMatch =
       storedObject?: { kind: StoredObjectKind; id: string };
       /** The route creates a stored object of this kind; its id is in the answer's `id`. */
       creates?: StoredObjectKind;
+      /** The provider's model list, or one model of it (`id` as sent, not decoded): answers a model policy shapes. */
+      modelCatalog?: { kind: 'list' } | { kind: 'model'; id: string };
     };
 
 interface RouteRule {
@@ -23,6 +25,7 @@ interface RouteRule {
   /** The `:id` segment names a stored object of this kind. */
   storedObject?: StoredObjectKind;
   creates?: StoredObjectKind;
+  modelCatalog?: 'list' | 'model';
 }
 
 // Paths are relative to the provider prefix: `/{name}/v1` for openai, `/{name}` for anthropic.
@@ -30,8 +33,8 @@ const RULES: Record<ProviderType, readonly RouteRule[]> = {
   openai: [
     { method: 'POST', pattern: '/chat/completions', api: 'openai-chat' },
     { method: 'POST', pattern: '/responses', api: 'openai-responses' },
-    { method: 'GET', pattern: '/models' },
-    { method: 'GET', pattern: '/models/:id' },
+    { method: 'GET', pattern: '/models', modelCatalog: 'list' },
+    { method: 'GET', pattern: '/models/:id', modelCatalog: 'model' },
     { method: 'POST', pattern: '/conversations', creates: 'conversation' },
     { method: '*', pattern: '/conversations' },
     { method: '*', pattern: '/conversations/:id', storedObject: 'conversation' },
@@ -43,8 +46,8 @@ const RULES: Record<ProviderType, readonly RouteRule[]> = {
   ],
   anthropic: [
     { method: 'POST', pattern: '/v1/messages', api: 'anthropic-messages' },
-    { method: 'GET', pattern: '/v1/models' },
-    { method: 'GET', pattern: '/v1/models/:id' },
+    { method: 'GET', pattern: '/v1/models', modelCatalog: 'list' },
+    { method: 'GET', pattern: '/v1/models/:id', modelCatalog: 'model' },
     { method: 'POST', pattern: '/v1/messages/count_tokens' },
   ],
 };
@@ -57,6 +60,7 @@ interface CompiledRule {
   /** Where the `:id` of a stored object is among the segments. */
   idIndex: number;
   creates?: StoredObjectKind;
+  modelCatalog?: 'list' | 'model';
 }
 
 const COMPILED: Record<ProviderType, readonly CompiledRule[]> = {
@@ -66,7 +70,15 @@ const COMPILED: Record<ProviderType, readonly CompiledRule[]> = {
 
 function compile(rule: RouteRule): CompiledRule {
   const segments = rule.pattern.split('/').slice(1);
-  return { method: rule.method, segments, api: rule.api, storedObject: rule.storedObject, idIndex: segments.indexOf(':id'), creates: rule.creates };
+  return {
+    method: rule.method,
+    segments,
+    api: rule.api,
+    storedObject: rule.storedObject,
+    idIndex: segments.indexOf(':id'),
+    creates: rule.creates,
+    modelCatalog: rule.modelCatalog,
+  };
 }
 
 /**
@@ -82,6 +94,8 @@ export function matchRoute(type: ProviderType, method: string, pathAfterPrefix: 
       if (rule.api) return { kind: 'bridged', api: rule.api, upstreamPath: pathAfterPrefix };
       if (rule.storedObject) return { kind: 'passthrough', upstreamPath: pathAfterPrefix, storedObject: { kind: rule.storedObject, id: segments[rule.idIndex] } };
       if (rule.creates) return { kind: 'passthrough', upstreamPath: pathAfterPrefix, creates: rule.creates };
+      if (rule.modelCatalog === 'list') return { kind: 'passthrough', upstreamPath: pathAfterPrefix, modelCatalog: { kind: 'list' } };
+      if (rule.modelCatalog === 'model') return { kind: 'passthrough', upstreamPath: pathAfterPrefix, modelCatalog: { kind: 'model', id: segments[rule.idIndex] } };
       return { kind: 'passthrough', upstreamPath: pathAfterPrefix };
     }
   }

@@ -1,10 +1,21 @@
 import { hashGatewayToken } from '@tollgate/byok';
+import type { LimitSet, ModelPolicy } from '@tollgate/limits';
 import type { GatewayTokenConfig } from '@tollgate/platform';
+
+/** What a database-issued token was issued with (docs/byok.md); config-file tokens have none. */
+export interface GatewayTokenScope {
+  limits: LimitSet | null;
+  models: ModelPolicy | null;
+  /** The one team the token's requests count against; null: every team of the user. */
+  teamId: string | null;
+}
 
 export interface GatewayPrincipal {
   userId: string;
   /** The database-issued token's id; absent for the config file's tokens. */
   tokenId?: string;
+  /** The database-issued token's scope; absent for the config file's tokens. */
+  tokenScope?: GatewayTokenScope;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { CallerAccess } from '@tollgate/limits';
 import type { BridgedApi } from '@tollgate/providers';
 import type { GatewayPrincipal } from '../auth/gateway-token.registry';
 import type { BudgetGate } from '../budget/budget.guard';
@@ -12,6 +13,8 @@ export interface BridgedRequest {
   api: BridgedApi;
   upstream: UpstreamTarget;
   principal: GatewayPrincipal;
+  /** The limits and model policies the caller is held to (resolved once, after authentication). */
+  access: CallerAccess;
   plan: CredentialPlan;
   /** Client headers to forward (gateway token and, for centralized requests, client credentials removed). */
   forwardHeaders: Record<string, string>;

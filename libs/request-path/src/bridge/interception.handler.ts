@@ -26,6 +26,7 @@ import { budgetEndingOf } from './budget-ending';
 import type { StoredObjectOwners } from '../stored-objects/stored-object.owners';
 import { referencedStoredObjects } from '../stored-objects/referenced-stored-objects';
 import { mcpToolsAllowed } from '../mcp/mcp-credential.policy';
+import { modelRefusal } from '../access/model-access.gate';
 import { NO_SPAN, SpanKind, failSpan, inSpan, startSpan, traceCarrier, tracingActive } from '../telemetry/gateway-tracer';
 import type { Span } from '@opentelemetry/api';
 
@@ -176,8 +177,8 @@ export class InterceptionHandler {
   }
 
   /**
-   * After `started` (so a refused request is recorded like any other): the budget, the circuit breaker, then the
-   * exchange, with any unexpected error answered as a provider-shaped 500 (or the stream ended).
+   * After `started` (so a refused request is recorded like any other): the model policy, the budget, the circuit
+   * breaker, then the exchange, with any unexpected error answered as a provider-shaped 500 (or the stream ended).
    */
   private async serve(
     request: BridgedRequest,
@@ -188,6 +189,12 @@ export class InterceptionHandler {
   ): Promise<Outcome> {
     const { provider, api, out } = request;
     const providerType = provider.config.type;
+    const refusal = modelRefusal(request.access, provider.config.name, inspection.model);
+    if (refusal) {
+      this.metrics.modelRefused(refusal.level);
+      writeGatewayError(out, providerType, refusal.error, idHeader);
+      return withError(refusal.error.kind, refusal.error.message);
+    }
     if (api === 'openai-responses' && request.plan.kind === 'centralized') {
       const foreign = await this.foreignReference(provider.config.name, inspection.body, request.principal.userId);
       if (foreign) {

@@ -5,6 +5,7 @@ import {
   periodWindowOf,
   secondsUntil,
   type BudgetLedger,
+  type BudgetOwner,
   type BudgetPeriod,
   type BudgetReservation,
   type PriceTable,
@@ -28,21 +29,28 @@ export interface EffectiveBudget {
  */
 export type BudgetEnding = 'complete' | 'cut_short' | 'not_served';
 
-/** One centralized request's hold on its user's budget. */
+/** One budget a request is held to: the user's own (or the default), or one of its teams'. */
+export interface BudgetLimit {
+  owner: BudgetOwner;
+  budget: EffectiveBudget;
+}
+
+/** One centralized request's hold on its user's budget and its teams' budgets. */
 export interface BudgetHold {
   finish(tokenUsages: readonly TokenUsage[], ending: BudgetEnding): Promise<void>;
 }
 
 export type BudgetAdmission = { ok: true; hold: BudgetHold } | { ok: false; error: GatewayError };
 
-/** One budgeted request before its reservation: what the router knows (user, provider, limit). */
+/** One budgeted request before its reservation: what the router knows (provider, the budgets it is held to). */
 export interface BudgetGate {
   admit(model: string, body: unknown, bodyBytes: number): Promise<BudgetAdmission>;
 }
 
 /**
- * Budgets on centralized spend: estimates a request, reserves it in the ledger before the upstream call, settles
- * it with the real cost (priced like the recorder prices it) or releases it.
+ * Budgets on centralized spend: estimates a request, reserves it in the ledger before the upstream call — on the
+ * user's budget and on each team budget it counts against: it must fit every one — and settles every hold with the
+ * real cost (priced like the recorder prices it) or releases them.
  */
 export class BudgetGuard {
   constructor(
@@ -61,64 +69,84 @@ export class BudgetGuard {
     return fallback ? { micros: fallback.amountMicros, period: fallback.period } : undefined;
   }
 
-  gate(providerName: string, userId: string, budget: EffectiveBudget): BudgetGate {
-    return { admit: (model, body, bodyBytes) => this.admit(providerName, userId, budget, model, body, bodyBytes) };
+  /** The gate for a request held to these budgets (at least one). */
+  gate(providerName: string, limits: readonly BudgetLimit[]): BudgetGate {
+    return { admit: (model, body, bodyBytes) => this.admit(providerName, limits, model, body, bodyBytes) };
   }
 
   async close(): Promise<void> {
     await this.ledger.close();
   }
 
+  /** Reserves on each budget in turn; when one refuses, the holds already taken are given back. */
   private async admit(
     providerName: string,
-    userId: string,
-    budget: EffectiveBudget,
+    limits: readonly BudgetLimit[],
     model: string,
     body: unknown,
     bodyBytes: number,
   ): Promise<BudgetAdmission> {
     const now = this.now();
-    const window = periodWindowOf(budget.period, now);
     const estimate = estimateRequestCost(this.prices, providerName, model, { bodyBytes, body }, this.settings.estimate);
-    let result;
-    try {
-      result = await this.ledger.reserve(userId, window.key, budget.micros, estimate.costMicros, window.end);
-    } catch (error) {
-      // Never a silent pass: without the ledger the budget cannot be checked, so the request is refused.
-      this.logger.error({ err: error, userId, period: window.key }, 'budget ledger unavailable; refusing the centralized request');
-      return { ok: false, error: new GatewayError('upstream_unavailable', 'the gateway cannot check your budget right now; try again shortly', 1) };
+    const reservations: BudgetReservation[] = [];
+    for (const { owner, budget } of limits) {
+      const window = periodWindowOf(budget.period, now);
+      let result;
+      try {
+        result = await this.ledger.reserve(owner, window.key, budget.micros, estimate.costMicros, window.end);
+      } catch (error) {
+        this.releaseAll(reservations);
+        // Never a silent pass: without the ledger the budget cannot be checked, so the request is refused.
+        this.logger.error({ err: error, [owner.scope === 'team' ? 'teamId' : 'userId']: owner.id, period: window.key }, 'budget ledger unavailable; refusing the centralized request');
+        return { ok: false, error: new GatewayError('upstream_unavailable', 'the gateway cannot check your budget right now; try again shortly', 1) };
+      }
+      if (!result.ok) {
+        this.releaseAll(reservations);
+        this.metrics.budgetRejected(providerName);
+        const whose = owner.scope === 'team' ? `team ${owner.id} budget exceeded` : 'budget exceeded';
+        const message =
+          `${whose}: ${formatUsd(result.spentMicros)} of ${formatUsd(budget.micros)} spent this ${budget.period} ` +
+          `(centralized keys); the budget resets at ${result.resetsAt.toISOString()}`;
+        return { ok: false, error: new GatewayError('budget_exceeded', message, secondsUntil(result.resetsAt, now)) };
+      }
+      reservations.push(result.reservation);
     }
-    if (!result.ok) {
-      this.metrics.budgetRejected(providerName);
-      const message =
-        `budget exceeded: ${formatUsd(result.spentMicros)} of ${formatUsd(budget.micros)} spent this ${budget.period} ` +
-        `(centralized keys); the budget resets at ${result.resetsAt.toISOString()}`;
-      return { ok: false, error: new GatewayError('budget_exceeded', message, secondsUntil(result.resetsAt, now)) };
+    return { ok: true, hold: { finish: (usages, ending) => this.finish(reservations, providerName, model, usages, ending) } };
+  }
+
+  private releaseAll(reservations: readonly BudgetReservation[]): void {
+    for (const reservation of reservations) {
+      this.ledger.release(reservation).catch((error: unknown) => this.logger.warn({ err: error, period: reservation.periodKey }, 'could not release a budget reservation'));
     }
-    const reservation = result.reservation;
-    return { ok: true, hold: { finish: (usages, ending) => this.finish(reservation, providerName, model, usages, ending) } };
   }
 
   private async finish(
-    reservation: BudgetReservation,
+    reservations: readonly BudgetReservation[],
     providerName: string,
     model: string,
     usages: readonly TokenUsage[],
     ending: BudgetEnding,
   ): Promise<void> {
-    try {
-      if (usages.length === 0 && ending === 'not_served') {
-        await this.ledger.release(reservation);
-        return;
+    let costMicros = 0;
+    for (const usage of usages) costMicros += this.prices.cost(providerName, model, usage).costMicros;
+    const released = usages.length === 0 && ending === 'not_served';
+    let settled = false;
+    for (const reservation of reservations) {
+      try {
+        if (released) {
+          await this.ledger.release(reservation);
+          continue;
+        }
+        await this.ledger.settle(reservation, ending === 'cut_short' ? Math.max(costMicros, reservation.estimateMicros) : costMicros);
+        settled = true;
+      } catch (error) {
+        // The counter is rebuilt from Postgres when it goes missing; a lost settle is corrected at the next rebuild.
+        this.logger.warn({ err: error, owner: `${reservation.owner.scope}:${reservation.owner.id}`, period: reservation.periodKey }, 'could not settle a budget reservation');
       }
-      let costMicros = 0;
-      for (const usage of usages) costMicros += this.prices.cost(providerName, model, usage).costMicros;
-      if (ending === 'cut_short') costMicros = Math.max(costMicros, reservation.estimateMicros);
-      await this.ledger.settle(reservation, costMicros);
-      this.metrics.centralizedSpent(providerName, costMicros);
-    } catch (error) {
-      // The counter is rebuilt from Postgres when it goes missing; a lost settle is corrected at the next rebuild.
-      this.logger.warn({ err: error, userId: reservation.userId, period: reservation.periodKey }, 'could not settle a budget reservation');
+    }
+    // The spend is counted once, however many budgets held it.
+    if (settled && reservations.length > 0) {
+      this.metrics.centralizedSpent(providerName, ending === 'cut_short' ? Math.max(costMicros, reservations[0].estimateMicros) : costMicros);
     }
   }
 }

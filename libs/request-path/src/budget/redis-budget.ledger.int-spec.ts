@@ -3,6 +3,8 @@ import { createTestRedisPrefix, testRedisUrl, type TestRedisPrefix } from '@toll
 import type { BudgetReservation } from '@tollgate/usage';
 import { RedisBudgetLedger } from './redis-budget.ledger';
 
+const user = (id: string) => ({ scope: 'user' as const, id });
+
 const PERIOD = 'day:2026-12-01';
 const RESETS_AT = new Date('2026-12-02T00:00:00Z');
 
@@ -33,7 +35,7 @@ describe('RedisBudgetLedger (real Redis)', () => {
   }
 
   async function admitted(target: RedisBudgetLedger, estimate: number, limit = 1000): Promise<BudgetReservation> {
-    const result = await target.reserve('alice', PERIOD, limit, estimate, RESETS_AT);
+    const result = await target.reserve(user('alice'), PERIOD, limit, estimate, RESETS_AT);
     if (!result.ok) throw new Error('expected an admission');
     return result.reservation;
   }
@@ -56,7 +58,7 @@ describe('RedisBudgetLedger (real Redis)', () => {
     const shared = ledger();
     const first = await admitted(shared, 600);
     const second = await admitted(shared, 300);
-    expect(await shared.reserve('alice', PERIOD, 1000, 200, RESETS_AT)).toEqual({ ok: false, spentMicros: 0, resetsAt: RESETS_AT });
+    expect(await shared.reserve(user('alice'), PERIOD, 1000, 200, RESETS_AT)).toEqual({ ok: false, spentMicros: 0, resetsAt: RESETS_AT });
     await shared.settle(first, 450);
     await shared.release(second);
     expect(await counter()).toMatchObject({ spent: '450', reserved: '0' });
@@ -68,7 +70,7 @@ describe('RedisBudgetLedger (real Redis)', () => {
 
   it('two ledgers (replicas) racing with many reservations never hold more than the limit', async () => {
     const [a, b] = [ledger(), ledger()];
-    const results = await Promise.all(Array.from({ length: 40 }, (_, index) => (index % 2 ? a : b).reserve('alice', PERIOD, 1000, 70, RESETS_AT)));
+    const results = await Promise.all(Array.from({ length: 40 }, (_, index) => (index % 2 ? a : b).reserve(user('alice'), PERIOD, 1000, 70, RESETS_AT)));
     expect(results.filter((result) => result.ok)).toHaveLength(14); // 14 × 70 = 980 ≤ 1000 < 15 × 70
     expect(await counter()).toMatchObject({ spent: '0', reserved: '980' });
   });
@@ -76,7 +78,7 @@ describe('RedisBudgetLedger (real Redis)', () => {
   it('initialises a missing counter from the baseline; concurrent first uses keep the first baseline', async () => {
     baseline = 900;
     const [a, b] = [ledger(), ledger()];
-    const results = await Promise.all([a, b, a, b].map((target) => target.reserve('alice', PERIOD, 1000, 40, RESETS_AT)));
+    const results = await Promise.all([a, b, a, b].map((target) => target.reserve(user('alice'), PERIOD, 1000, 40, RESETS_AT)));
     expect(results.filter((result) => result.ok)).toHaveLength(2);
     expect(await counter()).toMatchObject({ spent: '900', reserved: '80' });
     expect(baselineCalls).toBeGreaterThanOrEqual(1);
@@ -98,6 +100,18 @@ describe('RedisBudgetLedger (real Redis)', () => {
   it('refuses at the limit even for a zero estimate', async () => {
     const shared = ledger();
     await shared.settle(await admitted(shared, 1000), 1000);
-    expect((await shared.reserve('alice', PERIOD, 1000, 0, RESETS_AT)).ok).toBe(false);
+    expect((await shared.reserve(user('alice'), PERIOD, 1000, 0, RESETS_AT)).ok).toBe(false);
+  });
+
+  it("holds a team's budget in a counter of its own, apart from a user of the same name", async () => {
+    const shared = ledger();
+    baseline = 40;
+    const team = { scope: 'team' as const, id: 'alice', members: () => ['alice', 'bob'] };
+    const result = await shared.reserve(team, PERIOD, 1000, 200, RESETS_AT);
+    expect(result.ok).toBe(true);
+    expect(await redis.hgetall(`${prefix.prefix}:budget:team:${PERIOD}:alice`)).toMatchObject({ spent: '40', reserved: '200' });
+    expect(await counter()).toEqual({});
+    if (result.ok) await shared.settle(result.reservation, 150);
+    expect(await redis.hgetall(`${prefix.prefix}:budget:team:${PERIOD}:alice`)).toMatchObject({ spent: '190', reserved: '0' });
   });
 });

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import Redis, { type RedisOptions } from 'ioredis';
-import type { BudgetLedger, BudgetReservation, ReserveResult, SpendBaseline } from '@tollgate/usage';
+import type { BudgetLedger, BudgetOwner, BudgetReservation, ReserveResult, SpendBaseline } from '@tollgate/usage';
 import { RELEASE_BUDGET_SCRIPT, RESERVE_BUDGET_SCRIPT, SETTLE_BUDGET_SCRIPT } from './budget-ledger.scripts';
 
 export interface RedisBudgetLedgerOptions {
   /** A redis:// URL or ioredis options. */
   redis: string | RedisOptions;
-  /** Prefix of every key, e.g. `tollgate:`; counters are `${keyPrefix}budget:{periodKey}:{userId}`. */
+  /**
+   * Prefix of every key, e.g. `tollgate:`; counters are `${keyPrefix}budget:{periodKey}:{userId}` for users and
+   * `${keyPrefix}budget:team:{periodKey}:{teamId}` for teams.
+   */
   keyPrefix: string;
   baseline: SpendBaseline;
   /** Epoch milliseconds, for the counters' TTL (relative, so a fake clock works). Default: the system clock. */
@@ -33,24 +36,24 @@ export class RedisBudgetLedger implements BudgetLedger {
     this.redis.on('error', () => undefined);
   }
 
-  async reserve(userId: string, periodKey: string, limitMicros: number, estimateMicros: number, resetsAt: Date): Promise<ReserveResult> {
-    const key = this.key(userId, periodKey);
+  async reserve(owner: BudgetOwner, periodKey: string, limitMicros: number, estimateMicros: number, resetsAt: Date): Promise<ReserveResult> {
+    const key = this.key(owner, periodKey);
     let reply = await this.runReserve(key, limitMicros, estimateMicros, '', resetsAt);
     if (reply[0] === -1) {
       // First use in this period, or Redis lost the counter: rebuild it from the recorded spend.
-      const baseline = await this.options.baseline(userId, periodKey);
+      const baseline = await this.options.baseline(owner, periodKey);
       reply = await this.runReserve(key, limitMicros, estimateMicros, String(Math.max(0, Math.trunc(baseline))), resetsAt);
     }
     const [admitted, spent, generation] = reply;
     if (admitted !== 1) return { ok: false, spentMicros: Number(spent), resetsAt };
-    return { ok: true, reservation: { userId, periodKey, estimateMicros, generation: String(generation) } };
+    return { ok: true, reservation: { owner, periodKey, estimateMicros, generation: String(generation) } };
   }
 
   async settle(reservation: BudgetReservation, actualMicros: number): Promise<void> {
     await this.redis.eval(
       SETTLE_BUDGET_SCRIPT,
       1,
-      this.key(reservation.userId, reservation.periodKey),
+      this.key(reservation.owner, reservation.periodKey),
       String(reservation.estimateMicros),
       String(Math.max(0, Math.trunc(actualMicros))),
       reservation.generation,
@@ -61,7 +64,7 @@ export class RedisBudgetLedger implements BudgetLedger {
     await this.redis.eval(
       RELEASE_BUDGET_SCRIPT,
       1,
-      this.key(reservation.userId, reservation.periodKey),
+      this.key(reservation.owner, reservation.periodKey),
       String(reservation.estimateMicros),
       reservation.generation,
     );
@@ -72,8 +75,10 @@ export class RedisBudgetLedger implements BudgetLedger {
     else this.redis.disconnect();
   }
 
-  key(userId: string, periodKey: string): string {
-    return `${this.options.keyPrefix}budget:${periodKey}:${userId}`;
+  /** Period keys start with `day:`, `week:` or `month:`, so a team's `team:` keys never meet a user's. */
+  key(owner: BudgetOwner, periodKey: string): string {
+    const scope = owner.scope === 'team' ? 'team:' : '';
+    return `${this.options.keyPrefix}budget:${scope}${periodKey}:${owner.id}`;
   }
 
   private async runReserve(key: string, limit: number, estimate: number, baseline: string, resetsAt: Date): Promise<[number, number, string]> {

@@ -4,6 +4,8 @@ import { GatewayError } from '../errors/gateway-error';
 import { writeGatewayError } from '../errors/error-response';
 import type { GatewayRuntime } from '@tollgate/gateway';
 import { planCredential } from '../identity/credential.planner';
+import { modelRefusal } from '../access/model-access.gate';
+import { filterModelList } from '../access/model-list.filter';
 import type { ProviderRegistry, ProviderRuntime } from '../keys/provider-runtime';
 import { readRequestBody, requestHasBody } from './request-body.reader';
 import { RequestTiming } from './request-timing';
@@ -70,9 +72,19 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
   const credentials = extractCredentials(providerType, request.headers);
   const principal = credentials.gatewayToken ? runtime.resolveCaller(credentials.gatewayToken) : undefined;
   if (!principal) {
-    const message = credentials.gatewayToken ? 'invalid or revoked gateway token' : 'a gateway token (tg_…) is required';
+    const message = credentials.gatewayToken ? 'invalid, expired or revoked gateway token' : 'a gateway token (tg_…) is required';
     writeGatewayError(out, providerType, new GatewayError('unauthorized', message), refusalHeaders);
     return;
+  }
+  const access = runtime.callerAccess(principal);
+  const catalog = route.kind === 'passthrough' ? route.modelCatalog : undefined;
+  if (catalog?.kind === 'model') {
+    const refusal = modelRefusal(access, provider.config.name, safeDecode(catalog.id));
+    if (refusal) {
+      runtime.metrics.modelRefused(refusal.level);
+      writeGatewayError(out, providerType, refusal.error, refusalHeaders);
+      return;
+    }
   }
   const planned = await planCredential(runtime, provider, principal.userId, credentials);
   if (!planned.ok) {
@@ -100,8 +112,10 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
   const plan = planned.plan;
   const base = planned.baseUrl === undefined ? provider.upstreamBase : parseUpstreamBase(planned.baseUrl);
   const target = { origin: base.origin, path: upstreamPathAndQuery(base, route.upstreamPath, queryStart === -1 ? '' : url.slice(queryStart)) };
-  // Answers the gateway reads (bridged, and creates whose id it records) must come uncompressed.
-  const readsAnswer = route.kind === 'bridged' || (usesPoolKey && route.creates !== undefined);
+  // A model list is filtered by the caller's model policies (docs/configuration.md `models`).
+  const filtersModels = catalog?.kind === 'list' && access.modelPolicies.length > 0;
+  // Answers the gateway reads (bridged, creates whose id it records, filtered model lists) must come uncompressed.
+  const readsAnswer = route.kind === 'bridged' || (usesPoolKey && route.creates !== undefined) || filtersModels;
   const forwardHeaders = headersToForward(providerType, request.headers, readsAnswer, credentials, usesPoolKey);
   if (route.kind === 'bridged') {
     await runtime.interceptions.handle({
@@ -109,6 +123,7 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
       api: route.api,
       upstream: target,
       principal,
+      access,
       plan,
       forwardHeaders,
       userAgent: headerValue(request.headers, 'user-agent'),
@@ -116,14 +131,35 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
       out,
       timing,
       // BYOK spend is reported, never limited: only pool-paid requests are held against a budget.
-      budget: usesPoolKey ? runtime.budgetGate(provider.config.name, principal.userId) : undefined,
+      budget: usesPoolKey ? runtime.budgetGate(provider.config.name, access) : undefined,
     });
   } else {
     const recordCreated = usesPoolKey && route.creates ? { kind: route.creates, userId: principal.userId } : undefined;
-    await runtime.passthrough.handle({ provider, method, upstream: target, plan, forwardHeaders, body: body.bytes.length > 0 ? body.bytes : undefined, out, timing, recordCreated });
+    const rewriteAnswer = filtersModels ? (answer: Buffer) => filterModelList(answer, provider.config.name, access.modelPolicies) : undefined;
+    await runtime.passthrough.handle({
+      provider,
+      method,
+      upstream: target,
+      plan,
+      forwardHeaders,
+      body: body.bytes.length > 0 ? body.bytes : undefined,
+      out,
+      timing,
+      recordCreated,
+      rewriteAnswer,
+    });
     runtime.metrics.passthroughCompleted(provider.config.name, timing);
   }
   runtime.metrics.requestAnswered(provider.config.name, route.kind === 'bridged' ? route.api : 'passthrough', out.statusCode);
+}
+
+/** A path segment as the upstream reads it (`ft%3Agpt-4o` → `ft:gpt-4o`); as sent if it is not valid escaping. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string {

@@ -19,6 +19,7 @@ export class GatewayMetrics {
   private readonly breakerTrips: Counter<'provider' | 'route' | 'model'>;
   private readonly breakerRejections: Counter<'provider' | 'route' | 'model'>;
   private readonly budgetRejections: Counter<'provider'>;
+  private readonly modelRefusals: Counter<'level'>;
   private readonly centralizedSpend: Counter<'provider'>;
   private readonly injectedToolInvocations: Counter<'provider' | 'model' | 'server' | 'tool'>;
   private readonly mcpServerUp: Gauge<'server'>;
@@ -79,6 +80,12 @@ export class GatewayMetrics {
       name: 'tollgate_budget_rejections_total',
       help: 'Centralized requests refused with 429 budget_exceeded, without an upstream call',
       labelNames: ['provider'],
+      registers: [this.registry],
+    });
+    this.modelRefusals = new Counter({
+      name: 'tollgate_model_refusals_total',
+      help: 'Requests refused with 403 model_not_allowed by a model policy, before any upstream call, by the refusing level',
+      labelNames: ['level'],
       registers: [this.registry],
     });
     this.centralizedSpend = new Counter({
@@ -147,6 +154,11 @@ export class GatewayMetrics {
 
   budgetRejected(provider: string): void {
     this.budgetRejections.inc({ provider });
+  }
+
+  /** A model policy refused a request; `level` is deployment, team, user or token (never which one). */
+  modelRefused(level: string): void {
+    this.modelRefusals.inc({ level });
   }
 
   centralizedSpent(provider: string, micros: number): void {

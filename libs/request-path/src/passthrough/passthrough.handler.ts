@@ -25,6 +25,8 @@ export interface PassthroughRequest {
   timing: RequestTiming;
   /** The request creates a stored object in the pool's account: record this user as its owner from the answer's id. */
   recordCreated?: { kind: StoredObjectKind; userId: string };
+  /** Rewrites a successful answer before the client sees it (a model list filtered by model policy). */
+  rewriteAnswer?: (body: Buffer) => Buffer;
 }
 
 /** Allow-listed reverse proxy: same key pool and failover as bridged routes, no interception record. */
@@ -63,8 +65,8 @@ export class PassthroughHandler {
         return;
       case 'response': {
         const upstream = result.response;
-        if (request.recordCreated && upstream.statusCode < 300) {
-          await this.relayCreated(request, request.recordCreated, upstream, connection);
+        if ((request.recordCreated || request.rewriteAnswer) && upstream.statusCode < 300) {
+          await this.relayRead(request, upstream, connection);
           return;
         }
         out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, undefined, request.plan.kind === 'centralized'));
@@ -80,16 +82,11 @@ export class PassthroughHandler {
   }
 
   /**
-   * Reads the (small JSON) answer to a create and records its owner before the client sees the id, so that the
-   * creator's next request, on any replica, finds it.
+   * Reads a (small JSON) answer whole: for a create, records its owner before the client sees the id, so that the
+   * creator's next request, on any replica, finds it; for a rewritten answer, rewrites it.
    */
-  private async relayCreated(
-    request: PassthroughRequest,
-    created: NonNullable<PassthroughRequest['recordCreated']>,
-    upstream: UpstreamResponse,
-    connection: ClientConnection,
-  ): Promise<void> {
-    const { provider, out } = request;
+  private async relayRead(request: PassthroughRequest, upstream: UpstreamResponse, connection: ClientConnection): Promise<void> {
+    const { provider, out, recordCreated: created } = request;
     let body: Buffer;
     try {
       body = Buffer.from(await upstream.body.arrayBuffer());
@@ -97,14 +94,15 @@ export class PassthroughHandler {
       if (!connection.isDisconnected) writeGatewayError(out, provider.config.type, transportError('connection', error as Error));
       return;
     }
-    const id = idOf(body);
-    if (id !== undefined) {
+    const id = created && idOf(body);
+    if (created && id !== undefined) {
       try {
         await this.storedObjectOwners.record(provider.config.name, created.kind, id, created.userId);
       } catch (error) {
         this.logger.warn({ err: error, provider: provider.config.name }, `could not record the owner of a stored ${created.kind}; it will answer 404`);
       }
     }
+    if (request.rewriteAnswer) body = request.rewriteAnswer(body);
     out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, { 'content-length': body.length }, request.plan.kind === 'centralized'));
     request.timing.markFirstByte();
     out.end(body);

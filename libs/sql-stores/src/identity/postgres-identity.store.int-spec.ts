@@ -1,5 +1,13 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { UnknownUserError, UserAlreadyExistsError, type ByokMode, type StoredProviderKeyRecord } from '@tollgate/byok';
+import {
+  TeamAlreadyExistsError,
+  TeamInUseError,
+  UnknownTeamError,
+  UnknownUserError,
+  UserAlreadyExistsError,
+  type ByokMode,
+  type StoredProviderKeyRecord,
+} from '@tollgate/byok';
 import type { SqlClient } from '@tollgate/platform';
 import { SQL_BACKENDS } from '../sql-backends.test-support';
 import { InvalidPageCursorError } from './page-cursor';
@@ -25,13 +33,23 @@ describe.each(SQL_BACKENDS)('PostgresIdentityStore on $name', (backend) => {
 
   beforeEach(async () => {
     now = T0;
-    await sql.query('TRUNCATE users, gateway_tokens, user_provider_keys, directory_changes RESTART IDENTITY');
+    await sql.query('TRUNCATE users, teams, team_members, gateway_tokens, user_provider_keys, directory_changes RESTART IDENTITY');
   });
 
   describe('users', () => {
     it('creates, finds and updates a user; every write is a change', async () => {
       const created = await store.createUser({ id: 'alice', displayName: 'Alice', byokMode: 'prefer' });
-      expect(created).toEqual({ id: 'alice', displayName: 'Alice', byokMode: 'prefer', budget: null, createdAt: T0, updatedAt: T0 });
+      expect(created).toEqual({
+        id: 'alice',
+        displayName: 'Alice',
+        byokMode: 'prefer',
+        budget: null,
+        limits: null,
+        models: null,
+        teamIds: [],
+        createdAt: T0,
+        updatedAt: T0,
+      });
       expect(await store.findUser('alice')).toEqual(created);
       expect(await store.findUser('nobody')).toBeUndefined();
 
@@ -90,7 +108,7 @@ describe.each(SQL_BACKENDS)('PostgresIdentityStore on $name', (backend) => {
 
     it('ensureUser creates a missing user with the defaults once, then returns it unchanged', async () => {
       const first = await store.ensureUser('carol');
-      expect(first).toEqual({ id: 'carol', displayName: '', byokMode: null, budget: null, createdAt: T0, updatedAt: T0 });
+      expect(first).toEqual({ id: 'carol', displayName: '', byokMode: null, budget: null, limits: null, models: null, teamIds: [], createdAt: T0, updatedAt: T0 });
       advance();
       expect(await store.ensureUser('carol')).toEqual(first);
       await store.createUser({ id: 'dave', displayName: 'Dave', byokMode: 'disabled' });
@@ -153,6 +171,11 @@ describe.each(SQL_BACKENDS)('PostgresIdentityStore on $name', (backend) => {
         name: 'laptop',
         createdAt: T0,
         revokedAt: null,
+        expiresAt: null,
+        limits: null,
+        models: null,
+        teamId: null,
+        lastUsedAt: null,
       });
       expect(await store.listTokens('alice', { limit: 10 })).toEqual({ items: [token] });
       expect(await store.listTokens('bob', { limit: 10 })).toEqual({ items: [] });
@@ -391,6 +414,135 @@ describe.each(SQL_BACKENDS)('PostgresIdentityStore on $name', (backend) => {
     });
   });
 
+  describe('user limits and model policy', () => {
+    it('sets, keeps and clears limits and a model policy; a change each', async () => {
+      await store.createUser({ id: 'alice', displayName: 'Alice', byokMode: null });
+      const limits = { requestsPerMinute: 60, concurrent: 2 };
+      const models = { allow: ['gpt-*', 'anthropic/claude-*'], deny: ['gpt-4o'] };
+      expect(await store.updateUser('alice', { limits, models })).toMatchObject({ limits, models, budget: null });
+      expect(await store.updateUser('alice', { displayName: 'A' })).toMatchObject({ limits, models });
+      expect(await store.updateUser('alice', { limits: null })).toMatchObject({ limits: null, models });
+      expect((await store.loadUserEntry('alice')).user).toMatchObject({ limits: null, models });
+      expect(await changes()).toHaveLength(4);
+    });
+  });
+
+  describe('teams', () => {
+    beforeEach(async () => {
+      await store.createUser({ id: 'alice', displayName: 'Alice', byokMode: null });
+      await store.createUser({ id: 'bob', displayName: 'Bob', byokMode: null });
+    });
+
+    it('creates, finds, updates and lists teams; each write is a team change', async () => {
+      const red = await store.createTeam({ id: 'red', name: 'Red' });
+      expect(red).toEqual({ id: 'red', name: 'Red', limits: null, budget: null, models: null, members: [], createdAt: T0, updatedAt: T0 });
+      await expect(store.createTeam({ id: 'red', name: 'Again' })).rejects.toThrow(TeamAlreadyExistsError);
+      const t1 = advance();
+      const budget = { micros: 5_000_000, period: 'month' as const };
+      const updated = await store.updateTeam('red', { name: 'Red team', limits: { tokensPerMinute: 1000 }, budget, models: { deny: ['o1*'] } });
+      expect(updated).toEqual({ ...red, name: 'Red team', limits: { tokensPerMinute: 1000 }, budget, models: { deny: ['o1*'] }, updatedAt: t1 });
+      expect(await store.updateTeam('red', { budget: null, models: null })).toMatchObject({ budget: null, models: null, limits: { tokensPerMinute: 1000 } });
+      expect(await store.updateTeam('nobody', { name: 'x' })).toBeUndefined();
+      expect(await store.findTeam('red')).toMatchObject({ name: 'Red team' });
+
+      await store.createTeam({ id: 'blue', name: 'Blue' });
+      await store.createTeam({ id: 'green', name: 'Green' });
+      const first = await store.listTeams({ limit: 2 });
+      expect(first.items.map((team) => team.id)).toEqual(['blue', 'green']);
+      expect((await store.listTeams({ limit: 2, after: first.next })).items.map((team) => team.id)).toEqual(['red']);
+      expect(await changes()).toEqual([
+        ['1', 'alice'],
+        ['2', 'bob'],
+        ['3', 'team:red'],
+        ['4', 'team:red'],
+        ['5', 'team:red'],
+        ['6', 'team:blue'],
+        ['7', 'team:green'],
+      ]);
+    });
+
+    it('adds and removes members idempotently; a membership change is a change of the user, who carries the team', async () => {
+      await store.createTeam({ id: 'red', name: 'Red' });
+      await store.createTeam({ id: 'blue', name: 'Blue' });
+      expect((await store.addTeamMember('red', 'bob'))?.members).toEqual(['bob']);
+      expect((await store.addTeamMember('red', 'alice'))?.members).toEqual(['alice', 'bob']);
+      expect((await store.addTeamMember('red', 'alice'))?.members).toEqual(['alice', 'bob']);
+      await store.addTeamMember('blue', 'alice');
+      expect((await store.findUser('alice'))?.teamIds).toEqual(['blue', 'red']);
+      expect((await store.loadUserEntry('alice')).user?.teamIds).toEqual(['blue', 'red']);
+      await expect(store.addTeamMember('red', 'nobody')).rejects.toThrow(UnknownUserError);
+      expect(await store.addTeamMember('nowhere', 'alice')).toBeUndefined();
+
+      expect((await store.removeTeamMember('red', 'bob'))?.members).toEqual(['alice']);
+      expect((await store.removeTeamMember('red', 'bob'))?.members).toEqual(['alice']);
+      expect(await store.removeTeamMember('nowhere', 'bob')).toBeUndefined();
+      expect((await changes()).slice(4)).toEqual([
+        ['5', 'bob'],
+        ['6', 'alice'],
+        ['7', 'alice'],
+        ['8', 'bob'],
+      ]);
+    });
+
+    it('deletes a team with its memberships (a change of the team and of each member), but not while active tokens are scoped to it', async () => {
+      await store.createTeam({ id: 'red', name: 'Red' });
+      await store.addTeamMember('red', 'alice');
+      await store.addTeamMember('red', 'bob');
+      const scoped = await store.createToken({ userId: 'alice', tokenHash: hash('a'), hint: 'a', name: '', teamId: 'red' });
+      await expect(store.deleteTeam('red')).rejects.toThrow(TeamInUseError);
+      await store.revokeToken(scoped.id);
+      const before = (await changes()).length;
+
+      expect(await store.deleteTeam('red')).toBe(true);
+      expect(await store.deleteTeam('red')).toBe(false);
+      expect(await store.findTeam('red')).toBeUndefined();
+      expect((await store.findUser('alice'))?.teamIds).toEqual([]);
+      expect((await changes()).slice(before).map(([, subject]) => subject)).toEqual(['team:red', 'alice', 'bob']);
+      expect((await store.listTokens('alice', { limit: 10 })).items[0].teamId).toBeNull();
+    });
+
+    it('issues a token with a scope, refusing an unknown team; the snapshot carries teams and scopes', async () => {
+      await store.createTeam({ id: 'red', name: 'Red' });
+      const expiresAt = new Date('2026-02-01T00:00:00.000Z');
+      const token = await store.createToken({
+        userId: 'alice',
+        tokenHash: hash('a'),
+        hint: 'a',
+        name: 'ci',
+        expiresAt,
+        limits: { requestsPerMinute: 10 },
+        models: { allow: ['gpt-4o-mini'] },
+        teamId: 'red',
+      });
+      expect(token).toMatchObject({ expiresAt, limits: { requestsPerMinute: 10 }, models: { allow: ['gpt-4o-mini'] }, teamId: 'red', lastUsedAt: null });
+      await expect(store.createToken({ userId: 'alice', tokenHash: hash('b'), hint: 'b', name: '', teamId: 'nowhere' })).rejects.toThrow(UnknownTeamError);
+      const snapshot = await store.loadSnapshot();
+      expect(snapshot.tokens).toEqual([token]);
+      expect(snapshot.teams.map((team) => team.id)).toEqual(['red']);
+    });
+
+    it('marks tokens used in one batch: the latest use wins, never moves back, no change recorded', async () => {
+      const a = await store.createToken({ userId: 'alice', tokenHash: hash('a'), hint: 'a', name: '' });
+      const b = await store.createToken({ userId: 'bob', tokenHash: hash('b'), hint: 'b', name: '' });
+      const before = (await changes()).length;
+      const t1 = new Date('2026-01-06T00:00:00.000Z');
+      const t2 = new Date('2026-01-07T00:00:00.000Z');
+      await store.markTokensUsed([
+        { tokenId: a.id, at: t1 },
+        { tokenId: a.id, at: t2 },
+        { tokenId: b.id, at: t1 },
+        { tokenId: '00000000-0000-4000-8000-000000000000', at: t1 },
+        { tokenId: 'not-a-uuid', at: t1 },
+      ]);
+      await store.markTokensUsed([{ tokenId: a.id, at: t1 }]);
+      const [alice] = (await store.listTokens('alice', { limit: 10 })).items;
+      const [bob] = (await store.listTokens('bob', { limit: 10 })).items;
+      expect(alice.lastUsedAt).toEqual(t2);
+      expect(bob.lastUsedAt).toEqual(t1);
+      expect(await changes()).toHaveLength(before);
+    });
+  });
+
   describe('changes and snapshots', () => {
     it('appends one change per write, in order, and pages them with changesSince', async () => {
       await store.createUser({ id: 'alice', displayName: '', byokMode: null });
@@ -403,13 +555,13 @@ describe.each(SQL_BACKENDS)('PostgresIdentityStore on $name', (backend) => {
 
       const all = await store.changesSince('0', 100);
       expect(all).toEqual([
-        { id: '1', userId: 'alice' },
-        { id: '2', userId: 'bob' },
-        { id: '3', userId: 'bob' },
-        { id: '4', userId: 'alice' },
-        { id: '5', userId: 'bob' },
-        { id: '6', userId: 'bob' },
-        { id: '7', userId: 'alice' },
+        { id: '1', userId: 'alice', teamId: null },
+        { id: '2', userId: 'bob', teamId: null },
+        { id: '3', userId: 'bob', teamId: null },
+        { id: '4', userId: 'alice', teamId: null },
+        { id: '5', userId: 'bob', teamId: null },
+        { id: '6', userId: 'bob', teamId: null },
+        { id: '7', userId: 'alice', teamId: null },
       ]);
       expect(await store.changesSince('2', 3)).toEqual(all.slice(2, 5));
       expect(await store.changesSince('7', 100)).toEqual([]);
@@ -456,8 +608,8 @@ describe.each(SQL_BACKENDS)('PostgresIdentityStore on $name', (backend) => {
         await inFlight;
         await write;
         expect(await store.changesSince('0', 10)).toEqual([
-          { id: '1', userId: 'in-flight' },
-          { id: '2', userId: 'late' },
+          { id: '1', userId: 'in-flight', teamId: null },
+          { id: '2', userId: 'late', teamId: null },
         ]);
       } finally {
         commit();
@@ -466,7 +618,7 @@ describe.each(SQL_BACKENDS)('PostgresIdentityStore on $name', (backend) => {
     });
 
     it('loads a snapshot whose version is the last change it contains', async () => {
-      expect(await store.loadSnapshot()).toEqual({ users: [], tokens: [], keys: [], version: '0' });
+      expect(await store.loadSnapshot()).toEqual({ users: [], tokens: [], keys: [], teams: [], version: '0' });
 
       const bob = await store.createUser({ id: 'bob', displayName: 'Bob', byokMode: 'disabled' });
       const alice = await store.createUser({ id: 'alice', displayName: 'Alice', byokMode: null });
@@ -474,12 +626,12 @@ describe.each(SQL_BACKENDS)('PostgresIdentityStore on $name', (backend) => {
       const key = await store.putKey(sealedKey('alice', 'anthropic'));
 
       const snapshot = await store.loadSnapshot();
-      expect(snapshot).toEqual({ users: [alice, bob], tokens: [token], keys: [key], version: '4' });
+      expect(snapshot).toEqual({ users: [alice, bob], tokens: [token], keys: [key], teams: [], version: '4' });
       const [last] = (await store.changesSince('0', 200)).slice(-1);
       expect(snapshot.version).toBe(last.id);
 
       await store.updateUser('bob', { byokMode: 'prefer' });
-      expect(await store.changesSince(snapshot.version, 10)).toEqual([{ id: '5', userId: 'bob' }]);
+      expect(await store.changesSince(snapshot.version, 10)).toEqual([{ id: '5', userId: 'bob', teamId: null }]);
       expect((await store.loadSnapshot()).version).toBe('5');
     });
 
@@ -496,7 +648,7 @@ describe.each(SQL_BACKENDS)('PostgresIdentityStore on $name', (backend) => {
   });
 
   async function changes(): Promise<[string, string][]> {
-    return (await store.changesSince('0', 200)).map((change) => [change.id, change.userId]);
+    return (await store.changesSince('0', 200)).map((change) => [change.id, change.userId ?? `team:${change.teamId}`]);
   }
 });
 

@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { LimitSet, ModelPolicy } from '@tollgate/limits';
 import {
+  TeamAlreadyExistsError,
+  TeamInUseError,
+  UnknownTeamError,
   UnknownUserError,
   UserAlreadyExistsError,
   type ByokMode,
@@ -10,6 +14,10 @@ import {
   type Page,
   type PageRequest,
   type StoredProviderKeyRecord,
+  type TeamChanges,
+  type TeamRecord,
+  type TokenScope,
+  type UserChanges,
   type UserEntry,
   type UserBudget,
   type UserRecord,
@@ -29,8 +37,14 @@ const MAX_PAGE_SIZE = 200;
 // in id order: a follower that has seen change N can never later find a committed change below N.
 export const DIRECTORY_CHANGE_LOCK_KEY = 74_616_102;
 
-const USER_COLUMNS = 'id, display_name, byok_mode, budget_micros::text AS budget_micros, budget_period, created_at, updated_at';
-const TOKEN_COLUMNS = 'id, user_id, token_hash, hint, name, created_at, revoked_at';
+// A user's teams come with the user (a subquery, so RETURNING of writes shows them too).
+const USER_COLUMNS =
+  'id, display_name, byok_mode, budget_micros::text AS budget_micros, budget_period, limits, models, ' +
+  'ARRAY(SELECT m.team_id FROM team_members AS m WHERE m.user_id = users.id ORDER BY m.team_id) AS team_ids, created_at, updated_at';
+const TEAM_COLUMNS =
+  'id, name, limits, budget_micros::text AS budget_micros, budget_period, models, ' +
+  'ARRAY(SELECT m.user_id FROM team_members AS m WHERE m.team_id = teams.id ORDER BY m.user_id) AS members, created_at, updated_at';
+const TOKEN_COLUMNS = 'id, user_id, token_hash, hint, name, created_at, revoked_at, expires_at, limits, models, team_id, last_used_at';
 const KEY_COLUMNS =
   'user_id, provider_name, ciphertext, iv, auth_tag, kek_id, wrapped_key, hint, fingerprint, base_url, created_at, updated_at, last_used_at';
 // The exact (microsecond) creation time, for the token cursor: a JS Date would round it to milliseconds.
@@ -48,6 +62,21 @@ interface UserRow {
   byok_mode: ByokMode | null;
   budget_micros: string | null;
   budget_period: UserBudget['period'] | null;
+  limits: LimitSet | null;
+  models: ModelPolicy | null;
+  team_ids: string[];
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface TeamRow {
+  id: string;
+  name: string;
+  limits: LimitSet | null;
+  budget_micros: string | null;
+  budget_period: UserBudget['period'] | null;
+  models: ModelPolicy | null;
+  members: string[];
   created_at: Date;
   updated_at: Date;
 }
@@ -60,6 +89,11 @@ interface TokenRow {
   name: string;
   created_at: Date;
   revoked_at: Date | null;
+  expires_at: Date | null;
+  limits: LimitSet | null;
+  models: ModelPolicy | null;
+  team_id: string | null;
+  last_used_at: Date | null;
 }
 
 interface KeyRow {
@@ -100,18 +134,19 @@ export class PostgresIdentityStore implements IdentityStore {
       const users = await tx.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY id`);
       const tokens = await tx.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM gateway_tokens WHERE revoked_at IS NULL ORDER BY created_at, id`);
       const keys = await tx.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM user_provider_keys ORDER BY user_id, provider_name`);
-      return { users: users.map(toUser), tokens: tokens.map(toToken), keys: keys.map(toKey), version };
+      const teams = await tx.query<TeamRow>(`SELECT ${TEAM_COLUMNS} FROM teams ORDER BY id`);
+      return { users: users.map(toUser), tokens: tokens.map(toToken), keys: keys.map(toKey), teams: teams.map(toTeam), version };
     }, 'REPEATABLE READ');
   }
 
   async changesSince(version: string, limit: number): Promise<DirectoryChange[]> {
     if (!CHANGE_ID.test(version)) throw new RangeError(`invalid directory version ${JSON.stringify(version)}: expected a change id`);
     // Ordered by the bigint, not its text (`ORDER BY id` would pick an output column named id).
-    const rows = await this.sql.query<{ change_id: string; user_id: string }>(
-      'SELECT id::text AS change_id, user_id FROM directory_changes WHERE id > $1::bigint ORDER BY id LIMIT $2',
+    const rows = await this.sql.query<{ change_id: string; user_id: string | null; team_id: string | null }>(
+      'SELECT id::text AS change_id, user_id, team_id FROM directory_changes WHERE id > $1::bigint ORDER BY id LIMIT $2',
       [version, clampLimit(limit)],
     );
-    return rows.map((row) => ({ id: row.change_id, userId: row.user_id }));
+    return rows.map((row) => ({ id: row.change_id, userId: row.user_id, teamId: row.team_id }));
   }
 
   async loadUserEntry(userId: string): Promise<UserEntry> {
@@ -174,14 +209,13 @@ export class PostgresIdentityStore implements IdentityStore {
     return toPage(rows, limit, toUser, (last) => encodeCursor({ id: last.id }));
   }
 
-  async updateUser(
-    userId: string,
-    changes: { byokMode?: ByokMode | null; displayName?: string; budget?: UserBudget | null },
-  ): Promise<UserRecord | undefined> {
+  async updateUser(userId: string, changes: UserChanges): Promise<UserRecord | undefined> {
     const setsMode = changes.byokMode !== undefined;
     const setsName = changes.displayName !== undefined;
     const setsBudget = changes.budget !== undefined;
-    if (!setsMode && !setsName && !setsBudget) return this.findUser(userId);
+    const setsLimits = changes.limits !== undefined;
+    const setsModels = changes.models !== undefined;
+    if (!setsMode && !setsName && !setsBudget && !setsLimits && !setsModels) return this.findUser(userId);
     const at = this.now();
     return this.sql.transaction(async (tx) => {
       const [row] = await tx.query<UserRow>(
@@ -190,6 +224,8 @@ export class PostgresIdentityStore implements IdentityStore {
                 byok_mode = CASE WHEN $4::boolean THEN $5::text ELSE byok_mode END,
                 budget_micros = CASE WHEN $7::boolean THEN $8::bigint ELSE budget_micros END,
                 budget_period = CASE WHEN $7::boolean THEN $9::text ELSE budget_period END,
+                limits = CASE WHEN $10::boolean THEN $11::jsonb ELSE limits END,
+                models = CASE WHEN $12::boolean THEN $13::jsonb ELSE models END,
                 updated_at = $6
           WHERE id = $1
          RETURNING ${USER_COLUMNS}`,
@@ -203,6 +239,10 @@ export class PostgresIdentityStore implements IdentityStore {
           setsBudget,
           changes.budget ? String(Math.trunc(changes.budget.micros)) : null,
           changes.budget?.period ?? null,
+          setsLimits,
+          jsonOrNull(changes.limits),
+          setsModels,
+          jsonOrNull(changes.models),
         ],
       );
       if (!row) return undefined;
@@ -211,15 +251,28 @@ export class PostgresIdentityStore implements IdentityStore {
     });
   }
 
-  async createToken(token: { userId: string; tokenHash: string; hint: string; name: string }): Promise<GatewayTokenRecord> {
+  async createToken(token: { userId: string; tokenHash: string; hint: string; name: string } & Partial<TokenScope>): Promise<GatewayTokenRecord> {
     if (!SHA256_HEX.test(token.tokenHash)) throw new RangeError('tokenHash must be the lowercase hex SHA-256 of the token');
     const at = this.now();
     return this.sql.transaction(async (tx) => {
       await lockExistingUser(tx, token.userId);
+      if (token.teamId) await lockExistingTeam(tx, token.teamId);
       const [row] = await tx.query<TokenRow>(
-        `INSERT INTO gateway_tokens (id, user_id, token_hash, hint, name, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, NULL)
+        `INSERT INTO gateway_tokens (id, user_id, token_hash, hint, name, created_at, revoked_at, expires_at, limits, models, team_id)
+         VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8::jsonb, $9::jsonb, $10)
          RETURNING ${TOKEN_COLUMNS}`,
-        [randomUUID(), token.userId, token.tokenHash, token.hint, token.name, at],
+        [
+          randomUUID(),
+          token.userId,
+          token.tokenHash,
+          token.hint,
+          token.name,
+          at,
+          token.expiresAt ?? null,
+          jsonOrNull(token.limits),
+          jsonOrNull(token.models),
+          token.teamId ?? null,
+        ],
       );
       await recordChange(tx, token.userId);
       return toToken(row);
@@ -260,6 +313,138 @@ export class PostgresIdentityStore implements IdentityStore {
       // Already revoked (nothing changes, no change recorded) or no such token.
       const [existing] = await tx.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM gateway_tokens WHERE id = $1`, [tokenId]);
       return existing && toToken(existing);
+    });
+  }
+
+  /** Like `markKeysUsed`: one statement per batch, `last_used_at` only moves forward, rows locked in id order. */
+  async markTokensUsed(uses: { tokenId: string; at: Date }[]): Promise<void> {
+    const valid = uses.filter((use) => UUID.test(use.tokenId));
+    if (valid.length === 0) return;
+    await this.sql.query(
+      `WITH u AS (
+         SELECT id, max(at) AS at FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, at) GROUP BY id
+       ), locked AS MATERIALIZED (
+         SELECT t.id FROM gateway_tokens AS t JOIN u USING (id) ORDER BY t.id FOR UPDATE OF t
+       )
+       UPDATE gateway_tokens AS t
+          SET last_used_at = u.at
+         FROM u JOIN locked USING (id)
+        WHERE t.id = u.id AND (t.last_used_at IS NULL OR t.last_used_at < u.at)`,
+      [valid.map((use) => use.tokenId), valid.map((use) => use.at)],
+    );
+  }
+
+  // --- teams ---
+
+  async createTeam(team: { id: string; name: string }): Promise<TeamRecord> {
+    const at = this.now();
+    return this.sql.transaction(async (tx) => {
+      const [row] = await tx.query<TeamRow>(
+        `INSERT INTO teams (id, name, created_at, updated_at) VALUES ($1, $2, $3, $3)
+         ON CONFLICT (id) DO NOTHING RETURNING ${TEAM_COLUMNS}`,
+        [team.id, team.name, at],
+      );
+      if (!row) throw new TeamAlreadyExistsError(team.id);
+      await recordTeamChange(tx, team.id);
+      return toTeam(row);
+    });
+  }
+
+  async findTeam(teamId: string): Promise<TeamRecord | undefined> {
+    const [row] = await this.sql.query<TeamRow>(`SELECT ${TEAM_COLUMNS} FROM teams WHERE id = $1`, [teamId]);
+    return row && toTeam(row);
+  }
+
+  async listTeams(page: PageRequest): Promise<Page<TeamRecord>> {
+    const limit = clampLimit(page.limit);
+    const after = page.after === undefined ? undefined : decodeCursor(page.after, { id: ANY_TEXT }).id;
+    const rows =
+      after === undefined
+        ? await this.sql.query<TeamRow>(`SELECT ${TEAM_COLUMNS} FROM teams ORDER BY id LIMIT $1`, [limit + 1])
+        : await this.sql.query<TeamRow>(`SELECT ${TEAM_COLUMNS} FROM teams WHERE id > $1 ORDER BY id LIMIT $2`, [after, limit + 1]);
+    return toPage(rows, limit, toTeam, (last) => encodeCursor({ id: last.id }));
+  }
+
+  async updateTeam(teamId: string, changes: TeamChanges): Promise<TeamRecord | undefined> {
+    const setsName = changes.name !== undefined;
+    const setsLimits = changes.limits !== undefined;
+    const setsBudget = changes.budget !== undefined;
+    const setsModels = changes.models !== undefined;
+    if (!setsName && !setsLimits && !setsBudget && !setsModels) return this.findTeam(teamId);
+    const at = this.now();
+    return this.sql.transaction(async (tx) => {
+      const [row] = await tx.query<TeamRow>(
+        `UPDATE teams
+            SET name = CASE WHEN $2::boolean THEN $3::text ELSE name END,
+                limits = CASE WHEN $4::boolean THEN $5::jsonb ELSE limits END,
+                budget_micros = CASE WHEN $6::boolean THEN $7::bigint ELSE budget_micros END,
+                budget_period = CASE WHEN $6::boolean THEN $8::text ELSE budget_period END,
+                models = CASE WHEN $9::boolean THEN $10::jsonb ELSE models END,
+                updated_at = $11
+          WHERE id = $1
+         RETURNING ${TEAM_COLUMNS}`,
+        [
+          teamId,
+          setsName,
+          changes.name ?? null,
+          setsLimits,
+          jsonOrNull(changes.limits),
+          setsBudget,
+          changes.budget ? String(Math.trunc(changes.budget.micros)) : null,
+          changes.budget?.period ?? null,
+          setsModels,
+          jsonOrNull(changes.models),
+          at,
+        ],
+      );
+      if (!row) return undefined;
+      await recordTeamChange(tx, teamId);
+      return toTeam(row);
+    });
+  }
+
+  /** The members' entries change too (their teams): each is a user change as well. */
+  async deleteTeam(teamId: string): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
+      const [team] = await tx.query<{ id: string }>('SELECT id FROM teams WHERE id = $1 FOR UPDATE', [teamId]);
+      if (!team) return false;
+      const [{ active }] = await tx.query<{ active: number }>(
+        'SELECT count(*)::int AS active FROM gateway_tokens WHERE team_id = $1 AND revoked_at IS NULL',
+        [teamId],
+      );
+      if (active > 0) throw new TeamInUseError(teamId, active);
+      const members = await tx.query<{ user_id: string }>('DELETE FROM team_members WHERE team_id = $1 RETURNING user_id', [teamId]);
+      await tx.query('DELETE FROM teams WHERE id = $1', [teamId]);
+      await recordTeamChange(tx, teamId);
+      for (const member of members.sort((x, y) => (x.user_id < y.user_id ? -1 : 1))) await recordChange(tx, member.user_id);
+      return true;
+    });
+  }
+
+  async addTeamMember(teamId: string, userId: string): Promise<TeamRecord | undefined> {
+    const at = this.now();
+    return this.sql.transaction(async (tx) => {
+      const [team] = await tx.query<{ id: string }>('SELECT id FROM teams WHERE id = $1 FOR KEY SHARE', [teamId]);
+      if (!team) return undefined;
+      await lockExistingUser(tx, userId);
+      const added = await tx.query(
+        'INSERT INTO team_members (team_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING user_id',
+        [teamId, userId, at],
+      );
+      if (added.length > 0) await recordChange(tx, userId);
+      const [row] = await tx.query<TeamRow>(`SELECT ${TEAM_COLUMNS} FROM teams WHERE id = $1`, [teamId]);
+      return toTeam(row);
+    });
+  }
+
+  async removeTeamMember(teamId: string, userId: string): Promise<TeamRecord | undefined> {
+    return this.sql.transaction(async (tx) => {
+      const [team] = await tx.query<{ id: string }>('SELECT id FROM teams WHERE id = $1 FOR KEY SHARE', [teamId]);
+      if (!team) return undefined;
+      const removed = await tx.query('DELETE FROM team_members WHERE team_id = $1 AND user_id = $2 RETURNING user_id', [teamId, userId]);
+      if (removed.length > 0) await recordChange(tx, userId);
+      const [row] = await tx.query<TeamRow>(`SELECT ${TEAM_COLUMNS} FROM teams WHERE id = $1`, [teamId]);
+      return toTeam(row);
     });
   }
 
@@ -369,6 +554,22 @@ async function recordChange(tx: SqlQuery, userId: string): Promise<void> {
   await tx.query('INSERT INTO directory_changes (user_id) VALUES ($1)', [userId]);
 }
 
+async function recordTeamChange(tx: SqlQuery, teamId: string): Promise<void> {
+  await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [DIRECTORY_CHANGE_LOCK_KEY]);
+  await tx.query('INSERT INTO directory_changes (team_id) VALUES ($1)', [teamId]);
+}
+
+/** Keeps the team from being deleted until commit; throws if there is none. */
+async function lockExistingTeam(tx: SqlQuery, teamId: string): Promise<void> {
+  const rows = await tx.query('SELECT id FROM teams WHERE id = $1 FOR KEY SHARE', [teamId]);
+  if (rows.length === 0) throw new UnknownTeamError(teamId);
+}
+
+/** A jsonb parameter: the value as JSON text, or SQL null for null and undefined. */
+function jsonOrNull(value: object | null | undefined): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
 /** Keeps the user from being deleted until commit; throws if there is none. */
 async function lockExistingUser(tx: SqlQuery, userId: string): Promise<void> {
   const rows = await tx.query('SELECT id FROM users WHERE id = $1 FOR KEY SHARE', [userId]);
@@ -391,10 +592,30 @@ function toUser(row: UserRow): UserRecord {
     id: row.id,
     displayName: row.display_name,
     byokMode: row.byok_mode,
-    budget: row.budget_micros === null || row.budget_period === null ? null : { micros: Number(row.budget_micros), period: row.budget_period },
+    budget: budgetOf(row),
+    limits: row.limits,
+    models: row.models,
+    teamIds: row.team_ids,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+function toTeam(row: TeamRow): TeamRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    limits: row.limits,
+    budget: budgetOf(row),
+    models: row.models,
+    members: row.members,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function budgetOf(row: { budget_micros: string | null; budget_period: UserBudget['period'] | null }): UserBudget | null {
+  return row.budget_micros === null || row.budget_period === null ? null : { micros: Number(row.budget_micros), period: row.budget_period };
 }
 
 function toToken(row: TokenRow): GatewayTokenRecord {
@@ -406,6 +627,11 @@ function toToken(row: TokenRow): GatewayTokenRecord {
     name: row.name,
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
+    expiresAt: row.expires_at,
+    limits: row.limits,
+    models: row.models,
+    teamId: row.team_id,
+    lastUsedAt: row.last_used_at,
   };
 }
 

@@ -1,5 +1,16 @@
 /** Every admin mutation the admin API offers, as recorded in the audit log (docs/admin-audit.md). */
-export const ADMIN_AUDIT_ACTIONS = ['user.create', 'user.update', 'token.issue', 'token.revoke', 'pool_key.enable'] as const;
+export const ADMIN_AUDIT_ACTIONS = [
+  'user.create',
+  'user.update',
+  'token.issue',
+  'token.revoke',
+  'pool_key.enable',
+  'team.create',
+  'team.update',
+  'team.delete',
+  'team.member.add',
+  'team.member.remove',
+] as const;
 export type AdminAuditAction = (typeof ADMIN_AUDIT_ACTIONS)[number];
 
 /**
@@ -10,7 +21,7 @@ export interface AdminAuditEntry {
   /** Who: the admin token's hint, e.g. `admin tg_a...oken`. */
   actor: string;
   action: AdminAuditAction;
-  /** What it was done to: a user id, a token id, or `provider/position` for a pool key. */
+  /** What it was done to: a user id, a token id, a team id, or `provider/position` for a pool key. */
   target: string;
   /** The request's `X-Request-Id` (or the one the gateway gave it). */
   requestId: string;

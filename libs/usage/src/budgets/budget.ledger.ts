@@ -1,6 +1,12 @@
-/** A hold on part of a user's budget for one request, until it is settled or released. */
+/**
+ * Whose budget a counter holds: a user's, or a team's (counted in addition to each member's own, docs/usage.md). A
+ * team names its current members (asked only when its counter is missing: it starts from their recorded spend).
+ */
+export type BudgetOwner = { scope: 'user'; id: string } | { scope: 'team'; id: string; members(): readonly string[] };
+
+/** A hold on part of a user's or team's budget for one request, until it is settled or released. */
 export interface BudgetReservation {
-  userId: string;
+  owner: BudgetOwner;
   periodKey: string;
   estimateMicros: number;
   /**
@@ -15,12 +21,12 @@ export type ReserveResult =
   | { ok: false; spentMicros: number; resetsAt: Date };
 
 /**
- * Per (user, period) counters of settled spend and outstanding reservations. `reserve` admits a request only when
+ * Per (owner, period) counters of settled spend and outstanding reservations. `reserve` admits a request only when
  * spent + reserved + estimate stays within the limit, atomically with taking the hold, so concurrent requests
  * (on any replica sharing the ledger) cannot together overshoot the limit beyond what estimates under-predict.
  */
 export interface BudgetLedger {
-  reserve(userId: string, periodKey: string, limitMicros: number, estimateMicros: number, resetsAt: Date): Promise<ReserveResult>;
+  reserve(owner: BudgetOwner, periodKey: string, limitMicros: number, estimateMicros: number, resetsAt: Date): Promise<ReserveResult>;
   /** Replaces the hold by the real cost. */
   settle(reservation: BudgetReservation, actualMicros: number): Promise<void>;
   /** Drops the hold (the request cost nothing: it failed before any usage). */
@@ -29,10 +35,10 @@ export interface BudgetLedger {
 }
 
 /**
- * A missing counter's starting point: the centralized spend already recorded for the user in that period
- * (Postgres is the source of truth). Called only when the counter does not exist.
+ * A missing counter's starting point: the centralized spend already recorded for the user (for a team: its members)
+ * in that period (Postgres is the source of truth). Called only when the counter does not exist.
  */
-export type SpendBaseline = (userId: string, periodKey: string) => Promise<number>;
+export type SpendBaseline = (owner: BudgetOwner, periodKey: string) => Promise<number>;
 
 
 /** The admission rule both ledgers apply (the Redis one in Lua): room for the estimate, and not already at the limit. */

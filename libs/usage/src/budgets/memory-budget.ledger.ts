@@ -1,4 +1,4 @@
-import type { BudgetLedger, BudgetReservation, ReserveResult, SpendBaseline } from './budget.ledger';
+import type { BudgetLedger, BudgetOwner, BudgetReservation, ReserveResult, SpendBaseline } from './budget.ledger';
 import { admits } from './budget.ledger';
 
 interface Counter {
@@ -24,11 +24,11 @@ export class MemoryBudgetLedger implements BudgetLedger {
     this.now = options.now ?? (() => Date.now());
   }
 
-  async reserve(userId: string, periodKey: string, limitMicros: number, estimateMicros: number, resetsAt: Date): Promise<ReserveResult> {
-    const key = counterKey(userId, periodKey);
+  async reserve(owner: BudgetOwner, periodKey: string, limitMicros: number, estimateMicros: number, resetsAt: Date): Promise<ReserveResult> {
+    const key = counterKey(owner, periodKey);
     let counter = this.counters.get(key);
     if (!counter) {
-      const baseline = await this.options.baseline(userId, periodKey);
+      const baseline = await this.options.baseline(owner, periodKey);
       this.prune();
       // Another request may have initialised it while the baseline was read: the first one wins.
       counter = this.counters.get(key);
@@ -39,11 +39,11 @@ export class MemoryBudgetLedger implements BudgetLedger {
     }
     if (!admits(counter.spent, counter.reserved, estimateMicros, limitMicros)) return { ok: false, spentMicros: counter.spent, resetsAt };
     counter.reserved += estimateMicros;
-    return { ok: true, reservation: { userId, periodKey, estimateMicros, generation: counter.generation } };
+    return { ok: true, reservation: { owner, periodKey, estimateMicros, generation: counter.generation } };
   }
 
   async settle(reservation: BudgetReservation, actualMicros: number): Promise<void> {
-    const counter = this.counters.get(counterKey(reservation.userId, reservation.periodKey));
+    const counter = this.counters.get(counterKey(reservation.owner, reservation.periodKey));
     if (!counter) return;
     if (counter.generation === reservation.generation) counter.reserved = Math.max(0, counter.reserved - reservation.estimateMicros);
     counter.spent += actualMicros;
@@ -58,8 +58,8 @@ export class MemoryBudgetLedger implements BudgetLedger {
   }
 
   /** Test and diagnostics view of a counter. */
-  peek(userId: string, periodKey: string): { spentMicros: number; reservedMicros: number } | undefined {
-    const counter = this.counters.get(counterKey(userId, periodKey));
+  peek(owner: BudgetOwner, periodKey: string): { spentMicros: number; reservedMicros: number } | undefined {
+    const counter = this.counters.get(counterKey(owner, periodKey));
     return counter && { spentMicros: counter.spent, reservedMicros: counter.reserved };
   }
 
@@ -69,6 +69,6 @@ export class MemoryBudgetLedger implements BudgetLedger {
   }
 }
 
-function counterKey(userId: string, periodKey: string): string {
-  return `${userId}\u0000${periodKey}`;
+function counterKey(owner: BudgetOwner, periodKey: string): string {
+  return `${owner.scope}\u0000${owner.id}\u0000${periodKey}`;
 }

@@ -1,5 +1,6 @@
 import './instrument';
 import { RedisKeyStateStore } from '@tollgate/keypool';
+import { RedisRateLimiter } from '@tollgate/limits';
 import {
   BullmqBatchClient,
   RedisBudgetLedger,
@@ -48,6 +49,12 @@ async function main(): Promise<void> {
   // Revocations and other directory changes reach every replica at once, not only at its next poll.
   const directoryNotifier = identityStore ? new RedisDirectoryNotifier({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix }) : undefined;
   const storedObjectOwners = new RedisStoredObjectOwners({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, ttlMs: config.storedObjects.ownerTtlMs });
+  const rateLimiter = new RedisRateLimiter({
+    redis: config.redisUrl,
+    keyPrefix: config.keyPool.redisKeyPrefix,
+    leaseMs: config.limits.concurrencyLeaseMs,
+    onRenewalFailure: (error) => logger.warn({ err: error }, 'could not renew concurrency leases; they expire if Redis stays unreachable'),
+  });
   const gateway = await createGatewayApp({
     config,
     logger,
@@ -60,6 +67,7 @@ async function main(): Promise<void> {
     interceptionStore,
     adminAuditLog,
     budgetLedger,
+    rateLimiter,
     storedObjectOwners,
   });
   releaseStartupMemory();

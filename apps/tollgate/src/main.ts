@@ -1,5 +1,6 @@
 import './instrument';
 import { MemoryKeyStateStore, RedisKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
+import { RedisRateLimiter } from '@tollgate/limits';
 import { RedisBudgetLedger, RedisDirectoryNotifier, RedisStoredObjectOwners, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
 import { DatabaseTransportProbe, EmbeddedBatchSender, InterceptionEventWriter, RetentionSweeper, TypeormSqlClient, createDataSource } from '@tollgate/persistence';
 import { PostgresAdminAuditLog, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
@@ -32,6 +33,15 @@ async function main(): Promise<void> {
     : undefined;
   // With Redis, replicas of the all-in-one hear each other's directory changes at once (one process needs nothing).
   const directoryNotifier = config.redisUrl ? new RedisDirectoryNotifier({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix }) : undefined;
+  // Limit counters likewise: shared through Redis, else counted in this process.
+  const rateLimiter = config.redisUrl
+    ? new RedisRateLimiter({
+        redis: config.redisUrl,
+        keyPrefix: config.keyPool.redisKeyPrefix,
+        leaseMs: config.limits.concurrencyLeaseMs,
+        onRenewalFailure: (error) => logger.warn({ err: error }, 'could not renew concurrency leases; they expire if Redis stays unreachable'),
+      })
+    : undefined;
   const recordingProbe = new DatabaseTransportProbe(dataSource);
   const gateway = await createGatewayApp({
     config,
@@ -45,6 +55,7 @@ async function main(): Promise<void> {
     interceptionStore: new PostgresInterceptionStore(sql),
     adminAuditLog: new PostgresAdminAuditLog(sql),
     budgetLedger,
+    rateLimiter,
     storedObjectOwners,
   });
   releaseStartupMemory();

@@ -1,6 +1,6 @@
 import { hashGatewayToken, type DirectoryChangeNotifier, type IdentityDirectory, type IdentityStore, type Resolver } from '@tollgate/byok';
 import { systemClock, type Clock, type KeyStateStore } from '@tollgate/keypool';
-import { resolveCallerAccess, type CallerAccess } from '@tollgate/limits';
+import { MemoryRateLimiter, resolveCallerAccess, type CallerAccess, type RateLimiter } from '@tollgate/limits';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import { EventBatchProducer, type EventBatchSender, type RecordingTransportProbe } from '@tollgate/recording';
 import {
@@ -19,6 +19,7 @@ import { createIdentity, createUserEndpoints, type UserEndpointsWiring } from '@
 import type { IdentityService, TeamService } from '@tollgate/operator-api';
 import type { EndpointGuard } from '@tollgate/request-path';
 import { BudgetGuard, type BudgetGate, type BudgetLimit } from '@tollgate/request-path';
+import { LimitGuard, type LimitGate, type LimitedRequest } from '@tollgate/request-path';
 import { CircuitBreakers } from '@tollgate/request-path';
 import { InterceptionHandler } from '@tollgate/request-path';
 import { AgenticLoop } from '@tollgate/request-path';
@@ -35,6 +36,8 @@ import { restartOnlyChanges } from './config/restart-only.settings';
 
 /** How long a starting gateway waits for the shared key state; Redis down at start delays it by this much. */
 const KEY_STATE_SYNC_TIMEOUT_MS = 3_000;
+/** How long a starting gateway waits for the shared limit counters. */
+const LIMITER_CONNECT_TIMEOUT_MS = 3_000;
 
 export interface GatewayDependencies {
   config: TollgateConfig;
@@ -61,6 +64,8 @@ export interface GatewayDependencies {
    * way a missing counter starts from the usage store's recorded centralized spend.
    */
   budgetLedger?: BudgetLedger;
+  /** Rate and concurrency counters shared by the replicas (RedisRateLimiter); unset: in this process (one gateway). */
+  rateLimiter?: RateLimiter;
   /** The audit log of admin actions (docs/admin-audit.md); unset: admin actions are only logged. */
   adminAuditLog?: AdminAuditLog;
   /** How user endpoints' host names are resolved before the SSRF check (tests inject one). */
@@ -111,6 +116,9 @@ export class GatewayRuntime {
   private readonly userEndpoints: UserEndpointsWiring;
   /** Budgets on centralized spend (docs/usage.md). */
   readonly budgets: BudgetGuard;
+  /** Rate and concurrency limits (docs/limits.md). */
+  readonly limits: LimitGuard;
+  private readonly rateLimiter: RateLimiter;
   /** Who created each stored response and conversation with a pool key (docs/http-api.md). */
   readonly storedObjectOwners: StoredObjectOwners;
   /** What admins did: one entry per admin mutation (docs/admin-audit.md). */
@@ -168,6 +176,8 @@ export class GatewayRuntime {
     const budgetLedger =
       deps.budgetLedger ?? new MemoryBudgetLedger({ baseline: spendBaselineFrom(deps.usageStore), now: () => clock.now() });
     this.budgets = new BudgetGuard(budgetLedger, createPriceTable(deps.config.prices), deps.config.budgets, () => this.now(), this.metrics, deps.logger);
+    this.rateLimiter = deps.rateLimiter ?? new MemoryRateLimiter(() => clock.now());
+    this.limits = new LimitGuard(this.rateLimiter, () => this.config.limits, deps.config.budgets.estimate, () => clock.now(), this.metrics, deps.logger);
     this.passthrough = new PassthroughHandler(this.upstream, this.metrics, deps.logger, this.storedObjectOwners);
     const endpoints = createUserEndpoints(deps.config, deps.endpointResolver);
     this.userEndpoints = deps.endpointGuard ? { guard: deps.endpointGuard, close: endpoints.close } : endpoints;
@@ -193,6 +203,13 @@ export class GatewayRuntime {
     await this.identityDirectory?.start();
     await this.mcpTools.start();
     await this.loadSharedKeyState();
+    await this.connectRateLimiter();
+  }
+
+  /** Before serving: the shared limit counters, so the first requests are counted (not admitted unlimited). */
+  private async connectRateLimiter(): Promise<void> {
+    if (!this.rateLimiter.whenReady || (await this.rateLimiter.whenReady(LIMITER_CONNECT_TIMEOUT_MS))) return;
+    this.logger.warn({ waitedMs: LIMITER_CONNECT_TIMEOUT_MS }, 'limit counters not reachable at start: requests are admitted unlimited until Redis is back');
   }
 
   /** Before serving: the key states other replicas recorded in the shared store (cooling, disabled keys). */
@@ -242,6 +259,11 @@ export class GatewayRuntime {
       teams: this.identityDirectory?.teamSettings(),
       token: principal.tokenId && scope ? { id: principal.tokenId, ...scope } : undefined,
     });
+  }
+
+  /** The limit gate for a provider request of this caller; undefined: no limit counts for it. */
+  limitGate(principal: GatewayPrincipal, request: LimitedRequest): LimitGate | undefined {
+    return this.limits.gate(this.callerAccess(principal), request);
   }
 
   /**
@@ -316,6 +338,7 @@ export class GatewayRuntime {
     await this.userEndpoints.close();
     await this.keyStateStore.close();
     await this.budgets.close();
+    await this.limits.close();
     await this.storedObjectOwners.close();
     await this.mcpTools.close();
     await this.upstream.close();

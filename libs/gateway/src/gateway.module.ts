@@ -3,6 +3,7 @@ import { KeyAdminController } from '@tollgate/operator-api';
 import { AdminTokenGuard } from '@tollgate/operator-api';
 import { CallerTokenGuard } from '@tollgate/operator-api';
 import { MeController } from '@tollgate/operator-api';
+import { MyLimitsController } from '@tollgate/operator-api';
 import { UserAdminController } from '@tollgate/operator-api';
 import { TeamAdminController } from '@tollgate/operator-api';
 import { MyUsageController, UsageAdminController } from '@tollgate/operator-api';
@@ -33,6 +34,7 @@ export class GatewayModule {
         UserAdminController,
         TeamAdminController,
         MeController,
+        MyLimitsController,
         UsageAdminController,
         MyUsageController,
         KeyPoolsController,

@@ -3,3 +3,6 @@ export type { LeveledModelPolicy, ModelPolicy, ModelPolicyLevel } from './model-
 export type { CallerAccess } from './caller-access';
 export { resolveCallerAccess, type CallerAccessInputs } from './caller-access.resolver';
 export { policyAllows, refusingPolicy } from './model-policy.matcher';
+export type { KindStatus, LimitAdmission, LimitClaim, LimitHold, LimitReading, LimitRefusal, LimitStatus, RateLimiter } from './rate-limiter';
+export { MemoryRateLimiter } from './memory-rate-limiter';
+export { DEFAULT_LEASE_MS, RedisRateLimiter, type RedisRateLimiterOptions } from './redis-rate-limiter';

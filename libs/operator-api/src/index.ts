@@ -22,6 +22,7 @@ export * from './interceptions/interception-api.views';
 export * from './interceptions/interceptions.controller';
 export * from './key-pools/key-pools.controller';
 export * from './key-pools/key-pools.views';
+export * from './limits/my-limits.controller';
 export * from './mcp/mcp-admin.controller';
 export * from './metrics/metrics.controller';
 export * from './openapi/openapi.controller';

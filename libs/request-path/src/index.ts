@@ -11,6 +11,7 @@ export * from './http/not-found.route';
 export * from './http/provider-request.listener';
 export * from './identity/user-endpoint.guard';
 export * from './keys/provider-runtime';
+export * from './limits/limit.guard';
 export * from './mcp/mcp-tool.catalogue';
 export * from './metrics/gateway.metrics';
 export * from './passthrough/passthrough.handler';

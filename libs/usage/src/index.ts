@@ -23,7 +23,7 @@ export {
   type UsageTotals,
 } from './usage.store';
 export { BUDGET_PERIODS, periodWindowFromKey, periodWindowOf, secondsUntil, type BudgetPeriod, type PeriodWindow } from './budgets/budget-period';
-export { estimateRequestCost, requestedMaxOutputTokens, type CostEstimate, type EstimateSettings } from './budgets/budget-estimate';
+export { estimateRequestCost, estimateRequestTokens, requestedMaxOutputTokens, type CostEstimate, type EstimateSettings } from './budgets/budget-estimate';
 export { admits, type BudgetLedger, type BudgetOwner, type BudgetReservation, type ReserveResult, type SpendBaseline } from './budgets/budget.ledger';
 export { MemoryBudgetLedger, type MemoryBudgetLedgerOptions } from './budgets/memory-budget.ledger';
 export { spendBaselineFrom } from './budgets/budget-baseline';

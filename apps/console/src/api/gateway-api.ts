@@ -338,6 +338,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My rate and concurrency limits (user, teams, token) and what remains of each */
+        get: operations["myLimits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/usage": {
         parameters: {
             query?: never;
@@ -616,6 +633,31 @@ export interface components {
             allow?: string[];
             /** @description Patterns refused; deny wins over allow. */
             deny?: string[];
+        };
+        MyLimitItem: {
+            /** @description User id, team id or gateway token id. */
+            id: string;
+            /** @enum {string} */
+            kind: "request" | "token" | "concurrency";
+            limit: number;
+            remaining: number;
+            /** @description When the bucket is full again; null when it is, and for concurrency. */
+            resetsAt: string | null;
+            /** @enum {string} */
+            scope: "user" | "team" | "token";
+        };
+        MyLimits: {
+            items: components["schemas"]["MyLimitItem"][];
+            /** @description The model policies my requests must pass, one per level that has one. */
+            models: {
+                id?: string;
+                /** @enum {string} */
+                level: "deployment" | "team" | "user" | "token";
+                policy: {
+                    allow?: string[];
+                    deny?: string[];
+                };
+            }[];
         };
         PoolKey: components["schemas"]["KeyListing"] & {
             lastUsedAt: string | null;
@@ -1606,6 +1648,28 @@ export interface operations {
             };
             401: components["responses"]["Error401"];
             404: components["responses"]["Error404"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    myLimits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyLimits"];
+                };
+            };
+            401: components["responses"]["Error401"];
             503: components["responses"]["Error503"];
         };
     };

@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import type { DirectoryChangeNotifier, IdentityStore } from '@tollgate/byok';
 import type { AdminAuditLog, BudgetLedger, UsageStore } from '@tollgate/usage';
 import { MemoryKeyStateStore, type Clock, type KeyStateStore } from '@tollgate/keypool';
+import type { RateLimiter } from '@tollgate/limits';
 import { createGatewayApp, type EndpointGuard, type GatewayApp, type StoredObjectOwners } from '@tollgate/gateway';
 import { createLogger, loadConfig, type TollgateConfig } from '@tollgate/platform';
 import type { EventBatchSender, RecordingTransportProbe } from '@tollgate/recording';
@@ -39,6 +40,8 @@ export interface HarnessOptions {
   budgetLedger?: BudgetLedger;
   /** The `budgets` section of the config file. */
   budgets?: Record<string, unknown>;
+  /** Limit counters (shared Redis limiter for replica tests); unset: the gateway's in-process limiter. */
+  rateLimiter?: RateLimiter;
   /** `byok` and `identity` sections of the config file. */
   byok?: Record<string, unknown>;
   identity?: Record<string, unknown>;
@@ -90,7 +93,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       byok: options.byok ?? {},
       identity: options.identity ?? {},
       budgets: options.budgets ?? {},
-      ...(options.limits ? { limits: options.limits } : {}),
+      limits: options.limits ?? {},
       ...(options.models ? { models: options.models } : {}),
       mcp: options.mcp ?? {},
       logging: { level: 'debug' },
@@ -119,6 +122,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     usageStore: options.usageStore,
     adminAuditLog: options.adminAuditLog,
     budgetLedger: options.budgetLedger,
+    rateLimiter: options.rateLimiter,
     endpointGuard: options.endpointGuard,
     storedObjectOwners: options.storedObjectOwners,
   });

@@ -206,6 +206,29 @@ export const OPENAPI_DOCUMENT = {
       ),
       User: object(user),
       UserPage: object({ items: { type: 'array', items: ref('User') }, next: { type: 'string' } }, ['next']),
+      MyLimitItem: object({
+        scope: { type: 'string', enum: ['user', 'team', 'token'] },
+        id: { type: 'string', description: 'User id, team id or gateway token id.' },
+        kind: { type: 'string', enum: ['request', 'token', 'concurrency'] },
+        limit: integer,
+        remaining: integer,
+        resetsAt: { ...nullable(dateTime), description: 'When the bucket is full again; null when it is, and for concurrency.' },
+      }),
+      MyLimits: object({
+        items: { type: 'array', items: ref('MyLimitItem') },
+        models: {
+          type: 'array',
+          description: 'The model policies my requests must pass, one per level that has one.',
+          items: object(
+            {
+              level: { type: 'string', enum: ['deployment', 'team', 'user', 'token'] },
+              id: { type: 'string' },
+              policy: object({ allow: { type: 'array', items: { type: 'string' } }, deny: { type: 'array', items: { type: 'string' } } }, ['allow', 'deny']),
+            },
+            ['id'],
+          ),
+        },
+      }),
       Me: object({ ...user, createdAt: nullable(dateTime), updatedAt: nullable(dateTime), keys: { type: 'array', items: ref('StoredKey') } }),
       CreateUser: object(
         { id: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$' }, displayName: { type: 'string', maxLength: 200 }, byokMode: nullable(ref('ByokMode')) },
@@ -470,6 +493,14 @@ export const OPENAPI_DOCUMENT = {
         security: CALLER,
         parameters: [pathParameter('provider', 'Provider instance name')],
         responses: { 204: { description: 'Removed' }, ...errors(401, 404, 503) },
+      },
+    },
+    '/v1/me/limits': {
+      get: {
+        operationId: 'myLimits',
+        summary: 'My rate and concurrency limits (user, teams, token) and what remains of each',
+        security: CALLER,
+        responses: { 200: json(ref('MyLimits')), ...errors(401, 503) },
       },
     },
     '/v1/me/usage': {

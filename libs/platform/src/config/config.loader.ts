@@ -167,6 +167,7 @@ function toTollgateConfig(file: ConfigFile, configPath: string, encryptionKeys: 
     limits: {
       ...(file.limits.default === undefined ? {} : { default: file.limits.default }),
       byok: file.limits.byok,
+      concurrencyLeaseMs: file.limits.concurrencyLease,
     },
     ...(file.models === undefined ? {} : { models: file.models }),
     mcp: {

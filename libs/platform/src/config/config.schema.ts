@@ -307,6 +307,8 @@ export const configFileSchema = z
         default: limitSetSchema.optional(),
         // Whether requests paid with a user's own key count toward request and concurrency limits.
         byok: z.enum(['count', 'exempt']).default('count'),
+        // A concurrency slot of a replica that stopped renewing it (crashed) is freed this long after its last renewal.
+        concurrencyLease: duration.refine((ms) => ms >= 1000, { message: 'must be at least 1s' }).default(30_000),
       })
       .strict()
       .prefault({}),

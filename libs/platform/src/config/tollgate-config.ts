@@ -118,6 +118,8 @@ export interface TollgateConfig {
   limits: {
     default?: { requestsPerMinute?: number; tokensPerMinute?: number; concurrent?: number };
     byok: 'count' | 'exempt';
+    /** How long a concurrency slot outlives its replica's last renewal (a crashed replica's slots). */
+    concurrencyLeaseMs: number;
   };
   /** The deployment's model policy; unset: every model may be used. */
   models?: { allow?: string[]; deny?: string[] };

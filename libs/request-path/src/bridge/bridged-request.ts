@@ -3,6 +3,7 @@ import type { CallerAccess } from '@tollgate/limits';
 import type { BridgedApi } from '@tollgate/providers';
 import type { GatewayPrincipal } from '../auth/gateway-token.registry';
 import type { BudgetGate } from '../budget/budget.guard';
+import type { LimitGate } from '../limits/limit.guard';
 import type { ProviderRuntime } from '../keys/provider-runtime';
 import type { RequestTiming } from '../http/request-timing';
 import type { UpstreamTarget } from '../upstream/upstream.client';
@@ -25,4 +26,6 @@ export interface BridgedRequest {
   timing: RequestTiming;
   /** Set for centralized requests of a user with a budget: reserved before the upstream call, settled after. */
   budget?: BudgetGate;
+  /** Set for a caller with limits that count for this request: admitted before the upstream call, finished after. */
+  limits?: LimitGate;
 }

@@ -177,14 +177,15 @@ export class InterceptionHandler {
   }
 
   /**
-   * After `started` (so a refused request is recorded like any other): the model policy, the budget, the circuit
-   * breaker, then the exchange, with any unexpected error answered as a provider-shaped 500 (or the stream ended).
+   * After `started` (so a refused request is recorded like any other): the model policy, then the limits and the
+   * budget (checked at once: one round trip), the circuit breaker, then the exchange, with any unexpected error
+   * answered as a provider-shaped 500 (or the stream ended).
    */
   private async serve(
     request: BridgedRequest,
     inspection: Inspection,
     summary: AttemptSummary,
-    idHeader: Record<string, string>,
+    interceptionHeader: Record<string, string>,
     interceptionId: string,
   ): Promise<Outcome> {
     const { provider, api, out } = request;
@@ -192,18 +193,28 @@ export class InterceptionHandler {
     const refusal = modelRefusal(request.access, provider.config.name, inspection.model);
     if (refusal) {
       this.metrics.modelRefused(refusal.level);
-      writeGatewayError(out, providerType, refusal.error, idHeader);
+      writeGatewayError(out, providerType, refusal.error, interceptionHeader);
       return withError(refusal.error.kind, refusal.error.message);
     }
     if (api === 'openai-responses' && request.plan.kind === 'centralized') {
       const foreign = await this.foreignReference(provider.config.name, inspection.body, request.principal.userId);
       if (foreign) {
-        writeGatewayError(out, providerType, foreign, idHeader);
+        writeGatewayError(out, providerType, foreign, interceptionHeader);
         return withError(foreign.kind, foreign.message);
       }
     }
+    const limitsChecked = request.limits?.admit({ parsed: inspection.body, bytes: request.body.length });
     const budget = request.budget ? await request.budget.admit(inspection.model, inspection.body, request.body.length) : undefined;
+    const limits = await limitsChecked;
+    // Every answer to a limited caller carries its rate-limit headers.
+    const idHeader = limits ? { ...interceptionHeader, ...limits.headers } : interceptionHeader;
+    if (limits && !limits.ok) {
+      if (budget?.ok) void budget.hold.finish([], 'not_served');
+      writeGatewayError(out, providerType, limits.error, idHeader);
+      return withError(limits.error.kind, limits.error.message);
+    }
     if (budget && !budget.ok) {
+      limits?.finish([], 'not_served');
       writeGatewayError(out, providerType, budget.error, idHeader);
       return withError(budget.error.kind, budget.error.message);
     }
@@ -213,6 +224,7 @@ export class InterceptionHandler {
     const breaker = breakerKey ? this.breakers.admit(breakerKey) : undefined;
     if (breaker && !breaker.admitted) {
       if (budget) void budget.hold.finish([], 'not_served');
+      limits?.finish([], 'not_served');
       const error = new GatewayError('circuit_open', 'circuit breaker is open', breaker.retryAfterSeconds);
       writeGatewayError(out, providerType, error, idHeader);
       return withError(error.kind, error.message);
@@ -248,7 +260,9 @@ export class InterceptionHandler {
     if (recordOwner && outcome.responseId && outcome.responseId !== ownedResponseId) await recordOwner(outcome.responseId);
     if (breakerKey && breaker) this.breakers.report(breakerKey, out.headersSent && isBreakerFailure(providerType, out.statusCode), breaker.trial);
     if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
-    if (budget) void budget.hold.finish(outcome.tokenUsages, budgetEndingOf(outcome, out.headersSent && out.statusCode < 300));
+    const ending = budgetEndingOf(outcome, out.headersSent && out.statusCode < 300);
+    if (budget) void budget.hold.finish(outcome.tokenUsages, ending);
+    limits?.finish(outcome.tokenUsages, ending);
     return outcome;
   }
 

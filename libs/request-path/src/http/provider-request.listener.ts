@@ -117,6 +117,7 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
   // Answers the gateway reads (bridged, creates whose id it records, filtered model lists) must come uncompressed.
   const readsAnswer = route.kind === 'bridged' || (usesPoolKey && route.creates !== undefined) || filtersModels;
   const forwardHeaders = headersToForward(providerType, request.headers, readsAnswer, credentials, usesPoolKey);
+  const limits = runtime.limitGate(principal, { providerType, credential: plan.kind, usageKnown: route.kind === 'bridged' });
   if (route.kind === 'bridged') {
     await runtime.interceptions.handle({
       provider,
@@ -132,23 +133,35 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
       timing,
       // BYOK spend is reported, never limited: only pool-paid requests are held against a budget.
       budget: usesPoolKey ? runtime.budgetGate(provider.config.name, access) : undefined,
+      limits,
     });
   } else {
-    const recordCreated = usesPoolKey && route.creates ? { kind: route.creates, userId: principal.userId } : undefined;
-    const rewriteAnswer = filtersModels ? (answer: Buffer) => filterModelList(answer, provider.config.name, access.modelPolicies) : undefined;
-    await runtime.passthrough.handle({
-      provider,
-      method,
-      upstream: target,
-      plan,
-      forwardHeaders,
-      body: body.bytes.length > 0 ? body.bytes : undefined,
-      out,
-      timing,
-      recordCreated,
-      rewriteAnswer,
-    });
-    runtime.metrics.passthroughCompleted(provider.config.name, timing);
+    const admission = limits && (await limits.admit());
+    if (admission && !admission.ok) {
+      writeGatewayError(out, providerType, admission.error, admission.headers);
+    } else {
+      const recordCreated = usesPoolKey && route.creates ? { kind: route.creates, userId: principal.userId } : undefined;
+      const rewriteAnswer = filtersModels ? (answer: Buffer) => filterModelList(answer, provider.config.name, access.modelPolicies) : undefined;
+      const answerHeaders = admission?.headers;
+      try {
+        await runtime.passthrough.handle({
+          provider,
+          method,
+          upstream: target,
+          plan,
+          forwardHeaders,
+          body: body.bytes.length > 0 ? body.bytes : undefined,
+          out,
+          timing,
+          recordCreated,
+          rewriteAnswer,
+          answerHeaders,
+        });
+      } finally {
+        admission?.finish([], 'not_served');
+      }
+      runtime.metrics.passthroughCompleted(provider.config.name, timing);
+    }
   }
   runtime.metrics.requestAnswered(provider.config.name, route.kind === 'bridged' ? route.api : 'passthrough', out.statusCode);
 }

@@ -37,4 +37,10 @@ describe('relayedResponseHeaders', () => {
       'anthropic-organization-id': '0e4c1a2b-company',
     });
   });
+
+  it("replaces every upstream rate-limit header when the gateway describes the caller's own limits", () => {
+    const upstreamLimits = { 'x-ratelimit-remaining-requests': '99', 'x-ratelimit-limit-tokens': '2000000', 'anthropic-ratelimit-input-tokens-limit': '400000', 'x-request-id': 'req_1' };
+    expect(relayedResponseHeaders(upstreamLimits, { 'x-ratelimit-remaining-requests': '3' }, true)).toEqual({ 'x-request-id': 'req_1', 'x-ratelimit-remaining-requests': '3' });
+    expect(relayedResponseHeaders(upstreamLimits, { 'x-tollgate-interception-id': 'i-1' }, true)).toEqual({ ...upstreamLimits, 'x-tollgate-interception-id': 'i-1' });
+  });
 });

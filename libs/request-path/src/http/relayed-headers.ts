@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { isRateLimitHeader } from '../limits/rate-limit.headers';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -32,14 +33,16 @@ export type ResponseHeaders = Record<string, string | string[] | number>;
 
 /**
  * Upstream response headers worth giving the client (everything but hop-by-hop and length framing, and for an answer
- * to a pool key also the pool account's headers), then `extra`.
+ * to a pool key also the pool account's headers), then `extra`. When `extra` carries the gateway's own rate-limit
+ * headers (a limited caller), the upstream's rate-limit headers are all left out: they describe the key, not the caller.
  */
 export function relayedResponseHeaders(upstream: IncomingHttpHeaders, extra: Readonly<ResponseHeaders> | undefined, servedByPoolKey: boolean): ResponseHeaders {
   const dropped = servedByPoolKey ? NOT_RELAYED_FOR_POOL_KEY : HOP_BY_HOP;
+  const replacesRateLimits = extra !== undefined && carriesRateLimitHeaders(extra);
   const headers: ResponseHeaders = {};
   for (const name in upstream) {
     const value = upstream[name];
-    if (value !== undefined && !dropped.has(name)) headers[name] = value;
+    if (value !== undefined && !dropped.has(name) && !(replacesRateLimits && isRateLimitHeader(name))) headers[name] = value;
   }
   if (extra) Object.assign(headers, extra);
   return headers;
@@ -51,4 +54,9 @@ export function withEventStreamHeaders(headers: ResponseHeaders): ResponseHeader
   headers['cache-control'] = 'no-cache';
   headers['x-accel-buffering'] = 'no';
   return headers;
+}
+
+function carriesRateLimitHeaders(headers: Readonly<ResponseHeaders>): boolean {
+  for (const name in headers) if (isRateLimitHeader(name)) return true;
+  return false;
 }

@@ -21,6 +21,8 @@ export class GatewayMetrics {
   private readonly budgetRejections: Counter<'provider'>;
   private readonly modelRefusals: Counter<'level'>;
   private readonly centralizedSpend: Counter<'provider'>;
+  private readonly limitRefusals: Counter<'kind' | 'scope'>;
+  private readonly limitCheckFailures: Counter;
   private readonly injectedToolInvocations: Counter<'provider' | 'model' | 'server' | 'tool'>;
   private readonly mcpServerUp: Gauge<'server'>;
   private readonly mcpRefreshFailures: Counter<'server'>;
@@ -94,6 +96,18 @@ export class GatewayMetrics {
       labelNames: ['provider'],
       registers: [this.registry],
     });
+    // By limit kind and scope (user, team, token), never by user or team id.
+    this.limitRefusals = new Counter({
+      name: 'tollgate_limit_refusals_total',
+      help: 'Requests refused with 429 by a rate or concurrency limit, without an upstream call',
+      labelNames: ['kind', 'scope'],
+      registers: [this.registry],
+    });
+    this.limitCheckFailures = new Counter({
+      name: 'tollgate_limit_check_failures_total',
+      help: 'Limit checks or settlements that could not reach the counters (Redis); the requests were admitted unlimited',
+      registers: [this.registry],
+    });
     this.injectedToolInvocations = new Counter({
       name: 'tollgate_injected_tool_invocations_total',
       help: 'Injected MCP tool calls the gateway ran in the server-side tool loop',
@@ -159,6 +173,14 @@ export class GatewayMetrics {
   /** A model policy refused a request; `level` is deployment, team, user or token (never which one). */
   modelRefused(level: string): void {
     this.modelRefusals.inc({ level });
+  }
+
+  limitRefused(kind: string, scope: string): void {
+    this.limitRefusals.inc({ kind, scope });
+  }
+
+  limitCheckFailed(): void {
+    this.limitCheckFailures.inc();
   }
 
   centralizedSpent(provider: string, micros: number): void {

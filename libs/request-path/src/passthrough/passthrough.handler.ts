@@ -27,6 +27,8 @@ export interface PassthroughRequest {
   recordCreated?: { kind: StoredObjectKind; userId: string };
   /** Rewrites a successful answer before the client sees it (a model list filtered by model policy). */
   rewriteAnswer?: (body: Buffer) => Buffer;
+  /** Headers for the answer, whatever it is (a limited caller's rate-limit headers, replacing the upstream's). */
+  answerHeaders?: Record<string, string>;
 }
 
 /** Allow-listed reverse proxy: same key pool and failover as bridged routes, no interception record. */
@@ -58,10 +60,10 @@ export class PassthroughHandler {
       case 'aborted':
         return;
       case 'exhausted':
-        writeGatewayError(out, providerType, exhaustionError(provider, result.walker));
+        writeGatewayError(out, providerType, exhaustionError(provider, result.walker), request.answerHeaders);
         return;
       case 'transport':
-        writeGatewayError(out, providerType, transportError(result.failure, result.error));
+        writeGatewayError(out, providerType, transportError(result.failure, result.error), request.answerHeaders);
         return;
       case 'response': {
         const upstream = result.response;
@@ -69,7 +71,7 @@ export class PassthroughHandler {
           await this.relayRead(request, upstream, connection);
           return;
         }
-        out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, undefined, request.plan.kind === 'centralized'));
+        out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, request.answerHeaders, request.plan.kind === 'centralized'));
         request.timing.markFirstByte();
         try {
           await pipeline(upstream.body, out);
@@ -91,7 +93,7 @@ export class PassthroughHandler {
     try {
       body = Buffer.from(await upstream.body.arrayBuffer());
     } catch (error) {
-      if (!connection.isDisconnected) writeGatewayError(out, provider.config.type, transportError('connection', error as Error));
+      if (!connection.isDisconnected) writeGatewayError(out, provider.config.type, transportError('connection', error as Error), request.answerHeaders);
       return;
     }
     const id = created && idOf(body);
@@ -103,7 +105,7 @@ export class PassthroughHandler {
       }
     }
     if (request.rewriteAnswer) body = request.rewriteAnswer(body);
-    out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, { 'content-length': body.length }, request.plan.kind === 'centralized'));
+    out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, { ...request.answerHeaders, 'content-length': body.length }, request.plan.kind === 'centralized'));
     request.timing.markFirstByte();
     out.end(body);
   }

@@ -28,6 +28,13 @@ export function requestedMaxOutputTokens(body: unknown): number | undefined {
   return undefined;
 }
 
+/** The tokens a request may use before it is sent: input ≈ body bytes / charsPerToken, output = the requested limit or the default. */
+export function estimateRequestTokens(request: { bodyBytes: number; body: unknown }, settings: EstimateSettings): { inputTokens: number; outputTokens: number } {
+  const inputTokens = Math.ceil(request.bodyBytes / settings.charsPerToken);
+  const outputTokens = requestedMaxOutputTokens(request.body) ?? settings.defaultMaxOutputTokens;
+  return { inputTokens, outputTokens };
+}
+
 /**
  * What a request may cost before it is sent: input ≈ body bytes / charsPerToken, output = the requested limit or
  * the default, both priced with the same table the recorder uses (cache discounts ignored: an upper-ish bound).
@@ -39,8 +46,7 @@ export function estimateRequestCost(
   request: { bodyBytes: number; body: unknown },
   settings: EstimateSettings,
 ): CostEstimate {
-  const inputTokens = Math.ceil(request.bodyBytes / settings.charsPerToken);
-  const outputTokens = requestedMaxOutputTokens(request.body) ?? settings.defaultMaxOutputTokens;
+  const { inputTokens, outputTokens } = estimateRequestTokens(request, settings);
   const cost = prices.cost(providerName, model, { inputTokens, outputTokens, cacheReadInputTokens: 0, cacheWriteInputTokens: 0 });
   return { inputTokens, outputTokens, costMicros: cost.costMicros, priced: cost.priced };
 }

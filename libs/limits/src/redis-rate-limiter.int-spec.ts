@@ -1,0 +1,123 @@
+import Redis from 'ioredis';
+import { createTestRedisPrefix, testRedisUrl, type TestRedisPrefix } from '@tollgate/testing';
+import type { LimitSubject } from './limit-set';
+import { RedisRateLimiter } from './redis-rate-limiter';
+import { admitted, describeRateLimiterContract } from './rate-limiter.contract.test-support';
+
+describe('RedisRateLimiter (real Redis)', () => {
+  let prefix: TestRedisPrefix;
+  let redis: Redis;
+  const limiters: RedisRateLimiter[] = [];
+  const clock = { now: Date.parse('2026-12-03T08:00:00Z') };
+
+  function limiter(leaseMs?: number): RedisRateLimiter {
+    const created = new RedisRateLimiter({ redis: testRedisUrl(), keyPrefix: `${prefix.prefix}:`, leaseMs, now: () => clock.now });
+    limiters.push(created);
+    return created;
+  }
+
+  async function ready(...targets: RedisRateLimiter[]): Promise<void> {
+    for (const target of targets) expect(await target.whenReady(5_000)).toBe(true);
+  }
+
+  beforeEach(() => {
+    prefix = createTestRedisPrefix();
+    redis = new Redis(testRedisUrl());
+  });
+
+  afterEach(async () => {
+    await Promise.all(limiters.splice(0).map((created) => created.close()));
+    await prefix.cleanup();
+    redis.disconnect();
+  });
+
+  describe('the rate limiter contract', () => {
+    describeRateLimiterContract(async (start) => {
+      clock.now = start;
+      const created = limiter();
+      await ready(created);
+      return { limiter: created, clock };
+    });
+  });
+
+  it('two limiters (replicas) admitting at once never pass a request, token or concurrency limit together', async () => {
+    const [a, b] = [limiter(), limiter()];
+    await ready(a, b);
+    const subjects: LimitSubject[] = [
+      { scope: 'user', id: 'alice', limits: { requestsPerMinute: 15 } },
+      { scope: 'team', id: 'red', limits: { tokensPerMinute: 1000, concurrent: 12 } },
+    ];
+    const results = await Promise.all(Array.from({ length: 40 }, (_, index) => (index % 2 ? a : b).admit({ subjects, tokens: 70 })));
+    // 12 slots run out before 15 requests or 14 × 70 tokens do.
+    expect(results.filter((result) => result.admitted)).toHaveLength(12);
+    const [requests, tokens, slots] = await a.peek(subjects);
+    expect([requests.remaining, tokens.remaining, slots.remaining]).toEqual([3, 1000 - 12 * 70, 0]);
+    const refusals = results.flatMap((result) => (result.admitted ? [] : [result.refusal.kind]));
+    expect(new Set(refusals)).toEqual(new Set(['concurrency']));
+  });
+
+  it('frees the slots of a replica that stopped renewing them a lease length after its last renewal', async () => {
+    const [crashed, survivor] = [limiter(30_000), limiter(30_000)];
+    await ready(crashed, survivor);
+    const subjects: LimitSubject[] = [{ scope: 'user', id: 'alice', limits: { concurrent: 1 } }];
+    admitted(await crashed.admit({ subjects, tokens: 0 }));
+    clock.now += 20_000;
+    await crashed.renewLeases();
+    clock.now += 20_000;
+    expect((await survivor.admit({ subjects, tokens: 0 })).admitted).toBe(false);
+    await crashed.close(); // crashed: no more renewals
+    clock.now += 10_001;
+    const [slots] = await survivor.peek(subjects);
+    expect(slots.remaining).toBe(1);
+    admitted(await survivor.admit({ subjects, tokens: 0 }));
+  });
+
+  it('does not bring back a lease that expired before it was renewed', async () => {
+    const shared = limiter(30_000);
+    await ready(shared);
+    const subjects: LimitSubject[] = [{ scope: 'user', id: 'alice', limits: { concurrent: 1 } }];
+    admitted(await shared.admit({ subjects, tokens: 0 }));
+    clock.now += 30_001;
+    const other = admitted(await shared.admit({ subjects, tokens: 0 }));
+    await shared.renewLeases();
+    expect(await redis.zcard(shared.key('leases', subjects[0]))).toBe(1);
+    await other.finish(0);
+    expect(await redis.exists(shared.key('leases', subjects[0]))).toBe(0);
+  });
+
+  it('keeps counters under the key prefix, expiring once the buckets would be full again', async () => {
+    const shared = limiter();
+    await ready(shared);
+    const subject: LimitSubject = { scope: 'token', id: 'tok-1', limits: { requestsPerMinute: 60, tokensPerMinute: 6000, concurrent: 2 } };
+    const hold = admitted(await shared.admit({ subjects: [subject], tokens: 3000 }));
+    expect(await redis.hgetall(shared.key('requests', subject))).toEqual({ l: '59', at: String(clock.now) });
+    expect(await redis.hgetall(shared.key('tokens', subject))).toEqual({ l: '3000', at: String(clock.now) });
+    // 1 s and 30 s until full, plus a second of grace.
+    expect(await redis.pttl(shared.key('requests', subject))).toBeGreaterThan(1000);
+    expect(await redis.pttl(shared.key('requests', subject))).toBeLessThanOrEqual(2000);
+    expect(await redis.pttl(shared.key('tokens', subject))).toBeLessThanOrEqual(31_000);
+    expect(await redis.pttl(shared.key('leases', subject))).toBeLessThanOrEqual(30_000);
+    await hold.finish(0);
+    expect(await redis.exists(shared.key('tokens', subject))).toBe(0); // all 3000 given back: full again
+    expect(await redis.exists(shared.key('leases', subject))).toBe(0);
+  });
+
+  it('counts on the Redis server clock when no clock is given', async () => {
+    const serverClock = new RedisRateLimiter({ redis: testRedisUrl(), keyPrefix: `${prefix.prefix}:` });
+    limiters.push(serverClock);
+    await ready(serverClock);
+    const subjects: LimitSubject[] = [{ scope: 'user', id: 'alice', limits: { requestsPerMinute: 1 } }];
+    admitted(await serverClock.admit({ subjects, tokens: 0 }));
+    const refused = await serverClock.admit({ subjects, tokens: 0 });
+    expect(refused.admitted || refused.refusal.retryAfterSeconds).toBeGreaterThanOrEqual(59);
+    const [seconds] = await redis.time();
+    const stamp = Number(await redis.hget(serverClock.key('requests', subjects[0]), 'at'));
+    expect(Math.abs(stamp - Number(seconds) * 1000)).toBeLessThan(5_000);
+  });
+
+  it('fails a call at once while Redis is unreachable', async () => {
+    const unreachable = new RedisRateLimiter({ redis: 'redis://127.0.0.1:1', keyPrefix: `${prefix.prefix}:` });
+    limiters.push(unreachable);
+    await expect(unreachable.admit({ subjects: [{ scope: 'user', id: 'alice', limits: { requestsPerMinute: 1 } }], tokens: 0 })).rejects.toThrow();
+  });
+});

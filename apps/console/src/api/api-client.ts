@@ -1,9 +1,8 @@
 import createClient, { type Client } from 'openapi-fetch';
-import type { ConsolePaths } from './access-api.types';
-import type { components } from './gateway-api';
+import type { components, paths } from './gateway-api';
 
 export type Schemas = components['schemas'];
-export type GatewayClient = Client<ConsolePaths>;
+export type GatewayClient = Client<paths>;
 
 /** A failed API call, with what the gateway said (`{"error":{"type","message"}}`) or why there was no answer. */
 export class ApiFailure extends Error {
@@ -18,7 +17,7 @@ export class ApiFailure extends Error {
 
 /** A client typed by the gateway's OpenAPI document, sending `token` on every call. */
 export function createGatewayClient(token: string, onUnauthorized: () => void): GatewayClient {
-  const client = createClient<ConsolePaths>({ baseUrl: window.location.origin, headers: { authorization: `Bearer ${token}` } });
+  const client = createClient<paths>({ baseUrl: window.location.origin, headers: { authorization: `Bearer ${token}` } });
   client.use({
     onResponse({ response }) {
       if (response.status === 401) onUnauthorized();

@@ -1,5 +1,8 @@
 import { useState, type FormEvent } from 'react';
-import type { LimitSet, ModelPolicy } from '../api/access-api.types';
+import type { Schemas } from '../api/api-client';
+
+type LimitSet = Schemas['LimitSet'];
+type ModelPolicy = Schemas['ModelPolicy'];
 
 // Inputs for a limit set and a model policy (docs/limits.md), shared by the team, user and token forms.
 

@@ -1,4 +1,7 @@
-import type { LimitSet, ModelPolicy } from '../api/access-api.types';
+import type { Schemas } from '../api/api-client';
+
+type LimitSet = Schemas['LimitSet'];
+type ModelPolicy = Schemas['ModelPolicy'];
 import { formatNumber } from './format';
 
 /** `60 requests/min · 4 at once`; `absent` when the set is null or empty. */

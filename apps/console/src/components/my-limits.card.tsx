@@ -1,5 +1,4 @@
-import type { MyLimit } from '../api/access-api.types';
-import { unwrap } from '../api/api-client';
+import { unwrap, type Schemas } from '../api/api-client';
 import { useConsole } from '../api/api-context';
 import { formatModelPolicy, LIMIT_KIND_LABELS } from './access-format';
 import { formatDateTime, formatNumber } from './format';
@@ -8,7 +7,7 @@ import { useLoad } from './use-load';
 
 const LEVEL_LABELS = { deployment: 'This gateway', team: 'Team', user: 'You', token: 'This token' } as const;
 
-function appliesTo(item: MyLimit): string {
+function appliesTo(item: Schemas['MyLimitItem']): string {
   if (item.scope === 'team') return `team ${item.id}`;
   return item.scope === 'user' ? 'you' : 'this token';
 }

@@ -1,5 +1,4 @@
 import { useState, type FormEvent } from 'react';
-import type { Team, TeamChanges } from '../api/access-api.types';
 import { ApiFailure, listAllUsers, unwrap, type GatewayClient, type Schemas } from '../api/api-client';
 import { useConsole } from '../api/api-context';
 import { LimitsForm, ModelPolicyForm } from '../components/access-fields';
@@ -10,6 +9,7 @@ import { Empty, ErrorState, Loading, Notice } from '../components/states';
 import { useLoad } from '../components/use-load';
 import { navigate, useLocation } from '../router';
 
+type Team = Schemas['Team'];
 type Period = Schemas['BudgetPeriod'];
 const PERIODS: Period[] = ['day', 'week', 'month'];
 
@@ -145,7 +145,7 @@ function TeamPanel({ teamId, onChanged, onDeleted }: { teamId: string; onChanged
       setNotice({ tone: 'error', text: (error as ApiFailure).message });
     }
   };
-  const patch = (body: TeamChanges, done: (updated: Team) => string) =>
+  const patch = (body: Schemas['UpdateTeam'], done: (updated: Team) => string) =>
     act(async () => done(await unwrap(api.PATCH('/admin/v1/teams/{id}', { ...path, body }))));
   const addMember = (event: FormEvent) => {
     event.preventDefault();

@@ -1,5 +1,4 @@
 import { useState, type FormEvent } from 'react';
-import type { IssuedScopedToken, LimitSet, ModelPolicy, ScopedToken } from '../api/access-api.types';
 import { ApiFailure, listAllUsers, unwrap, type Schemas } from '../api/api-client';
 import { useConsole } from '../api/api-context';
 import { LimitFields, limitDraft, limitSetFromDraft, LimitsForm, ModelPolicyForm, PolicyFields, policyDraft, policyFromDraft } from '../components/access-fields';
@@ -118,7 +117,7 @@ function UserPanel({ userId, onChanged }: { userId: string; onChanged: () => voi
   const user = useLoad(() => unwrap(api.GET('/admin/v1/users/{id}', { params: { path: { id: userId } } })), [userId]);
   const tokens = useLoad(() => unwrap(api.GET('/admin/v1/users/{id}/tokens', { params: { path: { id: userId }, query: { limit: 200 } } })), [userId]);
   const keys = useLoad(() => unwrap(api.GET('/admin/v1/users/{id}/keys', { params: { path: { id: userId } } })), [userId]);
-  const [issued, setIssued] = useState<IssuedScopedToken | undefined>();
+  const [issued, setIssued] = useState<Schemas['IssuedToken'] | undefined>();
   const [tokenDraft, setTokenDraft] = useState(emptyTokenDraft);
   const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | undefined>();
 
@@ -139,7 +138,7 @@ function UserPanel({ userId, onChanged }: { userId: string; onChanged: () => voi
       return `Token ${token.hint} issued.`;
     });
   };
-  const revoke = (token: ScopedToken) => {
+  const revoke = (token: Schemas['Token']) => {
     if (!window.confirm(`Revoke token ${token.hint}${token.name ? ` (${token.name})` : ''}? Clients using it are refused within seconds.`)) return;
     void act(async () => {
       await unwrap(api.DELETE('/admin/v1/tokens/{id}', { params: { path: { id: token.id } } }));
@@ -155,7 +154,7 @@ function UserPanel({ userId, onChanged }: { userId: string; onChanged: () => voi
       onChanged();
       return `Bring your own key for ${userId}: ${updated.byokMode ?? `the deployment default (${updated.effectiveByokMode})`}.`;
     });
-  const setAccess = (body: { limits: LimitSet | null } | { models: ModelPolicy | null }) =>
+  const setAccess = (body: Pick<Schemas['UpdateUser'], 'limits'> | Pick<Schemas['UpdateUser'], 'models'>) =>
     act(async () => {
       const updated = await unwrap(api.PATCH('/admin/v1/users/{id}', { params: { path: { id: userId } }, body }));
       user.reload();
@@ -327,7 +326,7 @@ function tokenRequest(draft: typeof emptyTokenDraft) {
   };
 }
 
-function tokenScope(token: ScopedToken): string {
+function tokenScope(token: Schemas['Token']): string {
   const parts = [
     token.team && `team ${token.team}`,
     token.limits && formatLimitSet(token.limits, ''),
@@ -336,7 +335,7 @@ function tokenScope(token: ScopedToken): string {
   return parts.length > 0 ? parts.join('; ') : '—';
 }
 
-function tokenStatus(token: ScopedToken, nowMs: number): string {
+function tokenStatus(token: Schemas['Token'], nowMs: number): string {
   if (token.revokedAt) return `revoked ${formatDateTime(token.revokedAt)}`;
   if (token.expiresAt && Date.parse(token.expiresAt) <= nowMs) return `expired ${formatDateTime(token.expiresAt)}`;
   return token.expiresAt ? `active until ${formatDateTime(token.expiresAt)}` : 'active';

@@ -158,6 +158,7 @@ export const TEAM_COMMANDS: readonly AdminCommand[] = [
     options: {},
     credential: 'admin',
     summary: 'Delete a team (its members stay as users)',
+    details: ['A team with active gateway tokens issued for it is not deleted: revoke those tokens first.'],
     examples: [`${PROGRAM} teams delete platform`],
     async run(context) {
       await context.api.request<undefined>('DELETE', teamPath(context));

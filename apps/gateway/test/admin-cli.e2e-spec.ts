@@ -198,6 +198,9 @@ describe('admin CLI against a real gateway', () => {
     expect((await cli(['teams', 'remove-member', 'red', 'dana'])).out).toMatch(/^members\s+none$/m);
     expect((await cli(['users', 'clear-limits', 'dana'])).out).toMatch(/^limits\s+default \(limits\.default\)$/m);
     expect((await cli(['users', 'clear-models', 'dana'])).out).toMatch(/^models\s+any$/m);
+    const refused = await cli(['teams', 'delete', 'red']);
+    expect([refused.code, refused.err]).toEqual([1, expect.stringMatching(/^error conflict: .*active gateway token.* \(HTTP 409\)$/)]);
+    expect((await cli(['tokens', 'revoke', token.id])).code).toBe(0);
     expect(await cli(['teams', 'delete', 'red'])).toMatchObject({ code: 0, out: 'deleted team red' });
     const gone = await cli(['teams', 'get', 'red']);
     expect([gone.code, gone.err]).toEqual([1, expect.stringMatching(/^error not_found: .* \(HTTP 404\)$/)]);

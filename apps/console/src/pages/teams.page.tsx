@@ -162,7 +162,7 @@ function TeamPanel({ teamId, onChanged, onDeleted }: { teamId: string; onChanged
       return `${userId} is no longer a member of ${teamId}.`;
     });
   const remove = () => {
-    if (!window.confirm(`Delete team ${teamId}? Its members stay as users.`)) return;
+    if (!window.confirm(`Delete team ${teamId}? Its members stay as users. A team with active tokens issued for it is not deleted: revoke them first.`)) return;
     unwrap(api.DELETE('/admin/v1/teams/{id}', path)).then(onDeleted, (error: ApiFailure) => setNotice({ tone: 'error', text: error.message }));
   };
 

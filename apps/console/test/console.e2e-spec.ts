@@ -304,7 +304,7 @@ describe('the admin console in a browser, against two gateway replicas sharing R
     await page.getByLabel('Add a user').fill('carol');
     await page.getByRole('button', { name: 'Add member' }).click();
     await saved('carol is now a member of red.');
-    await page.getByRole('list', { name: 'Members of red' }).getByText('carol').waitFor();
+    await page.getByRole('list', { name: 'Members of red' }).getByRole('button', { name: 'Remove carol from red' }).waitFor();
     await page.getByLabel('Requests per minute').fill('100');
     await page.getByRole('button', { name: 'Save limits' }).click();
     await saved('Limits of red: 100 requests/min.');

@@ -211,7 +211,7 @@ function TeamPanel({ teamId, onChanged, onDeleted }: { teamId: string; onChanged
 
           <h3>Limits</h3>
           <LimitsForm
-            key={JSON.stringify(team.data.limits)}
+            key={`limits:${JSON.stringify(team.data.limits)}`}
             idPrefix="team"
             limits={team.data.limits}
             clearLabel="Remove the team's limits"
@@ -220,7 +220,7 @@ function TeamPanel({ teamId, onChanged, onDeleted }: { teamId: string; onChanged
 
           <h3>Budget</h3>
           <TeamBudgetForm
-            key={JSON.stringify(team.data.budget)}
+            key={`budget:${JSON.stringify(team.data.budget)}`}
             team={team.data}
             onSave={(budget) =>
               void patch({ budget }, (updated) =>
@@ -231,7 +231,7 @@ function TeamPanel({ teamId, onChanged, onDeleted }: { teamId: string; onChanged
 
           <h3>Model access</h3>
           <ModelPolicyForm
-            key={JSON.stringify(team.data.models)}
+            key={`models:${JSON.stringify(team.data.models)}`}
             idPrefix="team"
             policy={team.data.models}
             onSave={(models) => void patch({ models }, (updated) => `Model access of ${teamId}: ${formatModelPolicy(updated.models, 'every model')}.`)}

@@ -195,14 +195,14 @@ function UserPanel({ userId, onChanged }: { userId: string; onChanged: () => voi
             {user.data.limits ? 'Their own limits replace the deployment default (limits.default).' : 'None of their own: the deployment default (limits.default) applies.'}
           </p>
           <LimitsForm
-            key={JSON.stringify(user.data.limits)}
+            key={`limits:${JSON.stringify(user.data.limits)}`}
             idPrefix="user"
             limits={user.data.limits}
             clearLabel="Use the deployment default"
             onSave={(limits) => void setAccess({ limits })}
           />
           <h3>Model access</h3>
-          <ModelPolicyForm key={JSON.stringify(user.data.models)} idPrefix="user" policy={user.data.models} onSave={(models) => void setAccess({ models })} />
+          <ModelPolicyForm key={`models:${JSON.stringify(user.data.models)}`} idPrefix="user" policy={user.data.models} onSave={(models) => void setAccess({ models })} />
         </div>
       )}
 

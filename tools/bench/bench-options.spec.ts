@@ -6,7 +6,7 @@ describe('parseBenchOptions', () => {
       command: 'run',
       smoke: false,
       scenarios: ['latency', 'saturation', 'streaming', 'streams', 'recorder'],
-      configurations: ['embedded', 'redis', 'tracing'],
+      configurations: ['embedded', 'redis', 'limits', 'tracing'],
       floor: true,
       outDir: 'bench-results',
       profile: false,

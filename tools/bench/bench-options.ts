@@ -3,8 +3,11 @@ import { parseArgs } from 'node:util';
 export const SCENARIOS = ['latency', 'saturation', 'streaming', 'streams', 'recorder'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
-/** The configurations users run: all-in-one embedded, gateway + recorder over Redis/Postgres, the same traced. */
-export const CONFIGURATIONS = ['embedded', 'redis', 'tracing'] as const;
+/**
+ * The configurations users run: all-in-one embedded, gateway + recorder over Redis/Postgres, the same with rate and
+ * concurrency limits on, the same traced.
+ */
+export const CONFIGURATIONS = ['embedded', 'redis', 'limits', 'tracing'] as const;
 export type ConfigurationName = (typeof CONFIGURATIONS)[number];
 
 /** Other gateways measured in the same run, on the same mocks (installed on demand outside the project). */

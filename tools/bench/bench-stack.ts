@@ -62,6 +62,7 @@ export interface BenchStack {
 export const DESCRIPTIONS: Record<ConfigurationName, string> = {
   embedded: 'all-in-one (dist/tollgate): memory key state, in-process recorder into embedded PGlite',
   redis: 'gateway (dist/gateway: Redis key state, BullMQ producer, identity directory from Postgres) + recorder (dist/recorder: BullMQ → Postgres)',
+  limits: 'as redis, every request checked against a user, a team and a token limit (requests, tokens and concurrency; high enough never to refuse)',
   tracing: 'as redis, both processes exporting traces (OTLP/HTTP protobuf) to a local receiver that counts the spans',
 };
 
@@ -158,7 +159,7 @@ async function assemble(
   const redisPid = usesQueue ? await localRedisPid(services.redisUrl) : undefined;
   // Every configuration authenticates with a token issued through the admin API (a database token, looked up in
   // the gateway's in-memory directory), as teams run it; the config-file token only bootstraps that.
-  const issuedToken = await issueDatabaseToken(gateway.ready, adminToken);
+  const issuedToken = await issueDatabaseToken(gateway.ready, adminToken, name === 'limits');
   return {
     name,
     description: DESCRIPTIONS[name],
@@ -205,14 +206,48 @@ async function scrapeMetrics(gatewayUrl: string): Promise<MetricSample[]> {
   return parsePrometheusText(await response.text());
 }
 
-/** Creates the bench user and issues it a gateway token through the admin API. */
-async function issueDatabaseToken(gatewayUrl: string, adminToken: string): Promise<string> {
+/**
+ * Limits of the `limits` configuration, set on the bench user, its team and its token: every request is checked
+ * against all nine counters, and none ever refuses (saturation runs ~5,000 req/s, 300,000 a minute; each request
+ * reserves ~4,100 tokens; the stream burst holds 1,000 at once).
+ */
+const BENCH_LIMITS = { requestsPerMinute: 100_000_000, tokensPerMinute: 1_000_000_000_000, concurrent: 100_000 };
+
+/**
+ * Creates the bench user and issues it a gateway token through the admin API; `withLimits`: the user, a team it
+ * belongs to and the token each get limits, and the token is returned once the gateway applies all three.
+ */
+async function issueDatabaseToken(gatewayUrl: string, adminToken: string, withLimits: boolean): Promise<string> {
   const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
-  const created = await fetch(`${gatewayUrl}/admin/v1/users`, { method: 'POST', headers, body: JSON.stringify({ id: 'bench-user' }) });
-  if (created.status !== 201) throw new Error(`bench: creating the bench user answered ${created.status}`);
-  const issued = await fetch(`${gatewayUrl}/admin/v1/users/bench-user/tokens`, { method: 'POST', headers, body: JSON.stringify({ name: 'bench' }) });
-  if (issued.status !== 201) throw new Error(`bench: issuing the bench token answered ${issued.status}`);
-  return ((await issued.json()) as { token: string }).token;
+  const call = async (method: string, path: string, body: unknown, expected: number) => {
+    const response = await fetch(`${gatewayUrl}${path}`, { method, headers, body: JSON.stringify(body) });
+    if (response.status !== expected) throw new Error(`bench: ${method} ${path} answered ${response.status}: ${await response.text()}`);
+    return response.json() as Promise<Record<string, unknown>>;
+  };
+  await call('POST', '/admin/v1/users', { id: 'bench-user' }, 201);
+  if (withLimits) {
+    await call('PATCH', '/admin/v1/users/bench-user', { limits: BENCH_LIMITS }, 200);
+    await call('POST', '/admin/v1/teams', { id: 'bench-team', name: 'Bench' }, 201);
+    await call('PATCH', '/admin/v1/teams/bench-team', { limits: BENCH_LIMITS }, 200);
+    const member = await fetch(`${gatewayUrl}/admin/v1/teams/bench-team/members/bench-user`, { method: 'PUT', headers: { authorization: headers.authorization } });
+    if (member.status !== 200) throw new Error(`bench: adding the bench user to its team answered ${member.status}`);
+  }
+  const issued = await call('POST', '/admin/v1/users/bench-user/tokens', { name: 'bench', ...(withLimits ? { limits: BENCH_LIMITS } : {}) }, 201);
+  const token = issued.token as string;
+  if (withLimits) await untilLimitsApply(gatewayUrl, token);
+  return token;
+}
+
+/** Waits until the gateway holds the token's requests to all three limit sets (its directory follows the admin API). */
+async function untilLimitsApply(gatewayUrl: string, token: string): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  for (;;) {
+    const response = await fetch(`${gatewayUrl}/v1/me/limits`, { headers: { authorization: `Bearer ${token}` } });
+    const items = response.ok ? ((await response.json()) as { items: unknown[] }).items : [];
+    if (items.length === 9) return;
+    if (performance.now() > deadline) throw new Error(`bench: the gateway shows ${items.length} of 9 limits for the bench token`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 function gatewayConfig(mockUrls: Record<UpstreamFlavour, string>, token: string, adminToken: string, dataDir: string, redisPrefix: string | undefined): unknown {

@@ -336,7 +336,7 @@ function topology(machine: MachineInfo): string[] {
     `peer gateways (--peers): one process each, installed outside the project (${PORTKEY_DESCRIPTION}), bound to 127.0.0.1 by a --require preload`,
     'allocation (--alloc): gateway, floor and peer processes started with --inspect-port=127.0.0.1:0 (no inspector open); SIGUSR1 opens it after the scenarios, for the sampling heap profiler\'s own window',
     'gateway: one process per configuration, started as in production (node dist/…/main.js)',
-    'redis and tracing configurations: recorder process, the local Redis and Postgres servers, and (tracing) an OTLP receiver process that counts spans',
+    'redis, limits and tracing configurations: recorder process, the local Redis and Postgres servers, and (tracing) an OTLP receiver process that counts spans',
   ];
 }
 

@@ -24,7 +24,7 @@ export interface RunColumns {
 }
 
 /** Saturation req/s of a configuration as a share of the bare proxy's, at least. */
-const SATURATION_SHARE_OF_FLOOR: Record<ConfigurationName, number> = { redis: 0.5, tracing: 0.35, embedded: 0.4 };
+const SATURATION_SHARE_OF_FLOOR: Record<ConfigurationName, number> = { redis: 0.5, limits: 0.5, tracing: 0.35, embedded: 0.4 };
 /** Gateway CPU per request against the bare proxy's (redis, embedded) or the redis gateway's (tracing), at most. */
 const CPU_PER_REQUEST_OVER_FLOOR = 2.5;
 const TRACING_CPU_OVER_REDIS = 1.35;
@@ -44,7 +44,7 @@ const STANDALONE_RSS_PER_STREAM_KIB = 60;
 const ALL_IN_ONE_IDLE_RSS_MIB = 300;
 
 /** The process that serves the requests in each configuration: the standalone gateway, or the all-in-one. */
-const SERVING_PROCESS: Record<ConfigurationName, string> = { redis: 'gateway', tracing: 'gateway', embedded: 'tollgate' };
+const SERVING_PROCESS: Record<ConfigurationName, string> = { redis: 'gateway', limits: 'gateway', tracing: 'gateway', embedded: 'tollgate' };
 const FLOOR = 'node-proxy';
 
 type Figure = { value: number; label: string } | { missing: string };

@@ -1,9 +1,9 @@
 import './instrument';
 import { RedisKeyStateStore } from '@tollgate/keypool';
-import { RedisRateLimiter } from '@tollgate/limits';
 import {
   BullmqBatchClient,
   RedisBudgetLedger,
+  RedisRateLimiter,
   RedisDirectoryNotifier,
   RedisStoredObjectOwners,
   RedisTransportProbe,

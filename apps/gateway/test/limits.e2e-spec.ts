@@ -1,6 +1,7 @@
 import { FakeClock } from '@tollgate/keypool';
 import { RedisRateLimiter } from '@tollgate/limits';
-import { ALICE_TOKEN, errorJson, startHarness, type Harness, type HarnessOptions } from './support/gateway-harness';
+import { ADMIN_TOKEN, ALICE_TOKEN, errorJson, startHarness, type Harness, type HarnessOptions } from './support/gateway-harness';
+import { createIdentityDatabase, type IdentityDatabase } from './support/identity-database';
 
 // The embedded gateway: limits counted in this process (the memory limiter), on a clock that stands still.
 const CHAT = { model: 'gpt-4o-mini', max_tokens: 10, messages: [{ role: 'user', content: 'hello' }] };
@@ -123,5 +124,66 @@ describe('rate and concurrency limits in one gateway', () => {
     expect(target.logs.join('')).toContain('could not check rate limits; admitting the request unlimited');
     const readings = await fetch(`${target.url}/v1/me/limits`, { headers: { authorization: `Bearer ${ALICE_TOKEN}` } });
     expect(readings.status).toBe(503);
+  });
+
+  describe('with users, teams and tokens from the database', () => {
+    let database: IdentityDatabase;
+
+    beforeAll(async () => {
+      database = await createIdentityDatabase();
+    });
+
+    afterAll(async () => {
+      await database?.drop();
+    });
+
+    async function admin(target: Harness, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+      const response = await fetch(`${target.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const answer = (await response.json()) as Record<string, unknown>;
+      expect({ [`${method} ${path}`]: response.status < 300 ? 'ok' : answer }).toEqual({ [`${method} ${path}`]: 'ok' });
+      return answer;
+    }
+
+    it("holds a request to the user's own, every team's and the token's limits, refusing by the tightest", async () => {
+      const target = await start({ identityStore: database.store, limits: { default: { requestsPerMinute: 1 } } });
+      await admin(target, 'POST', '/admin/v1/users', { id: 'dana' });
+      await admin(target, 'PATCH', '/admin/v1/users/dana', { limits: { requestsPerMinute: 10 } });
+      await admin(target, 'POST', '/admin/v1/teams', { id: 'red', name: 'Red' });
+      await admin(target, 'PATCH', '/admin/v1/teams/red', { limits: { requestsPerMinute: 2 } });
+      await admin(target, 'PUT', '/admin/v1/teams/red/members/dana');
+      const issued = (await admin(target, 'POST', '/admin/v1/users/dana/tokens', { name: 'cli', limits: { requestsPerMinute: 5, concurrent: 1 } })) as { token: string; id: string };
+      const token = issued.token;
+
+      const caller = { authorization: `Bearer ${token}` };
+      let items: Array<{ scope: string; id: string; kind: string; remaining: number }> = [];
+      for (let attempt = 0; attempt < 200 && items.length < 4; attempt++) {
+        const response = await fetch(`${target.url}/v1/me/limits`, { headers: caller });
+        items = response.status === 200 ? ((await response.json()) as { items: typeof items }).items : [];
+        if (items.length < 4) await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(items.map(({ scope, kind, remaining }) => `${scope}:${kind}:${remaining}`)).toEqual([
+        'user:request:10',
+        'team:request:2',
+        'token:request:5',
+        'token:concurrency:1',
+      ]);
+      expect(items.map((item) => item.id)).toEqual(['dana', 'red', issued.id, issued.id]);
+
+      const call = () => fetch(`${target.url}/openai/v1/chat/completions`, { method: 'POST', headers: { ...caller, 'content-type': 'application/json' }, body: JSON.stringify(CHAT) });
+      const first = await call();
+      expect(first.status).toBe(200);
+      await first.text();
+      expect(first.headers.get('x-ratelimit-limit-requests')).toBe('2');
+      expect(first.headers.get('x-ratelimit-remaining-requests')).toBe('1');
+      await (await call()).text();
+      const refused = await call();
+      expect(refused.status).toBe(429);
+      expect((await errorJson(refused)).error.message).toBe("request limit exceeded for team 'red' (2 requests per minute); retry in 30 s");
+      expect(await metrics(target)).toContain('tollgate_limit_refusals_total{kind="request",scope="team"} 1');
+    });
   });
 });

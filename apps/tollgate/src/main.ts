@@ -1,7 +1,6 @@
 import './instrument';
 import { MemoryKeyStateStore, RedisKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
-import { RedisRateLimiter } from '@tollgate/limits';
-import { RedisBudgetLedger, RedisDirectoryNotifier, RedisStoredObjectOwners, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
+import { RedisBudgetLedger, RedisDirectoryNotifier, RedisRateLimiter, RedisStoredObjectOwners, createGatewayApp, enableLiveReload } from '@tollgate/gateway';
 import { DatabaseTransportProbe, EmbeddedBatchSender, InterceptionEventWriter, RetentionSweeper, TypeormSqlClient, createDataSource } from '@tollgate/persistence';
 import { PostgresAdminAuditLog, PostgresIdentityStore, PostgresInterceptionStore, PostgresUsageStore } from '@tollgate/sql-stores';
 import { createPriceTable, spendBaselineFrom } from '@tollgate/usage';
@@ -31,8 +30,6 @@ async function main(): Promise<void> {
   const storedObjectOwners = config.redisUrl
     ? new RedisStoredObjectOwners({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix, ttlMs: config.storedObjects.ownerTtlMs })
     : undefined;
-  // With Redis, replicas of the all-in-one hear each other's directory changes at once (one process needs nothing).
-  const directoryNotifier = config.redisUrl ? new RedisDirectoryNotifier({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix }) : undefined;
   // Limit counters likewise: shared through Redis, else counted in this process.
   const rateLimiter = config.redisUrl
     ? new RedisRateLimiter({
@@ -42,6 +39,8 @@ async function main(): Promise<void> {
         onRenewalFailure: (error) => logger.warn({ err: error }, 'could not renew concurrency leases; they expire if Redis stays unreachable'),
       })
     : undefined;
+  // With Redis, replicas of the all-in-one hear each other's directory changes at once (one process needs nothing).
+  const directoryNotifier = config.redisUrl ? new RedisDirectoryNotifier({ redis: config.redisUrl, keyPrefix: config.keyPool.redisKeyPrefix }) : undefined;
   const recordingProbe = new DatabaseTransportProbe(dataSource);
   const gateway = await createGatewayApp({
     config,

@@ -1,6 +1,6 @@
 import { hashGatewayToken, type DirectoryChangeNotifier, type IdentityDirectory, type IdentityStore, type Resolver } from '@tollgate/byok';
 import { systemClock, type Clock, type KeyStateStore } from '@tollgate/keypool';
-import { MemoryRateLimiter, resolveCallerAccess, type CallerAccess, type RateLimiter } from '@tollgate/limits';
+import { MemoryRateLimiter, type CallerAccess, type RateLimiter } from '@tollgate/limits';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import { EventBatchProducer, type EventBatchSender, type RecordingTransportProbe } from '@tollgate/recording';
 import {
@@ -18,7 +18,7 @@ import { GatewayTokenRegistry, type GatewayPrincipal } from '@tollgate/request-p
 import { createIdentity, createUserEndpoints, type UserEndpointsWiring } from '@tollgate/operator-api';
 import type { IdentityService, TeamService } from '@tollgate/operator-api';
 import type { EndpointGuard } from '@tollgate/request-path';
-import { BudgetGuard, type BudgetGate, type BudgetLimit } from '@tollgate/request-path';
+import { BudgetGuard, callerAccessOf, type BudgetGate, type BudgetLimit } from '@tollgate/request-path';
 import { LimitGuard, type LimitGate, type LimitedRequest } from '@tollgate/request-path';
 import { CircuitBreakers } from '@tollgate/request-path';
 import { InterceptionHandler } from '@tollgate/request-path';
@@ -248,22 +248,12 @@ export class GatewayRuntime {
    * identity directory's in-memory view (the user's settings and teams, the teams' settings, the token's scope); no I/O.
    */
   callerAccess(principal: GatewayPrincipal): CallerAccess {
-    const config = this.config;
-    const user = this.identityDirectory?.user(principal.userId);
-    const scope = principal.tokenScope;
-    return resolveCallerAccess({
-      userId: principal.userId,
-      deploymentLimits: config.limits.default,
-      deploymentModels: config.models,
-      user: user && { limits: user.limits, models: user.models, teamIds: user.teamIds },
-      teams: this.identityDirectory?.teamSettings(),
-      token: principal.tokenId && scope ? { id: principal.tokenId, ...scope } : undefined,
-    });
+    return callerAccessOf(principal, this.config, this.identityDirectory);
   }
 
   /** The limit gate for a provider request of this caller; undefined: no limit counts for it. */
-  limitGate(principal: GatewayPrincipal, request: LimitedRequest): LimitGate | undefined {
-    return this.limits.gate(this.callerAccess(principal), request);
+  limitGate(access: CallerAccess, request: LimitedRequest): LimitGate | undefined {
+    return this.limits.gate(access, request);
   }
 
   /**
@@ -313,7 +303,8 @@ export class GatewayRuntime {
       providers: next.providers,
       auth: next.auth,
       byok: { ...current.byok, mode: next.byok.mode },
-      limits: next.limits,
+      // The lease length is the limiter's, fixed at start.
+      limits: { ...next.limits, concurrencyLeaseMs: current.limits.concurrencyLeaseMs },
       models: next.models,
     });
     return restartOnly;

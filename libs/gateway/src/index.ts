@@ -8,6 +8,7 @@ export type { KeyView, MeView, TeamView, TokenView, UserView } from '@tollgate/o
 export { RedisDirectoryNotifier, type RedisDirectoryNotifierOptions } from '@tollgate/operator-api';
 export type { UsageRowView, UsageTotalsView, UsageView } from '@tollgate/operator-api';
 export { RedisBudgetLedger, type RedisBudgetLedgerOptions } from '@tollgate/request-path';
+export { RedisRateLimiter, type RedisRateLimiterOptions } from '@tollgate/limits';
 export type { StoredObjectOwners } from '@tollgate/request-path';
 export { RedisStoredObjectOwners, type RedisStoredObjectOwnersOptions } from '@tollgate/request-path';
 export { OPENAPI_DOCUMENT } from '@tollgate/operator-api';

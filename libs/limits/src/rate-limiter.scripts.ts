@@ -1,7 +1,8 @@
 /**
  * The Redis limiter's Lua scripts: the same arithmetic as token-bucket.ts and limit-decision.ts. Per subject three
  * keys: its request bucket and token bucket (hashes {l: level, at: epoch ms}; missing = full) and its lease set (a
- * sorted set of lease ids scored by expiry in epoch ms; expired ones are ignored and trimmed).
+ * sorted set of lease ids scored by expiry in epoch ms; admission counts only live ones, ending a request trims the
+ * expired ones, and the set itself expires a lease length after its last write).
  *
  * ARGV[1] is always the time in epoch ms, or '' to use the Redis server's clock (one clock for every replica).
  */
@@ -70,8 +71,7 @@ for i = 1, subjects do
     if counter[2] < needed then consider(i, 'token', ms_until(counter[2], needed, tpm)) end
   end
   if concurrent > 0 then
-    redis.call('ZREMRANGEBYSCORE', KEYS[3 * i], '-inf', now)
-    counter[3] = redis.call('ZCARD', KEYS[3 * i])
+    counter[3] = redis.call('ZCOUNT', KEYS[3 * i], '(' .. now, '+inf')
     if counter[3] >= concurrent then consider(i, 'concurrency', 1000) end
   end
   counters[i] = counter
@@ -107,7 +107,7 @@ return reply
 
 /**
  * End one admitted request: settle its token reservation (the bucket loses `difference` more tokens; negative
- * gives some back, never above the capacity) and free its lease.
+ * gives some back, never above the capacity), free its lease and trim expired ones (off the admission path).
  *
  * KEYS, per subject i: [2i-1] token bucket, [2i] lease set. ARGV[1] now · ARGV[2] lease id · ARGV[3] difference;
  * per subject i: ARGV[2i+2] tokens per minute, ARGV[2i+3] concurrent (0 = none).
@@ -120,7 +120,10 @@ for i = 1, #KEYS / 2 do
   if tpm > 0 and difference ~= 0 then
     store_level(KEYS[2 * i - 1], math.min(tpm, level_of(KEYS[2 * i - 1], tpm, now) - difference), tpm, now)
   end
-  if concurrent > 0 then redis.call('ZREM', KEYS[2 * i], ARGV[2]) end
+  if concurrent > 0 then
+    redis.call('ZREM', KEYS[2 * i], ARGV[2])
+    redis.call('ZREMRANGEBYSCORE', KEYS[2 * i], '-inf', now)
+  end
 end
 return 1
 `;
@@ -135,7 +138,9 @@ export const RENEW_SCRIPT = `${PRELUDE}
 local now = now_ms()
 local lease_ms = tonumber(ARGV[2])
 for i = 1, #KEYS do
-  if redis.call('ZADD', KEYS[i], 'XX', 'CH', now + lease_ms, ARGV[2 + i]) == 1 then
+  local expires = tonumber(redis.call('ZSCORE', KEYS[i], ARGV[2 + i]))
+  if expires and expires > now then
+    redis.call('ZADD', KEYS[i], now + lease_ms, ARGV[2 + i])
     redis.call('PEXPIRE', KEYS[i], lease_ms)
   end
 end

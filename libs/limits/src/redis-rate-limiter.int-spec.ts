@@ -80,7 +80,12 @@ describe('RedisRateLimiter (real Redis)', () => {
     clock.now += 30_001;
     const other = admitted(await shared.admit({ subjects, tokens: 0 }));
     await shared.renewLeases();
-    expect(await redis.zcard(shared.key('leases', subjects[0]))).toBe(1);
+    const [slots] = await shared.peek(subjects);
+    expect(slots.remaining).toBe(0);
+    clock.now += 20_000;
+    // The renewed lease lives on; the expired one was not brought back.
+    expect((await shared.peek(subjects))[0].remaining).toBe(0);
+    expect((await shared.admit({ subjects, tokens: 0 })).admitted).toBe(false);
     await other.finish(0);
     expect(await redis.exists(shared.key('leases', subjects[0]))).toBe(0);
   });

@@ -1,4 +1,5 @@
 /** The provider request path: the HTTP listener, bridge, upstream client, key pools, breakers, budgets, MCP tools. */
+export * from './access/caller-access.source';
 export * from './auth/gateway-token.registry';
 export * from './auth/presented-tokens';
 export * from './bridge/agentic-loop';

@@ -653,10 +653,7 @@ export interface components {
                 id?: string;
                 /** @enum {string} */
                 level: "deployment" | "team" | "user" | "token";
-                policy: {
-                    allow?: string[];
-                    deny?: string[];
-                };
+                policy: components["schemas"]["ModelPolicy"];
             }[];
         };
         PoolKey: components["schemas"]["KeyListing"] & {

@@ -93,7 +93,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       byok: options.byok ?? {},
       identity: options.identity ?? {},
       budgets: options.budgets ?? {},
-      limits: options.limits ?? {},
+      ...(options.limits ? { limits: options.limits } : {}),
       ...(options.models ? { models: options.models } : {}),
       mcp: options.mcp ?? {},
       logging: { level: 'debug' },

@@ -17,10 +17,11 @@ const RESTART_ONLY_SECTIONS = [
   'console',
   'mcp',
   'storedObjects',
+  'limits',
 ] as const satisfies ReadonlyArray<keyof TollgateConfig>;
 
 /** Settings inside the sections above that a reload does apply live. */
-const APPLIED_LIVE = new Set(['byok.mode']);
+const APPLIED_LIVE = new Set(['byok.mode', 'limits.default', 'limits.byok']);
 
 /**
  * The settings that differ between two configurations but take effect only after a restart, named as in the file

@@ -46,7 +46,7 @@ export class UserAdminController {
   @HttpCode(201)
   @Audited<TokenView>('token.issue', ({ params, result }) => ({
     target: params.id,
-    details: { tokenId: result.id, name: result.name, hint: result.hint, expiresAt: result.expiresAt, limits: result.limits, models: result.models, team: result.team },
+    details: { tokenId: result.id, name: result.name, hint: result.hint, ...tokenScopeDetails(result) },
   }))
   issueToken(@Param('id') id: string, @Body() body: unknown) {
     const { name, expiresAt, limits, models, team } = issueTokenSchema.parse(body ?? {});
@@ -70,4 +70,10 @@ export class UserAdminController {
     await identity.getUser(id);
     return { keys: await identity.listKeys(id) };
   }
+}
+
+/** The scope a token was issued with, for its audit entry: only what was set. */
+function tokenScopeDetails(token: TokenView): Record<string, unknown> {
+  const { expiresAt, limits, models, team } = token;
+  return Object.fromEntries(Object.entries({ expiresAt, limits, models, team }).filter(([, value]) => value !== null));
 }

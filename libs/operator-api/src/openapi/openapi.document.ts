@@ -223,7 +223,7 @@ export const OPENAPI_DOCUMENT = {
             {
               level: { type: 'string', enum: ['deployment', 'team', 'user', 'token'] },
               id: { type: 'string' },
-              policy: object({ allow: { type: 'array', items: { type: 'string' } }, deny: { type: 'array', items: { type: 'string' } } }, ['allow', 'deny']),
+              policy: ref('ModelPolicy'),
             },
             ['id'],
           ),

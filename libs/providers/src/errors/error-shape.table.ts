@@ -20,10 +20,10 @@ export type GatewayErrorKind =
   | 'byok_required'
   | 'user_endpoint_disabled'
   | 'budget_exceeded'
-  | 'model_not_allowed'
   | 'request_limit_exceeded'
   | 'token_limit_exceeded'
   | 'concurrency_limit_exceeded'
+  | 'model_not_allowed'
   | 'invalid_endpoint'
   | 'max_iterations_exceeded'
   | 'internal';
@@ -56,11 +56,11 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     byok_required: { status: 403, type: 'permission_error', code: 'byok_required' },
     user_endpoint_disabled: { status: 403, type: 'permission_error', code: 'user_endpoint_disabled' },
     budget_exceeded: { status: 429, type: 'rate_limit_error', code: 'budget_exceeded' },
-    // A model policy (deployment, team, user or token) refuses the model: docs/configuration.md `models`.
-    model_not_allowed: { status: 403, type: 'permission_error', code: 'model_not_allowed' },
     request_limit_exceeded: { status: 429, type: 'rate_limit_error', code: 'request_limit_exceeded' },
     token_limit_exceeded: { status: 429, type: 'rate_limit_error', code: 'token_limit_exceeded' },
     concurrency_limit_exceeded: { status: 429, type: 'rate_limit_error', code: 'concurrency_limit_exceeded' },
+    // A model policy (deployment, team, user or token) refuses the model: docs/configuration.md `models`.
+    model_not_allowed: { status: 403, type: 'permission_error', code: 'model_not_allowed' },
     invalid_endpoint: { status: 502, type: 'api_error', code: 'invalid_endpoint' },
     max_iterations_exceeded: { status: 500, type: 'server_error', code: 'max_iterations_exceeded' },
     internal: { status: 500, type: 'server_error', code: 'internal_error' },
@@ -84,10 +84,10 @@ const SHAPES: Record<ProviderType, Record<GatewayErrorKind, ErrorShape>> = {
     byok_required: { status: 403, type: 'permission_error' },
     user_endpoint_disabled: { status: 403, type: 'permission_error' },
     budget_exceeded: { status: 429, type: 'rate_limit_error' },
-    model_not_allowed: { status: 403, type: 'permission_error' },
     request_limit_exceeded: { status: 429, type: 'rate_limit_error' },
     token_limit_exceeded: { status: 429, type: 'rate_limit_error' },
     concurrency_limit_exceeded: { status: 429, type: 'rate_limit_error' },
+    model_not_allowed: { status: 403, type: 'permission_error' },
     invalid_endpoint: { status: 502, type: 'api_error' },
     max_iterations_exceeded: { status: 500, type: 'api_error' },
     internal: { status: 500, type: 'api_error' },

@@ -36,10 +36,10 @@ describe('errorShapeFor', () => {
     ['byok_disabled', 403, 'permission_error', 'byok_disabled', 'permission_error'],
     ['byok_required', 403, 'permission_error', 'byok_required', 'permission_error'],
     ['budget_exceeded', 429, 'rate_limit_error', 'budget_exceeded', 'rate_limit_error'],
-    ['model_not_allowed', 403, 'permission_error', 'model_not_allowed', 'permission_error'],
     ['request_limit_exceeded', 429, 'rate_limit_error', 'request_limit_exceeded', 'rate_limit_error'],
     ['token_limit_exceeded', 429, 'rate_limit_error', 'token_limit_exceeded', 'rate_limit_error'],
     ['concurrency_limit_exceeded', 429, 'rate_limit_error', 'concurrency_limit_exceeded', 'rate_limit_error'],
+    ['model_not_allowed', 403, 'permission_error', 'model_not_allowed', 'permission_error'],
     ['invalid_endpoint', 502, 'api_error', 'invalid_endpoint', 'api_error'],
     ['internal', 500, 'server_error', 'internal_error', 'api_error'],
   ];

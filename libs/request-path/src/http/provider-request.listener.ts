@@ -117,7 +117,7 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
   // Answers the gateway reads (bridged, creates whose id it records, filtered model lists) must come uncompressed.
   const readsAnswer = route.kind === 'bridged' || (usesPoolKey && route.creates !== undefined) || filtersModels;
   const forwardHeaders = headersToForward(providerType, request.headers, readsAnswer, credentials, usesPoolKey);
-  const limits = runtime.limitGate(principal, { providerType, credential: plan.kind, usageKnown: route.kind === 'bridged' });
+  const limits = runtime.limitGate(access, { providerType, credential: plan.kind, usageKnown: route.kind === 'bridged' });
   if (route.kind === 'bridged') {
     await runtime.interceptions.handle({
       provider,
@@ -142,7 +142,6 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
     } else {
       const recordCreated = usesPoolKey && route.creates ? { kind: route.creates, userId: principal.userId } : undefined;
       const rewriteAnswer = filtersModels ? (answer: Buffer) => filterModelList(answer, provider.config.name, access.modelPolicies) : undefined;
-      const answerHeaders = admission?.headers;
       try {
         await runtime.passthrough.handle({
           provider,
@@ -155,7 +154,7 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
           timing,
           recordCreated,
           rewriteAnswer,
-          answerHeaders,
+          answerHeaders: admission?.headers,
         });
       } finally {
         admission?.finish([], 'not_served');

@@ -170,17 +170,17 @@ export class GatewayMetrics {
     this.budgetRejections.inc({ provider });
   }
 
-  /** A model policy refused a request; `level` is deployment, team, user or token (never which one). */
-  modelRefused(level: string): void {
-    this.modelRefusals.inc({ level });
-  }
-
   limitRefused(kind: string, scope: string): void {
     this.limitRefusals.inc({ kind, scope });
   }
 
   limitCheckFailed(): void {
     this.limitCheckFailures.inc();
+  }
+
+  /** A model policy refused a request; `level` is deployment, team, user or token (never which one). */
+  modelRefused(level: string): void {
+    this.modelRefusals.inc({ level });
   }
 
   centralizedSpent(provider: string, micros: number): void {

@@ -25,10 +25,10 @@ export interface PassthroughRequest {
   timing: RequestTiming;
   /** The request creates a stored object in the pool's account: record this user as its owner from the answer's id. */
   recordCreated?: { kind: StoredObjectKind; userId: string };
-  /** Rewrites a successful answer before the client sees it (a model list filtered by model policy). */
-  rewriteAnswer?: (body: Buffer) => Buffer;
   /** Headers for the answer, whatever it is (a limited caller's rate-limit headers, replacing the upstream's). */
   answerHeaders?: Record<string, string>;
+  /** Rewrites a successful answer before the client sees it (a model list filtered by model policy). */
+  rewriteAnswer?: (body: Buffer) => Buffer;
 }
 
 /** Allow-listed reverse proxy: same key pool and failover as bridged routes, no interception record. */

@@ -141,7 +141,7 @@ export function ModelPolicyForm({ idPrefix, policy, onSave }: { idPrefix: string
   };
   return (
     <form onSubmit={submit} className="stack">
-      <PolicyFields idPrefix={idPrefix} draft={draft} onChange={setDraft} legend="Model access" />
+      <PolicyFields idPrefix={idPrefix} draft={draft} onChange={setDraft} legend="Allowed and denied models" />
       <div className="button-row">
         <button type="submit">Save model access</button>
         {policy && (

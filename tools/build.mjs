@@ -21,6 +21,7 @@ const entries = {
   bench: 'tools/bench/main.ts',
   'nest-dispatch': 'tools/bench/nest-dispatch.measure.ts',
   'queue-shards': 'tools/bench/queue-shards.measure.ts',
+  'key-state-propagation': 'tools/bench/key-state-propagation.measure.ts',
   'console-api': 'tools/console/generate-api-types.ts',
   'console-screenshots': 'tools/console/screenshots.ts',
 };

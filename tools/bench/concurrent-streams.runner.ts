@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { withTimeout } from '@tollgate/time';
 import { Pool } from 'undici';
 import type { HttpTarget } from './bench-targets';
 import { summarizeLatencies, type LatencySummary } from './latency-summary';
@@ -123,7 +124,7 @@ export async function runConcurrentStreams(
     if (firstEndAt === undefined) samples.push(sample);
   }
   const holdEnd = samples.at(-1)!;
-  await Promise.race([Promise.allSettled(streams), sleep(timeoutMs)]);
+  await withTimeout(Promise.allSettled(streams), timeoutMs, () => undefined);
   await pool.destroy();
 
   const rssValues = samples.flatMap(({ sample }) => (sample ? [sample.rssBytes] : [])).sort((a, b) => a - b);

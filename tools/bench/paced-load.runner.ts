@@ -1,5 +1,6 @@
 import type { CpuBreakdown } from './cpu-breakdown.sampler';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { withTimeout } from '@tollgate/time';
 import { Pool } from 'undici';
 import type { HttpTarget } from './bench-targets';
 import { summarizeLatencies, type LatencySummary } from './latency-summary';
@@ -74,8 +75,7 @@ export async function runPacedLoad(target: HttpTarget, body: string, settings: P
     await sleep(Math.max(0, startedAt + sent * intervalMs - performance.now()));
   }
   const sendingMs = performance.now() - startedAt;
-  // Unref'd: the grace timer must not hold the process once every request is settled.
-  await Promise.race([Promise.allSettled([...inFlight]), sleep(IN_FLIGHT_GRACE_MS, undefined, { ref: false })]);
+  await withTimeout(Promise.allSettled([...inFlight]), IN_FLIGHT_GRACE_MS, () => undefined);
   failed += inFlight.size; // still unanswered after the grace: counted as failures
   await pool.destroy();
 

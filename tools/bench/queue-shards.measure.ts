@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { BullmqBatchClient } from '@tollgate/gateway';
-import { openRecordingRedis } from '@tollgate/platform';
+import { openRecordingRedis, REDIS_PRESETS } from '@tollgate/platform';
 import { EventBatchProducer, recordingQueueNames } from '@tollgate/recording';
 import { buildEndedEvent, buildStartedEvent, startRedisCluster, type TestRedisNode } from '@tollgate/testing';
 import { Worker } from 'bullmq';
@@ -77,7 +77,7 @@ async function measure(setup: Setup, rate: number, seconds: number) {
   const names = recordingQueueNames({ queueName: QUEUE_NAME, shards: setup.shards, onCluster: setup.redisCluster.length > 0 });
   let completed = 0;
   let jobs = 0;
-  const workerConnection = openRecordingRedis(target, { maxRetriesPerRequest: null });
+  const workerConnection = openRecordingRedis(target, REDIS_PRESETS.queueWorker);
   const workers = names.map(
     (name) =>
       new Worker(

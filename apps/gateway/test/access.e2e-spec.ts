@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { FakeClock } from '@tollgate/keypool';
+import { FakeClock } from '@tollgate/testing';
 import { RedisBudgetLedger, RedisDirectoryNotifier } from '@tollgate/gateway';
 import { PostgresAdminAuditLog, PostgresUsageStore } from '@tollgate/sql-stores';
 import { createTestRedisPrefix, startMockUpstream, testRedisUrl, type MockUpstream, type TestRedisPrefix } from '@tollgate/testing';
@@ -88,7 +88,7 @@ describe('teams, model access and scoped tokens across two replicas', () => {
         adminAuditLog: new PostgresAdminAuditLog(database.sql),
         identity: { pollInterval: '1h' },
         directoryNotifier: new RedisDirectoryNotifier({ redis: testRedisUrl(), keyPrefix: `${prefix.prefix}:` }),
-        budgetLedger: new RedisBudgetLedger({ redis: testRedisUrl(), keyPrefix: `${prefix.prefix}:`, baseline: spendBaselineFrom(usageStore), now: () => clock.now() }),
+        budgetLedger: new RedisBudgetLedger({ redis: testRedisUrl(), keyPrefix: `${prefix.prefix}:`, baseline: spendBaselineFrom(usageStore), clock }),
         models: { deny: ['*-preview'] },
       });
     [a, b] = await Promise.all([replica(), replica()]);

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { FakeClock } from '@tollgate/keypool';
 import { RedisBudgetLedger } from '@tollgate/gateway';
 import { PostgresUsageStore } from '@tollgate/sql-stores';
-import { createTestRedisPrefix, startMockUpstream, testRedisUrl, type MockUpstream, type TestRedisPrefix } from '@tollgate/testing';
+import { createTestRedisPrefix, FakeClock, startMockUpstream, testRedisUrl, waitUntil, type MockUpstream, type TestRedisPrefix } from '@tollgate/testing';
 import { createPriceTable, estimateRequestCost, periodWindowOf, spendBaselineFrom } from '@tollgate/usage';
 import { ADMIN_TOKEN, ALICE_TOKEN, BOB_TOKEN, errorJson, startHarness, type Harness } from './support/gateway-harness';
 import { createIdentityDatabase, type IdentityDatabase } from './support/identity-database';
@@ -91,7 +90,7 @@ describe('budgets across two gateway replicas sharing Redis', () => {
           redis: testRedisUrl(),
           keyPrefix: `${prefix.prefix}:`,
           baseline: spendBaselineFrom(usageStore),
-          now: () => clock.now(),
+          clock,
         }),
       });
     [a, b] = await Promise.all([replica(), replica()]);
@@ -125,7 +124,7 @@ describe('budgets across two gateway replicas sharing Redis', () => {
     await Promise.all(responses.filter((response) => !response.bodyUsed).map((response) => response.text()));
     await waitForEnded(ids);
     expect(settledSpend(ids)).toBeLessThanOrEqual(BUDGET_MICROS + ESTIMATE);
-    await waitUntil(async () => (await redis.hget(counterKey('bob'), 'reserved')) === '0');
+    await waitUntil(async () => (await redis.hget(counterKey('bob'), 'reserved')) === '0', 'no reservation left');
     expect(Number(await redis.hget(counterKey('bob'), 'spent'))).toBe(settledSpend(ids));
 
     expect(error.error).toMatchObject({ type: 'rate_limit_error', code: 'budget_exceeded' });
@@ -167,7 +166,7 @@ describe('budgets across two gateway replicas sharing Redis', () => {
       await waitForEnded([id]);
     }
     // The holds are all given back (settled in the background after the ended event): nothing spent, nothing held.
-    await waitUntil(async () => (await redis.hget(counterKey('bob'), 'reserved')) === '0');
+    await waitUntil(async () => (await redis.hget(counterKey('bob'), 'reserved')) === '0', 'no reservation left');
     expect(await redis.hgetall(counterKey('bob'))).toMatchObject({ spent: '0', reserved: '0' });
     expect((await chat(a, BOB_TOKEN)).status).toBe(200);
   });
@@ -206,7 +205,7 @@ describe('budgets across two gateway replicas sharing Redis', () => {
     expect(refused).toBeDefined();
     expect(aborted).toHaveLength(affordable);
     for (const id of aborted) expect((a.sink.ended(id) ?? b.sink.ended(id))).toMatchObject({ error: { type: 'client_disconnected' }, tokenUsages: [] });
-    await waitUntil(async () => (await redis.hget(counterKey('bob'), 'reserved')) === '0');
+    await waitUntil(async () => (await redis.hget(counterKey('bob'), 'reserved')) === '0', 'no reservation left');
     expect(Number(await redis.hget(counterKey('bob'), 'spent'))).toBe(affordable * streamEstimate);
     expect(await errorJson(refused!)).toMatchObject({ error: { code: 'budget_exceeded' } });
   });
@@ -223,7 +222,7 @@ describe('budgets across two gateway replicas sharing Redis', () => {
     expect(refused.status).toBe(503);
     expect((await errorJson(refused)).error.message).toBe('circuit breaker is open');
     expect(mock.keysSeen()).toHaveLength(5);
-    await waitUntil(async () => (await redis.hget(counterKey('bob'), 'reserved')) === '0');
+    await waitUntil(async () => (await redis.hget(counterKey('bob'), 'reserved')) === '0', 'no reservation left');
     expect(await redis.hgetall(counterKey('bob'))).toMatchObject({ spent: '0', reserved: '0' });
   });
 
@@ -242,11 +241,11 @@ describe('budgets across two gateway replicas sharing Redis', () => {
     expect((await chat(a, BOB_TOKEN)).status).toBe(200);
     // The recorder wrote bob's spend of this day (a replica's counter does not know it yet): the whole budget.
     await recordSpend('bob', new Date(window.start.getTime() + 60_000), BUDGET_MICROS, 'centralized');
-    await waitUntil(async () => (await redis.hget(counterKey('bob'), 'reserved')) === '0');
+    await waitUntil(async () => (await redis.hget(counterKey('bob'), 'reserved')) === '0', 'no reservation left');
     const unaware = await chat(b, BOB_TOKEN);
     expect(unaware.status).toBe(200);
     await unaware.text();
-    await waitUntil(async () => (await redis.hget(counterKey('bob'), 'reserved')) === '0');
+    await waitUntil(async () => (await redis.hget(counterKey('bob'), 'reserved')) === '0', 'no reservation left');
     await redis.del(counterKey('bob'));
     const response = await chat(b, BOB_TOKEN);
     expect(response.status).toBe(429);
@@ -296,15 +295,6 @@ describe('budgets across two gateway replicas sharing Redis', () => {
     );
   }
 });
-
-/** Polls a condition on a real service (Redis), without sleeping a fixed time. */
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 describe('budgets in one gateway with the in-process ledger (embedded mode)', () => {
   let database: IdentityDatabase;

@@ -5,7 +5,7 @@ import { createUserEndpoints, type EndpointGuard } from '@tollgate/gateway';
 import { RedisKeyStateStore, hint } from '@tollgate/keypool';
 import type { SqlClient } from '@tollgate/platform';
 import type { PostgresIdentityStore } from '@tollgate/sql-stores';
-import { createTestRedisPrefix, dumpRedisKeyspace, startMockUpstream, testRedisUrl, type MockUpstream, type TestRedisPrefix } from '@tollgate/testing';
+import { createTestRedisPrefix, dumpRedisKeyspace, startMockUpstream, testRedisUrl, waitUntil, type MockUpstream, type TestRedisPrefix } from '@tollgate/testing';
 import { ADMIN_TOKEN, KEYS, startHarness, type Harness } from './support/gateway-harness';
 import { createIdentityDatabase, type IdentityDatabase } from './support/identity-database';
 
@@ -286,7 +286,7 @@ describe('bring your own key', () => {
   });
 
   describe('gateway tokens', () => {
-    it('are shown once, listed by hint, and a revocation reaches a second replica within seconds', async () => {
+    it('are shown once, listed by hint, and a revocation reaches a second replica at its next poll of the change log', async () => {
       const replica = await startHarness({ mock, identityStore: store, env: { TOLLGATE_ENCRYPTION_KEYS: encryptionKeys }, identity: { pollInterval: '100ms' } });
       try {
         expect((await api(harness, 'POST', '/admin/v1/users', ADMIN_TOKEN, { id: 'frank' })).status).toBe(201);
@@ -300,15 +300,11 @@ describe('bring your own key', () => {
         expect(JSON.stringify(listed.json)).not.toContain(token);
 
         // The second replica learns about the new token from the change log, then is used.
-        await waitUntil(async () => (await callModel(replica, 'openai', token, { stream: false })).status === 200, 5_000);
+        await waitUntil(async () => (await callModel(replica, 'openai', token, { stream: false })).status === 200, 'the replica accepts the new token');
 
-        const revokedAt = performance.now();
         expect((await api(harness, 'DELETE', `/admin/v1/tokens/${issued.json.id}`, ADMIN_TOKEN)).status).toBe(200);
         expect((await callModel(harness, 'openai', token, { stream: false })).status).toBe(401);
-        await waitUntil(async () => (await callModel(replica, 'openai', token, { stream: false })).status === 401, 5_000);
-        const propagationMs = performance.now() - revokedAt;
-        console.log(`token revocation reached the second replica in ${propagationMs.toFixed(0)} ms (poll interval 100 ms)`);
-        expect(propagationMs).toBeLessThan(3_000);
+        await waitUntil(async () => (await callModel(replica, 'openai', token, { stream: false })).status === 401, 'the replica refuses the revoked token');
       } finally {
         await replica.close();
       }
@@ -410,12 +406,4 @@ describe('bring your own key', () => {
     for (const secret of [...providerKeys, ...gatewayTokens]) expect(['traces', traced.includes(secret)]).toEqual(['traces', false]);
   });
 });
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 

@@ -1,4 +1,4 @@
-import { FakeClock } from '@tollgate/keypool';
+import { FakeClock } from '@tollgate/testing';
 import { ALICE_TOKEN, errorJson, startHarness, type Harness } from './support/gateway-harness';
 
 const chat = (model = 'gpt-test', stream = false) => JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'hi' }] });

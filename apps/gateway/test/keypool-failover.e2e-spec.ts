@@ -1,5 +1,4 @@
-import { FakeClock } from '@tollgate/keypool';
-import { startMockUpstream, type MockUpstream } from '@tollgate/testing';
+import { FakeClock, startMockUpstream, type MockUpstream } from '@tollgate/testing';
 import { ADMIN_TOKEN, ALICE_TOKEN, startHarness, type Harness } from './support/gateway-harness';
 
 const T0 = Date.parse('2026-11-22T10:00:00Z');

@@ -1,5 +1,5 @@
-import { FakeClock, MODEL_DENIED_COOLDOWN_MS, RedisKeyStateStore } from '@tollgate/keypool';
-import { createTestRedisPrefix, dumpRedisKeyspace, startMockUpstream, testRedisUrl, type MockUpstream } from '@tollgate/testing';
+import { MODEL_DENIED_COOLDOWN_MS, RedisKeyStateStore } from '@tollgate/keypool';
+import { createTestRedisPrefix, dumpRedisKeyspace, FakeClock, startMockUpstream, testRedisUrl, type MockUpstream } from '@tollgate/testing';
 import { ADMIN_TOKEN, ALICE_TOKEN, startHarness, type Harness } from './support/gateway-harness';
 
 /** 403 bodies as the providers send them when a key may not use one model. */

@@ -1,5 +1,5 @@
 import { RedisKeyStateStore } from '@tollgate/keypool';
-import { createTestRedisPrefix, dumpRedisKeyspace, startMockUpstream, startTcpProxy, type MockUpstream } from '@tollgate/testing';
+import { createTestRedisPrefix, dumpRedisKeyspace, startMockUpstream, startTcpProxy, waitFor, waitUntil, type MockUpstream } from '@tollgate/testing';
 import { ADMIN_TOKEN, ALICE_TOKEN, KEYS, startHarness } from './support/gateway-harness';
 import { startGatewayProcess, writeConfigFile, type GatewayProcess } from '@tollgate/testing';
 
@@ -21,14 +21,9 @@ async function chat(url: string): Promise<number> {
   return response.status;
 }
 
-/** Polls until `expected` holds on `url`; returns how long that took. */
-async function propagation(url: string, expected: string[], timeoutMs = 2_000): Promise<number> {
-  const started = performance.now();
-  for (;;) {
-    const states = await keyStates(url);
-    if (JSON.stringify(states) === JSON.stringify(expected)) return performance.now() - started;
-    if (performance.now() - started > timeoutMs) throw new Error(`states ${JSON.stringify(states)} never became ${JSON.stringify(expected)}`);
-  }
+/** Waits until `url` lists the keys in the `expected` states. (How fast a change propagates is benchmarked, not tested.) */
+async function propagation(url: string, expected: string[]): Promise<void> {
+  await waitFor(() => keyStates(url), (states) => JSON.stringify(states) === JSON.stringify(expected), `key states ${JSON.stringify(expected)}`);
 }
 
 describe('key state shared by two gateway processes through Redis', () => {
@@ -62,7 +57,7 @@ describe('key state shared by two gateway processes through Redis', () => {
   it('a 429 seen by A makes B skip that key; a disabled key and a re-enable propagate', async () => {
     mock.script('k0-long-key', { status: 429, headers: { 'retry-after': '60' } });
     expect(await chat(replicaA.url)).toBe(200);
-    const cooling = await propagation(replicaB.url, ['cooling', 'valid', 'valid']);
+    await propagation(replicaB.url, ['cooling', 'valid', 'valid']);
 
     mock.reset();
     expect(await chat(replicaB.url)).toBe(200);
@@ -70,17 +65,11 @@ describe('key state shared by two gateway processes through Redis', () => {
 
     mock.script('k1-long-key', { status: 401 });
     expect(await chat(replicaA.url)).toBe(200);
-    const disabled = await propagation(replicaB.url, ['cooling', 'disabled', 'valid']);
+    await propagation(replicaB.url, ['cooling', 'disabled', 'valid']);
 
     const enable = await fetch(`${replicaA.url}/admin/v1/providers/openai/keys/1/enable`, { method: 'POST', headers: admin });
     expect(enable.status).toBe(200);
-    const enabled = await propagation(replicaB.url, ['cooling', 'valid', 'valid']);
-
-    const worst = Math.max(cooling, disabled, enabled);
-    process.stdout.write(
-      `key-state propagation A→B (ms, includes one admin poll round trip): cooling ${cooling.toFixed(1)}, disabled ${disabled.toFixed(1)}, re-enabled ${enabled.toFixed(1)}\n`,
-    );
-    expect(worst).toBeLessThan(1_000);
+    await propagation(replicaB.url, ['cooling', 'valid', 'valid']);
   });
 
   it('keeps no key value in Redis and none in the logs', async () => {
@@ -107,7 +96,7 @@ describe('Redis lost and back while serving', () => {
     try {
       expect(await chat(a.url)).toBe(200);
       proxy.cut();
-      await waitFor(async () => ((await (await fetch(`${a.url}/readyz`)).json()) as { checks: { keyState: string } }).checks.keyState === 'degraded');
+      await waitUntil(async () => ((await (await fetch(`${a.url}/readyz`)).json()) as { checks: { keyState: string } }).checks.keyState === 'degraded', 'key state degraded');
       expect(await (await fetch(`${a.url}/metrics`)).text()).toContain('tollgate_key_state_store_connected 0');
 
       mock.script('k0-long-key', { status: 429, headers: { 'retry-after': '120' } });
@@ -117,7 +106,7 @@ describe('Redis lost and back while serving', () => {
       expect(await keyStates(b.url)).toEqual(['valid', 'valid', 'valid']);
 
       proxy.resume();
-      await propagation(b.url, ['cooling', 'valid', 'valid'], 10_000);
+      await propagation(b.url, ['cooling', 'valid', 'valid']);
       expect(await keyStates(a.url)).toEqual(['cooling', 'valid', 'valid']);
       expect(await (await fetch(`${a.url}/metrics`)).text()).toContain('tollgate_key_state_store_connected 1');
     } finally {
@@ -129,11 +118,3 @@ describe('Redis lost and back while serving', () => {
     }
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -1,6 +1,5 @@
-import { FakeClock } from '@tollgate/keypool';
 import { RedisRateLimiter } from '@tollgate/limits';
-import { createTestRedisPrefix, startMockUpstream, testRedisUrl, type MockUpstream, type TestRedisPrefix } from '@tollgate/testing';
+import { createTestRedisPrefix, FakeClock, startMockUpstream, testRedisUrl, type MockUpstream, type TestRedisPrefix } from '@tollgate/testing';
 import { estimateRequestTokens } from '@tollgate/usage';
 import { ALICE_TOKEN, BOB_TOKEN, KEYS, errorJson, startHarness, type Harness } from './support/gateway-harness';
 
@@ -87,7 +86,7 @@ describe('rate and concurrency limits across two gateway replicas sharing Redis'
         mock,
         clock,
         limits: { default: LIMITS },
-        rateLimiter: new RedisRateLimiter({ redis: testRedisUrl(), keyPrefix: `${prefix.prefix}:`, now: () => clock.now() }),
+        rateLimiter: new RedisRateLimiter({ redis: testRedisUrl(), keyPrefix: `${prefix.prefix}:`, clock }),
       });
     [a, b] = await Promise.all([replica(), replica()]);
   });

@@ -1,4 +1,4 @@
-import { FakeClock } from '@tollgate/keypool';
+import { FakeClock } from '@tollgate/testing';
 import { RedisRateLimiter } from '@tollgate/limits';
 import { ADMIN_TOKEN, ALICE_TOKEN, errorJson, startHarness, type Harness, type HarnessOptions } from './support/gateway-harness';
 import { createIdentityDatabase, type IdentityDatabase } from './support/identity-database';

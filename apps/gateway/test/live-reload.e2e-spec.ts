@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { createTestRedisPrefix, startMockUpstream, type MockUpstream } from '@tollgate/testing';
+import { createTestRedisPrefix, startMockUpstream, waitUntil, type MockUpstream } from '@tollgate/testing';
 import { ALICE_TOKEN, BOB_TOKEN } from './support/gateway-harness';
 import { startGatewayProcess, writeConfigFile, type GatewayProcess } from '@tollgate/testing';
 
@@ -28,13 +28,6 @@ describe('live reload of tollgate.yaml', () => {
     });
     return { status: response.status, text: await response.text() };
   };
-  const waitFor = async (condition: () => Promise<boolean>, timeoutMs = 8_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  };
 
   beforeAll(async () => {
     mock = await startMockUpstream();
@@ -54,7 +47,7 @@ describe('live reload of tollgate.yaml', () => {
     await mock.waitForRequest(0);
 
     writeFileSync(configPath, stringify(document(['new-key-1111'], [{ token: ALICE_TOKEN, user: 'alice' }, { token: BOB_TOKEN, user: 'bob' }])));
-    await waitFor(async () => (await chat(BOB_TOKEN)).status === 200);
+    await waitUntil(async () => (await chat(BOB_TOKEN)).status === 200, 'bob accepted');
     expect(mock.keysSeen().at(-1)).toBe('new-key-1111');
 
     const streamed = await inFlight;
@@ -66,7 +59,7 @@ describe('live reload of tollgate.yaml', () => {
   it('an invalid edit is rejected with a clear log and the old configuration stays', async () => {
     writeFileSync(configPath, stringify({ providers: [{ name: 'Bad Name', type: 'openai' }] }));
     gateway.child.kill('SIGHUP');
-    await waitFor(async () => gateway.output().includes('configuration reload rejected'));
+    await waitUntil(async () => gateway.output().includes('configuration reload rejected'), 'the reload rejected');
     expect(gateway.output()).toContain('providers[0].name: must match');
     mock.reset();
     expect((await chat(BOB_TOKEN)).status).toBe(200);
@@ -76,7 +69,7 @@ describe('live reload of tollgate.yaml', () => {
   it('SIGHUP applies a valid file at once', async () => {
     writeFileSync(configPath, stringify(document(['sighup-key-22'], [{ token: ALICE_TOKEN, user: 'alice' }])));
     gateway.child.kill('SIGHUP');
-    await waitFor(async () => (await chat(BOB_TOKEN)).status === 401);
+    await waitUntil(async () => (await chat(BOB_TOKEN)).status === 401, 'bob refused');
     mock.reset();
     expect((await chat(ALICE_TOKEN)).status).toBe(200);
     expect(mock.keysSeen()).toEqual(['sighup-key-22']);
@@ -93,10 +86,10 @@ describe('live reload of tollgate.yaml', () => {
     const tokens = [{ token: ALICE_TOKEN, user: 'alice' }];
     writeFileSync(configPath, stringify(document(['byok-pool-key'], tokens)));
     gateway.child.kill('SIGHUP');
-    await waitFor(async () => (await byokChat()).status === 200);
+    await waitUntil(async () => (await byokChat()).status === 200, 'BYOK accepted');
 
     writeFileSync(configPath, stringify(document(['byok-pool-key'], tokens, { byok: { mode: 'disabled', verifyTimeout: '3s' }, identity: { pollInterval: '5s' } })));
-    await waitFor(async () => (await byokChat()).status === 403);
+    await waitUntil(async () => (await byokChat()).status === 403, 'BYOK refused');
     const refused = (await (await byokChat()).json()) as { error: { code: string } };
     expect(refused.error.code).toBe('byok_disabled');
 

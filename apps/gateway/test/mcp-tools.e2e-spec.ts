@@ -118,19 +118,19 @@ describe.each(CASES)('injected MCP tools: $label', (apiCase) => {
 
   beforeAll(async () => {
     mock = await startMockUpstream();
-    mcp = await startTestMcpServer({ slowMs: 3_000 });
+    mcp = await startTestMcpServer({ slowMs: 60_000 }); // the slow tool never answers within a test
   });
   afterAll(async () => {
     await mcp.close();
     await mock.close();
   });
+  // The tool timeout only bounds a test that would otherwise hang, except in the test that times a tool out.
+  const startGateway = (toolTimeout = '10s') =>
+    startHarness({ mock, mcp: { servers: [{ name: 'docs', url: mcp.url, deny: ['^delete_'] }], maxIterations: MAX_ITERATIONS, toolTimeout } });
   // A gateway per test: key states (cooldowns from a 429) must not leak from one test into the next.
   beforeEach(async () => {
     mock.reset();
-    harness = await startHarness({
-      mock,
-      mcp: { servers: [{ name: 'docs', url: mcp.url, deny: ['^delete_'] }], maxIterations: MAX_ITERATIONS, toolTimeout: '300ms' },
-    });
+    harness = await startGateway();
   });
   afterEach(() => harness.close());
 
@@ -295,9 +295,13 @@ describe.each(CASES)('injected MCP tools: $label', (apiCase) => {
   });
 
   it.each([
-    ['errors', 'mcp_docs_explode', 'the explode tool failed on purpose'],
-    ['times out', 'mcp_docs_slow', 'timed out after 300 ms'],
-  ])('a tool that %s sends an error result to the model and the loop goes on', async (_what, tool, message) => {
+    ['errors', 'mcp_docs_explode', 'the explode tool failed on purpose', undefined],
+    ['times out', 'mcp_docs_slow', 'timed out after 300 ms', '300ms'],
+  ])('a tool that %s sends an error result to the model and the loop goes on', async (_what, tool, message, toolTimeout) => {
+    if (toolTimeout) {
+      await harness.close();
+      harness = await startGateway(toolTimeout);
+    }
     mock.script(K0, toolCallStep(tool, {}));
     const { response, text, ended } = await send();
     expect(response.status).toBe(200);

@@ -5,6 +5,7 @@ import {
   startMockUpstream,
   startTcpProxy,
   testRedisUrl,
+  waitFor,
   writeConfigFile,
   type GatewayProcess,
   type MockUpstream,
@@ -26,13 +27,8 @@ async function readiness(gatewayUrl: string): Promise<{ status: number; body: Re
 
 /** Polls /readyz (the probes talk to real services through a proxy, so there is no clock to fake). */
 async function readinessUntil(gatewayUrl: string, status: number, also: (body: Readiness) => boolean = () => true, timeoutMs = 15_000): Promise<Readiness> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const answer = await readiness(gatewayUrl);
-    if (answer.status === status && also(answer.body)) return answer.body;
-    if (Date.now() > deadline) throw new Error(`/readyz stayed ${answer.status} (${JSON.stringify(answer.body)})`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const answer = await waitFor(() => readiness(gatewayUrl), ({ status: now, body }) => now === status && also(body), `/readyz ${status}`, timeoutMs);
+  return answer.body;
 }
 
 const chat = (gatewayUrl: string) =>

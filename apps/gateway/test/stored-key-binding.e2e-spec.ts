@@ -1,7 +1,7 @@
 import { createPinnedDispatcher, generateKeyEncryptionKey } from '@tollgate/byok';
 import type { EndpointGuard } from '@tollgate/gateway';
 import { hint } from '@tollgate/keypool';
-import { sealProviderKeyAsLegacy, startMockUpstream, type MockUpstream } from '@tollgate/testing';
+import { sealProviderKeyAsLegacy, startMockUpstream, waitUntil, type MockUpstream } from '@tollgate/testing';
 import { ADMIN_TOKEN, KEYS, startHarness, type Harness } from './support/gateway-harness';
 import { createIdentityDatabase, type IdentityDatabase } from './support/identity-database';
 
@@ -44,13 +44,6 @@ describe('a stored key is bound to its endpoint (base_url)', () => {
     await identity.sql.query(`UPDATE user_provider_keys SET base_url = $1 WHERE user_id = $2 AND provider_name = 'compat'`, [baseUrl, userId]);
     await identity.sql.query('INSERT INTO directory_changes (user_id) VALUES ($1)', [userId]); // the gateways reload the row
   };
-  const waitUntil = async (condition: () => Promise<boolean>, timeoutMs = 5_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  };
   const refusedAsUnusable = (answer: { status: number; json: { error?: { message?: string } } }) =>
     answer.status === 500 && (answer.json.error?.message ?? '').includes('your stored key for compat cannot be used');
 
@@ -79,7 +72,7 @@ describe('a stored key is bound to its endpoint (base_url)', () => {
     expect(mock.keysSeen()).toEqual(['or-gina-endpoint-key-0001']);
 
     await repointInSql('gina', endpointOf(ATTACKER_HOST));
-    await waitUntil(async () => refusedAsUnusable(await chat(token)));
+    await waitUntil(async () => refusedAsUnusable(await chat(token)), 'the stored key refused as unusable');
     mock.reset();
     expect(refusedAsUnusable(await chat(token))).toBe(true);
     expect(mock.received).toEqual([]);
@@ -94,13 +87,13 @@ describe('a stored key is bound to its endpoint (base_url)', () => {
     mock.reset();
 
     // Once the directory has the row (the change log, polled), the legacy key is used as it is.
-    await waitUntil(async () => (await chat(token)).status === 200 && mock.keysSeen().includes('or-hal-endpoint-key-0002'));
-    await waitUntil(async () => harness.logs.join('').includes('stored key sealed again with its endpoint bound'));
+    await waitUntil(async () => (await chat(token)).status === 200 && mock.keysSeen().includes('or-hal-endpoint-key-0002'), 'the new key served');
+    await waitUntil(async () => harness.logs.join('').includes('stored key sealed again with its endpoint bound'), 'the key sealed again');
     expect((await keyRow('hal')).iv.equals(legacy.iv)).toBe(false);
-    await waitUntil(async () => (await chat(token)).status === 200); // the directory holds the re-sealed row
+    await waitUntil(async () => (await chat(token)).status === 200, 'the re-sealed key served'); // the directory holds the re-sealed row
 
     await repointInSql('hal', endpointOf(ATTACKER_HOST));
-    await waitUntil(async () => refusedAsUnusable(await chat(token)));
+    await waitUntil(async () => refusedAsUnusable(await chat(token)), 'the stored key refused as unusable');
     mock.reset();
     expect(refusedAsUnusable(await chat(token))).toBe(true);
     expect(mock.received).toEqual([]);

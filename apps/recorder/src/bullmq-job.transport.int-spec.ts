@@ -1,9 +1,9 @@
 import { Controller, Module, UseFilters, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern } from '@nestjs/microservices';
-import { createTestRedisPrefix, testRedisUrl, type TestRedisPrefix } from '@tollgate/testing';
+import { createTestRedisPrefix, testRedisUrl, waitFor, type TestRedisPrefix } from '@tollgate/testing';
 import { Queue } from 'bullmq';
-import { recordingJobOptions, testLogger, waitFor } from '../test/recorder-test.harness';
+import { recordingJobOptions, testLogger } from '../test/recorder-test.harness';
 import { BullmqJobTransport, type BullmqJobContext } from './bullmq-job.transport';
 import { RethrowJobErrorsFilter } from './rethrow-job-errors.filter';
 

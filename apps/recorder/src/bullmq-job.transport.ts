@@ -1,5 +1,5 @@
 import { BaseRpcContext, Server, type CustomTransportStrategy } from '@nestjs/microservices';
-import { openRecordingRedis, type Logger } from '@tollgate/platform';
+import { openRecordingRedis, REDIS_PRESETS, type Logger } from '@tollgate/platform';
 import { missingJobHandlers } from '@tollgate/recording';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
@@ -93,9 +93,8 @@ export class BullmqJobTransport extends Server implements CustomTransportStrateg
   private async startWorker(): Promise<void> {
     const { options } = this;
     const { logger } = options;
-    // BullMQ workers need maxRetriesPerRequest: null (blocking commands must not give up while Redis reconnects).
     // The workers share this connection for their commands; each opens its own for the blocking wait for jobs.
-    const connection = openRecordingRedis({ redisUrl: options.redisUrl, redisCluster: options.redisCluster ?? [] }, { maxRetriesPerRequest: null });
+    const connection = openRecordingRedis({ redisUrl: options.redisUrl, redisCluster: options.redisCluster ?? [] }, REDIS_PRESETS.queueWorker);
     connection.on('error', (error) => logger.warn({ err: error }, 'recorder Redis connection error'));
     this.connection = connection;
     const concurrency = Math.max(1, Math.ceil(options.concurrency / options.queueNames.length));

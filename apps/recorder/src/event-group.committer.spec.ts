@@ -1,41 +1,19 @@
-import type { BatchTimers } from '@tollgate/persistence';
 import type { InterceptionEvent } from '@tollgate/recording';
-import { buildEndedEvent, buildStartedEvent } from '@tollgate/testing';
+import { buildEndedEvent, buildStartedEvent, FakeClock } from '@tollgate/testing';
 import { EventGroupCommitter, type EventResult } from './event-group.committer';
-
-/** Timers fired by hand: the committer's waits without sleeping. */
-class ManualTimers implements BatchTimers {
-  private next = 0;
-  readonly pending = new Map<number, { callback: () => void; ms: number }>();
-  set(callback: () => void, ms: number): number {
-    this.next += 1;
-    this.pending.set(this.next, { callback, ms });
-    return this.next;
-  }
-  clear(handle: unknown): void {
-    this.pending.delete(handle as number);
-  }
-  fireAll(): void {
-    const due = [...this.pending.values()];
-    this.pending.clear();
-    for (const timer of due) timer.callback();
-  }
-}
 
 const noTrace = { links: [] };
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('EventGroupCommitter', () => {
-  let timers: ManualTimers;
   let transactions: InterceptionEvent[][];
   let releaseWrite: (() => void) | undefined;
   let observed: number[];
-  /** The committer's clock, in ms; moved by hand. */
-  let clock: number;
+  /** The committer's clock, from 0; moved by hand. */
+  let clock: FakeClock;
 
   beforeEach(() => {
-    clock = 0;
-    timers = new ManualTimers();
+    clock = new FakeClock(0);
     transactions = [];
     releaseWrite = undefined;
     observed = [];
@@ -54,8 +32,7 @@ describe('EventGroupCommitter', () => {
       maxJobs: options.maxJobs ?? 8,
       pairWaitMs: options.pairWaitMs ?? 0,
       observeTransaction: (count) => observed.push(count),
-      timers,
-      now: () => clock,
+      clock,
     });
   const events = (count: number) => Array.from({ length: count }, () => buildStartedEvent());
 
@@ -66,9 +43,9 @@ describe('EventGroupCommitter', () => {
     const results = Promise.all([group.commit(first, noTrace), group.commit(second, noTrace)]);
     await settle();
     expect(transactions).toEqual([]);
-    expect([...timers.pending.values()].map((timer) => timer.ms)).toEqual([20]);
+    expect(clock.pendingDelays()).toEqual([20]);
 
-    timers.fireAll();
+    clock.advance(20);
     expect(await results).toEqual([
       [
         { ok: true, value: 'recorded' },
@@ -88,7 +65,7 @@ describe('EventGroupCommitter', () => {
     // 3 + 3 reached 5: the first transaction holds the first job only (3 + 3 > 5); the rest follow without waiting.
     expect(transactions.map((transaction) => transaction.length)).toEqual([3, 3, 4]);
     await results;
-    expect(timers.pending.size).toBe(0);
+    expect(clock.pendingDelays()).toEqual([]);
   });
 
   it('writes at once when every job the worker can hold is waiting', async () => {
@@ -135,14 +112,14 @@ describe('EventGroupCommitter', () => {
     expect(transactions).toHaveLength(1);
     await group.commit(events(1), noTrace);
     expect(transactions).toHaveLength(2);
-    expect(timers.pending.size).toBe(0);
+    expect(clock.pendingDelays()).toEqual([]);
   });
 
   it('stops waiting at once when nothing waits', async () => {
     const group = committer({ pairWaitMs: 200 });
     await group.stopWaiting();
     expect(transactions).toEqual([]);
-    expect(timers.pending.size).toBe(0);
+    expect(clock.pendingDelays()).toEqual([]);
   });
 
   describe('a started event waiting for its ended event (pairWait)', () => {
@@ -156,22 +133,19 @@ describe('EventGroupCommitter', () => {
       const { started, ended } = interception();
       const other = buildStartedEvent();
       const first = group.commit([started, other], noTrace);
-      clock = 20;
-      timers.fireAll();
+      clock.set(20);
       await settle();
       expect(transactions).toEqual([]); // nothing else to write: both started events wait
       // The wait starts when they would have been written: at 20, until 220.
-      expect([...timers.pending.values()].map((timer) => timer.ms)).toEqual([200]);
+      expect(clock.pendingDelays()).toEqual([200]);
 
       const second = group.commit([ended], noTrace);
-      clock = 40;
-      timers.fireAll();
+      clock.set(40);
       await settle();
       expect(transactions).toEqual([[ended, started]]);
       expect(await second).toEqual([{ ok: true, value: 'recorded' }]);
 
-      clock = 220; // the other one's wait is over: written alone
-      timers.fireAll();
+      clock.set(220); // the other one's wait is over: written alone
       expect(await first).toEqual([
         { ok: true, value: 'recorded' },
         { ok: true, value: 'recorded' },
@@ -183,8 +157,7 @@ describe('EventGroupCommitter', () => {
       const group = committer({ pairWaitMs: 200 });
       const { started, ended } = interception();
       const done = Promise.all([group.commit([started], noTrace), group.commit([ended], noTrace)]);
-      clock = 20;
-      timers.fireAll();
+      clock.set(20);
       await done;
       expect(transactions).toEqual([[started, ended]]);
     });
@@ -200,8 +173,7 @@ describe('EventGroupCommitter', () => {
       const group = committer({ pairWaitMs: 200 });
       const { started } = interception();
       const held = group.commit([started], noTrace);
-      clock = 20;
-      timers.fireAll();
+      clock.set(20);
       await settle();
       expect(transactions).toEqual([]);
       await group.stopWaiting();

@@ -1,5 +1,6 @@
-import type { BatchItemResult, BatchTimers, SettledOutcome } from '@tollgate/persistence';
+import type { BatchItemResult, SettledOutcome } from '@tollgate/persistence';
 import type { InterceptionEvent } from '@tollgate/recording';
+import { systemClock, type Clock, type TimerHandle } from '@tollgate/time';
 import { inTransactionSpan, type TransactionTrace } from './recorder.tracing';
 
 /** What writing one event gave: its outcome, or the error of that event alone (its parent is missing, bad data). */
@@ -21,9 +22,8 @@ export interface EventGroupCommitterOptions {
   pairWaitMs: number;
   /** Each transaction's size. */
   observeTransaction(eventCount: number): void;
-  /** Tests inject fake timers and clock; default: setTimeout and performance.now(). */
-  timers?: BatchTimers;
-  now?: () => number;
+  /** The waits' timers and time. Default: the system clock. */
+  clock?: Clock;
 }
 
 interface PendingJob {
@@ -48,11 +48,6 @@ interface HeldEvent extends PendingEvent {
   readonly until: number;
 }
 
-const realTimers: BatchTimers = {
-  set: (callback, ms) => setTimeout(callback, ms),
-  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
-
 /**
  * Group commit: the events of the jobs that arrive together are written in one transaction. Jobs wait until
  * `maxEvents` events or `maxJobs` jobs wait, or at most `maxWaitMs`; jobs arriving while a transaction is written go
@@ -69,24 +64,22 @@ export class EventGroupCommitter {
   private readonly held = new Map<string, HeldEvent>();
   /** Jobs with events not yet written: those waiting, and those with a held event. */
   private openJobs = 0;
-  private timer: unknown = undefined;
-  /** When the armed timer fires (by `now()`). */
+  private timer: TimerHandle | undefined;
+  /** When the armed timer fires (by the clock). */
   private timerDue = Infinity;
   private writing: Promise<void> | undefined;
   private stopped = false;
-  private readonly timers: BatchTimers;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(private readonly options: EventGroupCommitterOptions) {
-    this.timers = options.timers ?? realTimers;
-    this.now = options.now ?? (() => performance.now());
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Writes `events` (one job's) with those of other jobs; resolves once all are committed, or rejects with a transaction's error. */
   commit(events: readonly InterceptionEvent[], trace: TransactionTrace): Promise<EventResult[]> {
     if (events.length === 0) return Promise.resolve([]);
     return new Promise<EventResult[]>((resolve, reject) => {
-      const job = { events, arrivedAt: this.now(), trace, results: new Array<EventResult>(events.length), unwritten: events.length, failed: false, resolve, reject };
+      const job = { events, arrivedAt: this.clock.now(), trace, results: new Array<EventResult>(events.length), unwritten: events.length, failed: false, resolve, reject };
       this.waiting.push(job);
       this.waitingEvents += events.length;
       this.openJobs += 1;
@@ -112,9 +105,9 @@ export class EventGroupCommitter {
     const firstWaiting = this.waiting.find((job) => !job.failed);
     const due = Math.min(firstWaiting ? firstWaiting.arrivedAt + this.options.maxWaitMs : Infinity, this.firstHeldDue());
     if (due === this.timerDue) return;
-    this.timers.clear(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timerDue = due;
-    this.timer = due === Infinity ? undefined : this.timers.set(() => this.startWriting(), Math.max(0, due - this.now()));
+    this.timer = due === Infinity ? undefined : this.clock.setTimeout(() => this.startWriting(), Math.max(0, due - this.clock.now()));
   }
 
   /** Nothing more can come, or nothing more should wait. */
@@ -129,7 +122,7 @@ export class EventGroupCommitter {
   }
 
   private startWriting(): void {
-    this.timers.clear(this.timer);
+    this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.timerDue = Infinity;
     if (this.writing) return;
@@ -166,7 +159,7 @@ export class EventGroupCommitter {
       events += job.events.length;
     }
 
-    const now = this.now();
+    const now = this.clock.now();
     const holding = this.options.pairWaitMs > 0 && !this.isFull();
     const endedHere = new Set<string>();
     for (const job of jobs) for (const event of job.events) if (event.name === 'interception.ended') endedHere.add(event.interceptionId);

@@ -1,6 +1,6 @@
 import { INTERCEPTION_BATCH_JOB, interceptionEventId } from '@tollgate/recording';
-import { buildEndedEvent, buildStartedEvent } from '@tollgate/testing';
-import { exactlyOnce, RecorderTestHarness, waitFor } from '../test/recorder-test.harness';
+import { buildEndedEvent, buildStartedEvent, waitFor } from '@tollgate/testing';
+import { exactlyOnce, RecorderTestHarness } from '../test/recorder-test.harness';
 import { runFailedJobsCommand } from './failed-jobs.command';
 
 /** The failed set through `recorder failed …`: one row per event, retries per event id, per job, or all. */

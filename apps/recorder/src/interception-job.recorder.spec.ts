@@ -51,11 +51,16 @@ describe('InterceptionJobRecorder', () => {
       metrics,
       logger,
       parentRetryDelaysMs: options.delaysMs ?? [],
-      sleep: async (ms) => {
-        sleeps.push(ms);
-        options.onSleep?.(ms);
+      // Retry waits end at once; the delays they asked for are kept.
+      clock: {
+        now: () => now,
+        setTimeout: (callback, ms) => {
+          sleeps.push(ms);
+          options.onSleep?.(ms);
+          callback();
+        },
+        clearTimeout: () => undefined,
       },
-      now: () => now,
     });
 
   const job = (name: string, data: unknown, attemptsMade = 0) => {

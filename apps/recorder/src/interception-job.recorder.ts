@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { EventRejectedError, ParentMissingError } from '@tollgate/persistence';
 import type { Logger } from '@tollgate/platform';
 import {
@@ -11,6 +10,7 @@ import {
   type InterceptionEvent,
   type InvalidBatchEntry,
 } from '@tollgate/recording';
+import { sleep, systemClock, type Clock } from '@tollgate/time';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { EventResult } from './event-group.committer';
 import type { RecorderMetrics } from './recorder.metrics';
@@ -29,9 +29,8 @@ export interface InterceptionJobRecorderOptions {
   logger: Logger;
   /** Waits before each in-process retry of the events whose parent row is missing. */
   parentRetryDelaysMs?: readonly number[];
-  /** Tests inject their own; default: a timer. */
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
+  /** Times the retry waits and dates closing events. Default: the system clock. */
+  clock?: Clock;
 }
 
 /** Some events of a job were not recorded; the job's data now holds only them. */
@@ -56,13 +55,11 @@ interface NeverRecorded {
  */
 export class InterceptionJobRecorder {
   private readonly parentRetryDelaysMs: readonly number[];
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(private readonly options: InterceptionJobRecorderOptions) {
     this.parentRetryDelaysMs = options.parentRetryDelaysMs ?? PARENT_RETRY_DELAYS_MS;
-    this.sleep = options.sleep ?? ((ms) => delay(ms));
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
   }
 
   async recordBatch(job: RecordingJobHandle): Promise<void> {
@@ -84,7 +81,7 @@ export class InterceptionJobRecorder {
     } catch (error) {
       const reason = `${job.id}: ${(error as Error).message}`;
       const ends = interceptionEndedBy(job.data);
-      if (ends !== undefined) await this.closeInterception(job, closingEvent(ends, { type: 'invalid_event', message: reason }, new Date(this.now())));
+      if (ends !== undefined) await this.closeInterception(job, closingEvent(ends, { type: 'invalid_event', message: reason }, new Date(this.clock.now())));
       this.refuse(job, 1, reason);
     }
     await this.record(job, [event], [], 1, () => job.data);
@@ -104,13 +101,13 @@ export class InterceptionJobRecorder {
     const { metrics } = this.options;
     // The job's entry of each event written: the valid events, then the closing events of invalid ended events.
     const closings = invalid.filter((entry) => entry.ends !== undefined);
-    const events = [...valid, ...closings.map((entry) => closingEvent(entry.ends!, { type: 'invalid_event', message: entry.reason }, new Date(this.now())))];
+    const events = [...valid, ...closings.map((entry) => closingEvent(entry.ends!, { type: 'invalid_event', message: entry.reason }, new Date(this.clock.now())))];
     const entryOfValid = validEntryIndices(entryCount, invalid);
     const entryOf = [...valid.map((_, index) => entryOfValid(index)), ...closings.map((entry) => entry.index)];
     const spans = ConsumerSpans.start(events, job);
     const results = events.length > 0 ? await this.commitWaitingForParents(events, spans) : [];
 
-    const committedAt = this.now();
+    const committedAt = this.clock.now();
     const unrecorded: number[] = [];
     const rejected: number[] = [];
     results.forEach((result, index) => {
@@ -157,7 +154,7 @@ export class InterceptionJobRecorder {
     for (const { event, error } of refused) {
       logger.error({ jobId: job.id, eventId: interceptionEventId(event), err: error }, 'the database refused a recording event: left in the failed set without retries');
     }
-    const at = new Date(this.now());
+    const at = new Date(this.clock.now());
     const closings = refused
       .filter(({ event }) => event.name === 'interception.ended')
       .map(({ event, error }) => closingEvent(event.interceptionId, { type: 'rejected_event', message: error.message }, at));
@@ -177,7 +174,7 @@ export class InterceptionJobRecorder {
     for (const wait of this.parentRetryDelaysMs) {
       const orphans = all.filter((index) => isParentMissing(results[index]));
       if (orphans.length === 0) break;
-      await this.sleep(wait);
+      await sleep(wait, this.clock);
       const retried = await this.commitOrFail(
         orphans.map((index) => events[index]),
         spans.traceOf(orphans),

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createDataSource } from '@tollgate/persistence';
 import type { InterceptionStarted } from '@tollgate/recording';
-import { buildEndedEvent, buildStartedEvent, startTcpProxy, testRedisUrl } from '@tollgate/testing';
+import { buildEndedEvent, buildStartedEvent, startTcpProxy, testRedisUrl, waitFor } from '@tollgate/testing';
 import { Registry } from 'prom-client';
 import { bundleRecorderWorker, collectLines, startProcess, stopProcess } from '../test/recorder-process.harness';
-import { exactlyOnce, QUEUE_NAME, RecorderTestHarness, testLogger, waitFor } from '../test/recorder-test.harness';
+import { exactlyOnce, QUEUE_NAME, RecorderTestHarness, testLogger } from '../test/recorder-test.harness';
 
 const ROOT = resolve(__dirname, '../../..');
 

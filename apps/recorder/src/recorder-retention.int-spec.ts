@@ -1,7 +1,7 @@
 import type { InterceptionEvent, InterceptionStarted } from '@tollgate/recording';
-import { buildEndedEvent, buildStartedEvent } from '@tollgate/testing';
+import { buildEndedEvent, buildStartedEvent, FakeClock, waitFor } from '@tollgate/testing';
 import { Registry } from 'prom-client';
-import { RecorderTestHarness, testLogger, testRecorderConfig, waitFor } from '../test/recorder-test.harness';
+import { RecorderTestHarness, testLogger, testRecorderConfig } from '../test/recorder-test.harness';
 import { startRecorder } from './recorder.microservice';
 
 describe('recorder retention (recording.retention)', () => {
@@ -58,8 +58,9 @@ describe('recorder retention (recording.retention)', () => {
     await harness.producer().addBatch(eventsOf(old));
     await harness.waitUntilRecorded(old);
     await backdate(old, 3_650);
-    const restarted = await harness.startWorker();
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const clock = new FakeClock(Date.now());
+    const restarted = await harness.startWorker({ clock });
+    clock.advance(0); // a sweep due at start would begin now, and closing would wait for it
     await restarted.close();
     expect(await harness.counts(old)).toMatchObject({ interceptions: 2, tokenUsages: 2 });
   });

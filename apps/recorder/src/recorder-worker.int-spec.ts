@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createDataSource, runMigrations } from '@tollgate/persistence';
 import { INTERCEPTION_BATCH_JOB, interceptionEventId, type InterceptionEvent, type InterceptionStarted } from '@tollgate/recording';
-import { buildEndedEvent, buildStartedEvent, createTestDatabase, startTcpProxy } from '@tollgate/testing';
+import { buildEndedEvent, buildStartedEvent, createTestDatabase, startTcpProxy, waitFor } from '@tollgate/testing';
 import { Registry } from 'prom-client';
-import { exactlyOnce, RecorderTestHarness, recordingJobOptions, testLogger, waitFor } from '../test/recorder-test.harness';
+import { exactlyOnce, RecorderTestHarness, recordingJobOptions, testLogger } from '../test/recorder-test.harness';
 import { listFailedEvents } from './failed-jobs';
 import { runFailedJobsCommand } from './failed-jobs.command';
 
@@ -113,13 +113,16 @@ describe('recorder (a Nest microservice on BullMQ in Redis → Postgres)', () =>
     let waitStarted: () => void = () => undefined;
     const inWait = new Promise<void>((resolve) => (waitStarted = resolve));
     await harness.startWorker({
-      parentRetry: {
-        delaysMs: [100, 300, 600],
-        sleep: (ms) => {
+      parentRetry: { delaysMs: [100, 300, 600] },
+      // A retry wait ends when the test releases it.
+      clock: {
+        now: () => Date.now(),
+        setTimeout: (callback, ms) => {
           waits.push(ms);
           waitStarted();
-          return waiting;
+          void waiting.then(callback);
         },
+        clearTimeout: () => undefined,
       },
     });
     const inOrder = buildStartedEvent();

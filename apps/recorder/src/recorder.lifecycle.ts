@@ -56,6 +56,7 @@ export class RecorderLifecycle implements OnApplicationBootstrap, BeforeApplicat
       retentionMs,
       intervalMs: retentionIntervalMs,
       logger: this.options.logger,
+      clock: this.options.clock,
       onDeleted: (deleted) => {
         for (const table of RETENTION_TABLES) deletedRows.labels({ table }).inc(deleted[table]);
       },

@@ -56,7 +56,7 @@ export class RecorderModule {
               metrics,
               logger: options.logger,
               parentRetryDelaysMs: options.parentRetry?.delaysMs,
-              sleep: options.parentRetry?.sleep,
+              clock: options.clock,
             }),
         },
         RecorderLifecycle,

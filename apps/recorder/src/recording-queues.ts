@@ -1,4 +1,4 @@
-import { openRecordingRedis, type TollgateConfig } from '@tollgate/platform';
+import { openRecordingRedis, REDIS_PRESETS, type TollgateConfig } from '@tollgate/platform';
 import { consumedQueueNames } from '@tollgate/recording';
 import { Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
@@ -21,7 +21,7 @@ export class RecordingQueues {
   ) {}
 
   static open(config: TollgateConfig, onError: (error: Error) => void): RecordingQueues {
-    const connection = openRecordingRedis({ redisUrl: config.redisUrl, redisCluster: config.recording.redisCluster }, { maxRetriesPerRequest: 3 });
+    const connection = openRecordingRedis({ redisUrl: config.redisUrl, redisCluster: config.recording.redisCluster }, REDIS_PRESETS.queueAdmin);
     connection.on('error', onError);
     const queues = recorderQueueNames(config).map((name) => {
       const queue = new Queue(name, { connection, prefix: config.recording.queuePrefix });

@@ -2,10 +2,10 @@ import { Writable } from 'node:stream';
 import { BullmqBatchClient } from '@tollgate/gateway';
 import { createLogger } from '@tollgate/platform';
 import { interceptionEventId, interceptionShard, recordingQueueNames, type InterceptionEvent } from '@tollgate/recording';
-import { buildEndedEvent, buildStartedEvent, queuedInterceptionEvents, testRedisUrl } from '@tollgate/testing';
+import { buildEndedEvent, buildStartedEvent, queuedInterceptionEvents, testRedisUrl, waitFor } from '@tollgate/testing';
 import { Queue } from 'bullmq';
 import { Registry } from 'prom-client';
-import { exactlyOnce, QUEUE_NAME, RecorderTestHarness, waitFor } from '../test/recorder-test.harness';
+import { exactlyOnce, QUEUE_NAME, RecorderTestHarness } from '../test/recorder-test.harness';
 import { runFailedJobsCommand } from './failed-jobs.command';
 
 const SHARDS = 3;

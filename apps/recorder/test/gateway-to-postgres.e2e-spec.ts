@@ -12,6 +12,7 @@ import {
   createTestDatabase,
   createTestRedisPrefix,
   startMockUpstream,
+  waitUntil,
   type MockUpstream,
   type TestDatabase,
 } from '@tollgate/testing';
@@ -105,13 +106,8 @@ describe('recording: gateway → BullMQ batches → recorder → Postgres', () =
   }
 
   async function recorded(id: string) {
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const { rows } = await db.query<InterceptionRow>('SELECT * FROM interceptions WHERE id = $1 AND ended_at IS NOT NULL', [id]);
-      if (rows.length === 1) break;
-      if (Date.now() > deadline) throw new Error(`interception ${id} was not recorded in time`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    const ended = async () => (await db.query('SELECT id FROM interceptions WHERE id = $1 AND ended_at IS NOT NULL', [id])).rows.length === 1;
+    await waitUntil(ended, `interception ${id} recorded`);
     const query = async <T>(sql: string) => (await db.query<T & Record<string, unknown>>(sql, [id])).rows;
     const [interception] = await query<InterceptionRow>('SELECT * FROM interceptions WHERE id = $1');
     const usages = await query<{ input_tokens: string; output_tokens: string; cache_read_input_tokens: string; cache_write_input_tokens: string; extra: Record<string, number> }>(

@@ -2,8 +2,8 @@
 // Postgres backends, and kills the built gateway and recorder processes mid-load; then it checks in SQL that every
 // interception that got a response is recorded exactly once and that the key pool converged. The figures are in
 // docs/reliability.md.
+import { waitFor } from '@tollgate/testing';
 import { ProcessFaultRig, FAULT_TOKEN, PacedLoad } from './process-faults.harness';
-import { waitFor } from './recorder-test.harness';
 
 const KEYS = ['k0-fault-key', 'k1-fault-key'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

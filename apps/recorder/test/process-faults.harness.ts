@@ -11,20 +11,9 @@ import { Client } from 'pg';
 import { stringify } from 'yaml';
 import { fingerprintKey } from '@tollgate/keypool';
 import { createDataSource, runMigrations } from '@tollgate/persistence';
-import {
-  createTestDatabase,
-  startGatewayProcess,
-  startMockUpstream,
-  startRedisServer,
-  testDatabaseServerUrl,
-  writeConfigFile,
-  type GatewayProcess,
-  type MockUpstream,
-  type RedisServerProcess,
-  type TestDatabase,
-} from '@tollgate/testing';
+import { createTestDatabase, startGatewayProcess, startMockUpstream, startRedisServer, testDatabaseServerUrl, waitFor, writeConfigFile, type GatewayProcess, type MockUpstream, type RedisServerProcess, type TestDatabase } from '@tollgate/testing';
 import { bundleRecorderWorker, startProcess, stopProcess } from './recorder-process.harness';
-import { QUEUE_NAME, testLogger, waitFor } from './recorder-test.harness';
+import { QUEUE_NAME, testLogger } from './recorder-test.harness';
 
 export const FAULT_TOKEN = 'tg_process_faults_token';
 const ADMIN_TOKEN = 'tg_process_faults_admin_0123456789abcdef0123';

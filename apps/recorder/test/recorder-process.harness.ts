@@ -1,10 +1,10 @@
+import { waitFor } from '@tollgate/testing';
 // The recorder as a process of its own, for the crash tests: recorder-worker.process.ts (the real recorder
 // microservice with short BullMQ lock timings) bundled with esbuild, started and SIGKILLed by the test.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { waitFor } from './recorder-test.harness';
 
 const ROOT = resolve(__dirname, '../../..');
 

@@ -5,7 +5,7 @@ import type { INestMicroservice } from '@nestjs/common';
 import { createDataSource, runMigrations, type TollgateDataSource } from '@tollgate/persistence';
 import { createLogger, loadConfig, type Logger, type TollgateConfig } from '@tollgate/platform';
 import { batchJobId, INTERCEPTION_BATCH_JOB, interceptionEventId, type InterceptionEvent, type InterceptionStarted } from '@tollgate/recording';
-import { buildEventBatch, createTestDatabase, createTestRedisPrefix, testRedisUrl, type TestDatabase, type TestRedisPrefix } from '@tollgate/testing';
+import { buildEventBatch, createTestDatabase, createTestRedisPrefix, testRedisUrl, waitFor, type TestDatabase, type TestRedisPrefix } from '@tollgate/testing';
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import { Registry } from 'prom-client';
 import { startRecorder } from '../src/recorder.microservice';
@@ -13,16 +13,6 @@ import type { RecorderOptions } from '../src/recorder.options';
 
 export const QUEUE_NAME = 'interceptions';
 export const testLogger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent', name: 'recorder-test' });
-
-export async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** The options a gateway sets on each recording job (recording.attempts, recording.backoff). */
 export function recordingJobOptions(options: { attempts?: number; backoffMs?: number } = {}): JobsOptions {
@@ -75,6 +65,7 @@ export interface TestRecorderOptions {
   /** How long a started event waits for its ended event; default 0 here (the tests of pairing set it). */
   pairWaitMs?: number;
   parentRetry?: RecorderOptions['parentRetry'];
+  clock?: RecorderOptions['clock'];
   /** Default: testLogger. */
   logger?: Logger;
   /** recording.queueShards, recording.drainQueueShards and recording.redisCluster; default: one queue on REDIS_URL. */
@@ -86,7 +77,7 @@ export interface TestRecorderOptions {
 /** The recorder's configuration for a test: its queue under `prefix`, no HTTP port of its own. */
 export function testRecorderConfig(
   prefix: string,
-  worker: Omit<TestRecorderOptions, 'dataSource' | 'registry' | 'parentRetry' | 'logger'> = {},
+  worker: Omit<TestRecorderOptions, 'dataSource' | 'registry' | 'parentRetry' | 'clock' | 'logger'> = {},
   queueName: string = QUEUE_NAME,
 ): TollgateConfig {
   return loadConfig({
@@ -124,6 +115,7 @@ export function startTestRecorder(
     dataSource: options.dataSource,
     registry: options.registry ?? new Registry(),
     parentRetry: options.parentRetry ?? { delaysMs: [] },
+    clock: options.clock,
   });
 }
 

@@ -7,6 +7,7 @@ import {
   createTestDatabase,
   startGatewayProcess,
   startMockUpstream,
+  waitFor,
   writeConfigFile,
   type MockUpstream,
   type TestDatabase,
@@ -14,15 +15,6 @@ import {
 
 const ADMIN_TOKEN = 'tg_privacy_admin_token_0123456789abcdef0123';
 const USER_TOKEN = 'tg_privacy_user_token';
-
-async function eventually<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('privacy and audit in the all-in-one process', () => {
   let mock: MockUpstream;
@@ -60,7 +52,7 @@ describe('privacy and audit in the all-in-one process', () => {
         (await dataSource.query('SELECT id FROM interceptions WHERE id = ANY($1::uuid[])', [[...old, recent].map((event) => event.interceptionId)])).map(
           (row: { id: string }) => row.id,
         );
-      expect(await eventually(remaining, (ids) => ids.length === 1)).toEqual([recent.interceptionId]);
+      expect(await waitFor(remaining, (ids) => ids.length === 1, 'one interception left')).toEqual([recent.interceptionId]);
 
       const chat = await fetch(`${gateway.url}/openai/v1/chat/completions`, {
         method: 'POST',
@@ -70,7 +62,7 @@ describe('privacy and audit in the all-in-one process', () => {
       await chat.text();
       const interceptionId = chat.headers.get('x-tollgate-interception-id');
       const ended = async () => (await dataSource.query('SELECT ended_at FROM interceptions WHERE id = $1 AND ended_at IS NOT NULL', [interceptionId])).length;
-      expect(await eventually(ended, (count) => count === 1)).toBe(1);
+      expect(await waitFor(ended, (count) => count === 1, 'the interception ended')).toBe(1);
       expect(await dataSource.query('SELECT prompt FROM user_prompts WHERE interception_id = $1', [interceptionId])).toEqual([]);
 
       const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };

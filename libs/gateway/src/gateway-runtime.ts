@@ -1,7 +1,8 @@
 import { hashGatewayToken, type DirectoryChangeNotifier, type IdentityDirectory, type IdentityStore, type Resolver } from '@tollgate/byok';
-import { systemClock, type Clock, type KeyStateStore } from '@tollgate/keypool';
+import type { KeyStateStore } from '@tollgate/keypool';
 import { MemoryRateLimiter, type CallerAccess, type RateLimiter } from '@tollgate/limits';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
+import { systemClock, type Clock } from '@tollgate/time';
 import { EventBatchProducer, type EventBatchSender, type RecordingTransportProbe } from '@tollgate/recording';
 import {
   MemoryBudgetLedger,
@@ -132,7 +133,7 @@ export class GatewayRuntime {
     this.interceptionStore = deps.interceptionStore;
     const clock = deps.clock ?? systemClock;
     this.clock = clock;
-    this.adminAudit = new AdminAuditTrail(deps.adminAuditLog, deps.logger, () => this.now());
+    this.adminAudit = new AdminAuditTrail(deps.adminAuditLog, deps.logger, clock);
     this.metrics = new GatewayMetrics(
       () => this.providers.all().map((provider) => provider.pool),
       () => this.breakers,
@@ -159,7 +160,7 @@ export class GatewayRuntime {
       refusingNow: () => refusesWhenFull && this.recording.isFull,
       pendingEvents: () => this.recording.pendingEvents,
     });
-    this.storedObjectOwners = deps.storedObjectOwners ?? new MemoryStoredObjectOwners(deps.config.storedObjects.ownerTtlMs, () => clock.now());
+    this.storedObjectOwners = deps.storedObjectOwners ?? new MemoryStoredObjectOwners(deps.config.storedObjects.ownerTtlMs, clock);
     this.mcpTools = new McpToolCatalogue(deps.config.mcp, this.metrics.mcpObserver, deps.logger);
     this.interceptions = new InterceptionHandler(
       deps.config,
@@ -174,10 +175,10 @@ export class GatewayRuntime {
         : undefined,
     );
     const budgetLedger =
-      deps.budgetLedger ?? new MemoryBudgetLedger({ baseline: spendBaselineFrom(deps.usageStore), now: () => clock.now() });
-    this.budgets = new BudgetGuard(budgetLedger, createPriceTable(deps.config.prices), deps.config.budgets, () => this.now(), this.metrics, deps.logger);
-    this.rateLimiter = deps.rateLimiter ?? new MemoryRateLimiter(() => clock.now());
-    this.limits = new LimitGuard(this.rateLimiter, () => this.config.limits, deps.config.budgets.estimate, () => clock.now(), this.metrics, deps.logger);
+      deps.budgetLedger ?? new MemoryBudgetLedger({ baseline: spendBaselineFrom(deps.usageStore), clock });
+    this.budgets = new BudgetGuard(budgetLedger, createPriceTable(deps.config.prices), deps.config.budgets, clock, this.metrics, deps.logger);
+    this.rateLimiter = deps.rateLimiter ?? new MemoryRateLimiter(clock);
+    this.limits = new LimitGuard(this.rateLimiter, () => this.config.limits, deps.config.budgets.estimate, clock, this.metrics, deps.logger);
     this.passthrough = new PassthroughHandler(this.upstream, this.metrics, deps.logger, this.storedObjectOwners);
     const endpoints = createUserEndpoints(deps.config, deps.endpointResolver);
     this.userEndpoints = deps.endpointGuard ? { guard: deps.endpointGuard, close: endpoints.close } : endpoints;

@@ -10,6 +10,7 @@ import { answerFrameworkError } from '@tollgate/request-path';
 import { registerConsoleRoutes } from '@tollgate/operator-api';
 import { ApiErrorFilter } from '@tollgate/operator-api';
 import { NestPinoLogger } from '@tollgate/platform';
+import { sleep } from '@tollgate/time';
 
 export interface GatewayApp {
   app: NestFastifyApplication;
@@ -77,7 +78,7 @@ async function drainAndClose(app: NestFastifyApplication, runtime: GatewayRuntim
   const { graceMs, drainTimeoutMs } = runtime.config.server.shutdown;
   runtime.lifecycle.startDraining();
   runtime.logger.info({ graceMs, drainTimeoutMs }, 'draining: readiness is now 503');
-  await new Promise((resolve) => setTimeout(resolve, graceMs));
+  await sleep(graceMs);
   const drainEndsAt = Date.now() + drainTimeoutMs;
   const server = app.getHttpServer();
   const deadline = setTimeout(() => {

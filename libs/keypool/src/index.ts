@@ -1,4 +1,3 @@
-export { FakeClock, systemClock, type Clock } from './clock';
 export { fingerprintKey } from './fingerprint';
 export { hint } from './hint';
 export type { KeyMark, KeyReason, KeyState, KeyStateStore, KeyStatus } from './key-state';

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { FakeClock } from './clock';
+import { FakeClock } from '@tollgate/testing';
 import { KeyPool } from './key-pool';
 import { registerKeyPoolMetrics } from './key-pool.metrics';
 import { MemoryKeyStateStore } from './memory-key-state.store';

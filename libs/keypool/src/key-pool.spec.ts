@@ -1,4 +1,4 @@
-import { FakeClock } from './clock';
+import { FakeClock } from '@tollgate/testing';
 import { fingerprintKey } from './fingerprint';
 import { KeyPool, type KeyPoolObserver, type KeyPoolOptions } from './key-pool';
 import type { KeyReason, KeyStateStore } from './key-state';

@@ -1,4 +1,4 @@
-import type { Clock } from './clock';
+import type { Clock } from '@tollgate/time';
 import { fingerprintKey } from './fingerprint';
 import { hint } from './hint';
 import type { KeyMark, KeyReason, KeyState, KeyStateStore, KeyStatus } from './key-state';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import Redis, { type RedisOptions } from 'ioredis';
-import { FakeClock, systemClock } from './clock';
+import { FakeClock } from '@tollgate/testing';
+import { systemClock } from '@tollgate/time';
 import { hint } from './hint';
 import { KeyPool } from './key-pool';
 import { modelScope } from './model-scope';
@@ -24,14 +25,18 @@ function redisOptions(port?: number): RedisOptions {
   };
 }
 
-/** Polls until `condition` holds; returns the milliseconds it took. */
-async function waitFor(condition: () => boolean, timeoutMs = 3000, what = 'condition'): Promise<number> {
+/** Polls until `condition` holds; fails the test if it does not within `timeoutMs`. */
+async function waitFor(condition: () => boolean, timeoutMs = 3000, what = 'condition'): Promise<void> {
   const started = performance.now();
   while (!condition()) {
     if (performance.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setImmediate(resolve));
+    await settle();
   }
-  return performance.now() - started;
+}
+
+/** Lets every ready promise continuation and I/O callback run. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** A TCP hop in front of Redis that can be cut (connections dropped, port refusing) and restored. */
@@ -123,28 +128,23 @@ describe('RedisKeyStateStore (real Redis)', () => {
     await admin.quit();
   });
 
-  it('a mark on one replica shows in the other replica’s local read within 100 ms', async () => {
+  // How fast a change propagates is measured by the benchmark (docs/benchmarks.md), not asserted here.
+  it('a mark on one replica shows in the other replica’s local read', async () => {
     const [a, b] = await connectedReplicas(['fp-1']);
     const until = Date.now() + 30_000;
 
     a.mark('fp-1', { state: 'cooling', reason: 'rate_limited', until }, Date.now());
     expect(a.read('fp-1', Date.now())).toEqual({ state: 'cooling', reason: 'rate_limited', until });
-    const coolingMs = await waitFor(() => b.read('fp-1', Date.now()).state === 'cooling', 1000, 'cooling on B');
-    console.log(`cooling propagated A → B in ${coolingMs.toFixed(1)} ms`);
-    expect(coolingMs).toBeLessThan(100);
+    await waitFor(() => b.read('fp-1', Date.now()).state === 'cooling', 1000, 'cooling on B');
     expect(b.read('fp-1', Date.now())).toEqual({ state: 'cooling', reason: 'rate_limited', until });
 
     a.mark('fp-1', { state: 'disabled', reason: 'unauthorized' }, Date.now());
-    const disabledMs = await waitFor(() => b.read('fp-1', Date.now()).state === 'disabled', 1000, 'disabled on B');
-    console.log(`disabled propagated A → B in ${disabledMs.toFixed(1)} ms`);
-    expect(disabledMs).toBeLessThan(100);
+    await waitFor(() => b.read('fp-1', Date.now()).state === 'disabled', 1000, 'disabled on B');
     expect(b.read('fp-1', Date.now())).toEqual({ state: 'disabled', reason: 'unauthorized' });
 
     await a.enable('fp-1');
     expect(a.read('fp-1', Date.now())).toEqual({ state: 'valid' });
-    const enabledMs = await waitFor(() => b.read('fp-1', Date.now()).state === 'valid', 1000, 'valid on B');
-    console.log(`enable propagated A → B in ${enabledMs.toFixed(1)} ms`);
-    expect(enabledMs).toBeLessThan(100);
+    await waitFor(() => b.read('fp-1', Date.now()).state === 'valid', 1000, 'valid on B');
     expect(await admin.exists(`${prefix}keypool:fp-1`)).toBe(0);
   });
 
@@ -230,11 +230,17 @@ describe('RedisKeyStateStore (real Redis)', () => {
   });
 
   it('whenSynced gives up after its timeout when Redis is unreachable at start', async () => {
-    const dead = store({ redis: { ...redisOptions(await freePort()), retryStrategy: () => 50 } });
+    const clock = new FakeClock();
+    const dead = store({ redis: { ...redisOptions(await freePort()), retryStrategy: () => 50 }, clock });
     void dead.track(['fp-y']);
-    const started = performance.now();
-    expect(await dead.whenSynced(300)).toBe(false);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    let synced: boolean | undefined;
+    void dead.whenSynced(300).then((result) => (synced = result));
+    clock.advance(299);
+    await settle();
+    expect(synced).toBeUndefined();
+    clock.advance(1);
+    await settle();
+    expect(synced).toBe(false);
   });
 
   it('never writes or publishes a key (or its hint) — only fingerprints', async () => {
@@ -301,9 +307,11 @@ describe('RedisKeyStateStore (real Redis)', () => {
     expect(dead.read('fp-x', clock.now()).state).toBe('valid');
     dead.mark('fp-x', { state: 'disabled', reason: 'unauthorized' }, clock.now());
     expect(dead.read('fp-x', clock.now()).state).toBe('disabled');
-    const started = performance.now();
-    await dead.enable('fp-x');
-    expect(performance.now() - started).toBeLessThan(100);
+    // Enabling does not wait for Redis: it settles before any I/O could answer it.
+    let enabled = false;
+    void dead.enable('fp-x').then(() => (enabled = true));
+    await settle();
+    expect(enabled).toBe(true);
     expect(dead.read('fp-x', clock.now()).state).toBe('valid');
   });
 
@@ -327,20 +335,25 @@ describe('RedisKeyStateStore (real Redis)', () => {
     expect(a.health().detail).toBeDefined();
 
     const until = Date.now() + 30_000;
-    const started = performance.now();
+    // A mark is synchronous: it never waits for Redis.
     expect(a.mark('fp-o1', { state: 'cooling', reason: 'rate_limited', until }, Date.now())).toEqual({ changed: true });
-    expect(performance.now() - started).toBeLessThan(20);
     expect(a.read('fp-o1', Date.now())).toMatchObject({ state: 'cooling', until });
+    const published: string[] = [];
+    const listener = new Redis(REDIS_URL);
+    listener.on('message', (_channel: string, message: string) => published.push(message));
+    await listener.subscribe(`${prefix}keypool:changes`);
     b.mark('fp-o2', { state: 'disabled', reason: 'unauthorized' }, Date.now());
     await b.enable('fp-o3');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // B's changes went out through Redis (a connected subscriber has them); A, cut off, did not get them.
+    await waitFor(() => published.length >= 2, 2000, "B's changes published");
+    await listener.quit();
     // Neither replica can see the other's changes yet.
     expect(b.read('fp-o1', Date.now()).state).toBe('valid');
     expect(a.read('fp-o2', Date.now()).state).toBe('valid');
     expect(a.read('fp-o3', Date.now()).state).toBe('disabled');
 
     await proxy.start();
-    const convergedMs = await waitFor(
+    await waitFor(
       () =>
         a.health().connected &&
         b.read('fp-o1', Date.now()).until === until &&
@@ -349,7 +362,6 @@ describe('RedisKeyStateStore (real Redis)', () => {
       5000,
       'state converged after the outage',
     );
-    console.log(`replicas converged ${convergedMs.toFixed(0)} ms after Redis came back`);
     expect(changes).toEqual([false, true]);
     expect(a.health()).toEqual({ shared: true, connected: true });
     expect(await admin.hgetall(`${prefix}keypool:fp-o1`)).toEqual({ state: 'cooling', reason: 'rate_limited', until: String(until) });

@@ -1,5 +1,6 @@
-import Redis, { type RedisOptions } from 'ioredis';
-import { systemClock, type Clock } from './clock';
+import { openRedis, REDIS_PRESETS, type RedisTarget } from '@tollgate/platform';
+import { systemClock, withTimeout, type Clock, type TimerHandle } from '@tollgate/time';
+import type Redis from 'ioredis';
 import type { KeyMark, KeyReason, KeyStateStore, KeyStatus } from './key-state';
 import { mergeMark } from './key-state.merge';
 import { KeyStateView } from './key-state.view';
@@ -13,14 +14,14 @@ export interface KeyStateLogger {
 }
 
 export interface RedisKeyStateStoreOptions {
-  /** A redis:// URL or ioredis options; the store enforces its own offline-queue and retry settings on top. */
-  redis: string | RedisOptions;
+  /** A redis:// URL or ioredis options; the store's presets (`REDIS_PRESETS.keyState…`) apply on top. */
+  redis: RedisTarget;
   /** Prefix of every Redis key and channel, e.g. `tollgate:`. */
   keyPrefix: string;
   logger?: KeyStateLogger;
   /** Called when the connection to Redis is lost or regained (not for the first successful connect). */
   onConnectivityChange?: (connected: boolean) => void;
-  /** Used to compute cooldown TTLs for marks written later (after a reconnect). */
+  /** Computes cooldown TTLs for marks written later (after a reconnect); times `whenSynced` and resync retries. */
   clock?: Clock;
 }
 
@@ -39,8 +40,6 @@ interface ChangeMessage {
 
 const REASONS: readonly string[] = ['rate_limited', 'unauthorized', 'forbidden', 'model_denied'];
 const RESYNC_RETRY_MS = 1000;
-const DEFAULT_COMMAND_TIMEOUT_MS = 2000;
-const DISCONNECT_TIMEOUT_MS = 200;
 
 /**
  * Key state shared by every replica through Redis. Reads are served from a local mirror, kept current by a pub/sub
@@ -72,7 +71,7 @@ export class RedisKeyStateStore implements KeyStateStore {
   private lastError?: string;
   private resync?: Promise<void>;
   private resyncAgain = false;
-  private resyncRetry?: NodeJS.Timeout;
+  private resyncRetry?: TimerHandle;
   private closed = false;
   private markFirstSync!: () => void;
   private readonly firstSync = new Promise<void>((resolve) => (this.markFirstSync = resolve));
@@ -83,13 +82,8 @@ export class RedisKeyStateStore implements KeyStateStore {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger;
     this.onConnectivityChange = options.onConnectivityChange;
-    // No offline queue and one retry: a dead Redis must fail a command at once, never hold it (or a request) up.
-    const enforced: RedisOptions = { enableOfflineQueue: false, maxRetriesPerRequest: 1, autoResubscribe: false };
-    // A short disconnectTimeout: ioredis arms it even for a socket that is already gone (closing while Redis is
-    // down), and the timer would otherwise hold the process open for 2 s at shutdown.
-    const defaults: RedisOptions = { disconnectTimeout: DISCONNECT_TIMEOUT_MS };
-    this.commands = connect(options.redis, { ...defaults, commandTimeout: DEFAULT_COMMAND_TIMEOUT_MS }, enforced);
-    this.subscriber = connect(options.redis, defaults, enforced);
+    this.commands = openRedis(options.redis, REDIS_PRESETS.keyStateCommands);
+    this.subscriber = openRedis(options.redis, REDIS_PRESETS.keyStateSubscriber);
 
     this.commands.on('ready', () => this.linkUp());
     this.commands.on('close', () => this.linkDown());
@@ -139,16 +133,10 @@ export class RedisKeyStateStore implements KeyStateStore {
   }
 
   async whenSynced(timeoutMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
-    try {
-      const synced = await Promise.race([this.firstSync.then(() => true as const), timedOut]);
-      // Keys tracked after the first sync are loaded by their own reload, still in flight.
-      if (synced) await Promise.allSettled([...this.inFlight]);
-      return synced;
-    } finally {
-      clearTimeout(timer);
-    }
+    const synced = await withTimeout(this.firstSync.then(() => true as const), timeoutMs, () => false as const, this.clock);
+    // Keys tracked after the first sync are loaded by their own reload, still in flight.
+    if (synced) await Promise.allSettled([...this.inFlight]);
+    return synced;
   }
 
   health(): { shared: boolean; connected: boolean; detail?: string } {
@@ -163,7 +151,7 @@ export class RedisKeyStateStore implements KeyStateStore {
 
   async close(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.resyncRetry);
+    this.clock.clearTimeout(this.resyncRetry);
     await Promise.allSettled([...this.inFlight]);
     await Promise.all([disconnect(this.commands), disconnect(this.subscriber)]);
   }
@@ -255,7 +243,7 @@ export class RedisKeyStateStore implements KeyStateStore {
       this.resyncAgain = true;
       return;
     }
-    clearTimeout(this.resyncRetry);
+    this.clock.clearTimeout(this.resyncRetry);
     this.resync = this.background(this.runResync()).finally(() => {
       this.resync = undefined;
     });
@@ -278,8 +266,7 @@ export class RedisKeyStateStore implements KeyStateStore {
     if (synced && this.linksUp()) {
       this.setConnected(true);
     } else if (this.linksUp()) {
-      this.resyncRetry = setTimeout(() => this.startResync(), RESYNC_RETRY_MS);
-      this.resyncRetry.unref();
+      this.resyncRetry = this.clock.setTimeout(() => this.startResync(), RESYNC_RETRY_MS, { background: true });
     }
   }
 
@@ -341,12 +328,6 @@ export class RedisKeyStateStore implements KeyStateStore {
   private recordError(error: Error): void {
     this.lastError = error.message;
   }
-}
-
-function connect(redis: string | RedisOptions, defaults: RedisOptions, enforced: RedisOptions): Redis {
-  return typeof redis === 'string'
-    ? new Redis(redis, { ...defaults, ...enforced })
-    : new Redis({ ...defaults, ...redis, ...enforced });
 }
 
 async function disconnect(connection: Redis): Promise<void> {

@@ -1,9 +1,10 @@
+import { FakeClock } from '@tollgate/testing';
 import { MemoryRateLimiter } from './memory-rate-limiter';
 import { describeRateLimiterContract } from './rate-limiter.contract.test-support';
 
 describe('MemoryRateLimiter', () => {
   describeRateLimiterContract(async (start) => {
-    const clock = { now: start };
-    return { limiter: new MemoryRateLimiter(() => clock.now), clock };
+    const clock = new FakeClock(start);
+    return { limiter: new MemoryRateLimiter(clock), clock };
   });
 });

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '@tollgate/time';
 import type { LimitSubject } from './limit-set';
 import { blockedBy, readingsOf, refusalOf, statusOf, type SubjectCounters } from './limit-decision';
 import type { LimitAdmission, LimitClaim, LimitHold, LimitReading, RateLimiter } from './rate-limiter';
@@ -17,10 +18,10 @@ interface SubjectState {
 export class MemoryRateLimiter implements RateLimiter {
   private readonly states = new Map<string, SubjectState>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly clock: Clock = systemClock) {}
 
   async admit(claim: LimitClaim): Promise<LimitAdmission> {
-    const now = this.now();
+    const now = this.clock.now();
     const states = claim.subjects.map((subject) => this.stateOf(subject));
     const counters = claim.subjects.map((subject, index) => countersOf(subject, states[index], now));
     const blocked = blockedBy(claim.subjects, counters, claim.tokens);
@@ -37,7 +38,7 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 
   async peek(subjects: readonly LimitSubject[]): Promise<LimitReading[]> {
-    const now = this.now();
+    const now = this.clock.now();
     return readingsOf(
       subjects,
       subjects.map((subject) => countersOf(subject, this.states.get(keyOf(subject)), now)),
@@ -54,7 +55,7 @@ export class MemoryRateLimiter implements RateLimiter {
       finish: async (usedTokens) => {
         if (finished) return;
         finished = true;
-        const now = this.now();
+        const now = this.clock.now();
         const difference = usedTokens - claim.tokens;
         claim.subjects.forEach(({ limits }, index) => {
           const state = states[index];

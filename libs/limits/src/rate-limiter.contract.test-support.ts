@@ -1,10 +1,11 @@
+import type { FakeClock } from '@tollgate/testing';
 import type { LimitSubject } from './limit-set';
 import type { LimitAdmission, LimitHold, RateLimiter } from './rate-limiter';
 
-/** A limiter under test and the clock it reads (epoch ms), which the test moves. */
+/** A limiter under test and the clock it reads, which the test moves. */
 export interface LimiterUnderTest {
   limiter: RateLimiter;
-  clock: { now: number };
+  clock: FakeClock;
 }
 
 const START = Date.parse('2026-12-03T08:00:00Z');
@@ -32,9 +33,9 @@ export function describeRateLimiterContract(create: (start: number) => Promise<L
       status: { request: { limit: 3, remaining: 0, resetMs: 60_000 } },
       refusal: { kind: 'request', scope: 'user', id: 'alice', limit: 3, retryAfterSeconds: 20 },
     });
-    under.clock.now += 19_999;
+    under.clock.advance(19_999);
     expect((await under.limiter.admit({ subjects, tokens: 0 })).admitted).toBe(false);
-    under.clock.now += 1;
+    under.clock.advance(1);
     const next = await under.limiter.admit({ subjects, tokens: 0 });
     expect(next.admitted).toBe(true);
     expect(next.status.request).toEqual({ limit: 3, remaining: 0, resetMs: 60_000 });
@@ -64,7 +65,7 @@ export function describeRateLimiterContract(create: (start: number) => Promise<L
   it('admits an estimate above the whole bucket only when the bucket is full', async () => {
     const subjects = [alice({ tokensPerMinute: 1000 })];
     expect((await under.limiter.admit({ subjects, tokens: 5000 })).admitted).toBe(true);
-    under.clock.now += 60_000;
+    under.clock.advance(60_000);
     expect((await under.limiter.admit({ subjects, tokens: 5000 })).admitted).toBe(false);
   });
 

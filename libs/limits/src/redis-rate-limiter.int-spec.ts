@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
-import { createTestRedisPrefix, testRedisUrl, type TestRedisPrefix } from '@tollgate/testing';
+import { createTestRedisPrefix, FakeClock, testRedisUrl, type TestRedisPrefix } from '@tollgate/testing';
+import type { Clock } from '@tollgate/time';
 import type { LimitSubject } from './limit-set';
 import { RedisRateLimiter } from './redis-rate-limiter';
 import { admitted, describeRateLimiterContract } from './rate-limiter.contract.test-support';
@@ -8,10 +9,10 @@ describe('RedisRateLimiter (real Redis)', () => {
   let prefix: TestRedisPrefix;
   let redis: Redis;
   const limiters: RedisRateLimiter[] = [];
-  const clock = { now: Date.parse('2026-12-03T08:00:00Z') };
+  let clock = new FakeClock(Date.parse('2026-12-03T08:00:00Z'));
 
   function limiter(leaseMs?: number): RedisRateLimiter {
-    const created = new RedisRateLimiter({ redis: testRedisUrl(), keyPrefix: `${prefix.prefix}:`, leaseMs, now: () => clock.now });
+    const created = new RedisRateLimiter({ redis: testRedisUrl(), keyPrefix: `${prefix.prefix}:`, leaseMs, clock });
     limiters.push(created);
     return created;
   }
@@ -33,7 +34,7 @@ describe('RedisRateLimiter (real Redis)', () => {
 
   describe('the rate limiter contract', () => {
     describeRateLimiterContract(async (start) => {
-      clock.now = start;
+      clock = new FakeClock(start);
       const created = limiter();
       await ready(created);
       return { limiter: created, clock };
@@ -56,38 +57,44 @@ describe('RedisRateLimiter (real Redis)', () => {
     expect(new Set(refusals)).toEqual(new Set(['concurrency']));
   });
 
+  /** A replica whose renewal timer does not fire on its own (a stalled or crashed process): renewals are the test's. */
+  function stalledLimiter(): RedisRateLimiter {
+    const stalled: Clock = { now: () => clock.now(), setTimeout: () => undefined, clearTimeout: () => undefined };
+    const created = new RedisRateLimiter({ redis: testRedisUrl(), keyPrefix: `${prefix.prefix}:`, leaseMs: 30_000, clock: stalled });
+    limiters.push(created);
+    return created;
+  }
+
   it('frees the slots of a replica that stopped renewing them a lease length after its last renewal', async () => {
-    const [crashed, survivor] = [limiter(30_000), limiter(30_000)];
+    const [crashed, survivor] = [stalledLimiter(), limiter(30_000)];
     await ready(crashed, survivor);
     const subjects: LimitSubject[] = [{ scope: 'user', id: 'alice', limits: { concurrent: 1 } }];
     admitted(await crashed.admit({ subjects, tokens: 0 }));
-    clock.now += 20_000;
+    clock.advance(20_000);
     await crashed.renewLeases();
-    clock.now += 20_000;
+    clock.advance(20_000);
     expect((await survivor.admit({ subjects, tokens: 0 })).admitted).toBe(false);
-    await crashed.close(); // crashed: no more renewals
-    clock.now += 10_001;
+    // The crashed replica renews no more: 30 s after its last renewal the slot is free.
+    clock.advance(9_999);
+    expect((await survivor.admit({ subjects, tokens: 0 })).admitted).toBe(false);
+    clock.advance(2);
     const [slots] = await survivor.peek(subjects);
     expect(slots.remaining).toBe(1);
     admitted(await survivor.admit({ subjects, tokens: 0 }));
   });
 
-  it('does not bring back a lease that expired before it was renewed', async () => {
-    const shared = limiter(30_000);
-    await ready(shared);
+  it('does not bring back a lease that expired before its replica renewed it', async () => {
+    const [late, other] = [stalledLimiter(), limiter(30_000)];
+    await ready(late, other);
     const subjects: LimitSubject[] = [{ scope: 'user', id: 'alice', limits: { concurrent: 1 } }];
-    admitted(await shared.admit({ subjects, tokens: 0 }));
-    clock.now += 30_001;
-    const other = admitted(await shared.admit({ subjects, tokens: 0 }));
-    await shared.renewLeases();
-    const [slots] = await shared.peek(subjects);
-    expect(slots.remaining).toBe(0);
-    clock.now += 20_000;
-    // The renewed lease lives on; the expired one was not brought back.
-    expect((await shared.peek(subjects))[0].remaining).toBe(0);
-    expect((await shared.admit({ subjects, tokens: 0 })).admitted).toBe(false);
-    await other.finish(0);
-    expect(await redis.exists(shared.key('leases', subjects[0]))).toBe(0);
+    admitted(await late.admit({ subjects, tokens: 0 }));
+    clock.advance(30_001);
+    const taken = admitted(await other.admit({ subjects, tokens: 0 }));
+    await late.renewLeases();
+    await taken.finish(0);
+    // Only the other replica's lease was live: with it ended, the slot is free and the expired lease trimmed.
+    expect((await other.peek(subjects))[0].remaining).toBe(1);
+    expect(await redis.exists(other.key('leases', subjects[0]))).toBe(0);
   });
 
   it('keeps counters under the key prefix, expiring once the buckets would be full again', async () => {
@@ -95,8 +102,8 @@ describe('RedisRateLimiter (real Redis)', () => {
     await ready(shared);
     const subject: LimitSubject = { scope: 'token', id: 'tok-1', limits: { requestsPerMinute: 60, tokensPerMinute: 6000, concurrent: 2 } };
     const hold = admitted(await shared.admit({ subjects: [subject], tokens: 3000 }));
-    expect(await redis.hgetall(shared.key('requests', subject))).toEqual({ l: '59', at: String(clock.now) });
-    expect(await redis.hgetall(shared.key('tokens', subject))).toEqual({ l: '3000', at: String(clock.now) });
+    expect(await redis.hgetall(shared.key('requests', subject))).toEqual({ l: '59', at: String(clock.now()) });
+    expect(await redis.hgetall(shared.key('tokens', subject))).toEqual({ l: '3000', at: String(clock.now()) });
     // 1 s and 30 s until full, plus a second of grace.
     expect(await redis.pttl(shared.key('requests', subject))).toBeGreaterThan(1000);
     expect(await redis.pttl(shared.key('requests', subject))).toBeLessThanOrEqual(2000);

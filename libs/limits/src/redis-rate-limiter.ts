@@ -1,32 +1,46 @@
 import { randomUUID } from 'node:crypto';
-import Redis, { type RedisOptions } from 'ioredis';
+import type Redis from 'ioredis';
+import { openRedis, REDIS_PRESETS, type RedisTarget } from '@tollgate/platform';
+import { systemClock, type Clock, type TimerHandle } from '@tollgate/time';
 import type { LimitSubject } from './limit-set';
 import { readingsOf, refusalOf, statusOf, type SubjectCounters } from './limit-decision';
 import type { LimitAdmission, LimitClaim, LimitHold, LimitReading, RateLimiter } from './rate-limiter';
 import { ADMIT_SCRIPT, FINISH_SCRIPT, PEEK_SCRIPT, RENEW_SCRIPT } from './rate-limiter.scripts';
 
 export interface RedisRateLimiterOptions {
-  /** A redis:// URL or ioredis options; the limiter enforces its own offline-queue and timeout settings on top. */
-  redis: string | RedisOptions;
+  /** A redis:// URL or ioredis options (`REDIS_PRESETS.limitCounters` applies on top). */
+  redis: RedisTarget;
   /** Prefix of every key, e.g. `tollgate:`; counters are `${keyPrefix}limits:{requests|tokens|leases}:{scope}:{id}`. */
   keyPrefix: string;
   /** A concurrency slot is freed this long after its replica last renewed it (a crashed replica's slots). Default 30 s. */
   leaseMs?: number;
-  /** Epoch ms (tests). Default: the Redis server's clock, so every replica counts on the same clock. */
-  now?: () => number;
+  /**
+   * The time the scripts count with and the renewal timer (tests). Default: the Redis server's time, so every replica
+   * counts on the same clock, and the system's timers.
+   */
+  clock?: Clock;
   /** Told when renewing the live leases failed (they expire if Redis stays unreachable for a lease's length). */
   onRenewalFailure?: (error: unknown) => void;
 }
 
 export const DEFAULT_LEASE_MS = 30_000;
-const COMMAND_TIMEOUT_MS = 1000;
 
+/** The scripts, called with the key count and one array of keys then arguments (ioredis flattens it). */
 interface LimiterCommands {
-  tollgateLimitAdmit(numKeys: number, ...args: string[]): Promise<string[] | [number, ...string[]]>;
-  tollgateLimitFinish(numKeys: number, ...args: string[]): Promise<number>;
-  tollgateLimitRenew(numKeys: number, ...args: string[]): Promise<number>;
-  tollgateLimitPeek(numKeys: number, ...args: string[]): Promise<string[]>;
+  tollgateLimitAdmit(numKeys: number, keysAndArgs: string[]): Promise<string[] | [number, ...string[]]>;
+  tollgateLimitFinish(numKeys: number, keysAndArgs: string[]): Promise<number>;
+  tollgateLimitRenew(numKeys: number, keysAndArgs: string[]): Promise<number>;
+  tollgateLimitPeek(numKeys: number, keysAndArgs: string[]): Promise<string[]>;
 }
+
+interface SubjectKeys {
+  requests: string;
+  tokens: string;
+  leases: string;
+}
+
+/** Key names are kept per subject (built once, not per request) up to this many subjects, then built afresh. */
+const MAX_CACHED_SUBJECTS = 100_000;
 
 /**
  * Counters shared by every replica through Redis. Admission is one Lua script over all the claim's subjects (one
@@ -42,13 +56,18 @@ export class RedisRateLimiter implements RateLimiter {
   private readonly leaseMs: number;
   /** Live leases of this process: lease id → its lease-set keys. */
   private readonly liveLeases = new Map<string, string[]>();
-  private renewTimer?: NodeJS.Timeout;
+  private readonly clock: Clock;
+  private renewTimer?: TimerHandle;
+  private readonly subjectKeys = new Map<string, Map<string, SubjectKeys>>();
+  private cachedSubjects = 0;
+  /** Lease ids are this process's random prefix and a counter: unique across replicas, cheaper than a UUID each. */
+  private readonly leasePrefix = `${randomUUID()}:`;
+  private leaseCount = 0;
 
   constructor(private readonly options: RedisRateLimiterOptions) {
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-    // A short disconnectTimeout: ioredis arms it even for a socket that is already gone (closing while Redis is down).
-    const enforced: RedisOptions = { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS, disconnectTimeout: 200 };
-    const redis = typeof options.redis === 'string' ? new Redis(options.redis, enforced) : new Redis({ ...options.redis, ...enforced });
+    this.clock = options.clock ?? systemClock;
+    const redis = openRedis(options.redis, REDIS_PRESETS.limitCounters);
     redis.on('error', () => undefined);
     redis.defineCommand('tollgateLimitAdmit', { lua: ADMIT_SCRIPT });
     redis.defineCommand('tollgateLimitFinish', { lua: FINISH_SCRIPT });
@@ -75,14 +94,17 @@ export class RedisRateLimiter implements RateLimiter {
 
   async admit(claim: LimitClaim): Promise<LimitAdmission> {
     const { subjects, tokens } = claim;
-    const leaseId = subjects.some((subject) => subject.limits.concurrent !== undefined) ? randomUUID() : '';
-    const keys: string[] = [];
-    const args: string[] = [this.nowArg(), leaseId, String(this.leaseMs), String(tokens)];
+    let leaseKeys: string[] | undefined;
+    const keysAndArgs: string[] = [];
     for (const subject of subjects) {
-      keys.push(this.key('requests', subject), this.key('tokens', subject), this.key('leases', subject));
-      args.push(limitArg(subject.limits.requestsPerMinute), limitArg(subject.limits.tokensPerMinute), limitArg(subject.limits.concurrent));
+      const keys = this.keysOf(subject);
+      keysAndArgs.push(keys.requests, keys.tokens, keys.leases);
+      if (subject.limits.concurrent !== undefined) (leaseKeys ??= []).push(keys.leases);
     }
-    const reply = await this.redis.tollgateLimitAdmit(keys.length, ...keys, ...args);
+    const leaseId = leaseKeys ? `${this.leasePrefix}${++this.leaseCount}` : '';
+    keysAndArgs.push(this.nowArg(), leaseId, String(this.leaseMs), String(tokens));
+    for (const { limits } of subjects) keysAndArgs.push(limitArg(limits.requestsPerMinute), limitArg(limits.tokensPerMinute), limitArg(limits.concurrent));
+    const reply = await this.redis.tollgateLimitAdmit(subjects.length * 3, keysAndArgs);
     const blockedIndex = Number(reply[0]);
     const counters = countersFrom(reply.slice(4) as string[], subjects.length);
     const status = statusOf(subjects, counters);
@@ -90,20 +112,20 @@ export class RedisRateLimiter implements RateLimiter {
       const blocked = { index: blockedIndex - 1, kind: reply[1] as 'request' | 'token' | 'concurrency', waitMs: Number(reply[2]) };
       return { admitted: false, status, refusal: refusalOf(subjects, blocked) };
     }
-    const leaseKeys = leaseId === '' ? [] : subjects.filter((subject) => subject.limits.concurrent !== undefined).map((subject) => this.key('leases', subject));
-    if (leaseKeys.length > 0) this.trackLease(leaseId, leaseKeys);
+    if (leaseKeys) this.trackLease(leaseId, leaseKeys);
     return { admitted: true, status, hold: this.holdFor(claim, leaseId) };
   }
 
   async peek(subjects: readonly LimitSubject[]): Promise<LimitReading[]> {
     if (subjects.length === 0) return [];
-    const keys: string[] = [];
-    const args: string[] = [this.nowArg()];
+    const keysAndArgs: string[] = [];
     for (const subject of subjects) {
-      keys.push(this.key('requests', subject), this.key('tokens', subject), this.key('leases', subject));
-      args.push(limitArg(subject.limits.requestsPerMinute), limitArg(subject.limits.tokensPerMinute), limitArg(subject.limits.concurrent));
+      const keys = this.keysOf(subject);
+      keysAndArgs.push(keys.requests, keys.tokens, keys.leases);
     }
-    const reply = await this.redis.tollgateLimitPeek(keys.length, ...keys, ...args);
+    keysAndArgs.push(this.nowArg());
+    for (const { limits } of subjects) keysAndArgs.push(limitArg(limits.requestsPerMinute), limitArg(limits.tokensPerMinute), limitArg(limits.concurrent));
+    const reply = await this.redis.tollgateLimitPeek(subjects.length * 3, keysAndArgs);
     return readingsOf(subjects, countersFrom(reply.slice(1), subjects.length));
   }
 
@@ -118,7 +140,7 @@ export class RedisRateLimiter implements RateLimiter {
         leaseIds.push(leaseId);
       }
     }
-    await this.redis.tollgateLimitRenew(keys.length, ...keys, this.nowArg(), String(this.leaseMs), ...leaseIds);
+    await this.redis.tollgateLimitRenew(keys.length, [...keys, this.nowArg(), String(this.leaseMs), ...leaseIds]);
   }
 
   async close(): Promise<void> {
@@ -132,6 +154,23 @@ export class RedisRateLimiter implements RateLimiter {
     return `${this.options.keyPrefix}limits:${kind}:${subject.scope}:${subject.id}`;
   }
 
+  private keysOf(subject: LimitSubject): SubjectKeys {
+    let byId = this.subjectKeys.get(subject.scope);
+    if (!byId) this.subjectKeys.set(subject.scope, (byId = new Map()));
+    let keys = byId.get(subject.id);
+    if (!keys) {
+      if (this.cachedSubjects >= MAX_CACHED_SUBJECTS) {
+        this.subjectKeys.clear();
+        this.cachedSubjects = 0;
+        return this.keysOf(subject);
+      }
+      keys = { requests: this.key('requests', subject), tokens: this.key('tokens', subject), leases: this.key('leases', subject) };
+      byId.set(subject.id, keys);
+      this.cachedSubjects += 1;
+    }
+    return keys;
+  }
+
   private holdFor(claim: LimitClaim, leaseId: string): LimitHold {
     let finished = false;
     return {
@@ -141,37 +180,48 @@ export class RedisRateLimiter implements RateLimiter {
         this.liveLeases.delete(leaseId);
         if (this.liveLeases.size === 0) this.stopRenewing();
         const difference = usedTokens - claim.tokens;
-        const settles = claim.subjects.filter((subject) => subject.limits.tokensPerMinute !== undefined && difference !== 0);
-        const frees = leaseId === '' ? [] : claim.subjects.filter((subject) => subject.limits.concurrent !== undefined);
-        if (settles.length === 0 && frees.length === 0) return;
-        const keys: string[] = [];
-        const args: string[] = [this.nowArg(), leaseId, String(difference)];
+        const settles = difference !== 0 && claim.subjects.some((subject) => subject.limits.tokensPerMinute !== undefined);
+        if (!settles && leaseId === '') return;
+        const keysAndArgs: string[] = [];
         for (const subject of claim.subjects) {
-          keys.push(this.key('tokens', subject), this.key('leases', subject));
-          args.push(difference === 0 ? '0' : limitArg(subject.limits.tokensPerMinute), leaseId === '' ? '0' : limitArg(subject.limits.concurrent));
+          const keys = this.keysOf(subject);
+          keysAndArgs.push(keys.tokens, keys.leases);
         }
-        await this.redis.tollgateLimitFinish(keys.length, ...keys, ...args);
+        keysAndArgs.push(this.nowArg(), leaseId, String(difference));
+        for (const { limits } of claim.subjects) {
+          keysAndArgs.push(settles ? limitArg(limits.tokensPerMinute) : '0', leaseId === '' ? '0' : limitArg(limits.concurrent));
+        }
+        await this.redis.tollgateLimitFinish(claim.subjects.length * 2, keysAndArgs);
       },
     };
   }
 
   private trackLease(leaseId: string, leaseKeys: string[]): void {
     this.liveLeases.set(leaseId, leaseKeys);
-    if (this.renewTimer) return;
-    this.renewTimer = setInterval(() => {
-      this.renewLeases().catch((error: unknown) => this.options.onRenewalFailure?.(error));
-    }, Math.max(1, Math.floor(this.leaseMs / 3)));
-    this.renewTimer.unref();
+    this.scheduleRenewal();
+  }
+
+  /** One timer per process while any lease is live: every third of the lease length, all of them are renewed. */
+  private scheduleRenewal(): void {
+    if (this.renewTimer !== undefined || this.liveLeases.size === 0) return;
+    const renew = () => {
+      this.renewLeases()
+        .catch((error: unknown) => this.options.onRenewalFailure?.(error))
+        .finally(() => {
+          this.renewTimer = undefined;
+          this.scheduleRenewal();
+        });
+    };
+    this.renewTimer = this.clock.setTimeout(renew, Math.max(1, Math.floor(this.leaseMs / 3)), { background: true });
   }
 
   private stopRenewing(): void {
-    if (!this.renewTimer) return;
-    clearInterval(this.renewTimer);
+    this.clock.clearTimeout(this.renewTimer);
     this.renewTimer = undefined;
   }
 
   private nowArg(): string {
-    return this.options.now ? String(this.options.now()) : '';
+    return this.options.clock ? String(this.options.clock.now()) : '';
   }
 }
 

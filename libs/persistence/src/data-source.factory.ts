@@ -1,7 +1,6 @@
 import type { Logger } from '@tollgate/platform';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
-import { RECORDING_ENTITIES } from './entities';
 import { runMigrations } from './migration.runner';
 import { RECORDING_MIGRATIONS } from './migrations';
 import { TypeormPinoLogger } from './typeorm-pino.logger';
@@ -49,7 +48,6 @@ export async function createDataSource(options: CreateDataSourceOptions): Promis
   const connectTimeoutMS = options.connectTimeoutMs ?? 5_000;
   const common = {
     type: 'postgres' as const,
-    entities: RECORDING_ENTITIES,
     migrations: RECORDING_MIGRATIONS,
     synchronize: false,
     migrationsRun: false,

@@ -1,11 +1,9 @@
-export * from './entities';
 export * from './migrations';
 export { createDataSource, TollgateDataSource, type CreateDataSourceOptions } from './data-source.factory';
 export { runMigrations } from './migration.runner';
 export { pendingMigrations } from './pending-migrations';
 export { InterceptionEventWriter, RecordingWriteError, type BatchResult, type EventOutcome, type InterceptionEventWriterOptions } from './interception-event.writer';
-export { EventBatcher, type BatchItemResult, type BatchTimers, type EventBatcherOptions } from './event-batcher';
-export { EventRejectedError, flushInterceptionEvents, ParentMissingError, type SettledOutcome } from './interception-batch.flush';
+export { EventRejectedError, flushInterceptionEvents, ParentMissingError, type BatchItemResult, type SettledOutcome } from './interception-batch.flush';
 export { EmbeddedBatchSender } from './embedded-batch.sender';
 export { DatabaseTransportProbe } from './database-transport.probe';
 export { TypeormSqlClient } from './typeorm.sql-client';

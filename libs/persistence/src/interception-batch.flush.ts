@@ -1,6 +1,8 @@
 import type { InterceptionEvent } from '@tollgate/recording';
-import type { BatchItemResult } from './event-batcher';
 import type { EventOutcome, InterceptionEventWriter } from './interception-event.writer';
+
+/** The result for one event of a batch: a value, or the error that event alone failed with. */
+export type BatchItemResult<Result> = { ok: true; value: Result } | { ok: false; error: Error };
 
 /** An `interception.ended` arrived before its `interception.started` was recorded: retry it later. */
 export class ParentMissingError extends Error {

@@ -110,9 +110,7 @@ describe.each(DATABASE_BACKENDS)('recording persistence on $name', (backend) => 
       ]);
     });
 
-    it('matches the entities (no pending schema change) and migrating again does nothing', async () => {
-      const pending = await dataSource.driver.createSchemaBuilder().log();
-      expect(pending.upQueries.map((query) => query.query)).toEqual([]);
+    it('migrating again does nothing', async () => {
       expect(await runMigrations(dataSource)).toEqual([]);
     });
   });

@@ -1,4 +1,4 @@
-import { buildEndedEvent, buildStartedEvent } from '@tollgate/testing';
+import { buildEndedEvent, buildStartedEvent, FakeClock } from '@tollgate/testing';
 import { createLogger } from '@tollgate/platform';
 import { DATABASE_BACKENDS } from './database-backends.test-support';
 import type { TollgateDataSource } from './data-source.factory';
@@ -92,12 +92,22 @@ describe('recording.retention on Postgres', () => {
   });
 
   it('sweeps on its own every interval once started, and stops', async () => {
+    const clock = new FakeClock(Date.now());
+    let sweepDeleted: () => void = () => undefined;
+    const nextDeletion = () => new Promise<void>((resolve) => (sweepDeleted = resolve));
+    const swept = new RetentionSweeper({ sql, retentionMs: 30 * DAY_MS, intervalMs: 60_000, logger: silent, clock, onDeleted: () => sweepDeleted() });
     const old = await recordInterceptions(2, 40);
-    const swept = new RetentionSweeper({ sql, retentionMs: 30 * DAY_MS, intervalMs: 60_000, logger: silent, onDeleted: () => undefined });
+    let deleted = nextDeletion();
     swept.start();
-    const deadline = Date.now() + 5_000;
-    while ((await rowsOf(old)).interceptions > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    await swept.stop();
+    clock.advance(0); // the first sweep runs at start
+    await deleted;
     expect(await rowsOf(old)).toEqual({ interceptions: 0, token_usages: 0, user_prompts: 0, tool_usages: 0 });
+
+    const later = await recordInterceptions(1, 40);
+    deleted = nextDeletion();
+    await clock.advanceSettling(60_000);
+    await deleted;
+    await swept.stop();
+    expect(await rowsOf(later)).toEqual({ interceptions: 0, token_usages: 0, user_prompts: 0, tool_usages: 0 });
   });
 });

@@ -1,4 +1,5 @@
 import type { Logger, SqlQuery } from '@tollgate/platform';
+import { systemClock, type Clock, type TimerHandle } from '@tollgate/time';
 
 /** Rows deleted, per table. */
 export interface RetentionDeletions {
@@ -47,7 +48,8 @@ export interface RetentionSweeperOptions {
   /** Called after each batch that deleted something (the recorder counts them in a metric). */
   onDeleted?: (deleted: RetentionDeletions) => void;
   logger: Logger;
-  now?: () => number;
+  /** Default: the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -55,11 +57,15 @@ export interface RetentionSweeperOptions {
  * is left. A failed sweep is logged and tried again at the next interval.
  */
 export class RetentionSweeper {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
 
-  constructor(private readonly options: RetentionSweeperOptions) {}
+  private readonly clock: Clock;
+
+  constructor(private readonly options: RetentionSweeperOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
 
   start(): void {
     this.stopped = false;
@@ -69,7 +75,7 @@ export class RetentionSweeper {
   /** Stops the timer and waits for a sweep in progress to finish its current batch. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.clock.clearTimeout(this.timer);
     await this.running;
   }
 
@@ -77,7 +83,7 @@ export class RetentionSweeper {
   async sweep(): Promise<RetentionDeletions> {
     const { sql, retentionMs, onDeleted } = this.options;
     const batchSize = this.options.batchSize ?? 500;
-    const cutoff = new Date((this.options.now ?? Date.now)() - retentionMs);
+    const cutoff = new Date(this.clock.now() - retentionMs);
     const total: RetentionDeletions = { interceptions: 0, token_usages: 0, user_prompts: 0, tool_usages: 0 };
     for (;;) {
       const deleted = await deleteExpiredBatch(sql, cutoff, batchSize);
@@ -89,14 +95,13 @@ export class RetentionSweeper {
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => {
+    this.timer = this.clock.setTimeout(() => {
       this.running = this.sweep()
         .then((total) => {
           if (total.interceptions > 0) this.options.logger.info({ deleted: total }, 'deleted interceptions past the retention');
         })
         .catch((error: unknown) => this.options.logger.error({ err: error }, 'retention sweep failed; trying again at the next interval'))
         .finally(() => this.schedule(this.options.intervalMs));
-    }, delayMs);
-    this.timer.unref();
+    }, delayMs, { background: true });
   }
 }

@@ -7,4 +7,5 @@ export * from './metrics/bound-metrics';
 export * from './sql/sql-client';
 export * from './process/release-startup-memory';
 export * from './redis/recording-redis';
+export * from './redis/redis-connection';
 export * from './process/database-not-migrated.error';

@@ -1,7 +1,10 @@
 export { isJsonObject, parseJsonObject, type JsonObject } from './json-value';
 export { PROVIDER_TYPES, providerTypeOfApi, type BridgedApi, type ProviderType } from './provider-type';
 
-export { matchRoute, type RouteMatch, type StoredObjectKind } from './routes/route.table';
+export type { ProviderDescription } from './description/provider-description';
+export { accountHeadersOfAllProviders, describeProvider, PROVIDER_DESCRIPTIONS, type ProviderRef } from './description/provider-descriptions';
+
+export { matchRoute, type RouteMatch, type RouteRule, type StoredObjectKind } from './routes/route.table';
 export { DEFAULT_BASE_URLS, defaultBaseUrl, parseUpstreamBase, upstreamPathAndQuery, upstreamUrl, type UpstreamBase } from './routes/upstream-url';
 
 export {
@@ -31,7 +34,7 @@ export { SseEventTooLarge, SseParser, type SseEvent } from './sse/sse.parser';
 export { EventBoundary } from './sse/event-boundary';
 
 export { inspectRequest, type RequestInspection } from './requests/request.inspector';
-export { withIncludeUsage } from './requests/include-usage.rewriter';
+export { setIncludeUsage, withIncludeUsage } from './requests/include-usage.rewriter';
 
 export { createStreamObserver, observeBlocking } from './observation/response.observer';
 export type {

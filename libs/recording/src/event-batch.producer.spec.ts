@@ -1,40 +1,8 @@
-import { buildEndedEvent, buildStartedEvent } from './interception-event.fixtures';
+import { buildEndedEvent, buildStartedEvent, FakeClock } from '@tollgate/testing';
 import type { EventBatchSender } from './event-batch.sender';
-import { EventBatchProducer, RecordingUnavailableError, type EventBatchProducerOptions, type ProducerTimers } from './event-batch.producer';
+import { EventBatchProducer, RecordingUnavailableError, type EventBatchProducerOptions } from './event-batch.producer';
 import type { InterceptionEvent } from './interception-event.schema';
 import type { InterceptionEventBatch } from './recording-jobs';
-
-/** Timers that fire only when `advance` moves the time past them. */
-class ManualTimers implements ProducerTimers {
-  now = 0;
-  private readonly due = new Map<number, { at: number; callback: () => void }>();
-  private nextId = 1;
-
-  setTimeout(callback: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.due.set(id, { at: this.now + ms, callback });
-    return id;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.due.delete(handle as number);
-  }
-
-  /** Moves time forward, firing due timers in order and letting the promises they settle run after each. */
-  async advance(ms: number): Promise<void> {
-    const until = this.now + ms;
-    for (;;) {
-      await settle();
-      const [id, next] = [...this.due].sort(([, a], [, b]) => a.at - b.at)[0] ?? [];
-      if (id === undefined || next.at > until) break;
-      this.due.delete(id);
-      this.now = next.at;
-      next.callback();
-    }
-    this.now = until;
-    await settle();
-  }
-}
 
 /** Runs every promise continuation that is ready (no time passes). */
 function settle(): Promise<void> {
@@ -89,7 +57,7 @@ interface Logged {
 }
 
 function setUp(overrides: Partial<EventBatchProducerOptions> = {}) {
-  const timers = new ManualTimers();
+  const clock = new FakeClock();
   const sender = new ScriptedSender();
   const logged: Logged[] = [];
   const observed = { accepted: 0, failedBatches: 0, dropped: [] as string[], refused: 0 };
@@ -100,7 +68,7 @@ function setUp(overrides: Partial<EventBatchProducerOptions> = {}) {
     maxPendingEvents: 100,
     failurePolicy: 'closed',
     sendTimeoutMs: 1_000,
-    timers,
+    clock,
     logger: {
       warn: (payload, message) => logged.push({ level: 'warn', payload: payload as Record<string, unknown>, message }),
       error: (payload, message) => logged.push({ level: 'error', payload: payload as Record<string, unknown>, message }),
@@ -113,7 +81,7 @@ function setUp(overrides: Partial<EventBatchProducerOptions> = {}) {
     },
     ...overrides,
   });
-  return { timers, sender, producer, logged, observed };
+  return { clock, sender, producer, logged, observed };
 }
 
 /** Admits an interception and adds its started event. */
@@ -127,14 +95,14 @@ function start(producer: EventBatchProducer): InterceptionEvent {
 
 describe('EventBatchProducer', () => {
   it('sends a batch as soon as it is full, and the rest once the first of it has waited maxDelay', async () => {
-    const { timers, sender, producer } = setUp();
+    const { clock, sender, producer } = setUp();
     const events = Array.from({ length: 7 }, () => start(producer));
     await settle();
     expect(sender.accepted.map((batch) => batch.events.length)).toEqual([3, 3]);
 
-    await timers.advance(4);
+    await clock.advanceSettling(4);
     expect(sender.accepted).toHaveLength(2);
-    await timers.advance(1);
+    await clock.advanceSettling(1);
     expect(sender.accepted.map((batch) => batch.events.length)).toEqual([3, 3, 1]);
     expect(sender.acceptedEvents).toEqual(events);
     expect(new Set(sender.accepted.map((batch) => batch.batchId)).size).toBe(3);
@@ -155,7 +123,7 @@ describe('EventBatchProducer', () => {
   });
 
   it('sends the events of a failed batch again after a doubling backoff, losing none', async () => {
-    const { timers, sender, producer, observed, logged } = setUp();
+    const { clock, sender, producer, observed, logged } = setUp();
     sender.mode = 'down';
     const events = [start(producer), start(producer), start(producer)];
     await settle();
@@ -163,19 +131,19 @@ describe('EventBatchProducer', () => {
     expect(producer.pendingEvents).toBe(6);
 
     const lateEvent = start(producer);
-    await timers.advance(99);
+    await clock.advanceSettling(99);
     expect(sender.attempts).toHaveLength(1); // backing off: not even the batch timer sends
-    await timers.advance(1);
+    await clock.advanceSettling(1);
     expect(sender.attempts).toHaveLength(2);
-    await timers.advance(199);
+    await clock.advanceSettling(199);
     expect(sender.attempts).toHaveLength(2);
-    await timers.advance(1);
+    await clock.advanceSettling(1);
     expect(sender.attempts).toHaveLength(3);
 
     sender.mode = 'up';
-    await timers.advance(400); // the probe: one full batch; once it is accepted the rest follows like any batch
+    await clock.advanceSettling(400); // the probe: one full batch; once it is accepted the rest follows like any batch
     expect(sender.acceptedEvents).toEqual(events);
-    await timers.advance(5);
+    await clock.advanceSettling(5);
     expect(sender.acceptedEvents).toEqual([...events, lateEvent]);
     expect(observed).toMatchObject({ accepted: 4, failedBatches: 3 });
     expect(logged.filter((line) => line.level === 'warn').map((line) => line.payload.retryInMs)).toEqual([100, 200, 400]);
@@ -183,19 +151,19 @@ describe('EventBatchProducer', () => {
   });
 
   it('counts a send that does not answer within sendTimeout as failed', async () => {
-    const { timers, sender, producer } = setUp({ sendTimeoutMs: 50 });
+    const { clock, sender, producer } = setUp({ sendTimeoutMs: 50 });
     sender.mode = 'hanging';
     const event = start(producer);
-    await timers.advance(5);
+    await clock.advanceSettling(5);
     expect(sender.attempts).toHaveLength(1);
     sender.mode = 'up';
-    await timers.advance(50 + 100);
+    await clock.advanceSettling(50 + 100);
     expect(sender.acceptedEvents).toEqual([event]);
   });
 
   describe('the bound on events held', () => {
     it('closed: refuses interceptions whose two events would not fit, until the backlog drains', async () => {
-      const { timers, sender, producer, observed } = setUp({ maxPendingEvents: 4 });
+      const { clock, sender, producer, observed } = setUp({ maxPendingEvents: 4 });
       sender.mode = 'down';
       const first = producer.admit();
       const second = producer.admit();
@@ -212,21 +180,21 @@ describe('EventBatchProducer', () => {
       expect(producer.admit()).toBe('refused');
 
       sender.mode = 'up';
-      await timers.advance(200);
+      await clock.advanceSettling(200);
       expect(sender.acceptedEvents).toHaveLength(4);
       expect(producer.pendingEvents).toBe(0);
       expect(producer.admit()).toBe('recorded');
     });
 
     it('open: serves the interception, and counts and logs each of its events as dropped', async () => {
-      const { timers, sender, producer, observed, logged } = setUp({ maxPendingEvents: 2, failurePolicy: 'open' });
+      const { clock, sender, producer, observed, logged } = setUp({ maxPendingEvents: 2, failurePolicy: 'open' });
       expect(producer.admit()).toBe('recorded');
       const admission = producer.admit();
       expect(admission).toBe('dropped');
       const started = buildStartedEvent();
       producer.add(started, 'dropped');
       producer.add(buildEndedEvent(started), 'dropped');
-      await timers.advance(10);
+      await clock.advanceSettling(10);
 
       expect(sender.attempts).toHaveLength(0);
       expect(observed.dropped).toEqual([started.interceptionId, started.interceptionId]);
@@ -254,7 +222,7 @@ describe('EventBatchProducer', () => {
     });
 
     it('rejects when that send fails; while the transport fails, the next waiter probes at once; events are delivered later', async () => {
-      const { timers, sender, producer } = setUp();
+      const { clock, sender, producer } = setUp();
       sender.mode = 'down';
       const first = buildStartedEvent();
       await expect(producer.addAndWaitAccepted(first, producer.admit() as 'recorded')).rejects.toBeInstanceOf(RecordingUnavailableError);
@@ -268,7 +236,7 @@ describe('EventBatchProducer', () => {
       const third = buildStartedEvent();
       await producer.addAndWaitAccepted(third, producer.admit() as 'recorded');
       expect(sender.acceptedEvents).toEqual([first, second, third]);
-      await timers.advance(1_000);
+      await clock.advanceSettling(1_000);
       expect(sender.attempts).toHaveLength(3);
     });
   });
@@ -283,17 +251,17 @@ describe('EventBatchProducer', () => {
     });
 
     it('retries within its budget, then logs every event it could not deliver with its interception id', async () => {
-      const { timers, sender, producer, logged } = setUp();
+      const { clock, sender, producer, logged } = setUp();
       sender.mode = 'down';
       const events = [start(producer), start(producer)];
       await settle();
       const drained = producer.drain(1_000);
       let done = false;
       void drained.then(() => (done = true));
-      await timers.advance(999);
+      await clock.advanceSettling(999);
       expect(done).toBe(false);
       expect(sender.attempts.length).toBeGreaterThan(3);
-      await timers.advance(1);
+      await clock.advanceSettling(1);
       expect(done).toBe(true);
       expect(logged.filter((line) => line.level === 'error').map((line) => line.payload.interceptionId)).toEqual(events.map((event) => event.interceptionId));
       expect(producer.admit()).toBe('refused');

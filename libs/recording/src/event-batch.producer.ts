@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { systemClock, withTimeout, type Clock, type TimerHandle } from '@tollgate/time';
 import type { EventBatchSender } from './event-batch.sender';
 import type { InterceptionEvent } from './interception-event.schema';
 import type { InterceptionEventBatch } from './recording-jobs';
@@ -11,17 +12,6 @@ import type { InterceptionEventBatch } from './recording-jobs';
  * - `refused`: the backlog is full and `failurePolicy` is `closed`: the request must be answered 503.
  */
 export type RecordingAdmission = 'recorded' | 'dropped' | 'refused';
-
-/** The timers the producer waits on; injected so that tests move time by hand. */
-export interface ProducerTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemTimers: ProducerTimers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 /** What the producer reports, for metrics. */
 export interface EventBatchProducerObserver {
@@ -55,7 +45,8 @@ export interface EventBatchProducerOptions {
   maxRetryDelayMs?: number;
   logger: ProducerLogger;
   observer?: EventBatchProducerObserver;
-  timers?: ProducerTimers;
+  /** The timers the producer waits on. Default: the system clock. */
+  clock?: Clock;
 }
 
 interface AcceptanceWaiter {
@@ -90,8 +81,8 @@ export class EventBatchProducer {
   private reserved = 0;
   /** Consecutive failed sends; while above zero only the retry timer sends. */
   private failures = 0;
-  private delayTimer: unknown;
-  private retryTimer: unknown;
+  private delayTimer: TimerHandle | undefined;
+  private retryTimer: TimerHandle | undefined;
   private draining = false;
   private onIdle: (() => void) | undefined;
   private readonly waiters = new Map<InterceptionEvent, AcceptanceWaiter>();
@@ -99,7 +90,7 @@ export class EventBatchProducer {
   private readonly initialRetryDelayMs: number;
   private readonly maxRetryDelayMs: number;
   private readonly observer: EventBatchProducerObserver;
-  private readonly timers: ProducerTimers;
+  private readonly clock: Clock;
 
   constructor(private readonly options: EventBatchProducerOptions) {
     if (options.maxPendingEvents < 2) throw new Error('maxPendingEvents must hold at least one interception (2 events)');
@@ -107,7 +98,7 @@ export class EventBatchProducer {
     this.initialRetryDelayMs = options.initialRetryDelayMs ?? 100;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5_000;
     this.observer = options.observer ?? NO_OBSERVER;
-    this.timers = options.timers ?? systemTimers;
+    this.clock = options.clock ?? systemClock;
   }
 
   /** Events held now: waiting for a batch, in a batch being sent, or still to come from admitted interceptions. */
@@ -156,7 +147,7 @@ export class EventBatchProducer {
     const accepted = new Promise<void>((resolve, reject) => this.waiters.set(event, { resolve, reject }));
     if (this.failures > 0 && this.sendsInFlight === 0) {
       // Somebody waits: probe now rather than at the end of the backoff.
-      this.timers.clearTimeout(this.retryTimer);
+      this.clock.clearTimeout(this.retryTimer);
       this.retryTimer = undefined;
     }
     this.schedule();
@@ -173,15 +164,10 @@ export class EventBatchProducer {
     if (this.retryTimer !== undefined) this.retryAfterFailure();
     this.schedule();
     if (this.buffered.length > 0 || this.sendsInFlight > 0) {
-      let deadline: unknown;
-      const outOfTime = new Promise<void>((resolve) => {
-        deadline = this.timers.setTimeout(resolve, budgetMs);
-      });
       const idle = new Promise<void>((resolve) => {
         this.onIdle = resolve;
       });
-      await Promise.race([idle, outOfTime]);
-      this.timers.clearTimeout(deadline);
+      await withTimeout(idle, budgetMs, () => undefined, this.clock);
     }
     this.cancelTimers();
     const undelivered = this.buffered;
@@ -230,7 +216,7 @@ export class EventBatchProducer {
       if (this.sendsInFlight === 0) this.sendBatch();
       return;
     }
-    if (this.delayTimer === undefined) this.delayTimer = this.timers.setTimeout(this.onBatchDelayElapsed, maxDelayMs);
+    if (this.delayTimer === undefined) this.delayTimer = this.clock.setTimeout(this.onBatchDelayElapsed, maxDelayMs);
   }
 
   private readonly onBatchDelayElapsed = (): void => {
@@ -241,7 +227,7 @@ export class EventBatchProducer {
 
   private sendBatch(): void {
     if (this.delayTimer !== undefined) {
-      this.timers.clearTimeout(this.delayTimer);
+      this.clock.clearTimeout(this.delayTimer);
       this.delayTimer = undefined;
     }
     const { maxEvents } = this.options;
@@ -273,16 +259,10 @@ export class EventBatchProducer {
   }
 
   private sendWithTimeout(batch: InterceptionEventBatch): Promise<void> {
-    let timer: unknown;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = this.timers.setTimeout(
-        () => reject(new RecordingUnavailableError(`the recording transport did not accept a batch within ${this.options.sendTimeoutMs} ms`)),
-        this.options.sendTimeoutMs,
-      );
-    });
-    const sending = this.options.sender.deliver(batch);
-    sending.catch(() => undefined); // a late failure after the timeout is already handled
-    return Promise.race([sending, timeout]).finally(() => this.timers.clearTimeout(timer));
+    const { sendTimeoutMs } = this.options;
+    return withTimeout(this.options.sender.deliver(batch), sendTimeoutMs, () => {
+      throw new RecordingUnavailableError(`the recording transport did not accept a batch within ${sendTimeoutMs} ms`);
+    }, this.clock);
   }
 
   private onAccepted(events: InterceptionEvent[], waiters: AcceptanceWaiter[] | undefined): void {
@@ -310,12 +290,12 @@ export class EventBatchProducer {
       { err: error, events: events.length, pendingEvents: this.pendingEvents, retryInMs },
       'the recording transport did not accept a batch; its events will be sent again',
     );
-    if (this.retryTimer === undefined) this.retryTimer = this.timers.setTimeout(this.retryAfterFailure, retryInMs);
+    if (this.retryTimer === undefined) this.retryTimer = this.clock.setTimeout(this.retryAfterFailure, retryInMs);
   }
 
   /** After the backoff: one batch tries the transport; if it is accepted, everything else follows at once. */
   private readonly retryAfterFailure = (): void => {
-    this.timers.clearTimeout(this.retryTimer);
+    this.clock.clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     this.schedule();
   };
@@ -333,8 +313,8 @@ export class EventBatchProducer {
   }
 
   private cancelTimers(): void {
-    this.timers.clearTimeout(this.delayTimer);
-    this.timers.clearTimeout(this.retryTimer);
+    this.clock.clearTimeout(this.delayTimer);
+    this.clock.clearTimeout(this.retryTimer);
     this.delayTimer = undefined;
     this.retryTimer = undefined;
   }

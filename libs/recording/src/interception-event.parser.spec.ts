@@ -1,4 +1,4 @@
-import { buildEndedEvent, buildStartedEvent } from './interception-event.fixtures';
+import { buildEndedEvent, buildStartedEvent } from '@tollgate/testing';
 import { InvalidInterceptionEventError, parseInterceptionEvent } from './interception-event.parser';
 import { MAX_RECORDED_COUNT, RECORDED_TEXT_LIMITS } from './interception-event.schema';
 

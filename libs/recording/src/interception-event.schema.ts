@@ -95,7 +95,6 @@ export type InterceptionStarted = z.infer<typeof interceptionStartedV1Schema>;
 export type InterceptionEnded = z.infer<typeof interceptionEndedV1Schema>;
 export type InterceptionEvent = InterceptionStarted | InterceptionEnded;
 export type InterceptionEventName = InterceptionEvent['name'];
-export type InterceptionEventOf<Name extends InterceptionEventName> = Extract<InterceptionEvent, { name: Name }>;
 export type TokenUsage = InterceptionEnded['tokenUsages'][number];
 export type ToolUsage = InterceptionEnded['toolUsages'][number];
 

@@ -1,4 +1,4 @@
-import { buildEndedEvent, buildStartedEvent } from './interception-event.fixtures';
+import { buildEndedEvent, buildStartedEvent } from '@tollgate/testing';
 import { FULL_TEXT_MAX_CHARS, TRUNCATED_TEXT_CHARS, UNRECORDED_ERROR_TEXT, applyPromptPolicy, recordableText } from './recorded-text.policy';
 
 describe('recorded text policy', () => {

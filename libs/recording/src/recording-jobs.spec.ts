@@ -1,4 +1,4 @@
-import { buildEndedEvent, buildStartedEvent } from './interception-event.fixtures';
+import { buildEndedEvent, buildStartedEvent } from '@tollgate/testing';
 import { batchJobId, interceptionEventId, missingJobHandlers, readEventBatch, RECORDING_JOB_NAMES } from './recording-jobs';
 
 describe('recording jobs', () => {

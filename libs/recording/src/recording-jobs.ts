@@ -20,7 +20,6 @@ export interface RecordingJobs {
 }
 
 export type RecordingJobName = keyof RecordingJobs;
-export type RecordingJob = { [Name in RecordingJobName]: { name: Name; data: RecordingJobs[Name] } }[RecordingJobName];
 
 export const INTERCEPTION_BATCH_JOB = 'interception.batch' satisfies RecordingJobName;
 

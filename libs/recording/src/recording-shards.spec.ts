@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { buildEndedEvent, buildStartedEvent } from './interception-event.fixtures';
+import { buildEndedEvent, buildStartedEvent } from '@tollgate/testing';
 import { consumedQueueNames, interceptionShard, recordingQueueNames, splitBatchByShard } from './recording-shards';
 
 describe('recording queue shards', () => {

@@ -1,3 +1,5 @@
+import { withTimeout } from '@tollgate/time';
+
 export interface ProbeResult {
   ok: boolean;
   /** For the `/readyz` body and logs: what was checked and, when down, why. Never a credential. */
@@ -17,18 +19,12 @@ export interface RecordingTransportProbe {
 
 /** `target reachable` once `work` resolves; `target unreachable: why` if it rejects or takes longer than `timeoutMs`. */
 export async function probeReachability(target: string, timeoutMs: number, work: () => Promise<unknown>): Promise<ProbeResult> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  const attempt = work();
   try {
-    await Promise.race([attempt, timeout]);
+    await withTimeout(work(), timeoutMs, () => {
+      throw new Error(`no answer within ${timeoutMs} ms`);
+    });
     return { ok: true, detail: `${target} reachable` };
   } catch (error) {
     return { ok: false, detail: `${target} unreachable: ${(error as Error).message}` };
-  } finally {
-    clearTimeout(timer);
-    attempt.catch(() => undefined); // a late failure after the timeout is already reported
   }
 }

@@ -5,3 +5,5 @@ export * from './processes';
 export * from './mcp';
 export * from './browser/chromium';
 export * from './byok/legacy-sealed-key';
+export * from './time/fake-clock';
+export * from './time/wait-for';

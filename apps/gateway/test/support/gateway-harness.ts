@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream';
 import type { DirectoryChangeNotifier, IdentityStore } from '@tollgate/byok';
 import type { AdminAuditLog, BudgetLedger, UsageStore } from '@tollgate/usage';
-import { MemoryKeyStateStore, type Clock, type KeyStateStore } from '@tollgate/keypool';
+import { MemoryKeyStateStore, type KeyStateStore } from '@tollgate/keypool';
 import type { RateLimiter } from '@tollgate/limits';
+import type { Clock } from '@tollgate/time';
 import { createGatewayApp, type EndpointGuard, type GatewayApp, type StoredObjectOwners } from '@tollgate/gateway';
 import { createLogger, loadConfig, type TollgateConfig } from '@tollgate/platform';
 import type { EventBatchSender, RecordingTransportProbe } from '@tollgate/recording';

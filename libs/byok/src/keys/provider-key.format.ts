@@ -1,4 +1,4 @@
-import type { ProviderType } from '@tollgate/providers';
+import { describeProvider, type ProviderRef } from '@tollgate/providers';
 
 export const MAX_PROVIDER_KEY_BYTES = 512;
 
@@ -9,17 +9,12 @@ export interface ProviderKeyFormatOptions {
   custom?: boolean;
 }
 
-const PREFIXES: Record<ProviderType, { prefix: string; vendor: string }> = {
-  openai: { prefix: 'sk-', vendor: 'an OpenAI' },
-  anthropic: { prefix: 'sk-ant-', vendor: 'an Anthropic' },
-};
-
 /**
  * Trims a key submitted for saving and checks it against the provider type's shape. A failed check carries `rule`,
  * a sentence fit for a 400 response; it never includes the submitted key.
  */
 export function checkProviderKeyFormat(
-  providerType: ProviderType,
+  provider: ProviderRef,
   raw: string,
   options: ProviderKeyFormatOptions = {},
 ): ProviderKeyFormatCheck {
@@ -33,7 +28,7 @@ export function checkProviderKeyFormat(
     return { ok: false, rule: 'a provider key must contain only printable ASCII characters' };
   }
   if (options.custom) return { ok: true, key };
-  const { prefix, vendor } = PREFIXES[providerType];
+  const { prefix, vendor } = describeProvider(provider).keyFormat;
   if (!key.startsWith(prefix)) return { ok: false, rule: `${vendor} key starts with ${prefix}` };
   if (key.length === prefix.length) return { ok: false, rule: `${vendor} key continues after ${prefix}` };
   return { ok: true, key };

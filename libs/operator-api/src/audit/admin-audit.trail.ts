@@ -1,4 +1,5 @@
 import type { Logger } from '@tollgate/platform';
+import type { Clock } from '@tollgate/time';
 import type { AdminAuditEntry, AdminAuditLog } from '@tollgate/usage';
 
 /**
@@ -10,14 +11,14 @@ export class AdminAuditTrail {
     /** Unset without a database: the log line is then the only record. */
     readonly log: AdminAuditLog | undefined,
     private readonly logger: Logger,
-    private readonly now: () => Date,
+    private readonly clock: Clock,
   ) {}
 
   async record(entry: AdminAuditEntry): Promise<void> {
     this.logger.info({ audit: entry }, 'admin action');
     if (!this.log) return;
     try {
-      await this.log.append(entry, this.now());
+      await this.log.append(entry, new Date(this.clock.now()));
     } catch (error) {
       // The change is made and cannot be taken back here: the answer stays a success, the missing entry is an error.
       this.logger.error({ err: error, audit: entry }, 'admin action done but its audit entry could not be written');

@@ -214,7 +214,7 @@ export class IdentityService {
     if (input.baseUrl !== undefined && !provider.config.userEndpoints) {
       throw invalidRequest(`provider ${providerName} does not accept user endpoints (baseUrl)`);
     }
-    const format = checkProviderKeyFormat(provider.config.type, input.key, { custom: input.baseUrl !== undefined });
+    const format = checkProviderKeyFormat(provider.description, input.key, { custom: input.baseUrl !== undefined });
     if (!format.ok) throw invalidRequest(`key: ${format.rule}`);
     let endpoint: { baseUrl: string; dispatcher: Dispatcher } | null = null;
     if (input.baseUrl !== undefined) {

@@ -10,10 +10,10 @@ export type KeyVerifier = (provider: ProviderRuntime, key: string, endpoint: { b
 
 export function createKeyVerifier(client: UpstreamClient, timeoutMs: number): KeyVerifier {
   return async (provider, key, endpoint) => {
-    const type = provider.config.type;
+    const { keyCheck } = provider.description;
     const base = endpoint ? parseUpstreamBase(endpoint.baseUrl) : provider.upstreamBase;
-    const target = { origin: base.origin, path: upstreamPathAndQuery(base, type === 'openai' ? '/models' : '/v1/models') };
-    const headers = applyCredential(type, type === 'anthropic' ? { 'anthropic-version': '2023-06-01' } : {}, key);
+    const target = { origin: base.origin, path: upstreamPathAndQuery(base, keyCheck.path) };
+    const headers = applyCredential(provider.description, keyCheck.headers, key);
     try {
       const response = await client.send({ target, method: 'GET', headers, signal: AbortSignal.timeout(timeoutMs), dispatcher: endpoint?.dispatcher });
       await response.body.dump().catch(() => undefined);

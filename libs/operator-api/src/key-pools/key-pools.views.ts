@@ -1,4 +1,5 @@
 import type { KeyListing } from '@tollgate/keypool';
+import type { ProviderType } from '@tollgate/providers';
 
 export interface PoolKeyView extends KeyListing {
   /** The last recorded centralized interception this key (by its hint) was handed out for; null: none recorded. */
@@ -7,7 +8,7 @@ export interface PoolKeyView extends KeyListing {
 
 export interface ProviderPoolView {
   name: string;
-  type: 'openai' | 'anthropic';
+  type: ProviderType;
   strategy: 'ordered' | 'round-robin';
   keys: PoolKeyView[];
 }

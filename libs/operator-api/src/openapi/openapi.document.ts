@@ -2,6 +2,7 @@
 // generated from it (apps/console/src/api/gateway-api.ts) and a test checks that every admin and self-service route
 // of the gateway is described here; describe a new route here when you add it.
 
+import { PROVIDER_TYPES } from '@tollgate/providers';
 import { ADMIN_AUDIT_ACTIONS } from '@tollgate/usage';
 
 type Schema = Record<string, unknown>;
@@ -181,7 +182,7 @@ export const OPENAPI_DOCUMENT = {
       },
       ProviderPool: object({
         name: { type: 'string' },
-        type: { type: 'string', enum: ['openai', 'anthropic'] },
+        type: { type: 'string', enum: [...PROVIDER_TYPES] },
         strategy: { type: 'string', enum: ['ordered', 'round-robin'] },
         keys: { type: 'array', items: ref('PoolKey') },
       }),

@@ -1,4 +1,5 @@
-import Redis, { Cluster, type RedisOptions } from 'ioredis';
+import { Cluster, type Redis, type RedisOptions } from 'ioredis';
+import { openRedis } from './redis-connection';
 
 /** Where the recording queue lives: a Redis Cluster when `redisCluster` lists seed URLs, else `redisUrl`'s Redis. */
 export interface RecordingRedisTarget {
@@ -7,14 +8,14 @@ export interface RecordingRedisTarget {
 }
 
 /**
- * Opens a connection to the Redis holding the recording queue. On a cluster, `options` apply to every node's
- * connection, and the credentials and TLS of the first seed URL to all of them (the nodes a cluster announces carry
- * none).
+ * Opens a connection to the Redis holding the recording queue, with `options` (one of `REDIS_PRESETS`). On a
+ * cluster, `options` apply to every node's connection, and the credentials and TLS of the first seed URL to all of
+ * them (the nodes a cluster announces carry none).
  */
 export function openRecordingRedis(target: RecordingRedisTarget, options: RedisOptions = {}): Redis | Cluster {
   if (target.redisCluster.length === 0) {
     if (!target.redisUrl) throw new Error('the recording queue needs REDIS_URL or recording.redisCluster');
-    return new Redis(target.redisUrl, options);
+    return openRedis(target.redisUrl, options);
   }
   const seeds = target.redisCluster.map((url) => new URL(url));
   const [first] = seeds;

@@ -1,4 +1,4 @@
-import type { ProviderType } from '../provider-type';
+import { describeProvider, type ProviderRef } from '../description/provider-descriptions';
 import { firstHeaderValue, type RequestHeaders } from './request-headers';
 
 export const GATEWAY_TOKEN_PREFIX = 'tg_';
@@ -19,10 +19,11 @@ export interface ExtractedCredentials {
 
 /**
  * Finds the gateway token (`X-Tollgate-Token`, then `Authorization: Bearer tg_…`, then `X-Api-Key: tg_…`) and the
- * provider credential left once it is removed: OpenAI `Authorization: Bearer`; Anthropic `X-Api-Key`, else
- * `Authorization: Bearer`. A `tg_…` value is never taken for a provider credential.
+ * provider credential left once it is removed, from the provider's `clientCredentialHeaders` (OpenAI
+ * `Authorization: Bearer`; Anthropic `X-Api-Key`, else `Authorization: Bearer`). A `tg_…` value is never taken for a
+ * provider credential.
  */
-export function extractCredentials(type: ProviderType, headers: RequestHeaders): ExtractedCredentials {
+export function extractCredentials(provider: ProviderRef, headers: RequestHeaders): ExtractedCredentials {
   const explicitToken = firstHeaderValue(headers, GATEWAY_TOKEN_HEADER)?.trim();
   const bearer = bearerCredential(firstHeaderValue(headers, 'authorization'));
   const apiKey = firstHeaderValue(headers, 'x-api-key')?.trim();
@@ -44,7 +45,7 @@ export function extractCredentials(type: ProviderType, headers: RequestHeaders):
     }
   }
 
-  for (const header of BYOK_HEADER_PREFERENCE[type]) {
+  for (const header of describeProvider(provider).clientCredentialHeaders) {
     const value = found[header];
     if (value !== undefined && header !== result.gatewayTokenHeader && !isGatewayToken(value)) {
       result.byokCredential = value;
@@ -56,11 +57,6 @@ export function extractCredentials(type: ProviderType, headers: RequestHeaders):
 }
 
 const CREDENTIAL_HEADERS: readonly CredentialHeader[] = ['authorization', 'x-api-key'];
-
-const BYOK_HEADER_PREFERENCE: Record<ProviderType, readonly CredentialHeader[]> = {
-  openai: ['authorization'],
-  anthropic: ['x-api-key', 'authorization'],
-};
 
 function isGatewayToken(value: string): boolean {
   return value.startsWith(GATEWAY_TOKEN_PREFIX);

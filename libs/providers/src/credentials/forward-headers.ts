@@ -1,4 +1,4 @@
-import type { ProviderType } from '../provider-type';
+import { accountHeadersOfAllProviders, type ProviderRef } from '../description/provider-descriptions';
 import { extractCredentials, GATEWAY_TOKEN_HEADER, type CredentialHeader, type ExtractedCredentials } from './credentials.extractor';
 import type { RequestHeaders } from './request-headers';
 
@@ -34,7 +34,7 @@ export const CLIENT_CREDENTIAL_HEADERS: readonly CredentialHeader[] = ['authoriz
  * Client headers that pick an account, organisation or project at the provider. With a pool key they would bill or
  * scope the company's key to whatever the client names; with the user's own key they are the user's business.
  */
-export const POOL_KEY_STRIPPED_REQUEST_HEADERS: readonly string[] = ['openai-organization', 'openai-project'];
+export const POOL_KEY_STRIPPED_REQUEST_HEADERS: readonly string[] = accountHeadersOfAllProviders('request');
 
 const ALWAYS_STRIPPED = new Set(ALWAYS_STRIPPED_REQUEST_HEADERS);
 const STRIPPED_FOR_POOL_KEY = new Set([...ALWAYS_STRIPPED_REQUEST_HEADERS, ...POOL_KEY_STRIPPED_REQUEST_HEADERS]);
@@ -46,10 +46,10 @@ const STRIPPED_FOR_POOL_KEY = new Set([...ALWAYS_STRIPPED_REQUEST_HEADERS, ...PO
  * account-selecting headers.
  */
 export function headersToForward(
-  type: ProviderType,
+  provider: ProviderRef,
   headers: RequestHeaders,
   bridged = false,
-  credentials: ExtractedCredentials = extractCredentials(type, headers),
+  credentials: ExtractedCredentials = extractCredentials(provider, headers),
   forPoolKey = false,
 ): Record<string, string> {
   const stripped = forPoolKey ? STRIPPED_FOR_POOL_KEY : ALWAYS_STRIPPED;

@@ -1,22 +1,17 @@
-import type { ProviderType } from '../provider-type';
+import { describeProvider, type ProviderRef } from '../description/provider-descriptions';
 import type { CredentialHeader } from './credentials.extractor';
-
-const PROVIDER_CREDENTIAL_HEADER: Record<ProviderType, CredentialHeader> = {
-  openai: 'authorization',
-  anthropic: 'x-api-key',
-};
 
 /**
  * A copy of `headers` carrying exactly one provider credential, `key`, in `header`. Without `header`: where the
  * headers already carry this same key (a BYOK key kept by `headersToForward` goes as is — an Anthropic OAuth token
- * stays a Bearer), else the provider's own header (OpenAI `authorization: Bearer key`, Anthropic `x-api-key: key`).
+ * stays a Bearer), else the provider's `credentialHeader` (OpenAI `authorization: Bearer key`, Anthropic `x-api-key: key`).
  * Any other client auth header is removed.
  */
 export function applyCredential(
-  type: ProviderType,
+  provider: ProviderRef,
   headers: Readonly<Record<string, string>>,
   key: string,
-  header: CredentialHeader = headerCarrying(headers, key) ?? PROVIDER_CREDENTIAL_HEADER[type],
+  header: CredentialHeader = headerCarrying(headers, key) ?? describeProvider(provider).credentialHeader,
 ): Record<string, string> {
   const withCredential: Record<string, string> = {};
   for (const name in headers) {

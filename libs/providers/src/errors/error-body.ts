@@ -1,4 +1,4 @@
-import type { ProviderType } from '../provider-type';
+import { describeProvider, type ProviderRef } from '../description/provider-descriptions';
 
 export interface ProviderErrorDetails {
   type: string;
@@ -11,8 +11,6 @@ export interface ProviderErrorDetails {
  * A gateway-made error body in the provider's own shape, so the official SDKs raise their usual typed errors:
  * OpenAI `{"error":{"message","type","code","param":null}}`, Anthropic `{"type":"error","error":{"type","message"}}`.
  */
-export function errorBody(type: ProviderType, error: ProviderErrorDetails): string {
-  return type === 'openai'
-    ? JSON.stringify({ error: { message: error.message, type: error.type, code: error.code ?? null, param: null } })
-    : JSON.stringify({ type: 'error', error: { type: error.type, message: error.message } });
+export function errorBody(provider: ProviderRef, error: ProviderErrorDetails): string {
+  return describeProvider(provider).errorBody(error);
 }

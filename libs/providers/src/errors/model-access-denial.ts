@@ -1,20 +1,21 @@
-import type { ProviderType } from '../provider-type';
+import { describeProvider, type ProviderRef } from '../description/provider-descriptions';
 
 /**
  * Whether a 403 body says the key may not use the requested model (as opposed to the key being refused outright).
  * The rule, in order:
- * - OpenAI's own marker: `error.code` `model_not_found` (what OpenAI answers, with 403, for "Project … does not have
- *   access to model …"), or a message saying "does not have access to model";
- * - either provider: the error message names the requested model (Anthropic's `permission_error` for a model the
+ * - the provider's own marker (its description's `modelDenial`): OpenAI's `error.code` `model_not_found`, or a message
+ *   saying "does not have access to model";
+ * - any provider: the error message names the requested model (Anthropic's `permission_error` for a model the
  *   organisation may not use names it; a key-level refusal does not).
  * Anything else — unparseable, no message, a message about the key, the organisation or the resource in general — is
  * a key-level 403.
  */
-export function isModelAccessDenial(providerType: ProviderType, body: Buffer, model: string): boolean {
+export function isModelAccessDenial(provider: ProviderRef, body: Buffer, model: string): boolean {
   const error = errorObjectOf(body);
   if (!error) return false;
   const message = typeof error.message === 'string' ? error.message.toLowerCase() : '';
-  if (providerType === 'openai' && (error.code === 'model_not_found' || message.includes('does not have access to model'))) return true;
+  const marker = describeProvider(provider).modelDenial;
+  if (marker && (error.code === marker.code || message.includes(marker.phrase))) return true;
   return model.trim().length > 0 && message.includes(model.toLowerCase());
 }
 

@@ -39,7 +39,12 @@ function skipWhitespace(body: Buffer, from: number): number {
  */
 function reserializeWithIncludeUsage(body: Buffer): Buffer {
   const original = parseKeepingNumbers(body) ?? {};
-  const existing = original.stream_options;
-  original.stream_options = { ...(isJsonObject(existing) ? existing : {}), include_usage: true };
+  setIncludeUsage(original);
   return Buffer.from(JSON.stringify(original));
+}
+
+/** Sets `stream_options.include_usage = true` on a parsed chat body, keeping the client's other stream options. */
+export function setIncludeUsage(body: JsonObject): void {
+  const existing = body.stream_options;
+  body.stream_options = { ...(isJsonObject(existing) ? existing : {}), include_usage: true };
 }

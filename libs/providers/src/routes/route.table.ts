@@ -1,4 +1,6 @@
-import type { BridgedApi, ProviderType } from '../provider-type';
+import { describeProvider, type ProviderRef } from '../description/provider-descriptions';
+import type { ProviderDescription } from '../description/provider-description';
+import type { BridgedApi } from '../provider-type';
 
 /** Objects the provider stores per account, reachable by id on passthrough routes (Responses, conversations). */
 export type StoredObjectKind = 'response' | 'conversation';
@@ -16,7 +18,7 @@ export type RouteMatch =
       modelCatalog?: { kind: 'list' } | { kind: 'model'; id: string };
     };
 
-interface RouteRule {
+export interface RouteRule {
   /** Upper-case HTTP method, or `*` for any. */
   method: string;
   /** `/`-separated; `:id` matches one segment, a trailing `**` matches one or more segments. */
@@ -27,30 +29,6 @@ interface RouteRule {
   creates?: StoredObjectKind;
   modelCatalog?: 'list' | 'model';
 }
-
-// Paths are relative to the provider prefix: `/{name}/v1` for openai, `/{name}` for anthropic.
-const RULES: Record<ProviderType, readonly RouteRule[]> = {
-  openai: [
-    { method: 'POST', pattern: '/chat/completions', api: 'openai-chat' },
-    { method: 'POST', pattern: '/responses', api: 'openai-responses' },
-    { method: 'GET', pattern: '/models', modelCatalog: 'list' },
-    { method: 'GET', pattern: '/models/:id', modelCatalog: 'model' },
-    { method: 'POST', pattern: '/conversations', creates: 'conversation' },
-    { method: '*', pattern: '/conversations' },
-    { method: '*', pattern: '/conversations/:id', storedObject: 'conversation' },
-    { method: '*', pattern: '/conversations/:id/**', storedObject: 'conversation' },
-    { method: 'GET', pattern: '/responses/:id', storedObject: 'response' },
-    { method: 'GET', pattern: '/responses/:id/**', storedObject: 'response' },
-    { method: 'DELETE', pattern: '/responses/:id', storedObject: 'response' },
-    { method: 'POST', pattern: '/responses/:id/cancel', storedObject: 'response' },
-  ],
-  anthropic: [
-    { method: 'POST', pattern: '/v1/messages', api: 'anthropic-messages' },
-    { method: 'GET', pattern: '/v1/models', modelCatalog: 'list' },
-    { method: 'GET', pattern: '/v1/models/:id', modelCatalog: 'model' },
-    { method: 'POST', pattern: '/v1/messages/count_tokens' },
-  ],
-};
 
 interface CompiledRule {
   method: string;
@@ -63,10 +41,16 @@ interface CompiledRule {
   modelCatalog?: 'list' | 'model';
 }
 
-const COMPILED: Record<ProviderType, readonly CompiledRule[]> = {
-  openai: RULES.openai.map(compile),
-  anthropic: RULES.anthropic.map(compile),
-};
+const COMPILED = new WeakMap<ProviderDescription, readonly CompiledRule[]>();
+
+function compiledRules(provider: ProviderDescription): readonly CompiledRule[] {
+  let rules = COMPILED.get(provider);
+  if (!rules) {
+    rules = provider.routes.map(compile);
+    COMPILED.set(provider, rules);
+  }
+  return rules;
+}
 
 function compile(rule: RouteRule): CompiledRule {
   const segments = rule.pattern.split('/').slice(1);
@@ -85,11 +69,11 @@ function compile(rule: RouteRule): CompiledRule {
  * Which allow-listed route `METHOD pathAfterPrefix` is, or `undefined` (→ 404). The upstream path is the path
  * after the prefix, unchanged; paths that could climb out of the base URL (`.`/`..` segments) never match.
  */
-export function matchRoute(type: ProviderType, method: string, pathAfterPrefix: string): RouteMatch | undefined {
+export function matchRoute(provider: ProviderRef, method: string, pathAfterPrefix: string): RouteMatch | undefined {
   const segments = safeSegments(pathAfterPrefix);
   if (!segments) return undefined;
   const upperMethod = method.toUpperCase();
-  for (const rule of COMPILED[type]) {
+  for (const rule of compiledRules(describeProvider(provider))) {
     if ((rule.method === '*' || rule.method === upperMethod) && segmentsMatch(rule.segments, segments)) {
       if (rule.api) return { kind: 'bridged', api: rule.api, upstreamPath: pathAfterPrefix };
       if (rule.storedObject) return { kind: 'passthrough', upstreamPath: pathAfterPrefix, storedObject: { kind: rule.storedObject, id: segments[rule.idIndex] } };

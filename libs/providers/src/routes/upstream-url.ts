@@ -1,12 +1,13 @@
+import { describeProvider, PROVIDER_DESCRIPTIONS, type ProviderRef } from '../description/provider-descriptions';
 import type { ProviderType } from '../provider-type';
 
 export const DEFAULT_BASE_URLS: Readonly<Record<ProviderType, string>> = {
-  openai: 'https://api.openai.com/v1/',
-  anthropic: 'https://api.anthropic.com/',
+  openai: PROVIDER_DESCRIPTIONS.openai.defaultBaseUrl,
+  anthropic: PROVIDER_DESCRIPTIONS.anthropic.defaultBaseUrl,
 };
 
-export function defaultBaseUrl(type: ProviderType): string {
-  return DEFAULT_BASE_URLS[type];
+export function defaultBaseUrl(provider: ProviderRef): string {
+  return describeProvider(provider).defaultBaseUrl;
 }
 
 /** A provider's base URL taken apart once, so that each request's upstream target is a couple of string joins. */

@@ -1,42 +1,37 @@
-import { once } from 'node:events';
-import type { ServerResponse } from 'node:http';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import {
-  SseParser,
   assistantTurnOf,
   continuationOf,
   createStreamMerger,
-  createStreamObserver,
-  errorShapeFor,
   injectTools,
   isJsonObject,
   parseJsonObject,
   observeBlocking,
   parseKeepingNumbers,
+  setIncludeUsage,
   sseErrorEvent,
   sumUsage,
   type BridgedApi,
   type JsonObject,
-  type StreamMerger,
   type StreamObservation,
   type ToolCall,
   type ToolResult,
 } from '@tollgate/providers';
 import type { ToolUsage } from '@tollgate/recording';
 import { GatewayError } from '../errors/gateway-error';
-import { writeGatewayError } from '../errors/error-response';
 import type { ClientConnection } from '../http/client-connection';
-import { relayedResponseHeaders, withEventStreamHeaders } from '../http/relayed-headers';
 import type { CatalogueTool, McpToolCatalogue } from '../mcp/mcp-tool.catalogue';
 import type { GatewayMetrics } from '../metrics/gateway.metrics';
 import { SpanKind, failSpan, inSpan, startSpan } from '../telemetry/gateway-tracer';
 import type { UpstreamClient, UpstreamResponse } from '../upstream/upstream.client';
-import { UpstreamResponseTooLarge, readUpstreamBody } from '../upstream/upstream-body.reader';
-import { ANTHROPIC_PING, streamFailureEvent, upstreamStreamFailure } from './stream-relay';
+import { readUpstreamBody } from '../upstream/upstream-body.reader';
+import { ClientAnswer } from './client-answer';
+import { pumpStream, streamFailureEvent } from './stream-relay';
 import type { BridgedRequest } from './bridged-request';
-import { exhaustionError, transportError, upstreamErrorSummary } from './failure-mapping';
+import { upstreamErrorSummary } from './failure-mapping';
 import type { Outcome } from './interception-outcome';
-import { sendWithFailover, type AttemptResult, type AttemptSummary } from './upstream-attempts';
+import type { AttemptSummary } from './upstream-attempts';
+import { CLIENT_DISCONNECTED, readOrAnswer, sendBridged, type BridgedExchange, type ExchangeFailure, type SentRequest } from './upstream-exchange';
 
 const RECORDED_ERROR_CHARS = 1000;
 
@@ -77,10 +72,7 @@ export class AgenticLoop {
     const parsed = parseKeepingNumbers(rawBody);
     const body = parsed && injectTools(api, parsed, tools);
     if (!body) return undefined;
-    if (api === 'openai-chat' && streaming) {
-      const options = body.stream_options;
-      body.stream_options = { ...(isJsonObject(options) ? options : {}), include_usage: true };
-    }
+    if (api === 'openai-chat' && streaming) setIncludeUsage(body);
     return { body, tools: new Map(tools.map((tool) => [tool.name, tool])) };
   }
 
@@ -93,12 +85,11 @@ export class AgenticLoop {
 /** One interception's loop: its state is the conversation so far and what it has recorded. */
 class AgenticRun {
   private readonly record: Outcome = { tokenUsages: [], toolUsages: [] };
-  private readonly out: ServerResponse;
   private readonly api: BridgedApi;
   private body: JsonObject;
-  private streamOpen = false;
-  private ping?: NodeJS.Timeout;
   private readonly config: TollgateConfig;
+  private readonly answer: ClientAnswer;
+  private readonly exchange: BridgedExchange;
 
   constructor(
     private readonly deps: AgenticDependencies,
@@ -107,28 +98,26 @@ class AgenticRun {
     private readonly context: AgenticContext,
   ) {
     this.config = deps.config;
-    this.out = request.out;
     this.api = request.api;
     this.body = plan.body;
+    this.answer = new ClientAnswer(request, context.idHeader, deps.config.server.anthropicPingIntervalMs);
+    const { connection, summary, model } = context;
+    this.exchange = { client: deps.client, metrics: deps.metrics, request, connection, summary, model };
   }
 
   async blocking(): Promise<Outcome> {
     const providerUsages: JsonObject[] = [];
     for (let iteration = 1; ; iteration++) {
-      const result = await this.send();
-      if (result.kind !== 'response') return this.failWithoutAnswer(result);
-      const upstream = result.response;
-      let raw: Buffer;
-      try {
-        raw = await readUpstreamBody(upstream, this.config.server.upstream.maxResponseBytes);
-      } catch (error) {
-        if (this.context.connection.isDisconnected) return this.failed('client_disconnected', 'the client closed the connection');
-        return this.answerError(error instanceof UpstreamResponseTooLarge ? error.toGatewayError() : transportError('connection', error as Error));
-      }
+      const sent = await this.send();
+      if (!sent.ok) return this.failed(sent.failure);
+      const upstream = sent.response;
+      const read = await readOrAnswer(upstream, this.config.server.upstream.maxResponseBytes, this.context.connection, this.answerError);
+      if (!read.ok) return this.failed(read.failure);
+      const raw = read.body;
       const answer = upstream.statusCode < 300 ? parseJsonObject(raw.toString('utf8')) : undefined;
       if (!answer) {
-        this.writeBody(upstream, raw);
-        return upstream.statusCode >= 300 ? this.failed('upstream_error', upstreamErrorSummary(upstream.statusCode, raw)) : this.record;
+        this.answer.blocking(upstream, raw);
+        return upstream.statusCode >= 300 ? this.failed({ type: 'upstream_error', message: upstreamErrorSummary(upstream.statusCode, raw) }) : this.record;
       }
       const observation = observeBlocking(this.api, answer);
       this.observe(observation);
@@ -136,11 +125,11 @@ class AgenticRun {
 
       const injected = await this.nextStep(observation.toolCalls, iteration);
       if (injected === 'final') {
-        if (iteration === 1) this.writeBody(upstream, raw);
-        else this.writeBody(upstream, Buffer.from(JSON.stringify({ ...answer, usage: sumUsage(providerUsages) })));
+        if (iteration === 1) this.answer.blocking(upstream, raw);
+        else this.answer.blocking(upstream, Buffer.from(JSON.stringify({ ...answer, usage: sumUsage(providerUsages) })));
         return this.record;
       }
-      if (injected === 'exceeded') return this.answerError(this.maxIterationsError());
+      if (injected === 'exceeded') return this.answerWithError(this.maxIterationsError());
       this.body = continuationOf(this.api, this.body, assistantTurnOf(this.api, answer), injected);
     }
   }
@@ -149,37 +138,39 @@ class AgenticRun {
     const merger = createStreamMerger(this.api, (name) => this.plan.tools.has(name));
     try {
       for (let iteration = 1; ; iteration++) {
-        const result = await this.send();
-        if (result.kind !== 'response') return this.failWithoutAnswer(result);
-        const upstream = result.response;
+        const sent = await this.send();
+        if (!sent.ok) return this.failed(sent.failure);
+        const upstream = sent.response;
         if (upstream.statusCode >= 300) return this.upstreamRefused(upstream);
         // Responses are buffered per iteration: the client's stream opens with the final one.
-        if (this.api !== 'openai-responses') this.openStream(upstream);
-        const pumped = await this.pump(upstream, merger);
+        if (this.api !== 'openai-responses') this.answer.openStream(upstream);
+        const pumped = await pumpStream(this.api, upstream, this.config.server.upstream.maxEventBytes, this.context.connection, async (events) => {
+          const stream = this.answer.openedStream;
+          for (const event of events) {
+            const text = merger.push(event);
+            if (stream) await stream.write(text);
+          }
+        });
         this.observe(pumped.observation);
-        if (pumped.clientDisconnected) return this.failed('client_disconnected', 'the client closed the connection');
+        if (pumped.clientDisconnected) return this.failed(CLIENT_DISCONNECTED);
         if (pumped.failure || pumped.observation.error) {
           // Chat and Anthropic already relayed the upstream's error event; Responses flushes what it buffered.
-          if (this.api === 'openai-responses') {
-            this.openStream(upstream);
-            await this.write(merger.finish());
-          }
-          if (pumped.failure) await this.write(streamFailureEvent(this.api, pumped.failure, pumped.observation));
+          const stream = this.answer.openStream(upstream);
+          if (this.api === 'openai-responses') await stream.write(merger.finish());
+          if (pumped.failure) stream.writeEvent(streamFailureEvent(this.api, pumped.failure, pumped.observation));
           this.record.error = pumped.failure ?? pumped.observation.error;
           return this.record;
         }
         const injected = await this.nextStep(pumped.observation.toolCalls, iteration);
         if (injected === 'final') {
-          this.openStream(upstream);
-          await this.write(merger.finish());
+          await this.answer.openStream(upstream).write(merger.finish());
           return this.record;
         }
-        if (injected === 'exceeded') return this.answerError(this.maxIterationsError());
+        if (injected === 'exceeded') return this.answerWithError(this.maxIterationsError());
         this.body = continuationOf(this.api, this.body, merger.nextIteration(), injected);
       }
     } finally {
-      if (this.ping) clearTimeout(this.ping);
-      if (this.out.headersSent && !this.out.writableEnded) this.out.end();
+      this.answer.end();
     }
   }
 
@@ -237,24 +228,8 @@ class AgenticRun {
   }
 
   /** One upstream call of the loop, with a fresh key walker (centralized) or the user's key (BYOK). */
-  private send(): Promise<AttemptResult> {
-    const { provider } = this.request;
-    return sendWithFailover({
-      client: this.deps.client,
-      provider,
-      route: this.api,
-      plan: this.request.plan,
-      request: {
-        target: this.request.upstream,
-        method: 'POST',
-        headers: this.request.forwardHeaders,
-        body: Buffer.from(JSON.stringify(this.body)),
-        signal: this.context.connection,
-      },
-      summary: this.context.summary,
-      metrics: this.deps.metrics,
-      model: this.context.model,
-    });
+  private send(): Promise<SentRequest> {
+    return sendBridged(this.exchange, Buffer.from(JSON.stringify(this.body)), this.answerError);
   }
 
   private observe(observation: StreamObservation): void {
@@ -263,34 +238,26 @@ class AgenticRun {
     this.record.responseModel = observation.model ?? this.record.responseModel;
   }
 
-  private failWithoutAnswer(result: Exclude<AttemptResult, { kind: 'response' }>): Outcome {
-    if (result.kind === 'aborted') return this.failed('client_disconnected', 'the client closed the connection');
-    const error = result.kind === 'exhausted' ? exhaustionError(this.request.provider, result.walker) : transportError(result.failure, result.error);
-    return this.answerError(error);
-  }
-
   /** A gateway error: a provider-shaped answer, or one SSE error event when the client's stream is already open. */
-  private answerError(error: GatewayError): Outcome {
-    const providerType = this.request.provider.config.type;
-    if (!this.out.headersSent) writeGatewayError(this.out, providerType, error, this.context.idHeader);
-    else if (!this.out.writableEnded) {
-      const shape = errorShapeFor(providerType, error.kind);
-      this.out.write(sseErrorEvent(this.api, { type: shape.type, code: shape.code, message: error.message }));
-    }
-    return this.failed(error.kind, error.message);
+  private readonly answerError = (error: GatewayError): void => this.answer.error(error);
+
+  private answerWithError(error: GatewayError): Outcome {
+    this.answerError(error);
+    return this.failed({ type: error.kind, message: error.message });
   }
 
   /** An upstream error status: relayed as is while nothing was sent, else one SSE error event. */
   private async upstreamRefused(upstream: UpstreamResponse): Promise<Outcome> {
     const raw = await readUpstreamBody(upstream, this.config.server.upstream.maxResponseBytes).catch(() => Buffer.alloc(0));
     const summary = upstreamErrorSummary(upstream.statusCode, raw);
-    if (!this.out.headersSent) this.writeBody(upstream, raw);
-    else this.out.write(sseErrorEvent(this.api, { type: 'api_error', message: summary }));
-    return this.failed('upstream_error', summary);
+    const stream = this.answer.openedStream;
+    if (!stream) this.answer.blocking(upstream, raw);
+    else stream.writeEvent(sseErrorEvent(this.api, { type: 'api_error', message: summary }));
+    return this.failed({ type: 'upstream_error', message: summary });
   }
 
-  private failed(type: string, message: string): Outcome {
-    this.record.error = { type, message };
+  private failed(failure: ExchangeFailure): Outcome {
+    this.record.error = { type: failure.type, message: failure.message };
     return this.record;
   }
 
@@ -298,64 +265,6 @@ class AgenticRun {
     const bound = this.config.mcp.maxIterations;
     this.deps.logger.warn({ maxIterations: bound, provider: this.request.provider.config.name }, 'tool loop stopped at mcp.maxIterations');
     return new GatewayError('max_iterations_exceeded', `max_iterations_exceeded: the model still called tools after ${bound} iterations (mcp.maxIterations)`);
-  }
-
-  private writeBody(upstream: UpstreamResponse, body: Buffer): void {
-    const headers = relayedResponseHeaders(upstream.headers, this.context.idHeader, this.request.plan.kind === 'centralized');
-    headers['content-length'] = body.length;
-    this.request.timing.markFirstByte();
-    this.out.writeHead(upstream.statusCode, headers);
-    this.out.end(body);
-  }
-
-  private openStream(upstream: UpstreamResponse): void {
-    if (this.streamOpen) return;
-    this.streamOpen = true;
-    this.out.writeHead(upstream.statusCode, withEventStreamHeaders(relayedResponseHeaders(upstream.headers, this.context.idHeader, this.request.plan.kind === 'centralized')));
-    this.out.flushHeaders();
-    this.request.timing.markFirstByte();
-    if (this.api === 'anthropic-messages') {
-      // Pings keep the stream alive through upstream silence and through tool calls.
-      const interval = this.config.server.anthropicPingIntervalMs;
-      const sendPing = (): void => {
-        if (!this.out.writableEnded) this.out.write(ANTHROPIC_PING);
-        this.ping?.refresh();
-      };
-      this.ping = setTimeout(sendPing, interval);
-    }
-  }
-
-  private async write(text: string): Promise<void> {
-    if (text === '' || this.out.writableEnded) return;
-    this.ping?.refresh();
-    if (!this.out.write(text)) await Promise.race([once(this.out, 'drain'), once(this.out, 'close')]);
-  }
-
-  /** Reads one iteration's stream, passing every event through the merger to the client. */
-  private async pump(
-    upstream: UpstreamResponse,
-    merger: StreamMerger,
-  ): Promise<{ observation: StreamObservation; failure?: { type: string; message: string }; clientDisconnected: boolean }> {
-    const parser = new SseParser(this.config.server.upstream.maxEventBytes);
-    const observer = createStreamObserver(this.api);
-    let failure: { type: string; message: string } | undefined;
-    try {
-      for await (const chunk of upstream.body) {
-        for (const event of parser.push(chunk)) {
-          observer.onEvent(event);
-          await this.write(merger.push(event));
-        }
-      }
-      for (const event of parser.end()) {
-        observer.onEvent(event);
-        await this.write(merger.push(event));
-      }
-    } catch (error) {
-      if (!this.context.connection.isDisconnected) {
-        failure = upstreamStreamFailure(error);
-      }
-    }
-    return { observation: observer.result(), failure, clientDisconnected: this.context.connection.isDisconnected };
   }
 }
 

@@ -11,14 +11,14 @@ import { isBreakerFailure, type CircuitBreakers } from '../circuit/circuit-break
 import { GatewayError } from '../errors/gateway-error';
 import { writeGatewayError } from '../errors/error-response';
 import { ClientConnection } from '../http/client-connection';
-import { relayedResponseHeaders } from '../http/relayed-headers';
 import type { GatewayMetrics } from '../metrics/gateway.metrics';
 import type { UpstreamClient } from '../upstream/upstream.client';
-import { UpstreamResponseTooLarge, readUpstreamBody } from '../upstream/upstream-body.reader';
 import { clientNameFromUserAgent } from './client-name';
-import { exhaustionError, transportError, upstreamErrorSummary } from './failure-mapping';
+import { upstreamErrorSummary } from './failure-mapping';
+import { ClientAnswer } from './client-answer';
 import { relayStream } from './stream-relay';
-import { credentialSourceOf, sendWithFailover, type AttemptSummary } from './upstream-attempts';
+import { credentialSourceOf, type AttemptSummary } from './upstream-attempts';
+import { CLIENT_DISCONNECTED, readOrAnswer, sendBridged } from './upstream-exchange';
 import type { BridgedRequest } from './bridged-request';
 import { outcomeFromObservation, withError, type Outcome } from './interception-outcome';
 import type { AgenticLoop } from './agentic-loop';
@@ -59,7 +59,7 @@ export class InterceptionHandler {
     const interceptionId = randomUUID();
     const inspection = inspectRequest(api, request.body);
     if (!inspection.ok) {
-      writeGatewayError(out, providerType, new GatewayError('bad_request', inspection.reason), { 'x-tollgate-interception-id': interceptionId });
+      writeGatewayError(out, provider.description, new GatewayError('bad_request', inspection.reason), { 'x-tollgate-interception-id': interceptionId });
       return Promise.resolve();
     }
     if (!tracingActive()) return this.intercept(request, inspection, interceptionId, NO_SPAN);
@@ -89,7 +89,7 @@ export class InterceptionHandler {
     const idHeader = { 'x-tollgate-interception-id': interceptionId };
     const admission = this.recording.admit();
     if (admission === 'refused') {
-      writeGatewayError(out, providerType, recordingUnavailable('its recording backlog is full'), idHeader);
+      writeGatewayError(out, provider.description, recordingUnavailable('its recording backlog is full'), idHeader);
       failSpan(span, 'recording_unavailable');
       span.end();
       return;
@@ -124,7 +124,7 @@ export class InterceptionHandler {
         outcome = await this.serve(request, inspection, summary, idHeader, interceptionId);
       } else {
         const error = recordingUnavailable('the recording queue did not accept the request');
-        writeGatewayError(out, providerType, error, idHeader);
+        writeGatewayError(out, provider.description, error, idHeader);
         outcome = withError(error.kind, error.message);
       }
     } finally {
@@ -189,17 +189,16 @@ export class InterceptionHandler {
     interceptionId: string,
   ): Promise<Outcome> {
     const { provider, api, out } = request;
-    const providerType = provider.config.type;
     const refusal = modelRefusal(request.access, provider.config.name, inspection.model);
     if (refusal) {
       this.metrics.modelRefused(refusal.level);
-      writeGatewayError(out, providerType, refusal.error, interceptionHeader);
+      writeGatewayError(out, provider.description, refusal.error, interceptionHeader);
       return withError(refusal.error.kind, refusal.error.message);
     }
     if (api === 'openai-responses' && request.plan.kind === 'centralized') {
       const foreign = await this.foreignReference(provider.config.name, inspection.body, request.principal.userId);
       if (foreign) {
-        writeGatewayError(out, providerType, foreign, interceptionHeader);
+        writeGatewayError(out, provider.description, foreign, interceptionHeader);
         return withError(foreign.kind, foreign.message);
       }
     }
@@ -210,12 +209,12 @@ export class InterceptionHandler {
     const idHeader = limits ? { ...interceptionHeader, ...limits.headers } : interceptionHeader;
     if (limits && !limits.ok) {
       if (budget?.ok) void budget.hold.finish([], 'not_served');
-      writeGatewayError(out, providerType, limits.error, idHeader);
+      writeGatewayError(out, provider.description, limits.error, idHeader);
       return withError(limits.error.kind, limits.error.message);
     }
     if (budget && !budget.ok) {
       limits?.finish([], 'not_served');
-      writeGatewayError(out, providerType, budget.error, idHeader);
+      writeGatewayError(out, provider.description, budget.error, idHeader);
       return withError(budget.error.kind, budget.error.message);
     }
     // The breaker guards the pool: a user's own key or endpoint failing says nothing about it, and must not trip it for others.
@@ -226,7 +225,7 @@ export class InterceptionHandler {
       if (budget) void budget.hold.finish([], 'not_served');
       limits?.finish([], 'not_served');
       const error = new GatewayError('circuit_open', 'circuit breaker is open', breaker.retryAfterSeconds);
-      writeGatewayError(out, providerType, error, idHeader);
+      writeGatewayError(out, provider.description, error, idHeader);
       return withError(error.kind, error.message);
     }
 
@@ -252,13 +251,13 @@ export class InterceptionHandler {
       }
     } catch (error) {
       this.logger.error({ err: error, interceptionId }, 'interception failed unexpectedly');
-      if (!out.headersSent) writeGatewayError(out, providerType, new GatewayError('internal', 'internal gateway error'), idHeader);
+      if (!out.headersSent) writeGatewayError(out, provider.description, new GatewayError('internal', 'internal gateway error'), idHeader);
       else if (!out.writableEnded) out.end();
       outcome = withError('internal', (error as Error).message);
     }
 
     if (recordOwner && outcome.responseId && outcome.responseId !== ownedResponseId) await recordOwner(outcome.responseId);
-    if (breakerKey && breaker) this.breakers.report(breakerKey, out.headersSent && isBreakerFailure(providerType, out.statusCode), breaker.trial);
+    if (breakerKey && breaker) this.breakers.report(breakerKey, out.headersSent && isBreakerFailure(provider.description, out.statusCode), breaker.trial);
     if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
     const ending = budgetEndingOf(outcome, out.headersSent && out.statusCode < 300);
     if (budget) void budget.hold.finish(outcome.tokenUsages, ending);
@@ -305,60 +304,29 @@ export class InterceptionHandler {
     idHeader: Record<string, string>,
     onResponseCreated?: (responseId: string) => Promise<void>,
   ): Promise<Outcome> {
-    const { provider, api, out } = request;
-    const providerType = provider.config.type;
-    const result = await sendWithFailover({
-      client: this.client,
-      provider,
-      route: api,
-      plan: request.plan,
-      request: { target: request.upstream, method: 'POST', headers: request.forwardHeaders, body, signal: connection },
-      summary,
-      metrics: this.metrics,
-      model,
-    });
+    const { server } = this.config;
+    const answer = new ClientAnswer(request, idHeader, server.anthropicPingIntervalMs);
+    const answerError = (error: GatewayError) => answer.error(error);
+    const sent = await sendBridged({ client: this.client, metrics: this.metrics, request, connection, summary, model }, body, answerError);
+    if (!sent.ok) return withError(sent.failure.type, sent.failure.message);
 
-    if (result.kind === 'aborted') return withError('client_disconnected', 'the client closed the connection');
-    if (result.kind === 'exhausted') {
-      const error = exhaustionError(provider, result.walker);
-      writeGatewayError(out, providerType, error, idHeader);
-      return withError(error.kind, error.message);
-    }
-    if (result.kind === 'transport') {
-      const error = transportError(result.failure);
-      writeGatewayError(out, providerType, error, idHeader);
-      return withError(error.kind, error.message);
-    }
-
-    const upstream = result.response;
-    const headers = relayedResponseHeaders(upstream.headers, idHeader, request.plan.kind === 'centralized');
+    const upstream = sent.response;
     if (streaming && upstream.statusCode < 300) {
-      const { anthropicPingIntervalMs, upstream: limits } = this.config.server;
-      const relay = await relayStream(api, upstream, out, headers, connection, request.timing, anthropicPingIntervalMs, limits.maxEventBytes, onResponseCreated);
+      const relay = await relayStream(request.api, upstream, answer.openStream(upstream), connection, server.upstream.maxEventBytes, onResponseCreated);
       const outcome = outcomeFromObservation(relay.observation);
-      if (relay.clientDisconnected) return { ...outcome, error: { type: 'client_disconnected', message: 'the client closed the connection' } };
+      if (relay.clientDisconnected) return { ...outcome, error: CLIENT_DISCONNECTED };
       if (relay.failure) return { ...outcome, error: relay.failure };
       if (relay.observation.error) return { ...outcome, error: relay.observation.error };
       return outcome;
     }
 
-    let responseBody: Buffer;
-    try {
-      responseBody = await readUpstreamBody(upstream, this.config.server.upstream.maxResponseBytes);
-    } catch (error) {
-      if (connection.isDisconnected) return withError('client_disconnected', 'the client closed the connection');
-      const gatewayError = error instanceof UpstreamResponseTooLarge ? error.toGatewayError() : transportError('connection', error as Error);
-      writeGatewayError(out, providerType, gatewayError, idHeader);
-      return withError(gatewayError.kind, gatewayError.message);
-    }
-    headers['content-length'] = responseBody.length;
-    request.timing.markFirstByte();
-    out.writeHead(upstream.statusCode, headers);
-    out.end(responseBody);
+    const read = await readOrAnswer(upstream, server.upstream.maxResponseBytes, connection, answerError);
+    if (!read.ok) return withError(read.failure.type, read.failure.message);
+    answer.blocking(upstream, read.body);
 
-    if (upstream.statusCode >= 400) return withError('upstream_error', upstreamErrorSummary(upstream.statusCode, responseBody));
-    const parsed = parseJson(responseBody);
-    return parsed === undefined ? { tokenUsages: [], toolUsages: [] } : outcomeFromObservation(observeBlocking(api, parsed));
+    if (upstream.statusCode >= 400) return withError('upstream_error', upstreamErrorSummary(upstream.statusCode, read.body));
+    const parsed = parseJson(read.body);
+    return parsed === undefined ? { tokenUsages: [], toolUsages: [] } : outcomeFromObservation(observeBlocking(request.api, parsed));
   }
 }
 

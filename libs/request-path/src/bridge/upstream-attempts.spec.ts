@@ -1,4 +1,5 @@
 import type { Exhaustion, HandedOutKey, KeySource, KeyWalker } from '@tollgate/keypool';
+import { describeProvider } from '@tollgate/providers';
 import { startMockUpstream, type MockUpstream } from '@tollgate/testing';
 import { UpstreamClient } from '../upstream/upstream.client';
 import { sendWithFailover, type AttemptSummary } from './upstream-attempts';
@@ -57,7 +58,7 @@ describe('sendWithFailover over the KeySource port', () => {
   const send = (keys: KeySource, summary: AttemptSummary) =>
     sendWithFailover({
       client,
-      provider: { keys, config: { name: 'listed', type: 'openai' } },
+      provider: { keys, config: { name: 'listed' }, description: describeProvider('openai') },
       route: 'openai-chat',
       plan: { kind: 'centralized' },
       request: {

@@ -1,5 +1,5 @@
 import type { HandedOutKey, KeySource, KeyWalker } from '@tollgate/keypool';
-import { applyCredential, isModelAccessDenial, type CredentialHeader, type ProviderType } from '@tollgate/providers';
+import { applyCredential, isModelAccessDenial, type CredentialHeader, type ProviderDescription } from '@tollgate/providers';
 import type { Span } from '@opentelemetry/api';
 import { NO_SPAN, SpanKind, inSpan, startSpan, tracingActive } from '../telemetry/gateway-tracer';
 import type { Dispatcher } from 'undici';
@@ -49,7 +49,7 @@ export interface UpstreamAttemptMetrics {
 /** One upstream call and who it is for: everything `sendWithFailover` needs. */
 export interface FailoverCall {
   client: UpstreamClient;
-  provider: { keys: KeySource; config: { name: string; type: ProviderType } };
+  provider: { keys: KeySource; config: { name: string }; description: ProviderDescription };
   /** The route label of the attempts' metric: the bridged API, or `passthrough`. */
   route: string;
   plan: CredentialPlan;
@@ -66,12 +66,11 @@ export interface FailoverCall {
  */
 export async function sendWithFailover(call: FailoverCall): Promise<AttemptResult> {
   const { provider, plan, request, summary } = call;
-  const providerType = provider.config.type;
   const tracing = tracingActive();
   if (plan.kind === 'byok') {
     summary.hint = plan.hint;
     summary.handedOut = 1;
-    const headers = applyCredential(providerType, request.headers, plan.credential, plan.header);
+    const headers = applyCredential(provider.description, request.headers, plan.credential, plan.header);
     const span = tracing ? attemptSpan(1, plan.hint) : NO_SPAN;
     const result = await sendOnce(call, { ...request, headers, dispatcher: plan.dispatcher }, span);
     endAttemptSpan(span, result);
@@ -81,7 +80,7 @@ export async function sendWithFailover(call: FailoverCall): Promise<AttemptResul
   for (let key = selectKey(walker, tracing); key !== undefined; key = selectKey(walker, tracing)) {
     summary.hint = walker.lastHint;
     summary.handedOut = walker.handedOut;
-    const headers = applyCredential(providerType, request.headers, key.key);
+    const headers = applyCredential(provider.description, request.headers, key.key);
     const span = tracing ? attemptSpan(walker.handedOut, key.hint) : NO_SPAN;
     const result = await sendOnce(call, { ...request, headers }, span);
     // Only a 403 pays for the await: the success path stays synchronous.
@@ -102,7 +101,7 @@ export async function sendWithFailover(call: FailoverCall): Promise<AttemptResul
 async function deniesModel(call: FailoverCall, walker: KeyWalker, response: UpstreamResponse): Promise<boolean> {
   if (response.statusCode !== 403 || call.model === undefined || !walker.forbiddenFailsOver) return false;
   try {
-    return isModelAccessDenial(call.provider.config.type, Buffer.from(await response.body.arrayBuffer()), call.model);
+    return isModelAccessDenial(call.provider.description, Buffer.from(await response.body.arrayBuffer()), call.model);
   } catch {
     return false;
   }

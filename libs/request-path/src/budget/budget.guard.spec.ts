@@ -1,4 +1,5 @@
-import { FakeClock, MemoryKeyStateStore } from '@tollgate/keypool';
+import { MemoryKeyStateStore } from '@tollgate/keypool';
+import { FakeClock } from '@tollgate/testing';
 import { createLogger } from '@tollgate/platform';
 import { MemoryBudgetLedger, createPriceTable, estimateRequestCost, periodWindowOf, type BudgetOwner } from '@tollgate/usage';
 import { CircuitBreakers } from '../circuit/circuit-breakers';
@@ -18,11 +19,11 @@ const alice: BudgetOwner = { scope: 'user', id: 'alice' };
 const red: BudgetOwner = { scope: 'team', id: 'red', members: () => ['alice', 'bob'] };
 
 function guardWith() {
-  const ledger = new MemoryBudgetLedger({ baseline: async () => 0, now: () => NOW.getTime() });
+  const ledger = new MemoryBudgetLedger({ baseline: async () => 0, clock: new FakeClock(NOW.getTime()) });
   const metrics: GatewayMetrics = new GatewayMetrics(() => [], (): CircuitBreakers => breakers, () => new MemoryKeyStateStore());
   const breakers = new CircuitBreakers({ failureThreshold: 1, windowMs: 1, openMs: 1, halfOpenTrials: 1 }, new FakeClock(0), metrics.breakerObserver);
   const logger = createLogger({ level: 'silent', destination: { write: () => undefined } });
-  const guard = new BudgetGuard(ledger, createPriceTable(), SETTINGS, () => NOW, metrics, logger);
+  const guard = new BudgetGuard(ledger, createPriceTable(), SETTINGS, new FakeClock(NOW.getTime()), metrics, logger);
   return { ledger, guard };
 }
 

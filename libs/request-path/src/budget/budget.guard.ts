@@ -1,5 +1,6 @@
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import type { TokenUsage } from '@tollgate/recording';
+import type { Clock } from '@tollgate/time';
 import {
   estimateRequestCost,
   periodWindowOf,
@@ -57,7 +58,7 @@ export class BudgetGuard {
     private readonly ledger: BudgetLedger,
     private readonly prices: PriceTable,
     private readonly settings: TollgateConfig['budgets'],
-    private readonly now: () => Date,
+    private readonly clock: Clock,
     private readonly metrics: GatewayMetrics,
     private readonly logger: Logger,
   ) {}
@@ -86,7 +87,7 @@ export class BudgetGuard {
     body: unknown,
     bodyBytes: number,
   ): Promise<BudgetAdmission> {
-    const now = this.now();
+    const now = new Date(this.clock.now());
     const estimate = estimateRequestCost(this.prices, providerName, model, { bodyBytes, body }, this.settings.estimate);
     const reservations: BudgetReservation[] = [];
     for (const { owner, budget } of limits) {

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { createTestRedisPrefix, testRedisUrl, type TestRedisPrefix } from '@tollgate/testing';
+import { createTestRedisPrefix, FakeClock, testRedisUrl, type TestRedisPrefix } from '@tollgate/testing';
 import type { BudgetReservation } from '@tollgate/usage';
 import { RedisBudgetLedger } from './redis-budget.ledger';
 
@@ -11,7 +11,7 @@ const RESETS_AT = new Date('2026-12-02T00:00:00Z');
 describe('RedisBudgetLedger (real Redis)', () => {
   let prefix: TestRedisPrefix;
   let redis: Redis;
-  let now: number;
+  let clock: FakeClock;
   let baselineCalls: number;
   let baseline: number;
   const ledgers: RedisBudgetLedger[] = [];
@@ -24,7 +24,7 @@ describe('RedisBudgetLedger (real Redis)', () => {
         baselineCalls += 1;
         return baseline;
       },
-      now: () => now,
+      clock,
     });
     ledgers.push(created);
     return created;
@@ -43,7 +43,7 @@ describe('RedisBudgetLedger (real Redis)', () => {
   beforeEach(() => {
     prefix = createTestRedisPrefix();
     redis = new Redis(testRedisUrl());
-    now = Date.parse('2026-12-01T12:00:00Z');
+    clock = new FakeClock(Date.parse('2026-12-01T12:00:00Z'));
     baselineCalls = 0;
     baseline = 0;
   });

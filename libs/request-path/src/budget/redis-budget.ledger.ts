@@ -1,24 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import Redis, { type RedisOptions } from 'ioredis';
+import { openRedis, REDIS_PRESETS, type RedisTarget } from '@tollgate/platform';
+import { systemClock, type Clock } from '@tollgate/time';
+import type Redis from 'ioredis';
 import type { BudgetLedger, BudgetOwner, BudgetReservation, ReserveResult, SpendBaseline } from '@tollgate/usage';
 import { RELEASE_BUDGET_SCRIPT, RESERVE_BUDGET_SCRIPT, SETTLE_BUDGET_SCRIPT } from './budget-ledger.scripts';
 
 export interface RedisBudgetLedgerOptions {
-  /** A redis:// URL or ioredis options. */
-  redis: string | RedisOptions;
+  /** A redis:// URL or ioredis options (`REDIS_PRESETS.requestState` applies on top). */
+  redis: RedisTarget;
   /**
    * Prefix of every key, e.g. `tollgate:`; counters are `${keyPrefix}budget:{periodKey}:{userId}` for users and
    * `${keyPrefix}budget:team:{periodKey}:{teamId}` for teams.
    */
   keyPrefix: string;
   baseline: SpendBaseline;
-  /** Epoch milliseconds, for the counters' TTL (relative, so a fake clock works). Default: the system clock. */
-  now?: () => number;
+  /** For the counters' TTL (relative, so a fake clock works). Default: the system clock. */
+  clock?: Clock;
 }
 
 /** Counters outlive their period by this much (a late settle still finds its counter). */
 const TTL_GRACE_SECONDS = 86_400;
-const COMMAND_TIMEOUT_MS = 2000;
 
 /**
  * Budget counters shared by every replica through Redis: one hash per (user, period) with settled spend and
@@ -26,13 +27,11 @@ const COMMAND_TIMEOUT_MS = 2000;
  */
 export class RedisBudgetLedger implements BudgetLedger {
   private readonly redis: Redis;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(private readonly options: RedisBudgetLedgerOptions) {
-    this.now = options.now ?? (() => Date.now());
-    // One retry and a command timeout: a dead Redis fails a decision within seconds instead of holding the request.
-    const enforced: RedisOptions = { maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS };
-    this.redis = typeof options.redis === 'string' ? new Redis(options.redis, enforced) : new Redis({ ...options.redis, ...enforced });
+    this.clock = options.clock ?? systemClock;
+    this.redis = openRedis(options.redis, REDIS_PRESETS.requestState);
     this.redis.on('error', () => undefined);
   }
 
@@ -82,7 +81,7 @@ export class RedisBudgetLedger implements BudgetLedger {
   }
 
   private async runReserve(key: string, limit: number, estimate: number, baseline: string, resetsAt: Date): Promise<[number, number, string]> {
-    const ttlSeconds = Math.max(1, Math.ceil((resetsAt.getTime() - this.now()) / 1000)) + TTL_GRACE_SECONDS;
+    const ttlSeconds = Math.max(1, Math.ceil((resetsAt.getTime() - this.clock.now()) / 1000)) + TTL_GRACE_SECONDS;
     const reply = (await this.redis.eval(
       RESERVE_BUDGET_SCRIPT,
       1,

@@ -1,4 +1,4 @@
-import { FakeClock } from '@tollgate/keypool';
+import { FakeClock } from '@tollgate/testing';
 import { CircuitBreaker } from './circuit-breaker';
 import { CircuitBreakers, isBreakerFailure, type BreakerKey } from './circuit-breakers';
 

@@ -1,4 +1,4 @@
-import type { Clock } from '@tollgate/keypool';
+import type { Clock } from '@tollgate/time';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 

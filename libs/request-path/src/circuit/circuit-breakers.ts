@@ -1,5 +1,5 @@
-import type { Clock } from '@tollgate/keypool';
-import type { ProviderType } from '@tollgate/providers';
+import { describeProvider, type ProviderRef } from '@tollgate/providers';
+import type { Clock } from '@tollgate/time';
 import { CircuitBreaker, type Admission, type BreakerOptions, type BreakerState } from './circuit-breaker';
 
 export interface BreakerKey {
@@ -13,9 +13,9 @@ export interface CircuitBreakerObserver {
   rejected(key: BreakerKey): void;
 }
 
-/** Answers the client saw that count against a breaker: 503, 504 and, for Anthropic, 529 (overloaded). 429 never. */
-export function isBreakerFailure(providerType: ProviderType, status: number): boolean {
-  return status === 503 || status === 504 || (providerType === 'anthropic' && status === 529);
+/** Whether an answer the client saw counts against a breaker: the provider's `breakerStatuses` (Anthropic adds 529). */
+export function isBreakerFailure(provider: ProviderRef, status: number): boolean {
+  return describeProvider(provider).breakerStatuses.includes(status);
 }
 
 /** Breakers kept at most; past it the least recently reported one is forgotten (it starts closed if it comes back). */

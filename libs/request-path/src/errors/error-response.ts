@@ -1,16 +1,17 @@
 import type { ServerResponse } from 'node:http';
-import { errorBody, errorShapeFor, type ProviderType } from '@tollgate/providers';
+import { describeProvider, type ProviderRef } from '@tollgate/providers';
 import type { GatewayError } from './gateway-error';
 
 /** Writes a gateway-made error as JSON in the route's provider shape, so SDKs raise their usual typed errors. */
 export function writeGatewayError(
   out: ServerResponse,
-  providerType: ProviderType,
+  provider: ProviderRef,
   error: GatewayError,
   headers: Record<string, string> = {},
 ): void {
-  const shape = errorShapeFor(providerType, error.kind);
-  const body = errorBody(providerType, { type: shape.type, code: shape.code, message: error.message });
+  const description = describeProvider(provider);
+  const shape = description.errorShapes[error.kind];
+  const body = description.errorBody({ type: shape.type, code: shape.code, message: error.message });
   const responseHeaders: Record<string, string | number> = {
     ...headers,
     'content-type': 'application/json',

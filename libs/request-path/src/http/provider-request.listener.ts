@@ -29,15 +29,15 @@ export function createGatewayServer(runtime: GatewayRuntime, fastifyHandler: Req
       fastifyHandler(request, response);
       return;
     }
-    timeouts.track(response, provider.config.type);
+    timeouts.track(response, provider.description);
     if (!server.listening) {
       // Closing for shutdown: a request on a kept-alive connection is refused, and the connection closed.
-      writeGatewayError(response, provider.config.type, new GatewayError('shutting_down', 'the gateway is shutting down; retry'), { connection: 'close' });
+      writeGatewayError(response, provider.description, new GatewayError('shutting_down', 'the gateway is shutting down; retry'), { connection: 'close' });
       return;
     }
     serveProviderRequest(runtime, provider, request, response).catch((error: unknown) => {
       runtime.logger.error({ err: error, method: request.method, provider: provider.config.name }, 'provider request failed unexpectedly');
-      if (!response.headersSent) writeGatewayError(response, provider.config.type, new GatewayError('internal', 'internal gateway error'));
+      if (!response.headersSent) writeGatewayError(response, provider.description, new GatewayError('internal', 'internal gateway error'));
       else if (!response.writableEnded) response.end();
     });
   });
@@ -60,20 +60,20 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
   const method = request.method ?? 'GET';
   const queryStart = url.indexOf('?');
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
-  const providerType = provider.config.type;
-  const route = path.startsWith(provider.routePrefix) ? matchRoute(providerType, method, path.slice(provider.routePrefix.length)) : undefined;
+  const description = provider.description;
+  const route = path.startsWith(provider.routePrefix) ? matchRoute(description, method, path.slice(provider.routePrefix.length)) : undefined;
   // A refusal before the body is read closes the connection: the unread body is never drained.
   const refusalHeaders: Record<string, string> = requestHasBody(request) ? { connection: 'close' } : {};
   if (!route) {
-    writeGatewayError(out, providerType, new GatewayError('not_found', `route not supported: ${method} ${path}`), refusalHeaders);
+    writeGatewayError(out, description, new GatewayError('not_found', `route not supported: ${method} ${path}`), refusalHeaders);
     return;
   }
 
-  const credentials = extractCredentials(providerType, request.headers);
+  const credentials = extractCredentials(description, request.headers);
   const principal = credentials.gatewayToken ? runtime.resolveCaller(credentials.gatewayToken) : undefined;
   if (!principal) {
     const message = credentials.gatewayToken ? 'invalid, expired or revoked gateway token' : 'a gateway token (tg_…) is required';
-    writeGatewayError(out, providerType, new GatewayError('unauthorized', message), refusalHeaders);
+    writeGatewayError(out, description, new GatewayError('unauthorized', message), refusalHeaders);
     return;
   }
   const access = runtime.callerAccess(principal);
@@ -82,13 +82,13 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
     const refusal = modelRefusal(access, provider.config.name, safeDecode(catalog.id));
     if (refusal) {
       runtime.metrics.modelRefused(refusal.level);
-      writeGatewayError(out, providerType, refusal.error, refusalHeaders);
+      writeGatewayError(out, description, refusal.error, refusalHeaders);
       return;
     }
   }
   const planned = await planCredential(runtime, provider, principal.userId, credentials);
   if (!planned.ok) {
-    writeGatewayError(out, providerType, planned.error, refusalHeaders);
+    writeGatewayError(out, description, planned.error, refusalHeaders);
     return;
   }
   const usesPoolKey = planned.plan.kind === 'centralized';
@@ -96,7 +96,7 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
   if (usesPoolKey && route.kind === 'passthrough' && route.storedObject) {
     const { kind, id } = route.storedObject;
     if ((await runtime.storedObjectOwners.ownerOf(provider.config.name, kind, id)) !== principal.userId) {
-      writeGatewayError(out, providerType, new GatewayError('not_found', `no ${kind} found with id '${id}'`));
+      writeGatewayError(out, description, new GatewayError('not_found', `no ${kind} found with id '${id}'`));
       return;
     }
   }
@@ -105,7 +105,7 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
   const body = await readRequestBody(request, maxBodyBytes);
   if (body.kind === 'aborted') return;
   if (body.kind === 'too_large') {
-    writeGatewayError(out, providerType, new GatewayError('payload_too_large', `request body exceeds ${maxBodyBytes} bytes`), { connection: 'close' });
+    writeGatewayError(out, description, new GatewayError('payload_too_large', `request body exceeds ${maxBodyBytes} bytes`), { connection: 'close' });
     return;
   }
 
@@ -116,8 +116,8 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
   const filtersModels = catalog?.kind === 'list' && access.modelPolicies.length > 0;
   // Answers the gateway reads (bridged, creates whose id it records, filtered model lists) must come uncompressed.
   const readsAnswer = route.kind === 'bridged' || (usesPoolKey && route.creates !== undefined) || filtersModels;
-  const forwardHeaders = headersToForward(providerType, request.headers, readsAnswer, credentials, usesPoolKey);
-  const limits = runtime.limitGate(access, { providerType, credential: plan.kind, usageKnown: route.kind === 'bridged' });
+  const forwardHeaders = headersToForward(description, request.headers, readsAnswer, credentials, usesPoolKey);
+  const limits = runtime.limitGate(access, { providerType: provider.config.type, credential: plan.kind, usageKnown: route.kind === 'bridged' });
   if (route.kind === 'bridged') {
     await runtime.interceptions.handle({
       provider,
@@ -138,7 +138,7 @@ async function serveProviderRequest(runtime: GatewayRuntime, provider: ProviderR
   } else {
     const admission = limits && (await limits.admit());
     if (admission && !admission.ok) {
-      writeGatewayError(out, providerType, admission.error, admission.headers);
+      writeGatewayError(out, description, admission.error, admission.headers);
     } else {
       const recordCreated = usesPoolKey && route.creates ? { kind: route.creates, userId: principal.userId } : undefined;
       const rewriteAnswer = filtersModels ? (answer: Buffer) => filterModelList(answer, provider.config.name, access.modelPolicies) : undefined;

@@ -1,32 +1,18 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { accountHeadersOfAllProviders, HOP_BY_HOP_HEADERS } from '@tollgate/providers';
 import { isRateLimitHeader } from '../limits/rate-limit.headers';
 
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'content-length',
-]);
+/** Not relayed to the client: hop-by-hop headers, and the length (the gateway frames what it writes itself). */
+const NOT_RELAYED = new Set([...HOP_BY_HOP_HEADERS, 'content-length']);
 
 /**
- * Answer headers that describe the provider account behind a pool key: the company's organisation and project ids,
- * and cookies the provider sets for that account. A user served from the pool must not learn or hold them.
+ * Answer headers that describe the provider account behind a pool key: the company's organisation and project ids
+ * (each provider description's account headers), and cookies the provider sets for that account. A user served from
+ * the pool must not learn or hold them.
  */
-export const POOL_ACCOUNT_RESPONSE_HEADERS: readonly string[] = [
-  'set-cookie',
-  'set-cookie2',
-  'openai-organization',
-  'openai-project',
-  'anthropic-organization-id',
-];
+export const POOL_ACCOUNT_RESPONSE_HEADERS: readonly string[] = ['set-cookie', 'set-cookie2', ...accountHeadersOfAllProviders('response')];
 
-const NOT_RELAYED_FOR_POOL_KEY = new Set([...HOP_BY_HOP, ...POOL_ACCOUNT_RESPONSE_HEADERS]);
+const NOT_RELAYED_FOR_POOL_KEY = new Set([...NOT_RELAYED, ...POOL_ACCOUNT_RESPONSE_HEADERS]);
 
 /** Header values as `writeHead` takes them. */
 export type ResponseHeaders = Record<string, string | string[] | number>;
@@ -37,7 +23,7 @@ export type ResponseHeaders = Record<string, string | string[] | number>;
  * headers (a limited caller), the upstream's rate-limit headers are all left out: they describe the key, not the caller.
  */
 export function relayedResponseHeaders(upstream: IncomingHttpHeaders, extra: Readonly<ResponseHeaders> | undefined, servedByPoolKey: boolean): ResponseHeaders {
-  const dropped = servedByPoolKey ? NOT_RELAYED_FOR_POOL_KEY : HOP_BY_HOP;
+  const dropped = servedByPoolKey ? NOT_RELAYED_FOR_POOL_KEY : NOT_RELAYED;
   const replacesRateLimits = extra !== undefined && carriesRateLimitHeaders(extra);
   const headers: ResponseHeaders = {};
   for (const name in upstream) {

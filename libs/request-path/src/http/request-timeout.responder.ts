@@ -1,6 +1,6 @@
 import type { ServerOptions, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { errorBody, errorShapeFor, type ProviderType } from '@tollgate/providers';
+import { errorBody, errorShapeFor, type ProviderRef } from '@tollgate/providers';
 import type { TollgateConfig } from '@tollgate/platform';
 import { answerClientError } from './client-error.handler';
 
@@ -17,7 +17,7 @@ export function serverTimeouts(server: TollgateConfig['server']): ServerOptions 
 /** The request a connection is receiving: its response, and the provider shape it is answered in (none: the API's). */
 interface RequestInFlight {
   response: ServerResponse;
-  providerType?: ProviderType;
+  provider?: ProviderRef;
 }
 
 /**
@@ -28,8 +28,8 @@ interface RequestInFlight {
 export class RequestTimeoutResponder {
   private readonly inFlight = new WeakMap<Duplex, RequestInFlight>();
 
-  track(response: ServerResponse, providerType?: ProviderType): void {
-    this.inFlight.set(response.req.socket, { response, providerType });
+  track(response: ServerResponse, provider?: ProviderRef): void {
+    this.inFlight.set(response.req.socket, { response, provider });
   }
 
   readonly onClientError = (error: NodeJS.ErrnoException, socket: Duplex): void => {
@@ -43,17 +43,17 @@ export class RequestTimeoutResponder {
       answerClientError(error, socket);
       return;
     }
-    if (socket.writable) socket.write(timeoutResponse(pending?.providerType));
+    if (socket.writable) socket.write(timeoutResponse(pending?.provider));
     socket.destroy();
   };
 }
 
-function timeoutResponse(providerType: ProviderType | undefined): string {
+function timeoutResponse(provider: ProviderRef | undefined): string {
   const message = 'the request did not arrive within the server timeout';
   let body: string;
-  if (providerType) {
-    const shape = errorShapeFor(providerType, 'request_timeout');
-    body = errorBody(providerType, { type: shape.type, code: shape.code, message });
+  if (provider) {
+    const shape = errorShapeFor(provider, 'request_timeout');
+    body = errorBody(provider, { type: shape.type, code: shape.code, message });
   } else {
     body = JSON.stringify({ error: { type: 'request_timeout', message } });
   }

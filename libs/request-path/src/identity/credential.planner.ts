@@ -44,7 +44,7 @@ export async function planCredential(
     const message = `your stored key for ${providerName} cannot be used; save it again with PUT /v1/me/keys/${providerName}`;
     return { ok: false, error: new GatewayError('internal', message) };
   }
-  const header: CredentialHeader = provider.config.type === 'anthropic' ? 'x-api-key' : 'authorization';
+  const header: CredentialHeader = provider.description.credentialHeader;
   const plan = { kind: 'byok', source: 'stored', credential: stored.key, header, hint: stored.hint } as const;
   if (!stored.baseUrl) return { ok: true, plan };
   if (!provider.config.userEndpoints) {

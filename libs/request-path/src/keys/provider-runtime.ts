@@ -1,14 +1,17 @@
-import { KeyPool, type Clock, type KeyPoolObserver, type KeySource, type KeyStateStore } from '@tollgate/keypool';
+import { KeyPool, type KeyPoolObserver, type KeySource, type KeyStateStore } from '@tollgate/keypool';
+import type { Clock } from '@tollgate/time';
 import type { ProviderConfig, TollgateConfig } from '@tollgate/platform';
-import { defaultBaseUrl, parseUpstreamBase, type UpstreamBase } from '@tollgate/providers';
+import { PROVIDER_DESCRIPTIONS, parseUpstreamBase, type ProviderDescription, type ProviderType, type UpstreamBase } from '@tollgate/providers';
 
 /** A configured provider instance with everything a request needs, built once at start. */
 export interface ProviderRuntime {
   config: ProviderConfig;
+  /** What the gateway knows of the provider's type: routes, auth, error shapes, breaker statuses, pings. */
+  description: ProviderDescription;
   baseUrl: string;
   /** `baseUrl` taken apart once, for building each request's upstream target. */
   upstreamBase: UpstreamBase;
-  /** Where its routes start: `/{name}/v1` for the OpenAI type, `/{name}` for Anthropic. */
+  /** Where its routes start: `/{name}` and the description's route prefix (`/{name}/v1` for the OpenAI type). */
   routePrefix: string;
   /** Where centralized requests get their keys; the request path sees the pool only through this port. */
   keys: KeySource;
@@ -19,7 +22,13 @@ export interface ProviderRuntime {
 export class ProviderRegistry {
   private readonly byName = new Map<string, ProviderRuntime>();
 
-  constructor(config: TollgateConfig, store: KeyStateStore, clock: Clock, observer: KeyPoolObserver) {
+  constructor(
+    config: TollgateConfig,
+    store: KeyStateStore,
+    clock: Clock,
+    observer: KeyPoolObserver,
+    descriptions: Readonly<Record<ProviderType, ProviderDescription>> = PROVIDER_DESCRIPTIONS,
+  ) {
     for (const provider of config.providers) {
       const pool = new KeyPool({
         provider: provider.name,
@@ -36,9 +45,10 @@ export class ProviderRegistry {
         fingerprintSecret: config.keyPool.fingerprintSecret,
         observer,
       });
-      const baseUrl = provider.baseUrl ?? defaultBaseUrl(provider.type);
-      const routePrefix = provider.type === 'openai' ? `/${provider.name}/v1` : `/${provider.name}`;
-      this.byName.set(provider.name, { config: provider, baseUrl, upstreamBase: parseUpstreamBase(baseUrl), routePrefix, keys: pool, pool });
+      const description = descriptions[provider.type];
+      const baseUrl = provider.baseUrl ?? description.defaultBaseUrl;
+      const routePrefix = `/${provider.name}${description.routePrefix}`;
+      this.byName.set(provider.name, { config: provider, description, baseUrl, upstreamBase: parseUpstreamBase(baseUrl), routePrefix, keys: pool, pool });
     }
   }
 

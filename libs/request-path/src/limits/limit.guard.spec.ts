@@ -1,4 +1,5 @@
 import { MemoryKeyStateStore } from '@tollgate/keypool';
+import { FakeClock } from '@tollgate/testing';
 import { MemoryRateLimiter, type CallerAccess, type LimitSet, type RateLimiter } from '@tollgate/limits';
 import { createLogger, type TollgateConfig } from '@tollgate/platform';
 import type { TokenUsage } from '@tollgate/recording';
@@ -18,12 +19,12 @@ describe('LimitGuard', () => {
   const access = (limits: LimitSet): CallerAccess => ({ userId: 'alice', teamIds: [], limitSubjects: [{ scope: 'user', id: 'alice', limits }], modelPolicies: [] });
 
   beforeEach(() => {
-    const now = Date.parse('2026-12-03T08:00:00Z');
-    limiter = new MemoryRateLimiter(() => now);
+    const clock = new FakeClock(Date.parse('2026-12-03T08:00:00Z'));
+    limiter = new MemoryRateLimiter(clock);
     byok = 'count';
     const metrics = new GatewayMetrics(() => [], () => ({}) as CircuitBreakers, () => new MemoryKeyStateStore());
     const logger = createLogger({ level: 'silent', destination: { write: () => undefined } });
-    guard = new LimitGuard(limiter, () => ({ byok, concurrencyLeaseMs: 30_000 }), ESTIMATE, () => now, metrics, logger);
+    guard = new LimitGuard(limiter, () => ({ byok, concurrencyLeaseMs: 30_000 }), ESTIMATE, clock, metrics, logger);
   });
 
   async function pass(limits: LimitSet, credential: 'centralized' | 'byok' = 'centralized'): Promise<LimitPass> {

@@ -2,6 +2,7 @@ import type { CallerAccess, LimitHold, LimitRefusal, LimitSet, LimitSubject, Rat
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import type { ProviderType } from '@tollgate/providers';
 import type { TokenUsage } from '@tollgate/recording';
+import type { Clock } from '@tollgate/time';
 import { estimateRequestTokens, type EstimateSettings } from '@tollgate/usage';
 import type { BudgetEnding } from '../budget/budget.guard';
 import { GatewayError } from '../errors/gateway-error';
@@ -48,7 +49,7 @@ export class LimitGuard {
     private readonly limiter: RateLimiter,
     private readonly settings: () => TollgateConfig['limits'],
     private readonly estimate: EstimateSettings,
-    private readonly now: () => number,
+    private readonly clock: Clock,
     private readonly metrics: GatewayMetrics,
     private readonly logger: Logger,
   ) {}
@@ -57,11 +58,9 @@ export class LimitGuard {
   gate(access: CallerAccess, request: LimitedRequest): LimitGate | undefined {
     const countsRequests = request.credential === 'centralized' || this.settings().byok === 'count';
     const countsTokens = request.credential === 'centralized' && request.usageKnown;
-    const subjects: LimitSubject[] = [];
-    for (const subject of access.limitSubjects) {
-      const limits = countedLimits(subject.limits, countsRequests, countsTokens);
-      if (limits) subjects.push({ scope: subject.scope, id: subject.id, limits });
-    }
+    if (access.limitSubjects.length === 0) return undefined;
+    // A pool-paid bridged request counts every limit: the caller's subjects as they are, without copies.
+    const subjects = countsRequests && countsTokens ? access.limitSubjects : countedSubjects(access.limitSubjects, countsRequests, countsTokens);
     if (subjects.length === 0) return undefined;
     return { admit: (body) => this.admit(request.providerType, subjects, body) };
   }
@@ -75,7 +74,7 @@ export class LimitGuard {
     await this.limiter.close();
   }
 
-  private async admit(providerType: ProviderType, subjects: LimitSubject[], body?: { parsed: unknown; bytes: number }): Promise<LimitGateAdmission> {
+  private async admit(providerType: ProviderType, subjects: readonly LimitSubject[], body?: { parsed: unknown; bytes: number }): Promise<LimitGateAdmission> {
     const countsTokens = subjects.some((subject) => subject.limits.tokensPerMinute !== undefined);
     const tokens = countsTokens && body ? estimatedTokens(body, this.estimate) : 0;
     let admission;
@@ -85,7 +84,7 @@ export class LimitGuard {
       this.checkFailed(error, 'could not check rate limits; admitting the request unlimited');
       return { ok: true, headers: {}, finish: () => undefined };
     }
-    const headers = rateLimitHeaders(providerType, admission.status, this.now());
+    const headers = rateLimitHeaders(providerType, admission.status, this.clock.now());
     if (!admission.admitted) {
       this.metrics.limitRefused(admission.refusal.kind, admission.refusal.scope);
       const { refusal } = admission;
@@ -104,11 +103,20 @@ export class LimitGuard {
 
   private checkFailed(error: unknown, message: string): void {
     this.metrics.limitCheckFailed();
-    const now = this.now();
+    const now = this.clock.now();
     if (now - this.lastFailureLoggedAt < FAILURE_LOG_INTERVAL_MS) return;
     this.lastFailureLoggedAt = now;
     this.logger.warn({ err: error }, message);
   }
+}
+
+function countedSubjects(all: readonly LimitSubject[], countsRequests: boolean, countsTokens: boolean): LimitSubject[] {
+  const subjects: LimitSubject[] = [];
+  for (const subject of all) {
+    const limits = countedLimits(subject.limits, countsRequests, countsTokens);
+    if (limits) subjects.push({ scope: subject.scope, id: subject.id, limits });
+  }
+  return subjects;
 }
 
 /** The limits of a set that count for a request, or undefined if none does. */

@@ -5,12 +5,17 @@ import { McpToolCatalogue, type McpCatalogueObserver } from './mcp-tool.catalogu
 
 const silent = createLogger({ level: 'silent', destination: { write: () => undefined } });
 
-function catalogueFor(servers: Array<{ name: string; url: string; allow?: string[]; deny?: string[] }>, observer?: McpCatalogueObserver) {
+/** `toolTimeoutMs` bounds only a test that would otherwise hang, except where a test times a tool out on purpose. */
+function catalogueFor(
+  servers: Array<{ name: string; url: string; allow?: string[]; deny?: string[] }>,
+  observer?: McpCatalogueObserver,
+  toolTimeoutMs = 10_000,
+) {
   return new McpToolCatalogue(
     {
       servers: servers.map((server) => ({ headers: { authorization: 'Bearer mcp-secret' }, deny: [], ...server })),
       maxIterations: 8,
-      toolTimeoutMs: 300,
+      toolTimeoutMs,
       refreshIntervalMs: 60_000,
       connectTimeoutMs: 2_000,
       userKeys: false,
@@ -25,7 +30,7 @@ describe('McpToolCatalogue (a real MCP server on loopback)', () => {
   let server: TestMcpServer;
 
   beforeAll(async () => {
-    server = await startTestMcpServer({ slowMs: 2_000 });
+    server = await startTestMcpServer({ slowMs: 60_000 }); // the slow tool never answers within a test
   });
   afterAll(() => server.close());
 
@@ -57,7 +62,10 @@ describe('McpToolCatalogue (a real MCP server on loopback)', () => {
       const failed = await catalogue.invoke(catalogue.lookup('mcp_docs_explode')!, {});
       expect(failed.isError).toBe(true);
       expect(failed.text).toContain('the explode tool failed on purpose');
-      await expect(catalogue.invoke(catalogue.lookup('mcp_docs_slow')!, {})).resolves.toEqual({ text: 'tool "slow" timed out after 300 ms', isError: true });
+      const impatient = catalogueFor([{ name: 'docs', url: server.url }], undefined, 300);
+      await impatient.start();
+      await expect(impatient.invoke(impatient.lookup('mcp_docs_slow')!, {})).resolves.toEqual({ text: 'tool "slow" timed out after 300 ms', isError: true });
+      await impatient.close();
       const gone = await startTestMcpServer();
       const goneCatalogue = catalogueFor([{ name: 'gone', url: gone.url, allow: ['^search$'] }]);
       await goneCatalogue.start();
@@ -118,7 +126,6 @@ describe('McpToolCatalogue with a server that keeps sessions', () => {
       // Restarted again, and a tool call (not a refresh) is the first to notice: answered 404, run on a new session.
       await server.close();
       server = await startTestMcpServer({ sessions: true, port });
-      await new Promise((resolve) => setTimeout(resolve, 100));
       await expect(catalogue.invoke(catalogue.lookup('mcp_docs_search')!, { query: 'three' })).resolves.toEqual({ text: 'results for three', isError: false });
       expect(server.calls.map((call) => call.arguments)).toEqual([{ query: 'three' }]);
     } finally {

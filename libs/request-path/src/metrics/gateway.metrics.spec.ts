@@ -1,4 +1,5 @@
-import { FakeClock, MemoryKeyStateStore } from '@tollgate/keypool';
+import { MemoryKeyStateStore } from '@tollgate/keypool';
+import { FakeClock } from '@tollgate/testing';
 import { CircuitBreakers } from '../circuit/circuit-breakers';
 import { RequestTiming } from '../http/request-timing';
 import { GatewayMetrics } from './gateway.metrics';

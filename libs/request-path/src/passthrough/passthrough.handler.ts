@@ -2,8 +2,9 @@ import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@tollgate/platform';
 import type { StoredObjectKind } from '@tollgate/providers';
-import { exhaustionError, transportError } from '../bridge/failure-mapping';
-import { sendWithFailover, type AttemptSummary, type CredentialPlan } from '../bridge/upstream-attempts';
+import { transportError } from '../bridge/failure-mapping';
+import type { AttemptSummary, CredentialPlan } from '../bridge/upstream-attempts';
+import { sendOrAnswer } from '../bridge/upstream-exchange';
 import { writeGatewayError } from '../errors/error-response';
 import { ClientConnection } from '../http/client-connection';
 import { relayedResponseHeaders } from '../http/relayed-headers';
@@ -25,10 +26,10 @@ export interface PassthroughRequest {
   timing: RequestTiming;
   /** The request creates a stored object in the pool's account: record this user as its owner from the answer's id. */
   recordCreated?: { kind: StoredObjectKind; userId: string };
-  /** Headers for the answer, whatever it is (a limited caller's rate-limit headers, replacing the upstream's). */
-  answerHeaders?: Record<string, string>;
   /** Rewrites a successful answer before the client sees it (a model list filtered by model policy). */
   rewriteAnswer?: (body: Buffer) => Buffer;
+  /** Headers for the answer, whatever it is (a limited caller's rate-limit headers, replacing the upstream's). */
+  answerHeaders?: Record<string, string>;
 }
 
 /** Allow-listed reverse proxy: same key pool and failover as bridged routes, no interception record. */
@@ -42,44 +43,35 @@ export class PassthroughHandler {
 
   async handle(request: PassthroughRequest): Promise<void> {
     const { provider, out } = request;
-    const providerType = provider.config.type;
     const connection = new ClientConnection(out);
     const summary: AttemptSummary = { hint: '', handedOut: 0 };
-    const result = await sendWithFailover({
-      client: this.client,
-      provider,
-      route: 'passthrough',
-      plan: request.plan,
-      request: { target: request.upstream, method: request.method, headers: request.forwardHeaders, body: request.body, signal: connection },
-      summary,
-      metrics: this.metrics,
-    });
+    const sent = await sendOrAnswer(
+      {
+        client: this.client,
+        provider,
+        route: 'passthrough',
+        plan: request.plan,
+        request: { target: request.upstream, method: request.method, headers: request.forwardHeaders, body: request.body, signal: connection },
+        summary,
+        metrics: this.metrics,
+      },
+      (error) => writeGatewayError(out, provider.description, error, request.answerHeaders),
+    );
     if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
+    if (!sent.ok) return;
 
-    switch (result.kind) {
-      case 'aborted':
-        return;
-      case 'exhausted':
-        writeGatewayError(out, providerType, exhaustionError(provider, result.walker), request.answerHeaders);
-        return;
-      case 'transport':
-        writeGatewayError(out, providerType, transportError(result.failure, result.error), request.answerHeaders);
-        return;
-      case 'response': {
-        const upstream = result.response;
-        if ((request.recordCreated || request.rewriteAnswer) && upstream.statusCode < 300) {
-          await this.relayRead(request, upstream, connection);
-          return;
-        }
-        out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, request.answerHeaders, request.plan.kind === 'centralized'));
-        request.timing.markFirstByte();
-        try {
-          await pipeline(upstream.body, out);
-        } catch (error) {
-          if (!connection.isDisconnected) this.logger.warn({ err: error, provider: provider.config.name }, 'passthrough response broke mid-body');
-          out.destroy();
-        }
-      }
+    const upstream = sent.response;
+    if ((request.recordCreated || request.rewriteAnswer) && upstream.statusCode < 300) {
+      await this.relayRead(request, upstream, connection);
+      return;
+    }
+    out.writeHead(upstream.statusCode, relayedResponseHeaders(upstream.headers, request.answerHeaders, request.plan.kind === 'centralized'));
+    request.timing.markFirstByte();
+    try {
+      await pipeline(upstream.body, out);
+    } catch (error) {
+      if (!connection.isDisconnected) this.logger.warn({ err: error, provider: provider.config.name }, 'passthrough response broke mid-body');
+      out.destroy();
     }
   }
 
@@ -93,7 +85,7 @@ export class PassthroughHandler {
     try {
       body = Buffer.from(await upstream.body.arrayBuffer());
     } catch (error) {
-      if (!connection.isDisconnected) writeGatewayError(out, provider.config.type, transportError('connection', error as Error), request.answerHeaders);
+      if (!connection.isDisconnected) writeGatewayError(out, provider.description, transportError('connection', error as Error), request.answerHeaders);
       return;
     }
     const id = created && idOf(body);

@@ -1,5 +1,5 @@
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
-import { openRecordingRedis } from '@tollgate/platform';
+import { openRecordingRedis, REDIS_PRESETS } from '@tollgate/platform';
 import {
   batchJobId,
   deliverInBatchSpan,
@@ -62,13 +62,7 @@ export class BullmqBatchClient extends ClientProxy implements EventBatchSender {
 
   async connect(): Promise<Queue[]> {
     if (this.queues) return this.queues;
-    // Commands fail at once while Redis is disconnected instead of queueing, so a batch fails fast and is sent
-    // again later; the client keeps reconnecting in the background. (No commandTimeout and no skipWaitingForReady:
-    // either makes a failure of BullMQ's start-up INFO permanent; the producer has its own send timeout.)
-    const connection = openRecordingRedis(
-      { redisUrl: this.options.redisUrl, redisCluster: this.options.redisCluster ?? [] },
-      { maxRetriesPerRequest: 1, enableOfflineQueue: false, disconnectTimeout: 100 },
-    );
+    const connection = openRecordingRedis({ redisUrl: this.options.redisUrl, redisCluster: this.options.redisCluster ?? [] }, REDIS_PRESETS.queueProducer);
     connection.on('error', () => undefined); // reported through the failing sends
     this.connection = connection;
     this.queues = this.queueNames.map((name) => {

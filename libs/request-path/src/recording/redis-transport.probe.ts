@@ -1,4 +1,4 @@
-import { describeRecordingRedis, openRecordingRedis } from '@tollgate/platform';
+import { describeRecordingRedis, openRecordingRedis, REDIS_PRESETS } from '@tollgate/platform';
 import { probeReachability, type ProbeResult, type RecordingTransportProbe } from '@tollgate/recording';
 import type { Cluster, Redis } from 'ioredis';
 
@@ -23,7 +23,7 @@ export class RedisTransportProbe implements RecordingTransportProbe {
     this.timeoutMs = options.timeoutMs ?? 1_000;
     const target = { redisUrl: options.redisUrl, redisCluster: options.redisCluster ?? [] };
     this.target = describeRecordingRedis(target);
-    this.redis = openRecordingRedis(target, { maxRetriesPerRequest: 0, enableOfflineQueue: false, disconnectTimeout: 100 });
+    this.redis = openRecordingRedis(target, REDIS_PRESETS.probe);
     this.redis.on('error', () => undefined); // reported through check()
   }
 

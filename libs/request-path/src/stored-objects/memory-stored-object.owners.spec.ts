@@ -1,14 +1,15 @@
+import { FakeClock } from '@tollgate/testing';
 import { MemoryStoredObjectOwners } from './memory-stored-object.owners';
 
 const HOUR = 3_600_000;
 
 describe('MemoryStoredObjectOwners', () => {
-  let now: number;
+  let clock: FakeClock;
   let owners: MemoryStoredObjectOwners;
 
   beforeEach(() => {
-    now = 0;
-    owners = new MemoryStoredObjectOwners(24 * HOUR, () => now);
+    clock = new FakeClock(0);
+    owners = new MemoryStoredObjectOwners(24 * HOUR, clock);
   });
 
   it('answers the recorded creator, per provider and kind', async () => {
@@ -23,11 +24,11 @@ describe('MemoryStoredObjectOwners', () => {
 
   it('forgets an owner the TTL after its last use, and every use restarts the TTL', async () => {
     await owners.record('openai', 'response', 'resp_1', 'alice');
-    now = 23 * HOUR;
+    clock.set(23 * HOUR);
     expect(await owners.ownerOf('openai', 'response', 'resp_1')).toBe('alice');
-    now = 46 * HOUR;
+    clock.set(46 * HOUR);
     expect(await owners.ownerOf('openai', 'response', 'resp_1')).toBe('alice');
-    now = 70 * HOUR + 1;
+    clock.set(70 * HOUR + 1);
     expect(await owners.ownerOf('openai', 'response', 'resp_1')).toBeUndefined();
   });
 });

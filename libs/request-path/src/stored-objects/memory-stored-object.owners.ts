@@ -1,4 +1,5 @@
 import type { StoredObjectKind } from '@tollgate/providers';
+import { systemClock, type Clock } from '@tollgate/time';
 import { storedObjectKey, type StoredObjectOwners } from './stored-object.owners';
 
 const PRUNE_EVERY_RECORDS = 1_000;
@@ -10,23 +11,23 @@ export class MemoryStoredObjectOwners implements StoredObjectOwners {
 
   constructor(
     private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   async record(provider: string, kind: StoredObjectKind, id: string, userId: string): Promise<void> {
     if (++this.recordsSincePrune >= PRUNE_EVERY_RECORDS) this.pruneExpired();
-    this.owners.set(storedObjectKey(provider, kind, id), { userId, expiresAt: this.now() + this.ttlMs });
+    this.owners.set(storedObjectKey(provider, kind, id), { userId, expiresAt: this.clock.now() + this.ttlMs });
   }
 
   async ownerOf(provider: string, kind: StoredObjectKind, id: string): Promise<string | undefined> {
     const key = storedObjectKey(provider, kind, id);
     const entry = this.owners.get(key);
     if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
+    if (entry.expiresAt <= this.clock.now()) {
       this.owners.delete(key);
       return undefined;
     }
-    entry.expiresAt = this.now() + this.ttlMs;
+    entry.expiresAt = this.clock.now() + this.ttlMs;
     return entry.userId;
   }
 
@@ -36,7 +37,7 @@ export class MemoryStoredObjectOwners implements StoredObjectOwners {
 
   private pruneExpired(): void {
     this.recordsSincePrune = 0;
-    const now = this.now();
+    const now = this.clock.now();
     for (const [key, entry] of this.owners) if (entry.expiresAt <= now) this.owners.delete(key);
   }
 }

@@ -1,16 +1,15 @@
-import Redis, { type RedisOptions } from 'ioredis';
+import { openRedis, REDIS_PRESETS, type RedisTarget } from '@tollgate/platform';
+import type Redis from 'ioredis';
 import type { StoredObjectKind } from '@tollgate/providers';
 import { storedObjectKey, type StoredObjectOwners } from './stored-object.owners';
 
 export interface RedisStoredObjectOwnersOptions {
-  /** A redis:// URL or ioredis options. */
-  redis: string | RedisOptions;
+  /** A redis:// URL or ioredis options (`REDIS_PRESETS.requestState` applies on top). */
+  redis: RedisTarget;
   /** Prefix of every key, e.g. `tollgate:`; owners are `${keyPrefix}owner:{provider}:{kind}:{id}`. */
   keyPrefix: string;
   ttlMs: number;
 }
-
-const COMMAND_TIMEOUT_MS = 2000;
 
 /** Owners shared by every replica: one Redis string per object holding the user id, with the owner TTL. */
 export class RedisStoredObjectOwners implements StoredObjectOwners {
@@ -19,9 +18,7 @@ export class RedisStoredObjectOwners implements StoredObjectOwners {
 
   constructor(private readonly options: RedisStoredObjectOwnersOptions) {
     this.ttlSeconds = Math.max(1, Math.ceil(options.ttlMs / 1000));
-    // One retry and a command timeout: a dead Redis refuses the request within seconds instead of holding it.
-    const enforced: RedisOptions = { maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS };
-    this.redis = typeof options.redis === 'string' ? new Redis(options.redis, enforced) : new Redis({ ...options.redis, ...enforced });
+    this.redis = openRedis(options.redis, REDIS_PRESETS.requestState);
     this.redis.on('error', () => undefined);
   }
 

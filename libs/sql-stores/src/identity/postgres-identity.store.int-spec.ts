@@ -9,6 +9,7 @@ import {
   type StoredProviderKeyRecord,
 } from '@tollgate/byok';
 import type { SqlClient } from '@tollgate/platform';
+import { FakeClock, waitUntil } from '@tollgate/testing';
 import { SQL_BACKENDS } from '../sql-backends.test-support';
 import { InvalidPageCursorError } from './page-cursor';
 import { DIRECTORY_CHANGE_LOCK_KEY, PostgresIdentityStore } from './postgres-identity.store';
@@ -19,12 +20,15 @@ describe.each(SQL_BACKENDS)('PostgresIdentityStore on $name', (backend) => {
   let sql: SqlClient;
   let dispose: () => Promise<void>;
   let store: PostgresIdentityStore;
-  let now: Date;
-  const advance = (ms = 1_000): Date => (now = new Date(now.getTime() + ms));
+  const clock = new FakeClock(T0.getTime());
+  const advance = (ms = 1_000): Date => {
+    clock.advance(ms);
+    return new Date(clock.now());
+  };
 
   beforeAll(async () => {
     ({ sql, dispose } = await backend.open());
-    store = new PostgresIdentityStore(sql, { now: () => now });
+    store = new PostgresIdentityStore(sql, { clock });
   }, 60_000);
 
   afterAll(async () => {
@@ -32,7 +36,7 @@ describe.each(SQL_BACKENDS)('PostgresIdentityStore on $name', (backend) => {
   });
 
   beforeEach(async () => {
-    now = T0;
+    clock.set(T0.getTime());
     await sql.query('TRUNCATE users, teams, team_members, gateway_tokens, user_provider_keys, directory_changes RESTART IDENTITY');
   });
 
@@ -600,7 +604,7 @@ describe.each(SQL_BACKENDS)('PostgresIdentityStore on $name', (backend) => {
         await waitUntil(async () => {
           const [{ waiting }] = await sql.query<{ waiting: number }>(`SELECT count(*)::int AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
           return waiting > 0 || settled;
-        });
+        }, 'the late write queued or committed');
         // A follower polling now must not see the late write's change (it would then skip change 1 forever).
         expect(await store.changesSince('0', 10)).toEqual([]);
 
@@ -651,13 +655,6 @@ describe.each(SQL_BACKENDS)('PostgresIdentityStore on $name', (backend) => {
     return (await store.changesSince('0', 200)).map((change) => [change.id, change.userId ?? `team:${change.teamId}`]);
   }
 });
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-  }
-}
 
 /** A distinct, well-formed SHA-256 hex per label (the value itself does not matter here). */
 function hash(label: string): string {

@@ -23,11 +23,12 @@ import {
   type UserRecord,
 } from '@tollgate/byok';
 import type { SqlClient, SqlQuery } from '@tollgate/platform';
+import { systemClock, type Clock } from '@tollgate/time';
 import { decodeCursor, encodeCursor } from './page-cursor';
 
 export interface PostgresIdentityStoreOptions {
-  /** Timestamps written on rows (created, updated, revoked). Default: the system clock. */
-  now?: () => Date;
+  /** Times the timestamps written on rows (created, updated, revoked). Default: the system clock. */
+  clock?: Clock;
 }
 
 /** Every page, change batch and key batch holds between 1 and this many items. */
@@ -118,13 +119,13 @@ interface KeyRow {
  * clear.
  */
 export class PostgresIdentityStore implements IdentityStore {
-  private readonly now: () => Date;
+  private readonly clock: Clock;
 
   constructor(
     private readonly sql: SqlClient,
     options: PostgresIdentityStoreOptions = {},
   ) {
-    this.now = options.now ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
   }
 
   /** One REPEATABLE READ snapshot: the rows and the version are exactly the state after change `version`. */
@@ -164,7 +165,7 @@ export class PostgresIdentityStore implements IdentityStore {
   }
 
   async createUser(user: { id: string; displayName: string; byokMode: ByokMode | null }): Promise<UserRecord> {
-    const at = this.now();
+    const at = new Date(this.clock.now());
     return this.sql.transaction(async (tx) => {
       const [row] = await tx.query<UserRow>(
         `INSERT INTO users (id, display_name, byok_mode, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
@@ -178,7 +179,7 @@ export class PostgresIdentityStore implements IdentityStore {
   }
 
   async ensureUser(userId: string): Promise<UserRecord> {
-    const at = this.now();
+    const at = new Date(this.clock.now());
     return this.sql.transaction(async (tx) => {
       const [created] = await tx.query<UserRow>(
         `INSERT INTO users (id, display_name, byok_mode, created_at, updated_at) VALUES ($1, '', NULL, $2, $2)
@@ -216,7 +217,7 @@ export class PostgresIdentityStore implements IdentityStore {
     const setsLimits = changes.limits !== undefined;
     const setsModels = changes.models !== undefined;
     if (!setsMode && !setsName && !setsBudget && !setsLimits && !setsModels) return this.findUser(userId);
-    const at = this.now();
+    const at = new Date(this.clock.now());
     return this.sql.transaction(async (tx) => {
       const [row] = await tx.query<UserRow>(
         `UPDATE users
@@ -253,7 +254,7 @@ export class PostgresIdentityStore implements IdentityStore {
 
   async createToken(token: { userId: string; tokenHash: string; hint: string; name: string } & Partial<TokenScope>): Promise<GatewayTokenRecord> {
     if (!SHA256_HEX.test(token.tokenHash)) throw new RangeError('tokenHash must be the lowercase hex SHA-256 of the token');
-    const at = this.now();
+    const at = new Date(this.clock.now());
     return this.sql.transaction(async (tx) => {
       await lockExistingUser(tx, token.userId);
       if (token.teamId) await lockExistingTeam(tx, token.teamId);
@@ -300,7 +301,7 @@ export class PostgresIdentityStore implements IdentityStore {
 
   async revokeToken(tokenId: string): Promise<GatewayTokenRecord | undefined> {
     if (!UUID.test(tokenId)) return undefined;
-    const at = this.now();
+    const at = new Date(this.clock.now());
     return this.sql.transaction(async (tx) => {
       const [revoked] = await tx.query<TokenRow>(
         `UPDATE gateway_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING ${TOKEN_COLUMNS}`,
@@ -337,7 +338,7 @@ export class PostgresIdentityStore implements IdentityStore {
   // --- teams ---
 
   async createTeam(team: { id: string; name: string }): Promise<TeamRecord> {
-    const at = this.now();
+    const at = new Date(this.clock.now());
     return this.sql.transaction(async (tx) => {
       const [row] = await tx.query<TeamRow>(
         `INSERT INTO teams (id, name, created_at, updated_at) VALUES ($1, $2, $3, $3)
@@ -371,7 +372,7 @@ export class PostgresIdentityStore implements IdentityStore {
     const setsBudget = changes.budget !== undefined;
     const setsModels = changes.models !== undefined;
     if (!setsName && !setsLimits && !setsBudget && !setsModels) return this.findTeam(teamId);
-    const at = this.now();
+    const at = new Date(this.clock.now());
     return this.sql.transaction(async (tx) => {
       const [row] = await tx.query<TeamRow>(
         `UPDATE teams
@@ -422,7 +423,7 @@ export class PostgresIdentityStore implements IdentityStore {
   }
 
   async addTeamMember(teamId: string, userId: string): Promise<TeamRecord | undefined> {
-    const at = this.now();
+    const at = new Date(this.clock.now());
     return this.sql.transaction(async (tx) => {
       const [team] = await tx.query<{ id: string }>('SELECT id FROM teams WHERE id = $1 FOR KEY SHARE', [teamId]);
       if (!team) return undefined;
@@ -453,7 +454,7 @@ export class PostgresIdentityStore implements IdentityStore {
    * since a new key has not been used yet.
    */
   async putKey(key: Omit<StoredProviderKeyRecord, 'createdAt' | 'updatedAt' | 'lastUsedAt'>): Promise<StoredProviderKeyRecord> {
-    const at = this.now();
+    const at = new Date(this.clock.now());
     return this.sql.transaction(async (tx) => {
       await lockExistingUser(tx, key.userId);
       const [row] = await tx.query<KeyRow>(

@@ -1,3 +1,4 @@
+import { FakeClock } from '@tollgate/testing';
 import { MemoryBudgetLedger } from './memory-budget.ledger';
 import type { BudgetReservation } from './budget.ledger';
 
@@ -7,16 +8,16 @@ const RESETS_AT = new Date('2026-12-02T00:00:00Z');
 const PERIOD = 'day:2026-12-01';
 
 function ledgerWith(baseline = 0) {
-  let now = Date.parse('2026-12-01T10:00:00Z');
+  const clock = new FakeClock(Date.parse('2026-12-01T10:00:00Z'));
   const baselineCalls: string[] = [];
   const ledger = new MemoryBudgetLedger({
     baseline: async (owner, periodKey) => {
       baselineCalls.push(`${owner.id}/${periodKey}`);
       return baseline;
     },
-    now: () => now,
+    clock,
   });
-  return { ledger, baselineCalls, advance: (ms: number) => (now += ms) };
+  return { ledger, baselineCalls, advance: (ms: number) => clock.advance(ms) };
 }
 
 async function reserved(ledger: MemoryBudgetLedger, estimate: number, limit = 1000, period = PERIOD, resetsAt = RESETS_AT): Promise<BudgetReservation> {

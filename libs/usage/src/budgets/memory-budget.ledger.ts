@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '@tollgate/time';
 import type { BudgetLedger, BudgetOwner, BudgetReservation, ReserveResult, SpendBaseline } from './budget.ledger';
 import { admits } from './budget.ledger';
 
@@ -10,18 +11,18 @@ interface Counter {
 
 export interface MemoryBudgetLedgerOptions {
   baseline: SpendBaseline;
-  /** Epoch milliseconds; counters of ended periods are dropped. Default: the system clock. */
-  now?: () => number;
+  /** Counters of ended periods are dropped by this clock's time. Default: the system clock. */
+  clock?: Clock;
 }
 
 /** The ledger of one process (embedded mode: a single gateway). Same rules as the Redis ledger. */
 export class MemoryBudgetLedger implements BudgetLedger {
   private readonly counters = new Map<string, Counter>();
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private generations = 0;
 
   constructor(private readonly options: MemoryBudgetLedgerOptions) {
-    this.now = options.now ?? (() => Date.now());
+    this.clock = options.clock ?? systemClock;
   }
 
   async reserve(owner: BudgetOwner, periodKey: string, limitMicros: number, estimateMicros: number, resetsAt: Date): Promise<ReserveResult> {
@@ -64,7 +65,7 @@ export class MemoryBudgetLedger implements BudgetLedger {
   }
 
   private prune(): void {
-    const now = this.now();
+    const now = this.clock.now();
     for (const [key, counter] of this.counters) if (counter.resetsAtMs <= now) this.counters.delete(key);
   }
 }

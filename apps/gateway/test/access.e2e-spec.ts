@@ -1,8 +1,7 @@
 import Redis from 'ioredis';
-import { FakeClock } from '@tollgate/testing';
 import { RedisBudgetLedger, RedisDirectoryNotifier } from '@tollgate/gateway';
 import { PostgresAdminAuditLog, PostgresUsageStore } from '@tollgate/sql-stores';
-import { createTestRedisPrefix, startMockUpstream, testRedisUrl, type MockUpstream, type TestRedisPrefix } from '@tollgate/testing';
+import { createTestRedisPrefix, FakeClock, startMockUpstream, testRedisUrl, waitUntil, type MockUpstream, type TestRedisPrefix } from '@tollgate/testing';
 import { createPriceTable, estimateRequestCost, periodWindowOf, spendBaselineFrom } from '@tollgate/usage';
 import { ADMIN_TOKEN, errorJson, startHarness, type Harness } from './support/gateway-harness';
 import { createIdentityDatabase, type IdentityDatabase } from './support/identity-database';
@@ -107,12 +106,12 @@ describe('teams, model access and scoped tokens across two replicas', () => {
   describe('scoped tokens', () => {
     it('a token revoked on one replica is refused on the other, which learns it from the notification (its poll is an hour away)', async () => {
       const token = await userWithToken(unique('rita'));
-      await waitUntil(async () => (await status(chat(b, token))) === 200);
+      await waitUntil(async () => (await status(chat(b, token))) === 200, 'the replicas to apply the change');
       const [issued] = (await adminJson<{ items: { id: string }[] }>(a, 'GET', `/users/rita-${serial}/tokens`)).items;
       await adminJson(a, 'DELETE', `/tokens/${issued.id}`);
 
       expect(await status(chat(a, token))).toBe(401);
-      await waitUntil(async () => (await status(chat(b, token))) === 401);
+      await waitUntil(async () => (await status(chat(b, token))) === 401, 'the replicas to apply the change');
       const refused = await chat(b, token);
       expect(await errorJson(refused)).toMatchObject({ error: { type: 'authentication_error', message: 'invalid, expired or revoked gateway token' } });
     });
@@ -120,7 +119,7 @@ describe('teams, model access and scoped tokens across two replicas', () => {
     it('a token past its expiry is refused on every replica at once, by the gateway clock', async () => {
       const expiresAt = new Date(clock.now() + 60_000).toISOString();
       const token = await userWithToken(unique('eve'), { expiresAt });
-      await waitUntil(async () => (await status(chat(b, token))) === 200);
+      await waitUntil(async () => (await status(chat(b, token))) === 200, 'the replicas to apply the change');
       expect(await status(chat(a, token))).toBe(200);
 
       clock.advance(60_000);
@@ -147,7 +146,7 @@ describe('teams, model access and scoped tokens across two replicas', () => {
       await waitUntil(async () => {
         const [token] = (await adminJson<{ items: { lastUsedAt: string | null }[] }>(a, 'GET', `/users/${id}/tokens`)).items;
         return token.lastUsedAt !== null;
-      });
+      }, "replica a to write the token's last use");
       const [listed] = (await adminJson<{ items: { lastUsedAt: string }[] }>(a, 'GET', `/users/${id}/tokens`)).items;
       expect(listed.lastUsedAt).toBe(new Date(clock.now()).toISOString());
     });
@@ -165,7 +164,7 @@ describe('teams, model access and scoped tokens across two replicas', () => {
       expect(body.error.message).toContain("the deployment's model policy");
       expect(await a.sink.waitForEnded(id)).toMatchObject({ error: { type: 'model_not_allowed' }, tokenUsages: [] });
 
-      await waitUntil(async () => (await status(messages(b, token, 'claude-sonnet-4-5'))) === 200);
+      await waitUntil(async () => (await status(messages(b, token, 'claude-sonnet-4-5'))) === 200, 'the replicas to apply the change');
       const anthropic = await messages(b, token, 'claude-4-preview');
       expect(anthropic.status).toBe(403);
       expect(await anthropic.json()).toMatchObject({ type: 'error', error: { type: 'permission_error', message: expect.stringContaining("model 'claude-4-preview'") } });
@@ -196,13 +195,13 @@ describe('teams, model access and scoped tokens across two replicas', () => {
       const refused = await chat(a, token);
       expect(refused.status).toBe(403);
       expect((await errorJson(refused)).error.message).toContain(`the model policy of team '${team}'`);
-      await waitUntil(async () => (await status(chat(b, token))) === 403);
+      await waitUntil(async () => (await status(chat(b, token))) === 403, 'the replicas to apply the change');
       expect(await status(chat(b, token, { ...CHAT, model: 'gpt-4.1' }))).toBe(200);
       const metrics = await (await fetch(`${a.url}/metrics`)).text();
       expect(metrics).toMatch(/tollgate_model_refusals_total\{level="team"\} [1-9]/);
 
       await adminJson(a, 'DELETE', `/teams/${team}/members/${id}`);
-      await waitUntil(async () => (await status(chat(b, token))) === 200);
+      await waitUntil(async () => (await status(chat(b, token))) === 200, 'the replicas to apply the change');
     });
 
     it("applies a user's own policy, and a token's on top of it, also to requests paid with the user's own key", async () => {
@@ -227,7 +226,7 @@ describe('teams, model access and scoped tokens across two replicas', () => {
       const id = unique('lou');
       const token = await userWithToken(id);
       await adminJson(a, 'PATCH', `/users/${id}`, { models: { allow: ['gpt-4*', 'anthropic/claude-sonnet-*', 'anthropic/claude-haiku-*'], deny: ['claude-haiku-*'] } });
-      await waitUntil(async () => (await status(chat(b, token, { ...CHAT, model: 'o4-mini' }))) === 403);
+      await waitUntil(async () => (await status(chat(b, token, { ...CHAT, model: 'o4-mini' }))) === 403, 'the replicas to apply the change');
 
       const openai = await fetch(`${b.url}/openai/v1/models`, { headers: { authorization: `Bearer ${token}`, 'accept-encoding': 'gzip' } });
       expect(openai.status).toBe(200);
@@ -271,7 +270,7 @@ describe('teams, model access and scoped tokens across two replicas', () => {
       await adminJson(b, 'PATCH', `/teams/${blue}`, { budget: { amountUsd: (100 * ESTIMATE) / 1e6, period: 'day' } });
       // Both replicas hold red's budget (dave has none of his own: he has a budget gate only through red).
       const knowsRedBudget = (harness: Harness) => harness.gateway.runtime.budgetGate('openai', harness.gateway.runtime.callerAccess({ userId: dave })) !== undefined;
-      await waitUntil(async () => knowsRedBudget(a) && knowsRedBudget(b));
+      await waitUntil(async () => knowsRedBudget(a) && knowsRedBudget(b), "both replicas to hold red's budget");
 
       let refused: Response | undefined;
       for (let attempt = 0; attempt < 200 && !refused; attempt++) {
@@ -287,7 +286,7 @@ describe('teams, model access and scoped tokens across two replicas', () => {
       expect(await status(chat(a, daveToken))).toBe(429);
 
       // Every hold is settled: what the team spent is what its members spent, carol's own counter has her share.
-      await waitUntil(async () => (await redis.hget(teamCounter(red), 'reserved')) === '0' && (await redis.hget(userCounter(carol), 'reserved')) === '0');
+      await waitUntil(async () => (await redis.hget(teamCounter(red), 'reserved')) === '0' && (await redis.hget(userCounter(carol), 'reserved')) === '0', 'every budget hold to be settled');
       const teamSpent = Number(await redis.hget(teamCounter(red), 'spent'));
       const carolSpent = Number(await redis.hget(userCounter(carol), 'spent'));
       expect(carolSpent).toBeGreaterThan(0);
@@ -295,7 +294,7 @@ describe('teams, model access and scoped tokens across two replicas', () => {
 
       // The blue-scoped token counts against blue only: red being used up does not stop it, and red does not move.
       expect(await status(chat(b, carolBlueToken))).toBe(200);
-      await waitUntil(async () => (await redis.hget(teamCounter(blue), 'reserved')) === '0' && Number(await redis.hget(teamCounter(blue), 'spent')) > 0);
+      await waitUntil(async () => (await redis.hget(teamCounter(blue), 'reserved')) === '0' && Number(await redis.hget(teamCounter(blue), 'spent')) > 0, 'every budget hold to be settled');
       expect(Number(await redis.hget(teamCounter(red), 'spent'))).toBe(teamSpent);
       expect(Number(await redis.hget(userCounter(carol), 'spent'))).toBeGreaterThan(carolSpent);
     });
@@ -310,12 +309,12 @@ describe('teams, model access and scoped tokens across two replicas', () => {
       await adminJson(a, 'PATCH', `/teams/${team}`, { budget: { amountUsd: (100 * ESTIMATE) / 1e6, period: 'day' } });
       await adminJson(a, 'PATCH', `/users/${gus}`, { budget: { amountUsd: ESTIMATE / 1e6, period: 'day' } });
       expect(await status(chat(a, token))).toBe(200);
-      await waitUntil(async () => (await redis.hget(userCounter(gus), 'reserved')) === '0');
+      await waitUntil(async () => (await redis.hget(userCounter(gus), 'reserved')) === '0', 'every budget hold to be settled');
       const refused = await chat(a, token);
       expect(refused.status).toBe(429);
       expect((await errorJson(refused)).error.message).toMatch(/^budget exceeded: /);
       // The refused request's hold on the team was given back.
-      await waitUntil(async () => (await redis.hget(teamCounter(team), 'reserved')) === '0');
+      await waitUntil(async () => (await redis.hget(teamCounter(team), 'reserved')) === '0', 'every budget hold to be settled');
 
       await adminJson(a, 'POST', `/users/${gus}/tokens`, { name: 'scoped', team }, 201);
       const conflict = await admin(a, 'DELETE', `/teams/${team}`);
@@ -362,12 +361,3 @@ describe('teams, model access and scoped tokens across two replicas', () => {
     });
   });
 });
-
-/** Waits for another replica to apply a change: it learns it from Redis at once; the wait has no timing of its own. */
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

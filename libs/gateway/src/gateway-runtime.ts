@@ -191,7 +191,7 @@ export class GatewayRuntime {
         endpoints: this.userEndpoints,
         logger: deps.logger,
         notifier: deps.directoryNotifier,
-        now: () => this.now(),
+        clock,
       });
       this.identity = identity.service;
       this.teams = identity.teams;

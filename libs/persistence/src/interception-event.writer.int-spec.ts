@@ -16,7 +16,7 @@ describe.each(DATABASE_BACKENDS)('recording persistence on $name', (backend) => 
 
   beforeAll(async () => {
     ({ dataSource, dispose } = await backend.open());
-    expect(await runMigrations(dataSource)).toEqual(['CreateRecordingTables1767225600000', 'CreateIdentityTables1767312000000', 'AddUsageCosts1767398400000', 'AddUserBudgets1767484800000', 'AddPoolKeyUseIndex1767571200000', 'AddToolUsageServer1767657600000', 'CreateAdminAuditLog1767744000000']);
+    expect(await runMigrations(dataSource)).toEqual(['CreateRecordingTables1767225600000', 'CreateIdentityTables1767312000000', 'AddUsageCosts1767398400000', 'AddUserBudgets1767484800000', 'AddPoolKeyUseIndex1767571200000', 'AddToolUsageServer1767657600000', 'CreateAdminAuditLog1767744000000', 'AddTeamsAndScopedTokens1767830400000']);
     writer = new InterceptionEventWriter(dataSource);
   }, 60_000);
 
@@ -99,11 +99,13 @@ describe.each(DATABASE_BACKENDS)('recording persistence on $name', (backend) => 
         'CREATE INDEX idx_admin_audit_log_actor_at ON admin_audit_log (actor, at)',
         'CREATE INDEX idx_admin_audit_log_at ON admin_audit_log (at, id)',
         'CREATE INDEX idx_admin_audit_log_target_at ON admin_audit_log (target, at)',
+        'CREATE INDEX idx_gateway_tokens_team ON gateway_tokens (team_id)',
         'CREATE INDEX idx_gateway_tokens_user_created ON gateway_tokens (user_id, created_at)',
         'CREATE INDEX idx_interceptions_initiator_started ON interceptions (initiator_id, started_at) INCLUDE (cost_micros)',
         "CREATE INDEX idx_interceptions_pool_key_started ON interceptions (provider_name, credential_hint, started_at) WHERE (credential_kind = 'centralized'::text)",
         'CREATE INDEX idx_interceptions_provider_model_started ON interceptions (provider, model, started_at)',
         'CREATE INDEX idx_interceptions_started ON interceptions (started_at)',
+        'CREATE INDEX idx_team_members_user ON team_members (user_id, team_id)',
         'CREATE INDEX idx_token_usages_interception ON token_usages (interception_id)',
         'CREATE INDEX idx_tool_usages_interception ON tool_usages (interception_id)',
         'CREATE INDEX idx_user_prompts_interception ON user_prompts (interception_id)',

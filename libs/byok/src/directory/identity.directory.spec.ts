@@ -1,3 +1,4 @@
+import { FakeClock } from '@tollgate/testing';
 import { IdentityDirectory } from './identity.directory';
 import type { DirectoryChange, GatewayTokenRecord, IdentityStore, StoredProviderKeyRecord, TeamRecord, UserEntry, UserRecord } from './identity.store';
 
@@ -93,7 +94,7 @@ describe('IdentityDirectory', () => {
     backing.keys.push(key('alice', 'openai'));
     backing.change('alice');
     backing.teams.push(team('red', { budget: { micros: 5, period: 'day' } }));
-    directory = new IdentityDirectory(backing.asStore(), { pollIntervalMs: 60_000, logger, now: () => now });
+    directory = new IdentityDirectory(backing.asStore(), { pollIntervalMs: 60_000, logger, clock: new FakeClock(now.getTime()) });
     await directory.start();
   });
 

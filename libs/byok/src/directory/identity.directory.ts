@@ -1,4 +1,5 @@
 import type { LimitSet, ModelPolicy } from '@tollgate/limits';
+import { systemClock, type Clock } from '@tollgate/time';
 import type {
   ByokMode,
   GatewayTokenRecord,
@@ -35,7 +36,7 @@ export interface IdentityDirectoryOptions {
   /** Announces this replica's changes and hears the others'; unset: the poll alone. */
   notifier?: DirectoryChangeNotifier;
   /** When a use of a key or token happened. Default: the system clock. */
-  now?: () => Date;
+  clock?: Clock;
 }
 
 /** A database-issued token's owner and scope, as the request path needs them. */
@@ -74,7 +75,7 @@ export class IdentityDirectory {
   private readonly keys = new Map<string, Map<string, StoredProviderKeyRecord>>();
   private readonly keyUses = new Map<string, { userId: string; providerName: string; at: Date }>();
   private readonly tokenUses = new Map<string, Date>();
-  private readonly now: () => Date;
+  private readonly clock: Clock;
   private version = '0';
   private timer: NodeJS.Timeout | undefined;
   private polling: Promise<void> | undefined;
@@ -87,7 +88,7 @@ export class IdentityDirectory {
     private readonly store: IdentityStore,
     private readonly options: IdentityDirectoryOptions,
   ) {
-    this.now = options.now ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
   }
 
   async start(): Promise<void> {
@@ -149,12 +150,12 @@ export class IdentityDirectory {
 
   /** Remembers that a stored key served a request; written to the store with the next poll. */
   noteKeyUsed(userId: string, providerName: string): void {
-    this.keyUses.set(keyOf(userId, providerName), { userId, providerName, at: this.now() });
+    this.keyUses.set(keyOf(userId, providerName), { userId, providerName, at: new Date(this.clock.now()) });
   }
 
   /** Remembers that a database-issued token authenticated a request; written to the store with the next poll. */
   noteTokenUsed(tokenId: string): void {
-    this.tokenUses.set(tokenId, this.now());
+    this.tokenUses.set(tokenId, new Date(this.clock.now()));
   }
 
   /** Reads one user's entry again now (after this replica changed it), and tells the other replicas. */

@@ -11,6 +11,7 @@ import {
   type Resolver,
 } from '@tollgate/byok';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
+import type { Clock } from '@tollgate/time';
 import type { ProviderRegistry } from '@tollgate/request-path';
 import type { UpstreamClient } from '@tollgate/request-path';
 import { IdentityService } from './identity.service';
@@ -65,7 +66,7 @@ export function createIdentity(args: {
   endpoints: UserEndpointsWiring;
   logger: Logger;
   notifier?: DirectoryChangeNotifier;
-  now: () => Date;
+  clock: Clock;
 }): IdentityWiring {
   const initial = args.config();
   const keyRing = initial.byok.encryptionKeys ? KeyRing.parse(initial.byok.encryptionKeys) : undefined;
@@ -73,7 +74,7 @@ export function createIdentity(args: {
     pollIntervalMs: initial.identity.pollIntervalMs,
     logger: args.logger,
     notifier: args.notifier,
-    now: args.now,
+    clock: args.clock,
   });
   const service = new IdentityService({
     store: args.store,
@@ -89,7 +90,7 @@ export function createIdentity(args: {
     verifyKey: createKeyVerifier(args.upstream, initial.byok.verifyTimeoutMs),
     guardEndpoint: args.endpoints.guard,
     logger: args.logger,
-    now: args.now,
+    clock: args.clock,
   });
   return { service, teams: new TeamService(args.store, directory), directory };
 }

@@ -22,6 +22,7 @@ import {
 } from '@tollgate/byok';
 import { fingerprintKey, hint } from '@tollgate/keypool';
 import type { Logger } from '@tollgate/platform';
+import type { Clock } from '@tollgate/time';
 import type { Dispatcher } from 'undici';
 import type { ProviderRegistry, ProviderRuntime } from '@tollgate/request-path';
 import { ApiError, invalidRequest, notFound } from './api-error';
@@ -43,7 +44,7 @@ export interface IdentityServiceDependencies {
   guardEndpoint: EndpointGuard;
   logger: Logger;
   /** The gateway's clock (a token's expiry must lie ahead of it). */
-  now: () => Date;
+  clock: Clock;
 }
 
 /** A stored key opened for one upstream call. */
@@ -175,7 +176,7 @@ export class IdentityService {
     const user = await this.deps.store.findUser(userId);
     if (!user) throw notFound(`no user ${userId}`);
     if (scope.teamId && !user.teamIds.includes(scope.teamId)) throw invalidRequest(`team: user ${userId} is not a member of team ${scope.teamId}`);
-    if (scope.expiresAt && scope.expiresAt.getTime() <= this.deps.now().getTime()) throw invalidRequest('expiresAt: must be in the future');
+    if (scope.expiresAt && scope.expiresAt.getTime() <= this.deps.clock.now()) throw invalidRequest('expiresAt: must be in the future');
     const issued = issueGatewayToken();
     let record: GatewayTokenRecord;
     try {

@@ -40,12 +40,10 @@ export class AddTeamsAndScopedTokens1767830400000 implements MigrationInterface 
     await queryRunner.query(`ALTER TABLE "gateway_tokens" ADD COLUMN "expires_at" timestamptz NULL`);
     await queryRunner.query(`ALTER TABLE "gateway_tokens" ADD COLUMN "limits" jsonb NULL`);
     await queryRunner.query(`ALTER TABLE "gateway_tokens" ADD COLUMN "models" jsonb NULL`);
-    // A team with active tokens scoped to it cannot be deleted (the store refuses); revoked ones let it go.
+    // No foreign key (the team has no entity): the store checks the team when issuing, and refuses to delete a team
+    // while active tokens are scoped to it; a revoked token keeps the id of a team deleted since.
     await queryRunner.query(`ALTER TABLE "gateway_tokens" ADD COLUMN "team_id" text NULL`);
-    await queryRunner.query(
-      `ALTER TABLE "gateway_tokens" ADD CONSTRAINT "fk_gateway_tokens_team" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON DELETE SET NULL`,
-    );
-    await queryRunner.query(`CREATE INDEX "idx_gateway_tokens_team" ON "gateway_tokens" ("team_id") WHERE "team_id" IS NOT NULL`);
+    await queryRunner.query(`CREATE INDEX "idx_gateway_tokens_team" ON "gateway_tokens" ("team_id")`);
     await queryRunner.query(`ALTER TABLE "gateway_tokens" ADD COLUMN "last_used_at" timestamptz NULL`);
 
     // A change names a user (their entry is reloaded) or a team (its settings are reloaded).

@@ -93,7 +93,6 @@ describe.each(DATABASE_BACKENDS)('identity tables on $name', (backend) => {
     expect(constraints.map((c) => `${c.table}.${c.name}: ${c.definition}`)).toEqual([
       'directory_changes.chk_directory_changes_subject: CHECK (((user_id IS NOT NULL) OR (team_id IS NOT NULL)))',
       'directory_changes.pk_directory_changes: PRIMARY KEY (id)',
-      'gateway_tokens.fk_gateway_tokens_team: FOREIGN KEY (team_id) REFERENCES teams(id) ON DELETE SET NULL',
       'gateway_tokens.fk_gateway_tokens_user: FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE',
       'gateway_tokens.pk_gateway_tokens: PRIMARY KEY (id)',
       'gateway_tokens.uq_gateway_tokens_token_hash: UNIQUE (token_hash)',

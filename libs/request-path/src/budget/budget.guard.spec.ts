@@ -1,6 +1,6 @@
 import { MemoryKeyStateStore } from '@tollgate/keypool';
-import { FakeClock } from '@tollgate/testing';
 import { createLogger } from '@tollgate/platform';
+import { FakeClock } from '@tollgate/testing';
 import { MemoryBudgetLedger, createPriceTable, estimateRequestCost, periodWindowOf, type BudgetOwner } from '@tollgate/usage';
 import { CircuitBreakers } from '../circuit/circuit-breakers';
 import { GatewayMetrics } from '../metrics/gateway.metrics';
@@ -19,11 +19,12 @@ const alice: BudgetOwner = { scope: 'user', id: 'alice' };
 const red: BudgetOwner = { scope: 'team', id: 'red', members: () => ['alice', 'bob'] };
 
 function guardWith() {
-  const ledger = new MemoryBudgetLedger({ baseline: async () => 0, clock: new FakeClock(NOW.getTime()) });
+  const clock = new FakeClock(NOW.getTime());
+  const ledger = new MemoryBudgetLedger({ baseline: async () => 0, clock });
   const metrics: GatewayMetrics = new GatewayMetrics(() => [], (): CircuitBreakers => breakers, () => new MemoryKeyStateStore());
-  const breakers = new CircuitBreakers({ failureThreshold: 1, windowMs: 1, openMs: 1, halfOpenTrials: 1 }, new FakeClock(0), metrics.breakerObserver);
+  const breakers = new CircuitBreakers({ failureThreshold: 1, windowMs: 1, openMs: 1, halfOpenTrials: 1 }, clock, metrics.breakerObserver);
   const logger = createLogger({ level: 'silent', destination: { write: () => undefined } });
-  const guard = new BudgetGuard(ledger, createPriceTable(), SETTINGS, new FakeClock(NOW.getTime()), metrics, logger);
+  const guard = new BudgetGuard(ledger, createPriceTable(), SETTINGS, clock, metrics, logger);
   return { ledger, guard };
 }
 

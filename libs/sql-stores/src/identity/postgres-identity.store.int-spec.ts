@@ -502,7 +502,7 @@ describe.each(SQL_BACKENDS)('PostgresIdentityStore on $name', (backend) => {
       expect(await store.findTeam('red')).toBeUndefined();
       expect((await store.findUser('alice'))?.teamIds).toEqual([]);
       expect((await changes()).slice(before).map(([, subject]) => subject)).toEqual(['team:red', 'alice', 'bob']);
-      expect((await store.listTokens('alice', { limit: 10 })).items[0].teamId).toBeNull();
+      expect((await store.listTokens('alice', { limit: 10 })).items[0].teamId).toBe('red');
     });
 
     it('issues a token with a scope, refusing an unknown team; the snapshot carries teams and scopes', async () => {

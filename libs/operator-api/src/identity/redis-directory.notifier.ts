@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import Redis, { type RedisOptions } from 'ioredis';
+import type Redis from 'ioredis';
 import type { DirectoryChangeNotifier } from '@tollgate/byok';
+import { openRedis, REDIS_PRESETS, type RedisTarget } from '@tollgate/platform';
 
 export interface RedisDirectoryNotifierOptions {
-  /** A redis:// URL or ioredis options. */
-  redis: string | RedisOptions;
+  /** A redis:// URL or ioredis options (`REDIS_PRESETS.directoryPublisher` / `directorySubscriber` apply on top). */
+  redis: RedisTarget;
   /** Prefix of every key, e.g. `tollgate:`; the channel is `${keyPrefix}directory-changes`. */
   keyPrefix: string;
 }
@@ -13,7 +14,7 @@ export interface RedisDirectoryNotifierOptions {
  * Redis pub/sub between replicas: after a replica commits a directory change (a revoked token, a new team policy…)
  * it publishes its instance id on one channel; every other replica follows the change log at once. The message
  * carries no user, token or team: it only says "look now". A message lost while Redis is down is covered by the
- * directory's poll, and a subscriber that reconnects looks once more.
+ * directory's poll, and a subscriber that reconnects subscribes again and looks once more.
  */
 export class RedisDirectoryNotifier implements DirectoryChangeNotifier {
   private readonly publisher: Redis;
@@ -22,10 +23,8 @@ export class RedisDirectoryNotifier implements DirectoryChangeNotifier {
   private readonly instanceId = randomUUID();
 
   constructor(options: RedisDirectoryNotifierOptions) {
-    const enforced: RedisOptions = { maxRetriesPerRequest: 1 };
-    const connect = () => (typeof options.redis === 'string' ? new Redis(options.redis, enforced) : new Redis({ ...options.redis, ...enforced }));
-    this.publisher = connect();
-    this.subscriber = connect();
+    this.publisher = openRedis(options.redis, REDIS_PRESETS.directoryPublisher);
+    this.subscriber = openRedis(options.redis, REDIS_PRESETS.directorySubscriber);
     this.publisher.on('error', () => undefined);
     this.subscriber.on('error', () => undefined);
     this.channel = `${options.keyPrefix}directory-changes`;
@@ -40,21 +39,26 @@ export class RedisDirectoryNotifier implements DirectoryChangeNotifier {
     this.subscriber.on('message', (channel: string, sender: string) => {
       if (channel === this.channel && sender !== this.instanceId) onChange();
     });
-    let subscribed = false;
-    let attempted = false;
-    const subscribe = () =>
-      this.subscriber.subscribe(this.channel).then(
-        () => (subscribed = true),
-        () => undefined,
-      );
+    const subscribe = () => this.subscriber.subscribe(this.channel).then(
+      () => undefined,
+      () => undefined,
+    );
+    await this.connected();
+    await subscribe();
     this.subscriber.on('ready', () => {
-      if (!attempted) return;
-      // ioredis subscribes again by itself once it had; announcements made while the connection was down are lost.
-      if (!subscribed) void subscribe();
+      // A new connection has no subscription; announcements made while there was none are lost: look now.
+      void subscribe();
       onChange();
     });
-    await subscribe();
-    attempted = true;
+  }
+
+  /** The first connection attempt's end: connected, or failed (then ioredis keeps trying in the background). */
+  private connected(): Promise<void> {
+    if (this.subscriber.status === 'ready') return Promise.resolve();
+    return new Promise((resolve) => {
+      this.subscriber.once('ready', resolve);
+      this.subscriber.once('error', () => resolve());
+    });
   }
 
   async close(): Promise<void> {

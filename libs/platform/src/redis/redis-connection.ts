@@ -13,6 +13,10 @@ export const REDIS_PRESETS = {
   keyStateCommands: { enableOfflineQueue: false, maxRetriesPerRequest: 1, autoResubscribe: false, disconnectTimeout: 200, commandTimeout: 2_000 },
   /** Shared key state, the change subscription: as the commands, without a command timeout (SUBSCRIBE blocks). */
   keyStateSubscriber: { enableOfflineQueue: false, maxRetriesPerRequest: 1, autoResubscribe: false, disconnectTimeout: 200 },
+  /** Identity directory change announcements: best effort, failing at once while Redis is away (the poll covers it). */
+  directoryPublisher: { enableOfflineQueue: false, maxRetriesPerRequest: 1, disconnectTimeout: 200, commandTimeout: 2_000 },
+  /** The identity directory's change subscription: its owner subscribes again after every reconnect. */
+  directorySubscriber: { enableOfflineQueue: false, maxRetriesPerRequest: 1, autoResubscribe: false, disconnectTimeout: 200 },
   /**
    * State a request waits on (budget counters, stored-object owners): one retry and a command timeout, so a dead
    * Redis refuses the request within seconds instead of holding it.

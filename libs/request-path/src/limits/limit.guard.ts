@@ -56,9 +56,9 @@ export class LimitGuard {
 
   /** The gate for one request; undefined when no limit counts for it. */
   gate(access: CallerAccess, request: LimitedRequest): LimitGate | undefined {
+    if (access.limitSubjects.length === 0) return undefined;
     const countsRequests = request.credential === 'centralized' || this.settings().byok === 'count';
     const countsTokens = request.credential === 'centralized' && request.usageKnown;
-    if (access.limitSubjects.length === 0) return undefined;
     // A pool-paid bridged request counts every limit: the caller's subjects as they are, without copies.
     const subjects = countsRequests && countsTokens ? access.limitSubjects : countedSubjects(access.limitSubjects, countsRequests, countsTokens);
     if (subjects.length === 0) return undefined;

@@ -22,10 +22,38 @@ const user = (id: string, byokMode: string | null = null) => ({
   displayName: '',
   byokMode,
   effectiveByokMode: byokMode ?? 'prefer',
+  budget: null,
+  effectiveBudget: null,
+  limits: null,
+  models: null,
+  teams: [],
   createdAt: '2025-06-01T10:00:00.123Z',
   updatedAt: '2025-06-01T10:00:00.123Z',
 });
-const tokenView = { id: '3f2b8c1e-9d4a-4e6b-8f0c-5a7d2e1b9c40', user: 'alice', name: 'laptop', hint: 'tg_ab...yz', createdAt: '2025-06-01T10:00:00Z', revokedAt: null };
+const tokenView = {
+  id: '3f2b8c1e-9d4a-4e6b-8f0c-5a7d2e1b9c40',
+  user: 'alice',
+  name: 'laptop',
+  hint: 'tg_ab...yz',
+  createdAt: '2025-06-01T10:00:00Z',
+  revokedAt: null,
+  expiresAt: null,
+  limits: null,
+  models: null,
+  team: null,
+  lastUsedAt: null,
+};
+const team = (id: string, changes: Record<string, unknown> = {}) => ({
+  id,
+  name: id,
+  limits: null,
+  budget: null,
+  models: null,
+  members: [],
+  createdAt: '2025-06-01T10:00:00.123Z',
+  updatedAt: '2025-06-01T10:00:00.123Z',
+  ...changes,
+});
 
 /** Runs the CLI against a scripted gateway: `routes` keyed by `METHOD /path`, the rest 404 in the API's shape. */
 async function run(argv: string[], options: { env?: Record<string, string>; stdin?: string; routes?: Record<string, Route>; fallback?: Route } = {}) {
@@ -62,6 +90,14 @@ function sampleArgs(words: readonly string[]): string[] {
     'users set-mode': ['alice', 'prefer'],
     'users set-budget': ['alice', '50'],
     'pool enable': ['openai', '1'],
+    'users set-limits': ['alice', '--rpm', '60'],
+    'users set-models': ['alice', '--allow', 'gpt-*'],
+    'teams set-limits': ['red', '--concurrent', '2'],
+    'teams set-models': ['red', '--deny', '*-preview'],
+    'teams set-budget': ['red', '100'],
+    'teams add-member': ['red', 'alice'],
+    'teams remove-member': ['red', 'alice'],
+    'teams rename': ['red', 'Red team'],
   };
   const command = ADMIN_COMMANDS.find((candidate) => candidate.words.join(' ') === words.join(' '))!;
   return [...words, ...(samples[words.join(' ')] ?? command.args.map(() => 'alice'))];
@@ -278,6 +314,144 @@ describe('admin CLI', () => {
     });
   });
 
+  describe('teams, limits, model policies and scoped tokens', () => {
+    it('creates a team (the id as its name unless given), lists every page and shows one', async () => {
+      const routes = {
+        'POST /admin/v1/teams': (request: SentRequest) => ({ status: 201, body: team((request.body as { id: string }).id, { name: (request.body as { name: string }).name }) }),
+        'GET /admin/v1/teams': (request: SentRequest) =>
+          request.url.searchParams.get('after')
+            ? { status: 200, body: { items: [team('red', { members: ['alice', 'bob'], limits: { requestsPerMinute: 600 }, budget: { amountUsd: 500, period: 'month' } })] } }
+            : { status: 200, body: { items: [team('blue', { models: { allow: ['gpt-4o*'], deny: ['*-preview'] } })], next: 'blue' } },
+        'GET /admin/v1/teams/red': () => ({ status: 200, body: team('red', { members: ['alice'], limits: { requestsPerMinute: 600, concurrent: 8 } }) }),
+      };
+      const created = await run(['teams', 'create', 'red'], { routes });
+      expect(created.requests[0].body).toEqual({ id: 'red', name: 'red' });
+      expect(created.out).toMatch(/^limits\s+none$/m);
+      expect((await run(['teams', 'create', 'blue', '--name', 'Blue team'], { routes })).requests[0].body).toEqual({ id: 'blue', name: 'Blue team' });
+
+      const one = await run(['teams', 'list'], { routes });
+      expect(one.out.split('\n')).toEqual([
+        expect.stringMatching(/^ID\s+NAME\s+MEMBERS\s+LIMITS\s+BUDGET\s+MODELS$/),
+        expect.stringMatching(/^blue\s+blue\s+0\s+-\s+-\s+allow gpt-4o\*; deny \*-preview$/),
+      ]);
+      expect(one.err).toContain('more teams: add --after blue');
+      const all = await run(['teams', 'list', '--all'], { routes });
+      expect(all.requests.map((request) => request.url.search)).toEqual(['?limit=200', '?limit=200&after=blue']);
+      expect(all.out).toMatch(/^red\s+red\s+2\s+600 requests\/min\s+\$500 per month\s+-$/m);
+
+      const shown = await run(['teams', 'get', 'red'], { routes });
+      expect(shown.out).toMatch(/^limits\s+600 requests\/min, 8 concurrent$/m);
+      expect(shown.out).toMatch(/^members\s+alice$/m);
+      expect(shown.out).toMatch(/^models\s+any$/m);
+    });
+
+    it('patches a team: name, limits, budget, models, and null to clear each', async () => {
+      const routes = { 'PATCH /admin/v1/teams/red': (request: SentRequest) => ({ status: 200, body: team('red', request.body as Record<string, unknown>) }) };
+      const sent = async (...argv: string[]) => {
+        const result = await run(['teams', ...argv], { routes });
+        expect([argv, result.code, result.err]).toEqual([argv, 0, '']);
+        return result.requests[0].body;
+      };
+      expect(await sent('rename', 'red', 'Red team')).toEqual({ name: 'Red team' });
+      expect(await sent('set-limits', 'red', '--rpm', '600', '--tpm', '2000000', '--concurrent', '8')).toEqual({ limits: { requestsPerMinute: 600, tokensPerMinute: 2_000_000, concurrent: 8 } });
+      expect(await sent('set-limits', 'red', '--limits', '{"tokensPerMinute":1000}')).toEqual({ limits: { tokensPerMinute: 1000 } });
+      expect(await sent('clear-limits', 'red')).toEqual({ limits: null });
+      expect(await sent('set-budget', 'red', '500')).toEqual({ budget: { amountUsd: 500, period: 'month' } });
+      expect(await sent('set-budget', 'red', '20', '--period', 'week')).toEqual({ budget: { amountUsd: 20, period: 'week' } });
+      expect(await sent('set-budget', 'red', 'none')).toEqual({ budget: null });
+      expect(await sent('set-models', 'red', '--allow', 'openai/*, claude-*', '--deny', 'gpt-4.5*')).toEqual({ models: { allow: ['openai/*', 'claude-*'], deny: ['gpt-4.5*'] } });
+      expect(await sent('set-models', 'red', '--models', '{"deny":["*-preview"]}')).toEqual({ models: { deny: ['*-preview'] } });
+      expect(await sent('clear-models', 'red')).toEqual({ models: null });
+
+      const shown = await run(['teams', 'set-models', 'red', '--allow', 'gpt-4o*', '--deny', '*-preview'], { routes });
+      expect(shown.out).toMatch(/^models\s+allow gpt-4o\*; deny \*-preview$/m);
+    });
+
+    it('adds and removes members by path, and deletes a team', async () => {
+      const routes = {
+        'PUT /admin/v1/teams/red/members/a%40b.c': () => ({ status: 200, body: team('red', { members: ['a@b.c'] }) }),
+        'DELETE /admin/v1/teams/red/members/a%40b.c': () => ({ status: 200, body: team('red') }),
+        'DELETE /admin/v1/teams/red': () => ({ status: 204 }),
+      };
+      expect((await run(['teams', 'add-member', 'red', 'a@b.c'], { routes })).out).toMatch(/^members\s+a@b\.c$/m);
+      expect((await run(['teams', 'remove-member', 'red', 'a@b.c'], { routes })).out).toMatch(/^members\s+none$/m);
+      const deleted = await run(['teams', 'delete', 'red'], { routes });
+      expect([deleted.code, deleted.out]).toEqual([0, 'deleted team red']);
+      expect(deleted.requests[0].method).toBe('DELETE');
+    });
+
+    it("sets and clears a user's limits and model policy, and shows them with the user's teams", async () => {
+      const routes = {
+        'PATCH /admin/v1/users/alice': (request: SentRequest) => ({ status: 200, body: { ...user('alice'), teams: ['red', 'blue'], ...(request.body as Record<string, unknown>) } }),
+      };
+      const limited = await run(['users', 'set-limits', 'alice', '--rpm', '60', '--concurrent', '2'], { routes });
+      expect(limited.requests[0].body).toEqual({ limits: { requestsPerMinute: 60, concurrent: 2 } });
+      expect(limited.out).toMatch(/^limits\s+60 requests\/min, 2 concurrent$/m);
+      expect(limited.out).toMatch(/^teams\s+red, blue$/m);
+      const cleared = await run(['users', 'clear-limits', 'alice'], { routes });
+      expect(cleared.requests[0].body).toEqual({ limits: null });
+      expect(cleared.out).toMatch(/^limits\s+default \(limits\.default\)$/m);
+      expect((await run(['users', 'set-models', 'alice', '--deny', 'gpt-4.5*'], { routes })).requests[0].body).toEqual({ models: { deny: ['gpt-4.5*'] } });
+      expect((await run(['users', 'clear-models', 'alice'], { routes })).requests[0].body).toEqual({ models: null });
+    });
+
+    it('issues a scoped token: expiry (sent as UTC), team, limits and model policy', async () => {
+      const routes = {
+        'POST /admin/v1/users/alice/tokens': (request: SentRequest) => ({ status: 201, body: { ...tokenView, ...(request.body as Record<string, unknown>), token: 'tg_scoped_token_value' } }),
+      };
+      const result = await run(
+        ['tokens', 'issue', 'alice', '--name', 'ci', '--expires-at', '2027-01-01T01:00:00+01:00', '--team', 'red', '--tpm', '50000', '--allow', 'gpt-4o-mini'],
+        { routes },
+      );
+      expect(result.code).toBe(0);
+      expect(result.requests[0].body).toEqual({ name: 'ci', expiresAt: '2027-01-01T00:00:00.000Z', team: 'red', limits: { tokensPerMinute: 50_000 }, models: { allow: ['gpt-4o-mini'] } });
+      expect(result.out).toMatch(/^team\s+red$/m);
+      expect(result.out).toMatch(/^limits\s+50000 tokens\/min$/m);
+      expect(result.out).toMatch(/^models\s+allow gpt-4o-mini$/m);
+      expect(result.out).toMatch(/^expiresAt\s+2027-01-01T00:00:00Z$/m);
+      expect(result.out).toMatch(/^token\s+tg_scoped_token_value$/m);
+
+      const json = await run(['tokens', 'issue', 'alice', '--limits', '{"requestsPerMinute":5}', '--models', '{"allow":["claude-*"]}'], { routes });
+      expect(json.requests[0].body).toEqual({ limits: { requestsPerMinute: 5 }, models: { allow: ['claude-*'] } });
+    });
+
+    it('lists tokens with team, expiry and last use', async () => {
+      const used = { ...tokenView, team: 'red', expiresAt: '2027-01-01T00:00:00.000Z', lastUsedAt: '2026-12-02T09:30:00.456Z' };
+      const routes = { 'GET /admin/v1/users/alice/tokens': () => ({ status: 200, body: { items: [used, { ...tokenView, id: 't2', name: '' }] } }) };
+      const lines = (await run(['tokens', 'list', 'alice'], { routes })).out.split('\n');
+      expect(lines[0]).toMatch(/^ID\s+NAME\s+HINT\s+TEAM\s+EXPIRES\s+LAST USED\s+CREATED\s+REVOKED$/);
+      expect(lines[1]).toMatch(/^3f2b8c1e\S+\s+laptop\s+tg_ab\.\.\.yz\s+red\s+2027-01-01T00:00:00Z\s+2026-12-02T09:30:00Z\s+2025-06-01T10:00:00Z\s+-$/);
+      expect(lines[2]).toMatch(/^t2\s+-\s+tg_ab\.\.\.yz\s+-\s+-\s+-\s+2025-06-01T10:00:00Z\s+-$/);
+    });
+
+    it('me limits shows each of the caller’s limits with what is left, and the model policies', async () => {
+      const answer = {
+        items: [
+          { scope: 'user', id: 'alice', kind: 'request', limit: 60, remaining: 57, resetsAt: '2026-12-03T08:00:03.000Z' },
+          { scope: 'team', id: 'red', kind: 'concurrency', limit: 8, remaining: 8, resetsAt: null },
+        ],
+        models: [
+          { level: 'deployment', policy: { deny: ['*-preview'] } },
+          { level: 'team', id: 'red', policy: { allow: ['gpt-4o*'] } },
+        ],
+      };
+      const routes = { 'GET /v1/me/limits': () => ({ status: 200, body: answer }) };
+      const result = await run(['me', 'limits'], { routes });
+      expect(result.requests[0].headers.authorization).toBe(`Bearer ${USER}`);
+      expect(result.out.split('\n')).toEqual([
+        expect.stringMatching(/^SCOPE\s+ID\s+KIND\s+LIMIT\s+REMAINING\s+RESETS$/),
+        expect.stringMatching(/^user\s+alice\s+requests\/min\s+60\s+57\s+2026-12-03T08:00:03Z$/),
+        expect.stringMatching(/^team\s+red\s+concurrent\s+8\s+8\s+-$/),
+        '',
+        'models (deployment): deny *-preview',
+        'models (team red): allow gpt-4o*',
+      ]);
+      const none = await run(['me', 'limits'], { routes: { 'GET /v1/me/limits': () => ({ status: 200, body: { items: [], models: [] } }) } });
+      expect(none.out).toBe('no rate or concurrency limits apply to you\n\nmodels: every configured model');
+      expect(JSON.parse((await run(['me', 'limits', '--json'], { routes })).out)).toEqual(answer);
+    });
+  });
+
   describe('usage errors exit 2 and send nothing', () => {
     it.each([
       [[], 'no command given'],
@@ -304,6 +478,19 @@ describe('admin CLI', () => {
       [['usage', '--group-by', 'team'], '--group-by must be one of user, model, provider, day'],
       [['me', 'usage', '--group-by', 'user'], '--group-by must be one of model, provider, day'],
       [['usage', 'extra'], 'too many arguments'],
+      [['teams', 'set-limits', 'red'], 'give at least one of --rpm, --tpm, --concurrent'],
+      [['users', 'set-limits', 'alice', '--rpm', '0'], '--rpm must be a whole number from 1 up'],
+      [['users', 'set-limits', 'alice', '--rpm', '60', '--limits', '{}'], '--limits takes the whole set: leave out --rpm'],
+      [['users', 'set-limits', 'alice', '--limits', '{"rpm":60}'], '--limits: unknown field "rpm"'],
+      [['users', 'set-limits', 'alice', '--limits', '{"concurrent":1.5}'], '--limits: concurrent must be a whole number'],
+      [['users', 'set-limits', 'alice', '--limits', 'sixty'], '--limits is not valid JSON'],
+      [['users', 'set-models', 'alice'], 'give --allow, --deny or --models'],
+      [['users', 'set-models', 'alice', '--allow', 'gpt-*,,claude-*'], '--allow holds an empty pattern'],
+      [['users', 'set-models', 'alice', '--models', '{"allow":"gpt-*"}'], '--models: allow must be a list'],
+      [['users', 'set-models', 'alice', '--models', '[]'], '--models must be a JSON object'],
+      [['tokens', 'issue', 'alice', '--expires-at', '2027-01-01'], '--expires-at must be an ISO 8601 date-time with a zone'],
+      [['teams', 'set-budget', 'red', 'lots'], 'the amount must be a number'],
+      [['teams', 'add-member', 'red'], 'missing <user>'],
     ])('%j → %s', async (argv, message) => {
       const result = await run(argv);
       expect([result.code, result.err]).toEqual([2, expect.stringContaining(message)]);

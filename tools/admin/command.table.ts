@@ -4,6 +4,7 @@ import { KEK_COMMANDS } from './kek.commands';
 import { KEY_POOL_COMMANDS } from './key-pool.commands';
 import { MCP_COMMANDS } from './mcp.commands';
 import { SELF_SERVICE_COMMANDS } from './self-service.commands';
+import { TEAM_COMMANDS } from './team.commands';
 import { USAGE_COMMANDS } from './usage.commands';
 import { USER_ADMIN_COMMANDS } from './user-admin.commands';
 
@@ -17,7 +18,7 @@ export const GLOBAL_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 
-export const ADMIN_COMMANDS: readonly AdminCommand[] = [...USER_ADMIN_COMMANDS, ...KEY_POOL_COMMANDS, ...MCP_COMMANDS, ...USAGE_COMMANDS, ...AUDIT_COMMANDS, ...SELF_SERVICE_COMMANDS, ...KEK_COMMANDS];
+export const ADMIN_COMMANDS: readonly AdminCommand[] = [...USER_ADMIN_COMMANDS, ...TEAM_COMMANDS, ...KEY_POOL_COMMANDS, ...MCP_COMMANDS, ...USAGE_COMMANDS, ...AUDIT_COMMANDS, ...SELF_SERVICE_COMMANDS, ...KEK_COMMANDS];
 
 /** The first word of every command (`users`, `tokens`, `me`…), in table order. */
 export function commandGroups(commands: readonly AdminCommand[]): string[] {

@@ -14,7 +14,7 @@ export function usageLine(command: AdminCommand): string {
 
 export function topLevelHelp(commands: readonly AdminCommand[]): string[] {
   return [
-    "Tollgate admin: users, gateway tokens, stored keys and key pools, over the gateway's HTTP API.",
+    "Tollgate admin: users, teams, gateway tokens, stored keys and key pools, over the gateway's HTTP API.",
     '',
     `usage: ${PROGRAM} <command> [options]`,
     '',

@@ -1,4 +1,4 @@
-import type { PoolKeyView, StoredKeyView, TokenView, UsageRowView, UsageView, UserView } from './gateway-api.types';
+import type { BudgetView, LimitSet, ModelPolicy, MyLimitsView, PoolKeyView, StoredKeyView, TeamView, TokenView, UsageRowView, UsageView, UserView } from './gateway-api.types';
 import { fields, table } from './output.formatter';
 
 export function userLines(user: UserView): string[] {
@@ -9,6 +9,9 @@ export function userLines(user: UserView): string[] {
     ['effectiveByokMode', user.effectiveByokMode],
     ['budget', budgetText(user.budget, 'default')],
     ['effectiveBudget', budgetText(user.effectiveBudget, 'none')],
+    ['limits', limitSetText(user.limits, 'default (limits.default)')],
+    ['models', modelPolicyText(user.models)],
+    ['teams', user.teams.length > 0 ? user.teams.join(', ') : 'none'],
     ['createdAt', user.createdAt],
     ['updatedAt', user.updatedAt],
   ]);
@@ -34,6 +37,11 @@ export function tokenLines(token: TokenView): string[] {
     ['user', token.user],
     ['name', token.name],
     ['hint', token.hint],
+    ['team', token.team ?? 'every team of the user'],
+    ['limits', limitSetText(token.limits, 'none of its own')],
+    ['models', modelPolicyText(token.models)],
+    ['expiresAt', token.expiresAt ?? 'never'],
+    ['lastUsedAt', token.lastUsedAt ?? 'never'],
     ['createdAt', token.createdAt],
     ['revokedAt', token.revokedAt],
   ]);
@@ -46,11 +54,84 @@ export function tokenTable(tokens: readonly TokenView[]): string[] {
       ['id', (token) => token.id],
       ['name', (token) => token.name],
       ['hint', (token) => token.hint],
+      ['team', (token) => token.team],
+      ['expires', (token) => token.expiresAt],
+      ['last used', (token) => token.lastUsedAt],
       ['created', (token) => token.createdAt],
       ['revoked', (token) => token.revokedAt],
     ],
     'no tokens',
   );
+}
+
+export function teamLines(team: TeamView): string[] {
+  return fields([
+    ['id', team.id],
+    ['name', team.name],
+    ['limits', limitSetText(team.limits, 'none')],
+    ['budget', budgetText(team.budget, 'none')],
+    ['models', modelPolicyText(team.models)],
+    ['members', team.members.length > 0 ? team.members.join(', ') : 'none'],
+    ['createdAt', team.createdAt],
+    ['updatedAt', team.updatedAt],
+  ]);
+}
+
+export function teamTable(teams: readonly TeamView[]): string[] {
+  return table(
+    teams,
+    [
+      ['id', (team) => team.id],
+      ['name', (team) => team.name],
+      ['members', (team) => team.members.length],
+      ['limits', (team) => team.limits && limitSetText(team.limits, '')],
+      ['budget', (team) => team.budget && budgetText(team.budget, '')],
+      ['models', (team) => team.models && modelPolicyText(team.models)],
+    ],
+    'no teams',
+  );
+}
+
+/** One row per limit of the caller's own (user, team, token) with what is left, then the model policies. */
+export function myLimitsLines(answer: MyLimitsView): string[] {
+  const limits = table(
+    answer.items,
+    [
+      ['scope', (item) => item.scope],
+      ['id', (item) => item.id],
+      ['kind', (item) => LIMIT_KIND_UNITS[item.kind]],
+      ['limit', (item) => item.limit],
+      ['remaining', (item) => item.remaining],
+      ['resets', (item) => item.resetsAt],
+    ],
+    'no rate or concurrency limits apply to you',
+  );
+  const policies =
+    answer.models.length === 0
+      ? ['models: every configured model']
+      : answer.models.map((entry) => `models (${entry.level}${entry.id ? ` ${entry.id}` : ''}): ${modelPolicyText(entry.policy)}`);
+  return [...limits, '', ...policies];
+}
+
+const LIMIT_KIND_UNITS = { request: 'requests/min', token: 'tokens/min', concurrency: 'concurrent' } as const;
+
+/** `60 requests/min, 4 concurrent`; `absent` for null or an empty set. */
+export function limitSetText(limits: LimitSet | null, absent: string): string {
+  const parts = [
+    limits?.requestsPerMinute === undefined ? undefined : `${limits.requestsPerMinute} requests/min`,
+    limits?.tokensPerMinute === undefined ? undefined : `${limits.tokensPerMinute} tokens/min`,
+    limits?.concurrent === undefined ? undefined : `${limits.concurrent} concurrent`,
+  ].filter((part) => part !== undefined);
+  return parts.length > 0 ? parts.join(', ') : absent;
+}
+
+/** `allow gpt-4o*, claude-*; deny *-preview`; `any` for null or an empty policy. */
+export function modelPolicyText(policy: ModelPolicy | null): string {
+  const parts = [
+    policy?.allow?.length ? `allow ${policy.allow.join(', ')}` : undefined,
+    policy?.deny?.length ? `deny ${policy.deny.join(', ')}` : undefined,
+  ].filter((part) => part !== undefined);
+  return parts.length > 0 ? parts.join('; ') : 'any';
 }
 
 export function storedKeyTable(keys: readonly StoredKeyView[]): string[] {
@@ -100,6 +181,6 @@ export function usageTable(usage: UsageView): string[] {
   );
 }
 
-function budgetText(budget: UserView['budget'], absent: string): string {
+function budgetText(budget: BudgetView | null, absent: string): string {
   return budget ? `$${budget.amountUsd} per ${budget.period}` : absent;
 }

@@ -1,6 +1,6 @@
 import { type AdminCommand, flagOption, PROGRAM, stringOption, UsageError } from './admin-command';
-import type { StoredKeyView, UserView } from './gateway-api.types';
-import { storedKeyTable, userLines } from './resource.views';
+import type { MyLimitsView, StoredKeyView, UserView } from './gateway-api.types';
+import { myLimitsLines, storedKeyTable, userLines } from './resource.views';
 
 const segment = encodeURIComponent;
 
@@ -27,6 +27,19 @@ export const SELF_SERVICE_COMMANDS: readonly AdminCommand[] = [
     async run(context) {
       const answer = await context.api.request<{ keys: StoredKeyView[] }>('GET', '/v1/me/keys');
       context.out.result(answer, () => storedKeyTable(answer.keys));
+    },
+  },
+  {
+    words: ['me', 'limits'],
+    args: [],
+    options: {},
+    credential: 'user',
+    summary: 'Show your rate and concurrency limits (yours, your teams\', your token\'s) with what is left, and your model policies',
+    details: ['A request must be admitted by every limit listed; remaining counts down as you send requests and refills over the minute.'],
+    examples: [`${PROGRAM} me limits`, `${PROGRAM} me limits --json`],
+    async run(context) {
+      const answer = await context.api.request<MyLimitsView>('GET', '/v1/me/limits');
+      context.out.result(answer, () => myLimitsLines(answer));
     },
   },
   {

@@ -1,10 +1,11 @@
+import { LIMIT_DETAILS, LIMIT_OPTIONS, limitSetOption, MODEL_DETAILS, MODEL_OPTIONS, modelPolicyOption, parseInstant } from './access-options';
 import { type AdminCommand, type CommandContext, flagOption, MODE_WORDS, parseInteger, parseModeWord, PROGRAM, stringOption, UsageError } from './admin-command';
 import { GatewayApiError, type GatewayClient, type Query } from './gateway-api.client';
 import type { IssuedTokenView, Page, StoredKeyView, TokenView, UserView } from './gateway-api.types';
 import { storedKeyTable, tokenLines, tokenTable, userLines, userTable } from './resource.views';
 
 const segment = encodeURIComponent;
-const MAX_PAGE = 200;
+export const MAX_PAGE = 200;
 
 export const USER_ADMIN_COMMANDS: readonly AdminCommand[] = [
   {
@@ -92,17 +93,87 @@ export const USER_ADMIN_COMMANDS: readonly AdminCommand[] = [
     },
   },
   {
+    words: ['users', 'set-limits'],
+    args: [{ name: 'id' }],
+    options: LIMIT_OPTIONS,
+    credential: 'admin',
+    summary: "Set a user's own rate and concurrency limits; they replace limits.default for this user",
+    details: ['The set replaces the user\'s previous one whole: a kind left out is no limit of that kind.', ...LIMIT_DETAILS],
+    examples: [`${PROGRAM} users set-limits alice --rpm 60 --concurrent 4`, `${PROGRAM} users set-limits alice --limits '{"tokensPerMinute":200000}'`],
+    async run(context) {
+      const limits = limitSetOption(context);
+      if (!limits) throw new UsageError('give at least one of --rpm, --tpm, --concurrent, or --limits (clear-limits removes them)');
+      await patchUser(context, { limits });
+    },
+  },
+  {
+    words: ['users', 'clear-limits'],
+    args: [{ name: 'id' }],
+    options: {},
+    credential: 'admin',
+    summary: "Remove a user's own limits: limits.default applies to them again",
+    examples: [`${PROGRAM} users clear-limits alice`],
+    async run(context) {
+      await patchUser(context, { limits: null });
+    },
+  },
+  {
+    words: ['users', 'set-models'],
+    args: [{ name: 'id' }],
+    options: MODEL_OPTIONS,
+    credential: 'admin',
+    summary: "Set which models a user may use (in addition to the deployment's, team and token policies)",
+    details: MODEL_DETAILS,
+    examples: [`${PROGRAM} users set-models alice --allow 'gpt-4o*,anthropic/claude-*' --deny '*-preview'`],
+    async run(context) {
+      const models = modelPolicyOption(context);
+      if (!models) throw new UsageError('give --allow, --deny or --models (clear-models removes the policy)');
+      await patchUser(context, { models });
+    },
+  },
+  {
+    words: ['users', 'clear-models'],
+    args: [{ name: 'id' }],
+    options: {},
+    credential: 'admin',
+    summary: "Remove a user's own model policy",
+    examples: [`${PROGRAM} users clear-models alice`],
+    async run(context) {
+      await patchUser(context, { models: null });
+    },
+  },
+  {
     words: ['tokens', 'issue'],
     args: [{ name: 'user' }],
-    options: { name: { type: 'string', value: 'name', description: 'what the token is for, e.g. laptop' } },
+    options: {
+      name: { type: 'string', value: 'name', description: 'what the token is for, e.g. laptop' },
+      'expires-at': { type: 'string', value: 'iso', description: 'refused from then on, e.g. 2027-01-01T00:00:00Z (default: never)' },
+      team: { type: 'string', value: 'team', description: "count the token's requests against this team of the user's only (default: every team of the user)" },
+      ...LIMIT_OPTIONS,
+      ...MODEL_OPTIONS,
+    },
     credential: 'admin',
-    summary: 'Issue a gateway token (tg_…) for a user; it is shown once',
-    examples: [`${PROGRAM} tokens issue alice --name laptop`],
+    summary: 'Issue a gateway token (tg_…) for a user, optionally scoped; it is shown once',
+    details: ['A scoped token has limits and a model policy of its own, on top of the user\'s and their teams\'.', ...LIMIT_DETAILS, ...MODEL_DETAILS],
+    examples: [
+      `${PROGRAM} tokens issue alice --name laptop`,
+      `${PROGRAM} tokens issue alice --name ci --team platform --expires-at 2027-01-01T00:00:00Z --rpm 30 --allow 'gpt-4o-mini'`,
+    ],
     async run(context) {
       const name = stringOption(context, 'name');
-      const body = name === undefined ? {} : { name };
+      const expiresAt = stringOption(context, 'expires-at');
+      const team = stringOption(context, 'team');
+      const limits = limitSetOption(context);
+      const models = modelPolicyOption(context);
+      const body = {
+        ...(name === undefined ? {} : { name }),
+        ...(expiresAt === undefined ? {} : { expiresAt: parseInstant(expiresAt, '--expires-at') }),
+        ...(team === undefined ? {} : { team }),
+        ...(limits === undefined ? {} : { limits }),
+        ...(models === undefined ? {} : { models }),
+      };
       const issued = await context.api.request<IssuedTokenView>('POST', `/admin/v1/users/${segment(context.args.user)}/tokens`, { body });
-      context.out.result(issued, () => [...tokenLines(issued), '', `token      ${issued.token}`]);
+      context.out.result(issued, () => [...tokenLines(issued), '', `token       ${issued.token}`]);
       context.out.note('This token cannot be shown again: store it now. Later it is listed by its hint only.');
     },
   },
@@ -111,7 +182,7 @@ export const USER_ADMIN_COMMANDS: readonly AdminCommand[] = [
     args: [{ name: 'user' }],
     options: {},
     credential: 'admin',
-    summary: "List a user's gateway tokens (hints only), revoked ones included",
+    summary: "List a user's gateway tokens (hints only) with team, expiry and last use, revoked ones included",
     examples: [`${PROGRAM} tokens list alice`],
     async run(context) {
       const items = await allPages<TokenView>(context.api, `/admin/v1/users/${segment(context.args.user)}/tokens`, { limit: MAX_PAGE });
@@ -144,6 +215,11 @@ export const USER_ADMIN_COMMANDS: readonly AdminCommand[] = [
   },
 ];
 
+async function patchUser(context: CommandContext, body: Record<string, unknown>): Promise<void> {
+  const user = await context.api.request<UserView>('PATCH', `/admin/v1/users/${segment(context.args.id)}`, { body });
+  context.out.result(user, () => userLines(user));
+}
+
 export function pageLimit(context: CommandContext): number | undefined {
   const limit = stringOption(context, 'limit');
   return limit === undefined ? undefined : parseInteger(limit, '--limit', 1, MAX_PAGE);
@@ -172,7 +248,7 @@ export function shellWord(text: string): string {
 const BUDGET_PERIODS = ['day', 'week', 'month'];
 
 /** `50 month` → { amountUsd: 50, period: 'month' }; `none` → null (the deployment default applies). */
-function parseBudgetWords(amount: string, period: string | undefined): { amountUsd: number; period: string } | null {
+export function parseBudgetWords(amount: string, period: string | undefined): { amountUsd: number; period: string } | null {
   if (amount === 'none') {
     if (period !== undefined) throw new UsageError('none takes no --period');
     return null;

@@ -91,6 +91,10 @@ async function main(): Promise<void> {
     await operator.getByRole('button', { name: 'Issue token' }).click();
     await operator.getByLabel('New gateway token').waitFor();
     await shoot(operator, 'users');
+    await operator.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Teams', exact: true }).click();
+    await operator.getByRole('button', { name: /^platform/ }).click();
+    await operator.getByRole('heading', { level: 2, name: 'Platform team (platform)' }).waitFor();
+    await shoot(operator, 'teams');
     await operator.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Audit log', exact: true }).click();
     await operator.getByRole('region', { name: 'Admin actions' }).waitFor();
     await shoot(operator, 'audit-log', false);
@@ -172,7 +176,21 @@ async function createUsers(url: string): Promise<Map<string, string>> {
     await api(url, 'POST', '/admin/v1/users', ADMIN_TOKEN, { id, displayName, byokMode });
     tokens.set(id, String((await api(url, 'POST', `/admin/v1/users/${id}/tokens`, ADMIN_TOKEN, { name: 'laptop' })).token));
   }
-  await api(url, 'PATCH', '/admin/v1/users/alice', ADMIN_TOKEN, { budget: { amountUsd: 5, period: 'day' } });
+  await api(url, 'PATCH', '/admin/v1/users/alice', ADMIN_TOKEN, { budget: { amountUsd: 5, period: 'day' }, limits: { requestsPerMinute: 60, concurrent: 4 } });
+  await api(url, 'POST', '/admin/v1/teams', ADMIN_TOKEN, { id: 'platform', name: 'Platform team' });
+  await api(url, 'PATCH', '/admin/v1/teams/platform', ADMIN_TOKEN, {
+    limits: { requestsPerMinute: 600, tokensPerMinute: 2_000_000 },
+    budget: { amountUsd: 500, period: 'month' },
+    models: { allow: ['openai/*', 'claude-*'], deny: ['*-preview'] },
+  });
+  for (const member of ['alice', 'bob']) await api(url, 'PUT', `/admin/v1/teams/platform/members/${member}`, ADMIN_TOKEN);
+  await api(url, 'POST', '/admin/v1/users/alice/tokens', ADMIN_TOKEN, {
+    name: 'nightly-evals',
+    team: 'platform',
+    expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    limits: { requestsPerMinute: 30, concurrent: 2 },
+    models: { allow: ['gpt-4o-mini'] },
+  });
   await api(url, 'PUT', '/v1/me/keys/anthropic', tokens.get('bob')!, { key: 'sk-ant-mock-bob-own-key-9f3a' });
   return tokens;
 }

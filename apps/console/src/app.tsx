@@ -11,6 +11,7 @@ import { McpToolsPage } from './pages/mcp-tools.page';
 import { MyAccountPage } from './pages/my-account.page';
 import { OverviewPage } from './pages/overview.page';
 import { SignInPage } from './pages/sign-in.page';
+import { TeamsPage } from './pages/teams.page';
 import { UsersPage } from './pages/users.page';
 import { Link, navigate, useLocation } from './router';
 
@@ -26,6 +27,7 @@ const PAGES: Page[] = [
   { path: '/tools', title: 'MCP tools', roles: ['admin'] },
   { path: '/interceptions', title: 'Interceptions', roles: ['admin'] },
   { path: '/users', title: 'Users & tokens', roles: ['admin'] },
+  { path: '/teams', title: 'Teams', roles: ['admin'] },
   { path: '/budgets', title: 'Budgets & usage', roles: ['admin'] },
   { path: '/audit', title: 'Audit log', roles: ['admin'] },
   { path: '/me', title: 'My account', roles: ['user'] },
@@ -132,6 +134,8 @@ function PageContent({ path }: { path: string }) {
       return <InterceptionsPage />;
     case '/users':
       return <UsersPage />;
+    case '/teams':
+      return <TeamsPage />;
     case '/budgets':
       return <BudgetsPage />;
     case '/audit':

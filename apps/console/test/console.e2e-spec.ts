@@ -144,6 +144,7 @@ describe('the admin console in a browser, against two gateway replicas sharing R
       ['Key pools', 'Key pools'],
       ['MCP tools', 'MCP tools'],
       ['Users & tokens', 'Users & tokens'],
+      ['Teams', 'Teams'],
       ['Budgets & usage', 'Budgets & usage'],
       ['Audit log', 'Audit log'],
       ['Interceptions', 'Interceptions'],
@@ -289,5 +290,63 @@ describe('the admin console in a browser, against two gateway replicas sharing R
     await page.waitForURL(/action=token\.issue/);
     await eventually(async () => (await actions()).join(), 'token.issue');
     await expect(table.locator('tbody td:nth-child(4)').textContent()).resolves.toBe('carol');
+  }, 60_000);
+
+  it("manages a team and a user's limits and model access, issues a scoped token, and shows its holder their limits", async () => {
+    const page = onA;
+    const saved = (text: string) => page.getByRole('status').filter({ hasText: text }).waitFor();
+    await page.goto(`${replicaA.url}/console/teams`);
+    await page.getByRole('heading', { level: 1, name: 'Teams' }).waitFor();
+    await page.getByLabel('Team id').fill('red');
+    await page.getByLabel('Display name (optional)').fill('Red team');
+    await page.getByRole('button', { name: 'Create team' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Red team (red)' }).waitFor();
+    await page.getByLabel('Add a user').fill('carol');
+    await page.getByRole('button', { name: 'Add member' }).click();
+    await saved('carol is now a member of red.');
+    await page.getByRole('list', { name: 'Members of red' }).getByRole('button', { name: 'Remove carol from red' }).waitFor();
+    await page.getByLabel('Requests per minute').fill('100');
+    await page.getByRole('button', { name: 'Save limits' }).click();
+    await saved('Limits of red: 100 requests/min.');
+    await page.getByLabel('Amount (USD)').fill('20');
+    await page.getByRole('button', { name: 'Save budget' }).click();
+    await saved('Budget of red: $20.00 per month.');
+    await page.getByLabel('Denied models').fill('gpt-4.5*');
+    await page.getByRole('button', { name: 'Save model access' }).click();
+    await saved('Model access of red: deny gpt-4.5*.');
+    await expectAccessible(page);
+
+    await page.goto(`${replicaA.url}/console/users?user=carol`);
+    await page.getByRole('heading', { level: 2, name: 'carol' }).waitFor();
+    await page.getByRole('link', { name: 'red', exact: true }).waitFor();
+    await page.getByRole('group', { name: 'Rate and concurrency limits' }).getByLabel('Requests per minute').fill('5');
+    await page.getByRole('button', { name: 'Save limits' }).click();
+    await saved('Limits of carol: 5 requests/min.');
+    await page.getByLabel('Token name (optional)').fill('ci');
+    await page.getByText('Scope (optional)').click();
+    await page.getByLabel('Expires (UTC)').fill('2030-01-01T00:00');
+    await page.getByLabel('Counts against').selectOption({ label: 'team red only' });
+    await page.getByRole('group', { name: 'Token limits' }).getByLabel('Requests at once').fill('2');
+    await page.getByRole('group', { name: 'Token model access' }).getByLabel('Allowed models').fill('gpt-4o*');
+    await page.getByRole('button', { name: 'Issue token' }).click();
+    const scoped = await page.getByLabel('New gateway token').inputValue();
+    const row = page.getByRole('region', { name: 'Tokens of carol' }).getByRole('row').filter({ hasText: 'team red' });
+    await expect(row.textContent()).resolves.toContain('team red; 2 at once; allow gpt-4o*');
+    await expect(row.textContent()).resolves.toContain('active until 2030-01-01 00:00:00 UTC');
+    await expectAccessible(page);
+
+    await eventually(() => chat(replicaB.url, scoped), 200);
+    const holder = await signIn(await browser.newContext(), replicaB.url, scoped);
+    await holder.getByRole('heading', { name: 'My limits' }).waitFor();
+    const limits = holder.getByRole('region', { name: 'My limits' });
+    const limitRow = (kind: string, who: string) => limits.getByRole('row').filter({ hasText: kind }).filter({ hasText: who });
+    await expect(limitRow('Requests per minute', 'you').textContent()).resolves.toMatch(/^Requests per minuteyou5/);
+    await expect(limitRow('Requests per minute', 'team red').textContent()).resolves.toMatch(/^Requests per minuteteam red100/);
+    await expect(limitRow('Requests at once', 'this token').textContent()).resolves.toMatch(/^Requests at oncethis token2/);
+    const policies = holder.getByRole('list', { name: 'Model policies that apply to me' });
+    await policies.getByText('Team red: deny gpt-4.5*').waitFor();
+    await policies.getByText('This token: allow gpt-4o*').waitFor();
+    expect(await holder.content()).not.toContain(scoped);
+    await expectAccessible(holder);
   }, 60_000);
 });

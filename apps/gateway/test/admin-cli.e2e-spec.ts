@@ -141,6 +141,71 @@ describe('admin CLI against a real gateway', () => {
     expect([missing.code, missing.err]).toEqual([1, 'error not_found: no key at position 9 (HTTP 404)']);
   });
 
+  it('manages a team, user limits and model access, issues a scoped token, and shows its holder their limits', async () => {
+    expect((await cli(['users', 'create', 'dana'])).code).toBe(0);
+    const created = await cli(['teams', 'create', 'red', '--name', 'Red team']);
+    expect(created).toMatchObject({ code: 0, err: '' });
+    expect(created.out).toMatch(/^name\s+Red team$/m);
+    expect((await cli(['teams', 'add-member', 'red', 'dana'])).out).toMatch(/^members\s+dana$/m);
+    expect((await cli(['teams', 'set-limits', 'red', '--rpm', '100', '--tpm', '500000'])).code).toBe(0);
+    expect((await cli(['teams', 'set-budget', 'red', '20', '--period', 'week'])).code).toBe(0);
+    expect((await cli(['teams', 'set-models', 'red', '--deny', 'gpt-4.5*'])).code).toBe(0);
+    expect(JSON.parse((await cli(['teams', 'get', 'red', '--json'])).out)).toMatchObject({
+      id: 'red',
+      name: 'Red team',
+      limits: { requestsPerMinute: 100, tokensPerMinute: 500_000 },
+      budget: { amountUsd: 20, period: 'week' },
+      models: { deny: ['gpt-4.5*'] },
+      members: ['dana'],
+    });
+    expect((await cli(['teams', 'list'])).out).toMatch(/^red\s+Red team\s+1\s+100 requests\/min, 500000 tokens\/min\s+\$20 per week\s+deny gpt-4\.5\*$/m);
+
+    const limited = await cli(['users', 'set-limits', 'dana', '--rpm', '3']);
+    expect(limited.out).toMatch(/^limits\s+3 requests\/min$/m);
+    expect(limited.out).toMatch(/^teams\s+red$/m);
+    expect(JSON.parse((await cli(['users', 'set-models', 'dana', '--allow', 'gpt-4o*', '--json'])).out)).toMatchObject({ models: { allow: ['gpt-4o*'] } });
+
+    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
+    const issued = await cli(['tokens', 'issue', 'dana', '--name', 'ci', '--team', 'red', '--expires-at', expiresAt, '--concurrent', '2', '--deny', 'gpt-4o', '--json']);
+    expect(issued.code).toBe(0);
+    const token = JSON.parse(issued.out) as { id: string; token: string };
+    expect(JSON.parse(issued.out)).toMatchObject({ team: 'red', expiresAt, limits: { concurrent: 2 }, models: { deny: ['gpt-4o'] } });
+    const listed = (await cli(['tokens', 'list', 'dana'])).out;
+    expect(listed).toMatch(new RegExp(`^${token.id}\\s+ci\\s+\\S+\\s+red\\s+${expiresAt.replace(/\.\d+Z$/, 'Z')}\\s`, 'm'));
+
+    const mine = await cli(['me', 'limits', '--json'], { env: { TOLLGATE_TOKEN: token.token } });
+    expect(mine.code).toBe(0);
+    const answer = JSON.parse(mine.out) as { items: Array<Record<string, unknown>>; models: Array<Record<string, unknown>> };
+    expect(answer.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ scope: 'user', id: 'dana', kind: 'request', limit: 3, remaining: 3 }),
+        expect.objectContaining({ scope: 'team', id: 'red', kind: 'request', limit: 100 }),
+        expect.objectContaining({ scope: 'team', id: 'red', kind: 'token', limit: 500_000 }),
+        expect.objectContaining({ scope: 'token', id: token.id, kind: 'concurrency', limit: 2 }),
+      ]),
+    );
+    expect(answer.models).toEqual(
+      expect.arrayContaining([
+        { level: 'team', id: 'red', policy: { deny: ['gpt-4.5*'] } },
+        { level: 'user', id: 'dana', policy: { allow: ['gpt-4o*'] } },
+        { level: 'token', id: token.id, policy: { deny: ['gpt-4o'] } },
+      ]),
+    );
+    const table = await cli(['me', 'limits'], { env: { TOLLGATE_TOKEN: token.token } });
+    expect(table.out).toMatch(/^user\s+dana\s+requests\/min\s+3\s+3\s+-$/m);
+    expect(table.out).toContain('models (token ');
+
+    expect((await cli(['teams', 'remove-member', 'red', 'dana'])).out).toMatch(/^members\s+none$/m);
+    expect((await cli(['users', 'clear-limits', 'dana'])).out).toMatch(/^limits\s+default \(limits\.default\)$/m);
+    expect((await cli(['users', 'clear-models', 'dana'])).out).toMatch(/^models\s+any$/m);
+    const refused = await cli(['teams', 'delete', 'red']);
+    expect([refused.code, refused.err]).toEqual([1, expect.stringMatching(/^error conflict: .*active gateway token.* \(HTTP 409\)$/)]);
+    expect((await cli(['tokens', 'revoke', token.id])).code).toBe(0);
+    expect(await cli(['teams', 'delete', 'red'])).toMatchObject({ code: 0, out: 'deleted team red' });
+    const gone = await cli(['teams', 'get', 'red']);
+    expect([gone.code, gone.err]).toEqual([1, expect.stringMatching(/^error not_found: .* \(HTTP 404\)$/)]);
+  });
+
   it('exits 1 with the API’s error type and message', async () => {
     const unknown = await cli(['users', 'get', 'nobody']);
     expect(unknown.code).toBe(1);

@@ -12,9 +12,14 @@ type Filters = Record<Field, string>;
 
 const ACTIONS: ReadonlyArray<readonly [Schemas['AuditAction'], string]> = [
   ['user.create', 'User created'],
-  ['user.update', 'User changed (mode, budget, name)'],
+  ['user.update', 'User changed (mode, budget, limits, models, name)'],
   ['token.issue', 'Token issued'],
   ['token.revoke', 'Token revoked'],
+  ['team.create', 'Team created'],
+  ['team.update', 'Team changed (limits, budget, models, name)'],
+  ['team.member.add', 'Team member added'],
+  ['team.member.remove', 'Team member removed'],
+  ['team.delete', 'Team deleted'],
   ['pool_key.enable', 'Pool key re-enabled'],
 ];
 

@@ -3,6 +3,7 @@ import { ApiFailure, unwrap, type Schemas } from '../api/api-client';
 import { useConsole } from '../api/api-context';
 import { periodWindow, PERIOD_LABELS } from '../components/budget-period';
 import { formatDateTime, formatUsd } from '../components/format';
+import { MyLimitsCard } from '../components/my-limits.card';
 import { Empty, ErrorState, Loading, Notice } from '../components/states';
 import { UsageByModelTable } from '../components/usage-by-model.table';
 import { useLoad } from '../components/use-load';
@@ -79,6 +80,8 @@ export function MyAccountPage() {
               </dd>
             </dl>
           </section>
+
+          <MyLimitsCard />
 
           <section className="card" aria-labelledby="keys-heading">
             <h2 id="keys-heading">My provider keys</h2>

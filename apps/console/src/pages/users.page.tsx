@@ -1,11 +1,13 @@
 import { useState, type FormEvent } from 'react';
 import { ApiFailure, listAllUsers, unwrap, type Schemas } from '../api/api-client';
 import { useConsole } from '../api/api-context';
+import { LimitFields, limitDraft, limitSetFromDraft, LimitsForm, ModelPolicyForm, PolicyFields, policyDraft, policyFromDraft } from '../components/access-fields';
+import { formatLimitSet, formatModelPolicy } from '../components/access-format';
 import { CopyButton } from '../components/copy-button';
 import { formatDateTime } from '../components/format';
 import { Empty, ErrorState, Loading, Notice } from '../components/states';
 import { useLoad } from '../components/use-load';
-import { navigate, useLocation } from '../router';
+import { Link, navigate, useLocation } from '../router';
 
 type ByokMode = Schemas['ByokMode'];
 const MODE_LABELS: Record<ByokMode, string> = {
@@ -116,7 +118,7 @@ function UserPanel({ userId, onChanged }: { userId: string; onChanged: () => voi
   const tokens = useLoad(() => unwrap(api.GET('/admin/v1/users/{id}/tokens', { params: { path: { id: userId }, query: { limit: 200 } } })), [userId]);
   const keys = useLoad(() => unwrap(api.GET('/admin/v1/users/{id}/keys', { params: { path: { id: userId } } })), [userId]);
   const [issued, setIssued] = useState<Schemas['IssuedToken'] | undefined>();
-  const [tokenName, setTokenName] = useState('');
+  const [tokenDraft, setTokenDraft] = useState(emptyTokenDraft);
   const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | undefined>();
 
   const act = async (action: () => Promise<string>) => {
@@ -129,9 +131,9 @@ function UserPanel({ userId, onChanged }: { userId: string; onChanged: () => voi
   const issue = (event: FormEvent) => {
     event.preventDefault();
     void act(async () => {
-      const token = await unwrap(api.POST('/admin/v1/users/{id}/tokens', { params: { path: { id: userId } }, body: { name: tokenName.trim() } }));
+      const token = await unwrap(api.POST('/admin/v1/users/{id}/tokens', { params: { path: { id: userId } }, body: tokenRequest(tokenDraft) }));
       setIssued(token);
-      setTokenName('');
+      setTokenDraft(emptyTokenDraft);
       tokens.reload();
       return `Token ${token.hint} issued.`;
     });
@@ -152,6 +154,14 @@ function UserPanel({ userId, onChanged }: { userId: string; onChanged: () => voi
       onChanged();
       return `Bring your own key for ${userId}: ${updated.byokMode ?? `the deployment default (${updated.effectiveByokMode})`}.`;
     });
+  const setAccess = (body: Pick<Schemas['UpdateUser'], 'limits'> | Pick<Schemas['UpdateUser'], 'models'>) =>
+    act(async () => {
+      const updated = await unwrap(api.PATCH('/admin/v1/users/{id}', { params: { path: { id: userId } }, body }));
+      user.reload();
+      return 'limits' in body
+        ? `Limits of ${userId}: ${formatLimitSet(updated.limits, 'the deployment default (limits.default)')}.`
+        : `Model access of ${userId}: ${formatModelPolicy(updated.models, 'no policy of their own')}.`;
+    });
 
   return (
     <section className="card" aria-labelledby="user-heading">
@@ -169,6 +179,30 @@ function UserPanel({ userId, onChanged }: { userId: string; onChanged: () => voi
               </option>
             ))}
           </select>
+          <p>
+            Teams:{' '}
+            {user.data.teams.length === 0
+              ? 'none'
+              : user.data.teams.map((team, index) => (
+                  <span key={team}>
+                    {index > 0 && ', '}
+                    <Link to={`/teams?team=${encodeURIComponent(team)}`}>{team}</Link>
+                  </span>
+                ))}
+          </p>
+          <h3>Limits</h3>
+          <p className="help">
+            {user.data.limits ? 'Their own limits replace the deployment default (limits.default).' : 'None of their own: the deployment default (limits.default) applies.'}
+          </p>
+          <LimitsForm
+            key={`limits:${JSON.stringify(user.data.limits)}`}
+            idPrefix="user"
+            limits={user.data.limits}
+            clearLabel="Use the deployment default"
+            onSave={(limits) => void setAccess({ limits })}
+          />
+          <h3>Model access</h3>
+          <ModelPolicyForm key={`models:${JSON.stringify(user.data.models)}`} idPrefix="user" policy={user.data.models} onSave={(models) => void setAccess({ models })} />
         </div>
       )}
 
@@ -185,9 +219,36 @@ function UserPanel({ userId, onChanged }: { userId: string; onChanged: () => voi
           </button>
         </div>
       )}
-      <form onSubmit={issue} className="inline-form">
+      <form onSubmit={issue} className="stack">
         <label htmlFor="token-name">Token name (optional)</label>
-        <input id="token-name" value={tokenName} placeholder="e.g. laptop" onChange={(event) => setTokenName(event.target.value)} />
+        <input id="token-name" value={tokenDraft.name} placeholder="e.g. laptop" onChange={(event) => setTokenDraft({ ...tokenDraft, name: event.target.value })} />
+        <details>
+          <summary>Scope (optional): expiry, team, limits, model access</summary>
+          <div className="stack">
+            <label htmlFor="token-expires">Expires (UTC)</label>
+            <input
+              id="token-expires"
+              type="datetime-local"
+              value={tokenDraft.expiresAt}
+              aria-describedby="token-expires-help"
+              onChange={(event) => setTokenDraft({ ...tokenDraft, expiresAt: event.target.value })}
+            />
+            <p id="token-expires-help" className="help">
+              Blank: never. Every replica refuses the token from then on.
+            </p>
+            <label htmlFor="token-team">Counts against</label>
+            <select id="token-team" value={tokenDraft.team} onChange={(event) => setTokenDraft({ ...tokenDraft, team: event.target.value })}>
+              <option value="">every team of {userId}</option>
+              {(user.data?.teams ?? []).map((team) => (
+                <option key={team} value={team}>
+                  team {team} only
+                </option>
+              ))}
+            </select>
+            <LimitFields idPrefix="token" draft={tokenDraft.limits} onChange={(limits) => setTokenDraft({ ...tokenDraft, limits })} legend="Token limits" />
+            <PolicyFields idPrefix="token" draft={tokenDraft.models} onChange={(models) => setTokenDraft({ ...tokenDraft, models })} legend="Token model access" />
+          </div>
+        </details>
         <button type="submit">Issue token</button>
       </form>
       {tokens.error && <ErrorState error={tokens.error} what="tokens" onRetry={tokens.reload} />}
@@ -199,7 +260,9 @@ function UserPanel({ userId, onChanged }: { userId: string; onChanged: () => voi
               <tr>
                 <th scope="col">Token</th>
                 <th scope="col">Name</th>
+                <th scope="col">Scope</th>
                 <th scope="col">Issued</th>
+                <th scope="col">Last used</th>
                 <th scope="col">Status</th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
@@ -213,8 +276,10 @@ function UserPanel({ userId, onChanged }: { userId: string; onChanged: () => voi
                     <code>{token.hint}</code>
                   </td>
                   <td>{token.name || '—'}</td>
+                  <td className="token-scope">{tokenScope(token)}</td>
                   <td>{formatDateTime(token.createdAt)}</td>
-                  <td>{token.revokedAt ? `revoked ${formatDateTime(token.revokedAt)}` : 'active'}</td>
+                  <td>{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : 'never'}</td>
+                  <td>{tokenStatus(token, Date.now())}</td>
                   <td>
                     {!token.revokedAt && (
                       <button type="button" className="button-danger" onClick={() => revoke(token)}>
@@ -244,4 +309,34 @@ function UserPanel({ userId, onChanged }: { userId: string; onChanged: () => voi
       )}
     </section>
   );
+}
+
+const emptyTokenDraft = { name: '', expiresAt: '', team: '', limits: limitDraft(null), models: policyDraft(null) };
+
+/** The issue request: only what was filled in; the expiry input is read as UTC. */
+function tokenRequest(draft: typeof emptyTokenDraft) {
+  const limits = limitSetFromDraft(draft.limits);
+  const models = policyFromDraft(draft.models);
+  return {
+    name: draft.name.trim(),
+    ...(draft.expiresAt && { expiresAt: new Date(`${draft.expiresAt}Z`).toISOString() }),
+    ...(draft.team && { team: draft.team }),
+    ...(limits && { limits }),
+    ...(models && { models }),
+  };
+}
+
+function tokenScope(token: Schemas['Token']): string {
+  const parts = [
+    token.team && `team ${token.team}`,
+    token.limits && formatLimitSet(token.limits, ''),
+    token.models && formatModelPolicy(token.models, ''),
+  ].filter((part) => part);
+  return parts.length > 0 ? parts.join('; ') : '—';
+}
+
+function tokenStatus(token: Schemas['Token'], nowMs: number): string {
+  if (token.revokedAt) return `revoked ${formatDateTime(token.revokedAt)}`;
+  if (token.expiresAt && Date.parse(token.expiresAt) <= nowMs) return `expired ${formatDateTime(token.expiresAt)}`;
+  return token.expiresAt ? `active until ${formatDateTime(token.expiresAt)}` : 'active';
 }

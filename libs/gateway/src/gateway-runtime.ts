@@ -104,6 +104,8 @@ export class GatewayRuntime {
   /** The running configuration with its providers and gateway tokens; a reload swaps them. */
   readonly live: LiveConfiguration;
   readonly callers: CallerResolver;
+  /** The limits and model policies each caller is held to (docs/limits.md). */
+  readonly access: CallerAccessPolicy;
   /** Batches interception events and hands them to the event sender (docs/recording.md). */
   private readonly recording: EventBatchProducer;
   /** The injected MCP tools (docs/mcp.md); empty when no MCP server is configured. */
@@ -205,10 +207,11 @@ export class GatewayRuntime {
       this.identityDirectory = identity.directory;
     }
     this.callers = new CallerResolver(this.live, clock, this.identityDirectory);
+    this.access = new CallerAccessPolicy(this.live, this.identityDirectory);
     this.requestPath = {
       live: this.live,
       callers: this.callers,
-      access: new CallerAccessPolicy(this.live, this.identityDirectory),
+      access: this.access,
       storedCredentials: this.identity,
       endpointGuard: this.userEndpoints.guard,
       budgets: new UserBudgetGates(this.budgets, this.identityDirectory),

@@ -60,7 +60,7 @@ export class GatewayModule {
         { provide: GatewayMetrics, useValue: runtime.metrics },
         { provide: LiveConfiguration, useValue: runtime.live },
         { provide: CallerResolver, useValue: runtime.callers },
-        { provide: CallerAccessPolicy, useValue: runtime.requestPath.access },
+        { provide: CallerAccessPolicy, useValue: runtime.access },
         { provide: LimitGuard, useValue: runtime.limits },
         { provide: McpToolCatalogue, useValue: runtime.mcpTools },
         { provide: AdminAuditTrail, useValue: runtime.adminAudit },

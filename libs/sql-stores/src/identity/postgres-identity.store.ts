@@ -200,14 +200,24 @@ export class PostgresIdentityStore implements IdentityStore {
     return row && toUser(row);
   }
 
-  async listUsers(page: PageRequest): Promise<Page<UserRecord>> {
+  listUsers(page: PageRequest): Promise<Page<UserRecord>> {
+    return this.pageById<UserRow, UserRecord>('users', USER_COLUMNS, page, toUser);
+  }
+
+  /** One page of a table keyed by `id`, in id order; the cursor is the last id. */
+  private async pageById<Row extends { id: string }, Item>(
+    table: 'users' | 'teams',
+    columns: string,
+    page: PageRequest,
+    toItem: (row: Row) => Item,
+  ): Promise<Page<Item>> {
     const limit = clampLimit(page.limit);
     const after = page.after === undefined ? undefined : decodeCursor(page.after, { id: ANY_TEXT }).id;
     const rows =
       after === undefined
-        ? await this.sql.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users ORDER BY id LIMIT $1`, [limit + 1])
-        : await this.sql.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE id > $1 ORDER BY id LIMIT $2`, [after, limit + 1]);
-    return toPage(rows, limit, toUser, (last) => encodeCursor({ id: last.id }));
+        ? await this.sql.query<Row>(`SELECT ${columns} FROM ${table} ORDER BY id LIMIT $1`, [limit + 1])
+        : await this.sql.query<Row>(`SELECT ${columns} FROM ${table} WHERE id > $1 ORDER BY id LIMIT $2`, [after, limit + 1]);
+    return toPage(rows, limit, toItem, (last) => encodeCursor({ id: last.id }));
   }
 
   async updateUser(userId: string, changes: UserChanges): Promise<UserRecord | undefined> {
@@ -356,14 +366,8 @@ export class PostgresIdentityStore implements IdentityStore {
     return row && toTeam(row);
   }
 
-  async listTeams(page: PageRequest): Promise<Page<TeamRecord>> {
-    const limit = clampLimit(page.limit);
-    const after = page.after === undefined ? undefined : decodeCursor(page.after, { id: ANY_TEXT }).id;
-    const rows =
-      after === undefined
-        ? await this.sql.query<TeamRow>(`SELECT ${TEAM_COLUMNS} FROM teams ORDER BY id LIMIT $1`, [limit + 1])
-        : await this.sql.query<TeamRow>(`SELECT ${TEAM_COLUMNS} FROM teams WHERE id > $1 ORDER BY id LIMIT $2`, [after, limit + 1]);
-    return toPage(rows, limit, toTeam, (last) => encodeCursor({ id: last.id }));
+  listTeams(page: PageRequest): Promise<Page<TeamRecord>> {
+    return this.pageById<TeamRow, TeamRecord>('teams', TEAM_COLUMNS, page, toTeam);
   }
 
   async updateTeam(teamId: string, changes: TeamChanges): Promise<TeamRecord | undefined> {

@@ -1,4 +1,4 @@
-import { createTestRedisPrefix, startGatewayProcess, startMockUpstream, writeConfigFile, type GatewayProcess, type MockUpstream, type TestRedisPrefix } from '@tollgate/testing';
+import { createTestRedisPrefix, startGatewayProcess, startMockUpstream, waitUntil, writeConfigFile, type GatewayProcess, type MockUpstream, type TestRedisPrefix } from '@tollgate/testing';
 import { ALICE_TOKEN, KEYS } from './support/gateway-harness';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -59,7 +59,7 @@ describe('concurrency slots of a replica that crashed', () => {
     victim.child.kill('SIGKILL');
     await exited;
     // Nobody releases the slot now: it frees itself when the lease runs out.
-    while ((await concurrencyRemaining(survivor)) === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitUntil(async () => (await concurrencyRemaining(survivor)) > 0, "the killed gateway's slot to expire");
     const admitted = await chat(survivor);
     expect(admitted.status).toBe(200);
     await admitted.text();

@@ -1,5 +1,5 @@
 import { RedisRateLimiter } from '@tollgate/limits';
-import { createTestRedisPrefix, FakeClock, startMockUpstream, testRedisUrl, type MockUpstream, type TestRedisPrefix } from '@tollgate/testing';
+import { createTestRedisPrefix, FakeClock, startMockUpstream, testRedisUrl, waitUntil, type MockUpstream, type TestRedisPrefix } from '@tollgate/testing';
 import { estimateRequestTokens } from '@tollgate/usage';
 import { ALICE_TOKEN, BOB_TOKEN, KEYS, errorJson, startHarness, type Harness } from './support/gateway-harness';
 
@@ -57,12 +57,10 @@ describe('rate and concurrency limits across two gateway replicas sharing Redis'
 
   /** Polls `/v1/me/limits` until the caller's `kind` counter shows `remaining` (settles and releases follow the answer). */
   async function waitForRemaining(harness: Harness, token: string, kind: string, remaining: number): Promise<void> {
-    for (let attempt = 0; attempt < 200; attempt++) {
-      const item = (await myLimits(harness, token)).find((candidate) => candidate.kind === kind);
-      if (item?.remaining === remaining) return;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error(`${kind} never showed ${remaining} remaining`);
+    await waitUntil(
+      async () => (await myLimits(harness, token)).find((candidate) => candidate.kind === kind)?.remaining === remaining,
+      `${kind} showing ${remaining} remaining`,
+    );
   }
 
   /** Reads a streamed answer up to its first chunk: the request is running upstream and holds its slot. */

@@ -1,4 +1,4 @@
-import { FakeClock } from '@tollgate/testing';
+import { FakeClock, waitFor } from '@tollgate/testing';
 import { RedisRateLimiter } from '@tollgate/limits';
 import { ADMIN_TOKEN, ALICE_TOKEN, errorJson, startHarness, type Harness, type HarnessOptions } from './support/gateway-harness';
 import { createIdentityDatabase, type IdentityDatabase } from './support/identity-database';
@@ -159,12 +159,15 @@ describe('rate and concurrency limits in one gateway', () => {
       const token = issued.token;
 
       const caller = { authorization: `Bearer ${token}` };
-      let items: Array<{ scope: string; id: string; kind: string; remaining: number }> = [];
-      for (let attempt = 0; attempt < 200 && items.length < 4; attempt++) {
-        const response = await fetch(`${target.url}/v1/me/limits`, { headers: caller });
-        items = response.status === 200 ? ((await response.json()) as { items: typeof items }).items : [];
-        if (items.length < 4) await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+      type Item = { scope: string; id: string; kind: string; remaining: number };
+      const items = await waitFor(
+        async () => {
+          const response = await fetch(`${target.url}/v1/me/limits`, { headers: caller });
+          return response.status === 200 ? ((await response.json()) as { items: Item[] }).items : [];
+        },
+        (read) => read.length >= 4,
+        "the token's counters in /v1/me/limits",
+      );
       expect(items.map(({ scope, kind, remaining }) => `${scope}:${kind}:${remaining}`)).toEqual([
         'user:request:10',
         'team:request:2',

@@ -257,8 +257,8 @@ export class GatewayRuntime {
   }
 
   /**
-   * Applies a new configuration's providers, keys, gateway tokens, admin tokens, default BYOK mode, default limits
-   * and deployment model policy. Key states carry over (they are keyed by key fingerprint); requests in flight finish with what they started with. Returns
+   * Applies a new configuration's providers, keys, gateway tokens, admin tokens, default BYOK mode, default limits,
+   * deployment model policy and model aliases (routing.aliases). Key states carry over (they are keyed by key fingerprint); requests in flight finish with what they started with. Returns
    * the settings that changed but only take effect after a restart.
    */
   applyConfig(next: TollgateConfig): string[] {
@@ -272,6 +272,8 @@ export class GatewayRuntime {
       // The lease length is the limiter's, fixed at start.
       limits: { ...next.limits, concurrencyLeaseMs: current.limits.concurrencyLeaseMs },
       models: next.models,
+      // Aliases are rebuilt with the providers they point at.
+      routing: next.routing,
     });
     return restartOnly;
   }

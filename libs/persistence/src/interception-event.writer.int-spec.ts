@@ -16,7 +16,7 @@ describe.each(DATABASE_BACKENDS)('recording persistence on $name', (backend) => 
 
   beforeAll(async () => {
     ({ dataSource, dispose } = await backend.open());
-    expect(await runMigrations(dataSource)).toEqual(['CreateRecordingTables1767225600000', 'CreateIdentityTables1767312000000', 'AddUsageCosts1767398400000', 'AddUserBudgets1767484800000', 'AddPoolKeyUseIndex1767571200000', 'AddToolUsageServer1767657600000', 'CreateAdminAuditLog1767744000000', 'AddTeamsAndScopedTokens1767830400000']);
+    expect(await runMigrations(dataSource)).toEqual(['CreateRecordingTables1767225600000', 'CreateIdentityTables1767312000000', 'AddUsageCosts1767398400000', 'AddUserBudgets1767484800000', 'AddPoolKeyUseIndex1767571200000', 'AddToolUsageServer1767657600000', 'CreateAdminAuditLog1767744000000', 'AddTeamsAndScopedTokens1767830400000', 'AddInterceptionRequestedModel1767916800000']);
     writer = new InterceptionEventWriter(dataSource);
   }, 60_000);
 

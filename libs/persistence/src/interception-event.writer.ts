@@ -182,8 +182,10 @@ export class InterceptionEventWriter {
     }
   }
 
+  /** Tokens are priced at the provider and model that served: an alias's serving target, else the started row's. */
   private priced(event: InterceptionEnded, parent: Pick<InterceptionStarted, 'providerName' | 'model'>): PricedEnd {
-    return { event, costs: event.tokenUsages.map((usage) => this.prices.cost(parent.providerName, parent.model, usage)) };
+    const { providerName, model } = event.served ?? parent;
+    return { event, costs: event.tokenUsages.map((usage) => this.prices.cost(providerName, model, usage)) };
   }
 }
 

@@ -34,15 +34,15 @@ function childRows(tokens: string, prompts: string, tools: string, parents: stri
 )`;
 }
 
-const STARTED_COLUMNS = 'id, initiator_id, provider, provider_name, model, streaming, client, user_agent, credential_kind, credential_source, credential_hint, started_at, metadata';
+const STARTED_COLUMNS = 'id, initiator_id, provider, provider_name, model, streaming, client, user_agent, credential_kind, credential_source, credential_hint, started_at, metadata, requested_model';
 const STARTED_RECORD = `id uuid, initiator_id text, provider text, provider_name text, model text, streaming bool, client text, user_agent text,
-         credential_kind text, credential_source text, credential_hint text, started_at timestamptz, metadata text`;
+         credential_kind text, credential_source text, credential_hint text, started_at timestamptz, metadata text, requested_model text`;
 
 /** The started rows, once each (a replay inserts nothing); returns the ids inserted. */
 export const INSERT_STARTED = {
-  name: 'tollgate_insert_started_v2',
+  name: 'tollgate_insert_started_v3',
   text: `INSERT INTO interceptions (${STARTED_COLUMNS})
-SELECT id, initiator_id, provider, provider_name, model, streaming, client, user_agent, credential_kind, credential_source, credential_hint, started_at, metadata::jsonb
+SELECT id, initiator_id, provider, provider_name, model, streaming, client, user_agent, credential_kind, credential_source, credential_hint, started_at, metadata::jsonb, requested_model
   FROM json_to_recordset($1::json) AS s(${STARTED_RECORD})
  ORDER BY id
 ON CONFLICT (id) DO NOTHING RETURNING id`,
@@ -51,17 +51,18 @@ ON CONFLICT (id) DO NOTHING RETURNING id`,
 /**
  * Interceptions whose started and ended events are applied together: one row, already ended, and its children, with
  * no update of the row afterwards. The hint follows the spec's rule (centralized: the ended event's, the last key
- * handed out; BYOK: the started event's). An id already present inserts nothing here: its ended event then takes
+ * handed out; BYOK: the started event's); provider and model are the alias target that served, when the end names one. An id already present inserts nothing here: its ended event then takes
  * the END path like any other.
  */
 export const INSERT_COMPLETE = {
-  name: 'tollgate_insert_complete_v2',
+  name: 'tollgate_insert_complete_v3',
   text: `WITH inserted AS (
   INSERT INTO interceptions (${STARTED_COLUMNS}, ended_at, error_type, error_message, cost_micros, price_version)
-  SELECT id, initiator_id, provider, provider_name, model, streaming, client, user_agent, credential_kind, credential_source,
+  SELECT id, initiator_id, provider, COALESCE(served_provider, provider_name), COALESCE(served_model, model), streaming, client, user_agent, credential_kind, credential_source,
          CASE WHEN credential_kind = 'centralized' THEN ended_hint ELSE credential_hint END,
-         started_at, metadata::jsonb, ended_at, error_type, error_message, cost_micros, $5::text
-    FROM json_to_recordset($1::json) AS c(${STARTED_RECORD}, ended_at timestamptz, ended_hint text, error_type text, error_message text, cost_micros bigint)
+         started_at, metadata::jsonb, requested_model, ended_at, error_type, error_message, cost_micros, $5::text
+    FROM json_to_recordset($1::json) AS c(${STARTED_RECORD}, ended_at timestamptz, ended_hint text, error_type text, error_message text, cost_micros bigint,
+         served_provider text, served_model text)
    ORDER BY id
   ON CONFLICT (id) DO NOTHING RETURNING id
 ), ${childRows('$2', '$3', '$4', 'inserted')}
@@ -80,12 +81,14 @@ export const SELECT_PRICED_PARENTS = {
  * interceptions this statement ended, so a replayed event adds nothing.
  */
 export const END_INTERCEPTIONS = {
-  name: 'tollgate_end_interceptions_v2',
+  name: 'tollgate_end_interceptions_v3',
   text: `WITH e AS (
-  SELECT * FROM json_to_recordset($1::json) AS e(id uuid, ended_at timestamptz, hint text, error_type text, error_message text, cost_micros bigint)
+  SELECT * FROM json_to_recordset($1::json) AS e(id uuid, ended_at timestamptz, hint text, error_type text, error_message text, cost_micros bigint,
+         served_provider text, served_model text)
 ), ended AS (
   UPDATE interceptions AS i
      SET ended_at = e.ended_at,
+         provider_name = COALESCE(e.served_provider, i.provider_name), model = COALESCE(e.served_model, i.model),
          credential_hint = CASE WHEN i.credential_kind = 'centralized' THEN e.hint ELSE i.credential_hint END,
          error_type = e.error_type, error_message = e.error_message,
          cost_micros = e.cost_micros, price_version = $5::text
@@ -122,6 +125,7 @@ function startedRow(event: InterceptionStarted) {
     credential_hint: toPostgresText(event.credentialHint),
     started_at: event.occurredAt,
     metadata: toPostgresJson(event.metadata),
+    requested_model: toPostgresNullableText(event.requestedModel),
   };
 }
 
@@ -133,6 +137,8 @@ function endFields({ event, costs }: PricedEnd) {
     error_type: toPostgresNullableText(event.error?.type),
     error_message: toPostgresNullableText(event.error?.message),
     cost_micros: costMicros,
+    served_provider: toPostgresNullableText(event.served?.providerName),
+    served_model: toPostgresNullableText(event.served?.model),
   };
 }
 

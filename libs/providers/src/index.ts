@@ -35,6 +35,7 @@ export { EventBoundary } from './sse/event-boundary';
 
 export { inspectRequest, type RequestInspection } from './requests/request.inspector';
 export { setIncludeUsage, withIncludeUsage } from './requests/include-usage.rewriter';
+export { withModel } from './requests/model.rewriter';
 
 export { createStreamObserver, observeBlocking } from './observation/response.observer';
 export type {

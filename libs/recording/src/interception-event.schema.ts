@@ -45,6 +45,9 @@ export const interceptionStartedV1Schema = z.object({
   providerType: z.enum(['openai', 'anthropic']),
   providerName: z.string().min(1).transform((value) => truncate(value, identifier)),
   model: recordedText(identifier),
+  // The model alias the client asked for (routing.aliases); then providerName and model are its first target's.
+  // Added within v1, so optional: absent when the client named a model.
+  requestedModel: recordedText(identifier).optional(),
   streaming: z.boolean(),
   client: recordedText(RECORDED_TEXT_LIMITS.client),
   userAgent: recordedText(RECORDED_TEXT_LIMITS.userAgent),
@@ -85,6 +88,14 @@ export const interceptionEndedV1Schema = z.object({
   trace: traceCarrier.optional(),
   endedAt: isoDateTime,
   credentialHint: z.string().max(32),
+  // The provider instance and model that served a model alias (or the last one tried), when the client asked for an
+  // alias: the row's provider and model become these, and its tokens are priced at them. Added within v1, so optional.
+  served: z
+    .object({
+      providerName: z.string().min(1).transform((value) => truncate(value, identifier)),
+      model: recordedText(identifier),
+    })
+    .optional(),
   error: z.object({ type: recordedText(RECORDED_TEXT_LIMITS.errorType), message: recordedText(RECORDED_TEXT_LIMITS.errorMessage) }).optional(),
   tokenUsages: z.array(tokenUsageSchema),
   prompt: z.object({ providerResponseId: recordedText(identifier), text: recordedText(RECORDED_TEXT_LIMITS.content) }).optional(),

@@ -33,6 +33,8 @@ export interface HarnessOptions {
   /** The `limits` section and the `models` policy of the config file. */
   limits?: Record<string, unknown>;
   models?: Record<string, unknown>;
+  /** The `routing` section of the config file (model aliases). */
+  routing?: Record<string, unknown>;
   /** Usage aggregates (usage API tests). */
   usageStore?: UsageStore;
   /** The admin audit log (audit tests). */
@@ -96,6 +98,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       budgets: options.budgets ?? {},
       ...(options.limits ? { limits: options.limits } : {}),
       ...(options.models ? { models: options.models } : {}),
+      ...(options.routing ? { routing: options.routing } : {}),
       mcp: options.mcp ?? {},
       logging: { level: 'debug' },
     },

@@ -169,6 +169,7 @@ function toTollgateConfig(file: ConfigFile, configPath: string, encryptionKeys: 
       byok: file.limits.byok,
       concurrencyLeaseMs: file.limits.concurrencyLease,
     },
+    routing: { aliases: file.routing.aliases },
     ...(file.models === undefined ? {} : { models: file.models }),
     mcp: {
       servers: file.mcp.servers,

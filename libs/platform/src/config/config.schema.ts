@@ -131,6 +131,24 @@ const mcpServerSchema = z
   })
   .strict();
 
+const aliasTargetSchema = z
+  .object({
+    // A configured provider instance; every target of an alias must be of the same type (API family).
+    provider: z.string().min(1, { message: 'must name a provider' }),
+    // The model the target provider is asked for (the body's `model` is replaced by it).
+    model: z.string().min(1, { message: 'must not be empty' }).max(256),
+  })
+  .strict();
+
+const aliasSchema = z
+  .object({
+    // The model name clients send; an alias may share its name with one of its own targets' models.
+    name: z.string().min(1, { message: 'must not be empty' }).max(256),
+    // Tried in order: the next one when the current one's pool is exhausted, it answers 5xx, cannot be reached or its breaker is open.
+    targets: z.array(aliasTargetSchema).min(1, { message: 'must list at least one target' }),
+  })
+  .strict();
+
 /** First path segments the gateway serves itself; a provider cannot be named after one. */
 const RESERVED_PREFIXES = new Set(['v1', 'admin', 'healthz', 'readyz', 'metrics', 'console', 'openapi.json']);
 
@@ -312,6 +330,13 @@ export const configFileSchema = z
       })
       .strict()
       .prefault({}),
+    routing: z
+      .object({
+        // Model aliases with fallback (docs/providers.md#aliases).
+        aliases: z.array(aliasSchema).default([]),
+      })
+      .strict()
+      .prefault({}),
     // The deployment's model policy (docs/limits.md); unset: every configured model may be used.
     models: modelPolicySchema.optional(),
     mcp: z
@@ -384,6 +409,7 @@ export const configFileSchema = z
       }
       servers.add(server.name);
     });
+    aliasProblems(config).forEach((problem) => ctx.addIssue({ code: 'custom', ...problem }));
     const tokens = new Set<string>();
     config.auth.tokens.forEach((entry, index) => {
       if (tokens.has(entry.token)) {
@@ -394,3 +420,57 @@ export const configFileSchema = z
   });
 
 export type ConfigFile = z.output<typeof configFileSchema>;
+
+interface AliasProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * What is wrong with `routing.aliases`: a target naming no configured provider, targets of more than one API family,
+ * the same target twice, an alias name given twice within one family, and a target model that is another alias of
+ * its family (aliases do not chain: it would be ambiguous which one a client meant).
+ */
+function aliasProblems(config: { providers: { name: string; type: string }[]; routing: { aliases: z.output<typeof aliasSchema>[] } }): AliasProblem[] {
+  const problems: AliasProblem[] = [];
+  const typeOf = new Map(config.providers.map((provider) => [provider.name, provider.type]));
+  const familyOf: (string | undefined)[] = [];
+  const seen = new Set<string>();
+  config.routing.aliases.forEach((alias, index) => {
+    const path = ['routing', 'aliases', index];
+    let family: string | undefined;
+    const targets = new Set<string>();
+    alias.targets.forEach((target, position) => {
+      const type = typeOf.get(target.provider);
+      if (type === undefined) {
+        const known = [...typeOf.keys()].join(', ') || 'none';
+        problems.push({ path: [...path, 'targets', position, 'provider'], message: `unknown provider "${target.provider}" (configured: ${known})` });
+        return;
+      }
+      if (family === undefined) family = type;
+      else if (type !== family) {
+        problems.push({ path: [...path, 'targets', position, 'provider'], message: `provider "${target.provider}" is of type ${type}, but the alias's first target is ${family}: the targets of an alias must share one API family` });
+      }
+      const key = `${target.provider}\u0000${target.model}`;
+      if (targets.has(key)) problems.push({ path: [...path, 'targets', position], message: `duplicate target ${target.provider}/${target.model}` });
+      targets.add(key);
+    });
+    familyOf.push(family);
+    if (family === undefined) return;
+    const key = `${family}\u0000${alias.name}`;
+    if (seen.has(key)) problems.push({ path: [...path, 'name'], message: `duplicate alias "${alias.name}" for ${family} providers` });
+    seen.add(key);
+  });
+  config.routing.aliases.forEach((alias, index) => {
+    alias.targets.forEach((target, position) => {
+      const chained = config.routing.aliases.findIndex((other, otherIndex) => otherIndex !== index && other.name === target.model && familyOf[otherIndex] === familyOf[index]);
+      if (chained !== -1 && target.model !== alias.name) {
+        problems.push({
+          path: ['routing', 'aliases', index, 'targets', position, 'model'],
+          message: `"${target.model}" is the name of another alias (routing.aliases[${chained}]); aliases do not chain: name a provider model`,
+        });
+      }
+    });
+  });
+  return problems;
+}

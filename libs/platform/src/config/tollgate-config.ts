@@ -39,6 +39,18 @@ export interface McpServerConfig {
   deny: string[];
 }
 
+/** One provider instance and the model it is asked for, as an alias target. */
+export interface AliasTargetConfig {
+  provider: string;
+  model: string;
+}
+
+/** A model name clients send, served by its targets in order (docs/providers.md#aliases). */
+export interface ModelAliasConfig {
+  name: string;
+  targets: AliasTargetConfig[];
+}
+
 /** The validated configuration. Durations are milliseconds; nothing else in the codebase reads the environment. */
 export interface TollgateConfig {
   configPath: string;
@@ -121,6 +133,8 @@ export interface TollgateConfig {
     /** How long a concurrency slot outlives its replica's last renewal (a crashed replica's slots). */
     concurrencyLeaseMs: number;
   };
+  /** Model aliases with fallback; applied on live reload. */
+  routing: { aliases: ModelAliasConfig[] };
   /** The deployment's model policy; unset: every model may be used. */
   models?: { allow?: string[]; deny?: string[] };
   mcp: {

@@ -31,6 +31,7 @@ import type { BridgedRequest } from './bridged-request';
 import { upstreamErrorSummary } from './failure-mapping';
 import type { Outcome } from './interception-outcome';
 import type { AttemptSummary } from './upstream-attempts';
+import type { AliasRoute } from './alias-route';
 import { CLIENT_DISCONNECTED, readOrAnswer, sendBridged, type BridgedExchange, type ExchangeFailure, type SentRequest } from './upstream-exchange';
 
 const RECORDED_ERROR_CHARS = 1000;
@@ -55,6 +56,8 @@ export interface AgenticContext {
   connection: ClientConnection;
   summary: AttemptSummary;
   idHeader: Record<string, string>;
+  /** A model alias: the first iteration walks its targets; the continuations go to the one that served it. */
+  route?: AliasRoute;
 }
 
 /**
@@ -89,7 +92,9 @@ class AgenticRun {
   private body: JsonObject;
   private readonly config: TollgateConfig;
   private readonly answer: ClientAnswer;
-  private readonly exchange: BridgedExchange;
+  private exchange: BridgedExchange;
+  /** The alias route until its first iteration has been served. */
+  private route: AliasRoute | undefined;
 
   constructor(
     private readonly deps: AgenticDependencies,
@@ -103,6 +108,7 @@ class AgenticRun {
     this.answer = new ClientAnswer(request, context.idHeader, deps.config.server.anthropicPingIntervalMs);
     const { connection, summary, model } = context;
     this.exchange = { client: deps.client, metrics: deps.metrics, request, connection, summary, model };
+    this.route = context.route;
   }
 
   async blocking(): Promise<Outcome> {
@@ -228,8 +234,16 @@ class AgenticRun {
   }
 
   /** One upstream call of the loop, with a fresh key walker (centralized) or the user's key (BYOK). */
-  private send(): Promise<SentRequest> {
-    return sendBridged(this.exchange, Buffer.from(JSON.stringify(this.body)), this.answerError);
+  private async send(): Promise<SentRequest> {
+    const route = this.route;
+    if (!route) return sendBridged(this.exchange, Buffer.from(JSON.stringify(this.body)), this.answerError);
+    this.route = undefined;
+    const { connection, summary } = this.context;
+    const sent = await route.send(Buffer.from(JSON.stringify(this.body)), connection, summary, this.answerError);
+    // Continuations go to the target that served (its provider, its model), never back through the alias.
+    this.body = { ...this.body, model: route.served.model };
+    this.exchange = { ...this.exchange, request: route.servedRequest, model: route.served.model };
+    return sent;
   }
 
   private observe(observation: StreamObservation): void {

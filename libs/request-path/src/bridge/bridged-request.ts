@@ -1,18 +1,25 @@
 import type { ServerResponse } from 'node:http';
 import type { CallerAccess } from '@tollgate/limits';
-import type { BridgedApi } from '@tollgate/providers';
+import type { BridgedApi, UpstreamBase } from '@tollgate/providers';
 import type { GatewayPrincipal } from '../auth/gateway-token.registry';
 import type { BudgetGate } from '../budget/budget.guard';
 import type { LimitGate } from '../limits/limit.guard';
 import type { ProviderRuntime } from '../keys/provider-runtime';
 import type { RequestTiming } from '../http/request-timing';
 import type { UpstreamTarget } from '../upstream/upstream.client';
+import type { ModelAliases } from '../routing/model-aliases';
 import type { CredentialPlan } from './upstream-attempts';
 
 export interface BridgedRequest {
   provider: ProviderRuntime;
   api: BridgedApi;
   upstream: UpstreamTarget;
+  /** What `upstream` was built from (the base URL, the path after the route prefix, the query): an alias target builds its own. */
+  upstreamBase: UpstreamBase;
+  upstreamPath: string;
+  query: string;
+  /** The aliases of the configuration the request started with (`routing.aliases`). */
+  aliases: ModelAliases;
   principal: GatewayPrincipal;
   /** The limits and model policies the caller is held to (resolved once, after authentication). */
   access: CallerAccess;

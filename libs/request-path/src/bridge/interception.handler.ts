@@ -29,6 +29,8 @@ import { mcpToolsAllowed } from '../mcp/mcp-credential.policy';
 import { modelRefusal } from '../access/model-access.gate';
 import { NO_SPAN, SpanKind, failSpan, inSpan, startSpan, traceCarrier, tracingActive } from '../telemetry/gateway-tracer';
 import type { Span } from '@opentelemetry/api';
+import type { AliasTarget, ModelAlias } from '../routing/model-aliases';
+import { AliasRoute } from './alias-route';
 
 export type { BridgedRequest } from './bridged-request';
 
@@ -62,7 +64,9 @@ export class InterceptionHandler {
       writeGatewayError(out, provider.description, new GatewayError('bad_request', inspection.reason), { 'x-tollgate-interception-id': interceptionId });
       return Promise.resolve();
     }
-    if (!tracingActive()) return this.intercept(request, inspection, interceptionId, NO_SPAN);
+    // The one look-up a request pays for aliases; only a request naming one goes further.
+    const alias = request.aliases.find(inspection.model, providerType);
+    if (!tracingActive()) return this.intercept(request, inspection, interceptionId, NO_SPAN, alias);
     const span = startSpan('tollgate.interception', SpanKind.INTERNAL, {
       'tollgate.interception.id': interceptionId,
       'tollgate.provider.name': provider.config.name,
@@ -75,7 +79,8 @@ export class InterceptionHandler {
       'gen_ai.provider.name': providerType,
       'gen_ai.request.model': inspection.model,
     });
-    return inSpan(span, () => this.intercept(request, inspection, interceptionId, span));
+    if (alias) span.setAttribute('tollgate.alias', alias.name);
+    return inSpan(span, () => this.intercept(request, inspection, interceptionId, span, alias));
   }
 
   private async intercept(
@@ -83,6 +88,7 @@ export class InterceptionHandler {
     inspection: Inspection,
     interceptionId: string,
     span: Span,
+    alias: ModelAlias | undefined,
   ): Promise<void> {
     const { provider, api, out } = request;
     const providerType = provider.config.type;
@@ -96,6 +102,8 @@ export class InterceptionHandler {
     }
     // Both events carry the interception's trace context: the recorder's spans join this trace.
     const trace = traceCarrier(span);
+    // An alias is recorded as asked for; provider and model are its first target's until the end names who served.
+    const firstTarget = alias?.targets[0];
     const started: InterceptionStarted = {
       name: 'interception.started',
       schemaVersion: 1,
@@ -104,8 +112,9 @@ export class InterceptionHandler {
       trace,
       initiatorId: request.principal.userId,
       providerType,
-      providerName: provider.config.name,
-      model: inspection.model,
+      providerName: firstTarget ? firstTarget.provider.config.name : provider.config.name,
+      model: firstTarget ? firstTarget.model : inspection.model,
+      ...(alias ? { requestedModel: alias.name } : {}),
       streaming: inspection.stream,
       client: clientNameFromUserAgent(request.userAgent),
       userAgent: request.userAgent,
@@ -116,12 +125,13 @@ export class InterceptionHandler {
     };
     const summary: AttemptSummary = { hint: '', handedOut: 0 };
     let outcome: Outcome | undefined;
+    const served: { target?: AliasTarget } = {};
     try {
       let recorded = true;
       if (this.config.recording.startedAck === 'none') this.recording.add(started, admission);
       else recorded = await this.startedAccepted(started, admission);
       if (recorded) {
-        outcome = await this.serve(request, inspection, summary, idHeader, interceptionId);
+        outcome = await this.serve(request, inspection, summary, idHeader, interceptionId, alias, served);
       } else {
         const error = recordingUnavailable('the recording queue did not accept the request');
         writeGatewayError(out, provider.description, error, idHeader);
@@ -141,6 +151,7 @@ export class InterceptionHandler {
             trace,
             endedAt,
             credentialHint: summary.hint,
+            ...(served.target ? { served: { providerName: served.target.provider.config.name, model: served.target.model } } : {}),
             error: outcome.error,
             tokenUsages: outcome.tokenUsages,
             toolUsages: outcome.toolUsages,
@@ -154,7 +165,8 @@ export class InterceptionHandler {
         admission,
       );
       span.end();
-      this.metrics.interceptionCompleted(provider.config.name, api, inspection.model, request.timing, outcome.tokenUsages);
+      const servingProvider = served.target ? served.target.provider.config.name : provider.config.name;
+      this.metrics.interceptionCompleted(servingProvider, api, served.target ? served.target.model : inspection.model, request.timing, outcome.tokenUsages);
     }
   }
 
@@ -187,6 +199,8 @@ export class InterceptionHandler {
     summary: AttemptSummary,
     interceptionHeader: Record<string, string>,
     interceptionId: string,
+    alias: ModelAlias | undefined,
+    served: { target?: AliasTarget },
   ): Promise<Outcome> {
     const { provider, api, out } = request;
     const refusal = modelRefusal(request.access, provider.config.name, inspection.model);
@@ -194,6 +208,22 @@ export class InterceptionHandler {
       this.metrics.modelRefused(refusal.level);
       writeGatewayError(out, provider.description, refusal.error, interceptionHeader);
       return withError(refusal.error.kind, refusal.error.message);
+    }
+    let route: AliasRoute | undefined;
+    if (alias) {
+      const targets = this.aliasTargets(request, alias);
+      if (targets instanceof GatewayError) {
+        writeGatewayError(out, provider.description, targets, interceptionHeader);
+        return withError(targets.kind, targets.message);
+      }
+      route = new AliasRoute(
+        { config: this.config, client: this.client, breakers: this.breakers, metrics: this.metrics, logger: this.logger },
+        request,
+        alias,
+        targets,
+        interceptionId,
+      );
+      served.target = route.served;
     }
     if (api === 'openai-responses' && request.plan.kind === 'centralized') {
       const foreign = await this.foreignReference(provider.config.name, inspection.body, request.principal.userId);
@@ -203,7 +233,8 @@ export class InterceptionHandler {
       }
     }
     const limitsChecked = request.limits?.admit({ parsed: inspection.body, bytes: request.body.length });
-    const budget = request.budget ? await request.budget.admit(inspection.model, inspection.body, request.body.length) : undefined;
+    const budgetModel = route ? route.served.model : inspection.model;
+    const budget = request.budget ? await request.budget.admit(budgetModel, inspection.body, request.body.length) : undefined;
     const limits = await limitsChecked;
     // Every answer to a limited caller carries its rate-limit headers.
     const idHeader = limits ? { ...interceptionHeader, ...limits.headers } : interceptionHeader;
@@ -218,7 +249,8 @@ export class InterceptionHandler {
       return withError(budget.error.kind, budget.error.message);
     }
     // The breaker guards the pool: a user's own key or endpoint failing says nothing about it, and must not trip it for others.
-    const guardedByBreaker = this.config.circuitBreaker.enabled && request.plan.kind === 'centralized';
+    // An alias has a breaker per target, admitted as each target is tried (AliasRoute).
+    const guardedByBreaker = this.config.circuitBreaker.enabled && request.plan.kind === 'centralized' && !route;
     const breakerKey = guardedByBreaker ? { provider: provider.config.name, route: api, model: inspection.model } : undefined;
     const breaker = breakerKey ? this.breakers.admit(breakerKey) : undefined;
     if (breaker && !breaker.admitted) {
@@ -244,10 +276,11 @@ export class InterceptionHandler {
       const connection = new ClientConnection(out);
       const agenticPlan = mcpToolsAllowed(request.plan, this.config.mcp) ? this.agentic?.plan(api, request.body, inspection.stream) : undefined;
       if (this.agentic && agenticPlan) {
-        outcome = await this.agentic.run(request, agenticPlan, { model: inspection.model, streaming: inspection.stream, connection, summary, idHeader });
+        const model = route ? route.served.model : inspection.model;
+        outcome = await this.agentic.run(request, agenticPlan, { model, streaming: inspection.stream, connection, summary, idHeader, route });
       } else {
         const body = api === 'openai-chat' && inspection.stream ? withIncludeUsage(request.body, inspection.body) : request.body;
-        outcome = await this.exchange(request, inspection, body, connection, summary, idHeader, recordOwner);
+        outcome = await this.exchange(request, inspection, body, connection, summary, idHeader, recordOwner, route);
       }
     } catch (error) {
       this.logger.error({ err: error, interceptionId }, 'interception failed unexpectedly');
@@ -258,11 +291,48 @@ export class InterceptionHandler {
 
     if (recordOwner && outcome.responseId && outcome.responseId !== ownedResponseId) await recordOwner(outcome.responseId);
     if (breakerKey && breaker) this.breakers.report(breakerKey, out.headersSent && isBreakerFailure(provider.description, out.statusCode), breaker.trial);
-    if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
+    if (route) {
+      route.reportServed(out.headersSent ? out.statusCode : undefined);
+      served.target = route.served;
+    }
+    const servingProvider = route ? route.served.provider.config.name : provider.config.name;
+    if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(servingProvider, summary.handedOut);
     const ending = budgetEndingOf(outcome, out.headersSent && out.statusCode < 300);
-    if (budget) void budget.hold.finish(outcome.tokenUsages, ending);
+    if (budget) void budget.hold.finish(outcome.tokenUsages, ending, route ? { providerName: servingProvider, model: route.served.model } : undefined);
     limits?.finish(outcome.tokenUsages, ending);
     return outcome;
+  }
+
+  /**
+   * The targets of an alias this caller may use: those every model policy allows (deny wins: a target it may not
+   * use is skipped), and for a user's own key only the first target, which must be the provider the key was sent
+   * to (the key belongs to that provider's account). A refusal when none is left.
+   */
+  private aliasTargets(request: BridgedRequest, alias: ModelAlias): AliasTarget[] | GatewayError {
+    const { provider, access } = request;
+    if (request.plan.kind === 'byok') {
+      const first = alias.targets[0];
+      if (first.provider !== provider) {
+        return new GatewayError(
+          'bad_request',
+          `model alias '${alias.name}' is served first by provider '${first.provider.config.name}'; a request with your own provider key names an alias only on that provider's routes`,
+        );
+      }
+      const refusal = modelRefusal(access, first.provider.config.name, first.model);
+      if (refusal) this.metrics.modelRefused(refusal.level);
+      return refusal ? refusal.error : [first];
+    }
+    if (access.modelPolicies.length === 0) return alias.targets as AliasTarget[];
+    let firstRefusal: ReturnType<typeof modelRefusal>;
+    const allowed: AliasTarget[] = [];
+    for (const target of alias.targets) {
+      const refusal = modelRefusal(access, target.provider.config.name, target.model);
+      if (refusal) firstRefusal ??= refusal;
+      else allowed.push(target);
+    }
+    if (allowed.length > 0) return allowed;
+    this.metrics.modelRefused(firstRefusal!.level);
+    return new GatewayError('model_not_allowed', `no target of model alias '${alias.name}' is allowed: ${firstRefusal!.error.message}`);
   }
 
   /** A stored object the request builds on that is not the caller's (docs/http-api.md), as the 404 to answer. */
@@ -303,11 +373,14 @@ export class InterceptionHandler {
     summary: AttemptSummary,
     idHeader: Record<string, string>,
     onResponseCreated?: (responseId: string) => Promise<void>,
+    route?: AliasRoute,
   ): Promise<Outcome> {
     const { server } = this.config;
     const answer = new ClientAnswer(request, idHeader, server.anthropicPingIntervalMs);
     const answerError = (error: GatewayError) => answer.error(error);
-    const sent = await sendBridged({ client: this.client, metrics: this.metrics, request, connection, summary, model }, body, answerError);
+    const sent = route
+      ? await route.send(body, connection, summary, answerError)
+      : await sendBridged({ client: this.client, metrics: this.metrics, request, connection, summary, model }, body, answerError);
     if (!sent.ok) return withError(sent.failure.type, sent.failure.message);
 
     const upstream = sent.response;

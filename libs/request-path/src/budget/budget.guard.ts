@@ -38,7 +38,8 @@ export interface BudgetLimit {
 
 /** One centralized request's hold on its user's budget and its teams' budgets. */
 export interface BudgetHold {
-  finish(tokenUsages: readonly TokenUsage[], ending: BudgetEnding): Promise<void>;
+  /** `servedBy`: the provider and model that served, when not the ones admitted (a model alias fell back). */
+  finish(tokenUsages: readonly TokenUsage[], ending: BudgetEnding, servedBy?: { providerName: string; model: string }): Promise<void>;
 }
 
 export type BudgetAdmission = { ok: true; hold: BudgetHold } | { ok: false; error: GatewayError };
@@ -112,7 +113,12 @@ export class BudgetGuard {
       }
       reservations.push(result.reservation);
     }
-    return { ok: true, hold: { finish: (usages, ending) => this.finish(reservations, providerName, model, usages, ending) } };
+    return {
+      ok: true,
+      hold: {
+        finish: (usages, ending, servedBy) => this.finish(reservations, servedBy?.providerName ?? providerName, servedBy?.model ?? model, usages, ending),
+      },
+    };
   }
 
   private releaseAll(reservations: readonly BudgetReservation[]): void {

@@ -3,17 +3,20 @@ import type { Clock } from '@tollgate/time';
 import type { TollgateConfig } from '@tollgate/platform';
 import { GatewayTokenRegistry } from '../auth/gateway-token.registry';
 import { ProviderRegistry } from '../keys/provider-runtime';
+import { ModelAliases } from '../routing/model-aliases';
 
 /** What a configuration reload replaces; in-flight requests keep the objects they started with. */
 interface ReloadableState {
   config: TollgateConfig;
   providers: ProviderRegistry;
+  /** `routing.aliases`, resolved against these providers. */
+  aliases: ModelAliases;
   tokens: GatewayTokenRegistry;
 }
 
 /**
  * The running configuration with the providers (key pools) and gateway tokens built from it. Read it per request:
- * a reload swaps all three at once. Key states carry over, since they are keyed by key fingerprint.
+ * a reload swaps them all at once (aliases with the providers they point at). Key states carry over, since they are keyed by key fingerprint.
  */
 export class LiveConfiguration {
   private live: ReloadableState;
@@ -35,6 +38,10 @@ export class LiveConfiguration {
     return this.live.providers;
   }
 
+  get aliases(): ModelAliases {
+    return this.live.aliases;
+  }
+
   get tokens(): GatewayTokenRegistry {
     return this.live.tokens;
   }
@@ -44,9 +51,11 @@ export class LiveConfiguration {
   }
 
   private build(config: TollgateConfig): ReloadableState {
+    const providers = new ProviderRegistry(config, this.keyStateStore, this.clock, this.keyPoolObserver);
     return {
       config,
-      providers: new ProviderRegistry(config, this.keyStateStore, this.clock, this.keyPoolObserver),
+      providers,
+      aliases: new ModelAliases(config.routing.aliases, providers),
       tokens: new GatewayTokenRegistry(config.auth.tokens),
     };
   }

@@ -5,6 +5,7 @@ import { writeGatewayError } from '../errors/error-response';
 import { planCredential } from '../identity/credential.planner';
 import { modelRefusal } from '../access/model-access.gate';
 import { filterModelList } from '../access/model-list.filter';
+import { aliasModelObject, aliasVisible, withAliasModels } from '../routing/alias-model-list';
 import type { ProviderRegistry, ProviderRuntime } from '../keys/provider-runtime';
 import { readRequestBody, requestHasBody } from './request-body.reader';
 import { RequestTiming } from './request-timing';
@@ -79,10 +80,20 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
   const access = services.access.accessOf(principal);
   const catalog = route.kind === 'passthrough' ? route.modelCatalog : undefined;
   if (catalog?.kind === 'model') {
-    const refusal = modelRefusal(access, provider.config.name, safeDecode(catalog.id));
+    const id = safeDecode(catalog.id);
+    const refusal = modelRefusal(access, provider.config.name, id);
     if (refusal) {
       services.metrics.modelRefused(refusal.level);
       writeGatewayError(out, description, refusal.error, refusalHeaders);
+      return;
+    }
+    // A model alias is the gateway's own: it answers for it (docs/providers.md#aliases).
+    const alias = services.live.aliases.find(id, provider.config.type);
+    if (alias && aliasVisible(alias, provider.config.name, access.modelPolicies)) {
+      const answer = Buffer.from(JSON.stringify(aliasModelObject(alias)));
+      out.writeHead(200, { ...refusalHeaders, 'content-type': 'application/json', 'content-length': answer.length });
+      out.end(answer);
+      services.metrics.requestAnswered(provider.config.name, 'passthrough', 200);
       return;
     }
   }
@@ -111,11 +122,15 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
 
   const plan = planned.plan;
   const base = planned.baseUrl === undefined ? provider.upstreamBase : parseUpstreamBase(planned.baseUrl);
-  const target = { origin: base.origin, path: upstreamPathAndQuery(base, route.upstreamPath, queryStart === -1 ? '' : url.slice(queryStart)) };
+  const query = queryStart === -1 ? '' : url.slice(queryStart);
+  const target = { origin: base.origin, path: upstreamPathAndQuery(base, route.upstreamPath, query) };
   // A model list is filtered by the caller's model policies (docs/configuration.md `models`).
   const filtersModels = catalog?.kind === 'list' && access.modelPolicies.length > 0;
-  // Answers the gateway reads (bridged, creates whose id it records, filtered model lists) must come uncompressed.
-  const readsAnswer = route.kind === 'bridged' || (usesPoolKey && route.creates !== undefined) || filtersModels;
+  // The model list also names the aliases of the provider's family that the caller may use.
+  const aliases = catalog?.kind === 'list' ? services.live.aliases.ofFamily(provider.config.type)?.filter((alias) => aliasVisible(alias, provider.config.name, access.modelPolicies)) : undefined;
+  const listsAliases = aliases !== undefined && aliases.length > 0;
+  // Answers the gateway reads (bridged, creates whose id it records, model lists it filters or extends) must come uncompressed.
+  const readsAnswer = route.kind === 'bridged' || (usesPoolKey && route.creates !== undefined) || filtersModels || listsAliases;
   const forwardHeaders = headersToForward(description, request.headers, readsAnswer, credentials, usesPoolKey);
   const limits = services.limits.gate(access, { providerType: provider.config.type, credential: plan.kind, usageKnown: route.kind === 'bridged' });
   if (route.kind === 'bridged') {
@@ -123,6 +138,10 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
       provider,
       api: route.api,
       upstream: target,
+      upstreamBase: base,
+      upstreamPath: route.upstreamPath,
+      query,
+      aliases: services.live.aliases,
       principal,
       access,
       plan,
@@ -141,7 +160,8 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
       writeGatewayError(out, description, admission.error, admission.headers);
     } else {
       const recordCreated = usesPoolKey && route.creates ? { kind: route.creates, userId: principal.userId } : undefined;
-      const rewriteAnswer = filtersModels ? (answer: Buffer) => filterModelList(answer, provider.config.name, access.modelPolicies) : undefined;
+      const filtered = filtersModels ? (answer: Buffer) => filterModelList(answer, provider.config.name, access.modelPolicies) : (answer: Buffer) => answer;
+      const rewriteAnswer = listsAliases ? (answer: Buffer) => withAliasModels(filtered(answer), aliases) : filtersModels ? filtered : undefined;
       try {
         await services.passthrough.handle({
           provider,

@@ -20,6 +20,7 @@ export class GatewayMetrics {
   private readonly breakerRejections: Counter<'provider' | 'route' | 'model'>;
   private readonly budgetRejections: Counter<'provider'>;
   private readonly modelRefusals: Counter<'level'>;
+  private readonly aliasFallbacks: Counter<'alias' | 'from' | 'to' | 'reason'>;
   private readonly centralizedSpend: Counter<'provider'>;
   private readonly limitRefusals: Counter<'kind' | 'scope'>;
   private readonly limitCheckFailures: Counter;
@@ -88,6 +89,13 @@ export class GatewayMetrics {
       name: 'tollgate_model_refusals_total',
       help: 'Requests refused with 403 model_not_allowed by a model policy, before any upstream call, by the refusing level',
       labelNames: ['level'],
+      registers: [this.registry],
+    });
+    // Aliases and providers come from the configuration, reasons from a fixed set: the labels are bounded.
+    this.aliasFallbacks = new Counter({
+      name: 'tollgate_alias_fallbacks_total',
+      help: 'Times a model alias moved on from one target provider to the next, by alias, providers and reason',
+      labelNames: ['alias', 'from', 'to', 'reason'],
       registers: [this.registry],
     });
     this.centralizedSpend = new Counter({
@@ -179,6 +187,10 @@ export class GatewayMetrics {
   }
 
   /** A model policy refused a request; `level` is deployment, team, user or token (never which one). */
+  aliasFellBack(alias: string, from: string, to: string, reason: string): void {
+    this.aliasFallbacks.inc({ alias, from, to, reason });
+  }
+
   modelRefused(level: string): void {
     this.modelRefusals.inc({ level });
   }

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { FakeClock, startMockUpstream, type MockUpstream } from '@tollgate/testing';
+import { ALIASES, aliasProviders } from './support/alias-fixtures';
 import { ALICE_TOKEN, startHarness, type Harness } from './support/gateway-harness';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- provider JSON, asserted field by field
@@ -10,7 +11,6 @@ const OA2 = 'oa-2-long-key';
 const AZ1 = 'az-1-long-key';
 const AN1 = 'an-1-long-key';
 const BR1 = 'br-1-long-key';
-const DN1 = 'dn-1-long-key';
 
 interface ApiCase {
   api: 'chat' | 'responses' | 'messages';
@@ -70,22 +70,6 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
-
-export function aliasProviders(mock: MockUpstream, downPort: number): Array<Record<string, unknown>> {
-  return [
-    { name: 'openai', type: 'openai', baseUrl: mock.openaiBaseUrl, keys: [OA1, OA2] },
-    { name: 'azure', type: 'openai', baseUrl: mock.openaiBaseUrl, keys: [AZ1] },
-    { name: 'down', type: 'openai', baseUrl: `http://127.0.0.1:${downPort}/openai/v1`, keys: [DN1] },
-    { name: 'anthropic', type: 'anthropic', baseUrl: mock.anthropicBaseUrl, keys: [AN1] },
-    { name: 'bedrock', type: 'anthropic', baseUrl: mock.anthropicBaseUrl, keys: [BR1] },
-  ];
-}
-
-export const ALIASES = [
-  { name: 'smart', targets: [{ provider: 'openai', model: 'gpt-primary' }, { provider: 'azure', model: 'gpt-backup' }] },
-  { name: 'claude', targets: [{ provider: 'anthropic', model: 'claude-primary' }, { provider: 'bedrock', model: 'claude-backup' }] },
-  { name: 'resilient', targets: [{ provider: 'down', model: 'gpt-primary' }, { provider: 'azure', model: 'gpt-backup' }] },
-];
 
 describe.each(CASES)('model aliases with fallback: $label', (apiCase) => {
   let mock: MockUpstream;

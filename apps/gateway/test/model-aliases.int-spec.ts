@@ -231,7 +231,7 @@ describe.each(CASES)('model aliases with fallback: $label', (apiCase) => {
 
   it("a user's own key is used on the first target only, without fallback, and only on that provider's routes", async () => {
     const ownKey = apiCase.family === 'openai' ? 'sk-user-own-key-1234' : 'sk-ant-user-own-key-1234';
-    const own = apiCase.family === 'openai' ? { authorization: `Bearer ${ownKey}`, 'x-tollgate-token': ALICE_TOKEN } : { 'x-api-key': ownKey, 'x-tollgate-token': ALICE_TOKEN };
+    const own: Record<string, string> = apiCase.family === 'openai' ? { authorization: `Bearer ${ownKey}`, 'x-tollgate-token': ALICE_TOKEN } : { 'x-api-key': ownKey, 'x-tollgate-token': ALICE_TOKEN };
     mock.script(ownKey, { status: 429 });
     const refused = await send(apiCase.alias, apiCase.path, own);
     expect(refused.response.status).toBe(429);

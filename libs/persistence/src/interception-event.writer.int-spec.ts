@@ -56,6 +56,7 @@ describe.each(DATABASE_BACKENDS)('recording persistence on $name', (backend) => 
         'credential_source text',
         'cost_micros bigint',
         'price_version text null',
+        'requested_model text null',
       ]);
       expect(describe('token_usages')).toEqual([
         'id uuid',
@@ -145,6 +146,7 @@ describe.each(DATABASE_BACKENDS)('recording persistence on $name', (backend) => 
         metadata: started.metadata,
         cost_micros: expect.any(String),
         price_version: `default-${DEFAULT_PRICES_DATE}`,
+        requested_model: null,
       });
     });
 
@@ -408,6 +410,28 @@ describe.each(DATABASE_BACKENDS)('recording persistence on $name', (backend) => 
           { provider_response_id: 'msg_2', cost_micros: '242', priced: true },
         ],
       });
+    });
+
+    it('a model alias: the row names the alias and the target that served, priced at its model, in one batch or two', async () => {
+      const usage = mockUsage('openai-chat', 'chatcmpl-1', MOCK_CHAT_USAGE);
+      const served = { providerName: 'azure', model: 'gpt-4.1' };
+      // Started as the first target (gpt-4o-mini, $0.15/$0.60), served by the second (gpt-4.1, $2/$8).
+      const apart = buildStartedEvent({ providerName: 'openai', model: 'gpt-4o-mini', requestedModel: 'smart' });
+      const together = buildStartedEvent({ providerName: 'openai', model: 'gpt-4o-mini', requestedModel: 'smart' });
+      await writer.applyBatch([apart]);
+      await writer.applyBatch([buildEndedEvent(apart, { served, tokenUsages: usage }), together, buildEndedEvent(together, { served, tokenUsages: usage })]);
+      for (const id of [apart.interceptionId, together.interceptionId]) {
+        expect(await interceptionRow(id)).toMatchObject({ provider_name: 'azure', model: 'gpt-4.1', requested_model: 'smart' });
+        // 10 × 2 = 20, 7 × 8 = 56, 2 × 0.5 = 1 → 77
+        expect((await costs(id)).interception.cost_micros).toBe('77');
+      }
+    });
+
+    it('an end naming no serving target leaves provider and model as they started', async () => {
+      const started = buildStartedEvent({ providerName: 'openai', model: 'gpt-4o-mini' });
+      await writer.applyBatch([started]);
+      await writer.applyBatch([buildEndedEvent(started)]);
+      expect(await interceptionRow(started.interceptionId)).toMatchObject({ provider_name: 'openai', model: 'gpt-4o-mini', requested_model: null });
     });
 
     it('charges an unknown model nothing and flags its rows unpriced', async () => {

@@ -473,12 +473,15 @@ export interface components {
             /** @description The user id of the caller. */
             initiatorId: string;
             inputTokens: number;
+            /** @description The model sent upstream (for a model alias, the serving target's). */
             model: string;
             outputTokens: number;
             /** @description The provider type. */
             provider: string;
-            /** @description The provider instance name. */
+            /** @description The provider instance that served (for a model alias, the target that served it, or the last one tried). */
             providerName: string;
+            /** @description The model alias the client asked for (routing.aliases); null when it named a model. */
+            requestedModel: string | null;
             /** Format: date-time */
             startedAt: string;
             status: components["schemas"]["InterceptionStatus"];
@@ -508,13 +511,16 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
+            /** @description The model sent upstream (for a model alias, the serving target's). */
             model: string;
             outputTokens: number;
             priceVersion: string | null;
             /** @description The provider type. */
             provider: string;
-            /** @description The provider instance name. */
+            /** @description The provider instance that served (for a model alias, the target that served it, or the last one tried). */
             providerName: string;
+            /** @description The model alias the client asked for (routing.aliases); null when it named a model. */
+            requestedModel: string | null;
             /** Format: date-time */
             startedAt: string;
             status: components["schemas"]["InterceptionStatus"];

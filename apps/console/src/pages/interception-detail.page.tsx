@@ -38,6 +38,14 @@ export function InterceptionDetailPage({ id }: { id: string }) {
                 <dd>
                   <Link to={`/interceptions?user=${encodeURIComponent(item.initiatorId)}`}>{item.initiatorId}</Link>
                 </dd>
+                {item.requestedModel !== null && (
+                  <>
+                    <dt>Model alias</dt>
+                    <dd>
+                      {item.requestedModel} <span className="muted">served by {item.providerName}/{item.model}</span>
+                    </dd>
+                  </>
+                )}
                 <dt>Provider</dt>
                 <dd>
                   {item.providerName} ({item.provider})

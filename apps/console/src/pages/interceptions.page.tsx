@@ -151,7 +151,10 @@ export function InterceptionsPage() {
                   </td>
                   <td>{item.initiatorId}</td>
                   <td>{item.providerName}</td>
-                  <td>{item.model}</td>
+                  <td>
+                    {item.model}
+                    {item.requestedModel !== null && <span className="muted"> (alias {item.requestedModel})</span>}
+                  </td>
                   <td>
                     <Badge value={item.status} />
                   </td>

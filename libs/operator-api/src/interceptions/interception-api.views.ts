@@ -6,8 +6,11 @@ export interface InterceptionView {
   id: string;
   initiatorId: string;
   provider: string;
+  /** The provider instance that served (for a model alias, its serving target). */
   providerName: string;
   model: string;
+  /** The model alias the client asked for; null when it named a model. */
+  requestedModel: string | null;
   streaming: boolean;
   client: string;
   credentialKind: 'centralized' | 'byok';

@@ -28,7 +28,8 @@ describe.each(SQL_BACKENDS)('PostgresInterceptionStore on $name', (backend) => {
     started = [
       buildStartedEvent({ initiatorId: 'alice', providerName: 'openai', model: 'gpt-4o-mini', occurredAt: at(0, 10) }),
       buildStartedEvent({ initiatorId: 'alice', providerName: 'openai', model: 'gpt-4o-mini', occurredAt: at(0, 50) }),
-      buildStartedEvent({ initiatorId: 'bob', providerName: 'anthropic', providerType: 'anthropic', model: 'claude-sonnet-4-5', occurredAt: at(2, 0) }),
+      // Asked for the model alias `claude`, whose first target is anthropic/claude-sonnet-4-5.
+      buildStartedEvent({ initiatorId: 'bob', providerName: 'anthropic', providerType: 'anthropic', model: 'claude-sonnet-4-5', requestedModel: 'claude', occurredAt: at(2, 0) }),
       // BYOK, still in flight
       buildStartedEvent({ initiatorId: 'bob', providerName: 'openai', model: 'gpt-4o', occurredAt: at(3, 0), credentialKind: 'byok', credentialSource: 'stored', credentialHint: 'sk-u...7890' }),
     ];
@@ -91,6 +92,8 @@ describe.each(SQL_BACKENDS)('PostgresInterceptionStore on $name', (backend) => {
       ['r-1', 1_000_000, 100_000, true],
       ['r-2', 10, 5, true],
     ]);
+    expect(detail?.requestedModel).toBeNull();
+    expect(await store.find(started[2].interceptionId)).toMatchObject({ requestedModel: 'claude', providerName: 'anthropic', model: 'claude-sonnet-4-5' });
     expect(await store.find('00000000-0000-4000-8000-000000000000')).toBeUndefined();
     expect(await store.find('not-a-uuid')).toBeUndefined();
   });

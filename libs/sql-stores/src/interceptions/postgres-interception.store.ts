@@ -23,7 +23,7 @@ const STATUS_CONDITIONS: Readonly<Record<InterceptionStatus, string>> = {
   in_flight: 'i.ended_at IS NULL AND i.error_type IS NULL',
 };
 
-const SUMMARY_COLUMNS = `i.id, i.initiator_id, i.provider, i.provider_name, i.model, i.streaming, i.client, i.credential_kind,
+const SUMMARY_COLUMNS = `i.id, i.initiator_id, i.provider, i.provider_name, i.model, i.requested_model, i.streaming, i.client, i.credential_kind,
        i.credential_source, i.credential_hint, i.started_at, i.ended_at, i.error_type, i.error_message,
        i.cost_micros::text AS cost_micros,
        floor(extract(epoch FROM i.started_at) * 1000000)::bigint::text AS started_us`;
@@ -42,6 +42,7 @@ interface SummaryRecord {
   provider: string;
   provider_name: string;
   model: string;
+  requested_model: string | null;
   streaming: boolean;
   client: string;
   credential_kind: 'centralized' | 'byok';
@@ -224,6 +225,7 @@ function toSummary(record: SummaryRecord): InterceptionSummary {
     provider: record.provider,
     providerName: record.provider_name,
     model: record.model,
+    requestedModel: record.requested_model,
     streaming: record.streaming,
     client: record.client,
     credentialKind: record.credential_kind,

@@ -35,8 +35,12 @@ export interface InterceptionSummary extends InterceptionTotals {
   initiatorId: string;
   /** The provider type (`openai`, `anthropic`). */
   provider: string;
+  /** The provider instance that served; for a model alias, the target that served it (or the last one tried). */
   providerName: string;
+  /** The model sent upstream (for a model alias, the serving target's). */
   model: string;
+  /** The model alias the client asked for (`routing.aliases`); null when it named a model. */
+  requestedModel: string | null;
   streaming: boolean;
   client: string;
   credentialKind: 'centralized' | 'byok';

@@ -332,7 +332,7 @@ export const configFileSchema = z
       .prefault({}),
     routing: z
       .object({
-        // Model aliases with fallback (docs/providers.md#aliases).
+        // docs/providers.md, "Model aliases with fallback (`routing.aliases`)".
         aliases: z.array(aliasSchema).default([]),
       })
       .strict()

@@ -45,7 +45,7 @@ export interface AliasTargetConfig {
   model: string;
 }
 
-/** A model name clients send, served by its targets in order (docs/providers.md#aliases). */
+/** A model name clients send, served by its targets in order (docs/providers.md, "Model aliases with fallback (`routing.aliases`)"). */
 export interface ModelAliasConfig {
   name: string;
   targets: AliasTargetConfig[];

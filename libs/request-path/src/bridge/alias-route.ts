@@ -30,7 +30,7 @@ interface ServedBreaker {
 }
 
 /**
- * One interception's way through an alias (docs/providers.md#aliases): its targets in order, each with its own key
+ * One interception's way through an alias (docs/providers.md, "Model aliases with fallback (`routing.aliases`)"): its targets in order, each with its own key
  * pool, breaker and base URL and the body's `model` replaced. The next target is tried when the current one answers
  * with no key left, a 5xx, no connection or an open breaker; all of that is known before a byte goes to the client.
  * Any other answer (a 2xx, a 4xx) is the client's. The last target's failure is the client's answer.

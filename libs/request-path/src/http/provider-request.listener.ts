@@ -87,7 +87,7 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
       writeGatewayError(out, description, refusal.error, refusalHeaders);
       return;
     }
-    // A model alias is the gateway's own: it answers for it (docs/providers.md#aliases).
+    // A model alias is the gateway's own: it answers for it (docs/providers.md, "Model aliases with fallback (`routing.aliases`)").
     const alias = services.live.aliases.find(id, provider.config.type);
     if (alias && aliasVisible(alias, provider.config.name, access.modelPolicies)) {
       const answer = Buffer.from(JSON.stringify(aliasModelObject(alias)));

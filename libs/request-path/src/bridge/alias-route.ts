@@ -41,17 +41,24 @@ export class AliasRoute {
   /** `served`'s request: the one the answer is relayed (and the tool loop continues) with. */
   servedRequest: BridgedRequest;
   private servedBreaker?: ServedBreaker;
+  /** The targets this caller may use, in order; for a user's own key only the first. */
+  private targets: readonly AliasTarget[];
 
   constructor(
     private readonly deps: AliasRouteDependencies,
     private readonly request: BridgedRequest,
     readonly alias: ModelAlias,
-    /** The targets this caller may use, in order; for a user's own key only the first. */
-    private readonly targets: readonly AliasTarget[],
     private readonly interceptionId: string,
   ) {
-    this.served = targets[0];
+    this.targets = alias.targets;
+    this.served = alias.targets[0];
     this.servedRequest = request;
+  }
+
+  /** Restricts the route to the targets the caller may use (model policies, a user's own key), at least one. */
+  useTargets(targets: readonly AliasTarget[]): void {
+    this.targets = targets;
+    this.served = targets[0];
   }
 
   /** Sends `body` to the targets in turn, as `sendBridged`: a failure it returns has been answered already. */

@@ -114,7 +114,7 @@ export class InterceptionHandler {
       providerType,
       providerName: firstTarget ? firstTarget.provider.config.name : provider.config.name,
       model: firstTarget ? firstTarget.model : inspection.model,
-      ...(alias ? { requestedModel: alias.name } : {}),
+      requestedModel: alias?.name,
       streaming: inspection.stream,
       client: clientNameFromUserAgent(request.userAgent),
       userAgent: request.userAgent,
@@ -125,13 +125,14 @@ export class InterceptionHandler {
     };
     const summary: AttemptSummary = { hint: '', handedOut: 0 };
     let outcome: Outcome | undefined;
-    const served: { target?: AliasTarget } = {};
+    // Built only for an alias: the targets it walks and the one that served.
+    const route = alias ? this.aliasRoute(request, alias, interceptionId) : undefined;
     try {
       let recorded = true;
       if (this.config.recording.startedAck === 'none') this.recording.add(started, admission);
       else recorded = await this.startedAccepted(started, admission);
       if (recorded) {
-        outcome = await this.serve(request, inspection, summary, idHeader, interceptionId, alias, served);
+        outcome = await this.serve(request, inspection, summary, idHeader, interceptionId, route);
       } else {
         const error = recordingUnavailable('the recording queue did not accept the request');
         writeGatewayError(out, provider.description, error, idHeader);
@@ -151,7 +152,7 @@ export class InterceptionHandler {
             trace,
             endedAt,
             credentialHint: summary.hint,
-            ...(served.target ? { served: { providerName: served.target.provider.config.name, model: served.target.model } } : {}),
+            served: route ? { providerName: route.served.provider.config.name, model: route.served.model } : undefined,
             error: outcome.error,
             tokenUsages: outcome.tokenUsages,
             toolUsages: outcome.toolUsages,
@@ -165,8 +166,8 @@ export class InterceptionHandler {
         admission,
       );
       span.end();
-      const servingProvider = served.target ? served.target.provider.config.name : provider.config.name;
-      this.metrics.interceptionCompleted(servingProvider, api, served.target ? served.target.model : inspection.model, request.timing, outcome.tokenUsages);
+      const servingProvider = route ? route.served.provider.config.name : provider.config.name;
+      this.metrics.interceptionCompleted(servingProvider, api, route ? route.served.model : inspection.model, request.timing, outcome.tokenUsages);
     }
   }
 
@@ -199,8 +200,7 @@ export class InterceptionHandler {
     summary: AttemptSummary,
     interceptionHeader: Record<string, string>,
     interceptionId: string,
-    alias: ModelAlias | undefined,
-    served: { target?: AliasTarget },
+    route: AliasRoute | undefined,
   ): Promise<Outcome> {
     const { provider, api, out } = request;
     const refusal = modelRefusal(request.access, provider.config.name, inspection.model);
@@ -209,21 +209,13 @@ export class InterceptionHandler {
       writeGatewayError(out, provider.description, refusal.error, interceptionHeader);
       return withError(refusal.error.kind, refusal.error.message);
     }
-    let route: AliasRoute | undefined;
-    if (alias) {
-      const targets = this.aliasTargets(request, alias);
+    if (route) {
+      const targets = this.aliasTargets(request, route.alias);
       if (targets instanceof GatewayError) {
         writeGatewayError(out, provider.description, targets, interceptionHeader);
         return withError(targets.kind, targets.message);
       }
-      route = new AliasRoute(
-        { config: this.config, client: this.client, breakers: this.breakers, metrics: this.metrics, logger: this.logger },
-        request,
-        alias,
-        targets,
-        interceptionId,
-      );
-      served.target = route.served;
+      route.useTargets(targets);
     }
     if (api === 'openai-responses' && request.plan.kind === 'centralized') {
       const foreign = await this.foreignReference(provider.config.name, inspection.body, request.principal.userId);
@@ -291,10 +283,7 @@ export class InterceptionHandler {
 
     if (recordOwner && outcome.responseId && outcome.responseId !== ownedResponseId) await recordOwner(outcome.responseId);
     if (breakerKey && breaker) this.breakers.report(breakerKey, out.headersSent && isBreakerFailure(provider.description, out.statusCode), breaker.trial);
-    if (route) {
-      route.reportServed(out.headersSent ? out.statusCode : undefined);
-      served.target = route.served;
-    }
+    route?.reportServed(out.headersSent ? out.statusCode : undefined);
     const servingProvider = route ? route.served.provider.config.name : provider.config.name;
     if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(servingProvider, summary.handedOut);
     const ending = budgetEndingOf(outcome, out.headersSent && out.statusCode < 300);
@@ -303,12 +292,17 @@ export class InterceptionHandler {
     return outcome;
   }
 
+  private aliasRoute(request: BridgedRequest, alias: ModelAlias, interceptionId: string): AliasRoute {
+    const deps = { config: this.config, client: this.client, breakers: this.breakers, metrics: this.metrics, logger: this.logger };
+    return new AliasRoute(deps, request, alias, interceptionId);
+  }
+
   /**
    * The targets of an alias this caller may use: those every model policy allows (deny wins: a target it may not
    * use is skipped), and for a user's own key only the first target, which must be the provider the key was sent
    * to (the key belongs to that provider's account). A refusal when none is left.
    */
-  private aliasTargets(request: BridgedRequest, alias: ModelAlias): AliasTarget[] | GatewayError {
+  private aliasTargets(request: BridgedRequest, alias: ModelAlias): readonly AliasTarget[] | GatewayError {
     const { provider, access } = request;
     if (request.plan.kind === 'byok') {
       const first = alias.targets[0];
@@ -322,7 +316,7 @@ export class InterceptionHandler {
       if (refusal) this.metrics.modelRefused(refusal.level);
       return refusal ? refusal.error : [first];
     }
-    if (access.modelPolicies.length === 0) return alias.targets as AliasTarget[];
+    if (access.modelPolicies.length === 0) return alias.targets;
     let firstRefusal: ReturnType<typeof modelRefusal>;
     const allowed: AliasTarget[] = [];
     for (const target of alias.targets) {

@@ -224,6 +224,17 @@ describe('model aliases: model lists, policies, reload, tracing, recording, SDKs
     });
   });
 
+  describe('upstream timeout', () => {
+    it.each([false, true])('falls back when the first target does not answer within firstByteTimeout (streaming: %s)', async (stream) => {
+      const h = await start({ server: { upstream: { firstByteTimeout: '300ms' } } });
+      mock.script(OA1, { delayMs: 3_000 });
+      const sent = await post(h, '/openai/v1/chat/completions', chat('smart', stream));
+      expect(sent.status).toBe(200);
+      expect(mock.keysSeen()).toEqual([OA1, AZ1]);
+      expect(await (await fetch(`${h.url}/metrics`)).text()).toContain('tollgate_alias_fallbacks_total{alias="smart",from="openai",to="azure",reason="timeout"} 1');
+    });
+  });
+
   describe('official SDKs', () => {
     it('OpenAI and Anthropic clients use aliases blocking and streaming, falling back unseen', async () => {
       const h = await start();
@@ -251,14 +262,15 @@ describe('model aliases: model lists, policies, reload, tracing, recording, SDKs
   });
 
   describe('the MCP tool loop', () => {
-    it('continues with the target that served the first iteration', async () => {
+    it.each([false, true])('continues with the target that served the first iteration (streaming: %s)', async (stream) => {
       const mcp = await startTestMcpServer();
       try {
         const h = await start({ mcp: { servers: [{ name: 'docs', url: mcp.url }] } });
         mock.script(OA1, { status: 503 });
         mock.script(AZ1, { toolCall: { name: 'mcp_docs_search', arguments: { query: 'pool' } } });
-        const sent = await post(h, '/openai/v1/chat/completions', chat('smart'));
+        const sent = await post(h, '/openai/v1/chat/completions', chat('smart', stream));
         expect(sent.status).toBe(200);
+        if (stream) expect(sent.text).toContain('data: [DONE]');
         expect(mock.keysSeen()).toEqual([OA1, AZ1, AZ1]);
         expect(mock.received.slice(1).map((request) => (request.body as Json).model)).toEqual(['gpt-backup', 'gpt-backup']);
         expect(await h.sink.waitForEnded(sent.id)).toMatchObject({ served: { providerName: 'azure', model: 'gpt-backup' } });

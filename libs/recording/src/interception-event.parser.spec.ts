@@ -28,6 +28,18 @@ describe('parseInterceptionEvent', () => {
     expect(() => parseInterceptionEvent({ ...buildStartedEvent(), credentialSource: 'env' })).toThrow(/credentialSource/);
   });
 
+  it('carries the model alias asked for and the target that served it, which older producers leave out', () => {
+    const started = buildStartedEvent({ providerName: 'openai', model: 'gpt-4.1', requestedModel: 'smart' });
+    const ended = buildEndedEvent(started, { served: { providerName: 'azure', model: 'gpt-4.1-eu' } });
+    expect(parseInterceptionEvent(JSON.parse(JSON.stringify(started)))).toEqual(started);
+    expect(parseInterceptionEvent(JSON.parse(JSON.stringify(ended)))).toEqual(ended);
+    expect(parseInterceptionEvent(buildStartedEvent())).not.toHaveProperty('requestedModel');
+    expect(parseInterceptionEvent(buildEndedEvent(started))).not.toHaveProperty('served');
+    expect(() => parseInterceptionEvent({ ...ended, served: { providerName: '', model: 'x' } })).toThrow(/served/);
+    const long = parseInterceptionEvent({ ...started, requestedModel: 'a'.repeat(1000) });
+    expect(long.name === 'interception.started' && long.requestedModel).toHaveLength(RECORDED_TEXT_LIMITS.identifier);
+  });
+
   it('accepts an ended event without optional parts', () => {
     const ended = buildEndedEvent(buildStartedEvent(), { tokenUsages: [], toolUsages: [], prompt: undefined, trace: undefined });
     const parsed = parseInterceptionEvent(JSON.parse(JSON.stringify(ended)));

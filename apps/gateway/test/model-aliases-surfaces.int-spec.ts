@@ -224,6 +224,18 @@ describe('model aliases: model lists, policies, reload, tracing, recording, SDKs
     });
   });
 
+  describe('stored responses', () => {
+    it('a response stored by a fallback target is owned in that provider, where its creator reaches it', async () => {
+      const h = await start();
+      mock.script(OA1, { status: 503 });
+      const created = await post(h, '/openai/v1/responses', JSON.stringify({ model: 'smart', input: 'hi' }));
+      expect(created.status).toBe(200);
+      const id = JSON.parse(created.text).id as string;
+      expect((await get(h, `/azure/v1/responses/${id}`)).status).toBe(200);
+      expect((await get(h, `/openai/v1/responses/${id}`)).status).toBe(404);
+    });
+  });
+
   describe('upstream timeout', () => {
     it.each([false, true])('falls back when the first target does not answer within firstByteTimeout (streaming: %s)', async (stream) => {
       const h = await start({ server: { upstream: { firstByteTimeout: '300ms' } } });

@@ -260,7 +260,9 @@ export class InterceptionHandler {
     const recordOwner = ownsResponse
       ? (responseId: string) => {
           ownedResponseId = responseId;
-          return this.recordResponseOwner(provider.config.name, responseId, request.principal.userId, interceptionId);
+          // Through an alias, the response is stored in the account of the target that served it.
+          const storedBy = route ? route.served.provider.config.name : provider.config.name;
+          return this.recordResponseOwner(storedBy, responseId, request.principal.userId, interceptionId);
         }
       : undefined;
     let outcome: Outcome;

@@ -26,6 +26,7 @@ const ALICE_TOKEN = 'tg_console_alice_token';
 const KEYS = ['k0-long-key', 'k1-long-key'];
 const JAEGER_URL = 'http://jaeger.test:16686';
 const USER_KEY = 'sk-carol-own-key-1234567890abcd';
+const BACKUP_KEY = 'b0-long-key';
 
 async function chat(gatewayUrl: string, token: string): Promise<number> {
   const response = await fetch(`${gatewayUrl}/openai/v1/chat/completions`, {
@@ -82,7 +83,11 @@ describe('the admin console in a browser, against two gateway replicas sharing R
     [mock, mcp, database] = await Promise.all([startMockUpstream(), startTestMcpServer(), createTestDatabase()]);
     redisPrefix = createTestRedisPrefix();
     const configPath = writeConfigFile({
-      providers: [{ name: 'openai', type: 'openai', baseUrl: mock.openaiBaseUrl, keys: KEYS }],
+      providers: [
+        { name: 'openai', type: 'openai', baseUrl: mock.openaiBaseUrl, keys: KEYS },
+        { name: 'backup', type: 'openai', baseUrl: mock.openaiBaseUrl, keys: [BACKUP_KEY] },
+      ],
+      routing: { aliases: [{ name: 'smart', targets: [{ provider: 'openai', model: 'gpt-4o-mini' }, { provider: 'backup', model: 'gpt-4o' }] }] },
       auth: { tokens: [{ token: ALICE_TOKEN, user: 'alice' }], adminTokens: [ADMIN_TOKEN] },
       keyPool: { redisKeyPrefix: `${redisPrefix.prefix}kp:` },
       recording: { queuePrefix: `${redisPrefix.prefix}bull`, worker: { batchMaxWait: '5ms' } },
@@ -348,5 +353,27 @@ describe('the admin console in a browser, against two gateway replicas sharing R
     await policies.getByText('This token: allow gpt-4o*').waitFor();
     expect(await holder.content()).not.toContain(scoped);
     await expectAccessible(holder);
+  }, 60_000);
+  it('shows the model alias an interception asked for and the target that served it', async () => {
+    mock.script(KEYS[0], { status: 503 });
+    const response = await fetch(`${replicaA.url}/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ALICE_TOKEN}` },
+      body: JSON.stringify({ model: 'smart', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    await response.arrayBuffer();
+    expect(response.status).toBe(200);
+    const id = response.headers.get('x-tollgate-interception-id')!;
+    const page = onA;
+    await page.goto(`${replicaA.url}/console/interceptions/${id}`);
+    await eventually(async () => {
+      await page.reload();
+      await page.getByRole('heading', { name: 'Token usage and cost' }).waitFor();
+      return page.getByText('served by backup/gpt-4o', { exact: true }).isVisible();
+    }, true);
+    await expect(page.getByText('Model alias').isVisible()).resolves.toBe(true);
+    await page.goto(`${replicaA.url}/console/interceptions?model=gpt-4o`);
+    await page.getByRole('region', { name: 'Interceptions' }).getByText('(alias smart)').waitFor();
+    await expectAccessible(page);
   }, 60_000);
 });

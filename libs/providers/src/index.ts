@@ -1,7 +1,7 @@
 export { isJsonObject, parseJsonObject, type JsonObject } from './json-value';
-export { PROVIDER_TYPES, providerTypeOfApi, type BridgedApi, type ProviderType } from './provider-type';
+export { GEN_AI_OPERATION, PROVIDER_TYPES, providerTypeOfApi, type BridgedApi, type ProviderType } from './provider-type';
 
-export type { ProviderDescription } from './description/provider-description';
+export type { KeyFailure, ProviderDescription } from './description/provider-description';
 export { accountHeadersOfAllProviders, describeProvider, PROVIDER_DESCRIPTIONS, type ProviderRef } from './description/provider-descriptions';
 
 export { matchRoute, type RouteMatch, type RouteRule, type StoredObjectKind } from './routes/route.table';
@@ -9,6 +9,8 @@ export { DEFAULT_BASE_URLS, defaultBaseUrl, parseUpstreamBase, upstreamPathAndQu
 
 export {
   extractCredentials,
+  queryParameter,
+  withoutQueryParameter,
   GATEWAY_TOKEN_HEADER,
   GATEWAY_TOKEN_PREFIX,
   type CredentialHeader,
@@ -33,7 +35,7 @@ export { isModelAccessDenial } from './errors/model-access-denial';
 export { SseEventTooLarge, SseParser, type SseEvent } from './sse/sse.parser';
 export { EventBoundary } from './sse/event-boundary';
 
-export { inspectRequest, type RequestInspection } from './requests/request.inspector';
+export { inspectRequest, type PathFacts, type RequestInspection } from './requests/request.inspector';
 export { setIncludeUsage, withIncludeUsage } from './requests/include-usage.rewriter';
 
 export { createStreamObserver, observeBlocking } from './observation/response.observer';

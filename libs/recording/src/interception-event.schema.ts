@@ -42,7 +42,7 @@ export const interceptionStartedV1Schema = z.object({
   occurredAt: isoDateTime,
   trace: traceCarrier.optional(),
   initiatorId: z.string().min(1).transform((value) => truncate(value, identifier)),
-  providerType: z.enum(['openai', 'anthropic']),
+  providerType: z.enum(['openai', 'anthropic', 'gemini']),
   providerName: z.string().min(1).transform((value) => truncate(value, identifier)),
   model: recordedText(identifier),
   streaming: z.boolean(),

@@ -52,7 +52,7 @@ const httpUrl = z
 const providerSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'must match ^[a-z0-9]+(-[a-z0-9]+)*$' }),
-    type: z.enum(['openai', 'anthropic']),
+    type: z.enum(['openai', 'anthropic', 'gemini']),
     baseUrl: httpUrl.optional(),
     // Entries that interpolate to an empty string (an unset optional variable) are dropped: a provider may have
     // no pooled keys at all and serve only bring-your-own-key requests.

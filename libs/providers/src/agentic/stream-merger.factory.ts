@@ -3,6 +3,7 @@ import { AnthropicStreamMerger } from './anthropic-stream.merger';
 import { OpenAiChatStreamMerger } from './openai-chat-stream.merger';
 import { OpenAiResponsesStreamMerger } from './openai-responses-stream.merger';
 import type { StreamMerger } from './stream-merger';
+import { notToolInjected } from './tool-injection';
 
 /** The stream merger for one agentic streaming interception on `api`. */
 export function createStreamMerger(api: BridgedApi, isInjected: (toolName: string) => boolean): StreamMerger {
@@ -13,5 +14,7 @@ export function createStreamMerger(api: BridgedApi, isInjected: (toolName: strin
       return new OpenAiChatStreamMerger(isInjected);
     case 'openai-responses':
       return new OpenAiResponsesStreamMerger();
+    default:
+      throw notToolInjected(api);
   }
 }

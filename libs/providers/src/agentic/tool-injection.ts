@@ -6,10 +6,10 @@ import type { InjectableTool } from './agentic.types';
  * The request with the injected tools added, or undefined when nothing is injected: no tool left after dropping
  * those whose name a client tool already uses, or `tool_choice` "none" (the client asked for no tool calls).
  * Anthropic: prepended, parallel tool use disabled; OpenAI chat and Responses: appended, `parallel_tool_calls` false.
- * The body is changed in place and returned.
+ * Gemini requests get no injected tools (docs/mcp.md). The body is changed in place and returned.
  */
 export function injectTools(api: BridgedApi, body: JsonObject, tools: readonly InjectableTool[]): JsonObject | undefined {
-  if (toolChoiceIsNone(body.tool_choice)) return undefined;
+  if (!TOOL_INJECTED_APIS.has(api) || toolChoiceIsNone(body.tool_choice)) return undefined;
   const clientTools = arrayField(body.tools);
   const taken = new Set(clientTools.map(clientToolName).filter((name): name is string => name !== undefined));
   const injected = tools.filter((tool) => !taken.has(tool.name));
@@ -29,7 +29,17 @@ export function injectTools(api: BridgedApi, body: JsonObject, tools: readonly I
       body.tools = [...clientTools, ...injected.map(responsesTool)];
       body.parallel_tool_calls = false;
       return body;
+    default:
+      return undefined;
   }
+}
+
+/** The APIs the tool loop runs on; the rest (Gemini) is never planned, so never merged or continued either. */
+const TOOL_INJECTED_APIS: ReadonlySet<BridgedApi> = new Set(['anthropic-messages', 'openai-chat', 'openai-responses']);
+
+/** What the tool-loop helpers say when asked about an API they never run on (`injectTools` plans none for it). */
+export function notToolInjected(api: BridgedApi): Error {
+  return new Error(`the tool loop does not run on ${api}`);
 }
 
 function toolChoiceIsNone(choice: unknown): boolean {

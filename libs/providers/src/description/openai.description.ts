@@ -2,6 +2,7 @@ import type { ProviderDescription } from './provider-description';
 
 export const OPENAI: ProviderDescription = {
   type: 'openai',
+  genAiProviderName: 'openai',
   defaultBaseUrl: 'https://api.openai.com/v1/',
   routePrefix: '/v1',
   routes: [

@@ -1,5 +1,7 @@
 import type { BridgedApi } from '../provider-type';
 import { AnthropicStreamObserver, observeMessage } from './anthropic-messages.observer';
+import { GeminiStreamObserver, observeGenerateContent } from './gemini-content.observer';
+import { observeEmbeddings } from './gemini-embeddings.observer';
 import type { ResponseObservation, StreamObserver } from './observation.types';
 import { ChatStreamObserver, observeChatCompletion } from './openai-chat.observer';
 import { ResponsesStreamObserver, observeResponse } from './openai-responses.observer';
@@ -13,6 +15,10 @@ export function observeBlocking(api: BridgedApi, body: unknown): ResponseObserva
       return observeResponse(body);
     case 'anthropic-messages':
       return observeMessage(body);
+    case 'gemini-generate-content':
+      return observeGenerateContent(body);
+    case 'gemini-embeddings':
+      return observeEmbeddings(body);
   }
 }
 
@@ -25,5 +31,8 @@ export function createStreamObserver(api: BridgedApi): StreamObserver {
       return new ResponsesStreamObserver();
     case 'anthropic-messages':
       return new AnthropicStreamObserver();
+    case 'gemini-generate-content':
+    case 'gemini-embeddings':
+      return new GeminiStreamObserver();
   }
 }

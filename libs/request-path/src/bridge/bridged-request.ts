@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { CallerAccess } from '@tollgate/limits';
-import type { BridgedApi } from '@tollgate/providers';
+import type { BridgedApi, PathFacts } from '@tollgate/providers';
 import type { GatewayPrincipal } from '../auth/gateway-token.registry';
 import type { BudgetGate } from '../budget/budget.guard';
 import type { LimitGate } from '../limits/limit.guard';
@@ -20,6 +20,8 @@ export interface BridgedRequest {
   /** Client headers to forward (gateway token and, for centralized requests, client credentials removed). */
   forwardHeaders: Record<string, string>;
   userAgent: string;
+  /** The model and streaming as the path and query say (Gemini); otherwise the body says them. */
+  fromPath?: PathFacts;
   body: Buffer;
   out: ServerResponse;
   /** When the request arrived and when its answer started, for the latency metrics. */

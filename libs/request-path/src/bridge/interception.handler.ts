@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import {
+  GEN_AI_OPERATION,
   inspectRequest,
   observeBlocking,
   withIncludeUsage,
@@ -55,9 +56,8 @@ export class InterceptionHandler {
   /** Validates the body, then runs the interception, inside its span when tracing is on. */
   handle(request: BridgedRequest): Promise<void> {
     const { provider, api, out } = request;
-    const providerType = provider.config.type;
     const interceptionId = randomUUID();
-    const inspection = inspectRequest(api, request.body);
+    const inspection = inspectRequest(api, request.body, request.fromPath);
     if (!inspection.ok) {
       writeGatewayError(out, provider.description, new GatewayError('bad_request', inspection.reason), { 'x-tollgate-interception-id': interceptionId });
       return Promise.resolve();
@@ -70,9 +70,8 @@ export class InterceptionHandler {
       'tollgate.credential.kind': request.plan.kind,
       'tollgate.user.id': request.principal.userId,
       'tollgate.stream': inspection.stream,
-      // All three bridged APIs are chat operations in the GenAI semantic conventions.
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': providerType,
+      'gen_ai.operation.name': GEN_AI_OPERATION[api],
+      'gen_ai.provider.name': provider.description.genAiProviderName,
       'gen_ai.request.model': inspection.model,
     });
     return inSpan(span, () => this.intercept(request, inspection, interceptionId, span));

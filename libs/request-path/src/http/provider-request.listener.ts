@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import { extractCredentials, headersToForward, matchRoute, parseUpstreamBase, upstreamPathAndQuery } from '@tollgate/providers';
+import { extractCredentials, headersToForward, matchRoute, parseUpstreamBase, queryParameter, upstreamPathAndQuery, withoutQueryParameter, type ProviderDescription } from '@tollgate/providers';
 import { GatewayError } from '../errors/gateway-error';
 import { writeGatewayError } from '../errors/error-response';
 import { planCredential } from '../identity/credential.planner';
@@ -69,7 +69,8 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
     return;
   }
 
-  const credentials = extractCredentials(description, request.headers);
+  const query = queryStart === -1 ? '' : url.slice(queryStart + 1);
+  const credentials = extractCredentials(description, request.headers, query);
   const principal = credentials.gatewayToken ? services.callers.resolve(credentials.gatewayToken) : undefined;
   if (!principal) {
     const message = credentials.gatewayToken ? 'invalid, expired or revoked gateway token' : 'a gateway token (tg_…) is required';
@@ -78,8 +79,10 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
   }
   const access = services.access.accessOf(principal);
   const catalog = route.kind === 'passthrough' ? route.modelCatalog : undefined;
-  if (catalog?.kind === 'model') {
-    const refusal = modelRefusal(access, provider.config.name, safeDecode(catalog.id));
+  // A passthrough route that names a model (one model of the list, Gemini's countTokens) is held to the model policies.
+  const pathModel = catalog?.kind === 'model' ? safeDecode(catalog.id) : route.kind === 'passthrough' ? route.model : undefined;
+  if (pathModel !== undefined) {
+    const refusal = modelRefusal(access, provider.config.name, pathModel);
     if (refusal) {
       services.metrics.modelRefused(refusal.level);
       writeGatewayError(out, description, refusal.error, refusalHeaders);
@@ -111,7 +114,7 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
 
   const plan = planned.plan;
   const base = planned.baseUrl === undefined ? provider.upstreamBase : parseUpstreamBase(planned.baseUrl);
-  const target = { origin: base.origin, path: upstreamPathAndQuery(base, route.upstreamPath, queryStart === -1 ? '' : url.slice(queryStart)) };
+  const target = { origin: base.origin, path: upstreamPathAndQuery(base, route.upstreamPath, upstreamQuery(description, query)) };
   // A model list is filtered by the caller's model policies (docs/configuration.md `models`).
   const filtersModels = catalog?.kind === 'list' && access.modelPolicies.length > 0;
   // Answers the gateway reads (bridged, creates whose id it records, filtered model lists) must come uncompressed.
@@ -128,6 +131,7 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
       plan,
       forwardHeaders,
       userAgent: headerValue(request.headers, 'user-agent'),
+      fromPath: route.model === undefined ? undefined : { model: route.model, stream: route.streaming === 'alt-sse' && queryParameter(query, 'alt') === 'sse' },
       body: body.bytes,
       out,
       timing,
@@ -163,6 +167,12 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
     }
   }
   services.metrics.requestAnswered(provider.config.name, route.kind === 'bridged' ? route.api : 'passthrough', out.statusCode);
+}
+
+/** The query sent upstream: a key in the provider's credential query parameter (Gemini's `key`) never is. */
+function upstreamQuery(description: ProviderDescription, query: string): string {
+  const parameter = description.credentialQueryParameter;
+  return parameter !== undefined && query !== '' ? withoutQueryParameter(query, parameter) : query;
 }
 
 /** A path segment as the upstream reads it (`ft%3Agpt-4o` → `ft:gpt-4o`); as sent if it is not valid escaping. */

@@ -17,15 +17,26 @@ export interface CostEstimate {
 
 const OUTPUT_LIMIT_FIELDS = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] as const;
 
-/** The output-token limit a parsed request body asks for, if any (OpenAI chat, Responses, Anthropic messages). */
+/**
+ * The output-token limit a parsed request body asks for, if any (OpenAI chat, Responses, Anthropic messages; Gemini
+ * `generationConfig.maxOutputTokens`).
+ */
 export function requestedMaxOutputTokens(body: unknown): number | undefined {
   if (body === null || typeof body !== 'object') return undefined;
   const fields = body as Record<string, unknown>;
   for (const field of OUTPUT_LIMIT_FIELDS) {
     const value = fields[field];
-    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return Math.ceil(value);
+    if (isTokenCount(value)) return Math.ceil(value);
+  }
+  const generationConfig = fields.generationConfig as Record<string, unknown> | null | undefined;
+  if (typeof generationConfig === 'object' && generationConfig !== null && isTokenCount(generationConfig.maxOutputTokens)) {
+    return Math.ceil(generationConfig.maxOutputTokens);
   }
   return undefined;
+}
+
+function isTokenCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
 /** The tokens a request may use before it is sent: input ≈ body bytes / charsPerToken, output = the requested limit or the default. */

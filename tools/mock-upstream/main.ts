@@ -1,4 +1,4 @@
-// Runs the mock OpenAI/Anthropic upstream as a standalone server (demo, benchmark, manual testing).
+// Runs the mock OpenAI/Anthropic/Gemini upstream as a standalone server (demo, benchmark, manual testing).
 // Usage: node dist/mock-upstream/main.js [--port 9100] [--host 127.0.0.1] [--chunks 5] [--chunk-delay-ms 0] [--no-record]
 import { parseArgs } from 'node:util';
 import { MOCK_DEFAULT_CHUNKS, startMockUpstream } from '@tollgate/testing';
@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   console.log(`mock upstream listening on ${mock.url}`);
   console.log(`  OpenAI baseUrl:    ${mock.openaiBaseUrl}`);
   console.log(`  Anthropic baseUrl: ${mock.anthropicBaseUrl}`);
+  console.log(`  Gemini baseUrl:    ${mock.geminiBaseUrl}`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

@@ -15,8 +15,13 @@ export {
   MOCK_ANTHROPIC_USAGE,
   MOCK_CHAT_USAGE,
   MOCK_DEFAULT_CHUNKS,
+  MOCK_GEMINI_COUNT_TOKENS,
+  MOCK_GEMINI_EMBEDDING_DIMENSIONS,
+  MOCK_GEMINI_MODELS,
+  MOCK_GEMINI_USAGE,
   MOCK_OPENAI_MODELS,
   MOCK_RESPONSES_USAGE,
   mockText,
   mockTextChunks,
 } from './mock-defaults';
+export { geminiErrorBody, geminiInvalidKeyBody, geminiRateLimitBody } from './provider-errors';

@@ -4,6 +4,13 @@ import {
   respondAnthropicModel,
   respondAnthropicModelList,
 } from './anthropic-messages.responder';
+import {
+  respondGeminiCountTokens,
+  respondGeminiEmbeddings,
+  respondGeminiGenerateContent,
+  respondGeminiModel,
+  respondGeminiModelList,
+} from './gemini.responder';
 import type { MockProvider } from './mock-upstream.types';
 import { respondChatCompletion } from './openai-chat.responder';
 import {
@@ -31,13 +38,20 @@ export interface Route {
 const PREFIXES: ReadonlyArray<[string, MockProvider]> = [
   ['/openai/v1/', 'openai'],
   ['/anthropic/v1/', 'anthropic'],
+  ['/gemini/', 'gemini'],
 ];
+
+const ENDPOINTS: Readonly<Record<MockProvider, (method: string, segments: string[]) => Endpoint | undefined>> = {
+  openai: openaiEndpoint,
+  anthropic: anthropicEndpoint,
+  gemini: geminiEndpoint,
+};
 
 export function matchRoute(method: string, path: string): Route {
   for (const [prefix, provider] of PREFIXES) {
     if (!path.startsWith(prefix)) continue;
     const segments = path.slice(prefix.length).split('/').filter((segment) => segment !== '');
-    const found = provider === 'openai' ? openaiEndpoint(method, segments) : anthropicEndpoint(method, segments);
+    const found = ENDPOINTS[provider](method, segments);
     return { provider, segments, respond: found?.[0], needsJsonBody: found?.[1] ?? false };
   }
   return { provider: undefined, segments: [], respond: undefined, needsJsonBody: false };
@@ -74,4 +88,22 @@ function anthropicEndpoint(method: string, segments: string[]): Endpoint | undef
     return count === 1 ? [respondAnthropicModelList, false] : [respondAnthropicModel, false];
   }
   return undefined;
+}
+
+const GEMINI_METHODS: Readonly<Record<string, Responder>> = {
+  generateContent: respondGeminiGenerateContent,
+  streamGenerateContent: respondGeminiGenerateContent,
+  embedContent: respondGeminiEmbeddings,
+  batchEmbedContents: respondGeminiEmbeddings,
+  countTokens: respondGeminiCountTokens,
+};
+
+/** Segments after `/gemini/`: the version (`v1beta` or `v1`), `models`, then `{model}` or `{model}:method`. */
+function geminiEndpoint(method: string, segments: string[]): Endpoint | undefined {
+  const [version, collection, target] = segments;
+  if ((version !== 'v1beta' && version !== 'v1') || collection !== 'models' || segments.length > 3) return undefined;
+  if (method === 'GET') return target === undefined ? [respondGeminiModelList, false] : [respondGeminiModel, false];
+  const colon = target?.lastIndexOf(':') ?? -1;
+  const responder = method === 'POST' && colon > 0 ? GEMINI_METHODS[target!.slice(colon + 1)] : undefined;
+  return responder && [responder, true];
 }

@@ -14,7 +14,7 @@ import { ScriptQueue } from './script-queue';
 const DEFAULT_WAIT_MS = 5_000;
 const NO_STEP: MockStep = Object.freeze({});
 
-/** Starts a scriptable fake of the OpenAI (`/openai/v1/…`) and Anthropic (`/anthropic/v1/…`) HTTP APIs. */
+/** Starts a scriptable fake of the OpenAI (`/openai/v1/…`), Anthropic (`/anthropic/v1/…`) and Gemini (`/gemini/v1beta/…`) HTTP APIs. */
 export async function startMockUpstream(options: MockUpstreamOptions = {}): Promise<MockUpstream> {
   const host = options.host ?? '127.0.0.1';
   const defaultChunks = options.defaultChunks ?? MOCK_DEFAULT_CHUNKS;
@@ -39,13 +39,14 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     const method = req.method ?? 'GET';
     const [path, search] = splitUrl(req.url ?? '/');
     const route = matchRoute(method, path);
-    const credential = requestCredential(req.headers, route.provider);
+    const query = search === '' ? {} : Object.fromEntries(new URLSearchParams(search));
+    const credential = requestCredential(req.headers, route.provider, query);
     const body = parseBody(rawBody);
     exchange.entry = journal.add({
       provider: route.provider,
       method,
       path,
-      query: search === '' ? {} : Object.fromEntries(new URLSearchParams(search)),
+      query,
       headers: req.headers,
       credential,
       body,
@@ -53,7 +54,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     });
 
     const requestId = mockId('req_');
-    const { plan, status, step } = choosePlan(route, method, path, credential, body, requestId);
+    const { plan, status, step } = choosePlan(route, method, path, query, credential, body, requestId);
     if (exchange.entry) exchange.entry.answer = describePlan(plan, status);
     await writePlan(res, plan, {
       status,
@@ -72,6 +73,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     route: Route,
     method: string,
     path: string,
+    query: Record<string, string>,
     credential: string | undefined,
     body: unknown,
     requestId: string,
@@ -94,6 +96,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
       method,
       body: isObject ? (body as Record<string, unknown>) : {},
       segments: route.segments,
+      query,
       step,
       chunks: step.chunks ?? defaultChunks,
     });
@@ -114,6 +117,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     url,
     openaiBaseUrl: `${url}/openai/v1/`,
     anthropicBaseUrl: `${url}/anthropic/`,
+    geminiBaseUrl: `${url}/gemini/`,
     port,
     received: journal.received,
     script: (credential, ...steps) => scripts.add(credential, steps),
@@ -159,6 +163,7 @@ function parseBody(raw: Buffer): unknown {
 
 function requestIdHeaders(provider: MockProvider | undefined, requestId: string): Record<string, string> {
   if (provider === 'anthropic') return { 'request-id': requestId };
+  if (provider === 'gemini') return {};
   if (provider === undefined) return { 'x-request-id': requestId };
   return { 'x-request-id': requestId, 'openai-processing-ms': '1', 'openai-version': '2020-10-01' };
 }

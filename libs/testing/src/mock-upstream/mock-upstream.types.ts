@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-export type MockProvider = 'openai' | 'anthropic';
+export type MockProvider = 'openai' | 'anthropic' | 'gemini';
 
 export interface MockToolCall {
   name: string;
@@ -51,7 +51,7 @@ export interface ReceivedRequest {
   path: string;
   query: Record<string, string>;
   headers: IncomingHttpHeaders;
-  /** Bearer token, or Anthropic `x-api-key`; undefined when the request carried none. */
+  /** Bearer token, Anthropic `x-api-key`, Gemini `x-goog-api-key` or `key` query parameter; undefined when none. */
   credential: string | undefined;
   /** Parsed JSON, the raw text when it is not JSON, undefined when empty. */
   body: unknown;
@@ -94,6 +94,8 @@ export interface MockUpstream {
   readonly openaiBaseUrl: string;
   /** `http://HOST:PORT/anthropic/` — an Anthropic client's baseURL. */
   readonly anthropicBaseUrl: string;
+  /** `http://HOST:PORT/gemini/` — a Gemini client's base URL (its paths start with `v1beta/`). */
+  readonly geminiBaseUrl: string;
   readonly port: number;
   /** Every request received, in arrival order (empty when recording is off). */
   readonly received: readonly ReceivedRequest[];

@@ -60,7 +60,7 @@ describe('parseInterceptionEvent', () => {
     const bad = {
       ...buildStartedEvent(),
       interceptionId: 'not-a-uuid',
-      providerType: 'gemini',
+      providerType: 'cohere',
       occurredAt: 'yesterday',
       credentialHint: 'x'.repeat(33),
     };

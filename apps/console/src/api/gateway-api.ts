@@ -665,7 +665,7 @@ export interface components {
             /** @enum {string} */
             strategy: "ordered" | "round-robin";
             /** @enum {string} */
-            type: "openai" | "anthropic";
+            type: "openai" | "anthropic" | "gemini";
         };
         PutKey: {
             baseUrl?: string;

@@ -119,7 +119,7 @@ describe('loadConfig', () => {
           providers: [
             { name: 'ok', type: 'openai' },
             { name: 'Bad Name', type: 'openai', baseUrl: 'not a url', keys: [] },
-            { name: 'ok', type: 'gemini', defaultCooldown: 'soon' },
+            { name: 'ok', type: 'cohere', defaultCooldown: 'soon' },
           ],
           surprise: true,
         },

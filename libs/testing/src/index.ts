@@ -7,3 +7,4 @@ export * from './browser/chromium';
 export * from './byok/legacy-sealed-key';
 export * from './time/fake-clock';
 export * from './time/wait-for';
+export * from './fixtures/gemini-api.fixtures';

@@ -11,7 +11,7 @@ import {
   GEMINI_INVALID_KEY_BODY,
   GEMINI_RATE_LIMIT_BODY,
   GEMINI_TEXT_STREAM,
-} from './fixtures/gemini.fixtures';
+} from '@tollgate/testing';
 
 const observeStream = (text: string, chunkSize?: number) => observeBytes(createStreamObserver('gemini-generate-content'), Buffer.from(text), chunkSize);
 const json = (value: unknown) => Buffer.from(JSON.stringify(value));

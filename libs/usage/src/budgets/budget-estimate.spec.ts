@@ -12,6 +12,9 @@ describe('requestedMaxOutputTokens', () => {
     [{ max_tokens: 12.2 }, 13],
     [{ max_tokens: 'many' }, undefined],
     [{ max_tokens: -1 }, undefined],
+    [{ generationConfig: { maxOutputTokens: 400 } }, 400],
+    [{ generationConfig: { maxOutputTokens: 'lots' } }, undefined],
+    [{ generationConfig: null }, undefined],
     [{}, undefined],
     [null, undefined],
   ])('%j → %s', (body, expected) => {

@@ -1,10 +1,10 @@
 import type { ModelPrice } from './price-table';
 
 /** The day the default table was last checked against the providers' public price pages. */
-export const DEFAULT_PRICES_DATE = '2026-11-01';
+export const DEFAULT_PRICES_DATE = '2026-12-03';
 
 /**
- * Illustrative list prices in USD per million tokens for common OpenAI and Anthropic models, as of
+ * Illustrative list prices in USD per million tokens for common OpenAI, Anthropic and Gemini models, as of
  * DEFAULT_PRICES_DATE. Operators override them (config `prices.entries`), since contracts, batch and regional prices
  * differ. Every entry applies to any provider instance (`*`); OpenAI does not charge for cache writes.
  */
@@ -31,5 +31,14 @@ export const DEFAULT_PRICES: readonly ModelPrice[] = Object.freeze(
     { model: 'claude-3-7-sonnet*', input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
     { model: 'claude-haiku-4-5*', input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
     { model: 'claude-3-5-haiku*', input: 0.8, output: 4, cacheRead: 0.08, cacheWrite: 1 },
+    // Gemini API, paid tier, prompts up to 200k tokens (longer prompts cost more: override per contract). Output
+    // includes thinking tokens; cache reads are the context-caching rate, the cache's storage per hour is not priced.
+    { model: 'gemini-2.5-pro*', input: 1.25, output: 10, cacheRead: 0.125, cacheWrite: 0 },
+    { model: 'gemini-2.5-flash*', input: 0.3, output: 2.5, cacheRead: 0.03, cacheWrite: 0 },
+    { model: 'gemini-2.5-flash-lite*', input: 0.1, output: 0.4, cacheRead: 0.01, cacheWrite: 0 },
+    { model: 'gemini-3-pro-preview*', input: 2, output: 12, cacheRead: 0.2, cacheWrite: 0 },
+    // Embeddings: input only. The Gemini API reports no token count for them (docs/providers.md), so a recorded
+    // embedding request has no usage and this row prices nothing until an operator's usage source provides one.
+    { model: 'gemini-embedding-001*', input: 0.15, output: 0, cacheRead: 0, cacheWrite: 0 },
   ].map((entry) => Object.freeze({ provider: '*', ...entry })),
 );

@@ -90,6 +90,17 @@ describe('PriceTable', () => {
       expect(table.cost('openai', 'gpt-4.1', tokens(12, 9, 3))).toEqual({ costMicros: 98, priced: true });
       // Anthropic, claude-sonnet-4-5: 20 × 3 = 60; 11 × 15 = 165; 5 × 0.3 = 1.5 → 2; 4 × 3.75 = 15
       expect(table.cost('anthropic', 'claude-sonnet-4-5', tokens(20, 11, 5, 4))).toEqual({ costMicros: 242, priced: true });
+      // Gemini, gemini-2.5-flash (10 uncached + 4 cached in, 8 + 5 thinking out): 10 × 0.3 = 3; 13 × 2.5 = 32.5 → 33; 4 × 0.03 = 0.12 → 0
+      expect(table.cost('gemini', 'gemini-2.5-flash', tokens(10, 13, 4))).toEqual({ costMicros: 36, priced: true });
+    });
+
+    it('prices each Gemini model by its own row (flash-lite is not flash)', () => {
+      const table = createPriceTable();
+      expect(table.find('gemini', 'gemini-2.5-flash-lite')?.input).toBe(0.1);
+      expect(table.find('gemini', 'gemini-2.5-flash-preview-09-2025')?.input).toBe(0.3);
+      expect(table.find('gemini', 'gemini-2.5-pro')?.output).toBe(10);
+      expect(table.find('gemini', 'gemini-3-pro-preview')?.output).toBe(12);
+      expect(table.find('gemini', 'gemini-embedding-001')).toMatchObject({ input: 0.15, output: 0 });
     });
   });
 

@@ -10,6 +10,7 @@ describe('checkProviderKeyFormat', () => {
     ['openai', OPENAI_KEY],
     ['openai', 'sk-legacy0123456789abcdef'],
     ['anthropic', ANTHROPIC_KEY],
+    ['gemini', 'AIzaSyD-test_0123456789abcdefABCDEF0123'],
   ] as const)('accepts an %s key', (providerType, key) => {
     expect(checkProviderKeyFormat(providerType, key)).toEqual({ ok: true, key });
   });
@@ -26,6 +27,8 @@ describe('checkProviderKeyFormat', () => {
     ['openai', 'sk-', 'an OpenAI key continues after sk-'],
     ['anthropic', OPENAI_KEY, 'an Anthropic key starts with sk-ant-'],
     ['anthropic', 'sk-ant-', 'an Anthropic key continues after sk-ant-'],
+    ['gemini', OPENAI_KEY, 'a Gemini API key starts with AIza'],
+    ['gemini', 'AIza', 'a Gemini API key continues after AIza'],
   ] as const)('rejects an %s key %j: %s', (providerType, key, rule) => {
     expect(checkProviderKeyFormat(providerType, key)).toEqual({ ok: false, rule });
   });

@@ -1,4 +1,8 @@
 import { ApiError, GoogleGenAI } from '@google/genai';
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { InterceptionEventWriter } from '@tollgate/persistence';
 import { hint } from '@tollgate/keypool';
 import {
   FakeClock,
@@ -13,6 +17,7 @@ import {
   type MockUpstream,
 } from '@tollgate/testing';
 import { ADMIN_TOKEN, ALICE_TOKEN, KEYS, startHarness, type Harness } from './support/gateway-harness';
+import { createIdentityDatabase, type IdentityDatabase } from './support/identity-database';
 
 const T0 = Date.parse('2026-12-01T10:00:00Z');
 const MODEL = 'gemini-2.5-flash';
@@ -272,6 +277,75 @@ describe('Gemini API through the gateway', () => {
       expect(started.streaming).toBe(false);
       expect(ended.tokenUsages).toEqual([{ providerResponseId: expect.any(String), ...RECORDED_USAGE }]);
     });
+  });
+});
+
+describe('Gemini interceptions in Postgres and in traces', () => {
+  const spans = new InMemorySpanExporter();
+  let database: IdentityDatabase;
+  let harness: Harness;
+
+  beforeAll(async () => {
+    trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }));
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    database = await createIdentityDatabase();
+    const mock = await startMockUpstream();
+    harness = await startHarness({ mock, providers: [{ name: 'gemini', type: 'gemini', baseUrl: mock.geminiBaseUrl, keys: KEYS }] });
+  }, 60_000);
+  afterAll(async () => {
+    await harness.close();
+    await harness.mock.close();
+    await database.drop();
+    trace.disable();
+    context.disable();
+  });
+
+  const call = async (path: string, body: unknown) => {
+    const response = await fetch(`${harness.url}/gemini${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-goog-api-key': ALICE_TOKEN },
+      body: JSON.stringify(body),
+    });
+    await response.text();
+    const id = response.headers.get('x-tollgate-interception-id')!;
+    await harness.sink.waitForEnded(id);
+    await new InterceptionEventWriter(database.dataSource).applyBatch(harness.sink.events.filter((event) => event.interceptionId === id));
+    const [row] = await database.dataSource.query(
+      `SELECT provider AS provider_type, model, streaming, credential_hint, cost_micros, input_tokens, output_tokens, cache_read_input_tokens
+         FROM interceptions LEFT JOIN (SELECT interception_id, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+              sum(cache_read_input_tokens) AS cache_read_input_tokens FROM token_usages GROUP BY interception_id) usage ON usage.interception_id = interceptions.id
+        WHERE id = $1`,
+      [id],
+    );
+    const span = spans.getFinishedSpans().find((finished) => finished.name === 'tollgate.interception' && finished.attributes['tollgate.interception.id'] === id);
+    return { row, attributes: span?.attributes };
+  };
+
+  it.each([false, true])('generateContent (streaming: %s): usage and cost in Postgres; a chat span of gcp.gemini', async (streaming) => {
+    const path = `/v1beta/models/gemini-2.5-flash:${streaming ? 'streamGenerateContent?alt=sse' : 'generateContent'}`;
+    const { row, attributes } = await call(path, { contents: [{ parts: [{ text: 'hi' }] }] });
+    // 10 uncached × $0.30 + 13 out × $2.50 + 4 cached × $0.03 per million: 3 + 32.5 + 0.12 → 36 µ$.
+    expect(row).toMatchObject({ provider_type: 'gemini', model: 'gemini-2.5-flash', streaming, credential_hint: hint(KEYS[0]), cost_micros: '36' });
+    expect([row.input_tokens, row.output_tokens, row.cache_read_input_tokens].map(Number)).toEqual([
+      RECORDED_USAGE.inputTokens,
+      RECORDED_USAGE.outputTokens,
+      RECORDED_USAGE.cacheReadInputTokens,
+    ]);
+    expect(attributes).toMatchObject({
+      'gen_ai.provider.name': 'gcp.gemini',
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.request.model': 'gemini-2.5-flash',
+      'gen_ai.response.model': 'gemini-2.5-flash',
+      'gen_ai.usage.input_tokens': MOCK_GEMINI_USAGE.promptTokenCount,
+      'gen_ai.usage.output_tokens': RECORDED_USAGE.outputTokens,
+      'tollgate.stream': streaming,
+    });
+  });
+
+  it('embeddings: recorded with model and key, no token usage and no cost; an embeddings span', async () => {
+    const { row, attributes } = await call('/v1beta/models/gemini-embedding-001:embedContent', { content: { parts: [{ text: 'hi' }] } });
+    expect(row).toMatchObject({ provider_type: 'gemini', model: 'gemini-embedding-001', credential_hint: hint(KEYS[0]), cost_micros: '0', input_tokens: null });
+    expect(attributes).toMatchObject({ 'gen_ai.provider.name': 'gcp.gemini', 'gen_ai.operation.name': 'embeddings', 'gen_ai.request.model': 'gemini-embedding-001' });
   });
 });
 

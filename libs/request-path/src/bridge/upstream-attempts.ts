@@ -84,7 +84,7 @@ export async function sendWithFailover(call: FailoverCall): Promise<AttemptResul
     summary.handedOut = walker.handedOut;
     const headers = applyCredential(provider.description, request.headers, key.key);
     const span = tracing ? attemptSpan(walker.handedOut, key.hint) : NO_SPAN;
-    let result = await sendOnce(call, { ...request, headers }, span);
+    const result = await sendOnce(call, { ...request, headers }, span);
     // Only an error answer whose body the description reads (Gemini's 400 and 429) pays for the await.
     let keyFailure: KeyFailure | undefined;
     if (result.kind === 'response' && provider.description.keyFailureFromBody?.statuses.includes(result.response.statusCode)) {

@@ -14,6 +14,7 @@ import {
   mockText,
   startMockUpstream,
   waitFor,
+  waitUntil,
   type MockUpstream,
 } from '@tollgate/testing';
 import { ADMIN_TOKEN, ALICE_TOKEN, KEYS, startHarness, type Harness } from './support/gateway-harness';
@@ -277,6 +278,70 @@ describe('Gemini API through the gateway', () => {
       expect(started.streaming).toBe(false);
       expect(ended.tokenUsages).toEqual([{ providerResponseId: expect.any(String), ...RECORDED_USAGE }]);
     });
+  });
+});
+
+describe('Gemini requests under limits, budgets and the circuit breaker', () => {
+  let harness: Harness | undefined;
+  afterEach(async () => {
+    await harness?.close();
+    await harness?.mock.close();
+  });
+
+  const start = async (options: Parameters<typeof startHarness>[0] = {}) => {
+    const mock = await startMockUpstream();
+    harness = await startHarness({ ...options, mock, providers: [{ name: 'gemini', type: 'gemini', baseUrl: mock.geminiBaseUrl, keys: [KEYS[0]] }] });
+    return harness;
+  };
+  const generate = (target: Harness, streaming: boolean, body: unknown = { contents: [{ parts: [{ text: 'hi' }] }] }, model = 'gemini-2.5-flash') =>
+    fetch(`${target.url}/gemini/v1beta/models/${model}:${streaming ? 'streamGenerateContent?alt=sse' : 'generateContent'}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-goog-api-key': ALICE_TOKEN },
+      body: JSON.stringify(body),
+    });
+  const tokensRemaining = async (target: Harness) => {
+    const response = await fetch(`${target.url}/v1/me/limits`, { headers: { authorization: `Bearer ${ALICE_TOKEN}` } });
+    return ((await response.json()) as { items: Array<{ kind: string; remaining: number }> }).items.find((item) => item.kind === 'token')?.remaining;
+  };
+
+  it.each([false, true])('a token limit reserves generationConfig.maxOutputTokens and settles with the real usage (streaming: %s)', async (streaming) => {
+    // A still clock: the bucket refills nothing while the test reads it.
+    const target = await start({ clock: new FakeClock(T0), limits: { default: { tokensPerMinute: 10_000 } } });
+    const body = { contents: [{ parts: [{ text: 'hi' }] }], generationConfig: { maxOutputTokens: 50 } };
+    const response = await generate(target, streaming, body);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-ratelimit-remaining-tokens')).toBe(String(10_000 - Math.ceil(Buffer.byteLength(JSON.stringify(body)) / 4) - 50));
+    await response.text();
+    await waitUntil(async () => (await tokensRemaining(target)) === 10_000 - MOCK_GEMINI_USAGE.totalTokenCount, 'the limit to settle with the usage');
+  });
+
+  it('a budget prices the path model and refuses in Google shape once spent', async () => {
+    // 20 µ$: the default 4,096 output tokens of gemini-2.5-flash would cost more; 1 output token does not.
+    const target = await start({ budgets: { default: { amount: 0.00002, period: 'day' } } });
+    const refused = await generate(target, false);
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toEqual({ error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: expect.any(String) } });
+    const small = { contents: [{ parts: [{ text: 'hi' }] }], generationConfig: { maxOutputTokens: 1 } };
+    const served = await generate(target, true, small);
+    expect(served.status).toBe(200);
+    await served.text();
+    // The answer cost 36 µ$ (more than the budget): the next request is refused.
+    await waitFor(async () => (await generate(target, false, small)).status, (status) => status === 429, 'the budget to be spent');
+  });
+
+  it('five 503s open the breaker for the model; it answers 503 UNAVAILABLE in Google shape, other models still pass', async () => {
+    const target = await start();
+    target.mock.script('*', ...Array.from({ length: 5 }, () => ({ status: 503 })));
+    for (let i = 0; i < 5; i++) {
+      const failed = await generate(target, i % 2 === 1);
+      expect(failed.status).toBe(503);
+      expect(await failed.json()).toMatchObject({ error: { code: 503, status: 'UNAVAILABLE' } });
+    }
+    const open = await generate(target, true);
+    expect(open.status).toBe(503);
+    expect(await open.json()).toEqual({ error: { code: 503, message: 'circuit breaker is open', status: 'UNAVAILABLE' } });
+    expect((await generate(target, false, undefined, 'gemini-2.5-pro')).status).toBe(200);
+    expect(target.mock.received).toHaveLength(6);
   });
 });
 

@@ -73,14 +73,18 @@ export function geminiInvalidKeyBody(): unknown {
   ]);
 }
 
+const ERROR_BODIES: Readonly<Record<MockProvider, (status: number, requestId: string, message?: string) => unknown>> = {
+  openai: (status, _requestId, message) => openaiErrorBody(status, message),
+  anthropic: anthropicErrorBody,
+  // A bare 429 is Gemini's own: with a RetryInfo detail.
+  gemini: (status, _requestId, message) => (status === 429 && message === undefined ? geminiRateLimitBody('37s') : geminiErrorBody(status, message)),
+};
+
 export function providerErrorBody(
   provider: MockProvider | undefined,
   status: number,
   requestId: string,
   message?: string,
 ): unknown {
-  if (provider === 'gemini') return status === 429 && message === undefined ? geminiRateLimitBody('37s') : geminiErrorBody(status, message);
-  return provider === 'anthropic'
-    ? anthropicErrorBody(status, requestId, message)
-    : openaiErrorBody(status, message);
+  return ERROR_BODIES[provider ?? 'openai'](status, requestId, message);
 }

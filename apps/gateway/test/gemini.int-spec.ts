@@ -2,6 +2,7 @@ import { ApiError, GoogleGenAI } from '@google/genai';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { generateKeyEncryptionKey } from '@tollgate/byok';
 import { InterceptionEventWriter } from '@tollgate/persistence';
 import { hint } from '@tollgate/keypool';
 import {
@@ -91,6 +92,10 @@ describe('Gemini API through the gateway', () => {
       expect(ended.tokenUsages).toEqual([{ providerResponseId: expect.any(String), ...RECORDED_USAGE }]);
       expect(ended.prompt?.text).toBe('Say hello');
       expect(ended.error).toBeUndefined();
+
+      const beta = new GoogleGenAI({ apiKey: ALICE_TOKEN, apiVersion: 'v1beta', httpOptions: { baseUrl: `${harness.url}/gemini` } });
+      expect((await beta.models.generateContent({ model: MODEL, contents: 'Say hello' })).text).toBe(mockText());
+      expect(mock.received[1].path).toBe(`/gemini/v1beta/models/${MODEL}:generateContent`);
     });
 
     it('streaming generateContent (alt=sse): the chunks, the last usage recorded', async () => {
@@ -411,6 +416,72 @@ describe('Gemini interceptions in Postgres and in traces', () => {
     const { row, attributes } = await call('/v1beta/models/gemini-embedding-001:embedContent', { content: { parts: [{ text: 'hi' }] } });
     expect(row).toMatchObject({ provider_type: 'gemini', model: 'gemini-embedding-001', credential_hint: hint(KEYS[0]), cost_micros: '0', input_tokens: null });
     expect(attributes).toMatchObject({ 'gen_ai.provider.name': 'gcp.gemini', 'gen_ai.operation.name': 'embeddings', 'gen_ai.request.model': 'gemini-embedding-001' });
+  });
+});
+
+describe('a stored Gemini key', () => {
+  const STORED_KEY = 'AIzaSyStoredKey-9876543210';
+  let identity: IdentityDatabase;
+  let harness: Harness;
+  let token: string;
+
+  const api = async (method: string, path: string, bearer: string, body?: unknown) => {
+    const response = await fetch(`${harness.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  };
+
+  beforeAll(async () => {
+    identity = await createIdentityDatabase();
+    const mock = await startMockUpstream();
+    harness = await startHarness({
+      mock,
+      identityStore: identity.store,
+      env: { TOLLGATE_ENCRYPTION_KEYS: generateKeyEncryptionKey('test1') },
+      identity: { pollInterval: '100ms' },
+      providers: [{ name: 'gemini', type: 'gemini', baseUrl: mock.geminiBaseUrl, keys: KEYS }],
+    });
+    expect((await api('POST', '/admin/v1/users', ADMIN_TOKEN, { id: 'gem-user' })).status).toBe(201);
+    token = (await api('POST', '/admin/v1/users/gem-user/tokens', ADMIN_TOKEN, { name: 'laptop' })).json.token as string;
+  }, 60_000);
+  afterAll(async () => {
+    await harness?.close();
+    await harness?.mock.close();
+    await identity?.drop();
+  });
+
+  it('is checked for the AIza shape and verified with the model list, then used for Gemini requests', async () => {
+    const refused = await api('PUT', '/v1/me/keys/gemini', token, { key: 'sk-not-a-gemini-key' });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.json)).toContain('a Gemini API key starts with AIza');
+
+    const saved = await api('PUT', '/v1/me/keys/gemini', token, { key: STORED_KEY, verify: true });
+    expect(saved.status).toBe(200);
+    const check = harness.mock.received[0];
+    expect([check.method, check.path, check.headers['x-goog-api-key']]).toEqual(['GET', '/gemini/v1beta/models', STORED_KEY]);
+
+    for (const path of ['generateContent', 'streamGenerateContent?alt=sse']) {
+      const response = await fetch(`${harness.url}/gemini/v1beta/models/gemini-2.5-flash:${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-goog-api-key': token },
+        body: JSON.stringify({ contents: [{ parts: [{ text: 'hi' }] }] }),
+      });
+      expect(response.status).toBe(200);
+      await response.text();
+    }
+    expect(harness.mock.received.slice(1).map((request) => request.headers['x-goog-api-key'])).toEqual([STORED_KEY, STORED_KEY]);
+    const started = await waitFor(
+      () => harness.sink.events.filter((event) => event.name === 'interception.started'),
+      (events) => events.length === 2,
+      'both interceptions to be recorded',
+    );
+    expect(started.map((event) => event.name === 'interception.started' && [event.credentialSource, event.credentialHint])).toEqual([
+      ['stored', hint(STORED_KEY)],
+      ['stored', hint(STORED_KEY)],
+    ]);
   });
 });
 

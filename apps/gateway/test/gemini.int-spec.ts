@@ -221,6 +221,7 @@ describe('Gemini API through the gateway', () => {
     it.each([
       ['x-goog-api-key', (path: string) => path, { 'x-goog-api-key': USER_KEY, 'x-tollgate-token': ALICE_TOKEN }],
       ['the key query parameter', (path: string) => `${path}${path.includes('?') ? '&' : '?'}key=${USER_KEY}`, { 'x-tollgate-token': ALICE_TOKEN }],
+      ['the key query parameter (token in x-goog-api-key)', (path: string) => `${path}${path.includes('?') ? '&' : '?'}key=${USER_KEY}`, { 'x-goog-api-key': ALICE_TOKEN }],
     ])('BYOK through %s: one attempt with the user key, in x-goog-api-key', async (_where, withKey, headers) => {
       for (const path of [`/v1beta/models/${MODEL}:generateContent`, `/v1beta/models/${MODEL}:streamGenerateContent?alt=sse`]) {
         mock.reset();

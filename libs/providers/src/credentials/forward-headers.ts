@@ -54,7 +54,9 @@ export function headersToForward(
   forPoolKey = false,
 ): Record<string, string> {
   const stripped = forPoolKey ? STRIPPED_FOR_POOL_KEY : ALWAYS_STRIPPED;
-  const keptCredential = credentials.byokHeader;
+  // A header that carried the gateway token is never kept, even where the client's own key is to go (Gemini: the
+  // token in x-goog-api-key, the key in the `key` query parameter).
+  const keptCredential = credentials.byokHeader === credentials.gatewayTokenHeader ? undefined : credentials.byokHeader;
   const listedInConnection = connectionTokens(headers.connection);
   const forwarded: Record<string, string> = {};
   for (const name in headers) {

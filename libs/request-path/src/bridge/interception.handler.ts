@@ -112,7 +112,8 @@ export class InterceptionHandler {
       credentialKind: request.plan.kind,
       credentialSource: credentialSourceOf(request.plan),
       credentialHint: request.plan.kind === 'byok' ? request.plan.hint : '',
-      metadata: { api },
+      // A dialect's upstream model (the Bedrock model id) is kept beside the model the client asked for.
+      metadata: provider.dialect ? { api, upstreamModel: provider.dialect.upstreamModel(inspection.model) ?? null } : { api },
     };
     const summary: AttemptSummary = { hint: '', handedOut: 0 };
     let outcome: Outcome | undefined;

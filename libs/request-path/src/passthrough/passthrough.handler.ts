@@ -60,7 +60,8 @@ export class PassthroughHandler {
     if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
     if (!sent.ok) return;
 
-    const upstream = sent.response;
+    // A dialect's upstream answers in its own error shape: the client gets the provider's.
+    const upstream = provider.dialect ? await provider.dialect.translateResponse(sent.response) : sent.response;
     if ((request.recordCreated || request.rewriteAnswer) && upstream.statusCode < 300) {
       await this.relayRead(request, upstream, connection);
       return;

@@ -40,6 +40,11 @@ export async function verifySignature(
   for (const name of signedHeaderList.split(';')) headers[name] = String(request.headers[name] ?? '');
   const signingDate = parseAmzDate(headers['x-amz-date'] ?? '');
   if (!signingDate) return { ok: false, errorType: 'InvalidSignatureException', message: 'The request must contain a valid x-amz-date header.' };
+  // A signed payload hash header stands for the body in the signature: it must be the body's.
+  const payloadHash = headers['x-amz-content-sha256'];
+  if (payloadHash !== undefined && payloadHash !== (await sha256Hex(request.body))) {
+    return { ok: false, errorType: 'InvalidSignatureException', message: 'The provided x-amz-content-sha256 header does not match what was computed.' };
+  }
   const queryStart = request.path.indexOf('?');
   const expected = await new SignatureV4({ service: 'bedrock', region, credentials: credential, sha256: Hash.bind(null, 'sha256') }).sign(
     new HttpRequest({
@@ -68,4 +73,10 @@ function parseAmzDate(value: string): Date | undefined {
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second] = match.map(Number);
   return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+}
+
+async function sha256Hex(body: Buffer): Promise<string> {
+  const hash = new Hash('sha256');
+  hash.update(body);
+  return Buffer.from(await hash.digest()).toString('hex');
 }

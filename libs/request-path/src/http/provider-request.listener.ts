@@ -1,6 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import type { CallerAccess } from '@tollgate/limits';
-import { extractCredentials, headersToForward, matchRoute, parseUpstreamBase, upstreamPathAndQuery, type RouteMatch } from '@tollgate/providers';
+import { extractCredentials, headersToForward, matchRoute, parseUpstreamBase, upstreamPathAndQuery } from '@tollgate/providers';
 import { GatewayError } from '../errors/gateway-error';
 import { writeGatewayError } from '../errors/error-response';
 import { planCredential } from '../identity/credential.planner';
@@ -111,35 +110,12 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
   }
 
   const plan = planned.plan;
-  if (route.kind === 'passthrough' && provider.dialect) {
-    const call = { target: { origin: provider.upstreamBase.origin, path: route.upstreamPath }, headers: headersToForward(description, request.headers, true, credentials, usesPoolKey), body: body.bytes };
-    const handled = provider.dialect.passthrough(route, call);
-    if (handled.kind === 'refused') writeGatewayError(out, description, handled.error);
-    else if (handled.kind === 'answer') {
-      const answer = filtersModels(catalog, access) ? filterModelList(handled.body, provider.config.name, access.modelPolicies) : handled.body;
-      out.writeHead(handled.status, { 'content-type': 'application/json', 'content-length': answer.length });
-      out.end(answer);
-    } else {
-      await services.passthrough.handle({
-        provider,
-        method,
-        upstream: handled.call.target,
-        plan,
-        forwardHeaders: handled.call.headers,
-        body: handled.call.body,
-        out,
-        timing,
-        rewriteAnswer: handled.rewriteAnswer,
-      });
-    }
-    services.metrics.requestAnswered(provider.config.name, 'passthrough', out.statusCode);
-    return;
-  }
   const base = planned.baseUrl === undefined ? provider.upstreamBase : parseUpstreamBase(planned.baseUrl);
   const target = { origin: base.origin, path: upstreamPathAndQuery(base, route.upstreamPath, queryStart === -1 ? '' : url.slice(queryStart)) };
-  const filtersModelList = filtersModels(catalog, access);
+  // A model list is filtered by the caller's model policies (docs/configuration.md `models`).
+  const filtersModels = catalog?.kind === 'list' && access.modelPolicies.length > 0;
   // Answers the gateway reads (bridged, creates whose id it records, filtered model lists) must come uncompressed.
-  const readsAnswer = route.kind === 'bridged' || (usesPoolKey && route.creates !== undefined) || filtersModelList;
+  const readsAnswer = route.kind === 'bridged' || (usesPoolKey && route.creates !== undefined) || filtersModels;
   const forwardHeaders = headersToForward(description, request.headers, readsAnswer, credentials, usesPoolKey);
   const limits = services.limits.gate(access, { providerType: provider.config.type, credential: plan.kind, usageKnown: route.kind === 'bridged' });
   if (route.kind === 'bridged') {
@@ -165,21 +141,22 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
       writeGatewayError(out, description, admission.error, admission.headers);
     } else {
       const recordCreated = usesPoolKey && route.creates ? { kind: route.creates, userId: principal.userId } : undefined;
-      const rewriteAnswer = filtersModelList ? (answer: Buffer) => filterModelList(answer, provider.config.name, access.modelPolicies) : undefined;
+      const rewriteAnswer = filtersModels ? (answer: Buffer) => filterModelList(answer, provider.config.name, access.modelPolicies) : undefined;
+      const passthrough = {
+        provider,
+        method,
+        upstream: target,
+        plan,
+        forwardHeaders,
+        body: body.bytes.length > 0 ? body.bytes : undefined,
+        out,
+        timing,
+        recordCreated,
+        rewriteAnswer,
+        answerHeaders: admission?.headers,
+      };
       try {
-        await services.passthrough.handle({
-          provider,
-          method,
-          upstream: target,
-          plan,
-          forwardHeaders,
-          body: body.bytes.length > 0 ? body.bytes : undefined,
-          out,
-          timing,
-          recordCreated,
-          rewriteAnswer,
-          answerHeaders: admission?.headers,
-        });
+        await (provider.dialect ? services.passthrough.handleThroughDialect(provider.dialect, route, passthrough) : services.passthrough.handle(passthrough));
       } finally {
         admission?.finish([], 'not_served');
       }
@@ -187,11 +164,6 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
     }
   }
   services.metrics.requestAnswered(provider.config.name, route.kind === 'bridged' ? route.api : 'passthrough', out.statusCode);
-}
-
-/** A model list is filtered by the caller's model policies (docs/configuration.md `models`). */
-function filtersModels(catalog: Extract<RouteMatch, { kind: 'passthrough' }>['modelCatalog'], access: CallerAccess): boolean {
-  return catalog?.kind === 'list' && access.modelPolicies.length > 0;
 }
 
 /** A path segment as the upstream reads it (`ft%3Agpt-4o` → `ft:gpt-4o`); as sent if it is not valid escaping. */

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@tollgate/platform';
-import type { StoredObjectKind } from '@tollgate/providers';
+import type { RouteMatch, StoredObjectKind } from '@tollgate/providers';
 import { transportError } from '../bridge/failure-mapping';
 import type { AttemptSummary, CredentialPlan } from '../bridge/upstream-attempts';
 import { sendOrAnswer } from '../bridge/upstream-exchange';
@@ -13,6 +13,9 @@ import type { ProviderRuntime } from '../keys/provider-runtime';
 import type { GatewayMetrics } from '../metrics/gateway.metrics';
 import type { StoredObjectOwners } from '../stored-objects/stored-object.owners';
 import type { UpstreamClient, UpstreamResponse, UpstreamTarget } from '../upstream/upstream.client';
+import type { UpstreamDialect } from '../upstream/upstream-dialect';
+
+type PassthroughRoute = Extract<RouteMatch, { kind: 'passthrough' }>;
 
 export interface PassthroughRequest {
   provider: ProviderRuntime;
@@ -40,6 +43,31 @@ export class PassthroughHandler {
     private readonly logger: Logger,
     private readonly storedObjectOwners: StoredObjectOwners,
   ) {}
+
+  /**
+   * A passthrough route of a provider whose upstream speaks a dialect (Bedrock): the dialect answers it itself (the
+   * model list, from its model map), rewrites it for its upstream (token counting), or refuses it.
+   */
+  async handleThroughDialect(dialect: UpstreamDialect, route: PassthroughRoute, request: PassthroughRequest): Promise<void> {
+    const { out, provider, rewriteAnswer } = request;
+    const handled = dialect.passthrough(route, { target: request.upstream, headers: request.forwardHeaders, body: request.body });
+    switch (handled.kind) {
+      case 'refused':
+        writeGatewayError(out, provider.description, handled.error, request.answerHeaders);
+        return;
+      case 'answer': {
+        const body = rewriteAnswer ? rewriteAnswer(handled.body) : handled.body;
+        request.timing.markFirstByte();
+        out.writeHead(handled.status, { ...request.answerHeaders, 'content-type': 'application/json', 'content-length': body.length });
+        out.end(body);
+        return;
+      }
+      case 'call': {
+        const rewrite = rewriteAnswer ? (answer: Buffer) => rewriteAnswer(handled.rewriteAnswer(answer)) : handled.rewriteAnswer;
+        await this.handle({ ...request, upstream: handled.call.target, forwardHeaders: handled.call.headers, body: handled.call.body, rewriteAnswer: rewrite });
+      }
+    }
+  }
 
   async handle(request: PassthroughRequest): Promise<void> {
     const { provider, out } = request;

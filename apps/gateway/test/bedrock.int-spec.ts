@@ -7,6 +7,7 @@ const T0 = Date.parse('2026-12-03T10:00:00Z');
 const FIRST = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 const SECOND = { accessKeyId: 'ASIAQWERTYUIOPEXAMPL', secretAccessKey: 'je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY', sessionToken: 'FwoGZXIvYXdzEXAMPLEsessionTOKENvalue0123456789' };
 const API_KEY = 'ABSKQmVkcm9ja0FQSUtleS1leGFtcGxlLWtleQ==';
+const USER_API_KEY = 'ABSKdXNlcidzIG93biBCZWRyb2NrIEFQSSBrZXk=';
 const SECRETS = [FIRST.secretAccessKey, SECOND.secretAccessKey, SECOND.sessionToken];
 
 const ENV = {
@@ -29,7 +30,7 @@ describe.each([false, true])('Claude on Bedrock through the gateway (streaming: 
 
   beforeAll(async () => {
     mock = await startMockUpstream();
-    bedrock = await startMockBedrock({ region: 'us-east-1', credentials: [FIRST, SECOND], apiKeys: [API_KEY] });
+    bedrock = await startMockBedrock({ region: 'us-east-1', credentials: [FIRST, SECOND], apiKeys: [API_KEY, USER_API_KEY] });
   });
   afterAll(async () => {
     await bedrock.close();
@@ -151,6 +152,29 @@ describe.each([false, true])('Claude on Bedrock through the gateway (streaming: 
     const error = await ask().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Anthropic.APIError);
     expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(502);
+  });
+
+  it('sends a user\'s own Bedrock API key as a Bearer token, once, without the pool', async () => {
+    const own = new Anthropic({ apiKey: USER_API_KEY, baseURL: `${harness.url}/bedrock`, maxRetries: 0, defaultHeaders: { 'x-tollgate-token': ALICE_TOKEN } });
+    bedrock.script(USER_API_KEY, { error: { status: 429, type: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' } });
+    const throttled = await ask(MESSAGE, own).catch((caught: unknown) => caught);
+    expect(throttled).toBeInstanceOf(Anthropic.RateLimitError);
+    expect(bedrock.received.map((request) => request.identity)).toEqual([USER_API_KEY]);
+    expect((await keyStates()).map((key) => key.state)).toEqual(['valid', 'valid', 'valid']);
+
+    const answer = await ask(MESSAGE, own);
+    expect(answer.text).toBe(MOCK_BEDROCK_TEXT);
+    expect(bedrock.received[1].headers.authorization).toBe(`Bearer ${USER_API_KEY}`);
+    expect(await harness.sink.waitForEnded(answer.id)).toMatchObject({ credentialHint: 'ABSK...ZXk=' });
+    expect(await harness.sink.waitForStarted(answer.id)).toMatchObject({ credentialKind: 'byok', credentialSource: 'request' });
+  });
+
+  it('refuses an Anthropic key sent as the user\'s own, saying what to send instead', async () => {
+    const own = new Anthropic({ apiKey: 'sk-ant-api03-user-key-0001', baseURL: `${harness.url}/bedrock`, maxRetries: 0, defaultHeaders: { 'x-tollgate-token': ALICE_TOKEN } });
+    const error = await ask(MESSAGE, own).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Anthropic.AuthenticationError);
+    expect(String((error as Error).message)).toContain('send a Bedrock API key');
+    expect(bedrock.received).toHaveLength(0);
   });
 
   it('keeps every AWS secret out of the logs, the records and the key view', async () => {

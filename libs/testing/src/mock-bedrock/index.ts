@@ -11,3 +11,4 @@ export {
   type MockBedrockRequest,
   type MockBedrockStep,
 } from './mock-bedrock.server';
+export { BEDROCK_FIXTURES, type BedrockFixture } from './bedrock-docs.fixtures';

@@ -16,6 +16,8 @@ export interface MockBedrockStep {
   text?: string;
   /** Streaming: write each event-stream message in two writes, split inside the message. */
   splitMessages?: boolean;
+  /** Replays these exact bytes (each chunk one write) with this status and these headers: a recorded answer. */
+  replay?: { status: number; headers: Record<string, string>; chunks: readonly Uint8Array[] };
 }
 
 export interface MockBedrockRequest {
@@ -95,6 +97,12 @@ export async function startMockBedrock(options: MockBedrockOptions = {}): Promis
     }
     received.push({ method: request.method, path, modelId, operation: route[2], headers: request.headers, body: parsed, identity: identity.identity });
     const step = nextStep(identity.identity);
+    if (step.replay) {
+      response.writeHead(step.replay.status, step.replay.headers);
+      for (const chunk of step.replay.chunks) await write(response, chunk);
+      response.end();
+      return;
+    }
     if (step.error) {
       sendError(response, step.error.status, step.error.type, step.error.message);
       return;

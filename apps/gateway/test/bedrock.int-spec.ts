@@ -1,5 +1,15 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { FakeClock, MOCK_BEDROCK_TEXT, MOCK_BEDROCK_USAGE, startMockBedrock, startMockUpstream, type MockBedrock, type MockUpstream } from '@tollgate/testing';
+import {
+  FakeClock,
+  MOCK_BEDROCK_TEXT,
+  MOCK_BEDROCK_USAGE,
+  startMockBedrock,
+  startMockUpstream,
+  startTestMcpServer,
+  type MockBedrock,
+  type MockUpstream,
+  type TestMcpServer,
+} from '@tollgate/testing';
 import { ADMIN_TOKEN, ALICE_TOKEN, startHarness, type Harness } from './support/gateway-harness';
 
 const T0 = Date.parse('2026-12-03T10:00:00Z');
@@ -252,3 +262,55 @@ describe('Claude on Bedrock: streams', () => {
 function textOf(message: Anthropic.Message): string {
   return message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
 }
+
+describe.each([false, true])('the MCP tool loop through Bedrock (streaming: %s)', (streaming) => {
+  let bedrock: MockBedrock;
+  let mcp: TestMcpServer;
+  let harness: Harness;
+
+  beforeAll(async () => {
+    bedrock = await startMockBedrock({ region: 'us-east-1', credentials: [FIRST, SECOND] });
+    mcp = await startTestMcpServer();
+  });
+  afterAll(async () => {
+    await mcp.close();
+    await bedrock.close();
+  });
+  beforeEach(async () => {
+    bedrock.reset();
+    harness = await startHarness({
+      env: ENV,
+      mcp: { servers: [{ name: 'docs', url: mcp.url }], maxIterations: 3 },
+      providers: [
+        {
+          name: 'bedrock',
+          type: 'anthropic',
+          upstream: 'bedrock',
+          region: 'us-east-1',
+          baseUrl: bedrock.url,
+          keys: [
+            { accessKeyId: '${AWS_ID_1}', secretAccessKey: '${AWS_SECRET_1}' },
+            { accessKeyId: '${AWS_ID_2}', secretAccessKey: '${AWS_SECRET_2}', sessionToken: '${AWS_TOKEN_2}' },
+          ],
+        },
+      ],
+    });
+  });
+  afterEach(() => harness.close());
+
+  it('runs the injected tool, then continues on Bedrock, each iteration signed on its own and failing over on its own', async () => {
+    bedrock.script(FIRST.accessKeyId, { toolUse: { name: 'mcp_docs_search', input: { query: 'key pool' } } }, { error: { status: 429, type: 'ThrottlingException', message: 'Too many requests' } });
+    const anthropic = new Anthropic({ apiKey: ALICE_TOKEN, baseURL: `${harness.url}/bedrock`, maxRetries: 0 });
+    const message = streaming ? await anthropic.messages.stream(MESSAGE).finalMessage() : await anthropic.messages.create(MESSAGE);
+    expect(textOf(message)).toBe(MOCK_BEDROCK_TEXT);
+    expect(mcp.calls.map((call) => [call.tool, call.arguments])).toEqual([['search', { query: 'key pool' }]]);
+    expect(bedrock.received.map((request) => [request.identity, request.operation])).toEqual([
+      [FIRST.accessKeyId, streaming ? 'invoke-with-response-stream' : 'invoke'],
+      [FIRST.accessKeyId, streaming ? 'invoke-with-response-stream' : 'invoke'],
+      [SECOND.accessKeyId, streaming ? 'invoke-with-response-stream' : 'invoke'],
+    ]);
+    const continuation = bedrock.received[2].body as { messages: Array<{ role: string; content: Array<{ type: string; content?: unknown }> }>; model?: string };
+    expect(continuation.model).toBeUndefined();
+    expect(continuation.messages.at(-1)).toMatchObject({ role: 'user', content: [{ type: 'tool_result' }] });
+  });
+});

@@ -14,6 +14,8 @@ export interface MockBedrockStep {
   exception?: { type: string; message: string };
   /** Assistant text (default `MOCK_BEDROCK_TEXT`). */
   text?: string;
+  /** Answers with this tool call (`stop_reason: tool_use`) instead of text. */
+  toolUse?: { name: string; input: Record<string, unknown> };
   /** Streaming: write each event-stream message in two writes, split inside the message. */
   splitMessages?: boolean;
   /** Replays these exact bytes (each chunk one write) with this status and these headers: a recorded answer. */
@@ -116,7 +118,7 @@ export async function startMockBedrock(options: MockBedrockOptions = {}): Promis
       return;
     }
     const text = step.text ?? MOCK_BEDROCK_TEXT;
-    if (route[2] === 'invoke') sendJson(response, 200, blockingMessage(modelId, text), { 'x-amzn-bedrock-input-token-count': '12', 'x-amzn-bedrock-output-token-count': '7' });
+    if (route[2] === 'invoke') sendJson(response, 200, blockingMessage(modelId, text, step.toolUse), { 'x-amzn-bedrock-input-token-count': '12', 'x-amzn-bedrock-output-token-count': '7' });
     else await sendStream(response, modelId, text, step);
   };
 
@@ -163,14 +165,16 @@ export async function startMockBedrock(options: MockBedrockOptions = {}): Promis
   };
 }
 
-function blockingMessage(modelId: string, text: string): Record<string, unknown> {
+const TOOL_USE_ID = 'toolu_bdrk_01MockToolCall';
+
+function blockingMessage(modelId: string, text: string, toolUse?: MockBedrockStep['toolUse']): Record<string, unknown> {
   return {
     id: 'msg_bdrk_01MockBedrockAnswer',
     type: 'message',
     role: 'assistant',
     model: modelOf(modelId),
-    content: [{ type: 'text', text }],
-    stop_reason: 'end_turn',
+    content: toolUse ? [{ type: 'tool_use', id: TOOL_USE_ID, name: toolUse.name, input: toolUse.input }] : [{ type: 'text', text }],
+    stop_reason: toolUse ? 'tool_use' : 'end_turn',
     stop_sequence: null,
     usage: MOCK_BEDROCK_USAGE,
   };
@@ -182,17 +186,25 @@ function modelOf(modelId: string): string {
 }
 
 /** The Anthropic stream events of an answer, as Bedrock sends them (the last carries its invocation metrics). */
-export function mockBedrockStreamEvents(modelId: string, text: string): Record<string, unknown>[] {
+export function mockBedrockStreamEvents(modelId: string, text: string, toolUse?: MockBedrockStep['toolUse']): Record<string, unknown>[] {
   const pieces = text.match(/.{1,8}/gs) ?? [''];
+  const block = toolUse
+    ? [
+        { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: TOOL_USE_ID, name: toolUse.name, input: {} } },
+        { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: JSON.stringify(toolUse.input) } },
+      ]
+    : [
+        { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+        ...pieces.map((piece) => ({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } })),
+      ];
   return [
     {
       type: 'message_start',
       message: { id: 'msg_bdrk_01MockBedrockStream', type: 'message', role: 'assistant', model: modelOf(modelId), content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: MOCK_BEDROCK_USAGE.input_tokens, output_tokens: 1 } },
     },
-    { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
-    ...pieces.map((piece) => ({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: piece } })),
+    ...block,
     { type: 'content_block_stop', index: 0 },
-    { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: MOCK_BEDROCK_USAGE.output_tokens } },
+    { type: 'message_delta', delta: { stop_reason: toolUse ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: MOCK_BEDROCK_USAGE.output_tokens } },
     {
       type: 'message_stop',
       'amazon-bedrock-invocationMetrics': { inputTokenCount: MOCK_BEDROCK_USAGE.input_tokens, outputTokenCount: MOCK_BEDROCK_USAGE.output_tokens, invocationLatency: 412, firstByteLatency: 187 },
@@ -219,7 +231,7 @@ function eventHeaders(values: Record<string, string>): MessageHeaders {
 
 async function sendStream(response: ServerResponse, modelId: string, text: string, step: MockBedrockStep): Promise<void> {
   response.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-bedrock-content-type': 'application/json', 'x-amzn-requestid': 'mock-request-id' });
-  const events = mockBedrockStreamEvents(modelId, text);
+  const events = mockBedrockStreamEvents(modelId, text, step.toolUse);
   const cut = step.exceptionAfterEvents ?? events.length;
   const messages = events.slice(0, cut).map(encodeBedrockChunk);
   if (step.exceptionAfterEvents !== undefined) {

@@ -41,6 +41,8 @@ export interface MockBedrockOptions {
   /** Bedrock API keys accepted as `Authorization: Bearer`. */
   apiKeys?: readonly string[];
   port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
 }
 
 export interface MockBedrock {
@@ -140,10 +142,11 @@ export async function startMockBedrock(options: MockBedrockOptions = {}): Promis
       else response.destroy();
     });
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     region,
     received,
     refused,

@@ -138,6 +138,20 @@ describe.each([false, true])('Claude on Bedrock through the gateway (streaming: 
     ]);
   });
 
+  it('skips a credential for a model its account has not enabled, for that model only', async () => {
+    bedrock.script(FIRST.accessKeyId, { error: { status: 403, type: 'AccessDeniedException', message: "You don't have access to the model with the specified model ID." } });
+    expect((await ask()).text).toBe(MOCK_BEDROCK_TEXT);
+    await ask();
+    await ask({ ...MESSAGE, model: 'claude-haiku-4-5' });
+    expect(bedrock.received.map((request) => [request.identity, request.modelId])).toEqual([
+      [FIRST.accessKeyId, BEDROCK_ID],
+      [SECOND.accessKeyId, BEDROCK_ID],
+      [SECOND.accessKeyId, BEDROCK_ID],
+      [FIRST.accessKeyId, 'us.anthropic.claude-haiku-4-5-20251001-v1:0'],
+    ]);
+    expect((await keyStates()).map((key) => key.state)).toEqual(['valid', 'valid', 'valid']);
+  });
+
   it('answers Bedrock errors in Anthropic\'s shape with the same status', async () => {
     bedrock.script('*', { error: { status: 400, type: 'ValidationException', message: 'messages: field required' } });
     const error = await ask().catch((caught: unknown) => caught);

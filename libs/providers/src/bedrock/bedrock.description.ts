@@ -11,6 +11,8 @@ export function bedrockDescription(region: string): ProviderDescription {
     ...ANTHROPIC,
     defaultBaseUrl: `https://bedrock-runtime.${region}.amazonaws.com/`,
     credentialHeader: 'authorization',
+    // A model not enabled for the account: skip the credential for that model only, not disable it for all.
+    modelDenial: { code: 'AccessDeniedException', phrase: "don't have access to the model" },
     // Bedrock API keys have no fixed prefix (long-term ones start ABSK, short-term ones bedrock-api-key-).
     keyFormat: { prefix: '', vendor: 'a Bedrock API' },
   };

@@ -75,6 +75,8 @@ export class InterceptionHandler {
       'gen_ai.provider.name': providerType,
       'gen_ai.request.model': inspection.model,
     });
+    const upstreamModel = provider.dialect?.upstreamModel(inspection.model);
+    if (upstreamModel !== undefined) span.setAttribute('tollgate.upstream.model', upstreamModel);
     return inSpan(span, () => this.intercept(request, inspection, interceptionId, span));
   }
 

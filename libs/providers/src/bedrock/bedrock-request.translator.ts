@@ -4,7 +4,7 @@ import { isJsonObject, type JsonObject } from '../json-value';
 export const BEDROCK_ANTHROPIC_VERSION = 'bedrock-2023-05-31';
 
 export type BedrockInvocation =
-  | { ok: true; model: string; streaming: boolean; body: Buffer }
+  | { ok: true; model: string; streaming: boolean; fields: JsonObject; body: Buffer }
   | { ok: false; reason: string };
 
 /**
@@ -25,7 +25,7 @@ export function toBedrockInvocation(body: Buffer, anthropicBeta: string | undefi
   const invocation: JsonObject = { anthropic_version: BEDROCK_ANTHROPIC_VERSION, ...rest };
   const betas = mergedBetas(rest.anthropic_beta, anthropicBeta);
   if (betas.length > 0) invocation.anthropic_beta = betas;
-  return { ok: true, model, streaming: stream === true, body: Buffer.from(JSON.stringify(invocation), 'utf8') };
+  return { ok: true, model, streaming: stream === true, fields: invocation, body: Buffer.from(JSON.stringify(invocation), 'utf8') };
 }
 
 function mergedBetas(inBody: unknown, header: string | undefined): string[] {

@@ -110,3 +110,18 @@ describe('Bedrock errors → Anthropic errors', () => {
     expect(anthropicErrorFromBedrock(403, 'InvalidSignatureException', body)).not.toContain('SECRET');
   });
 });
+
+describe('Bedrock event stream: error messages', () => {
+  it('turns an `:message-type: error` message into an Anthropic SSE error event with its code and message', () => {
+    const error = codec.encode({
+      headers: { ':message-type': string('error'), ':error-code': string('InternalServerException'), ':error-message': string('Something went wrong.') },
+      body: new Uint8Array(0),
+    });
+    expect(new BedrockEventStreamTranslator().push(error)).toBe('event: error\ndata: {"type":"error","error":{"type":"api_error","message":"Something went wrong."}}\n\n');
+  });
+
+  it('ignores events other than chunks', () => {
+    const other = codec.encode({ headers: { ':message-type': string('event'), ':event-type': string('initial-response') }, body: fromUtf8('{}') });
+    expect(new BedrockEventStreamTranslator().push(other)).toBe('');
+  });
+});

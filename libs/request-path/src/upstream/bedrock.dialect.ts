@@ -140,9 +140,8 @@ export class BedrockDialect implements UpstreamDialect {
     const modelId = this.modelIdOf(invocation.model);
     if (modelId === undefined) return { kind: 'refused', error: unknownModel(invocation.model) };
     const baseModelId = modelId.replace(/^[a-z-]+\.(?=anthropic\.)/, '');
-    const { max_tokens: _maxTokens, ...countable } = JSON.parse(invocation.body.toString('utf8')) as Record<string, unknown>;
-    // InvokeModel requires max_tokens; CountTokens takes the same body.
-    const invokeBody = Buffer.from(JSON.stringify({ ...countable, max_tokens: 1 })).toString('base64');
+    // CountTokens takes an InvokeModel body, which requires max_tokens (Anthropic's count_tokens has none).
+    const invokeBody = Buffer.from(JSON.stringify({ max_tokens: 1, ...invocation.fields })).toString('base64');
     return {
       kind: 'call',
       call: {

@@ -111,12 +111,14 @@ export async function startMockBedrock(options: MockBedrockOptions = {}): Promis
       sendError(response, step.error.status, step.error.type, step.error.message);
       return;
     }
-    if (route[2] === 'count-tokens') {
-      sendJson(response, 200, { inputTokens: MOCK_BEDROCK_USAGE.input_tokens });
+    // CountTokens carries the InvokeModel body, base64, in `input.invokeModel.body`.
+    const invokeBody = route[2] === 'count-tokens' ? countedBody(parsed) : parsed;
+    if ((invokeBody as { anthropic_version?: unknown } | undefined)?.anthropic_version !== 'bedrock-2023-05-31') {
+      sendError(response, 400, 'ValidationException', 'Malformed input request: #: required key [anthropic_version] not found, please reformat your input and try again.');
       return;
     }
-    if ((parsed as { anthropic_version?: unknown }).anthropic_version !== 'bedrock-2023-05-31') {
-      sendError(response, 400, 'ValidationException', 'Malformed input request: #: required key [anthropic_version] not found, please reformat your input and try again.');
+    if (route[2] === 'count-tokens') {
+      sendJson(response, 200, { inputTokens: MOCK_BEDROCK_USAGE.input_tokens });
       return;
     }
     const text = step.text ?? MOCK_BEDROCK_TEXT;
@@ -169,6 +171,16 @@ export async function startMockBedrock(options: MockBedrockOptions = {}): Promis
 }
 
 const TOOL_USE_ID = 'toolu_bdrk_01MockToolCall';
+
+function countedBody(request: unknown): unknown {
+  const body = (request as { input?: { invokeModel?: { body?: unknown } } }).input?.invokeModel?.body;
+  if (typeof body !== 'string') return undefined;
+  try {
+    return JSON.parse(Buffer.from(body, 'base64').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
 
 function blockingMessage(modelId: string, text: string, toolUse?: MockBedrockStep['toolUse']): Record<string, unknown> {
   return {

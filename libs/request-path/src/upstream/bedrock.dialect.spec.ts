@@ -53,3 +53,18 @@ describe('BedrockDialect', () => {
     expect((refused as GatewayError).kind).toBe('unauthorized');
   });
 });
+
+describe('BedrockDialect passthrough routes', () => {
+  const call: DialectCall = { target: { origin: base.origin, path: '/v1/models' }, headers: {} };
+
+  it('answers one model of the map, and 404 for one not in it (whatever its escaping)', () => {
+    expect(dialect.passthrough({ kind: 'passthrough', upstreamPath: '/v1/models/claude-haiku-4-5', modelCatalog: { kind: 'model', id: 'claude-haiku-4-5' } }, call)).toMatchObject({
+      kind: 'answer',
+      status: 200,
+    });
+    for (const id of ['gpt-4o', '%E0%A4%A']) {
+      const refused = dialect.passthrough({ kind: 'passthrough', upstreamPath: `/v1/models/${id}`, modelCatalog: { kind: 'model', id } }, call);
+      expect(refused).toMatchObject({ kind: 'refused', error: { kind: 'not_found' } });
+    }
+  });
+});

@@ -74,7 +74,7 @@ export class BedrockDialect implements UpstreamDialect {
     const catalog = route.modelCatalog;
     if (catalog?.kind === 'list') return { kind: 'answer', status: 200, body: Buffer.from(JSON.stringify(this.modelList())) };
     if (catalog?.kind === 'model') {
-      const id = decodeURIComponent(catalog.id);
+      const id = decodedSegment(catalog.id);
       if (!this.modelIds.has(id)) return { kind: 'refused', error: new GatewayError('not_found', `model: ${id} is not in this provider's Bedrock model map`) };
       return { kind: 'answer', status: 200, body: Buffer.from(JSON.stringify(modelEntry(id))) };
     }
@@ -166,6 +166,15 @@ function unknownModel(model: string): GatewayError {
     'bad_request',
     `model: ${model} is not in this provider's Bedrock model map (modelIds); use a mapped name or a Bedrock model id such as anthropic.claude-…`,
   );
+}
+
+/** A path segment as sent, unescaped (as it is when its escaping is invalid). */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 function modelEntry(id: string): { type: 'model'; id: string; display_name: string } {

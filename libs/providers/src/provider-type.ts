@@ -2,10 +2,31 @@
 export type ProviderType = 'openai' | 'anthropic';
 
 /** The APIs the gateway intercepts and records (everything else on a provider is passthrough or 404). */
-export type BridgedApi = 'openai-chat' | 'openai-responses' | 'anthropic-messages';
+export type BridgedApi = 'openai-chat' | 'openai-responses' | 'openai-embeddings' | 'anthropic-messages';
 
 export const PROVIDER_TYPES: readonly ProviderType[] = ['openai', 'anthropic'];
 
+/** What the request path needs to know about a bridged API beyond its wire format. */
+export interface BridgedApiTraits {
+  providerType: ProviderType;
+  /** `gen_ai.operation.name` of the GenAI semantic conventions. */
+  operation: 'chat' | 'embeddings';
+  /** Answers can stream and carry tool calls, so MCP tools can be injected. */
+  conversational: boolean;
+}
+
+export const BRIDGED_API_TRAITS: Readonly<Record<BridgedApi, BridgedApiTraits>> = {
+  'openai-chat': { providerType: 'openai', operation: 'chat', conversational: true },
+  'openai-responses': { providerType: 'openai', operation: 'chat', conversational: true },
+  'openai-embeddings': { providerType: 'openai', operation: 'embeddings', conversational: false },
+  'anthropic-messages': { providerType: 'anthropic', operation: 'chat', conversational: true },
+};
+
 export function providerTypeOfApi(api: BridgedApi): ProviderType {
-  return api === 'anthropic-messages' ? 'anthropic' : 'openai';
+  return BRIDGED_API_TRAITS[api].providerType;
+}
+
+/** What a tool-loop function throws for an API that is not conversational: the request path never gets there. */
+export function notConversational(api: BridgedApi): Error {
+  return new Error(`${api} is not conversational: no tool loop runs on it`);
 }

@@ -121,6 +121,8 @@ function toTollgateConfig(file: ConfigFile, configPath: string, encryptionKeys: 
       defaultCooldownMs: provider.defaultCooldown,
       maxCooldownMs: provider.maxCooldown,
       userEndpoints: provider.userEndpoints,
+      auth: provider.auth,
+      ...(provider.azure ? { azure: provider.azure } : {}),
     })),
     auth: file.auth,
     circuitBreaker: {

@@ -12,6 +12,16 @@ export interface ProviderConfig {
   defaultCooldownMs: number;
   maxCooldownMs: number;
   userEndpoints: boolean;
+  /** The header pool keys go upstream in; absent: `bearer` (`Authorization: Bearer`). `api-key`: Azure OpenAI. */
+  auth?: 'bearer' | 'api-key';
+  /** Azure OpenAI's classic deployment URLs; absent: the provider's paths as OpenAI has them (Azure's v1 endpoint too). */
+  azure?: AzureDeploymentConfig;
+}
+
+export interface AzureDeploymentConfig {
+  apiVersion: string;
+  /** Model a client names → deployment; a model not listed is used as the deployment name. */
+  deployments: Record<string, string>;
 }
 
 export interface GatewayTokenConfig {

@@ -1,5 +1,5 @@
 import { arrayField, isJsonObject, stringField, type JsonObject } from '../json-value';
-import type { BridgedApi } from '../provider-type';
+import { BRIDGED_API_TRAITS, type BridgedApi } from '../provider-type';
 import type { InjectableTool } from './agentic.types';
 
 /**
@@ -9,7 +9,7 @@ import type { InjectableTool } from './agentic.types';
  * The body is changed in place and returned.
  */
 export function injectTools(api: BridgedApi, body: JsonObject, tools: readonly InjectableTool[]): JsonObject | undefined {
-  if (toolChoiceIsNone(body.tool_choice)) return undefined;
+  if (!BRIDGED_API_TRAITS[api].conversational || toolChoiceIsNone(body.tool_choice)) return undefined;
   const clientTools = arrayField(body.tools);
   const taken = new Set(clientTools.map(clientToolName).filter((name): name is string => name !== undefined));
   const injected = tools.filter((tool) => !taken.has(tool.name));
@@ -29,6 +29,8 @@ export function injectTools(api: BridgedApi, body: JsonObject, tools: readonly I
       body.tools = [...clientTools, ...injected.map(responsesTool)];
       body.parallel_tool_calls = false;
       return body;
+    case 'openai-embeddings':
+      return undefined;
   }
 }
 

@@ -4,9 +4,10 @@ import { firstHeaderValue, type RequestHeaders } from './request-headers';
 export const GATEWAY_TOKEN_PREFIX = 'tg_';
 export const GATEWAY_TOKEN_HEADER = 'x-tollgate-token';
 
-/** Headers a provider credential can travel in. */
-export type CredentialHeader = 'authorization' | 'x-api-key';
-export type GatewayTokenHeader = typeof GATEWAY_TOKEN_HEADER | CredentialHeader;
+/** Headers a provider credential can travel in (`api-key`: Azure OpenAI). */
+export type CredentialHeader = 'authorization' | 'x-api-key' | 'api-key';
+/** A gateway token is looked for in these, never in `api-key`. */
+export type GatewayTokenHeader = typeof GATEWAY_TOKEN_HEADER | 'authorization' | 'x-api-key';
 
 export interface ExtractedCredentials {
   gatewayToken?: string;
@@ -28,7 +29,10 @@ export function extractCredentials(provider: ProviderRef, headers: RequestHeader
   const bearer = bearerCredential(firstHeaderValue(headers, 'authorization'));
   const apiKey = firstHeaderValue(headers, 'x-api-key')?.trim();
 
-  const found: Record<CredentialHeader, string | undefined> = { authorization: bearer || undefined, 'x-api-key': apiKey || undefined };
+  const found: Record<CredentialHeader, string | undefined> = { authorization: bearer || undefined, 'x-api-key': apiKey || undefined, 'api-key': undefined };
+  const clientHeaders = describeProvider(provider).clientCredentialHeaders;
+  // Only providers whose keys travel in `api-key` (Azure OpenAI) read it: other providers pay nothing for it.
+  if (clientHeaders[0] === 'api-key') found['api-key'] = firstHeaderValue(headers, 'api-key')?.trim() || undefined;
 
   const result: ExtractedCredentials = {};
   if (explicitToken) {
@@ -45,7 +49,7 @@ export function extractCredentials(provider: ProviderRef, headers: RequestHeader
     }
   }
 
-  for (const header of describeProvider(provider).clientCredentialHeaders) {
+  for (const header of clientHeaders) {
     const value = found[header];
     if (value !== undefined && header !== result.gatewayTokenHeader && !isGatewayToken(value)) {
       result.byokCredential = value;
@@ -56,7 +60,7 @@ export function extractCredentials(provider: ProviderRef, headers: RequestHeader
   return result;
 }
 
-const CREDENTIAL_HEADERS: readonly CredentialHeader[] = ['authorization', 'x-api-key'];
+const CREDENTIAL_HEADERS: ReadonlyArray<'authorization' | 'x-api-key'> = ['authorization', 'x-api-key'];
 
 function isGatewayToken(value: string): boolean {
   return value.startsWith(GATEWAY_TOKEN_PREFIX);

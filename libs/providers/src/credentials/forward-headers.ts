@@ -28,7 +28,7 @@ export const ALWAYS_STRIPPED_REQUEST_HEADERS: readonly string[] = [
 ];
 
 /** Client auth headers: dropped unless one carries the client's own provider key (BYOK), which goes as is. */
-export const CLIENT_CREDENTIAL_HEADERS: readonly CredentialHeader[] = ['authorization', 'x-api-key'];
+export const CLIENT_CREDENTIAL_HEADERS: readonly CredentialHeader[] = ['authorization', 'x-api-key', 'api-key'];
 
 /**
  * Client headers that pick an account, organisation or project at the provider. With a pool key they would bill or
@@ -60,7 +60,7 @@ export function headersToForward(
     const value = headers[name];
     if (value === undefined || name.charCodeAt(0) === 0x3a /* HTTP/2 pseudo-header */) continue;
     if (stripped.has(name) || listedInConnection?.has(name)) continue;
-    if ((name === 'authorization' || name === 'x-api-key') && name !== keptCredential) continue;
+    if ((name === 'authorization' || name === 'x-api-key' || name === 'api-key') && name !== keptCredential) continue;
     if (bridged && name === 'accept-encoding') continue;
     forwarded[name] = Array.isArray(value) ? value.join(', ') : value;
   }

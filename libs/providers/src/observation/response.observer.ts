@@ -2,6 +2,7 @@ import type { BridgedApi } from '../provider-type';
 import { AnthropicStreamObserver, observeMessage } from './anthropic-messages.observer';
 import type { ResponseObservation, StreamObserver } from './observation.types';
 import { ChatStreamObserver, observeChatCompletion } from './openai-chat.observer';
+import { observeEmbeddings } from './openai-embeddings.observer';
 import { ResponsesStreamObserver, observeResponse } from './openai-responses.observer';
 
 /** Usage, tool calls and errors of a blocking (non-streaming) answer, given its parsed JSON body. */
@@ -11,6 +12,8 @@ export function observeBlocking(api: BridgedApi, body: unknown): ResponseObserva
       return observeChatCompletion(body);
     case 'openai-responses':
       return observeResponse(body);
+    case 'openai-embeddings':
+      return observeEmbeddings(body);
     case 'anthropic-messages':
       return observeMessage(body);
   }
@@ -23,6 +26,9 @@ export function createStreamObserver(api: BridgedApi): StreamObserver {
       return new ChatStreamObserver();
     case 'openai-responses':
       return new ResponsesStreamObserver();
+    case 'openai-embeddings':
+      // The request inspector never takes an embeddings request for a streaming one.
+      throw new Error('embeddings answers do not stream');
     case 'anthropic-messages':
       return new AnthropicStreamObserver();
   }

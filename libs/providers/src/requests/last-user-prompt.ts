@@ -8,6 +8,7 @@ import { isJsonObject, type JsonObject } from '../json-value';
  * Anthropic agentic continuation) is skipped, so every API reports the human's last prompt.
  */
 export function lastUserPrompt(api: BridgedApi, body: JsonObject): string | undefined {
+  if (api === 'openai-embeddings') return embeddingsInputText(body.input);
   if (api === 'openai-responses' && typeof body.input === 'string') return body.input;
   const turns = api === 'openai-responses' ? body.input : body.messages;
   if (!Array.isArray(turns)) return undefined;
@@ -32,4 +33,15 @@ function textOf(content: unknown): string | undefined {
     }
   }
   return text;
+}
+
+/**
+ * What an embeddings request embeds, as recorded text: a string as is, the strings of an array joined with `\n`
+ * (the recording policy then cuts it); token-id arrays are not text and record nothing.
+ */
+function embeddingsInputText(input: unknown): string | undefined {
+  if (typeof input === 'string') return input;
+  if (!Array.isArray(input)) return undefined;
+  const texts = input.filter((item): item is string => typeof item === 'string');
+  return texts.length === 0 ? undefined : texts.join('\n');
 }

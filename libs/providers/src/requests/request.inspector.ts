@@ -1,4 +1,4 @@
-import type { BridgedApi } from '../provider-type';
+import { BRIDGED_API_TRAITS, type BridgedApi } from '../provider-type';
 import { isJsonObject, type JsonObject } from '../json-value';
 import { lastUserPrompt } from './last-user-prompt';
 import { toolNames } from './tool-names';
@@ -29,7 +29,8 @@ export function inspectRequest(api: BridgedApi, body: Buffer): RequestInspection
   return {
     ok: true,
     model: parsed.model,
-    stream: parsed.stream === true,
+    // An API whose answers never stream (embeddings) is served blocking whatever `stream` says.
+    stream: parsed.stream === true && BRIDGED_API_TRAITS[api].conversational,
     tools: toolNames(parsed),
     lastUserPrompt: lastUserPrompt(api, parsed),
     body: parsed,

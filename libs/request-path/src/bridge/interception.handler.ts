@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import {
+  BRIDGED_API_TRAITS,
+  azureDeploymentTarget,
+  azureResponsesBody,
   inspectRequest,
   observeBlocking,
   withIncludeUsage,
+  type AzureDeploymentForm,
   type JsonObject,
 } from '@tollgate/providers';
 import { applyPromptPolicy, type EventBatchProducer, type InterceptionStarted } from '@tollgate/recording';
@@ -53,15 +57,16 @@ export class InterceptionHandler {
   ) {}
 
   /** Validates the body, then runs the interception, inside its span when tracing is on. */
-  handle(request: BridgedRequest): Promise<void> {
-    const { provider, api, out } = request;
+  handle(clientRequest: BridgedRequest): Promise<void> {
+    const { provider, api, out } = clientRequest;
     const providerType = provider.config.type;
     const interceptionId = randomUUID();
-    const inspection = inspectRequest(api, request.body);
+    const inspection = inspectRequest(api, clientRequest.body);
     if (!inspection.ok) {
       writeGatewayError(out, provider.description, new GatewayError('bad_request', inspection.reason), { 'x-tollgate-interception-id': interceptionId });
       return Promise.resolve();
     }
+    const request = provider.azureDeployments ? toAzureDeployment(clientRequest, provider.azureDeployments, inspection) : clientRequest;
     if (!tracingActive()) return this.intercept(request, inspection, interceptionId, NO_SPAN);
     const span = startSpan('tollgate.interception', SpanKind.INTERNAL, {
       'tollgate.interception.id': interceptionId,
@@ -70,8 +75,7 @@ export class InterceptionHandler {
       'tollgate.credential.kind': request.plan.kind,
       'tollgate.user.id': request.principal.userId,
       'tollgate.stream': inspection.stream,
-      // All three bridged APIs are chat operations in the GenAI semantic conventions.
-      'gen_ai.operation.name': 'chat',
+      'gen_ai.operation.name': BRIDGED_API_TRAITS[api].operation,
       'gen_ai.provider.name': providerType,
       'gen_ai.request.model': inspection.model,
     });
@@ -202,8 +206,10 @@ export class InterceptionHandler {
         return withError(foreign.kind, foreign.message);
       }
     }
-    const limitsChecked = request.limits?.admit({ parsed: inspection.body, bytes: request.body.length });
-    const budget = request.budget ? await request.budget.admit(inspection.model, inspection.body, request.body.length) : undefined;
+    // Embeddings answers have no output tokens: none are reserved for them.
+    const inputOnly = !BRIDGED_API_TRAITS[api].conversational;
+    const limitsChecked = request.limits?.admit({ parsed: inspection.body, bytes: request.body.length, inputOnly });
+    const budget = request.budget ? await request.budget.admit(inspection.model, inspection.body, request.body.length, inputOnly) : undefined;
     const limits = await limitsChecked;
     // Every answer to a limited caller carries its rate-limit headers.
     const idHeader = limits ? { ...interceptionHeader, ...limits.headers } : interceptionHeader;
@@ -329,6 +335,28 @@ export class InterceptionHandler {
     return parsed === undefined ? { tokenUsages: [], toolUsages: [] } : outcomeFromObservation(observeBlocking(request.api, parsed));
   }
 }
+
+/**
+ * The request as Azure's classic form takes it: the path of the model's deployment (recorded, limited and priced
+ * under the model the client named), and for the Responses API the deployment as the body's model.
+ */
+function toAzureDeployment(request: BridgedRequest, form: AzureDeploymentForm, inspection: Inspection): BridgedRequest {
+  const { provider, api } = request;
+  const path = azureDeploymentTarget(provider.upstreamBase, form, routePathOf(api), inspection.model);
+  const body = api === 'openai-responses' ? azureResponsesBody(form, request.body, inspection.body, inspection.model) : request.body;
+  return { ...request, upstream: { origin: provider.upstreamBase.origin, path }, body };
+}
+
+/** The OpenAI path of each bridged API of the openai type. */
+function routePathOf(api: BridgedRequest['api']): string {
+  return OPENAI_API_PATHS[api] ?? '';
+}
+
+const OPENAI_API_PATHS: Partial<Record<BridgedRequest['api'], string>> = {
+  'openai-chat': '/chat/completions',
+  'openai-responses': '/responses',
+  'openai-embeddings': '/embeddings',
+};
 
 function parseJson(body: Buffer): unknown {
   try {

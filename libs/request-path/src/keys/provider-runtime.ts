@@ -1,7 +1,15 @@
 import { KeyPool, type KeyPoolObserver, type KeySource, type KeyStateStore } from '@tollgate/keypool';
 import type { Clock } from '@tollgate/time';
 import type { ProviderConfig, TollgateConfig } from '@tollgate/platform';
-import { PROVIDER_DESCRIPTIONS, parseUpstreamBase, type ProviderDescription, type ProviderType, type UpstreamBase } from '@tollgate/providers';
+import {
+  PROVIDER_DESCRIPTIONS,
+  azureOpenaiDescription,
+  parseUpstreamBase,
+  type AzureDeploymentForm,
+  type ProviderDescription,
+  type ProviderType,
+  type UpstreamBase,
+} from '@tollgate/providers';
 
 /** A configured provider instance with everything a request needs, built once at start. */
 export interface ProviderRuntime {
@@ -13,6 +21,8 @@ export interface ProviderRuntime {
   upstreamBase: UpstreamBase;
   /** Where its routes start: `/{name}` and the description's route prefix (`/{name}/v1` for the OpenAI type). */
   routePrefix: string;
+  /** Set for an Azure OpenAI instance on the classic deployment URLs: each request's upstream path follows its model. */
+  azureDeployments?: AzureDeploymentForm;
   /** Where centralized requests get their keys; the request path sees the pool only through this port. */
   keys: KeySource;
   /** The same pool's operator view: the admin API and the key-state gauges. */
@@ -45,10 +55,20 @@ export class ProviderRegistry {
         fingerprintSecret: config.keyPool.fingerprintSecret,
         observer,
       });
-      const description = descriptions[provider.type];
+      const typeDescription = descriptions[provider.type];
+      const description = provider.type === 'openai' ? azureOpenaiDescription(typeDescription, provider.auth ?? 'bearer', provider.azure) : typeDescription;
       const baseUrl = provider.baseUrl ?? description.defaultBaseUrl;
       const routePrefix = `/${provider.name}${description.routePrefix}`;
-      this.byName.set(provider.name, { config: provider, description, baseUrl, upstreamBase: parseUpstreamBase(baseUrl), routePrefix, keys: pool, pool });
+      this.byName.set(provider.name, {
+        config: provider,
+        description,
+        baseUrl,
+        upstreamBase: parseUpstreamBase(baseUrl),
+        routePrefix,
+        keys: pool,
+        pool,
+        ...(provider.azure ? { azureDeployments: provider.azure } : {}),
+      });
     }
   }
 

@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { MockProvider } from './mock-upstream.types';
 
-/** OpenAI: the bearer token. Anthropic: `x-api-key`, falling back to the bearer token. */
+/** OpenAI: the bearer token. Anthropic: `x-api-key`, Azure: `api-key`, each falling back to the bearer token. */
 export function requestCredential(headers: IncomingHttpHeaders, provider: MockProvider | undefined): string | undefined {
-  const apiKey = headers['x-api-key'];
-  if (provider === 'anthropic' && typeof apiKey === 'string' && apiKey !== '') return apiKey;
+  const apiKey = provider === 'anthropic' ? headers['x-api-key'] : provider === 'azure' ? headers['api-key'] : undefined;
+  if (typeof apiKey === 'string' && apiKey !== '') return apiKey;
   return bearerToken(headers.authorization);
 }
 

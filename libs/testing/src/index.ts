@@ -7,3 +7,6 @@ export * from './browser/chromium';
 export * from './byok/legacy-sealed-key';
 export * from './time/fake-clock';
 export * from './time/wait-for';
+export * from './provider-fixtures/provider-fixture';
+export * from './provider-fixtures/azure-openai.fixtures';
+export * from './provider-fixtures/openai-embeddings.fixtures';

@@ -1,6 +1,9 @@
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import OpenAI from 'openai';
 import { InterceptionEventWriter } from '@tollgate/persistence';
-import { FakeClock, MOCK_EMBEDDING_DIMENSIONS, mockEmbeddingPromptTokens, startMockUpstream, type MockUpstream } from '@tollgate/testing';
+import { FakeClock, MOCK_EMBEDDING_DIMENSIONS, mockEmbeddingPromptTokens, startMockUpstream, startTestMcpServer, type MockUpstream } from '@tollgate/testing';
 import { ADMIN_TOKEN, ALICE_TOKEN, KEYS, errorJson, startHarness, type Harness, type HarnessOptions } from './support/gateway-harness';
 import { createIdentityDatabase, type IdentityDatabase } from './support/identity-database';
 
@@ -182,5 +185,52 @@ describe('embeddings in the database', () => {
     // text-embedding-3-large: $0.13 per million input tokens; 1,000 tokens → 130 µ$. The deployment name is not recorded.
     expect(byId[withText]).toMatchObject({ model: 'text-embedding-3-large', input: '1000', output: '0', cost: '130', priced: true, prompts: '1' });
     expect(byId[withTokens]).toMatchObject({ model: 'text-embedding-3-large', input: '5', output: '0', cost: '1', priced: true, prompts: '0' });
+  });
+});
+
+describe('embeddings traced, with MCP tools configured', () => {
+  const spans = new InMemorySpanExporter();
+
+  beforeAll(() => {
+    trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] }));
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  });
+  afterAll(() => {
+    trace.disable();
+    context.disable();
+  });
+
+  it('is one embeddings operation in the trace, its input tokens on it, and no tool is injected', async () => {
+    const mcp = await startTestMcpServer();
+    const mock = await startMockUpstream();
+    const harness = await startHarness({ mock, providers: providers(mock), mcp: { servers: [{ name: 'docs', url: mcp.url }] } });
+    try {
+      const response = await fetch(`${harness.url}/azure/v1/embeddings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ALICE_TOKEN}` },
+        body: JSON.stringify({ model: 'text-embedding-3-large', input: 'hello there' }),
+      });
+      expect(response.status).toBe(200);
+      await response.text();
+      const id = response.headers.get('x-tollgate-interception-id')!;
+      await harness.sink.waitForEnded(id);
+      expect(mock.received[0].body).toEqual({ model: 'text-embedding-3-large', input: 'hello there' });
+
+      const root = spans.getFinishedSpans().find((span) => span.name === 'tollgate.interception' && span.attributes['tollgate.interception.id'] === id)!;
+      expect(root.attributes).toMatchObject({
+        'gen_ai.operation.name': 'embeddings',
+        'gen_ai.provider.name': 'openai',
+        'gen_ai.request.model': 'text-embedding-3-large',
+        'gen_ai.usage.input_tokens': mockEmbeddingPromptTokens('hello there'),
+        'gen_ai.usage.output_tokens': 0,
+        'tollgate.route': 'openai-embeddings',
+      });
+      const upstream = spans.getFinishedSpans().filter((span) => span.name === 'tollgate.upstream' && span.spanContext().traceId === root.spanContext().traceId);
+      expect(upstream).toHaveLength(1);
+    } finally {
+      await harness.close();
+      await mock.close();
+      await mcp.close();
+    }
   });
 });

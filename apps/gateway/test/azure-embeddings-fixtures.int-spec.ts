@@ -1,7 +1,6 @@
 import { AZURE_OPENAI_FIXTURES, OPENAI_EMBEDDINGS_FIXTURES, startMockUpstream, type MockUpstream, type ProviderFixture } from '@tollgate/testing';
 import { ALICE_TOKEN, startHarness, type Harness } from './support/gateway-harness';
 
-const AZURE_KEY = '0123456789abcdef0123456789abcdef';
 // A user's own key: one attempt, so the upstream's 401 and 429 are the answer (a pool key would fail over).
 const OWN_KEY = '99999999999999999999999999999999';
 

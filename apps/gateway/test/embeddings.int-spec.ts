@@ -123,7 +123,7 @@ describe.each(PROVIDERS)('POST /$provider/v1/embeddings', ({ provider, upstreamP
     });
     expect(response.status).toBe(200);
     await harness.sink.waitForEnded(response.headers.get('x-tollgate-interception-id')!);
-    const limits = await (await fetch(`${harness.url}/v1/me/limits`, { headers: { authorization: `Bearer ${ALICE_TOKEN}` } })).json();
+    const limits = (await (await fetch(`${harness.url}/v1/me/limits`, { headers: { authorization: `Bearer ${ALICE_TOKEN}` } })).json()) as { items: unknown[] };
     expect(limits.items).toContainEqual(expect.objectContaining({ kind: 'token', limit: 3000, remaining: 3000 - mockEmbeddingPromptTokens(DOCUMENT) }));
   });
 

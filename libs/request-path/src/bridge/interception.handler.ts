@@ -342,21 +342,10 @@ export class InterceptionHandler {
  */
 function toAzureDeployment(request: BridgedRequest, form: AzureDeploymentForm, inspection: Inspection): BridgedRequest {
   const { provider, api } = request;
-  const path = azureDeploymentTarget(provider.upstreamBase, form, routePathOf(api), inspection.model);
+  const path = azureDeploymentTarget(provider.upstreamBase, form, request.routePath, inspection.model);
   const body = api === 'openai-responses' ? azureResponsesBody(form, request.body, inspection.body, inspection.model) : request.body;
   return { ...request, upstream: { origin: provider.upstreamBase.origin, path }, body };
 }
-
-/** The OpenAI path of each bridged API of the openai type. */
-function routePathOf(api: BridgedRequest['api']): string {
-  return OPENAI_API_PATHS[api] ?? '';
-}
-
-const OPENAI_API_PATHS: Partial<Record<BridgedRequest['api'], string>> = {
-  'openai-chat': '/chat/completions',
-  'openai-responses': '/responses',
-  'openai-embeddings': '/embeddings',
-};
 
 function parseJson(body: Buffer): unknown {
   try {

@@ -129,6 +129,7 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
     await services.interceptions.handle({
       provider,
       api: route.api,
+      routePath: route.upstreamPath,
       upstream: target,
       principal,
       access,

@@ -1,4 +1,4 @@
-import { AZURE_CHAT_COMPLETION, AZURE_CHAT_STREAM, AZURE_CONTENT_FILTER_ERROR, AZURE_RATE_LIMIT_ERROR, AZURE_RESPONSE } from '@tollgate/testing';
+import { AZURE_CHAT_COMPLETION, AZURE_CHAT_STREAM, AZURE_CONTENT_FILTER_ERROR, AZURE_RATE_LIMIT_ERROR, AZURE_RESPONSE, AZURE_RESPONSE_STREAM } from '@tollgate/testing';
 import { observeBytes } from './fixtures/sse-stream.fixture';
 import { createStreamObserver, observeBlocking } from './response.observer';
 
@@ -27,6 +27,15 @@ describe("Azure OpenAI answers (Microsoft's documented shapes) through the OpenA
     expect(observeBlocking('openai-responses', JSON.parse(AZURE_RESPONSE.body))).toMatchObject({
       responseId: 'resp_67cb32528d6881909eb2859a55e18a85',
       tokenUsages: [expect.objectContaining({ inputTokens: 20, outputTokens: 11 })],
+    });
+  });
+
+  it('Responses streaming: usage from response.completed, the last sequence number kept', () => {
+    const observed = observeBytes(createStreamObserver('openai-responses'), Buffer.from(AZURE_RESPONSE_STREAM.body), 13);
+    expect(observed).toMatchObject({
+      responseId: 'resp_68a1f3e2b4c08190a7d3e5f6a7b8c9d0',
+      tokenUsages: [expect.objectContaining({ inputTokens: 11, outputTokens: 4 })],
+      lastSequenceNumber: 9,
     });
   });
 

@@ -100,6 +100,57 @@ export const AZURE_RESPONSE: ProviderFixture = {
   recorded: { inputTokens: 20, outputTokens: 11, cacheReadInputTokens: 0 },
 };
 
+const streamedResponse = (status: string, extra: Record<string, unknown> = {}) => ({
+  id: 'resp_68a1f3e2b4c08190a7d3e5f6a7b8c9d0',
+  object: 'response',
+  created_at: 1755443938,
+  status,
+  error: null,
+  incomplete_details: null,
+  model: 'team-gpt41',
+  output: [],
+  parallel_tool_calls: true,
+  tools: [],
+  usage: null,
+  ...extra,
+});
+
+const message = { id: 'msg_68a1f3e3c1d48190b2e4f6a8c0d2e4f6', type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', annotations: [], text: 'Hi there!' }] };
+
+/** SSE with named events, as the Responses API streams on Azure too. */
+function namedSse(events: ReadonlyArray<[string, Record<string, unknown>]>): string {
+  return events.map(([event, data], index) => `event: ${event}\ndata: ${JSON.stringify({ type: event, sequence_number: index, ...data })}\n\n`).join('');
+}
+
+export const AZURE_RESPONSE_STREAM: ProviderFixture = {
+  name: 'Responses API (streaming)',
+  path: '/responses',
+  request: { model: 'gpt-4.1', input: 'Say hi', stream: true },
+  status: 200,
+  headers: SSE_HEADERS,
+  body: namedSse([
+    ['response.created', { response: streamedResponse('in_progress') }],
+    ['response.in_progress', { response: streamedResponse('in_progress') }],
+    ['response.output_item.added', { output_index: 0, item: { ...message, status: 'in_progress', content: [] } }],
+    ['response.content_part.added', { item_id: message.id, output_index: 0, content_index: 0, part: { type: 'output_text', annotations: [], text: '' } }],
+    ['response.output_text.delta', { item_id: message.id, output_index: 0, content_index: 0, delta: 'Hi' }],
+    ['response.output_text.delta', { item_id: message.id, output_index: 0, content_index: 0, delta: ' there!' }],
+    ['response.output_text.done', { item_id: message.id, output_index: 0, content_index: 0, text: 'Hi there!' }],
+    ['response.content_part.done', { item_id: message.id, output_index: 0, content_index: 0, part: message.content[0] }],
+    ['response.output_item.done', { output_index: 0, item: message }],
+    [
+      'response.completed',
+      {
+        response: streamedResponse('completed', {
+          output: [message],
+          usage: { input_tokens: 11, input_tokens_details: { cached_tokens: 0 }, output_tokens: 4, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 15 },
+        }),
+      },
+    ],
+  ]),
+  recorded: { inputTokens: 11, outputTokens: 4, cacheReadInputTokens: 0 },
+};
+
 export const AZURE_CONTENT_FILTER_ERROR: ProviderFixture = {
   name: 'content filter refusal (400 with innererror)',
   path: '/chat/completions',
@@ -165,6 +216,7 @@ export const AZURE_OPENAI_FIXTURES: readonly ProviderFixture[] = [
   AZURE_CHAT_COMPLETION,
   AZURE_CHAT_STREAM,
   AZURE_RESPONSE,
+  AZURE_RESPONSE_STREAM,
   AZURE_CONTENT_FILTER_ERROR,
   AZURE_RATE_LIMIT_ERROR,
   AZURE_AUTH_ERROR,

@@ -32,7 +32,7 @@ export function extractCredentials(provider: ProviderRef, headers: RequestHeader
   const found: Record<CredentialHeader, string | undefined> = { authorization: bearer || undefined, 'x-api-key': apiKey || undefined, 'api-key': undefined };
   const clientHeaders = describeProvider(provider).clientCredentialHeaders;
   // Only providers whose keys travel in `api-key` (Azure OpenAI) read it: other providers pay nothing for it.
-  if (clientHeaders[0] === 'api-key') found['api-key'] = firstHeaderValue(headers, 'api-key')?.trim() || undefined;
+  if (clientHeaders.includes('api-key')) found['api-key'] = firstHeaderValue(headers, 'api-key')?.trim() || undefined;
 
   const result: ExtractedCredentials = {};
   if (explicitToken) {

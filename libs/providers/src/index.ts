@@ -1,10 +1,20 @@
 export { isJsonObject, parseJsonObject, type JsonObject } from './json-value';
-export { GEN_AI_OPERATION, PROVIDER_TYPES, providerTypeOfApi, type BridgedApi, type ProviderType } from './provider-type';
+export { BRIDGED_API_TRAITS, PROVIDER_TYPES, providerTypeOfApi, type BridgedApi, type BridgedApiTraits, type ProviderType } from './provider-type';
 
 export type { KeyFailure, ProviderDescription } from './description/provider-description';
 export { accountHeadersOfAllProviders, describeProvider, PROVIDER_DESCRIPTIONS, type ProviderRef } from './description/provider-descriptions';
 
 export { matchRoute, type RouteMatch, type RouteRule, type StoredObjectKind } from './routes/route.table';
+export {
+  AZURE_DEFAULT_API_VERSION,
+  azureDeploymentPath,
+  azureDeploymentTarget,
+  azureOpenaiDescription,
+  azureResponsesBody,
+  deploymentOf,
+  type AzureDeploymentForm,
+  type UpstreamAuth,
+} from './azure/azure-openai';
 export { DEFAULT_BASE_URLS, defaultBaseUrl, parseUpstreamBase, upstreamPathAndQuery, upstreamUrl, type UpstreamBase } from './routes/upstream-url';
 
 export {
@@ -24,7 +34,7 @@ export {
   POOL_KEY_STRIPPED_REQUEST_HEADERS,
   headersToForward,
 } from './credentials/forward-headers';
-export { applyCredential } from './credentials/upstream-credential';
+export { applyCredential, byokUpstreamHeader } from './credentials/upstream-credential';
 export type { RequestHeaders } from './credentials/request-headers';
 
 export { errorBody, type ProviderErrorDetails } from './errors/error-body';

@@ -2,27 +2,34 @@
 export type ProviderType = 'openai' | 'anthropic' | 'gemini';
 
 /** The APIs the gateway intercepts and records (everything else on a provider is passthrough or 404). */
-export type BridgedApi = 'openai-chat' | 'openai-responses' | 'anthropic-messages' | 'gemini-generate-content' | 'gemini-embeddings';
+export type BridgedApi = 'openai-chat' | 'openai-responses' | 'openai-embeddings' | 'anthropic-messages' | 'gemini-generate-content' | 'gemini-embeddings';
 
 export const PROVIDER_TYPES: readonly ProviderType[] = ['openai', 'anthropic', 'gemini'];
 
-const PROVIDER_TYPE_OF_API: Readonly<Record<BridgedApi, ProviderType>> = {
-  'openai-chat': 'openai',
-  'openai-responses': 'openai',
-  'anthropic-messages': 'anthropic',
-  'gemini-generate-content': 'gemini',
-  'gemini-embeddings': 'gemini',
+/** What the request path needs to know about a bridged API beyond its wire format. */
+export interface BridgedApiTraits {
+  providerType: ProviderType;
+  /** `gen_ai.operation.name` of the GenAI semantic conventions. */
+  operation: 'chat' | 'embeddings';
+  /** The server-side tool loop runs on it: answers carry tool calls and MCP tools can be injected. */
+  conversational: boolean;
+}
+
+export const BRIDGED_API_TRAITS: Readonly<Record<BridgedApi, BridgedApiTraits>> = {
+  'openai-chat': { providerType: 'openai', operation: 'chat', conversational: true },
+  'openai-responses': { providerType: 'openai', operation: 'chat', conversational: true },
+  'openai-embeddings': { providerType: 'openai', operation: 'embeddings', conversational: false },
+  'anthropic-messages': { providerType: 'anthropic', operation: 'chat', conversational: true },
+  // Gemini streams (its own route) but gets no injected MCP tools (docs/mcp.md).
+  'gemini-generate-content': { providerType: 'gemini', operation: 'chat', conversational: false },
+  'gemini-embeddings': { providerType: 'gemini', operation: 'embeddings', conversational: false },
 };
 
 export function providerTypeOfApi(api: BridgedApi): ProviderType {
-  return PROVIDER_TYPE_OF_API[api];
+  return BRIDGED_API_TRAITS[api].providerType;
 }
 
-/** The GenAI semantic conventions' `gen_ai.operation.name` of each bridged API. */
-export const GEN_AI_OPERATION: Readonly<Record<BridgedApi, 'chat' | 'embeddings'>> = {
-  'openai-chat': 'chat',
-  'openai-responses': 'chat',
-  'anthropic-messages': 'chat',
-  'gemini-generate-content': 'chat',
-  'gemini-embeddings': 'embeddings',
-};
+/** What a tool-loop function throws for an API that is not conversational: the request path never gets there. */
+export function notConversational(api: BridgedApi): Error {
+  return new Error(`${api} is not conversational: no tool loop runs on it`);
+}

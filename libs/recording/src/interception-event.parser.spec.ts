@@ -28,6 +28,17 @@ describe('parseInterceptionEvent', () => {
     expect(() => parseInterceptionEvent({ ...buildStartedEvent(), credentialSource: 'env' })).toThrow(/credentialSource/);
   });
 
+  it('round-trips an embeddings ended event: input tokens only, no response id, no prompt', () => {
+    const ended = buildEndedEvent(buildStartedEvent({ model: 'text-embedding-3-small', metadata: { api: 'openai-embeddings' } }), {
+      tokenUsages: [{ providerResponseId: '', inputTokens: 1000, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0, extra: {} }],
+      toolUsages: [],
+      prompt: undefined,
+    });
+    const parsed = parseInterceptionEvent(JSON.parse(JSON.stringify(ended)));
+    expect(parsed).toEqual(JSON.parse(JSON.stringify(ended)));
+    expect(parsed).not.toHaveProperty('prompt');
+  });
+
   it('accepts an ended event without optional parts', () => {
     const ended = buildEndedEvent(buildStartedEvent(), { tokenUsages: [], toolUsages: [], prompt: undefined, trace: undefined });
     const parsed = parseInterceptionEvent(JSON.parse(JSON.stringify(ended)));

@@ -9,3 +9,6 @@ export * from './byok/legacy-sealed-key';
 export * from './time/fake-clock';
 export * from './time/wait-for';
 export * from './fixtures/gemini-api.fixtures';
+export * from './provider-fixtures/provider-fixture';
+export * from './provider-fixtures/azure-openai.fixtures';
+export * from './provider-fixtures/openai-embeddings.fixtures';

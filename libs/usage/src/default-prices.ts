@@ -24,6 +24,10 @@ export const DEFAULT_PRICES: readonly ModelPrice[] = Object.freeze(
     { model: 'o3*', input: 2, output: 8, cacheRead: 0.5, cacheWrite: 0 },
     { model: 'o3-mini*', input: 1.1, output: 4.4, cacheRead: 0.55, cacheWrite: 0 },
     { model: 'o4-mini*', input: 1.1, output: 4.4, cacheRead: 0.275, cacheWrite: 0 },
+    // OpenAI embeddings (input only; Azure OpenAI names the same models: the recorded model is the one the client asked for)
+    { model: 'text-embedding-3-small', input: 0.02, output: 0, cacheRead: 0.02, cacheWrite: 0 },
+    { model: 'text-embedding-3-large', input: 0.13, output: 0, cacheRead: 0.13, cacheWrite: 0 },
+    { model: 'text-embedding-ada-002', input: 0.1, output: 0, cacheRead: 0.1, cacheWrite: 0 },
     // Anthropic (cache write: the 5-minute cache, 1.25 × input)
     { model: 'claude-opus-4*', input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75 },
     { model: 'claude-opus-4-5*', input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 },

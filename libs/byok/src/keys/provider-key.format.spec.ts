@@ -1,3 +1,4 @@
+import { PROVIDER_DESCRIPTIONS, azureOpenaiDescription } from '@tollgate/providers';
 import { checkProviderKeyFormat } from './provider-key.format';
 
 const OPENAI_KEY = 'sk-test-abcDEF0123456789_-xyz';
@@ -92,5 +93,22 @@ describe('checkProviderKeyFormat', () => {
       expect(result.ok).toBe(false);
       expect(JSON.stringify(result)).not.toContain('SECRET');
     }
+  });
+});
+
+describe('checkProviderKeyFormat for Azure OpenAI instances', () => {
+  const azure = azureOpenaiDescription(PROVIDER_DESCRIPTIONS.openai, 'api-key', undefined);
+
+  it('takes the 32-character and 84-character Azure keys, which have no sk- prefix', () => {
+    expect(checkProviderKeyFormat(azure, ' 0123456789abcdef0123456789abcdef ')).toEqual({ ok: true, key: '0123456789abcdef0123456789abcdef' });
+    const long = 'A1b2C3d4E5'.repeat(8) + 'F6g7';
+    expect(long).toHaveLength(84);
+    expect(checkProviderKeyFormat(azure, long)).toEqual({ ok: true, key: long });
+  });
+
+  it('still refuses what no key is, and keeps the sk- rule for plain OpenAI instances', () => {
+    expect(checkProviderKeyFormat(azure, 'has a space')).toMatchObject({ ok: false });
+    expect(checkProviderKeyFormat(azure, '')).toMatchObject({ ok: false });
+    expect(checkProviderKeyFormat('openai', '0123456789abcdef0123456789abcdef')).toEqual({ ok: false, rule: 'an OpenAI key starts with sk-' });
   });
 });

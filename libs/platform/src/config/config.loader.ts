@@ -122,6 +122,8 @@ function toTollgateConfig(file: ConfigFile, configPath: string, encryptionKeys: 
       maxCooldownMs: provider.maxCooldown,
       userEndpoints: provider.userEndpoints,
       ...(provider.upstream === 'bedrock' ? { bedrock: { region: provider.region ?? '', modelIds: provider.modelIds ?? {} } } : {}),
+      auth: provider.auth,
+      ...(provider.azure ? { azure: provider.azure } : {}),
     })),
     auth: file.auth,
     circuitBreaker: {

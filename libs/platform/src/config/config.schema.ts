@@ -56,6 +56,21 @@ const awsAccessKeySchema = z
   .object({ accessKeyId: z.string(), secretAccessKey: z.string(), sessionToken: z.string().optional() })
   .strict();
 
+/** Deployment names as Azure allows them: letters, digits, `-`, `_` and `.`, at most 64 characters. */
+const azureDeploymentName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be an Azure deployment name (letters, digits, - _ .; at most 64)' });
+
+const azureDeploymentSchema = z
+  .object({
+    // Azure's dated API version, sent as ?api-version= on every call.
+    apiVersion: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, { message: 'must be an Azure OpenAI API version such as 2024-10-21 or 2025-04-01-preview' })
+      .default('2025-04-01-preview'),
+    // Model a client names → the deployment serving it; a model not listed is used as the deployment name.
+    deployments: z.record(z.string().min(1), azureDeploymentName).default({}),
+  })
+  .strict();
+
 const providerSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'must match ^[a-z0-9]+(-[a-z0-9]+)*$' }),
@@ -76,6 +91,10 @@ const providerSchema = z
     region: z.string().regex(AWS_REGION, { message: 'must be an AWS region such as us-east-1' }).optional(),
     // Bedrock upstream: client model name → Bedrock model id or inference profile id, over the built-in defaults.
     modelIds: z.record(z.string().min(1), z.string().min(1, { message: 'must not be empty' })).optional(),
+    // The header pool keys go upstream in: `Authorization: Bearer` (default) or `api-key` (Azure OpenAI); openai type only.
+    auth: z.enum(['bearer', 'api-key']).default('bearer'),
+    // Azure OpenAI's classic deployment URLs (/openai/deployments/{deployment}/…?api-version=…); openai type only.
+    azure: azureDeploymentSchema.optional(),
   })
   .strict()
   .transform((provider, ctx) => {
@@ -410,6 +429,7 @@ export const configFileSchema = z
       if (provider.userEndpoints && provider.type !== 'openai') {
         ctx.addIssue({ code: 'custom', path: ['providers', index, 'userEndpoints'], message: 'user endpoints are OpenAI-compatible: only for type openai' });
       }
+      checkAzureProvider(provider, ['providers', index], ctx);
       if (seen.has(provider.name)) {
         ctx.addIssue({ code: 'custom', path: ['providers', index, 'name'], message: `duplicate provider name "${provider.name}"` });
       }
@@ -430,5 +450,29 @@ export const configFileSchema = z
       tokens.add(entry.token);
     });
   });
+
+/** `auth: api-key` and `azure` are Azure OpenAI's: an openai provider whose baseUrl is the Azure resource. */
+function checkAzureProvider(provider: z.output<typeof providerSchema>, path: Array<string | number>, ctx: z.RefinementCtx): void {
+  if (provider.type !== 'openai') {
+    if (provider.auth !== 'bearer') ctx.addIssue({ code: 'custom', path: [...path, 'auth'], message: 'auth: api-key is Azure OpenAI\'s: only for type openai' });
+    if (provider.azure) ctx.addIssue({ code: 'custom', path: [...path, 'azure'], message: 'azure deployments are Azure OpenAI\'s: only for type openai' });
+    return;
+  }
+  const azure = provider.auth === 'api-key' || provider.azure !== undefined;
+  if (azure && provider.userEndpoints) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'userEndpoints'], message: 'user endpoints are plain OpenAI-compatible endpoints: not with auth: api-key or azure' });
+  }
+  if (!azure) return;
+  if (provider.baseUrl === undefined) {
+    const example = provider.azure ? 'https://{resource}.openai.azure.com/' : 'https://{resource}.openai.azure.com/openai/v1/';
+    ctx.addIssue({ code: 'custom', path: [...path, 'baseUrl'], message: `an Azure OpenAI provider needs its resource's baseUrl, e.g. ${example}` });
+  } else if (provider.azure && /\/openai(\/|$)/.test(new URL(provider.baseUrl).pathname)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'baseUrl'],
+      message: 'with azure (deployment URLs) baseUrl is the resource endpoint, e.g. https://{resource}.openai.azure.com/ — the gateway adds /openai/deployments/…',
+    });
+  }
+}
 
 export type ConfigFile = z.output<typeof configFileSchema>;

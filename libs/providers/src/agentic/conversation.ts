@@ -1,7 +1,6 @@
 import { arrayField, isJsonObject, type JsonObject } from '../json-value';
-import type { BridgedApi } from '../provider-type';
+import { notConversational, type BridgedApi } from '../provider-type';
 import type { AssistantTurn, ToolResult } from './agentic.types';
-import { notToolInjected } from './tool-injection';
 
 /** The assistant turn of a blocking answer (see `AssistantTurn`). */
 export function assistantTurnOf(api: BridgedApi, answer: JsonObject): AssistantTurn {
@@ -16,7 +15,7 @@ export function assistantTurnOf(api: BridgedApi, answer: JsonObject): AssistantT
     case 'openai-responses':
       return arrayField(answer.output).filter(isJsonObject);
     default:
-      throw notToolInjected(api);
+      throw notConversational(api);
   }
 }
 
@@ -50,7 +49,7 @@ export function continuationOf(api: BridgedApi, previous: JsonObject, turn: Assi
       return { ...previous, input: [...responsesInputItems(previous.input), ...turn, ...outputs] };
     }
     default:
-      throw notToolInjected(api);
+      throw notConversational(api);
   }
 }
 

@@ -1,9 +1,8 @@
-import type { BridgedApi } from '../provider-type';
+import { notConversational, type BridgedApi } from '../provider-type';
 import { AnthropicStreamMerger } from './anthropic-stream.merger';
 import { OpenAiChatStreamMerger } from './openai-chat-stream.merger';
 import { OpenAiResponsesStreamMerger } from './openai-responses-stream.merger';
 import type { StreamMerger } from './stream-merger';
-import { notToolInjected } from './tool-injection';
 
 /** The stream merger for one agentic streaming interception on `api`. */
 export function createStreamMerger(api: BridgedApi, isInjected: (toolName: string) => boolean): StreamMerger {
@@ -15,6 +14,6 @@ export function createStreamMerger(api: BridgedApi, isInjected: (toolName: strin
     case 'openai-responses':
       return new OpenAiResponsesStreamMerger();
     default:
-      throw notToolInjected(api);
+      throw notConversational(api);
   }
 }

@@ -1,5 +1,5 @@
 import { arrayField, isJsonObject, stringField, type JsonObject } from '../json-value';
-import type { BridgedApi } from '../provider-type';
+import { BRIDGED_API_TRAITS, type BridgedApi } from '../provider-type';
 import type { InjectableTool } from './agentic.types';
 
 /**
@@ -9,7 +9,7 @@ import type { InjectableTool } from './agentic.types';
  * Gemini requests get no injected tools (docs/mcp.md). The body is changed in place and returned.
  */
 export function injectTools(api: BridgedApi, body: JsonObject, tools: readonly InjectableTool[]): JsonObject | undefined {
-  if (!TOOL_INJECTED_APIS.has(api) || toolChoiceIsNone(body.tool_choice)) return undefined;
+  if (!BRIDGED_API_TRAITS[api].conversational || toolChoiceIsNone(body.tool_choice)) return undefined;
   const clientTools = arrayField(body.tools);
   const taken = new Set(clientTools.map(clientToolName).filter((name): name is string => name !== undefined));
   const injected = tools.filter((tool) => !taken.has(tool.name));
@@ -35,12 +35,6 @@ export function injectTools(api: BridgedApi, body: JsonObject, tools: readonly I
 }
 
 /** The APIs the tool loop runs on; the rest (Gemini) is never planned, so never merged or continued either. */
-const TOOL_INJECTED_APIS: ReadonlySet<BridgedApi> = new Set(['anthropic-messages', 'openai-chat', 'openai-responses']);
-
-/** What the tool-loop helpers say when asked about an API they never run on (`injectTools` plans none for it). */
-export function notToolInjected(api: BridgedApi): Error {
-  return new Error(`the tool loop does not run on ${api}`);
-}
 
 function toolChoiceIsNone(choice: unknown): boolean {
   return choice === 'none' || (isJsonObject(choice) && choice.type === 'none');

@@ -4,9 +4,10 @@ import { firstHeaderValue, type RequestHeaders } from './request-headers';
 export const GATEWAY_TOKEN_PREFIX = 'tg_';
 export const GATEWAY_TOKEN_HEADER = 'x-tollgate-token';
 
-/** Headers a provider credential can travel in. */
-export type CredentialHeader = 'authorization' | 'x-api-key' | 'x-goog-api-key';
-export type GatewayTokenHeader = typeof GATEWAY_TOKEN_HEADER | CredentialHeader;
+/** Headers a provider credential can travel in (`api-key`: Azure OpenAI). */
+export type CredentialHeader = 'authorization' | 'x-api-key' | 'x-goog-api-key' | 'api-key';
+/** A gateway token is looked for in these, never in `api-key`. */
+export type GatewayTokenHeader = typeof GATEWAY_TOKEN_HEADER | Exclude<CredentialHeader, 'api-key'>;
 
 export interface ExtractedCredentials {
   gatewayToken?: string;
@@ -37,7 +38,10 @@ export function extractCredentials(provider: ProviderRef, headers: RequestHeader
     authorization: bearer || undefined,
     'x-api-key': apiKey || undefined,
     'x-goog-api-key': googApiKey || undefined,
+    'api-key': undefined,
   };
+  // Only providers whose keys travel in `api-key` (Azure OpenAI) read it: other providers pay nothing for it.
+  if (description.clientCredentialHeaders.includes('api-key')) found['api-key'] = firstHeaderValue(headers, 'api-key')?.trim() || undefined;
 
   const result: ExtractedCredentials = {};
   if (explicitToken) {
@@ -106,7 +110,7 @@ function decodeQueryValue(value: string): string {
   }
 }
 
-const CREDENTIAL_HEADERS: readonly CredentialHeader[] = ['authorization', 'x-api-key', 'x-goog-api-key'];
+const CREDENTIAL_HEADERS: ReadonlyArray<Exclude<CredentialHeader, 'api-key'>> = ['authorization', 'x-api-key', 'x-goog-api-key'];
 
 function isGatewayToken(value: string): boolean {
   return value.startsWith(GATEWAY_TOKEN_PREFIX);

@@ -28,7 +28,7 @@ export const ALWAYS_STRIPPED_REQUEST_HEADERS: readonly string[] = [
 ];
 
 /** Client auth headers: dropped unless one carries the client's own provider key (BYOK), which goes as is. */
-export const CLIENT_CREDENTIAL_HEADERS: readonly CredentialHeader[] = ['authorization', 'x-api-key', 'x-goog-api-key'];
+export const CLIENT_CREDENTIAL_HEADERS: readonly CredentialHeader[] = ['authorization', 'x-api-key', 'x-goog-api-key', 'api-key'];
 const CLIENT_CREDENTIAL_HEADER_SET: ReadonlySet<string> = new Set(CLIENT_CREDENTIAL_HEADERS);
 
 /**

@@ -8,6 +8,7 @@ export const OPENAI: ProviderDescription = {
   routes: [
     { method: 'POST', pattern: '/chat/completions', api: 'openai-chat' },
     { method: 'POST', pattern: '/responses', api: 'openai-responses' },
+    { method: 'POST', pattern: '/embeddings', api: 'openai-embeddings' },
     { method: 'GET', pattern: '/models', modelCatalog: 'list' },
     { method: 'GET', pattern: '/models/:id', modelCatalog: 'model' },
     { method: 'POST', pattern: '/conversations', creates: 'conversation' },

@@ -22,6 +22,7 @@ export function sseErrorEvent(api: BridgedApi, error: StreamErrorDetails, sequen
     case 'anthropic-messages':
       return `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: error.type, message: error.message } })}\n\n`;
     case 'openai-chat':
+    case 'openai-embeddings':
       return `data: ${JSON.stringify({ error: { type: error.type, code: error.code ?? null, message: error.message } })}\n\n`;
     case 'openai-responses': {
       const event = { type: 'error', code: error.code ?? error.type, message: error.message, param: null, sequence_number: sequenceNumber };

@@ -35,6 +35,18 @@ export function responsesTokenUsage(providerResponseId: string, usage: JsonObjec
   };
 }
 
+/** OpenAI embeddings `usage`: `prompt_tokens` are the input; there is no output, no cache and no response id. */
+export function embeddingsTokenUsage(usage: JsonObject): TokenUsage {
+  return {
+    providerResponseId: '',
+    inputTokens: tokenCount(usage.prompt_tokens),
+    outputTokens: 0,
+    cacheReadInputTokens: 0,
+    cacheWriteInputTokens: 0,
+    extra: extraCounters(usage, EMBEDDINGS_MAPPED),
+  };
+}
+
 /** Anthropic `usage`: input is already uncached; cache reads and writes are separate counters. */
 export function anthropicTokenUsage(providerResponseId: string, usage: JsonObject): TokenUsage {
   return {
@@ -67,6 +79,7 @@ export function geminiTokenUsage(providerResponseId: string, usage: JsonObject):
 // Counters already in the main columns, and totals that are derived from them.
 const CHAT_MAPPED = new Set(['prompt_tokens', 'completion_tokens', 'total_tokens', 'prompt_tokens_details.cached_tokens']);
 const RESPONSES_MAPPED = new Set(['input_tokens', 'output_tokens', 'total_tokens', 'input_tokens_details.cached_tokens']);
+const EMBEDDINGS_MAPPED = new Set(['prompt_tokens', 'total_tokens']);
 const ANTHROPIC_MAPPED = new Set(['input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens']);
 const GEMINI_MAPPED = new Set(['promptTokenCount', 'candidatesTokenCount', 'totalTokenCount', 'cachedContentTokenCount']);
 

@@ -121,3 +121,26 @@ describe('inspectRequest: reads model, stream, tools and the last user prompt', 
     expect(result).toEqual({ ok: true, ...expected, body });
   });
 });
+
+describe('inspectRequest: embeddings', () => {
+  it('never streams, has no tools, and records the input text as the prompt', () => {
+    expect(inspectRequest('openai-embeddings', json({ model: 'text-embedding-3-small', input: 'hello', stream: true }))).toMatchObject({
+      ok: true,
+      model: 'text-embedding-3-small',
+      stream: false,
+      tools: [],
+      lastUserPrompt: 'hello',
+    });
+  });
+
+  it.each([
+    ['an array of strings, joined by newlines', ['first', 'second'], 'first\nsecond'],
+    ['strings among token arrays', [[1, 2], 'text'], 'text'],
+    ['one token array', [1, 2, 3], undefined],
+    ['token arrays only', [[1], [2]], undefined],
+    ['no input', undefined, undefined],
+  ])('input of %s → prompt %j', (_label, input, prompt) => {
+    const inspection = inspectRequest('openai-embeddings', json({ model: 'm', input }));
+    expect(inspection.ok && inspection.lastUserPrompt).toBe(prompt ?? undefined);
+  });
+});

@@ -1,4 +1,4 @@
-import type { BridgedApi } from '../provider-type';
+import { BRIDGED_API_TRAITS, type BridgedApi } from '../provider-type';
 import { isJsonObject, type JsonObject } from '../json-value';
 import { lastUserPrompt } from './last-user-prompt';
 import { toolNames } from './tool-names';
@@ -39,7 +39,9 @@ export function inspectRequest(api: BridgedApi, body: Buffer, fromPath?: PathFac
   return {
     ok: true,
     model,
-    stream: fromPath ? fromPath.stream : parsed.stream === true,
+    // Gemini streams on its own route; an API whose answers never stream (embeddings) is served blocking whatever
+    // `stream` says.
+    stream: fromPath ? fromPath.stream : parsed.stream === true && BRIDGED_API_TRAITS[api].conversational,
     tools: toolNames(parsed),
     lastUserPrompt: lastUserPrompt(api, parsed),
     body: parsed,

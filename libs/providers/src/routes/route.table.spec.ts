@@ -5,6 +5,7 @@ describe('matchRoute', () => {
   const supported: Array<[ProviderType, string, string, RouteMatch]> = [
     ['openai', 'POST', '/chat/completions', { kind: 'bridged', api: 'openai-chat', upstreamPath: '/chat/completions' }],
     ['openai', 'POST', '/responses', { kind: 'bridged', api: 'openai-responses', upstreamPath: '/responses' }],
+    ['openai', 'POST', '/embeddings', { kind: 'bridged', api: 'openai-embeddings', upstreamPath: '/embeddings' }],
     ['openai', 'GET', '/models', { kind: 'passthrough', upstreamPath: '/models', modelCatalog: { kind: 'list' } }],
     ['openai', 'GET', '/models/gpt-4o-mini', { kind: 'passthrough', upstreamPath: '/models/gpt-4o-mini', modelCatalog: { kind: 'model', id: 'gpt-4o-mini' } }],
     ['openai', 'GET', '/models/ft:gpt-4o:acme::abc123', { kind: 'passthrough', upstreamPath: '/models/ft:gpt-4o:acme::abc123', modelCatalog: { kind: 'model', id: 'ft:gpt-4o:acme::abc123' } }],
@@ -75,7 +76,8 @@ describe('matchRoute', () => {
     ['gemini', 'POST', '/v1beta/files'],
     ['gemini', 'POST', '/v1beta/cachedContents'],
     // not on the allow list
-    ['openai', 'POST', '/embeddings'],
+    ['openai', 'GET', '/embeddings'],
+    ['openai', 'POST', '/embeddings/x'],
     ['openai', 'POST', '/completions'],
     ['openai', 'POST', '/files'],
     ['openai', 'POST', '/chat/completions/extra'],

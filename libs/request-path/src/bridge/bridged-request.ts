@@ -12,6 +12,8 @@ import type { CredentialPlan } from './upstream-attempts';
 export interface BridgedRequest {
   provider: ProviderRuntime;
   api: BridgedApi;
+  /** The route's path after the provider's prefix (`/chat/completions`), for a target that follows the body's model. */
+  routePath: string;
   upstream: UpstreamTarget;
   principal: GatewayPrincipal;
   /** The limits and model policies the caller is held to (resolved once, after authentication). */

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import {
-  GEN_AI_OPERATION,
+  BRIDGED_API_TRAITS,
+  azureDeploymentTarget,
+  azureResponsesBody,
   inspectRequest,
   observeBlocking,
   withIncludeUsage,
+  type AzureDeploymentForm,
   type JsonObject,
 } from '@tollgate/providers';
 import { applyPromptPolicy, type EventBatchProducer, type InterceptionStarted } from '@tollgate/recording';
@@ -54,14 +57,15 @@ export class InterceptionHandler {
   ) {}
 
   /** Validates the body, then runs the interception, inside its span when tracing is on. */
-  handle(request: BridgedRequest): Promise<void> {
-    const { provider, api, out } = request;
+  handle(clientRequest: BridgedRequest): Promise<void> {
+    const { provider, api, out } = clientRequest;
     const interceptionId = randomUUID();
-    const inspection = inspectRequest(api, request.body, request.fromPath);
+    const inspection = inspectRequest(api, clientRequest.body, clientRequest.fromPath);
     if (!inspection.ok) {
       writeGatewayError(out, provider.description, new GatewayError('bad_request', inspection.reason), { 'x-tollgate-interception-id': interceptionId });
       return Promise.resolve();
     }
+    const request = provider.azureDeployments ? toAzureDeployment(clientRequest, provider.azureDeployments, inspection) : clientRequest;
     if (!tracingActive()) return this.intercept(request, inspection, interceptionId, NO_SPAN);
     const span = startSpan('tollgate.interception', SpanKind.INTERNAL, {
       'tollgate.interception.id': interceptionId,
@@ -70,7 +74,7 @@ export class InterceptionHandler {
       'tollgate.credential.kind': request.plan.kind,
       'tollgate.user.id': request.principal.userId,
       'tollgate.stream': inspection.stream,
-      'gen_ai.operation.name': GEN_AI_OPERATION[api],
+      'gen_ai.operation.name': BRIDGED_API_TRAITS[api].operation,
       'gen_ai.provider.name': provider.description.genAiProviderName,
       'gen_ai.request.model': inspection.model,
     });
@@ -204,8 +208,10 @@ export class InterceptionHandler {
         return withError(foreign.kind, foreign.message);
       }
     }
-    const limitsChecked = request.limits?.admit({ parsed: inspection.body, bytes: request.body.length });
-    const budget = request.budget ? await request.budget.admit(inspection.model, inspection.body, request.body.length) : undefined;
+    // Embeddings answers have no output tokens: none are reserved for them.
+    const inputOnly = BRIDGED_API_TRAITS[api].operation === 'embeddings';
+    const limitsChecked = request.limits?.admit({ parsed: inspection.body, bytes: request.body.length, inputOnly });
+    const budget = request.budget ? await request.budget.admit(inspection.model, inspection.body, request.body.length, inputOnly) : undefined;
     const limits = await limitsChecked;
     // Every answer to a limited caller carries its rate-limit headers.
     const idHeader = limits ? { ...interceptionHeader, ...limits.headers } : interceptionHeader;
@@ -330,6 +336,17 @@ export class InterceptionHandler {
     const parsed = parseJson(read.body);
     return parsed === undefined ? { tokenUsages: [], toolUsages: [] } : outcomeFromObservation(observeBlocking(request.api, parsed));
   }
+}
+
+/**
+ * The request as Azure's classic form takes it: the path of the model's deployment (recorded, limited and priced
+ * under the model the client named), and for the Responses API the deployment as the body's model.
+ */
+function toAzureDeployment(request: BridgedRequest, form: AzureDeploymentForm, inspection: Inspection): BridgedRequest {
+  const { provider, api } = request;
+  const path = azureDeploymentTarget(provider.upstreamBase, form, request.routePath, inspection.model);
+  const body = api === 'openai-responses' ? azureResponsesBody(form, request.body, inspection.body, inspection.model) : request.body;
+  return { ...request, upstream: { origin: provider.upstreamBase.origin, path }, body };
 }
 
 function parseJson(body: Buffer): unknown {

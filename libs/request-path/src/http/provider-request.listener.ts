@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import { extractCredentials, headersToForward, matchRoute, parseUpstreamBase, queryParameter, upstreamPathAndQuery, withoutQueryParameter, type ProviderDescription } from '@tollgate/providers';
+import { azureDeploymentTarget, extractCredentials, headersToForward, matchRoute, parseUpstreamBase, queryParameter, upstreamPathAndQuery, withoutQueryParameter, type ProviderDescription } from '@tollgate/providers';
 import { GatewayError } from '../errors/gateway-error';
 import { writeGatewayError } from '../errors/error-response';
 import { planCredential } from '../identity/credential.planner';
@@ -114,7 +114,14 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
 
   const plan = planned.plan;
   const base = planned.baseUrl === undefined ? provider.upstreamBase : parseUpstreamBase(planned.baseUrl);
-  const target = { origin: base.origin, path: upstreamPathAndQuery(base, route.upstreamPath, upstreamQuery(description, query)) };
+  const search = upstreamQuery(description, query);
+  // Azure's deployment URLs: a bridged request's path follows its model, set once the body is inspected.
+  const target = {
+    origin: base.origin,
+    path: provider.azureDeployments
+      ? azureDeploymentTarget(base, provider.azureDeployments, route.upstreamPath, undefined, search)
+      : upstreamPathAndQuery(base, route.upstreamPath, search),
+  };
   // A model list is filtered by the caller's model policies (docs/configuration.md `models`).
   const filtersModels = catalog?.kind === 'list' && access.modelPolicies.length > 0;
   // Answers the gateway reads (bridged, creates whose id it records, filtered model lists) must come uncompressed.
@@ -125,6 +132,7 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
     await services.interceptions.handle({
       provider,
       api: route.api,
+      routePath: route.upstreamPath,
       upstream: target,
       principal,
       access,

@@ -1,7 +1,16 @@
 import { KeyPool, type KeyPoolObserver, type KeySource, type KeyStateStore } from '@tollgate/keypool';
 import type { Clock } from '@tollgate/time';
 import type { ProviderConfig, TollgateConfig } from '@tollgate/platform';
-import { PROVIDER_DESCRIPTIONS, bedrockDescription, parseUpstreamBase, type ProviderDescription, type ProviderType, type UpstreamBase } from '@tollgate/providers';
+import {
+  PROVIDER_DESCRIPTIONS,
+  azureOpenaiDescription,
+  bedrockDescription,
+  parseUpstreamBase,
+  type AzureDeploymentForm,
+  type ProviderDescription,
+  type ProviderType,
+  type UpstreamBase,
+} from '@tollgate/providers';
 import { BedrockDialect } from '../upstream/bedrock.dialect';
 import type { UpstreamDialect } from '../upstream/upstream-dialect';
 
@@ -15,6 +24,8 @@ export interface ProviderRuntime {
   upstreamBase: UpstreamBase;
   /** Where its routes start: `/{name}` and the description's route prefix (`/{name}/v1` for the OpenAI type). */
   routePrefix: string;
+  /** Set for an Azure OpenAI instance on the classic deployment URLs: each request's upstream path follows its model. */
+  azureDeployments?: AzureDeploymentForm;
   /** Where centralized requests get their keys; the request path sees the pool only through this port. */
   keys: KeySource;
   /** The same pool's operator view: the admin API and the key-state gauges. */
@@ -34,7 +45,7 @@ export class ProviderRegistry {
     descriptions: Readonly<Record<ProviderType, ProviderDescription>> = PROVIDER_DESCRIPTIONS,
   ) {
     for (const provider of config.providers) {
-      const description = provider.bedrock ? bedrockDescription(provider.bedrock.region) : descriptions[provider.type];
+      const description = describeInstance(provider, descriptions[provider.type]);
       const baseUrl = provider.baseUrl ?? description.defaultBaseUrl;
       const upstreamBase = parseUpstreamBase(baseUrl);
       const dialect = provider.bedrock ? new BedrockDialect(provider.bedrock, upstreamBase, provider.keys) : undefined;
@@ -55,7 +66,17 @@ export class ProviderRegistry {
         hintOf: dialect && ((key) => dialect.hintOf(key)),
       });
       const routePrefix = `/${provider.name}${description.routePrefix}`;
-      this.byName.set(provider.name, { config: provider, description, baseUrl, upstreamBase, routePrefix, keys: pool, pool, dialect });
+      this.byName.set(provider.name, {
+        config: provider,
+        description,
+        baseUrl,
+        upstreamBase,
+        routePrefix,
+        keys: pool,
+        pool,
+        dialect,
+        ...(provider.azure ? { azureDeployments: provider.azure } : {}),
+      });
     }
   }
 
@@ -66,4 +87,10 @@ export class ProviderRegistry {
   all(): ProviderRuntime[] {
     return [...this.byName.values()];
   }
+}
+
+/** The description of one instance: its type's, or the Bedrock or Azure OpenAI variant its upstream needs. */
+function describeInstance(provider: ProviderConfig, typeDescription: ProviderDescription): ProviderDescription {
+  if (provider.bedrock) return bedrockDescription(provider.bedrock.region);
+  return provider.type === 'openai' ? azureOpenaiDescription(typeDescription, provider.auth ?? 'bearer', provider.azure) : typeDescription;
 }

@@ -8,6 +8,8 @@ export type {
   MockUpstreamOptions,
   ReceivedRequest,
 } from './mock-upstream.types';
+export { MOCK_EMBEDDING_DIMENSIONS, mockEmbeddingPromptTokens } from './openai-embeddings.responder';
+export { AZURE_429_HEADERS, azureErrorBody } from './provider-errors';
 export {
   MOCK_ANTHROPIC_COUNT_TOKENS,
   MOCK_ANTHROPIC_MODELS,

@@ -41,6 +41,23 @@ export function anthropicErrorBody(status: number, requestId: string, message?: 
   return { type: 'error', error: { type: kind.type, message: message ?? kind.message }, request_id: requestId };
 }
 
+const AZURE_MESSAGES: Record<number, string> = {
+  400: 'Invalid request.',
+  401: 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.',
+  403: 'The principal does not have access to this deployment.',
+  404: 'Resource not found',
+  429: 'Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2025-04-01-preview have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after 2 seconds.',
+  500: 'The server had an error while processing your request. Sorry about that!',
+};
+
+/** `{ error: { code, message } }` as Azure OpenAI answers it: the code is the status as a string. */
+export function azureErrorBody(status: number, message?: string): unknown {
+  return { error: { code: String(status), message: message ?? AZURE_MESSAGES[status] ?? AZURE_MESSAGES[status >= 500 ? 500 : 400] } };
+}
+
+/** What Azure answers with its 429s: the wait in milliseconds and in seconds (a step's own headers replace these). */
+export const AZURE_429_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'retry-after-ms': '2000', 'retry-after': '2' });
+
 const GEMINI_ERRORS: Record<number, { status: string; message: string }> = {
   400: { status: 'INVALID_ARGUMENT', message: 'Invalid JSON payload received.' },
   401: { status: 'UNAUTHENTICATED', message: 'Request is missing required authentication credential.' },
@@ -77,6 +94,7 @@ const ERROR_BODIES: Readonly<Record<MockProvider, (status: number, requestId: st
   openai: (status, _requestId, message) => openaiErrorBody(status, message),
   anthropic: anthropicErrorBody,
   // A bare 429 is Gemini's own: with a RetryInfo detail.
+  azure: (status, _requestId, message) => azureErrorBody(status, message),
   gemini: (status, _requestId, message) => (status === 429 && message === undefined ? geminiRateLimitBody('37s') : geminiErrorBody(status, message)),
 };
 

@@ -39,10 +39,17 @@ function isTokenCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
 
+/** What an estimate reads of a request; `inputOnly` for an API whose answers have no output tokens (embeddings). */
+export interface EstimatedRequest {
+  bodyBytes: number;
+  body: unknown;
+  inputOnly?: boolean;
+}
+
 /** The tokens a request may use before it is sent: input ≈ body bytes / charsPerToken, output = the requested limit or the default. */
-export function estimateRequestTokens(request: { bodyBytes: number; body: unknown }, settings: EstimateSettings): { inputTokens: number; outputTokens: number } {
+export function estimateRequestTokens(request: EstimatedRequest, settings: EstimateSettings): { inputTokens: number; outputTokens: number } {
   const inputTokens = Math.ceil(request.bodyBytes / settings.charsPerToken);
-  const outputTokens = requestedMaxOutputTokens(request.body) ?? settings.defaultMaxOutputTokens;
+  const outputTokens = request.inputOnly ? 0 : (requestedMaxOutputTokens(request.body) ?? settings.defaultMaxOutputTokens);
   return { inputTokens, outputTokens };
 }
 
@@ -54,7 +61,7 @@ export function estimateRequestCost(
   prices: PriceTable,
   providerName: string,
   model: string,
-  request: { bodyBytes: number; body: unknown },
+  request: EstimatedRequest,
   settings: EstimateSettings,
 ): CostEstimate {
   const { inputTokens, outputTokens } = estimateRequestTokens(request, settings);

@@ -48,3 +48,4 @@ export type {
 } from './observation/observation.types';
 
 export * from './agentic';
+export * from './bedrock';

@@ -1,4 +1,5 @@
 export * from './mock-upstream';
+export * from './mock-bedrock';
 export * from './services';
 export * from './otlp';
 export * from './processes';

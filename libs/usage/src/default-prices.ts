@@ -40,5 +40,15 @@ export const DEFAULT_PRICES: readonly ModelPrice[] = Object.freeze(
     // Embeddings: input only. The Gemini API reports no token count for them (docs/providers.md), so a recorded
     // embedding request has no usage and this row prices nothing until an operator's usage source provides one.
     { model: 'gemini-embedding-001*', input: 0.15, output: 0, cacheRead: 0, cacheWrite: 0 },
+    // Claude on Bedrock, for clients that send a Bedrock model id (`anthropic.claude-…`, `us.anthropic.claude-…`)
+    // instead of a name the model map turns into one: Bedrock bills Anthropic's list prices on demand and for global
+    // cross-region profiles; geography (`us.`, `eu.`…) profiles of recent models cost more (about 10%): override per
+    // provider. Equal (empty) prefixes: the later, narrower pattern wins.
+    { model: '*anthropic.claude-opus-4*', input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75 },
+    { model: '*anthropic.claude-opus-4-5*', input: 5, output: 25, cacheRead: 0.5, cacheWrite: 6.25 },
+    { model: '*anthropic.claude-sonnet-4*', input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
+    { model: '*anthropic.claude-3-7-sonnet*', input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 },
+    { model: '*anthropic.claude-haiku-4-5*', input: 1, output: 5, cacheRead: 0.1, cacheWrite: 1.25 },
+    { model: '*anthropic.claude-3-5-haiku*', input: 0.8, output: 4, cacheRead: 0.08, cacheWrite: 1 },
   ].map((entry) => Object.freeze({ provider: '*', ...entry })),
 );

@@ -102,6 +102,21 @@ describe('PriceTable', () => {
       expect(table.find('gemini', 'gemini-3-pro-preview')?.output).toBe(12);
       expect(table.find('gemini', 'gemini-embedding-001')).toMatchObject({ input: 0.15, output: 0 });
     });
+
+    it('prices Claude models sent to Bedrock by their Bedrock ids like the same models by name', () => {
+      const table = createPriceTable();
+      const bedrockIds: Array<[string, string]> = [
+        ['us.anthropic.claude-opus-4-5-20251101-v1:0', 'claude-opus-4-5-20251101'],
+        ['anthropic.claude-opus-4-1-20250805-v1:0', 'claude-opus-4-1-20250805'],
+        ['global.anthropic.claude-sonnet-4-5-20250929-v1:0', 'claude-sonnet-4-5-20250929'],
+        ['eu.anthropic.claude-haiku-4-5-20251001-v1:0', 'claude-haiku-4-5-20251001'],
+        ['anthropic.claude-3-5-haiku-20241022-v1:0', 'claude-3-5-haiku-20241022'],
+      ];
+      for (const [bedrockId, name] of bedrockIds) {
+        expect(table.cost('claude', bedrockId, tokens(1_000_000, 1_000_000, 1_000_000, 1_000_000))).toEqual(table.cost('claude', name, tokens(1_000_000, 1_000_000, 1_000_000, 1_000_000)));
+      }
+      expect(table.cost('claude', 'us.anthropic.claude-opus-4-5-20251101-v1:0', tokens(1_000_000, 0))).toEqual({ costMicros: 5_000_000, priced: true });
+    });
   });
 
   describe('createPriceTable', () => {

@@ -5,6 +5,7 @@ export interface ProviderConfig {
   type: ProviderType;
   /** Absent: the provider type's public API. */
   baseUrl?: string;
+  /** Pool entries; for a Bedrock upstream an AWS access key is one entry in `encodeAwsCredential`'s form. */
   keys: string[];
   strategy: 'ordered' | 'round-robin';
   authFailure: 'disable' | 'cooldown';
@@ -12,6 +13,14 @@ export interface ProviderConfig {
   defaultCooldownMs: number;
   maxCooldownMs: number;
   userEndpoints: boolean;
+  /** Set when an anthropic provider's upstream is Claude on AWS Bedrock. */
+  bedrock?: BedrockUpstreamConfig;
+}
+
+export interface BedrockUpstreamConfig {
+  region: string;
+  /** Client model name → Bedrock model id or inference profile id, as configured (the built-in defaults apply beneath). */
+  modelIds: Record<string, string>;
 }
 
 export interface GatewayTokenConfig {

@@ -74,6 +74,8 @@ export class InterceptionHandler {
       'gen_ai.provider.name': provider.description.genAiProviderName,
       'gen_ai.request.model': inspection.model,
     });
+    const upstreamModel = provider.dialect?.upstreamModel(inspection.model);
+    if (upstreamModel !== undefined) span.setAttribute('tollgate.upstream.model', upstreamModel);
     return inSpan(span, () => this.intercept(request, inspection, interceptionId, span));
   }
 
@@ -111,7 +113,8 @@ export class InterceptionHandler {
       credentialKind: request.plan.kind,
       credentialSource: credentialSourceOf(request.plan),
       credentialHint: request.plan.kind === 'byok' ? request.plan.hint : '',
-      metadata: { api },
+      // A dialect's upstream model (the Bedrock model id) is kept beside the model the client asked for.
+      metadata: provider.dialect ? { api, upstreamModel: provider.dialect.upstreamModel(inspection.model) ?? null } : { api },
     };
     const summary: AttemptSummary = { hint: '', handedOut: 0 };
     let outcome: Outcome | undefined;

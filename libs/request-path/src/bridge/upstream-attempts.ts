@@ -5,6 +5,7 @@ import { NO_SPAN, SpanKind, inSpan, startSpan, tracingActive } from '../telemetr
 import type { Dispatcher } from 'undici';
 import { withBufferedBody } from '../upstream/buffered-response';
 import { readUpstreamBody } from '../upstream/upstream-body.reader';
+import type { UpstreamDialect } from '../upstream/upstream-dialect';
 import { classifyTransportError, isAborted, type TransportFailure, type UpstreamAbortSignal, type UpstreamClient, type UpstreamResponse, type UpstreamTarget } from '../upstream/upstream.client';
 
 /**
@@ -51,7 +52,7 @@ export interface UpstreamAttemptMetrics {
 /** One upstream call and who it is for: everything `sendWithFailover` needs. */
 export interface FailoverCall {
   client: UpstreamClient;
-  provider: { keys: KeySource; config: { name: string }; description: ProviderDescription };
+  provider: { keys: KeySource; config: { name: string }; description: ProviderDescription; dialect?: UpstreamDialect };
   /** The route label of the attempts' metric: the bridged API, or `passthrough`. */
   route: string;
   plan: CredentialPlan;
@@ -72,7 +73,9 @@ export async function sendWithFailover(call: FailoverCall): Promise<AttemptResul
   if (plan.kind === 'byok') {
     summary.hint = plan.hint;
     summary.handedOut = 1;
-    const headers = applyCredential(provider.description, request.headers, plan.credential, plan.header);
+    const headers = provider.dialect
+      ? await provider.dialect.authorize(request, request.method, plan.credential, true)
+      : applyCredential(provider.description, request.headers, plan.credential, plan.header);
     const span = tracing ? attemptSpan(1, plan.hint) : NO_SPAN;
     const result = await sendOnce(call, { ...request, headers, dispatcher: plan.dispatcher }, span);
     endAttemptSpan(span, result);
@@ -82,7 +85,8 @@ export async function sendWithFailover(call: FailoverCall): Promise<AttemptResul
   for (let key = selectKey(walker, tracing); key !== undefined; key = selectKey(walker, tracing)) {
     summary.hint = walker.lastHint;
     summary.handedOut = walker.handedOut;
-    const headers = applyCredential(provider.description, request.headers, key.key);
+    // A dialect applies each key itself (a Bedrock key signs its own request); the await is on that path only.
+    const headers = provider.dialect ? await provider.dialect.authorize(request, request.method, key.key, false) : applyCredential(provider.description, request.headers, key.key);
     const span = tracing ? attemptSpan(walker.handedOut, key.hint) : NO_SPAN;
     const result = await sendOnce(call, { ...request, headers }, span);
     // Only an error answer whose body the description reads (Gemini's 400 and 429) pays for the await.

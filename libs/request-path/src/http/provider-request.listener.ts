@@ -146,20 +146,21 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
     } else {
       const recordCreated = usesPoolKey && route.creates ? { kind: route.creates, userId: principal.userId } : undefined;
       const rewriteAnswer = filtersModels ? (answer: Buffer) => filterModelList(answer, provider.config.name, access.modelPolicies) : undefined;
+      const passthrough = {
+        provider,
+        method,
+        upstream: target,
+        plan,
+        forwardHeaders,
+        body: body.bytes.length > 0 ? body.bytes : undefined,
+        out,
+        timing,
+        recordCreated,
+        rewriteAnswer,
+        answerHeaders: admission?.headers,
+      };
       try {
-        await services.passthrough.handle({
-          provider,
-          method,
-          upstream: target,
-          plan,
-          forwardHeaders,
-          body: body.bytes.length > 0 ? body.bytes : undefined,
-          out,
-          timing,
-          recordCreated,
-          rewriteAnswer,
-          answerHeaders: admission?.headers,
-        });
+        await (provider.dialect ? services.passthrough.handleThroughDialect(provider.dialect, route, passthrough) : services.passthrough.handle(passthrough));
       } finally {
         admission?.finish([], 'not_served');
       }

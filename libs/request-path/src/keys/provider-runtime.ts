@@ -1,7 +1,9 @@
 import { KeyPool, type KeyPoolObserver, type KeySource, type KeyStateStore } from '@tollgate/keypool';
 import type { Clock } from '@tollgate/time';
 import type { ProviderConfig, TollgateConfig } from '@tollgate/platform';
-import { PROVIDER_DESCRIPTIONS, parseUpstreamBase, type ProviderDescription, type ProviderType, type UpstreamBase } from '@tollgate/providers';
+import { PROVIDER_DESCRIPTIONS, bedrockDescription, parseUpstreamBase, type ProviderDescription, type ProviderType, type UpstreamBase } from '@tollgate/providers';
+import { BedrockDialect } from '../upstream/bedrock.dialect';
+import type { UpstreamDialect } from '../upstream/upstream-dialect';
 
 /** A configured provider instance with everything a request needs, built once at start. */
 export interface ProviderRuntime {
@@ -17,6 +19,8 @@ export interface ProviderRuntime {
   keys: KeySource;
   /** The same pool's operator view: the admin API and the key-state gauges. */
   pool: KeyPool;
+  /** How calls are rewritten for an upstream that is not the provider's own API (Bedrock); absent: sent as they are. */
+  dialect?: UpstreamDialect;
 }
 
 export class ProviderRegistry {
@@ -30,6 +34,10 @@ export class ProviderRegistry {
     descriptions: Readonly<Record<ProviderType, ProviderDescription>> = PROVIDER_DESCRIPTIONS,
   ) {
     for (const provider of config.providers) {
+      const description = provider.bedrock ? bedrockDescription(provider.bedrock.region) : descriptions[provider.type];
+      const baseUrl = provider.baseUrl ?? description.defaultBaseUrl;
+      const upstreamBase = parseUpstreamBase(baseUrl);
+      const dialect = provider.bedrock ? new BedrockDialect(provider.bedrock, upstreamBase, provider.keys) : undefined;
       const pool = new KeyPool({
         provider: provider.name,
         keys: provider.keys,
@@ -44,11 +52,10 @@ export class ProviderRegistry {
         clock,
         fingerprintSecret: config.keyPool.fingerprintSecret,
         observer,
+        hintOf: dialect && ((key) => dialect.hintOf(key)),
       });
-      const description = descriptions[provider.type];
-      const baseUrl = provider.baseUrl ?? description.defaultBaseUrl;
       const routePrefix = `/${provider.name}${description.routePrefix}`;
-      this.byName.set(provider.name, { config: provider, description, baseUrl, upstreamBase: parseUpstreamBase(baseUrl), routePrefix, keys: pool, pool });
+      this.byName.set(provider.name, { config: provider, description, baseUrl, upstreamBase, routePrefix, keys: pool, pool, dialect });
     }
   }
 

@@ -144,3 +144,22 @@ describe('inspectRequest: embeddings', () => {
     expect(inspection.ok && inspection.lastUserPrompt).toBe(prompt ?? undefined);
   });
 });
+
+describe('inspectRequest: Gemini embeddings', () => {
+  const fromPath = { model: 'gemini-embedding-001', stream: false };
+
+  it('records the text parts of an embedContent body as the prompt', () => {
+    const body = { content: { parts: [{ text: 'first' }, { inlineData: { mimeType: 'image/png', data: 'AA==' } }, { text: 'second' }] } };
+    expect(inspectRequest('gemini-embeddings', json(body), fromPath)).toMatchObject({ ok: true, model: 'gemini-embedding-001', lastUserPrompt: 'first\nsecond' });
+  });
+
+  it('joins the text of every request of a batchEmbedContents body', () => {
+    const body = { requests: [{ model: 'models/gemini-embedding-001', content: { parts: [{ text: 'one' }] } }, { content: { parts: [{ text: 'two' }] } }] };
+    expect(inspectRequest('gemini-embeddings', json(body), fromPath)).toMatchObject({ ok: true, lastUserPrompt: 'one\ntwo' });
+  });
+
+  it('records no prompt when no part has text', () => {
+    const inspection = inspectRequest('gemini-embeddings', json({ content: { parts: [{ inlineData: { data: 'AA==' } }] } }), fromPath);
+    expect(inspection.ok && inspection.lastUserPrompt).toBeUndefined();
+  });
+});

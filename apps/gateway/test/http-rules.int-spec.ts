@@ -27,7 +27,7 @@ describe('gateway HTTP rules', () => {
   describe('routing', () => {
     it.each([
       ['GET', '/openai/v1/files', 'openai'],
-      ['POST', '/openai/v1/embeddings', 'openai'],
+      ['POST', '/openai/v1/completions', 'openai'],
       ['DELETE', '/openai/v1/models/x', 'openai'],
       ['POST', '/anthropic/v1/models', 'anthropic'],
       ['GET', '/anthropic/v1/messages', 'anthropic'],

@@ -29,6 +29,7 @@ describe('one trace from the gateway through the queue into the recorder', () =>
       providers: [
         { name: 'openai', type: 'openai', baseUrl: mock.openaiBaseUrl, keys: KEYS },
         { name: 'limited', type: 'openai', baseUrl: mock.openaiBaseUrl, keys: LIMITED_KEYS },
+        { name: 'gemini', type: 'gemini', baseUrl: mock.geminiBaseUrl, keys: KEYS },
       ],
       auth: { tokens: [{ token: ALICE_TOKEN, user: 'alice' }] },
       keyPool: { redisKeyPrefix: `${redisPrefix.prefix}kp:` },
@@ -157,6 +158,25 @@ describe('one trace from the gateway through the queue into the recorder', () =>
     expect(selections[2]).not.toHaveProperty('tollgate.key.hint');
     const attempts = spansIn(interception.traceId, 'tollgate.upstream').map((span) => span.attributes['http.response.status_code']);
     expect(attempts).toEqual([429, 429]);
+  });
+
+  it('a Gemini stream: a gcp.gemini chat span, and the gateway token in ?key= redacted from the server span', async () => {
+    const response = await fetch(`${gateway.url}/gemini/v1beta/models/gemini-2.5-flash:streamGenerateContent?key=${ALICE_TOKEN}&alt=sse`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ contents: [{ parts: [{ text: PROMPT }] }] }),
+    });
+    await response.text();
+    const interception = await interceptionSpan(response.headers.get('x-tollgate-interception-id')!);
+    expect(interception.attributes).toMatchObject({ 'gen_ai.provider.name': 'gcp.gemini', 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gemini-2.5-flash', 'tollgate.stream': true });
+    const server = await receiver.waitFor((span) => span.spanId === interception.parentSpanId);
+    expect(server.kind).toBe(SPAN_KIND.server);
+    expect(server.attributes['url.query']).toBe('key=REDACTED&alt=sse');
+    // The upstream call went without the key parameter: nothing to redact on the client span.
+    expect(mock.received.find((request) => request.provider === 'gemini')?.query).toEqual({ alt: 'sse' });
+    for (const span of receiver.spans.filter((candidate) => candidate.traceId === interception.traceId)) {
+      expect(JSON.stringify(span)).not.toContain(ALICE_TOKEN);
+    }
   });
 
   it('exports no key, gateway token, prompt or answer text anywhere in a span, its status, events or resource', async () => {

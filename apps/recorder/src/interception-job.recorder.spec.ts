@@ -179,7 +179,7 @@ describe('InterceptionJobRecorder', () => {
 
   it('records the valid events of a batch and fails it as unrecoverable, holding only its invalid entries', async () => {
     const started = buildStartedEvent();
-    const invalid = { ...buildStartedEvent(), providerType: 'gemini' };
+    const invalid = { ...buildStartedEvent(), providerType: 'cohere' };
     const batchJob = job('interception.batch', buildEventBatch([started, invalid as never, 'junk' as never], 'b-2'));
 
     const error = await failureOf(recorder().recordBatch(batchJob));

@@ -210,7 +210,7 @@ describe('recorder (a Nest microservice on BullMQ in Redis → Postgres)', () =>
   it('records the valid events of a batch with an invalid one, and leaves only the invalid one in the failed set, unretried', async () => {
     await harness.startWorker();
     const interceptions = interceptionsOf(2);
-    const invalid = { ...buildStartedEvent(), providerType: 'gemini', credentialHint: 'sk-live-0123456789abcdef0123456789abcdef' };
+    const invalid = { ...buildStartedEvent(), providerType: 'cohere', credentialHint: 'sk-live-0123456789abcdef0123456789abcdef' };
     const entries = [...eventsOf(interceptions).slice(0, 2), invalid, ...eventsOf(interceptions).slice(2)];
     const job = await harness.producer({ attempts: 5 }).addBatch(entries);
 

@@ -66,6 +66,21 @@ describe('KeyPool walker', () => {
     expect(walker.handedOut).toBe(1);
   });
 
+  it("429 cools the key for the cooldown its body asked for (Gemini's RetryInfo), over its headers, clamped", () => {
+    const { pool, clock } = setup();
+    const at = (ms: number) => new Date(clock.now() + ms).toISOString();
+    const walker = pool.startWalk();
+    walker.next();
+    expect(walker.report(429, { 'retry-after': '30' }, false, 1500)).toBe('failover');
+    expect(pool.list()[0]).toMatchObject({ state: 'cooling', reason: 'rate_limited', until: at(1500) });
+    walker.next();
+    walker.report(429, {}, false, 10 * 3_600_000);
+    expect(pool.list()[1].until).toBe(at(3_600_000));
+    walker.next();
+    walker.report(429, { 'retry-after': '30' }, false, 0);
+    expect(pool.list()[2].until).toBe(at(30_000));
+  });
+
   it('429 cools the key for the Retry-After and fails over to the next key', () => {
     const { pool, clock, observer } = setup();
     const walker = pool.startWalk();

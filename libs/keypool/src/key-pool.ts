@@ -29,6 +29,8 @@ export interface KeyPoolArgs {
   clock: Clock;
   fingerprintSecret: string;
   observer?: KeyPoolObserver;
+  /** The printable stand-in of a key when it is not the key's own `hint` (an entry holding several secrets). */
+  hintOf?: (key: string) => string;
 }
 
 /** One configured key; the fingerprint is computed once here, not per request. */
@@ -67,7 +69,7 @@ export class KeyPool implements KeySource {
     this.keys = args.keys.map((key, position) => ({
       key,
       position,
-      hint: hint(key),
+      hint: (args.hintOf ?? hint)(key),
       fingerprint: fingerprintKey(key, args.fingerprintSecret),
     }));
     // The store reports its own connectivity problems; the pool works on the local view meanwhile.

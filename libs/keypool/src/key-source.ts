@@ -19,8 +19,9 @@ export interface KeyWalker {
   /**
    * Classifies the answer to the key last handed out; `failover` means: try `next()`. `modelDenied`: the answer (a
    * 403) says the key may not use the walk's model — that key is skipped for that model only, not disabled.
+   * `retryAfterMs`: on a 429, the cooldown its body asked for (Gemini's `RetryInfo`), preferred to the headers.
    */
-  report(status: number, headers: HeaderBag, modelDenied?: boolean): 'failover' | 'final';
+  report(status: number, headers: HeaderBag, modelDenied?: boolean, retryAfterMs?: number): 'failover' | 'final';
   /** A 403 fails over (so its body may be read to tell a model denial from a key failure); false/absent: it is the answer. */
   readonly forbiddenFailsOver?: boolean;
   /** The state the last reported answer put the key in (for tracing); undefined after a `final` answer. */

@@ -2,7 +2,7 @@ import type { KeyPool, PoolKey } from './key-pool';
 import type { KeyReason, KeyState } from './key-state';
 import type { Exhaustion, HandedOutKey, KeyWalker } from './key-source';
 import { MODEL_DENIED_COOLDOWN_MS, modelScope } from './model-scope';
-import { cooldownFromHeaders, type HeaderBag } from './retry-after.parser';
+import { rateLimitCooldown, type HeaderBag } from './retry-after.parser';
 
 export class PoolWalker implements KeyWalker {
   lastTransition?: { reason: KeyReason; state: KeyState };
@@ -41,14 +41,14 @@ export class PoolWalker implements KeyWalker {
     return undefined;
   }
 
-  report(status: number, headers: HeaderBag, modelDenied = false): 'failover' | 'final' {
+  report(status: number, headers: HeaderBag, modelDenied = false, retryAfterMs?: number): 'failover' | 'final' {
     this.lastTransition = undefined;
     const key = this.current;
     if (!key) return 'final';
     const { options, clock } = this.pool;
     const nowMs = clock.now();
     if (status === 429) {
-      return this.fail(key, { state: 'cooling', reason: 'rate_limited', until: nowMs + cooldownFromHeaders(headers, nowMs, options) });
+      return this.fail(key, { state: 'cooling', reason: 'rate_limited', until: nowMs + rateLimitCooldown(headers, nowMs, options, retryAfterMs) });
     }
     if (status === 401) {
       return options.authFailure === 'cooldown'

@@ -16,6 +16,15 @@ export function cooldownFromHeaders(headers: HeaderBag, nowMs: number, opts: Coo
   return Math.min(Math.ceil(cooldownMs), opts.maxCooldownMs);
 }
 
+/**
+ * The cooldown of a rate-limited key: `bodyRetryAfterMs` when the answer's body asked for one (Gemini's
+ * `RetryInfo.retryDelay`; > 0), else as `cooldownFromHeaders`; always clamped to the maximum.
+ */
+export function rateLimitCooldown(headers: HeaderBag, nowMs: number, opts: CooldownOptions, bodyRetryAfterMs?: number): number {
+  if (bodyRetryAfterMs !== undefined && bodyRetryAfterMs > 0) return Math.min(Math.ceil(bodyRetryAfterMs), opts.maxCooldownMs);
+  return cooldownFromHeaders(headers, nowMs, opts);
+}
+
 function retryAfterMs(headers: HeaderBag): number | undefined {
   const value = headerValue(headers, 'retry-after-ms');
   if (value === undefined || !DELTA_SECONDS.test(value)) return undefined;

@@ -1,14 +1,26 @@
 export { isJsonObject, parseJsonObject, type JsonObject } from './json-value';
-export { PROVIDER_TYPES, providerTypeOfApi, type BridgedApi, type ProviderType } from './provider-type';
+export { BRIDGED_API_TRAITS, PROVIDER_TYPES, providerTypeOfApi, type BridgedApi, type BridgedApiTraits, type ProviderType } from './provider-type';
 
-export type { ProviderDescription } from './description/provider-description';
+export type { KeyFailure, ProviderDescription } from './description/provider-description';
 export { accountHeadersOfAllProviders, describeProvider, PROVIDER_DESCRIPTIONS, type ProviderRef } from './description/provider-descriptions';
 
 export { matchRoute, type RouteMatch, type RouteRule, type StoredObjectKind } from './routes/route.table';
+export {
+  AZURE_DEFAULT_API_VERSION,
+  azureDeploymentPath,
+  azureDeploymentTarget,
+  azureOpenaiDescription,
+  azureResponsesBody,
+  deploymentOf,
+  type AzureDeploymentForm,
+  type UpstreamAuth,
+} from './azure/azure-openai';
 export { DEFAULT_BASE_URLS, defaultBaseUrl, parseUpstreamBase, upstreamPathAndQuery, upstreamUrl, type UpstreamBase } from './routes/upstream-url';
 
 export {
   extractCredentials,
+  queryParameter,
+  withoutQueryParameter,
   GATEWAY_TOKEN_HEADER,
   GATEWAY_TOKEN_PREFIX,
   type CredentialHeader,
@@ -22,7 +34,7 @@ export {
   POOL_KEY_STRIPPED_REQUEST_HEADERS,
   headersToForward,
 } from './credentials/forward-headers';
-export { applyCredential } from './credentials/upstream-credential';
+export { applyCredential, byokUpstreamHeader } from './credentials/upstream-credential';
 export type { RequestHeaders } from './credentials/request-headers';
 
 export { errorBody, type ProviderErrorDetails } from './errors/error-body';
@@ -33,7 +45,7 @@ export { isModelAccessDenial } from './errors/model-access-denial';
 export { SseEventTooLarge, SseParser, type SseEvent } from './sse/sse.parser';
 export { EventBoundary } from './sse/event-boundary';
 
-export { inspectRequest, type RequestInspection } from './requests/request.inspector';
+export { inspectRequest, type PathFacts, type RequestInspection } from './requests/request.inspector';
 export { setIncludeUsage, withIncludeUsage } from './requests/include-usage.rewriter';
 export { withModel } from './requests/model.rewriter';
 
@@ -47,3 +59,4 @@ export type {
 } from './observation/observation.types';
 
 export * from './agentic';
+export * from './bedrock';

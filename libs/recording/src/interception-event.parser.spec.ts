@@ -40,6 +40,17 @@ describe('parseInterceptionEvent', () => {
     expect(long.name === 'interception.started' && long.requestedModel).toHaveLength(RECORDED_TEXT_LIMITS.identifier);
   });
 
+  it('round-trips an embeddings ended event: input tokens only, no response id, no prompt', () => {
+    const ended = buildEndedEvent(buildStartedEvent({ model: 'text-embedding-3-small', metadata: { api: 'openai-embeddings' } }), {
+      tokenUsages: [{ providerResponseId: '', inputTokens: 1000, outputTokens: 0, cacheReadInputTokens: 0, cacheWriteInputTokens: 0, extra: {} }],
+      toolUsages: [],
+      prompt: undefined,
+    });
+    const parsed = parseInterceptionEvent(JSON.parse(JSON.stringify(ended)));
+    expect(parsed).toEqual(JSON.parse(JSON.stringify(ended)));
+    expect(parsed).not.toHaveProperty('prompt');
+  });
+
   it('accepts an ended event without optional parts', () => {
     const ended = buildEndedEvent(buildStartedEvent(), { tokenUsages: [], toolUsages: [], prompt: undefined, trace: undefined });
     const parsed = parseInterceptionEvent(JSON.parse(JSON.stringify(ended)));
@@ -72,7 +83,7 @@ describe('parseInterceptionEvent', () => {
     const bad = {
       ...buildStartedEvent(),
       interceptionId: 'not-a-uuid',
-      providerType: 'gemini',
+      providerType: 'cohere',
       occurredAt: 'yesterday',
       credentialHint: 'x'.repeat(33),
     };

@@ -42,7 +42,7 @@ export const interceptionStartedV1Schema = z.object({
   occurredAt: isoDateTime,
   trace: traceCarrier.optional(),
   initiatorId: z.string().min(1).transform((value) => truncate(value, identifier)),
-  providerType: z.enum(['openai', 'anthropic']),
+  providerType: z.enum(['openai', 'anthropic', 'gemini']),
   providerName: z.string().min(1).transform((value) => truncate(value, identifier)),
   model: recordedText(identifier),
   // The model alias the client asked for (routing.aliases); then providerName and model are its first target's.

@@ -1,4 +1,5 @@
 export * from './mock-upstream';
+export * from './mock-bedrock';
 export * from './services';
 export * from './otlp';
 export * from './processes';
@@ -7,3 +8,7 @@ export * from './browser/chromium';
 export * from './byok/legacy-sealed-key';
 export * from './time/fake-clock';
 export * from './time/wait-for';
+export * from './fixtures/gemini-api.fixtures';
+export * from './provider-fixtures/provider-fixture';
+export * from './provider-fixtures/azure-openai.fixtures';
+export * from './provider-fixtures/openai-embeddings.fixtures';

@@ -90,6 +90,32 @@ describe('PriceTable', () => {
       expect(table.cost('openai', 'gpt-4.1', tokens(12, 9, 3))).toEqual({ costMicros: 98, priced: true });
       // Anthropic, claude-sonnet-4-5: 20 × 3 = 60; 11 × 15 = 165; 5 × 0.3 = 1.5 → 2; 4 × 3.75 = 15
       expect(table.cost('anthropic', 'claude-sonnet-4-5', tokens(20, 11, 5, 4))).toEqual({ costMicros: 242, priced: true });
+      // Gemini, gemini-2.5-flash (10 uncached + 4 cached in, 8 + 5 thinking out): 10 × 0.3 = 3; 13 × 2.5 = 32.5 → 33; 4 × 0.03 = 0.12 → 0
+      expect(table.cost('gemini', 'gemini-2.5-flash', tokens(10, 13, 4))).toEqual({ costMicros: 36, priced: true });
+    });
+
+    it('prices each Gemini model by its own row (flash-lite is not flash)', () => {
+      const table = createPriceTable();
+      expect(table.find('gemini', 'gemini-2.5-flash-lite')?.input).toBe(0.1);
+      expect(table.find('gemini', 'gemini-2.5-flash-preview-09-2025')?.input).toBe(0.3);
+      expect(table.find('gemini', 'gemini-2.5-pro')?.output).toBe(10);
+      expect(table.find('gemini', 'gemini-3-pro-preview')?.output).toBe(12);
+      expect(table.find('gemini', 'gemini-embedding-001')).toMatchObject({ input: 0.15, output: 0 });
+    });
+
+    it('prices Claude models sent to Bedrock by their Bedrock ids like the same models by name', () => {
+      const table = createPriceTable();
+      const bedrockIds: Array<[string, string]> = [
+        ['us.anthropic.claude-opus-4-5-20251101-v1:0', 'claude-opus-4-5-20251101'],
+        ['anthropic.claude-opus-4-1-20250805-v1:0', 'claude-opus-4-1-20250805'],
+        ['global.anthropic.claude-sonnet-4-5-20250929-v1:0', 'claude-sonnet-4-5-20250929'],
+        ['eu.anthropic.claude-haiku-4-5-20251001-v1:0', 'claude-haiku-4-5-20251001'],
+        ['anthropic.claude-3-5-haiku-20241022-v1:0', 'claude-3-5-haiku-20241022'],
+      ];
+      for (const [bedrockId, name] of bedrockIds) {
+        expect(table.cost('claude', bedrockId, tokens(1_000_000, 1_000_000, 1_000_000, 1_000_000))).toEqual(table.cost('claude', name, tokens(1_000_000, 1_000_000, 1_000_000, 1_000_000)));
+      }
+      expect(table.cost('claude', 'us.anthropic.claude-opus-4-5-20251101-v1:0', tokens(1_000_000, 0))).toEqual({ costMicros: 5_000_000, priced: true });
     });
   });
 

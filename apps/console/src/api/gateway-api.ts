@@ -671,7 +671,7 @@ export interface components {
             /** @enum {string} */
             strategy: "ordered" | "round-robin";
             /** @enum {string} */
-            type: "openai" | "anthropic";
+            type: "openai" | "anthropic" | "gemini";
         };
         PutKey: {
             baseUrl?: string;

@@ -1,3 +1,4 @@
+import { PROVIDER_DESCRIPTIONS, azureOpenaiDescription } from '@tollgate/providers';
 import { checkProviderKeyFormat } from './provider-key.format';
 
 const OPENAI_KEY = 'sk-test-abcDEF0123456789_-xyz';
@@ -10,6 +11,7 @@ describe('checkProviderKeyFormat', () => {
     ['openai', OPENAI_KEY],
     ['openai', 'sk-legacy0123456789abcdef'],
     ['anthropic', ANTHROPIC_KEY],
+    ['gemini', 'AIzaSyD-test_0123456789abcdefABCDEF0123'],
   ] as const)('accepts an %s key', (providerType, key) => {
     expect(checkProviderKeyFormat(providerType, key)).toEqual({ ok: true, key });
   });
@@ -26,6 +28,8 @@ describe('checkProviderKeyFormat', () => {
     ['openai', 'sk-', 'an OpenAI key continues after sk-'],
     ['anthropic', OPENAI_KEY, 'an Anthropic key starts with sk-ant-'],
     ['anthropic', 'sk-ant-', 'an Anthropic key continues after sk-ant-'],
+    ['gemini', OPENAI_KEY, 'a Gemini API key starts with AIza'],
+    ['gemini', 'AIza', 'a Gemini API key continues after AIza'],
   ] as const)('rejects an %s key %j: %s', (providerType, key, rule) => {
     expect(checkProviderKeyFormat(providerType, key)).toEqual({ ok: false, rule });
   });
@@ -89,5 +93,22 @@ describe('checkProviderKeyFormat', () => {
       expect(result.ok).toBe(false);
       expect(JSON.stringify(result)).not.toContain('SECRET');
     }
+  });
+});
+
+describe('checkProviderKeyFormat for Azure OpenAI instances', () => {
+  const azure = azureOpenaiDescription(PROVIDER_DESCRIPTIONS.openai, 'api-key', undefined);
+
+  it('takes the 32-character and 84-character Azure keys, which have no sk- prefix', () => {
+    expect(checkProviderKeyFormat(azure, ' 0123456789abcdef0123456789abcdef ')).toEqual({ ok: true, key: '0123456789abcdef0123456789abcdef' });
+    const long = 'A1b2C3d4E5'.repeat(8) + 'F6g7';
+    expect(long).toHaveLength(84);
+    expect(checkProviderKeyFormat(azure, long)).toEqual({ ok: true, key: long });
+  });
+
+  it('still refuses what no key is, and keeps the sk- rule for plain OpenAI instances', () => {
+    expect(checkProviderKeyFormat(azure, 'has a space')).toMatchObject({ ok: false });
+    expect(checkProviderKeyFormat(azure, '')).toMatchObject({ ok: false });
+    expect(checkProviderKeyFormat('openai', '0123456789abcdef0123456789abcdef')).toEqual({ ok: false, rule: 'an OpenAI key starts with sk-' });
   });
 });

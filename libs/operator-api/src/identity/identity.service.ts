@@ -216,6 +216,10 @@ export class IdentityService implements StoredCredentials {
       if (!guarded.ok) throw new ApiError(400, 'invalid_endpoint', `baseUrl refused: ${guarded.reason}`);
       endpoint = { baseUrl: guarded.url.href, dispatcher: guarded.dispatcher };
     }
+    if (input.verify && provider.dialect) {
+      // Bedrock's runtime has no cheap authenticated call to try a key with (its model list is another service).
+      throw invalidRequest(`verify: provider ${providerName} reaches its models through ${provider.dialect.name}, where a key cannot be verified before use`);
+    }
     if (input.verify) {
       const verdict = await this.deps.verifyKey(provider, format.key, endpoint);
       if (!verdict.ok) throw new ApiError(400, 'key_verification_failed', `the provider refused this key: ${verdict.reason}`);

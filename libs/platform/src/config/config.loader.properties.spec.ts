@@ -27,7 +27,7 @@ const key = fc.string({ unit: fc.mapToConstant({ num: 94, build: (v) => String.f
 
 const provider = fc.record({
   name: providerName,
-  type: fc.constantFrom('openai', 'anthropic'),
+  type: fc.constantFrom('openai', 'anthropic', 'gemini'),
   baseUrl: fc.webUrl({ validSchemes: ['http', 'https'] }),
   keys: fc.array(key, { maxLength: 3 }),
   strategy: fc.constantFrom('ordered', 'round-robin'),

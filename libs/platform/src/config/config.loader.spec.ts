@@ -119,7 +119,7 @@ describe('loadConfig', () => {
           providers: [
             { name: 'ok', type: 'openai' },
             { name: 'Bad Name', type: 'openai', baseUrl: 'not a url', keys: [] },
-            { name: 'ok', type: 'gemini', defaultCooldown: 'soon' },
+            { name: 'ok', type: 'cohere', defaultCooldown: 'soon' },
           ],
           surprise: true,
         },
@@ -191,6 +191,45 @@ describe('loadConfig', () => {
       }),
     );
     expect(problems).toEqual(['providers[1].name: duplicate provider name "a"', 'auth.tokens[1].token: duplicate token']);
+  });
+
+  describe('Azure OpenAI providers', () => {
+    const azure = (fields: Record<string, unknown>) => ({ providers: [{ name: 'azure', type: 'openai', keys: ['k'], ...fields }] });
+
+    it('reads auth and the deployment form, with bearer auth and the default API version unless set', () => {
+      const config = loadConfig({
+        document: {
+          providers: [
+            { name: 'plain', type: 'openai' },
+            { name: 'azure', type: 'openai', baseUrl: 'https://res.openai.azure.com/', auth: 'api-key', azure: { deployments: { 'gpt-4o': 'prod-gpt4o' } } },
+            { name: 'azure-v1', type: 'openai', baseUrl: 'https://res.openai.azure.com/openai/v1/', auth: 'api-key' },
+            { name: 'dated', type: 'openai', baseUrl: 'https://res.openai.azure.com', azure: { apiVersion: '2024-10-21' } },
+          ],
+        },
+        env: {},
+      });
+      expect(config.providers[0]).toMatchObject({ auth: 'bearer' });
+      expect(config.providers[0].azure).toBeUndefined();
+      expect(config.providers[1]).toMatchObject({ auth: 'api-key', azure: { apiVersion: '2025-04-01-preview', deployments: { 'gpt-4o': 'prod-gpt4o' } } });
+      expect(config.providers[2]).toMatchObject({ auth: 'api-key' });
+      expect(config.providers[2].azure).toBeUndefined();
+      expect(config.providers[3]).toMatchObject({ auth: 'bearer', azure: { apiVersion: '2024-10-21', deployments: {} } });
+    });
+
+    it.each([
+      [azure({ baseUrl: 'https://r.openai.azure.com/', auth: 'apikey' }), /^providers\[0\]\.auth: /],
+      [azure({ baseUrl: 'https://r.openai.azure.com/', azure: { apiVersion: 'latest' } }), /^providers\[0\]\.azure\.apiVersion: must be an Azure OpenAI API version/],
+      [azure({ baseUrl: 'https://r.openai.azure.com/', azure: { deployments: { 'gpt-4o': 'has/slash' } } }), /^providers\[0\]\.azure\.deployments\.gpt-4o: must be an Azure deployment name/],
+      [azure({ baseUrl: 'https://r.openai.azure.com/', azure: { region: 'x' } }), /^providers\[0\]\.azure: unknown field\(s\) region/],
+      [azure({ auth: 'api-key' }), /^providers\[0\]\.baseUrl: an Azure OpenAI provider needs its resource's baseUrl, e\.g\. https:\/\/\{resource\}\.openai\.azure\.com\/openai\/v1\/$/],
+      [azure({ azure: {} }), /^providers\[0\]\.baseUrl: an Azure OpenAI provider needs its resource's baseUrl, e\.g\. https:\/\/\{resource\}\.openai\.azure\.com\/$/],
+      [azure({ baseUrl: 'https://r.openai.azure.com/openai/v1/', azure: {} }), /^providers\[0\]\.baseUrl: with azure \(deployment URLs\) baseUrl is the resource endpoint/],
+      [azure({ baseUrl: 'https://r.openai.azure.com/', auth: 'api-key', userEndpoints: true }), /^providers\[0\]\.userEndpoints: user endpoints are plain OpenAI-compatible/],
+      [{ providers: [{ name: 'a', type: 'anthropic', auth: 'api-key' }] }, /^providers\[0\]\.auth: auth: api-key is Azure OpenAI's: only for type openai$/],
+      [{ providers: [{ name: 'a', type: 'anthropic', azure: {} }] }, /^providers\[0\]\.azure: azure deployments are Azure OpenAI's: only for type openai$/],
+    ])('refuses %j by its field path', (document, problem) => {
+      expect(problemsOf(() => loadConfig({ document, env: {} }))).toEqual([expect.stringMatching(problem)]);
+    });
   });
 
   it('fails clearly when an explicitly named file does not exist', () => {

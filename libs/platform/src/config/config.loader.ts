@@ -121,6 +121,9 @@ function toTollgateConfig(file: ConfigFile, configPath: string, encryptionKeys: 
       defaultCooldownMs: provider.defaultCooldown,
       maxCooldownMs: provider.maxCooldown,
       userEndpoints: provider.userEndpoints,
+      ...(provider.upstream === 'bedrock' ? { bedrock: { region: provider.region ?? '', modelIds: provider.modelIds ?? {} } } : {}),
+      auth: provider.auth,
+      ...(provider.azure ? { azure: provider.azure } : {}),
     })),
     auth: file.auth,
     circuitBreaker: {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { encodeAwsCredential } from './aws-credential';
 import { parseDurationMs } from './duration';
 import { MIN_ADMIN_TOKEN_LENGTH, PUBLIC_FINGERPRINT_SECRET } from './public-defaults.policy';
 
@@ -49,17 +50,35 @@ const httpUrl = z
   .string()
   .refine((value) => /^https?:\/\/[^\s]+$/i.test(value) && URL.canParse(value), { message: 'must be an http(s) URL' });
 
+const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+const awsAccessKeySchema = z
+  .object({ accessKeyId: z.string(), secretAccessKey: z.string(), sessionToken: z.string().optional() })
+  .strict();
+
+/** Deployment names as Azure allows them: letters, digits, `-`, `_` and `.`, at most 64 characters. */
+const azureDeploymentName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be an Azure deployment name (letters, digits, - _ .; at most 64)' });
+
+const azureDeploymentSchema = z
+  .object({
+    // Azure's dated API version, sent as ?api-version= on every call.
+    apiVersion: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, { message: 'must be an Azure OpenAI API version such as 2024-10-21 or 2025-04-01-preview' })
+      .default('2025-04-01-preview'),
+    // Model a client names → the deployment serving it; a model not listed is used as the deployment name.
+    deployments: z.record(z.string().min(1), azureDeploymentName).default({}),
+  })
+  .strict();
+
 const providerSchema = z
   .object({
     name: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { message: 'must match ^[a-z0-9]+(-[a-z0-9]+)*$' }),
-    type: z.enum(['openai', 'anthropic']),
+    type: z.enum(['openai', 'anthropic', 'gemini']),
     baseUrl: httpUrl.optional(),
-    // Entries that interpolate to an empty string (an unset optional variable) are dropped: a provider may have
-    // no pooled keys at all and serve only bring-your-own-key requests.
-    keys: z
-      .array(z.string())
-      .default([])
-      .transform((keys) => keys.map((key) => key.trim()).filter((key) => key.length > 0)),
+    // A string is a provider key (for a Bedrock upstream: a Bedrock API key, sent as a Bearer token); an object is
+    // an AWS access key (Bedrock upstream only), encoded into one pool entry below.
+    keys: z.array(z.union([z.string(), awsAccessKeySchema])).default([]),
     strategy: z.enum(['ordered', 'round-robin']).default('ordered'),
     authFailure: z.enum(['disable', 'cooldown']).default('disable'),
     authCooldown: duration.default(60_000),
@@ -67,8 +86,46 @@ const providerSchema = z
     maxCooldown: duration.default(3_600_000),
     // Users may store their own OpenAI-compatible endpoint (baseUrl) for this provider; openai type only.
     userEndpoints: z.boolean().default(false),
+    // Where an anthropic provider's requests go: Anthropic's API, or Claude on AWS Bedrock (needs `region`).
+    upstream: z.enum(['direct', 'bedrock']).default('direct'),
+    region: z.string().regex(AWS_REGION, { message: 'must be an AWS region such as us-east-1' }).optional(),
+    // Bedrock upstream: client model name → Bedrock model id or inference profile id, over the built-in defaults.
+    modelIds: z.record(z.string().min(1), z.string().min(1, { message: 'must not be empty' })).optional(),
+    // The header pool keys go upstream in: `Authorization: Bearer` (default) or `api-key` (Azure OpenAI); openai type only.
+    auth: z.enum(['bearer', 'api-key']).default('bearer'),
+    // Azure OpenAI's classic deployment URLs (/openai/deployments/{deployment}/…?api-version=…); openai type only.
+    azure: azureDeploymentSchema.optional(),
   })
-  .strict();
+  .strict()
+  .transform((provider, ctx) => {
+    const { keys, ...rest } = provider;
+    const bedrock = provider.upstream === 'bedrock';
+    if (bedrock && provider.type !== 'anthropic') ctx.addIssue({ code: 'custom', path: ['upstream'], message: 'bedrock is an upstream of the anthropic type only' });
+    if (bedrock && provider.region === undefined) ctx.addIssue({ code: 'custom', path: ['region'], message: 'is required with upstream: bedrock' });
+    if (!bedrock && provider.region !== undefined) ctx.addIssue({ code: 'custom', path: ['region'], message: 'is only for upstream: bedrock' });
+    if (!bedrock && provider.modelIds !== undefined) ctx.addIssue({ code: 'custom', path: ['modelIds'], message: 'is only for upstream: bedrock' });
+    const entries: string[] = [];
+    keys.forEach((key, index) => {
+      if (typeof key === 'string') {
+        // Entries that interpolate to an empty string (an unset optional variable) are dropped: a provider may have
+        // no pooled keys at all and serve only bring-your-own-key requests.
+        if (key.trim().length > 0) entries.push(key.trim());
+        return;
+      }
+      if (!bedrock) {
+        ctx.addIssue({ code: 'custom', path: ['keys', index], message: 'an AWS access key is only for upstream: bedrock; a key is a string' });
+        return;
+      }
+      const accessKeyId = key.accessKeyId.trim();
+      const secretAccessKey = key.secretAccessKey.trim();
+      const sessionToken = key.sessionToken?.trim() || undefined;
+      if (accessKeyId === '' && secretAccessKey === '') return; // unset optional variables, as for a string entry
+      if (accessKeyId === '') ctx.addIssue({ code: 'custom', path: ['keys', index, 'accessKeyId'], message: 'must not be empty' });
+      else if (secretAccessKey === '') ctx.addIssue({ code: 'custom', path: ['keys', index, 'secretAccessKey'], message: 'must not be empty' });
+      else entries.push(encodeAwsCredential({ accessKeyId, secretAccessKey, sessionToken }));
+    });
+    return { ...rest, keys: entries };
+  });
 
 const tokenSchema = z
   .object({
@@ -397,6 +454,7 @@ export const configFileSchema = z
       if (provider.userEndpoints && provider.type !== 'openai') {
         ctx.addIssue({ code: 'custom', path: ['providers', index, 'userEndpoints'], message: 'user endpoints are OpenAI-compatible: only for type openai' });
       }
+      checkAzureProvider(provider, ['providers', index], ctx);
       if (seen.has(provider.name)) {
         ctx.addIssue({ code: 'custom', path: ['providers', index, 'name'], message: `duplicate provider name "${provider.name}"` });
       }
@@ -418,6 +476,30 @@ export const configFileSchema = z
       tokens.add(entry.token);
     });
   });
+
+/** `auth: api-key` and `azure` are Azure OpenAI's: an openai provider whose baseUrl is the Azure resource. */
+function checkAzureProvider(provider: z.output<typeof providerSchema>, path: Array<string | number>, ctx: z.RefinementCtx): void {
+  if (provider.type !== 'openai') {
+    if (provider.auth !== 'bearer') ctx.addIssue({ code: 'custom', path: [...path, 'auth'], message: 'auth: api-key is Azure OpenAI\'s: only for type openai' });
+    if (provider.azure) ctx.addIssue({ code: 'custom', path: [...path, 'azure'], message: 'azure deployments are Azure OpenAI\'s: only for type openai' });
+    return;
+  }
+  const azure = provider.auth === 'api-key' || provider.azure !== undefined;
+  if (azure && provider.userEndpoints) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'userEndpoints'], message: 'user endpoints are plain OpenAI-compatible endpoints: not with auth: api-key or azure' });
+  }
+  if (!azure) return;
+  if (provider.baseUrl === undefined) {
+    const example = provider.azure ? 'https://{resource}.openai.azure.com/' : 'https://{resource}.openai.azure.com/openai/v1/';
+    ctx.addIssue({ code: 'custom', path: [...path, 'baseUrl'], message: `an Azure OpenAI provider needs its resource's baseUrl, e.g. ${example}` });
+  } else if (provider.azure && /\/openai(\/|$)/.test(new URL(provider.baseUrl).pathname)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'baseUrl'],
+      message: 'with azure (deployment URLs) baseUrl is the resource endpoint, e.g. https://{resource}.openai.azure.com/ — the gateway adds /openai/deployments/…',
+    });
+  }
+}
 
 export type ConfigFile = z.output<typeof configFileSchema>;
 

@@ -1,10 +1,11 @@
-export type ProviderType = 'openai' | 'anthropic';
+export type ProviderType = 'openai' | 'anthropic' | 'gemini';
 
 export interface ProviderConfig {
   name: string;
   type: ProviderType;
   /** Absent: the provider type's public API. */
   baseUrl?: string;
+  /** Pool entries; for a Bedrock upstream an AWS access key is one entry in `encodeAwsCredential`'s form. */
   keys: string[];
   strategy: 'ordered' | 'round-robin';
   authFailure: 'disable' | 'cooldown';
@@ -12,6 +13,24 @@ export interface ProviderConfig {
   defaultCooldownMs: number;
   maxCooldownMs: number;
   userEndpoints: boolean;
+  /** Set when an anthropic provider's upstream is Claude on AWS Bedrock. */
+  bedrock?: BedrockUpstreamConfig;
+  /** The header pool keys go upstream in; absent: `bearer` (`Authorization: Bearer`). `api-key`: Azure OpenAI. */
+  auth?: 'bearer' | 'api-key';
+  /** Azure OpenAI's classic deployment URLs; absent: the provider's paths as OpenAI has them (Azure's v1 endpoint too). */
+  azure?: AzureDeploymentConfig;
+}
+
+export interface BedrockUpstreamConfig {
+  region: string;
+  /** Client model name → Bedrock model id or inference profile id, as configured (the built-in defaults apply beneath). */
+  modelIds: Record<string, string>;
+}
+
+export interface AzureDeploymentConfig {
+  apiVersion: string;
+  /** Model a client names → deployment; a model not listed is used as the deployment name. */
+  deployments: Record<string, string>;
 }
 
 export interface GatewayTokenConfig {

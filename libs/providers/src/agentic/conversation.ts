@@ -1,5 +1,5 @@
 import { arrayField, isJsonObject, type JsonObject } from '../json-value';
-import type { BridgedApi } from '../provider-type';
+import { notConversational, type BridgedApi } from '../provider-type';
 import type { AssistantTurn, ToolResult } from './agentic.types';
 
 /** The assistant turn of a blocking answer (see `AssistantTurn`). */
@@ -14,6 +14,8 @@ export function assistantTurnOf(api: BridgedApi, answer: JsonObject): AssistantT
     }
     case 'openai-responses':
       return arrayField(answer.output).filter(isJsonObject);
+    default:
+      throw notConversational(api);
   }
 }
 
@@ -46,6 +48,8 @@ export function continuationOf(api: BridgedApi, previous: JsonObject, turn: Assi
       const outputs = results.map((result) => ({ type: 'function_call_output', call_id: result.callId, output: openAiToolOutput(result) }));
       return { ...previous, input: [...responsesInputItems(previous.input), ...turn, ...outputs] };
     }
+    default:
+      throw notConversational(api);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { BridgedApi } from '../provider-type';
+import { notConversational, type BridgedApi } from '../provider-type';
 import { AnthropicStreamMerger } from './anthropic-stream.merger';
 import { OpenAiChatStreamMerger } from './openai-chat-stream.merger';
 import { OpenAiResponsesStreamMerger } from './openai-responses-stream.merger';
@@ -13,5 +13,7 @@ export function createStreamMerger(api: BridgedApi, isInjected: (toolName: strin
       return new OpenAiChatStreamMerger(isInjected);
     case 'openai-responses':
       return new OpenAiResponsesStreamMerger();
+    default:
+      throw notConversational(api);
   }
 }

@@ -1,15 +1,15 @@
 import { arrayField, isJsonObject, stringField, type JsonObject } from '../json-value';
-import type { BridgedApi } from '../provider-type';
+import { BRIDGED_API_TRAITS, type BridgedApi } from '../provider-type';
 import type { InjectableTool } from './agentic.types';
 
 /**
  * The request with the injected tools added, or undefined when nothing is injected: no tool left after dropping
  * those whose name a client tool already uses, or `tool_choice` "none" (the client asked for no tool calls).
  * Anthropic: prepended, parallel tool use disabled; OpenAI chat and Responses: appended, `parallel_tool_calls` false.
- * The body is changed in place and returned.
+ * Gemini requests get no injected tools (docs/mcp.md). The body is changed in place and returned.
  */
 export function injectTools(api: BridgedApi, body: JsonObject, tools: readonly InjectableTool[]): JsonObject | undefined {
-  if (toolChoiceIsNone(body.tool_choice)) return undefined;
+  if (!BRIDGED_API_TRAITS[api].conversational || toolChoiceIsNone(body.tool_choice)) return undefined;
   const clientTools = arrayField(body.tools);
   const taken = new Set(clientTools.map(clientToolName).filter((name): name is string => name !== undefined));
   const injected = tools.filter((tool) => !taken.has(tool.name));
@@ -29,8 +29,12 @@ export function injectTools(api: BridgedApi, body: JsonObject, tools: readonly I
       body.tools = [...clientTools, ...injected.map(responsesTool)];
       body.parallel_tool_calls = false;
       return body;
+    default:
+      return undefined;
   }
 }
+
+/** The APIs the tool loop runs on; the rest (Gemini) is never planned, so never merged or continued either. */
 
 function toolChoiceIsNone(choice: unknown): boolean {
   return choice === 'none' || (isJsonObject(choice) && choice.type === 'none');

@@ -2,11 +2,12 @@ import fc from 'fast-check';
 import { extractCredentials, GATEWAY_TOKEN_PREFIX } from './credentials.extractor';
 import type { RequestHeaders } from './request-headers';
 import type { ProviderType } from '../provider-type';
+import { describeProvider } from '../description/provider-descriptions';
 
 // Property-based tests (docs/fuzzing.md). fast-check prints the seed and path of any counterexample.
 const RUNS = { numRuns: 500 };
 
-const providerType = fc.constantFrom<ProviderType>('openai', 'anthropic');
+const providerType = fc.constantFrom<ProviderType>('openai', 'anthropic', 'gemini');
 
 /** Visible header characters: what a key or token is made of. */
 const visible = fc.string({ unit: fc.mapToConstant({ num: 94, build: (v) => String.fromCharCode(0x21 + v) }), minLength: 1, maxLength: 40 });
@@ -23,7 +24,7 @@ const rawValue = fc.oneof(
   providerKey,
 );
 const headers: fc.Arbitrary<RequestHeaders> = fc.dictionary(
-  fc.constantFrom('authorization', 'x-api-key', 'x-tollgate-token', 'content-type'),
+  fc.constantFrom('authorization', 'x-api-key', 'x-goog-api-key', 'x-tollgate-token', 'content-type'),
   fc.oneof(rawValue, fc.array(rawValue, { maxLength: 3 }), fc.constant(undefined)),
   { maxKeys: 4 },
 );
@@ -51,12 +52,13 @@ describe('extractCredentials properties', () => {
   it('reads back the token and key it was given, whatever the scheme case and padding', () => {
     fc.assert(
       fc.property(providerType, gatewayToken, providerKey, bearerWord, blanks, blanks, (type, token, key, bearer, before, after) => {
-        const keyHeader = type === 'openai' ? { authorization: `${before}${bearer} ${before}${key}${after}` } : { 'x-api-key': `${before}${key}${after}` };
+        const header = describeProvider(type).clientCredentialHeaders[0];
+        const keyHeader = { [header]: header === 'authorization' ? `${before}${bearer} ${before}${key}${after}` : `${before}${key}${after}` };
         expect(extractCredentials(type, { 'x-tollgate-token': `${before}${token}${after}`, ...keyHeader })).toEqual({
           gatewayToken: token,
           gatewayTokenHeader: 'x-tollgate-token',
           byokCredential: key,
-          byokHeader: type === 'openai' ? 'authorization' : 'x-api-key',
+          byokHeader: header,
         });
       }),
       RUNS,
@@ -83,7 +85,8 @@ describe('extractCredentials properties', () => {
         const started = process.hrtime.bigint();
         const found = extractCredentials(type, { authorization: header });
         const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
-        expect(found.byokCredential).toBe(header.slice('Bearer '.length).trim());
+        const readsBearer = describeProvider(type).clientCredentialHeaders.includes('authorization');
+        expect(found.byokCredential).toBe(readsBearer ? header.slice('Bearer '.length).trim() : undefined);
         expect(elapsedMs).toBeLessThan(40);
       }),
       { numRuns: 20 },

@@ -1,4 +1,4 @@
-import { extractCredentials, type ExtractedCredentials } from './credentials.extractor';
+import { extractCredentials, withoutQueryParameter, type ExtractedCredentials } from './credentials.extractor';
 import type { RequestHeaders } from './request-headers';
 import type { ProviderType } from '../provider-type';
 
@@ -51,5 +51,47 @@ describe('extractCredentials', () => {
 
   it.each(cases)('%s', (_name, type, headers, expected) => {
     expect(extractCredentials(type, headers)).toEqual(expected);
+  });
+
+  const geminiCases: Array<[string, RequestHeaders, string, ExtractedCredentials]> = [
+    ['token in x-goog-api-key (what the SDK and Gemini CLI send)', { 'x-goog-api-key': 'tg_alice' }, '',
+      { gatewayToken: 'tg_alice', gatewayTokenHeader: 'x-goog-api-key' }],
+    ['token in the key query parameter', {}, 'alt=sse&key=tg_alice',
+      { gatewayToken: 'tg_alice', gatewayTokenHeader: 'query' }],
+    ['an encoded token in the key query parameter', {}, 'key=tg%5Falice',
+      { gatewayToken: 'tg_alice', gatewayTokenHeader: 'query' }],
+    ['BYOK in x-goog-api-key, token in X-Tollgate-Token', { 'x-tollgate-token': 'tg_alice', 'x-goog-api-key': 'AIzaUser' }, '',
+      { gatewayToken: 'tg_alice', gatewayTokenHeader: 'x-tollgate-token', byokCredential: 'AIzaUser', byokHeader: 'x-goog-api-key' }],
+    ['BYOK in the key query parameter: goes upstream in x-goog-api-key', { 'x-tollgate-token': 'tg_alice' }, 'key=AIzaUser',
+      { gatewayToken: 'tg_alice', gatewayTokenHeader: 'x-tollgate-token', byokCredential: 'AIzaUser', byokHeader: 'x-goog-api-key' }],
+    ['token in the header, BYOK in the query', { 'x-goog-api-key': 'tg_alice' }, 'key=AIzaUser',
+      { gatewayToken: 'tg_alice', gatewayTokenHeader: 'x-goog-api-key', byokCredential: 'AIzaUser', byokHeader: 'x-goog-api-key' }],
+    ['the header key wins over the query key', { 'x-tollgate-token': 'tg_alice', 'x-goog-api-key': 'AIzaHeader' }, 'key=AIzaQuery',
+      { gatewayToken: 'tg_alice', gatewayTokenHeader: 'x-tollgate-token', byokCredential: 'AIzaHeader', byokHeader: 'x-goog-api-key' }],
+    ['a bearer is not a Gemini key', { 'x-tollgate-token': 'tg_alice', authorization: 'Bearer ya29.oauth' }, '',
+      { gatewayToken: 'tg_alice', gatewayTokenHeader: 'x-tollgate-token' }],
+    ['an empty key parameter is nothing', {}, 'key=&alt=sse', {}],
+    ['a parameter merely ending in key is not it', {}, 'apikey=tg_alice', {}],
+  ];
+
+  it.each(geminiCases)('gemini: %s', (_name, headers, query, expected) => {
+    expect(extractCredentials('gemini', headers, query)).toEqual(expected);
+  });
+
+  it('the query is read only for a provider with a credential query parameter', () => {
+    expect(extractCredentials('openai', {}, 'key=tg_alice')).toEqual({});
+  });
+});
+
+describe('withoutQueryParameter', () => {
+  it.each([
+    ['key=tg_a', ''],
+    ['alt=sse&key=tg_a', 'alt=sse'],
+    ['key=tg_a&alt=sse&key=x', 'alt=sse'],
+    ['key&alt=sse', 'alt=sse'],
+    ['apikey=1&keys=2&alt=sse', 'apikey=1&keys=2&alt=sse'],
+    ['alt=sse&&x=%20', 'alt=sse&x=%20'],
+  ])('%s → %s', (query, expected) => {
+    expect(withoutQueryParameter(query, 'key')).toBe(expected);
   });
 });

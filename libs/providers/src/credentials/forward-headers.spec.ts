@@ -1,3 +1,4 @@
+import { extractCredentials } from './credentials.extractor';
 import { headersToForward } from './forward-headers';
 
 const common = {
@@ -51,6 +52,17 @@ describe('headersToForward', () => {
       authorization: 'Bearer sk-ant-oat01-other',
     });
     expect(forwarded).toEqual({ 'x-api-key': 'sk-ant-user' });
+  });
+
+  it('gemini: x-goog-api-key is a credential header, dropped for the pool and kept for the client key', () => {
+    const googleClient = { 'content-type': 'application/json', 'x-goog-api-client': 'google-genai-sdk/1.0.0' };
+    expect(headersToForward('gemini', { ...googleClient, 'x-goog-api-key': 'tg_alice' })).toEqual(googleClient);
+    expect(headersToForward('gemini', { ...googleClient, 'x-tollgate-token': 'tg_alice', 'x-goog-api-key': 'AIzaUser' })).toEqual({ ...googleClient, 'x-goog-api-key': 'AIzaUser' });
+    // The token in the header, the client's key in ?key=: the header carrying the token is not kept.
+    const tokenInHeader = { ...googleClient, 'x-goog-api-key': 'tg_alice' };
+    expect(headersToForward('gemini', tokenInHeader, true, extractCredentials('gemini', tokenInHeader, 'key=AIzaUser'))).toEqual(googleClient);
+    // Another type never forwards one either.
+    expect(headersToForward('openai', { ...googleClient, authorization: 'Bearer tg_alice', 'x-goog-api-key': 'AIzaStray' })).toEqual(googleClient);
   });
 
   it('BYOK anthropic with the token in authorization keeps x-api-key only', () => {

@@ -28,7 +28,8 @@ export const ALWAYS_STRIPPED_REQUEST_HEADERS: readonly string[] = [
 ];
 
 /** Client auth headers: dropped unless one carries the client's own provider key (BYOK), which goes as is. */
-export const CLIENT_CREDENTIAL_HEADERS: readonly CredentialHeader[] = ['authorization', 'x-api-key'];
+export const CLIENT_CREDENTIAL_HEADERS: readonly CredentialHeader[] = ['authorization', 'x-api-key', 'x-goog-api-key', 'api-key'];
+const CLIENT_CREDENTIAL_HEADER_SET: ReadonlySet<string> = new Set(CLIENT_CREDENTIAL_HEADERS);
 
 /**
  * Client headers that pick an account, organisation or project at the provider. With a pool key they would bill or
@@ -53,14 +54,16 @@ export function headersToForward(
   forPoolKey = false,
 ): Record<string, string> {
   const stripped = forPoolKey ? STRIPPED_FOR_POOL_KEY : ALWAYS_STRIPPED;
-  const keptCredential = credentials.byokHeader;
+  // A header that carried the gateway token is never kept, even where the client's own key is to go (Gemini: the
+  // token in x-goog-api-key, the key in the `key` query parameter).
+  const keptCredential = credentials.byokHeader === credentials.gatewayTokenHeader ? undefined : credentials.byokHeader;
   const listedInConnection = connectionTokens(headers.connection);
   const forwarded: Record<string, string> = {};
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined || name.charCodeAt(0) === 0x3a /* HTTP/2 pseudo-header */) continue;
     if (stripped.has(name) || listedInConnection?.has(name)) continue;
-    if ((name === 'authorization' || name === 'x-api-key') && name !== keptCredential) continue;
+    if (CLIENT_CREDENTIAL_HEADER_SET.has(name) && name !== keptCredential) continue;
     if (bridged && name === 'accept-encoding') continue;
     forwarded[name] = Array.isArray(value) ? value.join(', ') : value;
   }

@@ -2,6 +2,7 @@ import type { ProviderDescription } from './provider-description';
 
 export const ANTHROPIC: ProviderDescription = {
   type: 'anthropic',
+  genAiProviderName: 'anthropic',
   defaultBaseUrl: 'https://api.anthropic.com/',
   routePrefix: '',
   routes: [

@@ -2,11 +2,13 @@ import type { ProviderDescription } from './provider-description';
 
 export const OPENAI: ProviderDescription = {
   type: 'openai',
+  genAiProviderName: 'openai',
   defaultBaseUrl: 'https://api.openai.com/v1/',
   routePrefix: '/v1',
   routes: [
     { method: 'POST', pattern: '/chat/completions', api: 'openai-chat' },
     { method: 'POST', pattern: '/responses', api: 'openai-responses' },
+    { method: 'POST', pattern: '/embeddings', api: 'openai-embeddings' },
     { method: 'GET', pattern: '/models', modelCatalog: 'list' },
     { method: 'GET', pattern: '/models/:id', modelCatalog: 'model' },
     { method: 'POST', pattern: '/conversations', creates: 'conversation' },

@@ -58,6 +58,7 @@ describe('a provider type that only has a description', () => {
   // A type the union does not name yet: everything below reads the description, nothing switches on the type.
   const acme: ProviderDescription = {
     type: 'acme' as ProviderType,
+    genAiProviderName: 'acme',
     defaultBaseUrl: 'https://api.acme.test/',
     routePrefix: '/api',
     routes: [{ method: 'POST', pattern: '/v2/chat', api: 'openai-chat' }, { method: 'GET', pattern: '/v2/models' }],

@@ -1,11 +1,13 @@
 import type { ProviderType } from '../provider-type';
 import { ANTHROPIC } from './anthropic.description';
+import { GEMINI } from './gemini.description';
 import { OPENAI } from './openai.description';
 import type { ProviderDescription } from './provider-description';
 
 export const PROVIDER_DESCRIPTIONS: Readonly<Record<ProviderType, ProviderDescription>> = {
   openai: OPENAI,
   anthropic: ANTHROPIC,
+  gemini: GEMINI,
 };
 
 /** A provider's description, or the type of a built-in one: what every provider-specific function here accepts. */

@@ -89,4 +89,32 @@ describe('sseErrorEvent', () => {
       'event: error\ndata: {"type":"error","code":"timeout","message":"idle","param":null,"sequence_number":0}\n\n',
     );
   });
+
+  it('gemini: the Google error object as a plain data event, its code the status it would have had', () => {
+    for (const api of ['gemini-generate-content', 'gemini-embeddings'] as const) {
+      expect(sseErrorEvent(api, { type: 'UNAVAILABLE', message: 'circuit breaker is open', status: 503 })).toBe(
+        'data: {"error":{"code":503,"message":"circuit breaker is open","status":"UNAVAILABLE"}}\n\n',
+      );
+    }
+    // A broken upstream stream: the relay's own types become Google statuses.
+    expect(sseErrorEvent('gemini-generate-content', { type: 'timeout', message: 'idle' })).toBe('data: {"error":{"code":504,"message":"idle","status":"DEADLINE_EXCEEDED"}}\n\n');
+    expect(sseErrorEvent('gemini-generate-content', { type: 'api_error', message: 'broke' })).toBe('data: {"error":{"code":500,"message":"broke","status":"INTERNAL"}}\n\n');
+  });
+});
+
+describe('Gemini errors', () => {
+  it.each([
+    ['unauthorized', 401, 'UNAUTHENTICATED'],
+    ['model_not_allowed', 403, 'PERMISSION_DENIED'],
+    ['not_found', 404, 'NOT_FOUND'],
+    ['rate_limited', 429, 'RESOURCE_EXHAUSTED'],
+    ['bad_request', 400, 'INVALID_ARGUMENT'],
+    ['all_keys_failed', 502, 'UNAVAILABLE'],
+    ['gateway_timeout', 504, 'DEADLINE_EXCEEDED'],
+    ['internal', 500, 'INTERNAL'],
+  ] as const)('%s: %s %s in Google\'s shape, code = the status answered', (kind, status, googleStatus) => {
+    const shape = errorShapeFor('gemini', kind);
+    expect(shape).toEqual({ status, type: googleStatus });
+    expect(JSON.parse(errorBody('gemini', { type: shape.type, message: 'why', status: shape.status }))).toEqual({ error: { code: status, message: 'why', status: googleStatus } });
+  });
 });

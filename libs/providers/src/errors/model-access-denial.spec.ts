@@ -1,3 +1,4 @@
+import { bedrockDescription } from '../bedrock/bedrock.description';
 import { isModelAccessDenial } from './model-access-denial';
 
 const body = (value: unknown) => Buffer.from(JSON.stringify(value));
@@ -17,6 +18,12 @@ describe('isModelAccessDenial (403 bodies as the providers send them)', () => {
   it('OpenAI: key-level 403s are not (unsupported region, key without the permission, org disabled)', () => {
     expect(isModelAccessDenial('openai', body({ error: { message: 'Country, region, or territory not supported', type: 'request_forbidden', code: 'unsupported_country_region_territory' } }), 'gpt-4.1')).toBe(false);
     expect(isModelAccessDenial('openai', body({ error: { message: 'You have insufficient permissions for this operation. Missing scopes: model.request.', type: 'invalid_request_error', code: null } }), 'gpt-4.1')).toBe(false);
+  });
+
+  it('Bedrock: AccessDeniedException for a model not enabled is a model denial; an unrecognised signature is not', () => {
+    const bedrock = bedrockDescription('us-east-1');
+    expect(isModelAccessDenial(bedrock, body({ message: "You don't have access to the model with the specified model ID." }), 'claude-sonnet-4-5')).toBe(true);
+    expect(isModelAccessDenial(bedrock, body({ message: 'The security token included in the request is invalid.' }), 'claude-sonnet-4-5')).toBe(false);
   });
 
   it('Anthropic: a permission_error naming the requested model is a model denial; a generic one is not', () => {

@@ -19,10 +19,12 @@ export function isModelAccessDenial(provider: ProviderRef, body: Buffer, model: 
   return model.trim().length > 0 && message.includes(model.toLowerCase());
 }
 
+/** The error object of a provider's error body; AWS's bare `{"message": …}` (Bedrock) is its own. */
 function errorObjectOf(body: Buffer): { message?: unknown; code?: unknown; type?: unknown } | undefined {
   try {
-    const parsed = JSON.parse(body.toString('utf8')) as { error?: unknown };
-    return parsed !== null && typeof parsed.error === 'object' && parsed.error !== null ? (parsed.error as { message?: unknown }) : undefined;
+    const parsed = JSON.parse(body.toString('utf8')) as { error?: unknown; message?: unknown };
+    if (parsed !== null && typeof parsed.error === 'object' && parsed.error !== null) return parsed.error as { message?: unknown };
+    return parsed !== null && typeof parsed.message === 'string' ? { message: parsed.message } : undefined;
   } catch {
     return undefined;
   }

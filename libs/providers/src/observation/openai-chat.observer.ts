@@ -58,8 +58,9 @@ export class ChatStreamObserver implements StreamObserver {
       this.error = error;
       return;
     }
-    this.responseId ??= stringField(chunk.id);
-    this.model ??= stringField(chunk.model);
+    // Azure's first chunk (the prompt's filter results) has an empty id and model: the next chunk names them.
+    if (!this.responseId) this.responseId = stringField(chunk.id) || undefined;
+    if (!this.model) this.model = stringField(chunk.model) || undefined;
     if (isJsonObject(chunk.usage)) this.usage = chunk.usage;
     for (const choice of arrayField(chunk.choices)) {
       if (isJsonObject(choice) && isJsonObject(choice.delta)) this.collectToolCallDeltas(choice.index, choice.delta.tool_calls);

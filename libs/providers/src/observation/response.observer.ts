@@ -1,7 +1,10 @@
 import type { BridgedApi } from '../provider-type';
 import { AnthropicStreamObserver, observeMessage } from './anthropic-messages.observer';
+import { GeminiStreamObserver, observeGenerateContent } from './gemini-content.observer';
+import { observeEmbeddings as observeGeminiEmbeddings } from './gemini-embeddings.observer';
 import type { ResponseObservation, StreamObserver } from './observation.types';
 import { ChatStreamObserver, observeChatCompletion } from './openai-chat.observer';
+import { observeEmbeddings as observeOpenAiEmbeddings } from './openai-embeddings.observer';
 import { ResponsesStreamObserver, observeResponse } from './openai-responses.observer';
 
 /** Usage, tool calls and errors of a blocking (non-streaming) answer, given its parsed JSON body. */
@@ -11,8 +14,14 @@ export function observeBlocking(api: BridgedApi, body: unknown): ResponseObserva
       return observeChatCompletion(body);
     case 'openai-responses':
       return observeResponse(body);
+    case 'openai-embeddings':
+      return observeOpenAiEmbeddings(body);
     case 'anthropic-messages':
       return observeMessage(body);
+    case 'gemini-generate-content':
+      return observeGenerateContent(body);
+    case 'gemini-embeddings':
+      return observeGeminiEmbeddings(body);
   }
 }
 
@@ -23,7 +32,13 @@ export function createStreamObserver(api: BridgedApi): StreamObserver {
       return new ChatStreamObserver();
     case 'openai-responses':
       return new ResponsesStreamObserver();
+    case 'openai-embeddings':
+      // The request inspector never takes an embeddings request for a streaming one.
+      throw new Error('embeddings answers do not stream');
     case 'anthropic-messages':
       return new AnthropicStreamObserver();
+    case 'gemini-generate-content':
+    case 'gemini-embeddings':
+      return new GeminiStreamObserver();
   }
 }

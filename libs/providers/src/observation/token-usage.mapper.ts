@@ -35,6 +35,18 @@ export function responsesTokenUsage(providerResponseId: string, usage: JsonObjec
   };
 }
 
+/** OpenAI embeddings `usage`: `prompt_tokens` are the input; there is no output, no cache and no response id. */
+export function embeddingsTokenUsage(usage: JsonObject): TokenUsage {
+  return {
+    providerResponseId: '',
+    inputTokens: tokenCount(usage.prompt_tokens),
+    outputTokens: 0,
+    cacheReadInputTokens: 0,
+    cacheWriteInputTokens: 0,
+    extra: extraCounters(usage, EMBEDDINGS_MAPPED),
+  };
+}
+
 /** Anthropic `usage`: input is already uncached; cache reads and writes are separate counters. */
 export function anthropicTokenUsage(providerResponseId: string, usage: JsonObject): TokenUsage {
   return {
@@ -47,10 +59,29 @@ export function anthropicTokenUsage(providerResponseId: string, usage: JsonObjec
   };
 }
 
+/**
+ * Gemini `usageMetadata`: `promptTokenCount` includes the cached tokens (`cachedContentTokenCount`), which are
+ * reported as cache reads; output is the answer's `candidatesTokenCount` plus the `thoughtsTokenCount` billed as
+ * output, which also stays visible among the extra counters (as OpenAI's reasoning tokens do).
+ */
+export function geminiTokenUsage(providerResponseId: string, usage: JsonObject): TokenUsage {
+  const cached = tokenCount(usage.cachedContentTokenCount);
+  return {
+    providerResponseId,
+    inputTokens: Math.max(0, tokenCount(usage.promptTokenCount) - cached),
+    outputTokens: Math.min(MAX_TOKEN_COUNT, tokenCount(usage.candidatesTokenCount) + tokenCount(usage.thoughtsTokenCount)),
+    cacheReadInputTokens: cached,
+    cacheWriteInputTokens: 0,
+    extra: extraCounters(usage, GEMINI_MAPPED),
+  };
+}
+
 // Counters already in the main columns, and totals that are derived from them.
 const CHAT_MAPPED = new Set(['prompt_tokens', 'completion_tokens', 'total_tokens', 'prompt_tokens_details.cached_tokens']);
 const RESPONSES_MAPPED = new Set(['input_tokens', 'output_tokens', 'total_tokens', 'input_tokens_details.cached_tokens']);
+const EMBEDDINGS_MAPPED = new Set(['prompt_tokens', 'total_tokens']);
 const ANTHROPIC_MAPPED = new Set(['input_tokens', 'output_tokens', 'cache_read_input_tokens', 'cache_creation_input_tokens']);
+const GEMINI_MAPPED = new Set(['promptTokenCount', 'candidatesTokenCount', 'totalTokenCount', 'cachedContentTokenCount']);
 
 const MAX_DEPTH = 3;
 

@@ -121,3 +121,45 @@ describe('inspectRequest: reads model, stream, tools and the last user prompt', 
     expect(result).toEqual({ ok: true, ...expected, body });
   });
 });
+
+describe('inspectRequest: embeddings', () => {
+  it('never streams, has no tools, and records the input text as the prompt', () => {
+    expect(inspectRequest('openai-embeddings', json({ model: 'text-embedding-3-small', input: 'hello', stream: true }))).toMatchObject({
+      ok: true,
+      model: 'text-embedding-3-small',
+      stream: false,
+      tools: [],
+      lastUserPrompt: 'hello',
+    });
+  });
+
+  it.each([
+    ['an array of strings, joined by newlines', ['first', 'second'], 'first\nsecond'],
+    ['strings among token arrays', [[1, 2], 'text'], 'text'],
+    ['one token array', [1, 2, 3], undefined],
+    ['token arrays only', [[1], [2]], undefined],
+    ['no input', undefined, undefined],
+  ])('input of %s → prompt %j', (_label, input, prompt) => {
+    const inspection = inspectRequest('openai-embeddings', json({ model: 'm', input }));
+    expect(inspection.ok && inspection.lastUserPrompt).toBe(prompt ?? undefined);
+  });
+});
+
+describe('inspectRequest: Gemini embeddings', () => {
+  const fromPath = { model: 'gemini-embedding-001', stream: false };
+
+  it('records the text parts of an embedContent body as the prompt', () => {
+    const body = { content: { parts: [{ text: 'first' }, { inlineData: { mimeType: 'image/png', data: 'AA==' } }, { text: 'second' }] } };
+    expect(inspectRequest('gemini-embeddings', json(body), fromPath)).toMatchObject({ ok: true, model: 'gemini-embedding-001', lastUserPrompt: 'first\nsecond' });
+  });
+
+  it('joins the text of every request of a batchEmbedContents body', () => {
+    const body = { requests: [{ model: 'models/gemini-embedding-001', content: { parts: [{ text: 'one' }] } }, { content: { parts: [{ text: 'two' }] } }] };
+    expect(inspectRequest('gemini-embeddings', json(body), fromPath)).toMatchObject({ ok: true, lastUserPrompt: 'one\ntwo' });
+  });
+
+  it('records no prompt when no part has text', () => {
+    const inspection = inspectRequest('gemini-embeddings', json({ content: { parts: [{ inlineData: { data: 'AA==' } }] } }), fromPath);
+    expect(inspection.ok && inspection.lastUserPrompt).toBeUndefined();
+  });
+});

@@ -5,6 +5,7 @@ describe('matchRoute', () => {
   const supported: Array<[ProviderType, string, string, RouteMatch]> = [
     ['openai', 'POST', '/chat/completions', { kind: 'bridged', api: 'openai-chat', upstreamPath: '/chat/completions' }],
     ['openai', 'POST', '/responses', { kind: 'bridged', api: 'openai-responses', upstreamPath: '/responses' }],
+    ['openai', 'POST', '/embeddings', { kind: 'bridged', api: 'openai-embeddings', upstreamPath: '/embeddings' }],
     ['openai', 'GET', '/models', { kind: 'passthrough', upstreamPath: '/models', modelCatalog: { kind: 'list' } }],
     ['openai', 'GET', '/models/gpt-4o-mini', { kind: 'passthrough', upstreamPath: '/models/gpt-4o-mini', modelCatalog: { kind: 'model', id: 'gpt-4o-mini' } }],
     ['openai', 'GET', '/models/ft:gpt-4o:acme::abc123', { kind: 'passthrough', upstreamPath: '/models/ft:gpt-4o:acme::abc123', modelCatalog: { kind: 'model', id: 'ft:gpt-4o:acme::abc123' } }],
@@ -26,6 +27,22 @@ describe('matchRoute', () => {
     ['anthropic', 'GET', '/v1/models', { kind: 'passthrough', upstreamPath: '/v1/models', modelCatalog: { kind: 'list' } }],
     ['anthropic', 'GET', '/v1/models/claude-sonnet-4-5', { kind: 'passthrough', upstreamPath: '/v1/models/claude-sonnet-4-5', modelCatalog: { kind: 'model', id: 'claude-sonnet-4-5' } }],
     ['anthropic', 'POST', '/v1/messages/count_tokens', { kind: 'passthrough', upstreamPath: '/v1/messages/count_tokens' }],
+    ['gemini', 'POST', '/v1beta/models/gemini-2.5-flash:generateContent',
+      { kind: 'bridged', api: 'gemini-generate-content', upstreamPath: '/v1beta/models/gemini-2.5-flash:generateContent', model: 'gemini-2.5-flash', streaming: undefined }],
+    ['gemini', 'POST', '/v1/models/gemini-2.5-pro:streamGenerateContent',
+      { kind: 'bridged', api: 'gemini-generate-content', upstreamPath: '/v1/models/gemini-2.5-pro:streamGenerateContent', model: 'gemini-2.5-pro', streaming: 'alt-sse' }],
+    ['gemini', 'POST', '/v1beta/models/gemini-embedding-001:embedContent',
+      { kind: 'bridged', api: 'gemini-embeddings', upstreamPath: '/v1beta/models/gemini-embedding-001:embedContent', model: 'gemini-embedding-001', streaming: undefined }],
+    ['gemini', 'POST', '/v1beta/models/gemini-embedding-001:batchEmbedContents',
+      { kind: 'bridged', api: 'gemini-embeddings', upstreamPath: '/v1beta/models/gemini-embedding-001:batchEmbedContents', model: 'gemini-embedding-001', streaming: undefined }],
+    // A model name holding a colon, and one percent-encoded: the path model is decoded, the upstream path is not.
+    ['gemini', 'POST', '/v1beta/models/tuned:v2:generateContent',
+      { kind: 'bridged', api: 'gemini-generate-content', upstreamPath: '/v1beta/models/tuned:v2:generateContent', model: 'tuned:v2', streaming: undefined }],
+    ['gemini', 'POST', '/v1beta/models/gemini%2D2.5-flash:generateContent',
+      { kind: 'bridged', api: 'gemini-generate-content', upstreamPath: '/v1beta/models/gemini%2D2.5-flash:generateContent', model: 'gemini-2.5-flash', streaming: undefined }],
+    ['gemini', 'POST', '/v1beta/models/gemini-2.5-flash:countTokens', { kind: 'passthrough', upstreamPath: '/v1beta/models/gemini-2.5-flash:countTokens', model: 'gemini-2.5-flash' }],
+    ['gemini', 'GET', '/v1beta/models', { kind: 'passthrough', upstreamPath: '/v1beta/models', modelCatalog: { kind: 'list' } }],
+    ['gemini', 'GET', '/v1/models/gemini-2.5-flash', { kind: 'passthrough', upstreamPath: '/v1/models/gemini-2.5-flash', modelCatalog: { kind: 'model', id: 'gemini-2.5-flash' } }],
   ];
 
   it.each(supported)('%s %s %s is supported', (type, method, path, expected) => {
@@ -46,8 +63,21 @@ describe('matchRoute', () => {
     ['anthropic', 'GET', '/v1/messages'],
     ['anthropic', 'GET', '/v1/messages/count_tokens'],
     ['anthropic', 'DELETE', '/v1/models/claude'],
+    ['gemini', 'POST', '/v1beta/models'],
+    ['gemini', 'DELETE', '/v1beta/models/gemini-2.5-flash'],
+    // a method without a model, an unknown method, an unknown version or collection
+    ['gemini', 'POST', '/v1beta/models/:generateContent'],
+    ['gemini', 'POST', '/v1beta/models/gemini-2.5-flash:predict'],
+    ['gemini', 'POST', '/v1beta/models/gemini-2.5-flash'],
+    ['gemini', 'POST', '/v2/models/gemini-2.5-flash:generateContent'],
+    ['gemini', 'POST', '/v1beta/tunedModels/mine:generateContent'],
+    ['gemini', 'POST', '/v1beta/models/a/b:generateContent'],
+    ['gemini', 'POST', '/v1beta/models/..%2F..%2Ffiles:generateContent'],
+    ['gemini', 'POST', '/v1beta/files'],
+    ['gemini', 'POST', '/v1beta/cachedContents'],
     // not on the allow list
-    ['openai', 'POST', '/embeddings'],
+    ['openai', 'GET', '/embeddings'],
+    ['openai', 'POST', '/embeddings/x'],
     ['openai', 'POST', '/completions'],
     ['openai', 'POST', '/files'],
     ['openai', 'POST', '/chat/completions/extra'],

@@ -6,10 +6,20 @@ import type { BridgedApi } from '../provider-type';
 export type StoredObjectKind = 'response' | 'conversation';
 
 export type RouteMatch =
-  | { kind: 'bridged'; api: BridgedApi; upstreamPath: string }
+  | {
+      kind: 'bridged';
+      api: BridgedApi;
+      upstreamPath: string;
+      /** The model named by the path's `{model}` segment (Gemini), decoded; otherwise the body names it. */
+      model?: string;
+      /** The route always streams: as SSE when the query says `alt=sse` (Gemini's `streamGenerateContent`). */
+      streaming?: 'alt-sse';
+    }
   | {
       kind: 'passthrough';
       upstreamPath: string;
+      /** The model named by the path's `{model}` segment (Gemini's `countTokens`), decoded: a model policy applies. */
+      model?: string;
       /** The stored object the path names by its `:id` segment (as sent, not decoded). */
       storedObject?: { kind: StoredObjectKind; id: string };
       /** The route creates a stored object of this kind; its id is in the answer's `id`. */
@@ -21,9 +31,13 @@ export type RouteMatch =
 export interface RouteRule {
   /** Upper-case HTTP method, or `*` for any. */
   method: string;
-  /** `/`-separated; `:id` matches one segment, a trailing `**` matches one or more segments. */
+  /**
+   * `/`-separated; `:id` matches one segment, a trailing `**` matches one or more segments, and `{model}` followed
+   * by an optional literal (`{model}:generateContent`) matches a segment that ends with that literal, capturing the rest.
+   */
   pattern: string;
   api?: BridgedApi;
+  streaming?: 'alt-sse';
   /** The `:id` segment names a stored object of this kind. */
   storedObject?: StoredObjectKind;
   creates?: StoredObjectKind;
@@ -34,6 +48,10 @@ interface CompiledRule {
   method: string;
   segments: readonly string[];
   api?: BridgedApi;
+  streaming?: 'alt-sse';
+  /** Where the `{model}` segment is (-1: none), and the literal that must follow the model in it. */
+  modelIndex: number;
+  modelSuffix: string;
   storedObject?: StoredObjectKind;
   /** Where the `:id` of a stored object is among the segments. */
   idIndex: number;
@@ -52,12 +70,18 @@ function compiledRules(provider: ProviderDescription): readonly CompiledRule[] {
   return rules;
 }
 
+const MODEL_CAPTURE = '{model}';
+
 function compile(rule: RouteRule): CompiledRule {
   const segments = rule.pattern.split('/').slice(1);
+  const modelIndex = segments.findIndex((segment) => segment.startsWith(MODEL_CAPTURE));
   return {
     method: rule.method,
     segments,
     api: rule.api,
+    streaming: rule.streaming,
+    modelIndex,
+    modelSuffix: modelIndex === -1 ? '' : segments[modelIndex].slice(MODEL_CAPTURE.length),
     storedObject: rule.storedObject,
     idIndex: segments.indexOf(':id'),
     creates: rule.creates,
@@ -74,7 +98,8 @@ export function matchRoute(provider: ProviderRef, method: string, pathAfterPrefi
   if (!segments) return undefined;
   const upperMethod = method.toUpperCase();
   for (const rule of compiledRules(describeProvider(provider))) {
-    if ((rule.method === '*' || rule.method === upperMethod) && segmentsMatch(rule.segments, segments)) {
+    if ((rule.method === '*' || rule.method === upperMethod) && segmentsMatch(rule, segments)) {
+      if (rule.modelIndex !== -1) return modelRouteMatch(rule, segments, pathAfterPrefix);
       if (rule.api) return { kind: 'bridged', api: rule.api, upstreamPath: pathAfterPrefix };
       if (rule.storedObject) return { kind: 'passthrough', upstreamPath: pathAfterPrefix, storedObject: { kind: rule.storedObject, id: segments[rule.idIndex] } };
       if (rule.creates) return { kind: 'passthrough', upstreamPath: pathAfterPrefix, creates: rule.creates };
@@ -86,14 +111,35 @@ export function matchRoute(provider: ProviderRef, method: string, pathAfterPrefi
   return undefined;
 }
 
-function segmentsMatch(pattern: readonly string[], segments: readonly string[]): boolean {
+function segmentsMatch(rule: CompiledRule, segments: readonly string[]): boolean {
+  const pattern = rule.segments;
   const rest = pattern[pattern.length - 1] === '**';
   const fixed = rest ? pattern.length - 1 : pattern.length;
   if (rest ? segments.length <= fixed : segments.length !== fixed) return false;
   for (let i = 0; i < fixed; i++) {
-    if (pattern[i] !== ':id' && pattern[i] !== segments[i]) return false;
+    if (i === rule.modelIndex) {
+      if (segments[i].length <= rule.modelSuffix.length || !segments[i].endsWith(rule.modelSuffix)) return false;
+    } else if (pattern[i] !== ':id' && pattern[i] !== segments[i]) return false;
   }
   return true;
+}
+
+/** A route whose path names the model (Gemini): the model, decoded, travels with the match. */
+function modelRouteMatch(rule: CompiledRule, segments: readonly string[], upstreamPath: string): RouteMatch {
+  const segment = segments[rule.modelIndex];
+  const sent = segment.slice(0, segment.length - rule.modelSuffix.length);
+  if (rule.api) return { kind: 'bridged', api: rule.api, upstreamPath, model: decodeSegment(sent), streaming: rule.streaming };
+  if (rule.modelCatalog === 'model') return { kind: 'passthrough', upstreamPath, modelCatalog: { kind: 'model', id: sent } };
+  return { kind: 'passthrough', upstreamPath, model: decodeSegment(sent) };
+}
+
+/** Safe segments (below) decode without error; the fallback only keeps the type honest. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /**

@@ -22,8 +22,13 @@ describe('upstreamUrl', () => {
   });
 
   it('exports the default base URLs of the spec', () => {
-    expect(DEFAULT_BASE_URLS).toEqual({ openai: 'https://api.openai.com/v1/', anthropic: 'https://api.anthropic.com/' });
+    expect(DEFAULT_BASE_URLS).toEqual({
+      openai: 'https://api.openai.com/v1/',
+      anthropic: 'https://api.anthropic.com/',
+      gemini: 'https://generativelanguage.googleapis.com/',
+    });
     expect(defaultBaseUrl('openai')).toBe('https://api.openai.com/v1/');
     expect(defaultBaseUrl('anthropic')).toBe('https://api.anthropic.com/');
+    expect(defaultBaseUrl('gemini')).toBe('https://generativelanguage.googleapis.com/');
   });
 });

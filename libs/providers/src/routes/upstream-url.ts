@@ -4,6 +4,7 @@ import type { ProviderType } from '../provider-type';
 export const DEFAULT_BASE_URLS: Readonly<Record<ProviderType, string>> = {
   openai: PROVIDER_DESCRIPTIONS.openai.defaultBaseUrl,
   anthropic: PROVIDER_DESCRIPTIONS.anthropic.defaultBaseUrl,
+  gemini: PROVIDER_DESCRIPTIONS.gemini.defaultBaseUrl,
 };
 
 export function defaultBaseUrl(provider: ProviderRef): string {

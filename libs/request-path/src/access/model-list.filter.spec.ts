@@ -12,6 +12,18 @@ describe('filterModelList', () => {
     expect(parse(filterModelList(Buffer.from(JSON.stringify(upstream)), 'openai', policies))).toEqual({ object: 'list', data: [{ id: 'gpt-4o', object: 'model' }] });
   });
 
+  it('keeps only the Gemini models every policy allows, by the id after models/, and the page token', () => {
+    const gemini = [{ level: 'deployment' as const, policy: { allow: ['gemini-2.5-*'], deny: ['*-preview'] } }];
+    const upstream = {
+      models: [{ name: 'models/gemini-2.5-flash', version: '001' }, { name: 'models/gemini-2.5-pro-preview' }, { name: 'models/gemini-embedding-001' }, { displayName: 'no name' }],
+      nextPageToken: 'Cg5nZW1pbmk',
+    };
+    expect(parse(filterModelList(Buffer.from(JSON.stringify(upstream)), 'gemini', gemini))).toEqual({
+      models: [{ name: 'models/gemini-2.5-flash', version: '001' }],
+      nextPageToken: 'Cg5nZW1pbmk',
+    });
+  });
+
   it("moves Anthropic's cursors to the first and last model kept, and keeps has_more", () => {
     const upstream = {
       data: [{ id: 'claude-opus-4', type: 'model' }, { id: 'claude-sonnet-4-5', type: 'model' }, { id: 'claude-sonnet-4', type: 'model' }, { id: 'claude-haiku', type: 'model' }],

@@ -11,6 +11,7 @@ import {
   setIncludeUsage,
   sseErrorEvent,
   sumUsage,
+  BRIDGED_API_TRAITS,
   type BridgedApi,
   type JsonObject,
   type StreamObservation,
@@ -71,7 +72,7 @@ export class AgenticLoop {
   /** The injected request, or undefined when there is nothing to inject (no tools, or `tool_choice` "none"). */
   plan(api: BridgedApi, rawBody: Buffer, streaming: boolean): AgenticPlan | undefined {
     const tools = this.deps.catalogue.tools();
-    if (tools.length === 0) return undefined;
+    if (tools.length === 0 || !BRIDGED_API_TRAITS[api].conversational) return undefined;
     const parsed = parseKeepingNumbers(rawBody);
     const body = parsed && injectTools(api, parsed, tools);
     if (!body) return undefined;

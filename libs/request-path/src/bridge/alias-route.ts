@@ -1,6 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
-import { errorShapeFor, upstreamPathAndQuery } from '@tollgate/providers';
+import { azureDeploymentTarget, errorShapeFor, upstreamPathAndQuery } from '@tollgate/providers';
 import { isBreakerFailure, type BreakerKey, type CircuitBreakers } from '../circuit/circuit-breakers';
 import { GatewayError } from '../errors/gateway-error';
 import type { ClientConnection } from '../http/client-connection';
@@ -81,7 +81,7 @@ export class AliasRoute {
       }
 
       const trial = breaker?.admitted === true && breaker.trial;
-      const retargeted = retarget(this.alias.family, { upstreamPath: this.request.upstreamPath, body }, target.model);
+      const retargeted = retarget(this.alias.family, { upstreamPath: this.request.routePath, body }, target.model);
       const request = this.requestFor(target, retargeted.upstreamPath);
       summary.hint = '';
       summary.handedOut = 0;
@@ -138,10 +138,14 @@ export class AliasRoute {
    * The request as `target` gets it: its provider and upstream URL. A user's own key goes to the URL the client
    * chose (the first target is then the client's provider, possibly at the user's own endpoint).
    */
-  private requestFor(target: AliasTarget, upstreamPath: string): BridgedRequest {
+  private requestFor(target: AliasTarget, routePath: string): BridgedRequest {
     const base = this.request.plan.kind === 'byok' ? this.request.upstreamBase : target.provider.upstreamBase;
-    const upstream = { origin: base.origin, path: upstreamPathAndQuery(base, upstreamPath, this.request.query) };
-    return { ...this.request, provider: target.provider, upstream, upstreamBase: base, upstreamPath };
+    const deployments = target.provider.azureDeployments;
+    // Azure's deployment URLs: the path follows the target model.
+    const path = deployments
+      ? azureDeploymentTarget(base, deployments, routePath, target.model, this.request.query)
+      : upstreamPathAndQuery(base, routePath, this.request.query);
+    return { ...this.request, provider: target.provider, upstream: { origin: base.origin, path }, upstreamBase: base, routePath };
   }
 
   private fellBack(from: AliasTarget, to: AliasTarget, reason: FallbackReason): void {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { CallerAccess } from '@tollgate/limits';
-import type { BridgedApi, UpstreamBase } from '@tollgate/providers';
+import type { BridgedApi, PathFacts, UpstreamBase } from '@tollgate/providers';
 import type { GatewayPrincipal } from '../auth/gateway-token.registry';
 import type { BudgetGate } from '../budget/budget.guard';
 import type { LimitGate } from '../limits/limit.guard';
@@ -13,10 +13,11 @@ import type { CredentialPlan } from './upstream-attempts';
 export interface BridgedRequest {
   provider: ProviderRuntime;
   api: BridgedApi;
+  /** The route's path after the provider's prefix (`/chat/completions`), for a target that follows the body's model. */
+  routePath: string;
   upstream: UpstreamTarget;
-  /** What `upstream` was built from (the base URL, the path after the route prefix, the query): an alias target builds its own. */
+  /** What `upstream` was built from with `routePath` (the base URL, the query sent upstream): an alias target builds its own. */
   upstreamBase: UpstreamBase;
-  upstreamPath: string;
   query: string;
   /** The aliases of the configuration the request started with (`routing.aliases`). */
   aliases: ModelAliases;
@@ -27,6 +28,8 @@ export interface BridgedRequest {
   /** Client headers to forward (gateway token and, for centralized requests, client credentials removed). */
   forwardHeaders: Record<string, string>;
   userAgent: string;
+  /** The model and streaming as the path and query say (Gemini); otherwise the body says them. */
+  fromPath?: PathFacts;
   body: Buffer;
   out: ServerResponse;
   /** When the request arrived and when its answer started, for the latency metrics. */

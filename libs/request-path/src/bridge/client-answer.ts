@@ -52,7 +52,7 @@ export class ClientAnswer {
     if (!out.headersSent) writeGatewayError(out, provider.description, error, this.idHeader);
     else if (this.stream) {
       const shape = errorShapeFor(provider.description, error.kind);
-      this.stream.writeEvent(sseErrorEvent(api, { type: shape.type, code: shape.code, message: error.message }));
+      this.stream.writeEvent(sseErrorEvent(api, { type: shape.type, code: shape.code, message: error.message, status: shape.status }));
     }
   }
 

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import {
+  BRIDGED_API_TRAITS,
+  azureDeploymentTarget,
+  azureResponsesBody,
   inspectRequest,
   observeBlocking,
   withIncludeUsage,
+  type AzureDeploymentForm,
   type JsonObject,
 } from '@tollgate/providers';
 import { applyPromptPolicy, type EventBatchProducer, type InterceptionStarted } from '@tollgate/recording';
@@ -55,17 +59,17 @@ export class InterceptionHandler {
   ) {}
 
   /** Validates the body, then runs the interception, inside its span when tracing is on. */
-  handle(request: BridgedRequest): Promise<void> {
-    const { provider, api, out } = request;
-    const providerType = provider.config.type;
+  handle(clientRequest: BridgedRequest): Promise<void> {
+    const { provider, api, out } = clientRequest;
     const interceptionId = randomUUID();
-    const inspection = inspectRequest(api, request.body);
+    const inspection = inspectRequest(api, clientRequest.body, clientRequest.fromPath);
     if (!inspection.ok) {
       writeGatewayError(out, provider.description, new GatewayError('bad_request', inspection.reason), { 'x-tollgate-interception-id': interceptionId });
       return Promise.resolve();
     }
+    const request = provider.azureDeployments ? toAzureDeployment(clientRequest, provider.azureDeployments, inspection) : clientRequest;
     // The one look-up a request pays for aliases; only a request naming one goes further.
-    const alias = request.aliases.find(inspection.model, providerType);
+    const alias = request.aliases.find(inspection.model, provider.config.type);
     if (!tracingActive()) return this.intercept(request, inspection, interceptionId, NO_SPAN, alias);
     const span = startSpan('tollgate.interception', SpanKind.INTERNAL, {
       'tollgate.interception.id': interceptionId,
@@ -74,11 +78,12 @@ export class InterceptionHandler {
       'tollgate.credential.kind': request.plan.kind,
       'tollgate.user.id': request.principal.userId,
       'tollgate.stream': inspection.stream,
-      // All three bridged APIs are chat operations in the GenAI semantic conventions.
-      'gen_ai.operation.name': 'chat',
-      'gen_ai.provider.name': providerType,
+      'gen_ai.operation.name': BRIDGED_API_TRAITS[api].operation,
+      'gen_ai.provider.name': provider.description.genAiProviderName,
       'gen_ai.request.model': inspection.model,
     });
+    const upstreamModel = provider.dialect?.upstreamModel(inspection.model);
+    if (upstreamModel !== undefined) span.setAttribute('tollgate.upstream.model', upstreamModel);
     if (alias) span.setAttribute('tollgate.alias', alias.name);
     return inSpan(span, () => this.intercept(request, inspection, interceptionId, span, alias));
   }
@@ -121,7 +126,8 @@ export class InterceptionHandler {
       credentialKind: request.plan.kind,
       credentialSource: credentialSourceOf(request.plan),
       credentialHint: request.plan.kind === 'byok' ? request.plan.hint : '',
-      metadata: { api },
+      // A dialect's upstream model (the Bedrock model id) is kept beside the model the client asked for.
+      metadata: provider.dialect ? { api, upstreamModel: provider.dialect.upstreamModel(inspection.model) ?? null } : { api },
     };
     const summary: AttemptSummary = { hint: '', handedOut: 0 };
     let outcome: Outcome | undefined;
@@ -224,9 +230,11 @@ export class InterceptionHandler {
         return withError(foreign.kind, foreign.message);
       }
     }
-    const limitsChecked = request.limits?.admit({ parsed: inspection.body, bytes: request.body.length });
+    // Embeddings answers have no output tokens: none are reserved for them.
+    const inputOnly = BRIDGED_API_TRAITS[api].operation === 'embeddings';
+    const limitsChecked = request.limits?.admit({ parsed: inspection.body, bytes: request.body.length, inputOnly });
     const budgetModel = route ? route.served.model : inspection.model;
-    const budget = request.budget ? await request.budget.admit(budgetModel, inspection.body, request.body.length) : undefined;
+    const budget = request.budget ? await request.budget.admit(budgetModel, inspection.body, request.body.length, inputOnly) : undefined;
     const limits = await limitsChecked;
     // Every answer to a limited caller carries its rate-limit headers.
     const idHeader = limits ? { ...interceptionHeader, ...limits.headers } : interceptionHeader;
@@ -397,6 +405,17 @@ export class InterceptionHandler {
     const parsed = parseJson(read.body);
     return parsed === undefined ? { tokenUsages: [], toolUsages: [] } : outcomeFromObservation(observeBlocking(request.api, parsed));
   }
+}
+
+/**
+ * The request as Azure's classic form takes it: the path of the model's deployment (recorded, limited and priced
+ * under the model the client named), and for the Responses API the deployment as the body's model.
+ */
+function toAzureDeployment(request: BridgedRequest, form: AzureDeploymentForm, inspection: Inspection): BridgedRequest {
+  const { provider, api } = request;
+  const path = azureDeploymentTarget(provider.upstreamBase, form, request.routePath, inspection.model);
+  const body = api === 'openai-responses' ? azureResponsesBody(form, request.body, inspection.body, inspection.model) : request.body;
+  return { ...request, upstream: { origin: provider.upstreamBase.origin, path }, body };
 }
 
 function parseJson(body: Buffer): unknown {

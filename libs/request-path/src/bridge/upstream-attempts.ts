@@ -1,8 +1,11 @@
 import type { HandedOutKey, KeySource, KeyWalker } from '@tollgate/keypool';
-import { applyCredential, isModelAccessDenial, type CredentialHeader, type ProviderDescription } from '@tollgate/providers';
+import { applyCredential, isModelAccessDenial, type CredentialHeader, type KeyFailure, type ProviderDescription } from '@tollgate/providers';
 import type { Span } from '@opentelemetry/api';
 import { NO_SPAN, SpanKind, inSpan, startSpan, tracingActive } from '../telemetry/gateway-tracer';
 import type { Dispatcher } from 'undici';
+import { withBufferedBody } from '../upstream/buffered-response';
+import { readUpstreamBody } from '../upstream/upstream-body.reader';
+import type { UpstreamDialect } from '../upstream/upstream-dialect';
 import { classifyTransportError, isAborted, type TransportFailure, type UpstreamAbortSignal, type UpstreamClient, type UpstreamResponse, type UpstreamTarget } from '../upstream/upstream.client';
 
 /**
@@ -49,7 +52,7 @@ export interface UpstreamAttemptMetrics {
 /** One upstream call and who it is for: everything `sendWithFailover` needs. */
 export interface FailoverCall {
   client: UpstreamClient;
-  provider: { keys: KeySource; config: { name: string }; description: ProviderDescription };
+  provider: { keys: KeySource; config: { name: string }; description: ProviderDescription; dialect?: UpstreamDialect };
   /** The route label of the attempts' metric: the bridged API, or `passthrough`. */
   route: string;
   plan: CredentialPlan;
@@ -70,7 +73,9 @@ export async function sendWithFailover(call: FailoverCall): Promise<AttemptResul
   if (plan.kind === 'byok') {
     summary.hint = plan.hint;
     summary.handedOut = 1;
-    const headers = applyCredential(provider.description, request.headers, plan.credential, plan.header);
+    const headers = provider.dialect
+      ? await provider.dialect.authorize(request, request.method, plan.credential, true)
+      : applyCredential(provider.description, request.headers, plan.credential, plan.header);
     const span = tracing ? attemptSpan(1, plan.hint) : NO_SPAN;
     const result = await sendOnce(call, { ...request, headers, dispatcher: plan.dispatcher }, span);
     endAttemptSpan(span, result);
@@ -80,18 +85,42 @@ export async function sendWithFailover(call: FailoverCall): Promise<AttemptResul
   for (let key = selectKey(walker, tracing); key !== undefined; key = selectKey(walker, tracing)) {
     summary.hint = walker.lastHint;
     summary.handedOut = walker.handedOut;
-    const headers = applyCredential(provider.description, request.headers, key.key);
+    // A dialect applies each key itself (a Bedrock key signs its own request); the await is on that path only.
+    const headers = provider.dialect ? await provider.dialect.authorize(request, request.method, key.key, false) : applyCredential(provider.description, request.headers, key.key);
     const span = tracing ? attemptSpan(walker.handedOut, key.hint) : NO_SPAN;
     const result = await sendOnce(call, { ...request, headers }, span);
+    // Only an error answer whose body the description reads (Gemini's 400 and 429) pays for the await.
+    let keyFailure: KeyFailure | undefined;
+    if (result.kind === 'response' && provider.description.keyFailureFromBody?.statuses.includes(result.response.statusCode)) {
+      ({ response: result.response, failure: keyFailure } = await readKeyFailure(provider.description, result.response));
+    }
     // Only a 403 pays for the await: the success path stays synchronous.
     const modelDenied = result.kind === 'response' && result.response.statusCode === 403 && (await deniesModel(call, walker, result.response));
-    const failover = result.kind === 'response' && walker.report(result.response.statusCode, result.response.headers, modelDenied) === 'failover';
+    const failover =
+      result.kind === 'response' &&
+      walker.report(keyFailure?.status ?? result.response.statusCode, result.response.headers, modelDenied, keyFailure?.retryAfterMs) === 'failover';
     endAttemptSpan(span, result, walker);
     if (!failover || result.kind !== 'response') return result;
     // The failed answer is not relayed; release the connection for reuse and try the next key.
     await result.response.body.dump().catch(() => undefined);
   }
   return { kind: 'exhausted', walker };
+}
+
+/** An error body read to classify it is at most this long (Google's error bodies are a few hundred bytes). */
+const KEY_FAILURE_BODY_LIMIT = 64 * 1024;
+
+/**
+ * How the key pool should take an error answer, from its body (`keyFailureFromBody`); the answer comes back with that
+ * body readable again, since it is relayed if it does not fail over. An unreadable body keeps its status.
+ */
+async function readKeyFailure(description: ProviderDescription, response: UpstreamResponse): Promise<{ response: UpstreamResponse; failure: KeyFailure }> {
+  try {
+    const body = await readUpstreamBody(response, KEY_FAILURE_BODY_LIMIT);
+    return { response: withBufferedBody(response, body), failure: description.keyFailureFromBody!.read(response.statusCode, body) };
+  } catch {
+    return { response: withBufferedBody(response, Buffer.alloc(0)), failure: { status: response.statusCode } };
+  }
 }
 
 /**

@@ -1,8 +1,9 @@
-import type { GatewayError } from '../errors/gateway-error';
+import { GatewayError } from '../errors/gateway-error';
 import type { ClientConnection } from '../http/client-connection';
 import type { ProviderRuntime } from '../keys/provider-runtime';
 import { UpstreamResponseTooLarge, readUpstreamBody } from '../upstream/upstream-body.reader';
 import type { UpstreamClient, UpstreamResponse } from '../upstream/upstream.client';
+import type { UpstreamDialect } from '../upstream/upstream-dialect';
 import type { BridgedRequest } from './bridged-request';
 import { exhaustionError, transportError } from './failure-mapping';
 import { sendWithFailover, type AttemptSummary, type FailoverCall, type UpstreamAttemptMetrics } from './upstream-attempts';
@@ -51,6 +52,7 @@ export interface BridgedExchange {
 /** `POST`s `body` to the bridged route upstream, as `sendOrAnswer`. */
 export function sendBridged(exchange: BridgedExchange, body: Buffer, answerError: AnswerError): Promise<SentRequest> {
   const { request } = exchange;
+  if (request.provider.dialect) return sendThroughDialect(exchange, request.provider.dialect, body, answerError);
   return sendOrAnswer(
     {
       client: exchange.client,
@@ -64,6 +66,39 @@ export function sendBridged(exchange: BridgedExchange, body: Buffer, answerError
     },
     answerError,
   );
+}
+
+/**
+ * `sendBridged` for a provider whose upstream speaks a dialect: the call rewritten for it (or refused before anything
+ * goes upstream), and its answer turned back into the provider's API.
+ */
+async function sendThroughDialect(exchange: BridgedExchange, dialect: UpstreamDialect, body: Buffer, answerError: AnswerError): Promise<SentRequest> {
+  const { request } = exchange;
+  const call = dialect.bridgedCall(
+    { target: request.upstream, headers: request.forwardHeaders, body },
+    request.plan.kind === 'byok' ? request.plan.credential : undefined,
+  );
+  if (call instanceof GatewayError) return answered(call, answerError);
+  const sent = await sendOrAnswer(
+    {
+      client: exchange.client,
+      provider: request.provider,
+      route: request.api,
+      plan: request.plan,
+      request: { ...call, method: 'POST', signal: exchange.connection },
+      summary: exchange.summary,
+      metrics: exchange.metrics,
+      model: exchange.model,
+    },
+    answerError,
+  );
+  if (!sent.ok) return sent;
+  try {
+    return { ok: true, response: await dialect.translateResponse(sent.response) };
+  } catch (error) {
+    if (exchange.connection.isDisconnected) return { ok: false, failure: CLIENT_DISCONNECTED };
+    return answered(transportError('connection', error as Error), answerError);
+  }
 }
 
 export type BlockingBody = { ok: true; body: Buffer } | { ok: false; failure: ExchangeFailure };

@@ -46,7 +46,8 @@ export type BudgetAdmission = { ok: true; hold: BudgetHold } | { ok: false; erro
 
 /** One budgeted request before its reservation: what the router knows (provider, the budgets it is held to). */
 export interface BudgetGate {
-  admit(model: string, body: unknown, bodyBytes: number): Promise<BudgetAdmission>;
+  /** `inputOnly`: the API's answers have no output tokens (embeddings), so none are reserved. */
+  admit(model: string, body: unknown, bodyBytes: number, inputOnly?: boolean): Promise<BudgetAdmission>;
 }
 
 /**
@@ -73,7 +74,7 @@ export class BudgetGuard {
 
   /** The gate for a request held to these budgets (at least one). */
   gate(providerName: string, limits: readonly BudgetLimit[]): BudgetGate {
-    return { admit: (model, body, bodyBytes) => this.admit(providerName, limits, model, body, bodyBytes) };
+    return { admit: (model, body, bodyBytes, inputOnly) => this.admit(providerName, limits, model, body, bodyBytes, inputOnly) };
   }
 
   async close(): Promise<void> {
@@ -87,9 +88,10 @@ export class BudgetGuard {
     model: string,
     body: unknown,
     bodyBytes: number,
+    inputOnly?: boolean,
   ): Promise<BudgetAdmission> {
     const now = new Date(this.clock.now());
-    const estimate = estimateRequestCost(this.prices, providerName, model, { bodyBytes, body }, this.settings.estimate);
+    const estimate = estimateRequestCost(this.prices, providerName, model, { bodyBytes, body, inputOnly }, this.settings.estimate);
     const reservations: BudgetReservation[] = [];
     for (const { owner, budget } of limits) {
       const window = periodWindowOf(budget.period, now);

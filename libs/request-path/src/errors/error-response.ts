@@ -11,7 +11,7 @@ export function writeGatewayError(
 ): void {
   const description = describeProvider(provider);
   const shape = description.errorShapes[error.kind];
-  const body = description.errorBody({ type: shape.type, code: shape.code, message: error.message });
+  const body = description.errorBody({ type: shape.type, code: shape.code, message: error.message, status: shape.status });
   const responseHeaders: Record<string, string | number> = {
     ...headers,
     'content-type': 'application/json',

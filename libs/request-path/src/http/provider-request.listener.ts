@@ -1,5 +1,5 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import { extractCredentials, headersToForward, matchRoute, parseUpstreamBase, upstreamPathAndQuery } from '@tollgate/providers';
+import { azureDeploymentTarget, extractCredentials, headersToForward, matchRoute, parseUpstreamBase, queryParameter, upstreamPathAndQuery, withoutQueryParameter, type ProviderDescription } from '@tollgate/providers';
 import { GatewayError } from '../errors/gateway-error';
 import { writeGatewayError } from '../errors/error-response';
 import { planCredential } from '../identity/credential.planner';
@@ -70,7 +70,8 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
     return;
   }
 
-  const credentials = extractCredentials(description, request.headers);
+  const query = queryStart === -1 ? '' : url.slice(queryStart + 1);
+  const credentials = extractCredentials(description, request.headers, query);
   const principal = credentials.gatewayToken ? services.callers.resolve(credentials.gatewayToken) : undefined;
   if (!principal) {
     const message = credentials.gatewayToken ? 'invalid, expired or revoked gateway token' : 'a gateway token (tg_…) is required';
@@ -79,16 +80,17 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
   }
   const access = services.access.accessOf(principal);
   const catalog = route.kind === 'passthrough' ? route.modelCatalog : undefined;
-  if (catalog?.kind === 'model') {
-    const id = safeDecode(catalog.id);
-    const refusal = modelRefusal(access, provider.config.name, id);
+  // A passthrough route that names a model (one model of the list, Gemini's countTokens) is held to the model policies.
+  const pathModel = catalog?.kind === 'model' ? safeDecode(catalog.id) : route.kind === 'passthrough' ? route.model : undefined;
+  if (pathModel !== undefined) {
+    const refusal = modelRefusal(access, provider.config.name, pathModel);
     if (refusal) {
       services.metrics.modelRefused(refusal.level);
       writeGatewayError(out, description, refusal.error, refusalHeaders);
       return;
     }
     // A model alias is the gateway's own: it answers for it (docs/providers.md, "Model aliases with fallback (`routing.aliases`)").
-    const alias = services.live.aliases.find(id, provider.config.type);
+    const alias = catalog?.kind === 'model' ? services.live.aliases.find(pathModel, provider.config.type) : undefined;
     if (alias && aliasVisible(alias, provider.config.name, access.modelPolicies)) {
       const answer = Buffer.from(JSON.stringify(aliasModelObject(alias)));
       out.writeHead(200, { ...refusalHeaders, 'content-type': 'application/json', 'content-length': answer.length });
@@ -122,8 +124,14 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
 
   const plan = planned.plan;
   const base = planned.baseUrl === undefined ? provider.upstreamBase : parseUpstreamBase(planned.baseUrl);
-  const query = queryStart === -1 ? '' : url.slice(queryStart);
-  const target = { origin: base.origin, path: upstreamPathAndQuery(base, route.upstreamPath, query) };
+  const search = upstreamQuery(description, query);
+  // Azure's deployment URLs: a bridged request's path follows its model, set once the body is inspected.
+  const target = {
+    origin: base.origin,
+    path: provider.azureDeployments
+      ? azureDeploymentTarget(base, provider.azureDeployments, route.upstreamPath, undefined, search)
+      : upstreamPathAndQuery(base, route.upstreamPath, search),
+  };
   // A model list is filtered by the caller's model policies (docs/configuration.md `models`).
   const filtersModels = catalog?.kind === 'list' && access.modelPolicies.length > 0;
   // The model list also names the aliases of the provider's family that the caller may use.
@@ -137,16 +145,18 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
     await services.interceptions.handle({
       provider,
       api: route.api,
+      routePath: route.upstreamPath,
       upstream: target,
       upstreamBase: base,
-      upstreamPath: route.upstreamPath,
-      query,
+      // Without a key in the query (Gemini's `key`): an alias target of another provider must never get it.
+      query: search,
       aliases: services.live.aliases,
       principal,
       access,
       plan,
       forwardHeaders,
       userAgent: headerValue(request.headers, 'user-agent'),
+      fromPath: route.model === undefined ? undefined : { model: route.model, stream: route.streaming === 'alt-sse' && queryParameter(query, 'alt') === 'sse' },
       body: body.bytes,
       out,
       timing,
@@ -162,20 +172,21 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
       const recordCreated = usesPoolKey && route.creates ? { kind: route.creates, userId: principal.userId } : undefined;
       const filtered = filtersModels ? (answer: Buffer) => filterModelList(answer, provider.config.name, access.modelPolicies) : (answer: Buffer) => answer;
       const rewriteAnswer = listsAliases ? (answer: Buffer) => withAliasModels(filtered(answer), aliases) : filtersModels ? filtered : undefined;
+      const passthrough = {
+        provider,
+        method,
+        upstream: target,
+        plan,
+        forwardHeaders,
+        body: body.bytes.length > 0 ? body.bytes : undefined,
+        out,
+        timing,
+        recordCreated,
+        rewriteAnswer,
+        answerHeaders: admission?.headers,
+      };
       try {
-        await services.passthrough.handle({
-          provider,
-          method,
-          upstream: target,
-          plan,
-          forwardHeaders,
-          body: body.bytes.length > 0 ? body.bytes : undefined,
-          out,
-          timing,
-          recordCreated,
-          rewriteAnswer,
-          answerHeaders: admission?.headers,
-        });
+        await (provider.dialect ? services.passthrough.handleThroughDialect(provider.dialect, route, passthrough) : services.passthrough.handle(passthrough));
       } finally {
         admission?.finish([], 'not_served');
       }
@@ -183,6 +194,12 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
     }
   }
   services.metrics.requestAnswered(provider.config.name, route.kind === 'bridged' ? route.api : 'passthrough', out.statusCode);
+}
+
+/** The query sent upstream: a key in the provider's credential query parameter (Gemini's `key`) never is. */
+function upstreamQuery(description: ProviderDescription, query: string): string {
+  const parameter = description.credentialQueryParameter;
+  return parameter !== undefined && query !== '' ? withoutQueryParameter(query, parameter) : query;
 }
 
 /** A path segment as the upstream reads it (`ft%3Agpt-4o` → `ft:gpt-4o`); as sent if it is not valid escaping. */

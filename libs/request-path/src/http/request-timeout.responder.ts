@@ -53,7 +53,7 @@ function timeoutResponse(provider: ProviderRef | undefined): string {
   let body: string;
   if (provider) {
     const shape = errorShapeFor(provider, 'request_timeout');
-    body = errorBody(provider, { type: shape.type, code: shape.code, message });
+    body = errorBody(provider, { type: shape.type, code: shape.code, message, status: shape.status });
   } else {
     body = JSON.stringify({ error: { type: 'request_timeout', message } });
   }

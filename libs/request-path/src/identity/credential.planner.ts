@@ -1,6 +1,6 @@
 import { resolveCredential } from '@tollgate/byok';
 import { hint } from '@tollgate/keypool';
-import type { CredentialHeader, ExtractedCredentials } from '@tollgate/providers';
+import { byokUpstreamHeader, type CredentialHeader, type ExtractedCredentials } from '@tollgate/providers';
 import type { CredentialPlan } from '../bridge/upstream-attempts';
 import { GatewayError } from '../errors/gateway-error';
 import type { LiveConfiguration } from '../configuration/live-configuration';
@@ -47,7 +47,7 @@ export async function planCredential(
 
   if (resolution.source === 'pool') return POOL;
   if (resolution.source === 'request') {
-    const header = credentials.byokHeader ?? 'authorization';
+    const header = byokUpstreamHeader(provider.description, credentials.byokHeader);
     return { ok: true, plan: { kind: 'byok', source: 'request', credential: requestKey!, header, hint: hint(requestKey!) } };
   }
 

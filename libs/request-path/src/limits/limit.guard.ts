@@ -22,8 +22,11 @@ export type LimitGateAdmission = LimitPass | { ok: false; error: GatewayError; h
 
 /** One provider request of a limited caller, before its admission. */
 export interface LimitGate {
-  /** `body`: the parsed request, for the token estimate (bridged routes); passthrough requests count no tokens. */
-  admit(body?: { parsed: unknown; bytes: number }): Promise<LimitGateAdmission>;
+  /**
+   * `body`: the parsed request, for the token estimate (bridged routes; `inputOnly` for embeddings, whose answers have
+   * no output tokens); passthrough requests count no tokens.
+   */
+  admit(body?: EstimatedBody): Promise<LimitGateAdmission>;
 }
 
 /** What a request is: who pays for it (pool or the user's own key) and whether its usage is seen (bridged). */
@@ -74,7 +77,7 @@ export class LimitGuard {
     await this.limiter.close();
   }
 
-  private async admit(providerType: ProviderType, subjects: readonly LimitSubject[], body?: { parsed: unknown; bytes: number }): Promise<LimitGateAdmission> {
+  private async admit(providerType: ProviderType, subjects: readonly LimitSubject[], body?: EstimatedBody): Promise<LimitGateAdmission> {
     const countsTokens = subjects.some((subject) => subject.limits.tokensPerMinute !== undefined);
     const tokens = countsTokens && body ? estimatedTokens(body, this.estimate) : 0;
     let admission;
@@ -128,8 +131,10 @@ function countedLimits(limits: LimitSet, countsRequests: boolean, countsTokens: 
   return Object.keys(counted).length > 0 ? counted : undefined;
 }
 
-function estimatedTokens(body: { parsed: unknown; bytes: number }, settings: EstimateSettings): number {
-  const { inputTokens, outputTokens } = estimateRequestTokens({ body: body.parsed, bodyBytes: body.bytes }, settings);
+type EstimatedBody = { parsed: unknown; bytes: number; inputOnly?: boolean };
+
+function estimatedTokens(body: EstimatedBody, settings: EstimateSettings): number {
+  const { inputTokens, outputTokens } = estimateRequestTokens({ body: body.parsed, bodyBytes: body.bytes, inputOnly: body.inputOnly }, settings);
   return inputTokens + outputTokens;
 }
 

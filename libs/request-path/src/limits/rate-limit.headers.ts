@@ -1,20 +1,19 @@
 import type { ProviderType } from '@tollgate/providers';
 import type { KindStatus, LimitStatus } from '@tollgate/limits';
 
+type HeaderWriter = (headers: Record<string, string>, kind: 'requests' | 'tokens', status: KindStatus, nowMs: number) => void;
+
 /**
  * The provider's own rate-limit headers describing the caller's tightest limit of each kind (docs/limits.md):
  * OpenAI `x-ratelimit-{limit,remaining,reset}-{requests,tokens}` with the reset as a duration (`1s`, `6m0s`),
  * Anthropic `anthropic-ratelimit-{requests,tokens}-{limit,remaining,reset}` with the reset as an RFC 3339 time.
+ * Gemini answers no rate-limit headers of its own: its callers get OpenAI's, the most widely read.
  */
 export function rateLimitHeaders(providerType: ProviderType, status: LimitStatus, nowMs: number): Record<string, string> {
   const headers: Record<string, string> = {};
-  if (providerType === 'openai') {
-    if (status.request) addOpenAi(headers, 'requests', status.request);
-    if (status.token) addOpenAi(headers, 'tokens', status.token);
-  } else {
-    if (status.request) addAnthropic(headers, 'requests', status.request, nowMs);
-    if (status.token) addAnthropic(headers, 'tokens', status.token, nowMs);
-  }
+  const add = HEADER_WRITERS[providerType];
+  if (status.request) add(headers, 'requests', status.request, nowMs);
+  if (status.token) add(headers, 'tokens', status.token, nowMs);
   return headers;
 }
 
@@ -22,6 +21,12 @@ export function rateLimitHeaders(providerType: ProviderType, status: LimitStatus
 export function isRateLimitHeader(name: string): boolean {
   return name.startsWith('x-ratelimit-') || name.startsWith('anthropic-ratelimit-');
 }
+
+const HEADER_WRITERS: Readonly<Record<ProviderType, HeaderWriter>> = {
+  openai: (headers, kind, status) => addOpenAi(headers, kind, status),
+  anthropic: addAnthropic,
+  gemini: (headers, kind, status) => addOpenAi(headers, kind, status),
+};
 
 function addOpenAi(headers: Record<string, string>, kind: 'requests' | 'tokens', status: KindStatus): void {
   headers[`x-ratelimit-limit-${kind}`] = String(status.limit);

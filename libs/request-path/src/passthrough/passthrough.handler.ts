@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@tollgate/platform';
-import type { StoredObjectKind } from '@tollgate/providers';
+import type { RouteMatch, StoredObjectKind } from '@tollgate/providers';
 import { transportError } from '../bridge/failure-mapping';
 import type { AttemptSummary, CredentialPlan } from '../bridge/upstream-attempts';
 import { sendOrAnswer } from '../bridge/upstream-exchange';
@@ -13,6 +13,9 @@ import type { ProviderRuntime } from '../keys/provider-runtime';
 import type { GatewayMetrics } from '../metrics/gateway.metrics';
 import type { StoredObjectOwners } from '../stored-objects/stored-object.owners';
 import type { UpstreamClient, UpstreamResponse, UpstreamTarget } from '../upstream/upstream.client';
+import type { UpstreamDialect } from '../upstream/upstream-dialect';
+
+type PassthroughRoute = Extract<RouteMatch, { kind: 'passthrough' }>;
 
 export interface PassthroughRequest {
   provider: ProviderRuntime;
@@ -41,6 +44,31 @@ export class PassthroughHandler {
     private readonly storedObjectOwners: StoredObjectOwners,
   ) {}
 
+  /**
+   * A passthrough route of a provider whose upstream speaks a dialect (Bedrock): the dialect answers it itself (the
+   * model list, from its model map), rewrites it for its upstream (token counting), or refuses it.
+   */
+  async handleThroughDialect(dialect: UpstreamDialect, route: PassthroughRoute, request: PassthroughRequest): Promise<void> {
+    const { out, provider, rewriteAnswer } = request;
+    const handled = dialect.passthrough(route, { target: request.upstream, headers: request.forwardHeaders, body: request.body });
+    switch (handled.kind) {
+      case 'refused':
+        writeGatewayError(out, provider.description, handled.error, request.answerHeaders);
+        return;
+      case 'answer': {
+        const body = rewriteAnswer ? rewriteAnswer(handled.body) : handled.body;
+        request.timing.markFirstByte();
+        out.writeHead(handled.status, { ...request.answerHeaders, 'content-type': 'application/json', 'content-length': body.length });
+        out.end(body);
+        return;
+      }
+      case 'call': {
+        const rewrite = rewriteAnswer ? (answer: Buffer) => rewriteAnswer(handled.rewriteAnswer(answer)) : handled.rewriteAnswer;
+        await this.handle({ ...request, upstream: handled.call.target, forwardHeaders: handled.call.headers, body: handled.call.body, rewriteAnswer: rewrite });
+      }
+    }
+  }
+
   async handle(request: PassthroughRequest): Promise<void> {
     const { provider, out } = request;
     const connection = new ClientConnection(out);
@@ -60,7 +88,8 @@ export class PassthroughHandler {
     if (request.plan.kind === 'centralized') this.metrics.observeFailoverAttempts(provider.config.name, summary.handedOut);
     if (!sent.ok) return;
 
-    const upstream = sent.response;
+    // A dialect's upstream answers in its own error shape: the client gets the provider's.
+    const upstream = provider.dialect ? await provider.dialect.translateResponse(sent.response) : sent.response;
     if ((request.recordCreated || request.rewriteAnswer) && upstream.statusCode < 300) {
       await this.relayRead(request, upstream, connection);
       return;

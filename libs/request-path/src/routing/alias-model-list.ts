@@ -6,6 +6,7 @@ import type { ModelAlias } from './model-aliases';
 const ALIAS_MODEL: Record<ProviderType, (alias: ModelAlias) => Record<string, unknown>> = {
   openai: (alias) => ({ id: alias.name, object: 'model', created: 0, owned_by: 'tollgate' }),
   anthropic: (alias) => ({ type: 'model', id: alias.name, display_name: `${alias.name} (Tollgate alias)`, created_at: '1970-01-01T00:00:00Z' }),
+  gemini: (alias) => ({ name: `models/${alias.name}`, displayName: `${alias.name} (Tollgate alias)`, description: 'A Tollgate model alias' }),
 };
 
 export function aliasModelObject(alias: ModelAlias): Record<string, unknown> {
@@ -35,7 +36,10 @@ export function withAliasModels(body: Buffer, aliases: readonly ModelAlias[]): B
   } catch {
     return body;
   }
-  if (typeof list !== 'object' || list === null || !Array.isArray((list as { data?: unknown }).data)) return body;
+  if (typeof list !== 'object' || list === null) return body;
+  // Gemini's list: `{models: [{name: "models/…"}], nextPageToken}`.
+  if (Array.isArray((list as { models?: unknown }).models)) return withGeminiAliases(list as { models: { name?: unknown }[]; nextPageToken?: unknown }, aliases) ?? body;
+  if (!Array.isArray((list as { data?: unknown }).data)) return body;
   const page = list as { data: { id?: unknown }[]; has_more?: unknown; last_id?: unknown };
   if (page.has_more === true) return body;
   const listed = new Set(page.data.map((model) => model?.id));
@@ -45,4 +49,11 @@ export function withAliasModels(body: Buffer, aliases: readonly ModelAlias[]): B
   const extended: Record<string, unknown> = { ...page, data };
   if ('last_id' in page) extended.last_id = (added[added.length - 1] as { id: string }).id;
   return Buffer.from(JSON.stringify(extended));
+}
+
+function withGeminiAliases(list: { models: { name?: unknown }[]; nextPageToken?: unknown }, aliases: readonly ModelAlias[]): Buffer | undefined {
+  if (typeof list.nextPageToken === 'string' && list.nextPageToken !== '') return undefined;
+  const listed = new Set(list.models.map((model) => model?.name));
+  const added = aliases.filter((alias) => !listed.has(`models/${alias.name}`)).map(aliasModelObject);
+  return added.length === 0 ? undefined : Buffer.from(JSON.stringify({ ...list, models: [...list.models, ...added] }));
 }

@@ -53,6 +53,26 @@ describe('ModelAliases', () => {
   });
 });
 
+describe('Gemini: the model is in the path', () => {
+  it('points a request at a target by replacing the path model segment, the body as sent', () => {
+    const body = Buffer.from('{"contents":[]}');
+    const retargeted = retarget('gemini', { upstreamPath: '/v1beta/models/smart:streamGenerateContent', body }, 'gemini-2.5-flash');
+    expect(retargeted).toEqual({ upstreamPath: '/v1beta/models/gemini-2.5-flash:streamGenerateContent', body });
+  });
+
+  it('appends aliases to a Gemini model list without a next page', () => {
+    const alias = { name: 'fast', family: 'gemini' as const, targets: [] };
+    const list = Buffer.from(JSON.stringify({ models: [{ name: 'models/gemini-2.5-flash' }] }));
+    expect(JSON.parse(withAliasModels(list, [alias]).toString()).models.at(-1)).toEqual({
+      name: 'models/fast',
+      displayName: 'fast (Tollgate alias)',
+      description: 'A Tollgate model alias',
+    });
+    const paged = Buffer.from(JSON.stringify({ models: [], nextPageToken: 'p2' }));
+    expect(withAliasModels(paged, [alias])).toBe(paged);
+  });
+});
+
 describe('alias model lists', () => {
   const openaiAliases = aliases.ofFamily('openai')!;
 

@@ -29,10 +29,24 @@ export interface RetargetedRequest {
 const RETARGET: Record<ProviderType, (request: RetargetedRequest, model: string) => RetargetedRequest> = {
   openai: retargetBody,
   anthropic: retargetBody,
+  gemini: retargetPath,
 };
 
 function retargetBody(request: RetargetedRequest, model: string): RetargetedRequest {
   return { upstreamPath: request.upstreamPath, body: withModel(request.body, model) ?? request.body };
+}
+
+const MODELS_SEGMENT = '/models/';
+
+/** Gemini's `…/models/{model}:generateContent`: the model segment replaced, the body as sent. */
+function retargetPath(request: RetargetedRequest, model: string): RetargetedRequest {
+  const path = request.upstreamPath;
+  const start = path.indexOf(MODELS_SEGMENT);
+  if (start === -1) return request;
+  const from = start + MODELS_SEGMENT.length;
+  const colon = path.indexOf(':', from);
+  const end = colon === -1 ? path.length : colon;
+  return { upstreamPath: `${path.slice(0, from)}${encodeURIComponent(model)}${path.slice(end)}`, body: request.body };
 }
 
 export function retarget(family: ProviderType, request: RetargetedRequest, model: string): RetargetedRequest {

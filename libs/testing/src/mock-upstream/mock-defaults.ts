@@ -45,8 +45,28 @@ export const MOCK_ANTHROPIC_STREAM_START_OUTPUT_TOKENS = 1;
 /** `input_tokens` answered by `POST /anthropic/v1/messages/count_tokens`. */
 export const MOCK_ANTHROPIC_COUNT_TOKENS = MOCK_ANTHROPIC_USAGE.input_tokens;
 
+/**
+ * `usageMetadata` of every default Gemini answer (blocking body, and the last stream chunk; earlier chunks carry only
+ * `promptTokenCount` and `totalTokenCount`). `promptTokenCount` includes the cached tokens.
+ */
+export const MOCK_GEMINI_USAGE = deepFreeze({
+  promptTokenCount: 14,
+  candidatesTokenCount: 8,
+  totalTokenCount: 27,
+  cachedContentTokenCount: 4,
+  thoughtsTokenCount: 5,
+  promptTokensDetails: [{ modality: 'TEXT', tokenCount: 14 }],
+});
+
+/** `totalTokens` answered by Gemini's `countTokens`. */
+export const MOCK_GEMINI_COUNT_TOKENS = MOCK_GEMINI_USAGE.promptTokenCount;
+
+/** Length of the vectors the Gemini embedding endpoints answer. */
+export const MOCK_GEMINI_EMBEDDING_DIMENSIONS = 8;
+
 export const MOCK_OPENAI_MODELS: readonly string[] = ['gpt-4o-mini', 'gpt-4.1', 'o4-mini'];
 export const MOCK_ANTHROPIC_MODELS: readonly string[] = ['claude-sonnet-4-5', 'claude-haiku-4-5', 'claude-opus-4-1'];
+export const MOCK_GEMINI_MODELS: readonly string[] = ['gemini-2.5-flash', 'gemini-2.5-pro', 'gemini-embedding-001'];
 
 const WORDS = ['Hello', ' from', ' the', ' mock', ' upstream.'];
 

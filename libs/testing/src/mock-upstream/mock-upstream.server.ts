@@ -4,7 +4,7 @@ import { MOCK_DEFAULT_CHUNKS } from './mock-defaults';
 import { mockId } from './mock-ids';
 import type { MockProvider, MockStep, MockUpstream, MockUpstreamOptions, ReceivedRequest } from './mock-upstream.types';
 import { matchRoute, type Route } from './mock-upstream.router';
-import { providerErrorBody } from './provider-errors';
+import { AZURE_429_HEADERS, providerErrorBody } from './provider-errors';
 import { RequestJournal } from './request-journal';
 import { requestCredential } from './request-credential';
 import { describePlan, jsonPlan, type ResponsePlan } from './response-plan';
@@ -14,7 +14,10 @@ import { ScriptQueue } from './script-queue';
 const DEFAULT_WAIT_MS = 5_000;
 const NO_STEP: MockStep = Object.freeze({});
 
-/** Starts a scriptable fake of the OpenAI (`/openai/v1/…`) and Anthropic (`/anthropic/v1/…`) HTTP APIs. */
+/**
+ * Starts a scriptable fake of the OpenAI (`/openai/v1/…`), Anthropic (`/anthropic/v1/…`), Gemini (`/gemini/v1beta/…`)
+ * and Azure OpenAI (`/azure/openai/…`) HTTP APIs.
+ */
 export async function startMockUpstream(options: MockUpstreamOptions = {}): Promise<MockUpstream> {
   const host = options.host ?? '127.0.0.1';
   const defaultChunks = options.defaultChunks ?? MOCK_DEFAULT_CHUNKS;
@@ -39,13 +42,14 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     const method = req.method ?? 'GET';
     const [path, search] = splitUrl(req.url ?? '/');
     const route = matchRoute(method, path);
-    const credential = requestCredential(req.headers, route.provider);
+    const query = search === '' ? {} : Object.fromEntries(new URLSearchParams(search));
+    const credential = requestCredential(req.headers, route.provider, query);
     const body = parseBody(rawBody);
     exchange.entry = journal.add({
       provider: route.provider,
       method,
       path,
-      query: search === '' ? {} : Object.fromEntries(new URLSearchParams(search)),
+      query,
       headers: req.headers,
       credential,
       body,
@@ -53,11 +57,13 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     });
 
     const requestId = mockId('req_');
-    const { plan, status, step } = choosePlan(route, method, path, credential, body, requestId);
+    const hasApiVersion = query['api-version'] !== undefined;
+    const { plan, status, step } = choosePlan(route, method, path, query, credential, body, requestId, hasApiVersion);
     if (exchange.entry) exchange.entry.answer = describePlan(plan, status);
+    const azureDefaults = route.provider === 'azure' && status === 429 ? AZURE_429_HEADERS : undefined;
     await writePlan(res, plan, {
       status,
-      headers: { ...requestIdHeaders(route.provider, requestId), ...step.headers },
+      headers: { ...requestIdHeaders(route.provider, requestId), ...azureDefaults, ...step.headers },
       step,
       chunkDelayMs: step.chunkDelayMs ?? defaultChunkDelayMs,
       signal: connection.signal,
@@ -72,17 +78,22 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     route: Route,
     method: string,
     path: string,
+    query: Record<string, string>,
     credential: string | undefined,
     body: unknown,
     requestId: string,
+    hasApiVersion: boolean,
   ): { plan: ResponsePlan; status: number; step: MockStep } {
     const error = (status: number, step: MockStep, message?: string) => ({
       plan: jsonPlan(providerErrorBody(route.provider, status, requestId, message), status),
       status,
       step,
     });
-    if (route.respond === undefined) return error(404, NO_STEP, `Invalid URL (${method} ${path})`);
-    if (credential === undefined) return error(401, NO_STEP, 'Missing credentials: send an API key.');
+    if (route.respond === undefined) return error(404, NO_STEP, route.provider === 'azure' ? undefined : `Invalid URL (${method} ${path})`);
+    if (route.needsApiVersion && !hasApiVersion) {
+      return { plan: jsonPlan({ error: { code: 'BadRequest', message: 'Missing required query parameter: api-version' } }, 400), status: 400, step: NO_STEP };
+    }
+    if (credential === undefined) return error(401, NO_STEP, route.provider === 'azure' ? undefined : 'Missing credentials: send an API key.');
 
     const step = scripts.next(credential) ?? NO_STEP;
     if (step.body !== undefined) return { plan: jsonPlan(step.body), status: step.status ?? 200, step };
@@ -94,6 +105,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
       method,
       body: isObject ? (body as Record<string, unknown>) : {},
       segments: route.segments,
+      query,
       step,
       chunks: step.chunks ?? defaultChunks,
     });
@@ -114,6 +126,9 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     url,
     openaiBaseUrl: `${url}/openai/v1/`,
     anthropicBaseUrl: `${url}/anthropic/`,
+    geminiBaseUrl: `${url}/gemini/`,
+    azureEndpoint: `${url}/azure/`,
+    azureV1BaseUrl: `${url}/azure/openai/v1/`,
     port,
     received: journal.received,
     script: (credential, ...steps) => scripts.add(credential, steps),
@@ -159,6 +174,8 @@ function parseBody(raw: Buffer): unknown {
 
 function requestIdHeaders(provider: MockProvider | undefined, requestId: string): Record<string, string> {
   if (provider === 'anthropic') return { 'request-id': requestId };
+  if (provider === 'gemini') return {};
+  if (provider === 'azure') return { 'apim-request-id': requestId, 'x-request-id': requestId, 'x-ms-region': 'Sweden Central' };
   if (provider === undefined) return { 'x-request-id': requestId };
   return { 'x-request-id': requestId, 'openai-processing-ms': '1', 'openai-version': '2020-10-01' };
 }

@@ -6,7 +6,13 @@ import {
   MOCK_ANTHROPIC_USAGE,
   MOCK_CHAT_USAGE,
   MOCK_DEFAULT_CHUNKS,
+  MOCK_GEMINI_COUNT_TOKENS,
+  MOCK_GEMINI_EMBEDDING_DIMENSIONS,
+  MOCK_GEMINI_MODELS,
+  MOCK_GEMINI_USAGE,
   MOCK_RESPONSES_USAGE,
+  geminiInvalidKeyBody,
+  geminiRateLimitBody,
   mockText,
   startMockUpstream,
   type MockUpstream,
@@ -323,6 +329,62 @@ describe('mock upstream', () => {
       const viaBearer = await post('/anthropic/v1/messages', { model: 'c', max_tokens: 5, messages: [] }, 'sk-bearer');
       expect(viaBearer.status).toBe(200);
       expect(mock.keysSeen()).toEqual(['sk-ant-1', 'sk-ant-1', 'sk-ant-1', 'sk-bearer']);
+    });
+  });
+
+  describe('Gemini', () => {
+    // The official SDK against the mock is covered through the gateway (apps/gateway/test/gemini.int-spec.ts).
+    const call = async (path: string, body: unknown = {}, key = 'AIza-mock-1', method = 'POST') => {
+      const response = await fetch(`${mock.geminiBaseUrl}${path}`, { method, headers: { 'x-goog-api-key': key }, body: method === 'GET' ? undefined : JSON.stringify(body) });
+      return { status: response.status, text: await response.text() };
+    };
+    const json = async (path: string, body?: unknown, key?: string, method?: string) => JSON.parse((await call(path, body, key, method)).text);
+
+    it('answers generateContent and its SSE stream (CRLF events, usage complete on the last one)', async () => {
+      const answer = await json('v1beta/models/gemini-2.5-flash:generateContent', { contents: [{ parts: [{ text: 'hi' }] }] });
+      expect(answer).toMatchObject({ candidates: [{ content: { parts: [{ text: mockText() }], role: 'model' }, finishReason: 'STOP' }], usageMetadata: MOCK_GEMINI_USAGE, modelVersion: 'gemini-2.5-flash' });
+
+      const streamed = await call('v1/models/gemini-2.5-pro:streamGenerateContent?alt=sse');
+      const events = streamed.text.split('\r\n\r\n').filter(Boolean).map((event) => JSON.parse(event.slice('data: '.length)));
+      expect(events).toHaveLength(MOCK_DEFAULT_CHUNKS + 1);
+      expect(events.map((event) => event.candidates[0].content.parts[0].text).join('')).toBe(mockText());
+      expect(events[0].usageMetadata).toEqual({ promptTokenCount: MOCK_GEMINI_USAGE.promptTokenCount, totalTokenCount: MOCK_GEMINI_USAGE.promptTokenCount });
+      expect(events[events.length - 1]).toMatchObject({ usageMetadata: MOCK_GEMINI_USAGE, modelVersion: 'gemini-2.5-pro' });
+      expect(mock.received[1].query).toEqual({ alt: 'sse' });
+      // Without alt=sse: the same chunks as one JSON array.
+      expect(await json('v1beta/models/gemini-2.5-pro:streamGenerateContent')).toHaveLength(MOCK_DEFAULT_CHUNKS + 1);
+    });
+
+    it('answers a function call, embeddings, countTokens and the model list; takes the key query parameter', async () => {
+      mock.script('AIza-mock-1', { toolCall: { name: 'get_weather', arguments: { city: 'Paris' } } });
+      const called = await json('v1beta/models/gemini-2.5-flash:generateContent');
+      expect(called.candidates[0].content.parts).toEqual([{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }]);
+      const batch = await json('v1beta/models/gemini-embedding-001:batchEmbedContents', { requests: [{}, {}] });
+      expect(batch.embeddings.map((embedding: { values: number[] }) => embedding.values.length)).toEqual([MOCK_GEMINI_EMBEDDING_DIMENSIONS, MOCK_GEMINI_EMBEDDING_DIMENSIONS]);
+      const single = await fetch(`${mock.geminiBaseUrl}v1beta/models/gemini-embedding-001:embedContent?key=AIza-query`, { method: 'POST', body: '{}' });
+      expect(((await single.json()) as { embedding: { values: number[] } }).embedding.values).toHaveLength(MOCK_GEMINI_EMBEDDING_DIMENSIONS);
+      expect((await json('v1beta/models/gemini-2.5-flash:countTokens')).totalTokens).toBe(MOCK_GEMINI_COUNT_TOKENS);
+      const list = await json('v1beta/models', undefined, undefined, 'GET');
+      expect(list.models.map((model: { name: string }) => model.name)).toEqual(MOCK_GEMINI_MODELS.map((id) => `models/${id}`));
+      expect((await json('v1beta/models/gemini-x', undefined, undefined, 'GET')).name).toBe('models/gemini-x');
+      expect(mock.keysSeen()).toEqual(['AIza-mock-1', 'AIza-mock-1', 'AIza-query', 'AIza-mock-1', 'AIza-mock-1', 'AIza-mock-1']);
+    });
+
+    it("answers Google-shaped errors: a 429 with RetryInfo by default, an invalid key's 400, unknown paths", async () => {
+      const url = `${mock.url}/gemini/v1beta/models/gemini-2.5-flash:generateContent`;
+      const call = (key: string) => fetch(url, { method: 'POST', headers: { 'x-goog-api-key': key }, body: '{}' });
+      mock.script('AIza-limited', { status: 429 });
+      expect(await (await call('AIza-limited')).json()).toEqual(geminiRateLimitBody('37s'));
+      mock.script('AIza-invalid', { status: 400, body: geminiInvalidKeyBody() });
+      const invalid = await call('AIza-invalid');
+      expect(invalid.status).toBe(400);
+      expect(await invalid.json()).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT', details: [{ reason: 'API_KEY_INVALID' }] } });
+      const unknown = await fetch(`${mock.url}/gemini/v1beta/tunedModels/x:generateContent`, { method: 'POST', headers: { 'x-goog-api-key': 'AIza-x' }, body: '{}' });
+      expect(unknown.status).toBe(404);
+      expect(await unknown.json()).toMatchObject({ error: { code: 404, status: 'NOT_FOUND' } });
+      mock.script('AIza-broken', { errorAfterChunks: 1 });
+      const broken = await fetch(`${url.replace(':generateContent', ':streamGenerateContent')}?alt=sse`, { method: 'POST', headers: { 'x-goog-api-key': 'AIza-broken' }, body: '{}' });
+      expect(await broken.text()).toMatch(/data: \{"error":\{"code":503,"message":"[^"]+","status":"UNAVAILABLE"\}\}\r\n\r\n$/);
     });
   });
 

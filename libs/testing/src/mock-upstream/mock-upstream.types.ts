@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-export type MockProvider = 'openai' | 'anthropic';
+/** `azure`: Azure OpenAI under `/azure/openai/` (keys in `api-key` or as a Bearer; Azure's error shapes). */
+export type MockProvider = 'openai' | 'anthropic' | 'gemini' | 'azure';
 
 export interface MockToolCall {
   name: string;
@@ -51,7 +52,7 @@ export interface ReceivedRequest {
   path: string;
   query: Record<string, string>;
   headers: IncomingHttpHeaders;
-  /** Bearer token, or Anthropic `x-api-key`; undefined when the request carried none. */
+  /** Bearer token, Anthropic `x-api-key`, Azure `api-key`, Gemini `x-goog-api-key` or `key` query parameter; undefined when none. */
   credential: string | undefined;
   /** Parsed JSON, the raw text when it is not JSON, undefined when empty. */
   body: unknown;
@@ -94,6 +95,12 @@ export interface MockUpstream {
   readonly openaiBaseUrl: string;
   /** `http://HOST:PORT/anthropic/` — an Anthropic client's baseURL. */
   readonly anthropicBaseUrl: string;
+  /** `http://HOST:PORT/gemini/` — a Gemini client's base URL (its paths start with `v1beta/`). */
+  readonly geminiBaseUrl: string;
+  /** `http://HOST:PORT/azure/` — an Azure OpenAI resource endpoint (the classic form's paths start `/openai/…`). */
+  readonly azureEndpoint: string;
+  /** `http://HOST:PORT/azure/openai/v1/` — Azure OpenAI's v1 endpoint. */
+  readonly azureV1BaseUrl: string;
   readonly port: number;
   /** Every request received, in arrival order (empty when recording is off). */
   readonly received: readonly ReceivedRequest[];

@@ -7,6 +7,8 @@ export interface ResponderInput {
   body: Record<string, unknown>;
   /** Path segments after the API prefix, e.g. ['responses', 'resp_1', 'cancel']. */
   segments: string[];
+  /** The query parameters (Gemini's `alt=sse`). */
+  query?: Record<string, string>;
   step: MockStep;
   chunks: number;
 }

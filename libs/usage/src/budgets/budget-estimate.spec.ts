@@ -1,5 +1,5 @@
 import { createPriceTable } from '../price-table';
-import { estimateRequestCost, requestedMaxOutputTokens } from './budget-estimate';
+import { estimateRequestCost, estimateRequestTokens, requestedMaxOutputTokens } from './budget-estimate';
 
 const prices = createPriceTable({ useDefaults: false, entries: [{ model: 'm-*', input: 2, output: 10 }] });
 const settings = { defaultMaxOutputTokens: 4096, charsPerToken: 4 };
@@ -12,6 +12,9 @@ describe('requestedMaxOutputTokens', () => {
     [{ max_tokens: 12.2 }, 13],
     [{ max_tokens: 'many' }, undefined],
     [{ max_tokens: -1 }, undefined],
+    [{ generationConfig: { maxOutputTokens: 400 } }, 400],
+    [{ generationConfig: { maxOutputTokens: 'lots' } }, undefined],
+    [{ generationConfig: null }, undefined],
     [{}, undefined],
     [null, undefined],
   ])('%j → %s', (body, expected) => {
@@ -35,6 +38,12 @@ describe('estimateRequestCost', () => {
     expect(estimate.outputTokens).toBe(4096);
     expect(estimate.inputTokens).toBe(1);
     expect(estimate.costMicros).toBe(40_960 + 2); // 4,096 × $10/M + 1 × $2/M
+  });
+
+  it('reserves no output for an input-only request (embeddings), whatever the body says', () => {
+    const estimate = estimateRequestCost(prices, 'openai', 'm-1', { bodyBytes: 4000, body: { max_tokens: 500 }, inputOnly: true }, settings);
+    expect(estimate).toEqual({ inputTokens: 1000, outputTokens: 0, costMicros: 2000, priced: true });
+    expect(estimateRequestTokens({ bodyBytes: 8, body: {}, inputOnly: true }, settings)).toEqual({ inputTokens: 2, outputTokens: 0 });
   });
 
   it('estimates 0 for a model without a price, flagged', () => {

@@ -8,6 +8,7 @@ export { matchRoute, type RouteMatch, type RouteRule, type StoredObjectKind } fr
 export {
   AZURE_DEFAULT_API_VERSION,
   azureDeploymentPath,
+  azureDeploymentRequest,
   azureDeploymentTarget,
   azureOpenaiDescription,
   azureResponsesBody,

@@ -4,7 +4,7 @@ import { applyCredential, byokUpstreamHeader } from '../credentials/upstream-cre
 import { ANTHROPIC } from '../description/anthropic.description';
 import { OPENAI } from '../description/openai.description';
 import { parseUpstreamBase } from '../routes/upstream-url';
-import { azureDeploymentPath, azureDeploymentTarget, azureOpenaiDescription, azureResponsesBody, deploymentOf, type AzureDeploymentForm } from './azure-openai';
+import { azureDeploymentPath, azureDeploymentRequest, azureDeploymentTarget, azureOpenaiDescription, azureResponsesBody, deploymentOf, type AzureDeploymentForm } from './azure-openai';
 
 const FORM: AzureDeploymentForm = { apiVersion: '2024-10-21', deployments: { 'gpt-4o': 'prod-gpt4o', 'text-embedding-3-small': 'emb small' } };
 
@@ -44,9 +44,19 @@ describe('Azure OpenAI', () => {
   describe('Responses body', () => {
     it('is the same buffer when the model is its own deployment, else the model is replaced', () => {
       const raw = Buffer.from('{"model":"gpt-4.1","input":"hi"}');
-      expect(azureResponsesBody(FORM, raw, { model: 'gpt-4.1', input: 'hi' }, 'gpt-4.1')).toBe(raw);
-      const replaced = azureResponsesBody(FORM, Buffer.from('{"model":"gpt-4o","input":"hi"}'), { model: 'gpt-4o', input: 'hi' }, 'gpt-4o');
-      expect(JSON.parse(replaced.toString())).toEqual({ model: 'prod-gpt4o', input: 'hi' });
+      expect(azureResponsesBody(FORM, raw, 'gpt-4.1')).toBe(raw);
+      const replaced = azureResponsesBody(FORM, Buffer.from('{"model":"gpt-4o","input":"hi","metadata":{"model":"keep"}}'), 'gpt-4o');
+      expect(replaced.toString()).toBe('{"model":"prod-gpt4o","input":"hi","metadata":{"model":"keep"}}');
+    });
+
+    it('one request form for every caller: the Responses API gets the deployment in the body, other routes in the path', () => {
+      const base = parseUpstreamBase('https://res.openai.azure.com');
+      const body = Buffer.from('{"model":"gpt-4o","input":"hi"}');
+      const responses = azureDeploymentRequest(base, FORM, '/responses', 'gpt-4o', body);
+      expect(responses.path).toBe('/openai/responses?api-version=2024-10-21');
+      expect(responses.body.toString()).toBe('{"model":"prod-gpt4o","input":"hi"}');
+      const chat = azureDeploymentRequest(base, FORM, '/chat/completions', 'gpt-4o', body, '?x=1');
+      expect(chat).toEqual({ path: '/openai/deployments/prod-gpt4o/chat/completions?api-version=2024-10-21&x=1', body });
     });
   });
 

@@ -1,5 +1,6 @@
 import type { ProviderDescription } from '../description/provider-description';
 import type { JsonObject } from '../json-value';
+import { withModel } from '../requests/model.rewriter';
 import { upstreamPathAndQuery, type UpstreamBase } from '../routes/upstream-url';
 
 /**
@@ -68,9 +69,28 @@ export function azureDeploymentTarget(base: UpstreamBase, form: AzureDeploymentF
 
 /**
  * A Responses request body for the classic form, whose deployment is named by the body's `model`: the same bytes when
- * the model is its own deployment, else the body with `model` replaced (the one rewrite Azure needs).
+ * the model is its own deployment, else the body with its top-level `model` replaced (the one rewrite Azure needs).
  */
-export function azureResponsesBody(form: AzureDeploymentForm, raw: Buffer, parsed: JsonObject, model: string): Buffer {
+export function azureResponsesBody(form: AzureDeploymentForm, raw: Buffer, model: string): Buffer {
   const deployment = deploymentOf(form, model);
-  return deployment === model ? raw : Buffer.from(JSON.stringify({ ...parsed, model: deployment }));
+  return deployment === model ? raw : (withModel(raw, deployment) ?? raw);
 }
+
+/** What goes to a classic-form instance for an OpenAI request of `model`: the path and query, and the body. */
+export interface AzureDeploymentRequest {
+  path: string;
+  body: Buffer;
+}
+
+/**
+ * An OpenAI request as a classic-form instance takes it for `model`: the deployment's URL, and on the Responses API
+ * the deployment as the body's model. A direct request and an alias target both go through here.
+ */
+export function azureDeploymentRequest(base: UpstreamBase, form: AzureDeploymentForm, openaiPath: string, model: string, body: Buffer, search = ''): AzureDeploymentRequest {
+  return {
+    path: azureDeploymentTarget(base, form, openaiPath, model, search),
+    body: openaiPath === RESPONSES_PATH ? azureResponsesBody(form, body, model) : body,
+  };
+}
+
+const RESPONSES_PATH = '/responses';

@@ -1,11 +1,11 @@
 import type { Span } from '@opentelemetry/api';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
-import { azureDeploymentTarget, errorShapeFor, upstreamPathAndQuery } from '@tollgate/providers';
+import { azureDeploymentRequest, errorShapeFor, upstreamPathAndQuery } from '@tollgate/providers';
 import { isBreakerFailure, type BreakerKey, type CircuitBreakers } from '../circuit/circuit-breakers';
 import { GatewayError } from '../errors/gateway-error';
 import type { ClientConnection } from '../http/client-connection';
 import type { GatewayMetrics } from '../metrics/gateway.metrics';
-import { retarget, type AliasTarget, type ModelAlias } from '../routing/model-aliases';
+import { retarget, type AliasTarget, type ModelAlias, type RetargetedRequest } from '../routing/model-aliases';
 import { NO_SPAN, SpanKind, failSpan, inSpan, startSpan, tracingActive } from '../telemetry/gateway-tracer';
 import type { UpstreamClient } from '../upstream/upstream.client';
 import type { BridgedRequest } from './bridged-request';
@@ -82,7 +82,7 @@ export class AliasRoute {
 
       const trial = breaker?.admitted === true && breaker.trial;
       const retargeted = retarget(this.alias.family, { upstreamPath: this.request.routePath, body }, target.model);
-      const request = this.requestFor(target, retargeted.upstreamPath);
+      const { request, body: targetBody } = this.requestFor(target, retargeted);
       summary.hint = '';
       summary.handedOut = 0;
       let failure: GatewayError | undefined;
@@ -90,7 +90,7 @@ export class AliasRoute {
         failure = error;
       };
       const exchange = { client: this.deps.client, metrics: this.deps.metrics, request, connection, summary, model: target.model };
-      const send = () => sendBridged(exchange, retargeted.body, next ? capture : answerError);
+      const send = () => sendBridged(exchange, targetBody, next ? capture : answerError);
       const sent = await (span === NO_SPAN ? send() : inSpan(span, send));
       if (sent.ok && sent.response.statusCode < 500) {
         this.serve(target, request, breakerKey, trial);
@@ -135,17 +135,19 @@ export class AliasRoute {
   }
 
   /**
-   * The request as `target` gets it: its provider and upstream URL. A user's own key goes to the URL the client
-   * chose (the first target is then the client's provider, possibly at the user's own endpoint).
+   * The request and body as `target` gets them: its provider and upstream URL, and what a direct request to that
+   * provider would get (an Azure deployment's path, its Responses body model). A user's own key goes to the URL the
+   * client chose (the first target is then the client's provider, possibly at the user's own endpoint).
    */
-  private requestFor(target: AliasTarget, routePath: string): BridgedRequest {
+  private requestFor(target: AliasTarget, retargeted: RetargetedRequest): { request: BridgedRequest; body: Buffer } {
     const base = this.request.plan.kind === 'byok' ? this.request.upstreamBase : target.provider.upstreamBase;
+    const routePath = retargeted.upstreamPath;
     const deployments = target.provider.azureDeployments;
-    // Azure's deployment URLs: the path follows the target model.
-    const path = deployments
-      ? azureDeploymentTarget(base, deployments, routePath, target.model, this.request.query)
-      : upstreamPathAndQuery(base, routePath, this.request.query);
-    return { ...this.request, provider: target.provider, upstream: { origin: base.origin, path }, upstreamBase: base, routePath };
+    const { path, body } = deployments
+      ? azureDeploymentRequest(base, deployments, routePath, target.model, retargeted.body, this.request.query)
+      : { path: upstreamPathAndQuery(base, routePath, this.request.query), body: retargeted.body };
+    const request = { ...this.request, provider: target.provider, upstream: { origin: base.origin, path }, upstreamBase: base, routePath };
+    return { request, body };
   }
 
   private fellBack(from: AliasTarget, to: AliasTarget, reason: FallbackReason): void {

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
 import {
   BRIDGED_API_TRAITS,
-  azureDeploymentTarget,
-  azureResponsesBody,
+  azureDeploymentRequest,
   inspectRequest,
   observeBlocking,
   withIncludeUsage,
@@ -408,13 +407,12 @@ export class InterceptionHandler {
 }
 
 /**
- * The request as Azure's classic form takes it: the path of the model's deployment (recorded, limited and priced
- * under the model the client named), and for the Responses API the deployment as the body's model.
+ * The request as Azure's classic form takes it (`azureDeploymentRequest`): recorded, limited and priced under the
+ * model the client named.
  */
 function toAzureDeployment(request: BridgedRequest, form: AzureDeploymentForm, inspection: Inspection): BridgedRequest {
-  const { provider, api } = request;
-  const path = azureDeploymentTarget(provider.upstreamBase, form, request.routePath, inspection.model);
-  const body = api === 'openai-responses' ? azureResponsesBody(form, request.body, inspection.body, inspection.model) : request.body;
+  const { provider } = request;
+  const { path, body } = azureDeploymentRequest(provider.upstreamBase, form, request.routePath, inspection.model, request.body);
   return { ...request, upstream: { origin: provider.upstreamBase.origin, path }, body };
 }
 

@@ -6,6 +6,7 @@ import { planCredential } from '../identity/credential.planner';
 import { modelRefusal } from '../access/model-access.gate';
 import { filterModelList } from '../access/model-list.filter';
 import { aliasModelObject, aliasVisible, withAliasModels } from '../routing/alias-model-list';
+import { passthroughAliasTarget } from '../routing/passthrough-alias';
 import type { ProviderRegistry, ProviderRuntime } from '../keys/provider-runtime';
 import { readRequestBody, requestHasBody } from './request-body.reader';
 import { RequestTiming } from './request-timing';
@@ -99,7 +100,17 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
       return;
     }
   }
-  const planned = await planCredential(services, provider, principal.userId, credentials);
+  // Gemini's countTokens may name an alias: its first target the caller may use answers (a map look-up only there).
+  const routeModel = route.kind === 'passthrough' ? route.model : undefined;
+  const pathAlias = routeModel === undefined ? undefined : services.live.aliases.find(routeModel, provider.config.type);
+  const aliasTarget = pathAlias && passthroughAliasTarget(pathAlias, access, route.upstreamPath, provider, credentials.byokCredential !== undefined);
+  if (aliasTarget instanceof GatewayError) {
+    writeGatewayError(out, description, aliasTarget, refusalHeaders);
+    return;
+  }
+  const upstreamProvider = aliasTarget ? aliasTarget.provider : provider;
+  const upstreamPath = aliasTarget ? aliasTarget.upstreamPath : route.upstreamPath;
+  const planned = await planCredential(services, upstreamProvider, principal.userId, credentials);
   if (!planned.ok) {
     writeGatewayError(out, description, planned.error, refusalHeaders);
     return;
@@ -123,14 +134,14 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
   }
 
   const plan = planned.plan;
-  const base = planned.baseUrl === undefined ? provider.upstreamBase : parseUpstreamBase(planned.baseUrl);
+  const base = planned.baseUrl === undefined ? upstreamProvider.upstreamBase : parseUpstreamBase(planned.baseUrl);
   const search = upstreamQuery(description, query);
   // Azure's deployment URLs: a bridged request's path follows its model, set once the body is inspected.
   const target = {
     origin: base.origin,
-    path: provider.azureDeployments
-      ? azureDeploymentTarget(base, provider.azureDeployments, route.upstreamPath, undefined, search)
-      : upstreamPathAndQuery(base, route.upstreamPath, search),
+    path: upstreamProvider.azureDeployments
+      ? azureDeploymentTarget(base, upstreamProvider.azureDeployments, upstreamPath, undefined, search)
+      : upstreamPathAndQuery(base, upstreamPath, search),
   };
   // A model list is filtered by the caller's model policies (docs/configuration.md `models`).
   const filtersModels = catalog?.kind === 'list' && access.modelPolicies.length > 0;
@@ -173,7 +184,7 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
       const filtered = filtersModels ? (answer: Buffer) => filterModelList(answer, provider.config.name, access.modelPolicies) : (answer: Buffer) => answer;
       const rewriteAnswer = listsAliases ? (answer: Buffer) => withAliasModels(filtered(answer), aliases) : filtersModels ? filtered : undefined;
       const passthrough = {
-        provider,
+        provider: upstreamProvider,
         method,
         upstream: target,
         plan,
@@ -186,7 +197,7 @@ async function serveProviderRequest(services: ProviderRequestServices, provider:
         answerHeaders: admission?.headers,
       };
       try {
-        await (provider.dialect ? services.passthrough.handleThroughDialect(provider.dialect, route, passthrough) : services.passthrough.handle(passthrough));
+        await (upstreamProvider.dialect ? services.passthrough.handleThroughDialect(upstreamProvider.dialect, route, passthrough) : services.passthrough.handle(passthrough));
       } finally {
         admission?.finish([], 'not_served');
       }

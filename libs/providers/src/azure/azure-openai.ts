@@ -1,5 +1,4 @@
 import type { ProviderDescription } from '../description/provider-description';
-import type { JsonObject } from '../json-value';
 import { withModel } from '../requests/model.rewriter';
 import { upstreamPathAndQuery, type UpstreamBase } from '../routes/upstream-url';
 

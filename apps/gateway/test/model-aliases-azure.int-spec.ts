@@ -1,4 +1,4 @@
-import { FakeClock, startMockUpstream, type MockUpstream } from '@tollgate/testing';
+import { FakeClock, startMockUpstream, startTestMcpServer, type MockUpstream } from '@tollgate/testing';
 import { ALICE_TOKEN, startHarness, type Harness } from './support/gateway-harness';
 
 const API_VERSION = '2024-10-21';
@@ -51,17 +51,20 @@ describe.each(ROUTES)('model alias OpenAI → Azure deployment form: $label', (r
     mock = await startMockUpstream();
   });
   afterAll(() => mock.close());
-  beforeEach(async () => {
-    mock.reset();
-    harness = await startHarness({
+  const start = (extra: Partial<Parameters<typeof startHarness>[0]> = {}) =>
+    startHarness({
       mock,
       clock: new FakeClock(Date.parse('2026-12-03T10:00:00Z')),
+      ...extra,
       providers: [
         { name: 'openai', type: 'openai', baseUrl: mock.openaiBaseUrl, keys: [OPENAI_KEY] },
         { name: 'azure', type: 'openai', baseUrl: mock.azureEndpoint, auth: 'api-key', keys: [AZURE_KEY], azure: { apiVersion: API_VERSION, deployments: { 'gpt-4o': 'prod-gpt4o' } } },
       ],
       routing: { aliases: [{ name: 'smart', targets: [{ provider: 'openai', model: 'gpt-primary' }, { provider: 'azure', model: 'gpt-4o' }] }] },
     });
+  beforeEach(async () => {
+    mock.reset();
+    harness = await start();
   });
   afterEach(() => harness.close());
 
@@ -97,4 +100,26 @@ describe.each(ROUTES)('model alias OpenAI → Azure deployment form: $label', (r
     const directly = mock.received[0];
     expect({ path: directly.path, query: directly.query, body: directly.body }).toEqual({ path: viaAlias.path, query: viaAlias.query, body: viaAlias.body });
   });
+
+  if (route.path.endsWith('/responses')) {
+    it('the MCP tool loop continues on the Azure target with the deployment as the body model', async () => {
+      const mcp = await startTestMcpServer();
+      try {
+        await harness.close();
+        harness = await start({ mcp: { servers: [{ name: 'docs', url: mcp.url }] } });
+        mock.script(OPENAI_KEY, { status: 503 });
+        mock.script(AZURE_KEY, { toolCall: { name: 'mcp_docs_search', arguments: { query: 'pool' } } });
+        const sent = await send(route.path, 'smart');
+        expect(sent.response.status).toBe(200);
+        expect(mock.keysSeen()).toEqual([OPENAI_KEY, AZURE_KEY, AZURE_KEY]);
+        expect(mock.received.slice(1).map((request) => [request.path, (request.body as { model: string }).model])).toEqual([
+          ['/azure/openai/responses', 'prod-gpt4o'],
+          ['/azure/openai/responses', 'prod-gpt4o'],
+        ]);
+        expect(await harness.sink.waitForEnded(sent.id)).toMatchObject({ served: { providerName: 'azure', model: 'gpt-4o' } });
+      } finally {
+        await mcp.close();
+      }
+    });
+  }
 });

@@ -11,7 +11,7 @@ export {
   azureDeploymentRequest,
   azureDeploymentTarget,
   azureOpenaiDescription,
-  azureResponsesBody,
+  azureBodyModel,
   deploymentOf,
   type AzureDeploymentForm,
   type UpstreamAuth,

@@ -4,7 +4,7 @@ import { applyCredential, byokUpstreamHeader } from '../credentials/upstream-cre
 import { ANTHROPIC } from '../description/anthropic.description';
 import { OPENAI } from '../description/openai.description';
 import { parseUpstreamBase } from '../routes/upstream-url';
-import { azureDeploymentPath, azureDeploymentRequest, azureDeploymentTarget, azureOpenaiDescription, azureResponsesBody, deploymentOf, type AzureDeploymentForm } from './azure-openai';
+import { azureDeploymentPath, azureDeploymentRequest, azureDeploymentTarget, azureBodyModel, azureOpenaiDescription, deploymentOf, type AzureDeploymentForm } from './azure-openai';
 
 const FORM: AzureDeploymentForm = { apiVersion: '2024-10-21', deployments: { 'gpt-4o': 'prod-gpt4o', 'text-embedding-3-small': 'emb small' } };
 
@@ -42,11 +42,13 @@ describe('Azure OpenAI', () => {
   });
 
   describe('Responses body', () => {
-    it('is the same buffer when the model is its own deployment, else the model is replaced', () => {
+    it('is the same buffer when the model is its own deployment, else the top-level model is replaced in place', () => {
+      const base = parseUpstreamBase('https://res.openai.azure.com');
       const raw = Buffer.from('{"model":"gpt-4.1","input":"hi"}');
-      expect(azureResponsesBody(FORM, raw, 'gpt-4.1')).toBe(raw);
-      const replaced = azureResponsesBody(FORM, Buffer.from('{"model":"gpt-4o","input":"hi","metadata":{"model":"keep"}}'), 'gpt-4o');
-      expect(replaced.toString()).toBe('{"model":"prod-gpt4o","input":"hi","metadata":{"model":"keep"}}');
+      expect(azureDeploymentRequest(base, FORM, '/responses', 'gpt-4.1', raw).body).toBe(raw);
+      const replaced = azureDeploymentRequest(base, FORM, '/responses', 'gpt-4o', Buffer.from('{"model":"gpt-4o","input":"hi","metadata":{"model":"keep"}}'));
+      expect(replaced.body.toString()).toBe('{"model":"prod-gpt4o","input":"hi","metadata":{"model":"keep"}}');
+      expect([azureBodyModel(FORM, '/responses', 'gpt-4o'), azureBodyModel(FORM, '/chat/completions', 'gpt-4o')]).toEqual(['prod-gpt4o', 'gpt-4o']);
     });
 
     it('one request form for every caller: the Responses API gets the deployment in the body, other routes in the path', () => {

@@ -67,12 +67,11 @@ export function azureDeploymentTarget(base: UpstreamBase, form: AzureDeploymentF
 }
 
 /**
- * A Responses request body for the classic form, whose deployment is named by the body's `model`: the same bytes when
- * the model is its own deployment, else the body with its top-level `model` replaced (the one rewrite Azure needs).
+ * The body `model` a classic-form instance takes for `model` on an OpenAI path: on the Responses API the deployment
+ * (Azure finds it there), elsewhere the model itself (its deployment is in the path).
  */
-export function azureResponsesBody(form: AzureDeploymentForm, raw: Buffer, model: string): Buffer {
-  const deployment = deploymentOf(form, model);
-  return deployment === model ? raw : (withModel(raw, deployment) ?? raw);
+export function azureBodyModel(form: AzureDeploymentForm, openaiPath: string, model: string): string {
+  return openaiPath === RESPONSES_PATH ? deploymentOf(form, model) : model;
 }
 
 /** What goes to a classic-form instance for an OpenAI request of `model`: the path and query, and the body. */
@@ -82,13 +81,15 @@ export interface AzureDeploymentRequest {
 }
 
 /**
- * An OpenAI request as a classic-form instance takes it for `model`: the deployment's URL, and on the Responses API
- * the deployment as the body's model. A direct request and an alias target both go through here.
+ * An OpenAI request as a classic-form instance takes it for `model`: the deployment's URL, and the body with its
+ * top-level `model` replaced where `azureBodyModel` differs (the same bytes otherwise). A direct request and an alias
+ * target both go through here.
  */
 export function azureDeploymentRequest(base: UpstreamBase, form: AzureDeploymentForm, openaiPath: string, model: string, body: Buffer, search = ''): AzureDeploymentRequest {
+  const bodyModel = azureBodyModel(form, openaiPath, model);
   return {
     path: azureDeploymentTarget(base, form, openaiPath, model, search),
-    body: openaiPath === RESPONSES_PATH ? azureResponsesBody(form, body, model) : body,
+    body: bodyModel === model ? body : (withModel(body, bodyModel) ?? body),
   };
 }
 

@@ -242,7 +242,7 @@ class AgenticRun {
     const { connection, summary } = this.context;
     const sent = await route.send(Buffer.from(JSON.stringify(this.body)), connection, summary, this.answerError);
     // Continuations go to the target that served (its provider, its model), never back through the alias.
-    this.body = { ...this.body, model: route.served.model };
+    this.body = { ...this.body, model: route.servedBodyModel };
     this.exchange = { ...this.exchange, request: route.servedRequest, model: route.served.model };
     return sent;
   }

@@ -1,6 +1,6 @@
 import type { Span } from '@opentelemetry/api';
 import type { Logger, TollgateConfig } from '@tollgate/platform';
-import { azureDeploymentRequest, errorShapeFor, upstreamPathAndQuery } from '@tollgate/providers';
+import { azureBodyModel, azureDeploymentRequest, errorShapeFor, upstreamPathAndQuery } from '@tollgate/providers';
 import { isBreakerFailure, type BreakerKey, type CircuitBreakers } from '../circuit/circuit-breakers';
 import { GatewayError } from '../errors/gateway-error';
 import type { ClientConnection } from '../http/client-connection';
@@ -40,6 +40,8 @@ export class AliasRoute {
   served: AliasTarget;
   /** `served`'s request: the one the answer is relayed (and the tool loop continues) with. */
   servedRequest: BridgedRequest;
+  /** The body `model` `served` takes (an Azure deployment on the Responses API): the tool loop continues with it. */
+  servedBodyModel: string;
   private servedBreaker?: ServedBreaker;
   /** The targets this caller may use, in order; for a user's own key only the first. */
   private targets: readonly AliasTarget[];
@@ -53,6 +55,7 @@ export class AliasRoute {
     this.targets = alias.targets;
     this.served = alias.targets[0];
     this.servedRequest = request;
+    this.servedBodyModel = this.served.model;
   }
 
   /** Restricts the route to the targets the caller may use (model policies, a user's own key), at least one. */
@@ -131,6 +134,7 @@ export class AliasRoute {
   private serve(target: AliasTarget, request: BridgedRequest, key: BreakerKey | undefined, trial: boolean): void {
     this.served = target;
     this.servedRequest = request;
+    this.servedBodyModel = bodyModelOf(target, request.routePath);
     this.servedBreaker = key ? { key, trial } : undefined;
   }
 
@@ -196,4 +200,10 @@ function reasonOf(error: GatewayError): FallbackReason {
 function answered(error: GatewayError, answerError: AnswerError): SentRequest {
   answerError(error);
   return { ok: false, failure: { type: error.kind, message: error.message } };
+}
+
+/** The body `model` a target takes: what a direct request to its provider sends (`azureBodyModel` on Azure's classic form). */
+function bodyModelOf(target: AliasTarget, routePath: string): string {
+  const deployments = target.provider.azureDeployments;
+  return deployments ? azureBodyModel(deployments, routePath, target.model) : target.model;
 }

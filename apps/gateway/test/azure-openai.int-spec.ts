@@ -156,6 +156,14 @@ describe('Azure OpenAI through the gateway (official openai SDK, base URL and ke
     });
   });
 
+  it('the key pools listing names Azure OpenAI as the upstream of api-key and deployment-form providers', async () => {
+    const response = await fetch(`${harness.url}/admin/v1/providers`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const { providers } = (await response.json()) as { providers: Array<{ name: string; upstream: string; region: string | null }> };
+    const upstreams = Object.fromEntries(providers.map((provider) => [provider.name, [provider.upstream, provider.region]]));
+    // A bearer provider on Azure's v1 endpoint is configured like any OpenAI-compatible one.
+    expect(upstreams).toMatchObject({ azure: ['azure-openai', null], 'azure-v1': ['azure-openai', null], 'azure-v1-bearer': ['direct', null] });
+  });
+
   it('Azure error bodies reach the client unchanged: a content-filter 400 with innererror, a BYOK 429 with its retry-after-ms', async () => {
     const contentFilter = {
       error: {

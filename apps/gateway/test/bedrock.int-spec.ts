@@ -207,7 +207,9 @@ describe.each([false, true])('Claude on Bedrock through the gateway (streaming: 
     await harness.sink.waitForEnded(answer.id);
     const keys = await keyStates();
     expect(keys.map((key) => key.hint)).toEqual(['AKIA...MPLE', 'ASIA...AMPL', 'ABSK...eQ==']);
-    const seen = [harness.logs.join('\n'), JSON.stringify(harness.sink.events), JSON.stringify(keys)].join('\n');
+    const pools = (await (await fetch(`${harness.url}/admin/v1/providers`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } })).json()) as { providers: unknown[] };
+    expect(pools.providers).toEqual([expect.objectContaining({ name: 'bedrock', type: 'anthropic', upstream: 'bedrock', region: 'us-east-1' })]);
+    const seen = [harness.logs.join('\n'), JSON.stringify(harness.sink.events), JSON.stringify(keys), JSON.stringify(pools)].join('\n');
     for (const secret of SECRETS) {
       expect(seen).not.toContain(secret);
       expect(seen).not.toContain(secret.slice(-4));

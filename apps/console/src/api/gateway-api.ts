@@ -668,10 +668,17 @@ export interface components {
         ProviderPool: {
             keys: components["schemas"]["PoolKey"][];
             name: string;
+            /** @description The AWS region of a Bedrock upstream */
+            region: string | null;
             /** @enum {string} */
             strategy: "ordered" | "round-robin";
             /** @enum {string} */
             type: "openai" | "anthropic" | "gemini";
+            /**
+             * @description The provider's own API, Claude on AWS Bedrock, or Azure OpenAI
+             * @enum {string}
+             */
+            upstream: "direct" | "bedrock" | "azure-openai";
         };
         PutKey: {
             baseUrl?: string;

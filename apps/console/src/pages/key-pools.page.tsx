@@ -58,7 +58,7 @@ export function KeyPoolsPage() {
       {pools.data?.providers.map((provider) => (
         <section key={provider.name} className="card" aria-labelledby={`pool-${provider.name}`}>
           <h2 id={`pool-${provider.name}`}>
-            {provider.name} <span className="muted">({provider.type}, {provider.strategy})</span>
+            {provider.name} <span className="muted">({upstreamLabel(provider)}, {provider.strategy})</span>
           </h2>
           {provider.keys.length === 0 ? (
             <p>No pooled keys: this provider serves bring-your-own-key requests only. Add keys under its <code>keys:</code> to pool them.</p>
@@ -129,4 +129,11 @@ export function KeyPoolsPage() {
       ))}
     </>
   );
+}
+
+/** The provider's type and, when its requests do not go to that provider's own API, where they go. */
+function upstreamLabel(provider: { type: string; upstream: string; region: string | null }): string {
+  if (provider.upstream === 'bedrock') return `${provider.type} on AWS Bedrock, ${provider.region}`;
+  if (provider.upstream === 'azure-openai') return `${provider.type} on Azure OpenAI`;
+  return provider.type;
 }

@@ -4,7 +4,8 @@ import { LiveConfiguration } from '@tollgate/request-path';
 import type { InterceptionStore } from '@tollgate/usage';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { InjectGatewayClock, InjectInterceptionStore } from '../operator-api.tokens';
-import type { KeyPoolsView } from './key-pools.views';
+import type { ProviderConfig } from '@tollgate/platform';
+import type { KeyPoolsView, ProviderUpstream } from './key-pools.views';
 
 /**
  * Every provider instance and its pool in one answer (the console's key pools page): states from the key-state
@@ -25,6 +26,8 @@ export class KeyPoolsController {
       name: provider.config.name,
       type: provider.config.type,
       strategy: provider.config.strategy,
+      upstream: upstreamOf(provider.config),
+      region: provider.config.bedrock?.region ?? null,
       keys: provider.pool.list(),
     }));
     const store = this.store;
@@ -41,4 +44,9 @@ export class KeyPoolsController {
       })),
     };
   }
+}
+
+function upstreamOf(config: ProviderConfig): ProviderUpstream {
+  if (config.bedrock) return 'bedrock';
+  return config.auth === 'api-key' || config.azure ? 'azure-openai' : 'direct';
 }

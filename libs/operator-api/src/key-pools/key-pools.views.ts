@@ -10,8 +10,14 @@ export interface ProviderPoolView {
   name: string;
   type: ProviderType;
   strategy: 'ordered' | 'round-robin';
+  /** Where its requests go: the provider's own API, Claude on AWS Bedrock, or Azure OpenAI (`auth: api-key` or `azure`). */
+  upstream: ProviderUpstream;
+  /** The AWS region of a Bedrock upstream; null otherwise. */
+  region: string | null;
   keys: PoolKeyView[];
 }
+
+export type ProviderUpstream = 'direct' | 'bedrock' | 'azure-openai';
 
 export interface KeyPoolsView {
   /** The gateway's clock, for countdowns to `until`. */

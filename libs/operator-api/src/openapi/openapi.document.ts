@@ -185,6 +185,8 @@ export const OPENAPI_DOCUMENT = {
         name: { type: 'string' },
         type: { type: 'string', enum: [...PROVIDER_TYPES] },
         strategy: { type: 'string', enum: ['ordered', 'round-robin'] },
+        upstream: { type: 'string', enum: ['direct', 'bedrock', 'azure-openai'], description: "The provider's own API, Claude on AWS Bedrock, or Azure OpenAI" },
+        region: { ...nullable({ type: 'string' }), description: 'The AWS region of a Bedrock upstream' },
         keys: { type: 'array', items: ref('PoolKey') },
       }),
       KeyPools: object({

@@ -1,6 +1,6 @@
 import { GoogleGenAI } from '@google/genai';
 import { hint } from '@tollgate/keypool';
-import { FakeClock, geminiRateLimitBody, startMockUpstream, type MockUpstream } from '@tollgate/testing';
+import { FakeClock, geminiRateLimitBody, startMockUpstream, waitFor, type MockUpstream } from '@tollgate/testing';
 import { ALICE_TOKEN, startHarness, type Harness } from './support/gateway-harness';
 
 const FIRST_KEYS = ['AIzaSyFirstPoolKey-000000001', 'AIzaSyFirstPoolKey-000000002'];
@@ -44,8 +44,9 @@ describe.each([false, true])('model alias over two Gemini providers (streaming: 
     const response = await fetch(`${harness.url}/gemini/v1beta/models/${model}:${method}?${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(CONTENTS) });
     return { response, text: await response.text(), id: response.headers.get('x-tollgate-interception-id')! };
   };
+  /** The one interception of a test (the SDK hides its id); its events arrive in a batch after the answer. */
   const recordedOnly = async () => {
-    const started = harness.sink.events.find((event) => event.name === 'interception.started');
+    const started = await waitFor(() => harness.sink.events.find((event) => event.name === 'interception.started'), (event) => event !== undefined, 'interception.started');
     if (!started || started.name !== 'interception.started') throw new Error('no interception recorded');
     return { started, ended: await harness.sink.waitForEnded(started.interceptionId) };
   };
